@@ -1,0 +1,11 @@
+// Jest runs every workspace's unit specs (src/**/*.spec.ts) and component tests (test/**/*.test.ts).
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/test'],
+  testMatch: ['**/src/**/*.spec.ts', '**/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
+  moduleNameMapper: { '^@shop/([^/]+)$': '<rootDir>/packages/$1/src' },
+  reporters: ['default', '<rootDir>/test/reporters/skip-summary-reporter.js'],
+  testTimeout: 30000,
+};

@@ -1,0 +1,6 @@
+export * from './principal';
+export * from './signing-keys';
+export * from './access-token-signer';
+export * from './jwks';
+export * from './token-verifier';
+export * from './middleware';

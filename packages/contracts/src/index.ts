@@ -1,0 +1,98 @@
+/**
+ * The one place where the platform's wire names are defined. Dapr component YAML, Helm values and
+ * Bicep use the same strings; a deployment check compares them against these constants.
+ */
+
+/** Dapr app ids (and local service names) of the platform's services. */
+export const AppIds = {
+  gateway: 'gateway',
+  auth: 'auth',
+  catalog: 'catalog',
+  cart: 'cart',
+  order: 'order',
+  functions: 'functions',
+} as const;
+export type AppId = (typeof AppIds)[keyof typeof AppIds];
+
+/** Dapr component names. */
+export const Components = {
+  /** Pub/sub: Azure Service Bus topics in Azure, Redis Streams locally. */
+  pubsub: 'shop-pubsub',
+  /** State store: Azure Cache for Redis in Azure. Carts, caches, throttling counters. */
+  stateStore: 'shop-state',
+  /** Secret store: Key Vault in Azure, a local file otherwise. */
+  secretStore: 'shop-secrets',
+} as const;
+
+/** Pub/sub topics, one per aggregate stream; the CloudEvent `type` says what happened. */
+export const Topics = {
+  products: 'products',
+  inventory: 'inventory',
+  users: 'users',
+  orders: 'orders',
+  /** Anonymous product views and searches, for the analytics jobs. */
+  analytics: 'analytics',
+  /** Product batches from the external catalog sync, applied by catalog's bulk upsert. */
+  catalogSync: 'catalog-sync',
+} as const;
+export type Topic = (typeof Topics)[keyof typeof Topics];
+
+/** The dead-letter topic of a topic: where DROPped events and exhausted retries go. */
+export function deadLetterTopicOf(topic: string): string {
+  return `${topic}.deadletter`;
+}
+
+/** CloudEvent `type` values. */
+export const EventTypes = {
+  productCreated: 'product.created',
+  productUpdated: 'product.updated',
+  productDeleted: 'product.deleted',
+  productViewed: 'product.viewed',
+  catalogSearched: 'catalog.searched',
+  inventoryReserved: 'inventory.reserved',
+  inventoryReleased: 'inventory.released',
+  inventoryLow: 'inventory.low',
+  userRegistered: 'user.registered',
+  orderPlaced: 'order.placed',
+  orderConfirmed: 'order.confirmed',
+  orderCancelled: 'order.cancelled',
+  orderShipped: 'order.shipped',
+  catalogSyncBatch: 'catalog.sync.batch',
+} as const;
+export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
+
+/** Which topic carries which event type. */
+export const TopicOfEventType: Record<EventType, Topic> = {
+  'product.created': Topics.products,
+  'product.updated': Topics.products,
+  'product.deleted': Topics.products,
+  'product.viewed': Topics.analytics,
+  'catalog.searched': Topics.analytics,
+  'inventory.reserved': Topics.inventory,
+  'inventory.released': Topics.inventory,
+  'inventory.low': Topics.inventory,
+  'user.registered': Topics.users,
+  'order.placed': Topics.orders,
+  'order.confirmed': Topics.orders,
+  'order.cancelled': Topics.orders,
+  'order.shipped': Topics.orders,
+  'catalog.sync.batch': Topics.catalogSync,
+};
+
+/** Public path prefixes routed by the gateway (and the Application Gateway / Ingress in Azure) to each app. */
+export const RoutePrefixes: ReadonlyArray<{ prefix: string; appId: AppId }> = [
+  { prefix: '/api/auth', appId: AppIds.auth },
+  { prefix: '/api/catalog', appId: AppIds.catalog },
+  { prefix: '/api/cart', appId: AppIds.cart },
+  { prefix: '/api/orders', appId: AppIds.order },
+];
+
+/** Roles a user can hold. */
+export const Roles = { customer: 'customer', admin: 'admin' } as const;
+export type Role = (typeof Roles)[keyof typeof Roles];
+
+/** Money in integer minor units of an ISO 4217 currency. Never a float. */
+export interface Money {
+  amount: number;
+  currency: string;
+}

@@ -1,0 +1,149 @@
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { AppError } from '../errors';
+import type { ServiceMetrics } from '../metrics';
+import { contextFromHeaders, runWithRequestContext } from '../request-context';
+import { problemErrorHandler, unknownRouteHandler } from './error-handler';
+
+/** A dependency whose health decides whether the service can take traffic (database, state store...). */
+export interface ReadinessCheck {
+  name: string;
+  /** Resolves when healthy; throws (or exceeds the timeout) when not. */
+  check: () => Promise<void>;
+}
+
+/** What the app factory needs from a service. */
+export interface HttpAppOptions {
+  service: string;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** Mounts the service's routes. Called after the common middleware, before the 404 and error handlers. */
+  mountRoutes: (app: Express) => void;
+  readinessChecks?: ReadinessCheck[];
+  /** JSON body limit (default 1 MiB); larger bodies get 413. */
+  bodyLimit?: string | number;
+  /** Express `trust proxy` (the gateway / Application Gateway in front), so `req.ip` is the client's. Default: loopback and private ranges. */
+  trustProxy?: boolean | number | string | string[];
+  /** Per-check timeout of /readyz (default 2000 ms). */
+  readinessTimeoutMs?: number;
+}
+
+/** The built app and the switch that makes /readyz fail while the service drains. */
+export interface HttpApp {
+  app: Express;
+  /** From now on /readyz answers 503 so that load balancers stop sending new requests. */
+  markShuttingDown(): void;
+}
+
+const jsonMediaTypes = ['application/json', 'application/*+json'];
+const methodsWithBody = new Set(['POST', 'PUT', 'PATCH']);
+
+/** Paths that are probed constantly and would drown the access log. */
+const quietPaths = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * Builds a service's Express 5 app with the platform's common behaviour: request id and trace context,
+ * security headers, JSON bodies with a size limit and 415 for other media types, health, readiness, metrics,
+ * access log, 404 and problem+json errors.
+ */
+export function createHttpApp(options: HttpAppOptions): HttpApp {
+  const { logger, metrics } = options;
+  let shuttingDown = false;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? ['loopback', 'linklocal', 'uniquelocal']);
+  // Weak ETags from Express would answer 304s for API responses we did not mean to be cacheable; services set their own.
+  app.set('etag', false);
+
+  app.use(requestContextAndTelemetry(logger, metrics));
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (shuttingDown) {
+      res.status(503).json({ status: 'shutting_down' });
+      return;
+    }
+    const results = await Promise.all(
+      (options.readinessChecks ?? []).map(async ({ name, check }) => {
+        try {
+          await withTimeout(check(), options.readinessTimeoutMs ?? 2000, name);
+          return { name, ok: true as const };
+        } catch (error) {
+          return { name, ok: false as const, error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+    const ready = results.every((r) => r.ok);
+    if (!ready) logger.warn({ checks: results }, 'not ready');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: jsonMediaTypes, strict: true }));
+
+  options.mountRoutes(app);
+
+  app.use(unknownRouteHandler);
+  app.use(problemErrorHandler(logger));
+  return {
+    app,
+    markShuttingDown: () => {
+      shuttingDown = true;
+    },
+  };
+}
+
+/** 415 for a request that carries a body in anything but JSON. */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  if (!methodsWithBody.has(req.method)) return next();
+  const length = req.headers['content-length'];
+  const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is(jsonMediaTypes)) {
+    return next(new AppError('unsupported_media_type', `Expected a JSON body (Content-Type: application/json), got ${req.headers['content-type'] ?? 'no Content-Type'}`));
+  }
+  next();
+};
+
+/** Sets up the request context, echoes `x-request-id`/`traceparent`, and records the access log line and the duration histogram. */
+function requestContextAndTelemetry(logger: Logger, metrics: ServiceMetrics): RequestHandler {
+  return (req, res, next) => {
+    const context = contextFromHeaders(req.header('x-request-id'), req.header('traceparent'));
+    res.setHeader('x-request-id', context.requestId);
+    res.setHeader('traceparent', context.traceparent);
+    const startedAt = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'unmatched';
+      metrics.httpRequestDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, seconds);
+      const level = res.statusCode >= 500 ? 'error' : quietPaths.has(req.path) ? 'debug' : 'info';
+      if (logger.isLevelEnabled(level)) {
+        logger[level](
+          { requestId: context.requestId, traceId: context.traceId, method: req.method, path: req.path, route, status: res.statusCode, durationMs: Math.round(seconds * 1e4) / 10 },
+          'request',
+        );
+      }
+    });
+    runWithRequestContext(context, next);
+  };
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

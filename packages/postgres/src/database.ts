@@ -1,0 +1,29 @@
+/** The result of one statement. */
+export interface QueryResult<R> {
+  rows: R[];
+  /** Rows returned or affected. */
+  rowCount: number;
+}
+
+/** Runs parameterised SQL (`$1`, `$2`...). int8 comes back as a JS number and timestamptz as a Date on every adapter. */
+export interface SqlExecutor {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+}
+
+/** Transaction isolation levels the platform uses. */
+export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
+
+/** Port: a service's own database. */
+export interface Database extends SqlExecutor {
+  /** Which adapter this is, for logs and for tests that only make sense on one. */
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs a read-only query on a read replica when one is configured (may lag the primary), else on the primary. */
+  readQuery<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: { isolation?: IsolationLevel }): Promise<T>;
+  /** Runs a multi-statement SQL script (migrations). */
+  exec(script: string): Promise<void>;
+  /** Resolves when the primary (and replica) answer; for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,6 @@
+export * from './database';
+export * from './pg-database';
+export * from './pglite-database';
+export * from './migrations';
+export * from './open-database';
+export * from './test-databases';

@@ -1,0 +1,2 @@
+export * from './building-blocks';
+export * from './run-service';

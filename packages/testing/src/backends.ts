@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+
+/** The real servers a suite can need, and the variable that points at each. */
+export const Backends = {
+  postgres: { variable: 'DATABASE_URL', what: 'PostgreSQL' },
+  redis: { variable: 'REDIS_URL', what: 'Redis' },
+} as const;
+export type Backend = keyof typeof Backends;
+
+/** The connection URL of a backend, or undefined when the environment does not name one. */
+export function backendUrl(backend: Backend): string | undefined {
+  const value = process.env[Backends[backend].variable];
+  return value && value.trim() !== '' ? value : undefined;
+}
+
+/**
+ * `describe` for a suite that needs a real server: when the server's URL is not set the suite is
+ * skipped and its title says why, so the run's summary (and the skip reporter) names it.
+ */
+export function describeWithBackend(backend: Backend, title: string, body: (url: string) => void): void {
+  const url = backendUrl(backend);
+  if (url) {
+    describe(title, () => body(url));
+    return;
+  }
+  const { variable, what } = Backends[backend];
+  describe.skip(`${title} [skipped: ${variable} is not set, so no ${what} server to test against]`, () => {
+    it('needs a server', () => undefined);
+  });
+}
+
+/** A short random tag for names a test creates on a shared server (keys, streams, databases). */
+export function uniqueTestTag(prefix = 't'): string {
+  return `${prefix}${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000, intervalMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const result = await check();
+      if (result !== undefined && result !== false) return result;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** A database a suite runs against, and how to release it. */
+export interface TestDatabase<D> {
+  db: D;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs the same suite on every database adapter: embedded PGlite always, and real PostgreSQL (a throwaway
+ * database) when DATABASE_URL is set, else that variant is skipped with the reason.
+ */
+export function describeEachDatabase<D>(
+  title: string,
+  open: { pglite: () => Promise<TestDatabase<D>>; postgres: (serverUrl: string) => Promise<TestDatabase<D>> },
+  body: (getDb: () => D, kind: 'pglite' | 'postgres') => void,
+): void {
+  const variant = (kind: 'pglite' | 'postgres', openDb: () => Promise<TestDatabase<D>>) => () => {
+    let current: TestDatabase<D> | undefined;
+    beforeAll(async () => {
+      current = await openDb();
+    }, 60_000);
+    afterAll(async () => {
+      await current?.close();
+    });
+    body(() => {
+      if (!current) throw new Error('database not open');
+      return current.db;
+    }, kind);
+  };
+  describe(`${title} (PGlite)`, variant('pglite', open.pglite));
+  describeWithBackend('postgres', `${title} (PostgreSQL)`, (url) => variant('postgres', () => open.postgres(url))());
+}
