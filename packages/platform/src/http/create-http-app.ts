@@ -27,6 +27,8 @@ export interface HttpAppOptions {
   trustProxy?: boolean | number | string | string[];
   /** Per-check timeout of /readyz (default 2000 ms). */
   readinessTimeoutMs?: number;
+  /** `json` (default): parse JSON bodies, 415 for other media types. `none`: leave bodies unread (a proxy streams them on). */
+  bodyParsing?: 'json' | 'none';
 }
 
 /** The built app and the switch that makes /readyz fail while the service drains. */
@@ -85,8 +87,10 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  app.use(requireJsonBody);
-  app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: jsonMediaTypes, strict: true }));
+  if ((options.bodyParsing ?? 'json') === 'json') {
+    app.use(requireJsonBody);
+    app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: jsonMediaTypes, strict: true }));
+  }
 
   options.mountRoutes(app);
 

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { defaultTokenAudience, defaultTokenIssuer, signingKeyFromPem, type SigningKey } from '@shop/auth-tokens';
+import { env, loadConfig, serviceBaseConfigSchema } from '@shop/platform';
+import { buildingBlocksConfigSchema } from '@shop/service-runtime';
+
+const pemBlockPattern = /-----BEGIN ((?:RSA )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/g;
+
+/**
+ * Splits AUTH_SIGNING_KEYS into PEM private keys. Any separator works (a blank line is the documented one), and
+ * literal `\n` sequences are accepted because some secret stores flatten multi-line values that way.
+ */
+export function parseSigningKeys(value: string): SigningKey[] {
+  const text = value.replace(/\\n/g, '\n');
+  const blocks = text.match(pemBlockPattern) ?? [];
+  if (blocks.length === 0) throw new Error('contains no PEM private key (-----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY-----)');
+  return blocks.map((pem, index) => {
+    try {
+      return signingKeyFromPem(pem);
+    } catch (error) {
+      throw new Error(`key #${index + 1} cannot be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+}
+
+const isPowerOfTwo = (n: number) => Number.isInteger(n) && n >= 2 && (n & (n - 1)) === 0;
+
+/** The auth service's environment: every variable it reads, described and defaulted where that is safe. */
+export const authConfigSchema = serviceBaseConfigSchema
+  .extend(buildingBlocksConfigSchema.shape)
+  .extend({
+    PORT: env.port(3001),
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('production refuses unsafe defaults'),
+    DATABASE_URL: z.string().url().optional().describe('PostgreSQL primary; when unset an embedded PGlite database in DATA_DIR is used'),
+    DATABASE_READ_URL: z.string().url().optional().describe('PostgreSQL read replica for the admin user list'),
+    DATA_DIR: z.string().default('.data/auth').describe('PGlite data folder of the embedded default'),
+    PUBLIC_BASE_URL: z
+      .string()
+      .url()
+      .default('http://localhost:8080')
+      .transform((url) => url.replace(/\/+$/, ''))
+      .describe('Public origin of the gateway, used to build the URLs of the discovery document'),
+    AUTH_SIGNING_KEYS: z
+      .string()
+      .optional()
+      .transform((value, context) => {
+        if (value === undefined) return undefined;
+        try {
+          return parseSigningKeys(value);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+          return z.NEVER;
+        }
+      })
+      .describe('One or more PEM RSA private keys separated by a blank line: the first signs, all are published in the JWKS. Unset: a key is generated at start (not in production)'),
+    TOKEN_ISSUER: z.string().min(1).default(defaultTokenIssuer).describe('`iss` of access tokens and of the discovery document; verifiers must expect the same'),
+    TOKEN_AUDIENCE: z.string().min(1).default(defaultTokenAudience).describe('`aud` of access tokens'),
+    ACCESS_TOKEN_TTL_SECONDS: env.positiveInt(900).describe('Lifetime of access tokens; also how long a role change takes to reach every service'),
+    REFRESH_TOKEN_TTL_SECONDS: env.positiveInt(30 * 24 * 3600).describe('Lifetime of each refresh token (every refresh issues a new one)'),
+    PASSWORD_HASH_COST: z.coerce
+      .number()
+      .int()
+      .refine(isPowerOfTwo, 'must be a power of two >= 2')
+      .default(2 ** 15)
+      .describe('scrypt N for new password hashes (existing hashes keep theirs and are upgraded at the next login)'),
+    ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional().describe('The first admin: created at start if missing, else given the admin role'),
+    ADMIN_PASSWORD: z.string().optional().describe('Password of the first admin when it has to be created (an existing account keeps its password)'),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(5).describe('Failed logins per account (email) within the window before 429'),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: env.positiveInt(50).describe('Failed logins per client address within the window before 429'),
+    LOGIN_THROTTLE_WINDOW_SECONDS: env.positiveInt(900).describe('Window of the login failure counters'),
+  })
+  .superRefine((config, context) => {
+    if (config.NODE_ENV === 'production' && !config.AUTH_SIGNING_KEYS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['AUTH_SIGNING_KEYS'],
+        message: 'is required when NODE_ENV=production (generated keys would change at every restart and differ between replicas)',
+      });
+    }
+    if (config.NODE_ENV === 'production' && config.PASSWORD_HASH_COST < 2 ** 14) {
+      context.addIssue({ code: 'custom', path: ['PASSWORD_HASH_COST'], message: 'must be at least 16384 when NODE_ENV=production' });
+    }
+    if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
+      context.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together' });
+    }
+  });
+
+/** The validated configuration of the auth service. */
+export type AuthConfig = z.infer<typeof authConfigSchema>;
+
+/** Reads and validates the auth service's configuration; throws ConfigError naming each bad variable. */
+export function loadAuthConfig(environment: NodeJS.ProcessEnv = process.env): AuthConfig {
+  return loadConfig(authConfigSchema, environment);
+}

@@ -1,0 +1,27 @@
+import path from 'node:path';
+import { migrateOutbox } from '@shop/outbox';
+import { migrate, type Database } from '@shop/postgres';
+import type { AuthStore } from '../domain/ports';
+import { OutboxAuthEvents } from '../events/publishers';
+import { SqlRefreshTokensRepository } from './refresh-tokens.repository';
+import { SqlUsersRepository } from './users.repository';
+
+/** Where the SQL migrations are, from src (tests) and from dist alike. */
+export const authMigrationsDirectory = path.join(__dirname, '..', '..', 'migrations');
+
+/** Brings the auth database up to date: the service's tables, then the outbox's. */
+export async function migrateAuthDatabase(db: Database): Promise<void> {
+  await migrate(db, authMigrationsDirectory);
+  await migrateOutbox(db);
+}
+
+/** The AuthStore port on a Database. */
+export function createAuthStore(db: Database): AuthStore {
+  return {
+    users: new SqlUsersRepository(db),
+    usersForReading: new SqlUsersRepository({ query: (sql, params) => db.readQuery(sql, params) }),
+    refreshTokens: new SqlRefreshTokensRepository(db),
+    transaction: (work) =>
+      db.transaction((tx) => work({ users: new SqlUsersRepository(tx), refreshTokens: new SqlRefreshTokensRepository(tx), events: new OutboxAuthEvents(tx) })),
+  };
+}

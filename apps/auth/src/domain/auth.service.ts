@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { Roles, type Role } from '@shop/contracts';
+import { AppError } from '@shop/platform';
+import type { LoginThrottle } from './login-throttle';
+import type { PasswordHasher } from './password-hasher';
+import { passwordPolicyViolations } from './password-policy';
+import type { AccessTokenIssuer, AuthContext, AuthStore, UserPage } from './ports';
+import { generateRefreshToken, hashRefreshToken, refusalOf } from './refresh-token';
+import { normaliseEmail, toUserView, type UserRecord, type UserView } from './user';
+
+/** What the auth service needs. */
+export interface AuthServiceDeps {
+  store: AuthStore;
+  hasher: PasswordHasher;
+  throttle: LoginThrottle;
+  tokens: AccessTokenIssuer;
+  refreshTokenTtlSeconds: number;
+  /** Called after a commit that wrote events to the outbox, so the relay publishes them without waiting to poll. */
+  onEventsWritten?: () => void;
+  /** Warnings worth an operator's attention (token replay). */
+  onSecurityEvent?: (event: { kind: 'refresh_token_reuse'; userId: string; familyId: string }) => void;
+  now?: () => Date;
+}
+
+/** What a successful login or refresh returns. */
+export interface TokenGrant {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds the access token is valid. */
+  expiresIn: number;
+  tokenType: 'Bearer';
+  user: UserView;
+}
+
+/** One login failure answer for every cause, so the response does not tell which emails have accounts. */
+const invalidCredentials = () => new AppError('unauthorized', 'The email or password is incorrect');
+const invalidRefreshToken = () => new AppError('unauthorized', 'The refresh token is invalid, expired or revoked');
+
+/**
+ * Accounts and sessions: registration, password login with throttling, refresh-token rotation with replay
+ * detection, logout, and role administration.
+ */
+export class AuthService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: AuthServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Creates a customer account and writes `user.registered` in the same transaction. */
+  async register(_ctx: AuthContext, input: { email: string; password: string; name: string }): Promise<UserView> {
+    const email = normaliseEmail(input.email);
+    const violations = passwordPolicyViolations(input.password, email);
+    if (violations.length > 0) {
+      throw new AppError('invalid', `The password ${violations.join('; ')}`, {
+        fields: violations.map((message) => ({ field: 'body.password', message })),
+      });
+    }
+    const passwordHash = await this.deps.hasher.hash(input.password);
+    const user = await this.deps.store.transaction(async (tx) => {
+      const inserted = await tx.users.insertIfEmailFree({ id: randomUUID(), email, name: input.name, passwordHash, roles: [Roles.customer] });
+      if (inserted) await tx.events.userRegistered(inserted);
+      return inserted;
+    });
+    if (!user) throw new AppError('conflict', 'An account with this email already exists');
+    this.deps.onEventsWritten?.();
+    return toUserView(user);
+  }
+
+  /** Checks the password and starts a session (a new refresh-token family). Throttled per account and address. */
+  async login(ctx: AuthContext, input: { email: string; password: string }): Promise<TokenGrant> {
+    const email = normaliseEmail(input.email);
+    const decision = await this.deps.throttle.check(email, ctx.clientAddress);
+    if (!decision.allowed) {
+      throw new AppError('too_many_requests', 'Too many failed sign-in attempts; try again later', { retryAfterSeconds: decision.retryAfterSeconds });
+    }
+    const user = await this.deps.store.users.findByEmail(email);
+    let valid = false;
+    if (user) valid = await this.deps.hasher.verify(input.password, user.passwordHash);
+    else await this.deps.hasher.verifyAgainstDummy(input.password);
+    if (!user || !valid) {
+      await this.deps.throttle.recordFailure(email, ctx.clientAddress);
+      throw invalidCredentials();
+    }
+    await this.deps.throttle.resetAccount(email);
+    if (this.deps.hasher.needsRehash(user.passwordHash)) {
+      await this.deps.store.users.setPasswordHash(user.id, await this.deps.hasher.hash(input.password));
+    }
+    return this.deps.store.transaction(async (tx) => {
+      const refreshToken = await this.issueRefreshToken(tx.refreshTokens, user.id, { familyId: randomUUID(), parentId: null });
+      return this.grant(user, refreshToken);
+    });
+  }
+
+  /**
+   * Exchanges a refresh token for a new access and refresh token (rotation). A token that was already used is a
+   * replay: its whole family is revoked, so the thief's and the victim's latest tokens both stop working.
+   */
+  async refresh(_ctx: AuthContext, refreshToken: string): Promise<TokenGrant> {
+    const tokenHash = hashRefreshToken(refreshToken);
+    const now = this.now();
+    const outcome = await this.deps.store.transaction(async (tx) => {
+      const consumed = await tx.refreshTokens.consume(tokenHash, now);
+      if (!consumed) {
+        const existing = await tx.refreshTokens.findByHash(tokenHash);
+        const refusal = refusalOf(existing, now);
+        if (refusal === 'reused' && existing) {
+          await tx.refreshTokens.revokeFamily(existing.familyId, now);
+          return { ok: false as const, replay: { userId: existing.userId, familyId: existing.familyId } };
+        }
+        return { ok: false as const };
+      }
+      const user = await tx.users.findById(consumed.userId);
+      if (!user) return { ok: false as const };
+      const next = await this.issueRefreshToken(tx.refreshTokens, user.id, { familyId: consumed.familyId, parentId: consumed.id });
+      return { ok: true as const, grant: this.grant(user, next) };
+    });
+    if (outcome.ok) return outcome.grant;
+    // Thrown after the commit: the family revocation must not be rolled back with the refusal.
+    if (outcome.replay) this.deps.onSecurityEvent?.({ kind: 'refresh_token_reuse', ...outcome.replay });
+    throw invalidRefreshToken();
+  }
+
+  /** Ends the session the refresh token belongs to (its whole family). Unknown tokens are ignored. */
+  async logout(_ctx: AuthContext, refreshToken: string): Promise<void> {
+    const existing = await this.deps.store.refreshTokens.findByHash(hashRefreshToken(refreshToken));
+    if (existing && !existing.revokedAt) await this.deps.store.refreshTokens.revokeFamily(existing.familyId, this.now());
+  }
+
+  /** The caller's own account. */
+  async me(ctx: AuthContext): Promise<UserView> {
+    if (!ctx.principal) throw new AppError('unauthorized', 'Sign in to do this');
+    const user = await this.deps.store.users.findById(ctx.principal.userId);
+    // A valid token for an account that no longer exists authenticates nobody.
+    if (!user) throw new AppError('unauthorized', 'The account of this token no longer exists');
+    return toUserView(user);
+  }
+
+  /** One account, for an admin or for its owner. */
+  async getUser(ctx: AuthContext, id: string): Promise<UserView> {
+    const principal = ctx.principal;
+    if (!principal) throw new AppError('unauthorized', 'Sign in to do this');
+    if (principal.userId !== id && !principal.roles.includes(Roles.admin)) throw new AppError('forbidden', 'This requires the admin role');
+    const user = await this.deps.store.users.findById(id);
+    if (!user) throw new AppError('not_found', `No user ${id}`);
+    return toUserView(user);
+  }
+
+  /** A page of accounts (admin). */
+  async listUsers(_ctx: AuthContext, query: { emailContains?: string; limit: number; offset: number }): Promise<{ items: UserView[]; total: number }> {
+    const page: UserPage = await this.deps.store.usersForReading.list({ ...query, emailContains: query.emailContains ? normaliseEmail(query.emailContains) : undefined });
+    return { items: page.items.map(toUserView), total: page.total };
+  }
+
+  /**
+   * Replaces an account's roles (admin). Everyone keeps `customer`; an admin cannot take away their own admin role
+   * (so the last admin cannot lock everybody out by accident). Takes effect with the account's next access token.
+   */
+  async setRoles(ctx: AuthContext, id: string, roles: Role[]): Promise<UserView> {
+    const wanted = normaliseRoles(roles);
+    if (ctx.principal?.userId === id && !wanted.includes(Roles.admin)) {
+      throw new AppError('conflict', 'You cannot remove your own admin role');
+    }
+    const user = await this.deps.store.users.setRoles(id, wanted);
+    if (!user) throw new AppError('not_found', `No user ${id}`);
+    return toUserView(user);
+  }
+
+  /**
+   * Makes sure the configured first admin exists and holds the admin role. Idempotent, and safe when replicas
+   * start together (one upsert). An existing account keeps its password.
+   */
+  async ensureAdmin(input: { email: string; password: string; name?: string }): Promise<{ user: UserView; created: boolean }> {
+    const email = normaliseEmail(input.email);
+    const violations = passwordPolicyViolations(input.password, email);
+    if (violations.length > 0) throw new Error(`ADMIN_PASSWORD is refused by the password policy: it ${violations.join('; ')}`);
+    const existing = await this.deps.store.users.findByEmail(email);
+    if (existing?.roles.includes(Roles.admin)) return { user: toUserView(existing), created: false };
+    // Hash only when the account may have to be created: a restart with an existing account stays cheap.
+    const passwordHash = existing ? existing.passwordHash : await this.deps.hasher.hash(input.password);
+    const result = await this.deps.store.transaction(async (tx) => {
+      const upserted = await tx.users.upsertWithRole(
+        { id: randomUUID(), email, name: input.name ?? 'Administrator', passwordHash, roles: [Roles.customer, Roles.admin] },
+        Roles.admin,
+      );
+      if (upserted.created) await tx.events.userRegistered(upserted.user);
+      return upserted;
+    });
+    if (result.created) this.deps.onEventsWritten?.();
+    return { user: toUserView(result.user), created: result.created };
+  }
+
+  private async issueRefreshToken(
+    repository: AuthStore['refreshTokens'],
+    userId: string,
+    lineage: { familyId: string; parentId: string | null },
+  ): Promise<string> {
+    const token = generateRefreshToken();
+    const issuedAt = this.now();
+    await repository.insert({
+      id: randomUUID(),
+      ...lineage,
+      userId,
+      tokenHash: hashRefreshToken(token),
+      issuedAt,
+      expiresAt: new Date(issuedAt.getTime() + this.deps.refreshTokenTtlSeconds * 1000),
+    });
+    return token;
+  }
+
+  private grant(user: UserRecord, refreshToken: string): TokenGrant {
+    return {
+      accessToken: this.deps.tokens.sign({ userId: user.id, email: user.email, roles: user.roles }),
+      refreshToken,
+      expiresIn: this.deps.tokens.ttlSeconds,
+      tokenType: 'Bearer',
+      user: toUserView(user),
+    };
+  }
+}
+
+/** Unique roles in a stable order, always including `customer`. */
+export function normaliseRoles(roles: Role[]): Role[] {
+  const set = new Set<Role>([Roles.customer, ...roles]);
+  return Object.values(Roles).filter((role) => set.has(role));
+}

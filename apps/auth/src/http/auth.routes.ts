@@ -1,0 +1,46 @@
+import { Router, type Response } from 'express';
+import { authenticate, requirePrincipal, type TokenVerifier } from '@shop/auth-tokens';
+import { parseOrThrow } from '@shop/platform';
+import type { AuthService } from '../domain/auth.service';
+import { loginBodySchema, refreshTokenBodySchema, registerBodySchema } from './auth.schemas';
+
+/** Token responses must never be cached by a browser or proxy (RFC 6749 §5.1). */
+function noStore(res: Response): Response {
+  return res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+}
+
+/** Registration, login, refresh, logout and the caller's own account, under /api/auth. */
+export function authRoutes(deps: { service: AuthService; verifier: TokenVerifier }): Router {
+  const router = Router();
+
+  router.post('/register', async (req, res) => {
+    const body = parseOrThrow(registerBodySchema, req.body, 'body');
+    const user = await deps.service.register({ clientAddress: req.ip }, body);
+    res.status(201).location(`${req.baseUrl}/users/${user.id}`).json({ user });
+  });
+
+  router.post('/login', async (req, res) => {
+    const body = parseOrThrow(loginBodySchema, req.body, 'body');
+    const grant = await deps.service.login({ clientAddress: req.ip }, body);
+    noStore(res).json(grant);
+  });
+
+  router.post('/refresh', async (req, res) => {
+    const { refreshToken } = parseOrThrow(refreshTokenBodySchema, req.body, 'body');
+    const grant = await deps.service.refresh({ clientAddress: req.ip }, refreshToken);
+    noStore(res).json(grant);
+  });
+
+  router.post('/logout', async (req, res) => {
+    const { refreshToken } = parseOrThrow(refreshTokenBodySchema, req.body, 'body');
+    await deps.service.logout({ clientAddress: req.ip }, refreshToken);
+    res.status(204).end();
+  });
+
+  router.get('/me', authenticate(deps.verifier), async (_req, res) => {
+    const user = await deps.service.me({ principal: requirePrincipal(res) });
+    res.set('Cache-Control', 'no-store').json({ user });
+  });
+
+  return router;
+}

@@ -1,0 +1,18 @@
+import { AppIds } from '@shop/contracts';
+import { createBuildingBlocks, runServiceMain } from '@shop/service-runtime';
+import { startAuthService } from './auth-service';
+import { loadAuthConfig } from './config';
+
+void runServiceMain({
+  appId: AppIds.auth,
+  loadConfig: () => loadAuthConfig(),
+  start: async (config, logger) => {
+    const blocks = await createBuildingBlocks(config, { appId: AppIds.auth });
+    try {
+      return await startAuthService({ config, logger, blocks, closeBlocksOnStop: true });
+    } catch (error) {
+      await blocks.close();
+      throw error;
+    }
+  },
+});

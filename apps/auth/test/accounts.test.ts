@@ -1,0 +1,204 @@
+import request from 'supertest';
+import type { Database } from '@shop/postgres';
+import { describeEachDatabase } from '@shop/testing';
+import { authDatabases, buildTestApp, newAccount, rowCounts } from './auth-test-kit';
+import type { AuthApp } from '../src/auth-service';
+
+describeEachDatabase<Database>('auth accounts over HTTP', authDatabases, (getDb) => {
+  let auth: AuthApp;
+  beforeAll(() => {
+    auth = buildTestApp(getDb(), { env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_MAX_FAILURES_PER_ADDRESS: '6' } });
+  });
+  const api = () => request(auth.app);
+  /** Each test logs in from its own address, so the per-address counter of one test does not leak into another. */
+  let addressCounter = 0;
+  const nextAddress = () => `203.0.113.${(addressCounter += 1)}`;
+
+  describe('register, login, me', () => {
+    it('when a user registers, logs in and asks for /me, then each step answers with the same account', async () => {
+      const account = newAccount();
+      const registered = await api().post('/api/auth/register').send(account).expect(201);
+      expect(registered.body.user).toEqual({ id: expect.any(String), email: account.email, name: account.name, roles: ['customer'], createdAt: expect.any(String) });
+      expect(registered.headers.location).toBe(`/api/auth/users/${registered.body.user.id}`);
+      expect(JSON.stringify(registered.body)).not.toContain(account.password);
+
+      const login = await api().post('/api/auth/login').set('X-Forwarded-For', nextAddress()).send({ email: account.email, password: account.password }).expect(200);
+      expect(login.body).toEqual({
+        accessToken: expect.any(String),
+        refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43,}$/),
+        expiresIn: 900,
+        tokenType: 'Bearer',
+        user: registered.body.user,
+      });
+      expect(login.headers['cache-control']).toBe('no-store');
+
+      const me = await api().get('/api/auth/me').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
+      expect(me.body.user).toEqual(registered.body.user);
+    });
+
+    it('when the email is given in other case and with spaces at login, then it still signs in', async () => {
+      const account = newAccount();
+      await api().post('/api/auth/register').send(account).expect(201);
+      await api().post('/api/auth/login').set('X-Forwarded-For', nextAddress()).send({ email: `  ${account.email.toUpperCase()} `, password: account.password }).expect(200);
+    });
+
+    it('when /me is called without a token, then 401 problem+json', async () => {
+      const res = await api().get('/api/auth/me').expect(401);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+
+    it('when the same email registers again in other case, then 409 and no second account or event', async () => {
+      const account = newAccount();
+      await api().post('/api/auth/register').send(account).expect(201);
+      const before = await rowCounts(getDb());
+      const res = await api()
+        .post('/api/auth/register')
+        .send({ ...account, email: `  ${account.email.toUpperCase()}  ` })
+        .expect(409);
+      expect(res.body.type).toBe('urn:shop:problem:conflict');
+      expect(await rowCounts(getDb())).toEqual(before);
+    });
+
+    it.each([
+      ['too short', 'short1!', 'at least 10 characters'],
+      ['a single repeated character', 'aaaaaaaaaaaa', 'single repeated character'],
+      ['too long', 'x'.repeat(60) + 'y'.repeat(69), 'at most 128 characters'],
+      ['too common', 'password123', 'too common'],
+    ])('when the password is %s, then 400 names the reason and nothing is written', async (_label, password, reason) => {
+      const before = await rowCounts(getDb());
+      const res = await api()
+        .post('/api/auth/register')
+        .send({ ...newAccount(), password })
+        .expect(400);
+      expect(res.body.errors).toEqual(expect.arrayContaining([{ field: 'body.password', message: expect.stringContaining(reason) }]));
+      expect(await rowCounts(getDb())).toEqual(before);
+    });
+
+    it('when the password is the email address, then 400 says so', async () => {
+      const account = newAccount();
+      const res = await api()
+        .post('/api/auth/register')
+        .send({ ...account, password: account.email.toUpperCase() })
+        .expect(400);
+      expect(res.body.detail).toContain('must not be the email address');
+    });
+  });
+
+  describe('login failures', () => {
+    it('when the password is wrong or the email unknown, then both answer the same 401', async () => {
+      const account = newAccount();
+      await api().post('/api/auth/register').send(account).expect(201);
+      const wrongPassword = await api().post('/api/auth/login').set('X-Forwarded-For', nextAddress()).send({ email: account.email, password: 'not the password at all' }).expect(401);
+      const unknownEmail = await api().post('/api/auth/login').set('X-Forwarded-For', nextAddress()).send({ email: `nobody-${account.email}`, password: 'not the password at all' }).expect(401);
+      const shape = (body: Record<string, unknown>) => ({ type: body.type, title: body.title, status: body.status, detail: body.detail });
+      expect(shape(wrongPassword.body)).toEqual(shape(unknownEmail.body));
+      expect(wrongPassword.body.detail).toBe('The email or password is incorrect');
+      expect(wrongPassword.headers['www-authenticate']).toBe(unknownEmail.headers['www-authenticate']);
+    });
+
+    it('when an account reaches its failure limit, then even the right password gets 429 with Retry-After', async () => {
+      const account = newAccount();
+      await api().post('/api/auth/register').send(account).expect(201);
+      // Every attempt from another address: only the account counter can be what stops them.
+      for (let i = 0; i < 3; i += 1) {
+        await api().post('/api/auth/login').set('X-Forwarded-For', nextAddress()).send({ email: account.email, password: 'wrong password here' }).expect(401);
+      }
+      const res = await api().post('/api/auth/login').set('X-Forwarded-For', nextAddress()).send({ email: account.email, password: account.password }).expect(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(900);
+      expect(res.body.type).toBe('urn:shop:problem:too_many_requests');
+    });
+
+    it('when failures are interleaved with a successful login, then the account counter starts again', async () => {
+      const account = newAccount();
+      await api().post('/api/auth/register').send(account).expect(201);
+      const attempt = (password: string) => api().post('/api/auth/login').set('X-Forwarded-For', nextAddress()).send({ email: account.email, password });
+      await attempt('wrong password here').expect(401);
+      await attempt('wrong password here').expect(401);
+      await attempt(account.password).expect(200);
+      await attempt('wrong password here').expect(401);
+      await attempt('wrong password here').expect(401);
+      await attempt(account.password).expect(200);
+    });
+
+    it('when concurrent failures hit one account, then every one of them is counted', async () => {
+      const account = newAccount();
+      await api().post('/api/auth/register').send(account).expect(201);
+      await Promise.all(
+        Array.from({ length: 3 }, () => api().post('/api/auth/login').set('X-Forwarded-For', nextAddress()).send({ email: account.email, password: 'wrong password here' }).expect(401)),
+      );
+      await api().post('/api/auth/login').set('X-Forwarded-For', nextAddress()).send({ email: account.email, password: account.password }).expect(429);
+    });
+
+    it('when one address fails against many accounts, then it gets 429 while another address still signs in', async () => {
+      const address = nextAddress();
+      for (let i = 0; i < 6; i += 1) {
+        await api().post('/api/auth/login').set('X-Forwarded-For', address).send({ email: `unknown-${i}@example.com`, password: 'wrong password here' }).expect(401);
+      }
+      const account = newAccount();
+      await api().post('/api/auth/register').send(account).expect(201);
+      const blocked = await api().post('/api/auth/login').set('X-Forwarded-For', address).send({ email: account.email, password: account.password }).expect(429);
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      await api().post('/api/auth/login').set('X-Forwarded-For', nextAddress()).send({ email: account.email, password: account.password }).expect(200);
+    });
+  });
+
+  describe('bad input', () => {
+    const expectProblemAndNoWrites = async (send: () => request.Test, status: number) => {
+      const before = await rowCounts(getDb());
+      const res = await send();
+      expect(res.status).toBe(status);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.status).toBe(status);
+      expect(await rowCounts(getDb())).toEqual(before);
+      return res;
+    };
+
+    it('when the body is malformed JSON, then 400', async () => {
+      await expectProblemAndNoWrites(() => api().post('/api/auth/register').set('Content-Type', 'application/json').send('{"email": "a@example.com",'), 400);
+    });
+
+    it.each([
+      ['a number for the email', { email: 42, password: 'correct horse battery', name: 'A' }, 'body.email'],
+      ['an array for the name', { email: 'ok@example.com', password: 'correct horse battery', name: ['A'] }, 'body.name'],
+      ['no password', { email: 'ok@example.com', name: 'A' }, 'body.password'],
+      ['an unknown extra field', { email: 'ok@example.com', password: 'correct horse battery', name: 'A', roles: ['admin'] }, 'body'],
+      ['an overlong name', { email: 'ok@example.com', password: 'correct horse battery', name: 'n'.repeat(101) }, 'body.name'],
+      ['an overlong email', { email: `${'e'.repeat(300)}@example.com`, password: 'correct horse battery', name: 'A' }, 'body.email'],
+      ['an overlong password', { email: 'ok@example.com', password: 'p'.repeat(5000), name: 'A' }, 'body.password'],
+      ['SQL in the email', { email: "x'; DROP TABLE users;--@example.com", password: 'correct horse battery', name: 'A' }, 'body.email'],
+      ['a non-ASCII email', { email: 'zoë@exämple.com', password: 'correct horse battery', name: 'A' }, 'body.email'],
+      ['a control character in the name', { email: 'ok@example.com', password: 'correct horse battery', name: 'A\u0000B' }, 'body.name'],
+      ['a JSON array as the body', [1, 2], 'body'],
+    ])('when registering with %s, then 400 names the field and nothing is written', async (_label, body, field) => {
+      const res = await expectProblemAndNoWrites(() => api().post('/api/auth/register').send(body as object), 400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    });
+
+    it('when login has an extra field or a wrong type, then 400', async () => {
+      await expectProblemAndNoWrites(() => api().post('/api/auth/login').send({ email: 'a@example.com', password: 'x', remember: true }), 400);
+      await expectProblemAndNoWrites(() => api().post('/api/auth/login').send({ email: 'a@example.com', password: 123 }), 400);
+      await expectProblemAndNoWrites(() => api().post('/api/auth/refresh').send({}), 400);
+      await expectProblemAndNoWrites(() => api().post('/api/auth/logout').send({ refreshToken: 'x'.repeat(600) }), 400);
+    });
+
+    it('when the body is 2 MB, then 413', async () => {
+      await expectProblemAndNoWrites(() => api().post('/api/auth/register').set('Content-Type', 'application/json').send(JSON.stringify({ ...newAccount(), name: 'n'.repeat(2 * 1024 * 1024) })), 413);
+    });
+
+    it('when the body is text/plain, then 415', async () => {
+      await expectProblemAndNoWrites(() => api().post('/api/auth/register').set('Content-Type', 'text/plain').send('email=a@example.com'), 415);
+    });
+
+    it('when the name has unicode and SQL metacharacters and the email an apostrophe, then they are stored and returned verbatim', async () => {
+      const name = "Zoë 山田 O'Brien\"; DROP TABLE users;-- 🙂";
+      const email = `o'brien+${Date.now()}@example.com`;
+      const res = await api().post('/api/auth/register').send({ email, password: 'correct horse battery', name }).expect(201);
+      expect(res.body.user).toMatchObject({ name, email });
+      const login = await api().post('/api/auth/login').set('X-Forwarded-For', nextAddress()).send({ email, password: 'correct horse battery' }).expect(200);
+      expect(login.body.user.name).toBe(name);
+      const { rows } = await getDb().query<{ n: number }>('SELECT count(*)::int8 AS n FROM users WHERE name = $1', [name]);
+      expect(rows[0]!.n).toBe(1);
+    });
+  });
+});

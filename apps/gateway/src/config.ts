@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { env, loadConfig, serviceBaseConfigSchema } from '@shop/platform';
+
+/** The gateway's settings. */
+export const gatewayConfigSchema = serviceBaseConfigSchema.extend({
+  PORT: env.port(8080),
+  SERVICE_URLS: z.string().default('auth=http://127.0.0.1:3001,catalog=http://127.0.0.1:3002,cart=http://127.0.0.1:3003,order=http://127.0.0.1:3004').describe('Where each app listens, "appId=url,..."'),
+  UPSTREAM_TIMEOUT_MS: env.positiveInt(30_000).describe('How long a service may take to answer before the gateway answers 504'),
+});
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+/** Reads and validates the gateway's environment. */
+export function loadGatewayConfig(environment: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return loadConfig(gatewayConfigSchema, environment);
+}

@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import { RoutePrefixes, type AppId } from '@shop/contracts';
+import { AppError, createHttpApp, currentRequestContext, problemTypeUri, type HttpApp, type Logger, type ServiceMetrics } from '@shop/platform';
+
+/** Dependencies of the gateway. */
+export interface GatewayDeps {
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** Base URL of each app; read on every request, so a launcher may fill it in as services come up. */
+  serviceUrls: Partial<Record<AppId, string>>;
+  upstreamTimeoutMs?: number;
+}
+
+/** The app a path belongs to, by the same prefix rules as the Application Gateway / Ingress in Azure. */
+export function appIdForPath(path: string): AppId | undefined {
+  return RoutePrefixes.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`))?.appId;
+}
+
+/**
+ * The gateway: a reverse proxy that forwards `/api/<area>/...` unchanged to the owning service, streaming bodies
+ * (it never parses them), adding X-Forwarded-* and passing the request id and trace context on.
+ */
+export function createGatewayApp(deps: GatewayDeps): HttpApp {
+  const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
+    router: (req) => {
+      const appId = appIdForPath(req.url ?? '/');
+      return (appId && deps.serviceUrls[appId]) || undefined;
+    },
+    // The router always answers for the paths we forward; this target is never used.
+    target: 'http://127.0.0.1:9',
+    xfwd: true,
+    changeOrigin: false,
+    proxyTimeout: deps.upstreamTimeoutMs ?? 30_000,
+    on: {
+      proxyReq: (proxyReq) => {
+        const context = currentRequestContext();
+        if (context) {
+          proxyReq.setHeader('x-request-id', context.requestId);
+          proxyReq.setHeader('traceparent', context.traceparent);
+        }
+      },
+      error: (error, req, res) => {
+        const timedOut = (error as NodeJS.ErrnoException).code === 'ECONNRESET' || /timed? ?out/i.test(error.message);
+        deps.logger.warn({ err: error, path: req.url }, 'upstream failed');
+        if (!('writeHead' in res)) {
+          (res as Socket).destroy();
+          return;
+        }
+        const response = res as ServerResponse;
+        if (response.headersSent) {
+          response.destroy();
+          return;
+        }
+        const status = timedOut ? 504 : 502;
+        response.writeHead(status, { 'content-type': 'application/problem+json' });
+        response.end(
+          JSON.stringify({
+            type: problemTypeUri('unavailable'),
+            title: 'Temporarily unavailable',
+            status,
+            detail: timedOut ? 'The service did not answer in time' : 'The service is not reachable',
+            instance: (req.url ?? '').split('?')[0],
+            requestId: currentRequestContext()?.requestId,
+          }),
+        );
+      },
+    },
+  });
+
+  return createHttpApp({
+    service: 'gateway',
+    logger: deps.logger,
+    metrics: deps.metrics,
+    bodyParsing: 'none',
+    mountRoutes: (app) => {
+      app.use('/api', (req, res, next) => {
+        const appId = appIdForPath(req.originalUrl.split('?')[0]!);
+        if (!appId || !deps.serviceUrls[appId]) {
+          next(new AppError('not_found', `No service serves ${req.originalUrl.split('?')[0]}`));
+          return;
+        }
+        // Mounted under /api, Express strips the prefix from req.url; the services expect the full path.
+        req.url = req.originalUrl;
+        void proxy(req, res, next);
+      });
+    },
+  });
+}

@@ -1,0 +1,96 @@
+import express from 'express';
+import request from 'supertest';
+import { createHttpApp, createLogger, createServiceMetrics, listen, type RunningServer } from '@shop/platform';
+import { appIdForPath, createGatewayApp } from '../src/gateway-app';
+
+const logger = createLogger({ service: 'test', level: 'silent' });
+
+/** A stand-in service that echoes what it received. */
+async function echoService(name: string): Promise<RunningServer> {
+  const app = createHttpApp({
+    service: name,
+    logger,
+    metrics: createServiceMetrics(name, { collectProcessMetrics: false }),
+    mountRoutes: (a) => {
+      a.all('/{*path}', (req, res) => {
+        if (req.path.endsWith('/slow')) {
+          setTimeout(() => res.json({}), 2000);
+          return;
+        }
+        res.status(req.method === 'POST' ? 201 : 200).set('x-served-by', name).json({
+          service: name,
+          method: req.method,
+          url: req.originalUrl,
+          body: req.body ?? null,
+          requestId: req.header('x-request-id'),
+          traceparent: req.header('traceparent'),
+          forwardedFor: req.header('x-forwarded-for'),
+        });
+      });
+    },
+  });
+  return listen(app, { port: 0, host: '127.0.0.1', logger });
+}
+
+describe('gateway routing', () => {
+  let auth: RunningServer;
+  let catalog: RunningServer;
+  let gateway: express.Express;
+
+  beforeAll(async () => {
+    [auth, catalog] = await Promise.all([echoService('auth'), echoService('catalog')]);
+    gateway = createGatewayApp({
+      logger,
+      metrics: createServiceMetrics('gateway', { collectProcessMetrics: false }),
+      serviceUrls: { auth: auth.url, catalog: catalog.url, cart: 'http://127.0.0.1:1' },
+      upstreamTimeoutMs: 500,
+    }).app;
+  });
+  afterAll(async () => {
+    await Promise.all([auth.stop(), catalog.stop()]);
+  });
+
+  it('when a path has a known prefix, then it maps to its app, and look-alike prefixes do not', () => {
+    expect(appIdForPath('/api/catalog/products')).toBe('catalog');
+    expect(appIdForPath('/api/catalog')).toBe('catalog');
+    expect(appIdForPath('/api/catalogue/products')).toBeUndefined();
+    expect(appIdForPath('/api/orders/123/cancel')).toBe('order');
+  });
+
+  it('when a request targets catalog, then it arrives with the full path and query, and the answer comes back unchanged', async () => {
+    const res = await request(gateway).get('/api/catalog/products?q=red%20shoes&limit=5');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-served-by']).toBe('catalog');
+    expect(res.body).toMatchObject({ service: 'catalog', url: '/api/catalog/products?q=red%20shoes&limit=5' });
+  });
+
+  it('when a JSON body is posted, then it is streamed through untouched', async () => {
+    const res = await request(gateway).post('/api/auth/login').send({ email: 'a@b.c', password: 'p' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ service: 'auth', method: 'POST', body: { email: 'a@b.c', password: 'p' } });
+  });
+
+  it('when a request id and traceparent come in, then the service receives the same request id and the same trace', async () => {
+    const res = await request(gateway).get('/api/auth/me').set('x-request-id', 'req-42').set('traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    expect(res.body.requestId).toBe('req-42');
+    expect(res.body.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    expect(res.body.forwardedFor).toBeDefined();
+  });
+
+  it('when no service owns the path, then 404 problem+json', async () => {
+    const res = await request(gateway).get('/api/unknown/thing');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+  });
+
+  it('when the service is down, then 502 problem+json', async () => {
+    const res = await request(gateway).get('/api/cart');
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ status: 502, type: 'urn:shop:problem:unavailable' });
+  });
+
+  it('when the service is too slow, then 504 problem+json', async () => {
+    const res = await request(gateway).get('/api/catalog/slow');
+    expect(res.status).toBe(504);
+  });
+});

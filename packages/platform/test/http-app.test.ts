@@ -1,0 +1,181 @@
+import express from 'express';
+import request from 'supertest';
+import { z } from 'zod';
+import { AppError, createHttpApp, createLogger, createServiceMetrics, currentRequestContext, listen, parseOrThrow, type ReadinessCheck } from '@shop/platform';
+
+const logger = createLogger({ service: 'test', level: 'silent' });
+
+function buildApp(readinessChecks: ReadinessCheck[] = []) {
+  return createHttpApp({
+    service: 'test',
+    logger,
+    metrics: createServiceMetrics('test', { collectProcessMetrics: false }),
+    readinessChecks,
+    mountRoutes: (app) => {
+      const widget = z.object({ name: z.string().min(1), price: z.object({ amount: z.number().int().nonnegative(), currency: z.string().length(3) }) }).strict();
+      app.post('/widgets', (req, res) => {
+        const body = parseOrThrow(widget, req.body, 'body');
+        res.status(201).json(body);
+      });
+      app.get('/widgets/:id', (req, res) => {
+        if (req.params.id !== '1') throw new AppError('not_found', `No widget ${req.params.id}`);
+        res.json({ id: '1', requestId: currentRequestContext()?.requestId });
+      });
+      app.get('/boom', async () => {
+        throw new Error('database password is hunter2');
+      });
+      app.get('/busy', () => {
+        throw new AppError('too_many_requests', 'Slow down', { retryAfterSeconds: 7 });
+      });
+      app.get('/slow', async (_req, res) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        res.json({ done: true });
+      });
+    },
+  });
+}
+
+describe('createHttpApp', () => {
+  const { app } = buildApp();
+
+  it('when a request carries x-request-id, then the response echoes it and handlers see it in the context', async () => {
+    const res = await request(app).get('/widgets/1').set('x-request-id', 'abc-123');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toBe('abc-123');
+    expect(res.body.requestId).toBe('abc-123');
+  });
+
+  it('when no or a malformed request id comes in, then a fresh one is issued', async () => {
+    const res = await request(app).get('/widgets/1').set('x-request-id', 'has spaces and <script>');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('when a valid traceparent comes in, then the trace id is kept and a new span id is used', async () => {
+    const incoming = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const res = await request(app).get('/widgets/1').set('traceparent', incoming);
+    expect(res.headers.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(res.headers.traceparent).not.toBe(incoming);
+  });
+
+  it('when the traceparent is malformed, then a new trace is started', async () => {
+    const res = await request(app).get('/widgets/1').set('traceparent', '00-zzzz-00f067aa0ba902b7-01');
+    expect(res.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it('when the body is valid, then the handler gets it', async () => {
+    const res = await request(app).post('/widgets').send({ name: 'w', price: { amount: 100, currency: 'EUR' } });
+    expect(res.status).toBe(201);
+  });
+
+  it('when fields are invalid, then 400 problem+json lists every failing field', async () => {
+    const res = await request(app).post('/widgets').send({ name: '', price: { amount: 1.5, currency: 'EURO' }, extra: true });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: 'urn:shop:problem:invalid', status: 400, instance: '/widgets' });
+    const fields = (res.body.errors as Array<{ field: string }>).map((e) => e.field).sort();
+    expect(fields).toEqual(expect.arrayContaining(['body.name', 'body.price.amount', 'body.price.currency']));
+    expect(fields.some((f) => f === 'body' || f.startsWith('body'))).toBe(true);
+  });
+
+  it('when the JSON is malformed, then 400 problem+json says so', async () => {
+    const res = await request(app).post('/widgets').set('content-type', 'application/json').send('{"name": ');
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toMatch(/not valid JSON/);
+  });
+
+  it('when the body is over 1 MiB, then 413', async () => {
+    const res = await request(app).post('/widgets').send({ name: 'x'.repeat(1024 * 1024 + 10), price: { amount: 1, currency: 'EUR' } });
+    expect(res.status).toBe(413);
+    expect(res.body.type).toBe('urn:shop:problem:payload_too_large');
+  });
+
+  it('when the body is not JSON, then 415', async () => {
+    const res = await request(app).post('/widgets').set('content-type', 'text/plain').send('name=w');
+    expect(res.status).toBe(415);
+    expect(res.body.type).toBe('urn:shop:problem:unsupported_media_type');
+  });
+
+  it('when a route does not exist, then 404 problem+json', async () => {
+    const res = await request(app).get('/nope');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ status: 404, type: 'urn:shop:problem:not_found' });
+  });
+
+  it('when a handler throws an unknown error, then 500 with a masked detail that leaks nothing', async () => {
+    const res = await request(app).get('/boom');
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(res.body)).not.toMatch(/hunter2/);
+  });
+
+  it('when an error carries retryAfterSeconds, then Retry-After is sent', async () => {
+    const res = await request(app).get('/busy');
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('7');
+  });
+
+  it('when /metrics is scraped, then the request histogram has route templates', async () => {
+    await request(app).get('/widgets/1');
+    const res = await request(app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/widgets\/:id"[^}]*\}/);
+  });
+
+  it('when helmet is on, then security headers are set and x-powered-by is not', async () => {
+    const res = await request(app).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+describe('readiness', () => {
+  it('when every check passes, then /readyz is 200', async () => {
+    const { app } = buildApp([{ name: 'db', check: async () => undefined }]);
+    expect((await request(app).get('/readyz')).status).toBe(200);
+  });
+
+  it('when a dependency fails or hangs, then /readyz is 503 and names it', async () => {
+    const { app } = buildApp([
+      { name: 'db', check: async () => Promise.reject(new Error('connection refused')) },
+      { name: 'cache', check: () => new Promise(() => undefined) },
+    ]);
+    const res = await request(app).get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body.checks).toEqual([
+      { name: 'db', ok: false, error: 'connection refused' },
+      { name: 'cache', ok: false, error: expect.stringMatching(/did not answer/) },
+    ]);
+  }, 10_000);
+});
+
+describe('graceful shutdown', () => {
+  it('when stopped during a request, then the request completes, readiness turns 503 first, and closers run after', async () => {
+    const order: string[] = [];
+    const httpApp = buildApp();
+    const running = await listen(httpApp, {
+      port: 0,
+      host: '127.0.0.1',
+      logger,
+      closers: [{ name: 'pool', close: async () => void order.push('pool closed') }],
+    });
+    const inFlight = fetch(`${running.url}/slow`).then(async (res) => {
+      order.push(`slow answered ${res.status}`);
+      return res.json();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopping = running.stop();
+    expect((await request(httpApp.app).get('/readyz')).status).toBe(503);
+    await expect(inFlight).resolves.toEqual({ done: true });
+    await stopping;
+    expect(order).toEqual(['slow answered 200', 'pool closed']);
+    await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('express integration', () => {
+  it('when express is imported by services, then it is version 5', () => {
+    // Async handler rejections reach the error handler only on Express 5; the app factory relies on it.
+    expect(typeof express.Router).toBe('function');
+    expect(require('express/package.json').version).toMatch(/^5\./);
+  });
+});
