@@ -32,7 +32,7 @@ function redactIfSecret(variable: string, value: string): string {
 
 /** Reusable field schemas for environment variables. */
 export const env = {
-  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback).describe('TCP port to listen on'),
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback).describe('TCP port to listen on (0: any free port)'),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   boolean: (fallback: boolean) =>
     z

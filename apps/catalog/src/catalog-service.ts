@@ -1,0 +1,157 @@
+import path from 'node:path';
+import { AppIds } from '@shop/contracts';
+import type { EventBus, StateStore } from '@shop/building-blocks';
+import { RemoteJwks, TokenVerifier, type JwksDocument } from '@shop/auth-tokens';
+import { AppError, createHttpApp, createServiceMetrics, listen, type HttpApp, type Logger, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { migrate, openDatabase, type Database } from '@shop/postgres';
+import type { BuildingBlocks } from '@shop/service-runtime';
+import type { CatalogConfig } from './config';
+import { SqlCatalogRepository } from './data/catalog.repository';
+import { OutboxRelay, migrateOutbox } from './data/outbox';
+import { StateStoreProductCache } from './data/product-cache';
+import { CatalogService } from './domain/catalog.service';
+import { AnalyticsPublisher } from './events/publishers';
+import { subscribeCatalogHandlers } from './events/subscriptions';
+import { createAdminProductsRouter } from './http/admin-products.routes';
+import { createCategoriesRouter } from './http/categories.routes';
+import { createInternalRouter } from './http/internal.routes';
+import { createProductsRouter } from './http/products.routes';
+import { seedDemoCatalog } from './seed/demo-catalog';
+
+/** Where the SQL migrations are, from src (tests) and from dist alike. */
+export const catalogMigrationsDir = path.join(__dirname, '..', 'migrations');
+
+/** Applies the catalog's migrations and the outbox/inbox tables. */
+export async function migrateCatalog(db: Database): Promise<void> {
+  await migrate(db, catalogMigrationsDir);
+  await migrateOutbox(db);
+}
+
+/** What the catalog's HTTP app is built from (tests inject in-memory adapters here). */
+export interface CatalogAppDeps {
+  db: Database;
+  stateStore: StateStore;
+  eventBus: EventBus;
+  verifier: TokenVerifier;
+  logger: Logger;
+  metrics?: ServiceMetrics;
+  /** Default 30 s. */
+  productCacheTtlSeconds?: number;
+  /** Told after each commit that enqueued events, so they go out at once instead of at the next poll. */
+  outboxRelay?: { nudge(): void };
+  /** Extra routes on the app (the building blocks' subscription endpoints). */
+  mountExtraRoutes?: HttpAppMount;
+}
+
+type HttpAppMount = Parameters<typeof createHttpApp>[0]['mountRoutes'];
+
+/** The catalog's HTTP app and the service behind it. */
+export interface CatalogApp extends HttpApp {
+  service: CatalogService;
+}
+
+/** Builds the catalog's Express app (public, admin and internal routes, health, metrics) on the given adapters. */
+export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
+  const service = new CatalogService({
+    repository: new SqlCatalogRepository(deps.db),
+    cache: new StateStoreProductCache(deps.stateStore, deps.productCacheTtlSeconds ?? 30),
+    onEventsCommitted: () => deps.outboxRelay?.nudge(),
+    logger: deps.logger,
+  });
+  const analytics = new AnalyticsPublisher(deps.eventBus, deps.logger);
+  const httpApp = createHttpApp({
+    service: AppIds.catalog,
+    logger: deps.logger,
+    metrics: deps.metrics ?? createServiceMetrics(AppIds.catalog, { collectProcessMetrics: false }),
+    readinessChecks: [
+      { name: 'database', check: () => deps.db.ping() },
+      { name: 'state-store', check: async () => void (await deps.stateStore.get('catalog:readiness-probe')) },
+    ],
+    mountRoutes: (app) => {
+      deps.mountExtraRoutes?.(app);
+      app.use('/api/catalog', createProductsRouter({ service, analytics }));
+      app.use('/api/catalog', createCategoriesRouter({ service }));
+      app.use('/api/catalog', createAdminProductsRouter({ service, verifier: deps.verifier }));
+      app.use('/internal/catalog', createInternalRouter({ service, verifier: deps.verifier }));
+    },
+  });
+  return { ...httpApp, service };
+}
+
+/** What `startCatalogService` needs; `db` and `verifier` are opened/built from the config when not given. */
+export interface StartCatalogOptions {
+  config: CatalogConfig;
+  logger: Logger;
+  blocks: BuildingBlocks;
+  /** An already open database (the embedded launcher, tests); it is then not closed on stop. */
+  db?: Database;
+  /** Verifies admin tokens; default: against the auth service's JWKS, fetched through service invocation. */
+  verifier?: TokenVerifier;
+  metrics?: ServiceMetrics;
+}
+
+/**
+ * Starts the catalog: opens and migrates the database, seeds the demo catalog when configured and the catalog
+ * is empty, builds the app, subscribes to catalog-sync, starts the outbox relay and listens on PORT.
+ * `stop()` drains requests, then stops the relay, closes the database (when it opened it) and the building blocks.
+ */
+export async function startCatalogService(options: StartCatalogOptions): Promise<RunningServer> {
+  const { config, logger, blocks } = options;
+  const ownsDb = options.db === undefined;
+  const db =
+    options.db ??
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      readUrl: config.DATABASE_READ_URL,
+      embeddedDataDir: config.DATABASE_URL ? undefined : path.resolve(config.DATA_DIR),
+      applicationName: AppIds.catalog,
+      maxConnections: config.DATABASE_MAX_CONNECTIONS,
+    }));
+  try {
+    await migrateCatalog(db);
+    const relay = new OutboxRelay({ db, eventBus: blocks.eventBus, logger, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
+    const verifier = options.verifier ?? new TokenVerifier({ jwks: new RemoteJwks({ fetchJwks: () => fetchJwks(blocks, config) }) });
+    const catalog = createCatalogApp({
+      db,
+      stateStore: blocks.stateStore,
+      eventBus: blocks.eventBus,
+      verifier,
+      logger,
+      metrics: options.metrics ?? createServiceMetrics(AppIds.catalog),
+      productCacheTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
+      outboxRelay: relay,
+      mountExtraRoutes: (app) => blocks.mountOnApp(app),
+    });
+    if (config.SEED_DEMO_CATALOG && (await catalog.service.countProducts()) === 0) {
+      const report = await seedDemoCatalog(catalog.service);
+      logger.info({ created: report.created, rejected: report.rejected.length }, 'seeded the demo catalog');
+    }
+    subscribeCatalogHandlers(blocks.eventBus, catalog.service, logger);
+    await blocks.eventBus.start();
+    relay.start();
+    return await listen(catalog, {
+      port: config.PORT,
+      host: config.HOST,
+      logger,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      // Closed last-first: the relay stops before the database it reads and the bus it publishes to.
+      closers: [
+        { name: 'building blocks', close: () => blocks.close() },
+        ...(ownsDb ? [{ name: 'database', close: () => db.close() }] : []),
+        { name: 'outbox relay', close: () => relay.stop() },
+      ],
+    });
+  } catch (error) {
+    if (ownsDb) await db.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The auth service's JWKS through service invocation (Dapr in Azure, SERVICE_URLS locally). */
+async function fetchJwks(blocks: BuildingBlocks, config: CatalogConfig): Promise<JwksDocument> {
+  const response = await blocks.invoker.invoke<JwksDocument>(config.AUTH_APP_ID, { method: 'GET', path: config.AUTH_JWKS_PATH });
+  if (response.status !== 200 || typeof response.body !== 'object' || response.body === null || !Array.isArray(response.body.keys)) {
+    throw new AppError('unavailable', `auth answered ${response.status} for its JWKS`);
+  }
+  return response.body;
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { AppIds } from '@shop/contracts';
+import { env, loadConfig, serviceBaseConfigSchema } from '@shop/platform';
+import { buildingBlocksConfigSchema } from '@shop/service-runtime';
+
+/** The catalog's environment: every variable described, defaulted where a default is safe. */
+export const catalogConfigSchema = serviceBaseConfigSchema
+  .extend(buildingBlocksConfigSchema.shape)
+  .extend({
+    PORT: env.port(3002),
+    DATABASE_URL: z.string().url().optional().describe('PostgreSQL primary. When unset, an embedded PGlite database in DATA_DIR is used'),
+    DATABASE_READ_URL: z.string().url().optional().describe('PostgreSQL read replica for searches and category reads (only with DATABASE_URL)'),
+    DATABASE_MAX_CONNECTIONS: env.positiveInt(10).describe('Connection pool size per pool (primary and replica)'),
+    DATA_DIR: z.string().default('.data/catalog').describe('PGlite data folder, relative to the working directory, when DATABASE_URL is unset'),
+    SEED_DEMO_CATALOG: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .optional()
+      .describe('Load the demo catalog into an empty database at start. Default: true with the embedded database, false with DATABASE_URL'),
+    PRODUCT_CACHE_TTL_SECONDS: env.positiveInt(30).describe('How long a product representation stays in the state-store cache (bounds staleness should an invalidation be lost)'),
+    AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies admin tokens'),
+    AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
+    OUTBOX_POLL_INTERVAL_MS: env.positiveInt(500).describe('How often the outbox relay looks for unpublished events when nothing nudges it'),
+  })
+  .refine((config) => !config.DATABASE_READ_URL || config.DATABASE_URL, { error: 'DATABASE_READ_URL needs DATABASE_URL', path: ['DATABASE_READ_URL'] })
+  .transform(({ SEED_DEMO_CATALOG, ...config }) => ({
+    ...config,
+    SEED_DEMO_CATALOG: SEED_DEMO_CATALOG === undefined ? !config.DATABASE_URL : ['true', '1', 'yes'].includes(SEED_DEMO_CATALOG),
+  }));
+
+/** The validated configuration of the catalog service. */
+export type CatalogConfig = z.infer<typeof catalogConfigSchema>;
+
+/** Reads and validates the catalog's configuration; throws ConfigError naming each bad variable. */
+export function loadCatalogConfig(environment: NodeJS.ProcessEnv): CatalogConfig {
+  return loadConfig(catalogConfigSchema, environment);
+}

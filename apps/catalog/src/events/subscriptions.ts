@@ -1,0 +1,48 @@
+import { AppIds, EventTypes, Topics } from '@shop/contracts';
+import type { CloudEvent, DeliveryOutcome, EventBus } from '@shop/building-blocks';
+import type { Logger } from '@shop/platform';
+import type { CatalogService } from '../domain/catalog.service';
+import { syncBatchSchema } from '../domain/catalog-sync';
+
+/** The inbox consumer name of the catalog-sync handler (deduplication is per consumer). */
+export const catalogSyncConsumer = 'catalog.catalog-sync';
+
+/**
+ * Handles a `catalog.sync.batch` event: applies the batch through the bulk upsert, once per event id.
+ * SUCCESS when applied (or applied before), DROP when the event can never be applied (wrong type or shape),
+ * RETRY when applying failed (the database is unavailable...).
+ */
+export function catalogSyncHandler(service: CatalogService, logger: Logger): (event: CloudEvent<unknown>) => Promise<DeliveryOutcome> {
+  return async (event) => {
+    if (event.type !== EventTypes.catalogSyncBatch) {
+      logger.warn({ eventId: event.id, type: event.type }, 'unexpected event type on the catalog-sync topic; dropping');
+      return 'DROP';
+    }
+    const batch = syncBatchSchema.safeParse(event.data);
+    if (!batch.success) {
+      logger.warn({ eventId: event.id, issues: batch.error.issues.slice(0, 5) }, 'malformed catalog sync batch; dropping');
+      return 'DROP';
+    }
+    try {
+      const outcome = await service.bulkUpsertProducts({ actor: { kind: 'system', name: 'catalog-sync', source: batch.data.source } }, batch.data, {
+        inboxEventId: event.id,
+        consumer: catalogSyncConsumer,
+      });
+      if (outcome === 'duplicate') {
+        logger.info({ eventId: event.id }, 'catalog sync batch already applied');
+      } else {
+        const level = outcome.rejected.length > 0 ? 'warn' : 'info';
+        logger[level]({ eventId: event.id, source: batch.data.source, ...outcome, rejected: outcome.rejected.slice(0, 20) }, 'catalog sync batch applied');
+      }
+      return 'SUCCESS';
+    } catch (error) {
+      logger.error({ err: error, eventId: event.id }, 'catalog sync batch failed; will retry');
+      return 'RETRY';
+    }
+  };
+}
+
+/** Subscribes the catalog's handlers; call before the bus starts. */
+export function subscribeCatalogHandlers(eventBus: EventBus, service: CatalogService, logger: Logger): void {
+  eventBus.subscribe(Topics.catalogSync, catalogSyncHandler(service, logger), { group: AppIds.catalog });
+}

@@ -1,0 +1,57 @@
+import { Router, type Request } from 'express';
+import { AppError, parseOrThrow } from '@shop/platform';
+import type { CatalogService } from '../domain/catalog.service';
+import { ifNoneMatchHits } from '../domain/entity-tag';
+import type { CatalogAnalytics } from '../domain/ports';
+import { toProductView } from '../domain/product';
+import { CachePolicies } from './cache-policy';
+import { PageLimits, productListQuerySchema } from './products.schemas';
+
+/**
+ * "Anonymous" means the request carries no Authorization header. Public reads do not verify tokens at all
+ * (the answer is the same for everyone, and the cache-hit path stays free of crypto); a signed-in shopper's
+ * views are not sent to the anonymous analytics stream.
+ */
+function isAnonymous(req: Request): boolean {
+  return req.headers.authorization === undefined;
+}
+
+/** Public product reads: search/list and one product by id or SKU. */
+export function createProductsRouter(deps: { service: CatalogService; analytics: CatalogAnalytics }): Router {
+  const { service, analytics } = deps;
+  const router = Router();
+
+  router.get('/products', async (req, res) => {
+    const query = parseOrThrow(productListQuerySchema, req.query, 'query');
+    const page = await service.searchProducts({}, { ...query, limit: query.limit ?? PageLimits.default }, ['active']);
+    if (isAnonymous(req)) {
+      analytics.catalogSearched({
+        q: query.q,
+        category: query.category,
+        brand: query.brand,
+        sort: query.sort ?? (query.q ? 'relevance' : 'newest'),
+        resultCount: page.items.length,
+        page: query.cursor ? 'next' : 'first',
+      });
+    }
+    res.setHeader('Cache-Control', CachePolicies.productList);
+    res.json({ items: page.items.map(toProductView), nextCursor: page.nextCursor });
+  });
+
+  // The hot path: on a cache hit this is one state-store read and a write of the cached bytes.
+  router.get('/products/:ref', async (req, res) => {
+    const representation = await service.readPublicProduct({}, req.params.ref);
+    if (!representation) throw new AppError('not_found', `No product ${req.params.ref}`);
+    if (isAnonymous(req)) analytics.productViewed({ productId: representation.productId, sku: representation.sku });
+    res.setHeader('ETag', representation.etag);
+    res.setHeader('Cache-Control', CachePolicies.product);
+    if (ifNoneMatchHits(req.headers['if-none-match'], representation.etag)) {
+      res.status(304).end();
+      return;
+    }
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(representation.body);
+  });
+
+  return router;
+}

@@ -1,0 +1,13 @@
+import { AppIds } from '@shop/contracts';
+import { createBuildingBlocks, runServiceMain } from '@shop/service-runtime';
+import { startCatalogService } from './catalog-service';
+import { loadCatalogConfig } from './config';
+
+void runServiceMain({
+  appId: AppIds.catalog,
+  loadConfig: () => loadCatalogConfig(process.env),
+  start: async (config, logger) => {
+    const blocks = await createBuildingBlocks(config, { appId: AppIds.catalog });
+    return startCatalogService({ config, logger, blocks });
+  },
+});

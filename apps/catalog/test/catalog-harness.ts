@@ -1,0 +1,142 @@
+import request from 'supertest';
+import { InMemoryEventBus, InMemoryStateStore, type CloudEvent } from '@shop/building-blocks';
+import { Topics } from '@shop/contracts';
+import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey } from '@shop/auth-tokens';
+import { createLogger } from '@shop/platform';
+import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
+import type { TestDatabase } from '@shop/testing';
+import { createCatalogApp, migrateCatalog, type CatalogApp } from '../src/catalog-service';
+import { OutboxRelay } from '../src/data/outbox';
+
+/** Openers for describeEachDatabase: a migrated catalog database on PGlite or on a throwaway PostgreSQL database. */
+export const catalogDatabases = {
+  pglite: async (): Promise<TestDatabase<Database>> => {
+    const db = await PgliteDatabase.open();
+    await migrateCatalog(db);
+    return { db, close: () => db.close() };
+  },
+  postgres: async (serverUrl: string): Promise<TestDatabase<Database>> => {
+    const throwaway = await openThrowawayPgDatabase(serverUrl, 'catalog_test');
+    await migrateCatalog(throwaway.db);
+    return throwaway;
+  },
+};
+
+// One signing key per test process: RSA key generation takes a while.
+const signer = new AccessTokenSigner({ keys: [generateSigningKey()] });
+const strangerSigner = new AccessTokenSigner({ keys: [generateSigningKey()] });
+
+/** Bearer tokens for the roles a test needs. */
+export const tokens = {
+  admin: signer.sign({ userId: 'admin-1', email: 'admin@example.com', roles: ['admin'] }),
+  customer: signer.sign({ userId: 'customer-1', email: 'customer@example.com', roles: ['customer'] }),
+  /** An admin token signed by a key the catalog does not trust. */
+  unknownKey: strangerSigner.sign({ userId: 'admin-x', email: 'x@example.com', roles: ['admin'] }),
+};
+
+/** The catalog app on in-memory building blocks, with a running outbox relay and a recorder of published events. */
+export interface CatalogHarness {
+  catalog: CatalogApp;
+  http: ReturnType<typeof request>;
+  db: Database;
+  stateStore: InMemoryStateStore;
+  eventBus: InMemoryEventBus;
+  relay: OutboxRelay;
+  /** Events seen on each topic, in order. */
+  received: Map<string, CloudEvent[]>;
+  /** Publishes what is in the outbox and waits until every subscriber has it. */
+  flushEvents(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Builds the catalog app on `db` with fresh in-memory adapters. */
+export async function buildHarness(db: Database): Promise<CatalogHarness> {
+  const logger = createLogger({ service: 'catalog-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const stateStore = new InMemoryStateStore();
+  const eventBus = new InMemoryEventBus({ source: 'catalog' });
+  const received = new Map<string, CloudEvent[]>();
+  for (const topic of [Topics.products, Topics.analytics]) {
+    received.set(topic, []);
+    eventBus.subscribe(
+      topic,
+      async (event) => {
+        received.get(topic)!.push(event);
+        return 'SUCCESS';
+      },
+      { group: 'test-recorder' },
+    );
+  }
+  await eventBus.start();
+  const relay = new OutboxRelay({ db, eventBus, logger, pollIntervalMs: 50 });
+  relay.start();
+  const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()) });
+  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, logger, outboxRelay: relay });
+  return {
+    catalog,
+    http: request(catalog.app),
+    db,
+    stateStore,
+    eventBus,
+    relay,
+    received,
+    flushEvents: async () => {
+      while ((await relay.relayOnce()) > 0);
+      await new Promise((resolve) => setImmediate(resolve));
+      await eventBus.whenIdle();
+    },
+    close: async () => {
+      await relay.stop();
+      await eventBus.close();
+    },
+  };
+}
+
+/** A valid product body; override what a test cares about. */
+export function productBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    sku: `SKU-${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+    name: 'Test Product',
+    description: 'A product made by a test',
+    brand: 'Testbrand',
+    price: { amount: 1999, currency: 'EUR' },
+    status: 'active',
+    ...overrides,
+  };
+}
+
+/** Creates a product through the admin API and returns its body and ETag. */
+export async function createProduct(harness: CatalogHarness, overrides: Record<string, unknown> = {}): Promise<{ body: AdminProduct; etag: string }> {
+  const response = await harness.http.post('/api/catalog/products').set('Authorization', `Bearer ${tokens.admin}`).send(productBody(overrides));
+  if (response.status !== 201) throw new Error(`create failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return { body: response.body as AdminProduct, etag: response.headers.etag as string };
+}
+
+/** The admin representation, as tests read it. */
+export interface AdminProduct {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  brand: string | null;
+  category: { slug: string; name: string; path: string } | null;
+  price: { amount: number; currency: string };
+  status: string;
+  version: number;
+  attributes: Record<string, unknown>;
+  imageUrls: string[];
+  availability: { available: number; inStock: boolean };
+  inventory: { onHand: number; reserved: number };
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Row counts of the catalog's tables, to prove that a refused request wrote nothing. */
+export async function tableCounts(db: Database): Promise<Record<string, number>> {
+  // The outbox is left out: the relay empties it in the background.
+  const { rows } = await db.query<Record<string, number>>(
+    `SELECT (SELECT count(*) FROM products) AS products, (SELECT count(*) FROM categories) AS categories,
+            (SELECT count(*) FROM inventory) AS inventory, (SELECT coalesce(sum(version), 0) FROM products) AS version_sum,
+            (SELECT coalesce(sum(on_hand), 0) FROM inventory) AS on_hand_sum`,
+  );
+  return Object.fromEntries(Object.entries(rows[0]!).map(([key, value]) => [key, Number(value)]));
+}
