@@ -5,7 +5,10 @@ module.exports = {
   testMatch: ['**/src/**/*.spec.ts', '**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
-  moduleNameMapper: { '^@shop/([^/]+)$': '<rootDir>/packages/$1/src' },
+  moduleNameMapper: {
+    '^@shop/(auth|catalog|cart|order|gateway|launcher)$': '<rootDir>/apps/$1/src',
+    '^@shop/([^/]+)$': '<rootDir>/packages/$1/src',
+  },
   reporters: ['default', '<rootDir>/test/reporters/skip-summary-reporter.js'],
   testTimeout: 30000,
 };

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { z } from 'zod';
-import { InMemoryEventBus, InMemoryStateStore, type EventBus, type ServiceInvoker, type StateStore } from '@shop/building-blocks';
+import { HttpServiceInvoker, InMemoryEventBus, InMemoryStateStore, type InMemoryBroker, type EventBus, type ServiceInvoker, type StateStore } from '@shop/building-blocks';
 
 /** Environment variables that choose and locate the building-block backends. */
 export const buildingBlocksConfigSchema = z.object({
@@ -45,14 +45,30 @@ export function parseServiceUrls(value: string): Record<string, string> {
 export async function createBuildingBlocks(config: BuildingBlocksConfig, options: { appId: string }): Promise<BuildingBlocks> {
   const kind = config.BUILDING_BLOCKS ?? (config.REDIS_URL ? 'redis' : 'memory');
   switch (kind) {
-    case 'memory': {
-      const stateStore = new InMemoryStateStore();
-      const eventBus = new InMemoryEventBus({ source: options.appId });
-      const { HttpServiceInvoker } = await import('@shop/building-blocks');
-      const invoker = new HttpServiceInvoker({ services: parseServiceUrls(config.SERVICE_URLS) });
-      return { kind, stateStore, eventBus, invoker, mountOnApp: () => undefined, close: async () => Promise.all([eventBus.close(), stateStore.close()]).then(() => undefined) };
-    }
+    case 'memory':
+      return createEmbeddedBuildingBlocks({ appId: options.appId, serviceUrls: parseServiceUrls(config.SERVICE_URLS) });
     default:
       throw new Error(`BUILDING_BLOCKS=${kind} is not wired yet`);
   }
+}
+
+/**
+ * In-process building blocks: an in-memory state store of the app's own, an event bus on `broker` (share one
+ * broker between the services of one process so their events reach each other), and direct HTTP invocation.
+ */
+export function createEmbeddedBuildingBlocks(options: { appId: string; broker?: InMemoryBroker; serviceUrls: Record<string, string> }): BuildingBlocks {
+  const stateStore = new InMemoryStateStore();
+  const eventBus = new InMemoryEventBus({ source: options.appId, broker: options.broker });
+  const invoker = new HttpServiceInvoker({ services: options.serviceUrls });
+  return {
+    kind: 'memory',
+    stateStore,
+    eventBus,
+    invoker,
+    mountOnApp: () => undefined,
+    close: async () => {
+      await eventBus.close();
+      await stateStore.close();
+    },
+  };
 }

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { env, loadConfig, serviceBaseConfigSchema } from '@shop/platform';
+
+/** Settings of the embedded platform (`npm start`). Every service's own settings pass through to it as well. */
+export const launcherConfigSchema = serviceBaseConfigSchema.extend({
+  PORT: env.port(8080).describe('Gateway port: the one URL to open'),
+  HOST: z.string().default('127.0.0.1').describe('Interface the gateway listens on (services always listen on 127.0.0.1)'),
+  DATA_DIR: z.string().default('.data').describe('Folder of the embedded PGlite databases, one subfolder per service'),
+  ADMIN_EMAIL: z.string().email().default('admin@shop.local').describe('The first admin account'),
+  ADMIN_PASSWORD: z.string().optional().describe('Its password; when unset one is generated on first start and kept in DATA_DIR'),
+  AUTH_SIGNING_KEYS: z.string().optional().describe('PEM signing key(s) of the auth service; when unset one is generated on first start and kept in DATA_DIR'),
+  SEED_DEMO_CATALOG: env.boolean(true).describe('Seed the demo catalog into an empty catalog database'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn').describe('Log level of every service (warn keeps the console readable)'),
+});
+export type LauncherConfig = z.infer<typeof launcherConfigSchema>;
+
+/** Reads and validates the launcher's environment. */
+export function loadLauncherConfig(environment: NodeJS.ProcessEnv = process.env): LauncherConfig {
+  return loadConfig(launcherConfigSchema, environment);
+}
+
+/**
+ * The environment a service embedded in the launcher sees: the caller's, minus anything that would point two
+ * services at one external database or Redis (each service owns its data; external backends are for the
+ * one-process-per-service mode), plus the overrides.
+ */
+export function embeddedServiceEnvironment(environment: NodeJS.ProcessEnv, overrides: Record<string, string>): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _db, DATABASE_READ_URL: _replica, REDIS_URL: _redis, BUILDING_BLOCKS: _blocks, PORT: _port, ...rest } = environment;
+  return { ...rest, ...overrides };
+}

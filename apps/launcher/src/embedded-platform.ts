@@ -1,0 +1,88 @@
+import { join, resolve } from 'node:path';
+import { loadAuthConfig, startAuthService } from '@shop/auth';
+import { InMemoryBroker } from '@shop/building-blocks';
+import { loadCatalogConfig, startCatalogService } from '@shop/catalog';
+import { AppIds } from '@shop/contracts';
+import { createGatewayApp } from '@shop/gateway';
+import { createServiceMetrics, listen, type Logger, type RunningServer } from '@shop/platform';
+import { createEmbeddedBuildingBlocks } from '@shop/service-runtime';
+import { resolveAdminPassword, resolveEmbeddedSigningKeys, type SecretSource } from './local-secrets';
+import { embeddedServiceEnvironment, type LauncherConfig } from './config';
+
+/** The running embedded platform. */
+export interface EmbeddedPlatform {
+  /** The gateway: the platform's one public URL. */
+  url: string;
+  /** Where each service listens (loopback, any free port). */
+  serviceUrls: Record<string, string>;
+  admin: { email: string; password: string; passwordSource: SecretSource };
+  /** Stops the gateway first, then the services in reverse start order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts auth, catalog and the gateway in this process on embedded defaults: a PGlite database per service under
+ * DATA_DIR, one in-memory broker shared by the services' event buses, direct HTTP between services. Each service
+ * is the same code that runs alone in a container; only the adapters differ.
+ */
+export async function startEmbeddedPlatform(config: LauncherConfig, environment: NodeJS.ProcessEnv, loggerFor: (service: string) => Logger): Promise<EmbeddedPlatform> {
+  const dataDir = resolve(config.DATA_DIR);
+  const admin = await resolveAdminPassword(config.ADMIN_PASSWORD, join(dataDir, 'admin-password.txt'));
+  const signingKeys = await resolveEmbeddedSigningKeys(config.AUTH_SIGNING_KEYS, join(dataDir, 'auth-signing-key.pem'));
+  const broker = new InMemoryBroker({ logger: loggerFor('broker') });
+  const serviceUrls: Record<string, string> = {};
+  const started: RunningServer[] = [];
+  const publicBaseUrl = `http://localhost:${config.PORT}`;
+  const common = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: config.LOG_LEVEL, PUBLIC_BASE_URL: publicBaseUrl };
+
+  const stopAll = async () => {
+    for (const server of [...started].reverse()) await server.stop();
+  };
+  try {
+    const auth = await startAuthService({
+      config: loadAuthConfig(
+        embeddedServiceEnvironment(environment, { ...common, DATA_DIR: join(dataDir, AppIds.auth), ADMIN_EMAIL: config.ADMIN_EMAIL, ADMIN_PASSWORD: admin.password, AUTH_SIGNING_KEYS: signingKeys }),
+      ),
+      logger: loggerFor(AppIds.auth),
+      blocks: createEmbeddedBuildingBlocks({ appId: AppIds.auth, broker, serviceUrls: { ...serviceUrls } }),
+      closeBlocksOnStop: true,
+    });
+    started.push(auth);
+    serviceUrls[AppIds.auth] = auth.url;
+
+    const catalog = await startCatalogService({
+      config: loadCatalogConfig(
+        embeddedServiceEnvironment(environment, {
+          ...common,
+          DATA_DIR: join(dataDir, AppIds.catalog),
+          SEED_DEMO_CATALOG: String(config.SEED_DEMO_CATALOG),
+        }),
+      ),
+      logger: loggerFor(AppIds.catalog),
+      blocks: createEmbeddedBuildingBlocks({ appId: AppIds.catalog, broker, serviceUrls: { ...serviceUrls } }),
+    });
+    started.push(catalog);
+    serviceUrls[AppIds.catalog] = catalog.url;
+
+    const gatewayLogger = loggerFor(AppIds.gateway);
+    const gateway = await listen(
+      createGatewayApp({ logger: gatewayLogger, metrics: createServiceMetrics(AppIds.gateway), serviceUrls: { ...serviceUrls } }),
+      { port: config.PORT, host: config.HOST, logger: gatewayLogger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+    );
+    started.push(gateway);
+    const gatewayHost = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
+    return {
+      url: `http://${gatewayHost}:${gateway.port}`,
+      serviceUrls: { ...serviceUrls },
+      admin: { email: config.ADMIN_EMAIL, password: admin.password, passwordSource: admin.source },
+      stop: async () => {
+        await stopAll();
+        await broker.close();
+      },
+    };
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    await broker.close().catch(() => undefined);
+    throw error;
+  }
+}

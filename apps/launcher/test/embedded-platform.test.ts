@@ -1,0 +1,92 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '@shop/platform';
+import { loadLauncherConfig } from '../src/config';
+import { startEmbeddedPlatform, type EmbeddedPlatform } from '../src/embedded-platform';
+
+/** A shopper's and an admin's walk through the gateway of the embedded platform, as `npm start` runs it. */
+describe('embedded platform through the gateway', () => {
+  let dataDir: string;
+  let platform: EmbeddedPlatform;
+
+  async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    const res = await fetch(`${platform.url}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'shop-embedded-'));
+    const environment = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '1024' };
+    platform = await startEmbeddedPlatform(loadLauncherConfig(environment), environment, (service) => createLogger({ service, level: 'silent' }));
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('when a shopper searches the seeded catalog, then ranked active products come back', async () => {
+    const categories = await call('GET', '/api/catalog/categories');
+    expect(categories.status).toBe(200);
+    const page = await call('GET', '/api/catalog/products?limit=5');
+    expect(page.status).toBe(200);
+    expect(page.body.items).toHaveLength(5);
+    const word = String(page.body.items[0].name).split(/\s+/)[0];
+    const search = await call('GET', `/api/catalog/products?q=${encodeURIComponent(word!)}`);
+    expect(search.status).toBe(200);
+    expect(search.body.items.length).toBeGreaterThan(0);
+    for (const item of search.body.items) expect(item.status).toBe('active');
+  });
+
+  it('when a user registers and logs in, then me answers through the gateway; the admin updates a product and the next read shows it', async () => {
+    const email = `shopper-${Date.now()}@example.com`;
+    expect((await call('POST', '/api/auth/register', { body: { email, password: 'correct horse battery', name: 'Shopper' } })).status).toBe(201);
+    const login = await call('POST', '/api/auth/login', { body: { email, password: 'correct horse battery' } });
+    expect(login.status).toBe(200);
+    expect((await call('GET', '/api/auth/me', { token: login.body.accessToken })).body.user.email).toBe(email);
+
+    const adminLogin = await call('POST', '/api/auth/login', { body: { email: platform.admin.email, password: platform.admin.password } });
+    expect(adminLogin.status).toBe(200);
+    const adminToken = adminLogin.body.accessToken as string;
+
+    const { body: list } = await call('GET', '/api/catalog/products?limit=1');
+    const product = list.items[0];
+    const before = await call('GET', `/api/catalog/products/${product.id}`);
+    expect(before.status).toBe(200);
+
+    // A shopper's token cannot change the catalog.
+    const forbidden = await call('PATCH', `/api/catalog/products/${product.id}`, {
+      token: login.body.accessToken,
+      headers: { 'if-match': before.headers.get('etag')! },
+      body: { name: 'Hijacked' },
+    });
+    expect(forbidden.status).toBe(403);
+
+    const newName = `Renamed ${Date.now()}`;
+    const patched = await call('PATCH', `/api/catalog/products/${product.id}`, {
+      token: adminToken,
+      headers: { 'if-match': before.headers.get('etag')! },
+      body: { name: newName, price: { amount: 12345, currency: product.price.currency } },
+    });
+    expect(patched.status).toBe(200);
+    const after = await call('GET', `/api/catalog/products/${product.id}`);
+    expect(after.body).toMatchObject({ name: newName, price: { amount: 12345 } });
+    expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
+  });
+
+  it('when the platform is asked for something that does not exist, then problem+json comes back', async () => {
+    const res = await call('GET', '/api/catalog/products/does-not-exist');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+});
