@@ -10,9 +10,9 @@ const settings = {
 };
 
 /** Starts `node <script>` and resolves with the URL it prints on its READY line. */
-function startTarget(script, env = {}) {
+function startTarget(script, env = {}, nodeArgs = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], {
+    const child = spawn(process.execPath, [...nodeArgs, script], {
       cwd: join(__dirname, '..'),
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -7,7 +7,7 @@ void runServiceMain({
   appId: AppIds.auth,
   loadConfig: () => loadAuthConfig(),
   start: async (config, logger) => {
-    const blocks = await createBuildingBlocks(config, { appId: AppIds.auth });
+    const blocks = await createBuildingBlocks(config, { appId: AppIds.auth, logger });
     try {
       return await startAuthService({ config, logger, blocks, closeBlocksOnStop: true });
     } catch (error) {

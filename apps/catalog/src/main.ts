@@ -7,7 +7,7 @@ void runServiceMain({
   appId: AppIds.catalog,
   loadConfig: () => loadCatalogConfig(process.env),
   start: async (config, logger) => {
-    const blocks = await createBuildingBlocks(config, { appId: AppIds.catalog });
+    const blocks = await createBuildingBlocks(config, { appId: AppIds.catalog, logger });
     return startCatalogService({ config, logger, blocks });
   },
 });

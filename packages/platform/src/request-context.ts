@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 
 /** What is known about the request being served, available anywhere below its handler. */
 export interface RequestContext {
@@ -24,6 +24,22 @@ export function runWithRequestContext<T>(context: RequestContext, fn: () => T): 
   return storage.run(context, fn);
 }
 
+/**
+ * Random hex for trace and span ids, cut from a pooled buffer refilled 4 KiB at a time: one call into the CSPRNG
+ * per ~170 requests instead of two per request, which shows on the hot read path.
+ */
+const randomPool = Buffer.alloc(4096);
+let randomPoolOffset = randomPool.length;
+function randomHex(bytes: number): string {
+  if (randomPoolOffset + bytes > randomPool.length) {
+    randomFillSync(randomPool);
+    randomPoolOffset = 0;
+  }
+  const hex = randomPool.toString('hex', randomPoolOffset, randomPoolOffset + bytes);
+  randomPoolOffset += bytes;
+  return hex;
+}
+
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -34,9 +50,9 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 export function contextFromHeaders(requestIdHeader: string | undefined, traceparentHeader: string | undefined): RequestContext {
   const requestId = requestIdHeader && requestIdPattern.test(requestIdHeader) ? requestIdHeader : randomUUID();
   const match = traceparentHeader ? traceparentPattern.exec(traceparentHeader.trim()) : null;
-  const traceId = match && !/^0+$/.test(match[1]!) ? match[1]! : randomBytes(16).toString('hex');
+  const traceId = match && !/^0+$/.test(match[1]!) ? match[1]! : randomHex(16);
   const flags = match ? match[3]! : '01';
-  const spanId = randomBytes(8).toString('hex');
+  const spanId = randomHex(8);
   return { requestId, traceId, spanId, traceparent: `00-${traceId}-${spanId}-${flags}` };
 }
 

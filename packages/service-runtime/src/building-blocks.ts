@@ -1,6 +1,21 @@
 import type { Express } from 'express';
 import { z } from 'zod';
-import { HttpServiceInvoker, InMemoryEventBus, InMemoryStateStore, type InMemoryBroker, type EventBus, type ServiceInvoker, type StateStore } from '@shop/building-blocks';
+import {
+  DaprEventBus,
+  DaprServiceInvoker,
+  DaprStateStore,
+  HttpServiceInvoker,
+  InMemoryEventBus,
+  InMemoryStateStore,
+  RedisStateStore,
+  RedisStreamsEventBus,
+  type EventBus,
+  type InMemoryBroker,
+  type Logger,
+  type ServiceInvoker,
+  type StateStore,
+} from '@shop/building-blocks';
+import { Components } from '@shop/contracts';
 
 /** Environment variables that choose and locate the building-block backends. */
 export const buildingBlocksConfigSchema = z.object({
@@ -11,6 +26,12 @@ export const buildingBlocksConfigSchema = z.object({
   REDIS_URL: z.string().url().optional().describe('Redis for state and pub/sub when BUILDING_BLOCKS=redis'),
   DAPR_HOST: z.string().default('127.0.0.1').describe('Dapr sidecar host'),
   DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3500).describe('Dapr sidecar HTTP port'),
+  DAPR_API_TOKEN: z.string().optional().describe('Token the sidecar requires on its API, when app API token auth is on (a secret)'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('shop')
+    .describe('With BUILDING_BLOCKS=redis: prefix of state keys (then the app id) and of event streams (shared by all apps)'),
   SERVICE_URLS: z
     .string()
     .default('')
@@ -41,14 +62,52 @@ export function parseServiceUrls(value: string): Record<string, string> {
   return map;
 }
 
-/** Builds the building blocks that `config` names for the app `appId`. */
-export async function createBuildingBlocks(config: BuildingBlocksConfig, options: { appId: string }): Promise<BuildingBlocks> {
+/**
+ * Builds the building blocks that `config` names for the app `appId`:
+ * - `memory`: in-process state and events, direct HTTP to SERVICE_URLS (one process, or tests);
+ * - `redis`: state as Redis keys under `<prefix>:state:<appId>:`, events on Redis Streams `<prefix>:events:<topic>`
+ *   with the app id as consumer group, direct HTTP to SERVICE_URLS (several processes without Dapr);
+ * - `dapr`: everything through the sidecar, with the platform's component names (AKS).
+ */
+export async function createBuildingBlocks(config: BuildingBlocksConfig, options: { appId: string; logger?: Logger }): Promise<BuildingBlocks> {
   const kind = config.BUILDING_BLOCKS ?? (config.REDIS_URL ? 'redis' : 'memory');
   switch (kind) {
     case 'memory':
       return createEmbeddedBuildingBlocks({ appId: options.appId, serviceUrls: parseServiceUrls(config.SERVICE_URLS) });
-    default:
-      throw new Error(`BUILDING_BLOCKS=${kind} is not wired yet`);
+    case 'redis': {
+      if (!config.REDIS_URL) throw new Error('BUILDING_BLOCKS=redis needs REDIS_URL');
+      const stateStore = new RedisStateStore({ url: config.REDIS_URL, keyPrefix: `${config.REDIS_KEY_PREFIX}:state:${options.appId}:`, logger: options.logger });
+      const eventBus = new RedisStreamsEventBus({ url: config.REDIS_URL, source: options.appId, streamPrefix: `${config.REDIS_KEY_PREFIX}:events:`, logger: options.logger });
+      return {
+        kind,
+        stateStore,
+        eventBus,
+        invoker: new HttpServiceInvoker({ services: parseServiceUrls(config.SERVICE_URLS) }),
+        mountOnApp: () => undefined,
+        close: async () => {
+          await eventBus.close();
+          await stateStore.close();
+        },
+      };
+    }
+    case 'dapr': {
+      const sidecar = { daprHost: config.DAPR_HOST, daprHttpPort: config.DAPR_HTTP_PORT, daprApiToken: config.DAPR_API_TOKEN };
+      const stateStore = new DaprStateStore({ ...sidecar, storeName: Components.stateStore, logger: options.logger });
+      const eventBus = new DaprEventBus({ ...sidecar, source: options.appId, pubsubName: Components.pubsub, logger: options.logger });
+      return {
+        kind,
+        stateStore,
+        eventBus,
+        invoker: new DaprServiceInvoker(sidecar),
+        mountOnApp: (app) => {
+          app.use(eventBus.subscriptionRouter());
+        },
+        close: async () => {
+          await eventBus.close();
+          await stateStore.close();
+        },
+      };
+    }
   }
 }
 

@@ -59,7 +59,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.set('etag', false);
 
   app.use(requestContextAndTelemetry(logger, metrics));
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } }));
+  app.use(staticSecurityHeaders());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -101,6 +101,29 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     markShuttingDown: () => {
       shuttingDown = true;
     },
+  };
+}
+
+/**
+ * helmet's security headers. With the options used here helmet sets the same headers on every response, so they are
+ * computed once by running helmet against a recording response, and then set in one call per request (helmet's
+ * chain of a dozen middlewares was a tenth of the hot read path's CPU).
+ */
+function staticSecurityHeaders(): RequestHandler {
+  const recorded = new Map<string, string | number | readonly string[]>();
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => void recorded.set(name, value),
+    removeHeader: (name: string) => void recorded.delete(name),
+  };
+  helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } })(
+    { headers: {} } as never,
+    recorder as never,
+    () => undefined,
+  );
+  const headers = new Map(recorded);
+  return (_req, res, next) => {
+    res.setHeaders(headers as Map<string, string>);
+    next();
   };
 }
 

@@ -1,0 +1,43 @@
+// `npm run bench`: catalog reads beside an empty Express 5 route and a bare node:http handler serving the same
+// bytes, measured in one run on this machine. Ratios are what to compare; absolute numbers vary by machine.
+const { writeFileSync, mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { load, printTable, settings, startTarget } = require('./lib');
+
+async function main() {
+  const catalog = await startTarget(join(__dirname, 'targets/catalog.js'));
+  const [, , productPath, searchPath] = /READY (\S+) (\S+) (\S+)/.exec(catalog.extra);
+  const productUrl = `${catalog.url}${productPath}`;
+  const productBody = Buffer.from(await (await fetch(productUrl)).arrayBuffer());
+  const bodyFile = join(mkdtempSync(join(tmpdir(), 'bench-')), 'product.json');
+  writeFileSync(bodyFile, productBody);
+  process.stdout.write(`product body: ${productBody.length} bytes; search: ${searchPath}\n`);
+
+  const rows = [];
+  for (const [name, script] of [
+    ['node:http handler', 'targets/node-http.js'],
+    ['empty Express 5 route', 'targets/express-empty.js'],
+  ]) {
+    const target = await startTarget(join(__dirname, script), { BENCH_BODY_FILE: bodyFile });
+    rows.push({ name, ...(await load(target.url)) });
+    await target.stop();
+  }
+  rows.push({ name: 'catalog GET product (cache hit)', ...(await load(productUrl)) });
+  rows.push({ name: 'catalog search (q, 20 items)', ...(await load(`${catalog.url}${searchPath}`)) });
+  await catalog.stop();
+
+  printTable('Catalog reads', rows, 'empty Express 5 route');
+  const express = rows[1];
+  const product = rows[2];
+  const ratio = product.requestsPerSecond / express.requestsPerSecond;
+  process.stdout.write(
+    `\nTarget: product read >= 0.8x the empty Express route and p99 < 25 ms at ${settings.connections} connections: ` +
+      `${ratio.toFixed(2)}x, p99 ${product.p99.toFixed(1)} ms -> ${ratio >= 0.8 && product.p99 < 25 ? 'met' : 'NOT met'}\n`,
+  );
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});
