@@ -1,7 +1,11 @@
 // Shared pieces of the benchmarks: start a target in a child process, load it with autocannon, print results.
 const { spawn } = require('node:child_process');
-const { join } = require('node:path');
+const { closeSync, mkdtempSync, openSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { basename, join } = require('node:path');
 const autocannon = require('autocannon');
+
+const logDir = mkdtempSync(join(tmpdir(), 'bench-logs-'));
 
 const settings = {
   durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
@@ -9,28 +13,34 @@ const settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 64),
 };
 
-/** Starts `node <script>` and resolves with the URL it prints on its READY line. */
+/**
+ * Starts `node <script>` and resolves with the URL it reports on its READY line. The target's stdout (its logs)
+ * goes to a file, as a container runtime would take it, so reading logs costs the load generator nothing; the
+ * READY line comes on file descriptor 3.
+ */
 function startTarget(script, env = {}, nodeArgs = []) {
+  const logFile = join(logDir, `${basename(script, '.js')}-${Date.now()}.log`);
+  const logFd = openSync(logFile, 'a');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, script], {
       cwd: join(__dirname, '..'),
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', logFd, 'inherit', 'pipe'],
     });
+    closeSync(logFd);
     let buffered = '';
-    const onData = (chunk) => {
+    child.stdio[3].on('data', (chunk) => {
       buffered += chunk.toString();
       const match = /READY (\S+)/.exec(buffered);
-      if (match) {
-        child.stdout.off('data', onData);
-        // Keep draining stdout so a chatty target never blocks on a full pipe.
-        child.stdout.on('data', () => undefined);
-        resolve({ url: match[1], stop: () => stopChild(child), extra: buffered });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
+      if (match) resolve({ url: match[1], stop: () => stopChild(child), extra: buffered, logFile });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready (log: ${logFile})`)));
   });
+}
+
+/** What a target calls once it listens: reports its URL (and any extra words) to the harness on fd 3. */
+function reportReady(words) {
+  require('node:fs').writeSync(3, `READY ${words}\n`);
 }
 
 function stopChild(child) {
@@ -76,4 +86,4 @@ function printTable(title, rows, baselineName) {
   process.stdout.write(`${format(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(format).join('\n')}\n`);
 }
 
-module.exports = { settings, startTarget, load, printTable };
+module.exports = { settings, startTarget, reportReady, load, printTable };

@@ -41,6 +41,8 @@ export interface CatalogAppDeps {
   outboxRelay?: { nudge(): void };
   /** Extra routes on the app (the building blocks' subscription endpoints). */
   mountExtraRoutes?: HttpAppMount;
+  /** How often aggregated product views are published. Default 1000 ms. */
+  analyticsFlushIntervalMs?: number;
 }
 
 type HttpAppMount = Parameters<typeof createHttpApp>[0]['mountRoutes'];
@@ -48,6 +50,8 @@ type HttpAppMount = Parameters<typeof createHttpApp>[0]['mountRoutes'];
 /** The catalog's HTTP app and the service behind it. */
 export interface CatalogApp extends HttpApp {
   service: CatalogService;
+  /** Publishes anonymous views (aggregated) and searches; close it on shutdown to publish the last views. */
+  analytics: AnalyticsPublisher;
 }
 
 /** Builds the catalog's Express app (public, admin and internal routes, health, metrics) on the given adapters. */
@@ -58,7 +62,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     onEventsCommitted: () => deps.outboxRelay?.nudge(),
     logger: deps.logger,
   });
-  const analytics = new AnalyticsPublisher(deps.eventBus, deps.logger);
+  const analytics = new AnalyticsPublisher(deps.eventBus, deps.logger, { viewFlushIntervalMs: deps.analyticsFlushIntervalMs });
   const httpApp = createHttpApp({
     service: AppIds.catalog,
     logger: deps.logger,
@@ -75,7 +79,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       app.use('/internal/catalog', createInternalRouter({ service, verifier: deps.verifier }));
     },
   });
-  return { ...httpApp, service };
+  return { ...httpApp, service, analytics };
 }
 
 /** What `startCatalogService` needs; `db` and `verifier` are opened/built from the config when not given. */
@@ -119,6 +123,7 @@ export async function startCatalogService(options: StartCatalogOptions): Promise
       logger,
       metrics: options.metrics ?? createServiceMetrics(AppIds.catalog),
       productCacheTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
+      analyticsFlushIntervalMs: config.ANALYTICS_FLUSH_INTERVAL_MS,
       outboxRelay: relay,
       mountExtraRoutes: (app) => blocks.mountOnApp(app),
     });
@@ -134,11 +139,12 @@ export async function startCatalogService(options: StartCatalogOptions): Promise
       host: config.HOST,
       logger,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-      // Closed last-first: the relay stops before the database it reads and the bus it publishes to.
+      // Closed last-first: the last views and the relay go out before the bus they publish to and the database.
       closers: [
         { name: 'building blocks', close: () => blocks.close() },
         ...(ownsDb ? [{ name: 'database', close: () => db.close() }] : []),
         { name: 'outbox relay', close: () => relay.stop() },
+        { name: 'analytics', close: () => catalog.analytics.close() },
       ],
     });
   } catch (error) {

@@ -19,6 +19,7 @@ export const catalogConfigSchema = serviceBaseConfigSchema
     PRODUCT_CACHE_TTL_SECONDS: env.positiveInt(30).describe('How long a product representation stays in the state-store cache (bounds staleness should an invalidation be lost)'),
     AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies admin tokens'),
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
+    ANALYTICS_FLUSH_INTERVAL_MS: env.positiveInt(1000).describe('Anonymous product views are counted per product and published once per product per interval'),
     OUTBOX_POLL_INTERVAL_MS: env.positiveInt(500).describe('How often the outbox relay looks for unpublished events when nothing nudges it'),
   })
   .refine((config) => !config.DATABASE_READ_URL || config.DATABASE_URL, { error: 'DATABASE_READ_URL needs DATABASE_URL', path: ['DATABASE_READ_URL'] })

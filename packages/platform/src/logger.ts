@@ -2,34 +2,30 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-/**
- * Paths that are never written to a log: credentials, tokens, cookies and card data, wherever they sit
- * in a logged object (a request body, headers, an error's context).
- */
-export const redactedLogPaths = [
+/** Field names whose values are never written to a log: credentials, tokens, cookies, card data. */
+export const secretFieldNames = [
   'password',
-  '*.password',
   'newPassword',
-  '*.newPassword',
   'token',
-  '*.token',
   'accessToken',
-  '*.accessToken',
   'refreshToken',
-  '*.refreshToken',
   'paymentToken',
-  '*.paymentToken',
   'cardNumber',
-  '*.cardNumber',
   'authorization',
-  '*.authorization',
-  'headers.authorization',
-  'headers.cookie',
-  '*.headers.authorization',
-  '*.headers.cookie',
+  'cookie',
   'connectionString',
-  '*.connectionString',
-];
+  'apiToken',
+  'secret',
+] as const;
+
+/** Where logged objects can carry those fields: at the top, and in the shapes our code logs (bodies, headers...). */
+const secretFieldPlaces = ['', 'body.', 'headers.', 'req.headers.', 'request.', 'input.', 'user.', 'config.', 'err.config.', 'event.data.'];
+
+/**
+ * Every (place, secret field) pair as an exact path. pino redacts exact paths almost for free, while wildcard paths
+ * (`*.password`) cost about 16 µs per log line, which made access logging a quarter of a cached read's CPU.
+ */
+export const redactedLogPaths = secretFieldPlaces.flatMap((place) => secretFieldNames.map((name) => `${place}${name}`));
 
 /** Creates the JSON logger of a service; `service` is stamped on every line. */
 export function createLogger(options: { service: string; level?: string; destination?: pino.DestinationStream }): Logger {

@@ -18,7 +18,10 @@ export interface HttpAppOptions {
   service: string;
   logger: Logger;
   metrics: ServiceMetrics;
-  /** Mounts the service's routes. Called after the common middleware, before the 404 and error handlers. */
+  /**
+   * Mounts the service's routes. Called after the common middleware and before /healthz, /readyz, /metrics, the 404
+   * and the error handlers, so a route or middleware mounted at the root must let those paths through.
+   */
   mountRoutes: (app: Express) => void;
   readinessChecks?: ReadinessCheck[];
   /** JSON body limit (default 1 MiB); larger bodies get 413. */
@@ -60,7 +63,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   app.use(requestContextAndTelemetry(logger, metrics));
   app.use(staticSecurityHeaders());
+  if ((options.bodyParsing ?? 'json') === 'json') {
+    app.use(jsonBodyParser(express.json({ limit: options.bodyLimit ?? '1mb', type: jsonMediaTypes, strict: true })));
+  }
 
+  options.mountRoutes(app);
+
+  // After the service's routes: API requests, the hot path, never test these paths first.
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -86,13 +95,6 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-
-  if ((options.bodyParsing ?? 'json') === 'json') {
-    app.use(requireJsonBody);
-    app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: jsonMediaTypes, strict: true }));
-  }
-
-  options.mountRoutes(app);
 
   app.use(unknownRouteHandler);
   app.use(problemErrorHandler(logger));
@@ -120,16 +122,23 @@ function staticSecurityHeaders(): RequestHandler {
     recorder as never,
     () => undefined,
   );
-  const headers = new Map(recorded);
+  const headers = new Map(recorded) as Map<string, string>;
   return (_req, res, next) => {
-    res.setHeaders(headers as Map<string, string>);
+    res.setHeaders(headers);
     next();
+  };
+}
+
+/** Parses JSON bodies (415 for other media types) on the methods that carry one; reads skip the parser entirely. */
+function jsonBodyParser(parseJson: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    if (!methodsWithBody.has(req.method)) return next();
+    requireJsonBody(req, res, (error?: unknown) => (error ? next(error) : parseJson(req, res, next)));
   };
 }
 
 /** 415 for a request that carries a body in anything but JSON. */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
-  if (!methodsWithBody.has(req.method)) return next();
   const length = req.headers['content-length'];
   const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is(jsonMediaTypes)) {
