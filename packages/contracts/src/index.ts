@@ -96,3 +96,28 @@ export interface Money {
   amount: number;
   currency: string;
 }
+
+/** Catalog's internal stock-reservation API, called by the order service (never routed by the gateway). */
+export const CatalogInternalPaths = {
+  /** POST `{orderId, lines: [{productId, quantity}], ttlSeconds?}`: reserve all lines or none (idempotent per order). */
+  reservations: '/internal/catalog/reservations',
+  /** POST: the reservation becomes a sale (on hand decreases). Idempotent. */
+  commitReservation: (orderId: string) => `/internal/catalog/reservations/${encodeURIComponent(orderId)}/commit`,
+  /** POST: give the reserved units back. Idempotent. */
+  releaseReservation: (orderId: string) => `/internal/catalog/reservations/${encodeURIComponent(orderId)}/release`,
+  /** POST: release every reservation past its expiry (the batch job). Idempotent, safe to run twice at once. */
+  releaseExpiredReservations: '/internal/catalog/reservations/release-expired',
+} as const;
+
+/** Cart's internal API, called by the order service with the shopper's own bearer token. */
+export const CartPaths = {
+  cart: '/api/cart',
+} as const;
+
+/** Simulated payment method tokens: every branch of checkout can be driven from a test or a demo. */
+export const SimulatedPaymentTokens = {
+  approve: 'pm_sim_approve',
+  decline: 'pm_sim_decline',
+  /** The provider does not answer in time (the charge may or may not have happened). */
+  timeout: 'pm_sim_timeout',
+} as const;

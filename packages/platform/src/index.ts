@@ -8,3 +8,4 @@ export * from './http/create-http-app';
 export * from './http/error-handler';
 export * from './http/server';
 export * from './http/validation';
+export * from './http/internal-caller';
