@@ -14,7 +14,7 @@ export { InMemoryBroker, InMemoryEventBus, type InMemoryBrokerOptions, type InMe
 export { RedisStreamsEventBus, type RedisStreamsEventBusOptions } from './events/redis-streams-event-bus';
 export { DaprEventBus, type DaprEventBusOptions, type DaprProgrammaticSubscription } from './events/dapr-event-bus';
 
-export { HttpServiceInvoker, type HttpServiceInvokerOptions } from './invoke/http-service-invoker';
+export { HttpServiceInvoker, callerAppIdHeader, type HttpServiceInvokerOptions } from './invoke/http-service-invoker';
 export { DaprServiceInvoker, type DaprServiceInvokerOptions } from './invoke/dapr-service-invoker';
 
 export type { RedisClient, RedisConnectionOptions } from './redis-connection';

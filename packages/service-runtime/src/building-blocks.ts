@@ -82,7 +82,7 @@ export async function createBuildingBlocks(config: BuildingBlocksConfig, options
         kind,
         stateStore,
         eventBus,
-        invoker: new HttpServiceInvoker({ services: parseServiceUrls(config.SERVICE_URLS) }),
+        invoker: new HttpServiceInvoker({ services: parseServiceUrls(config.SERVICE_URLS), callerAppId: options.appId }),
         mountOnApp: () => undefined,
         close: async () => {
           await eventBus.close();
@@ -118,7 +118,7 @@ export async function createBuildingBlocks(config: BuildingBlocksConfig, options
 export function createEmbeddedBuildingBlocks(options: { appId: string; broker?: InMemoryBroker; serviceUrls: Record<string, string> }): BuildingBlocks {
   const stateStore = new InMemoryStateStore();
   const eventBus = new InMemoryEventBus({ source: options.appId, broker: options.broker });
-  const invoker = new HttpServiceInvoker({ services: options.serviceUrls });
+  const invoker = new HttpServiceInvoker({ services: options.serviceUrls, callerAppId: options.appId });
   return {
     kind: 'memory',
     stateStore,

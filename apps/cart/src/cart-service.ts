@@ -1,0 +1,133 @@
+import { AppIds } from '@shop/contracts';
+import type { EventHandler, ServiceInvoker, StateStore } from '@shop/building-blocks';
+import { RemoteJwks, TokenVerifier, type JwksDocument } from '@shop/auth-tokens';
+import { AppError, createHttpApp, createServiceMetrics, listen, type HttpApp, type Logger, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import type { BuildingBlocks } from '@shop/service-runtime';
+import type { CartConfig } from './config';
+import { InvokerProductCatalog } from './data/catalog-products';
+import { StateStoreCartRepository } from './data/cart.repository';
+import { StateStoreProcessedEvents } from './data/processed-events';
+import { CartService } from './domain/cart.service';
+import { newGuestCartId } from './domain/guest-cart-id';
+import { orderConfirmedConsumer, orderConfirmedHandler, subscribeCartHandlers } from './events/subscriptions';
+import { createCartRouter } from './http/cart.routes';
+
+/** The settings the cart app runs with: the cart's part of CartConfig. */
+export type CartSettings = Pick<
+  CartConfig,
+  | 'CART_MAX_LINE_QUANTITY'
+  | 'CART_MAX_LINES'
+  | 'GUEST_CART_TTL_SECONDS'
+  | 'USER_CART_TTL_SECONDS'
+  | 'CART_WRITE_MAX_ATTEMPTS'
+  | 'INBOX_TTL_SECONDS'
+  | 'CATALOG_APP_ID'
+  | 'CATALOG_TIMEOUT_MS'
+>;
+
+/** The defaults of CartSettings (as loadCartConfig({}) gives them). */
+export const defaultCartSettings: CartSettings = {
+  CART_MAX_LINE_QUANTITY: 20,
+  CART_MAX_LINES: 50,
+  GUEST_CART_TTL_SECONDS: 7 * 24 * 3600,
+  USER_CART_TTL_SECONDS: 90 * 24 * 3600,
+  CART_WRITE_MAX_ATTEMPTS: 30,
+  INBOX_TTL_SECONDS: 7 * 24 * 3600,
+  CATALOG_APP_ID: AppIds.catalog,
+  CATALOG_TIMEOUT_MS: 3000,
+};
+
+/** What the cart's HTTP app is built from (tests inject in-memory adapters here). */
+export interface CartAppDeps {
+  stateStore: StateStore;
+  /** Reaches catalog for prices, names and stock. */
+  invoker: ServiceInvoker;
+  verifier: TokenVerifier;
+  logger: Logger;
+  /** Default: defaultCartSettings. */
+  settings?: Partial<CartSettings>;
+  metrics?: ServiceMetrics;
+  /** Clock for line and cart timestamps. Default: the system clock. */
+  now?: () => Date;
+  /** Extra routes on the app (the building blocks' subscription endpoints). */
+  mountExtraRoutes?: Parameters<typeof createHttpApp>[0]['mountRoutes'];
+}
+
+/** The cart's HTTP app, the service behind it, and its event handler. */
+export interface CartApp extends HttpApp {
+  service: CartService;
+  /** The `orders` topic handler (order.confirmed → ordered quantities leave the cart); idempotent on the event id. */
+  handleOrderConfirmed: EventHandler<unknown>;
+}
+
+/** Builds the cart's Express app (cart API, health, readiness on the state store, metrics) on the given adapters. */
+export function createCartApp(deps: CartAppDeps): CartApp {
+  const settings: CartSettings = { ...defaultCartSettings, ...deps.settings };
+  const service = new CartService({
+    repository: new StateStoreCartRepository(deps.stateStore, { guestSeconds: settings.GUEST_CART_TTL_SECONDS, userSeconds: settings.USER_CART_TTL_SECONDS }),
+    catalog: new InvokerProductCatalog(deps.invoker, { catalogAppId: settings.CATALOG_APP_ID, timeoutMs: settings.CATALOG_TIMEOUT_MS }),
+    processedOrderEvents: new StateStoreProcessedEvents(deps.stateStore, orderConfirmedConsumer, settings.INBOX_TTL_SECONDS),
+    limits: { maxLineQuantity: settings.CART_MAX_LINE_QUANTITY, maxLines: settings.CART_MAX_LINES },
+    maxWriteAttempts: settings.CART_WRITE_MAX_ATTEMPTS,
+    newGuestCartId,
+    logger: deps.logger,
+    now: deps.now,
+  });
+  const httpApp = createHttpApp({
+    service: AppIds.cart,
+    logger: deps.logger,
+    metrics: deps.metrics ?? createServiceMetrics(AppIds.cart, { collectProcessMetrics: false }),
+    readinessChecks: [{ name: 'state-store', check: async () => void (await deps.stateStore.get('cart:readiness-probe')) }],
+    mountRoutes: (app) => {
+      deps.mountExtraRoutes?.(app);
+      app.use('/api/cart', createCartRouter({ service, verifier: deps.verifier, guestCartTtlSeconds: settings.GUEST_CART_TTL_SECONDS }));
+    },
+  });
+  return { ...httpApp, service, handleOrderConfirmed: orderConfirmedHandler(service, deps.logger) };
+}
+
+/** What `startCartService` needs; `verifier` is built from the config when not given. */
+export interface StartCartOptions {
+  config: CartConfig;
+  logger: Logger;
+  blocks: BuildingBlocks;
+  /** Verifies access tokens; default: against the auth service's JWKS, fetched through service invocation. */
+  verifier?: TokenVerifier;
+  metrics?: ServiceMetrics;
+}
+
+/**
+ * Starts the cart: builds the app on the building blocks, subscribes to the `orders` topic, starts the bus and
+ * listens on PORT. `stop()` drains requests, then closes the building blocks.
+ */
+export async function startCartService(options: StartCartOptions): Promise<RunningServer> {
+  const { config, logger, blocks } = options;
+  const verifier = options.verifier ?? new TokenVerifier({ jwks: new RemoteJwks({ fetchJwks: () => fetchJwks(blocks, config) }) });
+  const cart = createCartApp({
+    stateStore: blocks.stateStore,
+    invoker: blocks.invoker,
+    verifier,
+    logger,
+    settings: config,
+    metrics: options.metrics ?? createServiceMetrics(AppIds.cart),
+    mountExtraRoutes: (app) => blocks.mountOnApp(app),
+  });
+  subscribeCartHandlers(blocks.eventBus, cart.handleOrderConfirmed);
+  await blocks.eventBus.start();
+  return listen(cart, {
+    port: config.PORT,
+    host: config.HOST,
+    logger,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    closers: [{ name: 'building blocks', close: () => blocks.close() }],
+  });
+}
+
+/** The auth service's JWKS through service invocation (Dapr in Azure, SERVICE_URLS locally). */
+async function fetchJwks(blocks: BuildingBlocks, config: CartConfig): Promise<JwksDocument> {
+  const response = await blocks.invoker.invoke<JwksDocument>(config.AUTH_APP_ID, { method: 'GET', path: config.AUTH_JWKS_PATH });
+  if (response.status !== 200 || typeof response.body !== 'object' || response.body === null || !Array.isArray(response.body.keys)) {
+    throw new AppError('unavailable', `auth answered ${response.status} for its JWKS`);
+  }
+  return response.body;
+}

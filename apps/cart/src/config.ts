@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { AppIds } from '@shop/contracts';
+import { env, loadConfig, serviceBaseConfigSchema } from '@shop/platform';
+import { buildingBlocksConfigSchema } from '@shop/service-runtime';
+import { MAX_REQUESTED_QUANTITY } from './domain/cart';
+
+/** The cart's environment: every variable described, defaulted where a default is safe. */
+export const cartConfigSchema = serviceBaseConfigSchema
+  .extend(buildingBlocksConfigSchema.shape)
+  .extend({
+    PORT: env.port(3003),
+    CART_MAX_LINE_QUANTITY: env
+      .positiveInt(20)
+      .pipe(z.number().max(MAX_REQUESTED_QUANTITY))
+      .describe(`Most units of one product a cart may hold (at most ${MAX_REQUESTED_QUANTITY}); more → 422`),
+    CART_MAX_LINES: env.positiveInt(50).describe('Most distinct products a cart may hold; one more → 422'),
+    GUEST_CART_TTL_SECONDS: env.positiveInt(7 * 24 * 3600).describe('A guest cart expires this long after its last write'),
+    USER_CART_TTL_SECONDS: env.positiveInt(90 * 24 * 3600).describe("A signed-in user's cart expires this long after its last write"),
+    CART_WRITE_MAX_ATTEMPTS: env
+      .positiveInt(30)
+      .describe('Read-modify-write attempts of one cart change under concurrent writers (ETag conflicts) before answering 409'),
+    INBOX_TTL_SECONDS: env.positiveInt(7 * 24 * 3600).describe('How long processed event ids are remembered (redeliveries within it change nothing)'),
+    CATALOG_APP_ID: z.string().min(1).default(AppIds.catalog).describe('App id of the catalog service, which prices and describes the lines'),
+    CATALOG_TIMEOUT_MS: env.positiveInt(3000).describe('Timeout of one product read from catalog; past it the cart answers 503'),
+    AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies access tokens'),
+    AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
+  });
+
+/** The validated configuration of the cart service. */
+export type CartConfig = z.infer<typeof cartConfigSchema>;
+
+/** Reads and validates the cart's configuration; throws ConfigError naming each bad variable. */
+export function loadCartConfig(environment: NodeJS.ProcessEnv): CartConfig {
+  return loadConfig(cartConfigSchema, environment);
+}

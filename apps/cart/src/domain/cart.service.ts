@@ -1,0 +1,192 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError, type Logger } from '@shop/platform';
+import { addItem, emptyCart, mergeGuestLines, removeLine, removeOrderedQuantities, setLineQuantity, type CartLimits, type MergeSkip, type OrderedLine, type StoredCart } from './cart';
+import { toCartView, type CartView } from './cart-view';
+import { StaleCartError, type CartOwner, type CartRepository, type KeyedCartOwner, type ProcessedEvents, type ProductCatalog, type ProductDetails } from './ports';
+
+/** What every cart operation is given first: whose cart it is. */
+export interface CartContext {
+  owner: CartOwner;
+}
+
+/** The answer of a cart operation. */
+export interface CartOutcome {
+  view: CartView;
+  /** The guest cart this operation wrote (created or refreshed): the API hands its id out again, with a fresh cookie. */
+  writtenGuestCartId?: string;
+}
+
+/** What the cart service is built from. */
+export interface CartServiceDeps {
+  repository: CartRepository;
+  catalog: ProductCatalog;
+  processedOrderEvents: ProcessedEvents;
+  limits: CartLimits;
+  /** Read-modify-write attempts under concurrent writers before a 409. */
+  maxWriteAttempts: number;
+  newGuestCartId: () => string;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** What a confirmed order tells the cart. */
+export interface ConfirmedOrder {
+  orderId: string;
+  userId: string;
+  lines: OrderedLine[];
+}
+
+/**
+ * The cart: lines and quantities in the state store, prices and names from catalog. Every change is a
+ * read → modify → guarded save, retried with jitter when another writer got there first, so concurrent
+ * changes to one cart all land.
+ */
+export class CartService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CartServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** The cart with catalog's current data; a guest without a (live) cart gets an empty one, nothing is stored. */
+  async getCart(ctx: CartContext): Promise<CartOutcome> {
+    const keyed = keyedOwnerOf(ctx.owner);
+    const stored = keyed ? await this.deps.repository.load(keyed) : undefined;
+    return { view: await this.viewOf(ctx.owner, stored ? keyed : undefined, stored?.cart) };
+  }
+
+  /** Adds units of an active product (priced by catalog now) to the cart. */
+  async addItem(ctx: CartContext, input: { productId: string; quantity: number }): Promise<CartOutcome> {
+    const product = await this.deps.catalog.findProduct(input.productId);
+    if (!product) {
+      throw new AppError('unprocessable', `Product ${input.productId} is not for sale (unknown, draft or archived)`, {
+        extensions: { reason: 'product_unavailable', productId: input.productId },
+      });
+    }
+    return this.change(ctx, (cart) => addItem(cart, product, input.quantity, this.deps.limits, this.now()), [product]);
+  }
+
+  /** Sets a line's quantity (0 removes it). */
+  async setItemQuantity(ctx: CartContext, productId: string, quantity: number): Promise<CartOutcome> {
+    return this.change(ctx, (cart) => setLineQuantity(cart, productId, quantity, this.deps.limits, this.now()));
+  }
+
+  /** Removes a product's line (idempotent). */
+  async removeItem(ctx: CartContext, productId: string): Promise<CartOutcome> {
+    return this.change(ctx, (cart) => removeLine(cart, productId, this.now()));
+  }
+
+  /** Empties the cart (the stored cart is deleted). */
+  async clearCart(ctx: CartContext): Promise<CartOutcome> {
+    const keyed = keyedOwnerOf(ctx.owner);
+    if (keyed) await this.deps.repository.delete(keyed);
+    return { view: await this.viewOf(ctx.owner, undefined, undefined) };
+  }
+
+  /**
+   * At sign-in: folds the guest cart into the user's cart and deletes it. The guest cart is claimed first (a
+   * guarded delete), so a guest write racing the sign-in is either merged or lands in a new guest cart, never lost;
+   * should the merge then fail, the guest cart is put back. Undefined when there was no guest cart to merge.
+   */
+  async mergeGuestCart(userId: string, guestCartId: string): Promise<{ skipped: MergeSkip[] } | undefined> {
+    const guestOwner: KeyedCartOwner = { kind: 'guest', cartId: guestCartId };
+    for (let attempt = 1; ; attempt += 1) {
+      const guest = await this.deps.repository.load(guestOwner);
+      if (!guest) return undefined;
+      try {
+        await this.deps.repository.delete(guestOwner, guest.version);
+      } catch (error) {
+        if (!(error instanceof StaleCartError)) throw error;
+        await this.backOffOrGiveUp(attempt);
+        continue;
+      }
+      let skipped: MergeSkip[] = [];
+      try {
+        await this.write({ kind: 'user', userId }, (cart) => {
+          const merged = mergeGuestLines(cart, guest.cart.lines, this.deps.limits, this.now());
+          skipped = merged.skipped;
+          return merged.cart;
+        });
+      } catch (error) {
+        await this.deps.repository.save(guestOwner, guest.cart, 'absent').catch((restoreError: unknown) => {
+          this.deps.logger.error({ err: restoreError, cause: error }, 'could not restore a guest cart after a failed merge');
+        });
+        throw error;
+      }
+      return { skipped };
+    }
+  }
+
+  /**
+   * Takes a confirmed order's quantities out of the user's cart, once per event id (the inbox, plus the event ids
+   * kept in the cart itself for deliveries that race each other). `duplicate` when the event was seen before.
+   */
+  async applyConfirmedOrder(eventId: string, order: ConfirmedOrder): Promise<'applied' | 'duplicate'> {
+    if (await this.deps.processedOrderEvents.has(eventId)) return 'duplicate';
+    await this.write({ kind: 'user', userId: order.userId }, (cart) =>
+      cart.lines.length === 0 ? cart : removeOrderedQuantities(cart, eventId, order.lines, this.now()),
+    );
+    await this.deps.processedOrderEvents.record(eventId);
+    return 'applied';
+  }
+
+  /** Runs a change and answers the cart view; `known` are product details already fetched for this request. */
+  private async change(ctx: CartContext, modify: (cart: StoredCart) => StoredCart, known: ProductDetails[] = []): Promise<CartOutcome> {
+    const written = await this.write(ctx.owner, modify);
+    const view = await this.viewOf(ctx.owner, written.cart ? written.owner : undefined, written.cart, known);
+    const writtenGuestCartId = written.saved && written.owner?.kind === 'guest' ? written.owner.cartId : undefined;
+    return { view, writtenGuestCartId };
+  }
+
+  /**
+   * Read → modify → guarded save, retried on a concurrent write. A change that returns the cart unchanged writes
+   * nothing. A guest without a live cart gets a new id: ids are only ever made here, never taken from a client.
+   */
+  private async write(
+    owner: CartOwner,
+    modify: (cart: StoredCart) => StoredCart,
+  ): Promise<{ owner: KeyedCartOwner | undefined; cart: StoredCart | undefined; saved: boolean }> {
+    let keyed = keyedOwnerOf(owner);
+    let issued = false;
+    for (let attempt = 1; ; attempt += 1) {
+      const current = keyed ? await this.deps.repository.load(keyed) : undefined;
+      const base = current?.cart ?? emptyCart(this.now());
+      const next = modify(base);
+      if (next === base) return { owner: current ? keyed : undefined, cart: current?.cart, saved: false };
+      if (!current && owner.kind === 'guest' && !issued) {
+        keyed = { kind: 'guest', cartId: this.deps.newGuestCartId() };
+        issued = true;
+      }
+      try {
+        await this.deps.repository.save(keyed!, next, current ? { version: current.version } : 'absent');
+        return { owner: keyed, cart: next, saved: true };
+      } catch (error) {
+        if (!(error instanceof StaleCartError)) throw error;
+        await this.backOffOrGiveUp(attempt);
+      }
+    }
+  }
+
+  /** Full jitter over a doubling window (capped at 50 ms); after the last attempt, a 409. */
+  private async backOffOrGiveUp(attempt: number): Promise<void> {
+    if (attempt >= this.deps.maxWriteAttempts) {
+      throw new AppError('conflict', `The cart kept changing under concurrent requests; gave up after ${attempt} attempts. Retry the request.`);
+    }
+    await sleep(Math.random() * Math.min(50, 2 ** attempt));
+  }
+
+  /** The API view: each distinct product read from catalog, in parallel (details already fetched are reused). */
+  private async viewOf(owner: CartOwner, keyed: KeyedCartOwner | undefined, cart: StoredCart | undefined, known: ProductDetails[] = []): Promise<CartView> {
+    const details = new Map<string, ProductDetails | undefined>(known.map((product) => [product.id, product]));
+    const missing = [...new Set((cart?.lines ?? []).map((line) => line.productId))].filter((id) => !details.has(id));
+    const fetched = await Promise.all(missing.map((id) => this.deps.catalog.findProduct(id)));
+    missing.forEach((id, index) => details.set(id, fetched[index]));
+    const cartId = keyed?.kind === 'guest' ? keyed.cartId : null;
+    return toCartView(cart, details, { owner: owner.kind, cartId });
+  }
+}
+
+function keyedOwnerOf(owner: CartOwner): KeyedCartOwner | undefined {
+  if (owner.kind === 'user') return owner;
+  return owner.cartId ? { kind: 'guest', cartId: owner.cartId } : undefined;
+}
