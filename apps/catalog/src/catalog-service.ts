@@ -9,13 +9,17 @@ import type { CatalogConfig } from './config';
 import { SqlCatalogRepository } from './data/catalog.repository';
 import { OutboxRelay, migrateOutbox } from './data/outbox';
 import { StateStoreProductCache } from './data/product-cache';
+import { SqlReservationRepository } from './data/reservation.repository';
 import { CatalogService } from './domain/catalog.service';
+import { ReservationService } from './domain/reservation.service';
 import { AnalyticsPublisher } from './events/publishers';
 import { subscribeCatalogHandlers } from './events/subscriptions';
 import { createAdminProductsRouter } from './http/admin-products.routes';
 import { createCategoriesRouter } from './http/categories.routes';
 import { createInternalRouter } from './http/internal.routes';
 import { createProductsRouter } from './http/products.routes';
+import { createReservationsRouter } from './http/reservations.routes';
+import { ReservationSweeper } from './jobs/reservation-sweeper';
 import { seedDemoCatalog } from './seed/demo-catalog';
 
 /** Where the SQL migrations are, from src (tests) and from dist alike. */
@@ -43,6 +47,12 @@ export interface CatalogAppDeps {
   mountExtraRoutes?: HttpAppMount;
   /** How often aggregated product views are published. Default 1000 ms. */
   analyticsFlushIntervalMs?: number;
+  /** Dapr's app API token: when set, the internal reservation routes require it. */
+  appApiToken?: string;
+  /** How long a reservation holds its units when the request names no ttl. Default 900 s. */
+  reservationTtlSeconds?: number;
+  /** Availability at or below which a reservation publishes `inventory.low`. Default 5. */
+  lowStockThreshold?: number;
 }
 
 type HttpAppMount = Parameters<typeof createHttpApp>[0]['mountRoutes'];
@@ -50,17 +60,28 @@ type HttpAppMount = Parameters<typeof createHttpApp>[0]['mountRoutes'];
 /** The catalog's HTTP app and the service behind it. */
 export interface CatalogApp extends HttpApp {
   service: CatalogService;
+  /** Stock reservations of the checkout. */
+  reservations: ReservationService;
   /** Publishes anonymous views (aggregated) and searches; close it on shutdown to publish the last views. */
   analytics: AnalyticsPublisher;
 }
 
 /** Builds the catalog's Express app (public, admin and internal routes, health, metrics) on the given adapters. */
 export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
+  const cache = new StateStoreProductCache(deps.stateStore, deps.productCacheTtlSeconds ?? 30);
   const service = new CatalogService({
     repository: new SqlCatalogRepository(deps.db),
-    cache: new StateStoreProductCache(deps.stateStore, deps.productCacheTtlSeconds ?? 30),
+    cache,
     onEventsCommitted: () => deps.outboxRelay?.nudge(),
     logger: deps.logger,
+  });
+  const reservations = new ReservationService({
+    repository: new SqlReservationRepository(deps.db),
+    cache,
+    onEventsCommitted: () => deps.outboxRelay?.nudge(),
+    logger: deps.logger,
+    defaultTtlSeconds: deps.reservationTtlSeconds ?? 900,
+    lowStockThreshold: deps.lowStockThreshold ?? 5,
   });
   const analytics = new AnalyticsPublisher(deps.eventBus, deps.logger, { viewFlushIntervalMs: deps.analyticsFlushIntervalMs });
   const httpApp = createHttpApp({
@@ -77,9 +98,10 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       app.use('/api/catalog', createCategoriesRouter({ service }));
       app.use('/api/catalog', createAdminProductsRouter({ service, verifier: deps.verifier }));
       app.use('/internal/catalog', createInternalRouter({ service, verifier: deps.verifier }));
+      app.use(createReservationsRouter({ reservations, appApiToken: deps.appApiToken }));
     },
   });
-  return { ...httpApp, service, analytics };
+  return { ...httpApp, service, reservations, analytics };
 }
 
 /** What `startCatalogService` needs; `db` and `verifier` are opened/built from the config when not given. */
@@ -96,8 +118,9 @@ export interface StartCatalogOptions {
 
 /**
  * Starts the catalog: opens and migrates the database, seeds the demo catalog when configured and the catalog
- * is empty, builds the app, subscribes to catalog-sync, starts the outbox relay and listens on PORT.
- * `stop()` drains requests, then stops the relay, closes the database (when it opened it) and the building blocks.
+ * is empty, builds the app, subscribes to catalog-sync, starts the outbox relay and the expired-reservation sweeper
+ * (every RESERVATION_SWEEP_INTERVAL_MS; 0 disables it) and listens on PORT.
+ * `stop()` drains requests, then stops the sweeper and the relay, closes the database (when it opened it) and the building blocks.
  */
 export async function startCatalogService(options: StartCatalogOptions): Promise<RunningServer> {
   const { config, logger, blocks } = options;
@@ -111,6 +134,7 @@ export async function startCatalogService(options: StartCatalogOptions): Promise
       applicationName: AppIds.catalog,
       maxConnections: config.DATABASE_MAX_CONNECTIONS,
     }));
+  let sweeper: ReservationSweeper | undefined;
   try {
     await migrateCatalog(db);
     const relay = new OutboxRelay({ db, eventBus: blocks.eventBus, logger, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
@@ -124,6 +148,9 @@ export async function startCatalogService(options: StartCatalogOptions): Promise
       metrics: options.metrics ?? createServiceMetrics(AppIds.catalog),
       productCacheTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
       analyticsFlushIntervalMs: config.ANALYTICS_FLUSH_INTERVAL_MS,
+      appApiToken: config.APP_API_TOKEN,
+      reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
+      lowStockThreshold: config.LOW_STOCK_THRESHOLD,
       outboxRelay: relay,
       mountExtraRoutes: (app) => blocks.mountOnApp(app),
     });
@@ -134,6 +161,9 @@ export async function startCatalogService(options: StartCatalogOptions): Promise
     subscribeCatalogHandlers(blocks.eventBus, catalog.service, logger);
     await blocks.eventBus.start();
     relay.start();
+    const startedSweeper = new ReservationSweeper(catalog.reservations, logger, config.RESERVATION_SWEEP_INTERVAL_MS);
+    sweeper = startedSweeper;
+    startedSweeper.start();
     return await listen(catalog, {
       port: config.PORT,
       host: config.HOST,
@@ -145,9 +175,11 @@ export async function startCatalogService(options: StartCatalogOptions): Promise
         ...(ownsDb ? [{ name: 'database', close: () => db.close() }] : []),
         { name: 'outbox relay', close: () => relay.stop() },
         { name: 'analytics', close: () => catalog.analytics.close() },
+        { name: 'reservation sweeper', close: () => startedSweeper.stop() },
       ],
     });
   } catch (error) {
+    await sweeper?.stop();
     if (ownsDb) await db.close().catch(() => undefined);
     throw error;
   }

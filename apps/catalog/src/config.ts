@@ -21,6 +21,19 @@ export const catalogConfigSchema = serviceBaseConfigSchema
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
     ANALYTICS_FLUSH_INTERVAL_MS: env.positiveInt(1000).describe('Anonymous product views are counted per product and published once per product per interval'),
     OUTBOX_POLL_INTERVAL_MS: env.positiveInt(500).describe('How often the outbox relay looks for unpublished events when nothing nudges it'),
+    APP_API_TOKEN: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Secret. Dapr's app API token: when set, the internal routes (reservations) require it in the dapr-api-token header"),
+    RESERVATION_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900).describe('How long a reservation holds its units when the order names no ttlSeconds'),
+    LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(5).describe('inventory.low is published when a reservation takes availability from above this to at or below it'),
+    RESERVATION_SWEEP_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(60_000)
+      .describe('How often the service itself releases expired reservations (0: never; the scheduled function calls release-expired instead)'),
   })
   .refine((config) => !config.DATABASE_READ_URL || config.DATABASE_URL, { error: 'DATABASE_READ_URL needs DATABASE_URL', path: ['DATABASE_READ_URL'] })
   .transform(({ SEED_DEMO_CATALOG, ...config }) => ({

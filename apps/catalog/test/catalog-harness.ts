@@ -49,13 +49,18 @@ export interface CatalogHarness {
   close(): Promise<void>;
 }
 
+/** Options of a harness: the app API token the internal routes require (none by default). */
+export interface HarnessOptions {
+  appApiToken?: string;
+}
+
 /** Builds the catalog app on `db` with fresh in-memory adapters. */
-export async function buildHarness(db: Database): Promise<CatalogHarness> {
+export async function buildHarness(db: Database, options: HarnessOptions = {}): Promise<CatalogHarness> {
   const logger = createLogger({ service: 'catalog-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const stateStore = new InMemoryStateStore();
   const eventBus = new InMemoryEventBus({ source: 'catalog' });
   const received = new Map<string, CloudEvent[]>();
-  for (const topic of [Topics.products, Topics.analytics]) {
+  for (const topic of [Topics.products, Topics.analytics, Topics.inventory]) {
     received.set(topic, []);
     eventBus.subscribe(
       topic,
@@ -70,7 +75,7 @@ export async function buildHarness(db: Database): Promise<CatalogHarness> {
   const relay = new OutboxRelay({ db, eventBus, logger, pollIntervalMs: 50 });
   relay.start();
   const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()) });
-  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, logger, outboxRelay: relay });
+  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, logger, outboxRelay: relay, appApiToken: options.appApiToken });
   return {
     catalog,
     http: request(catalog.app),

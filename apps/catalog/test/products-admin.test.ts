@@ -1,4 +1,5 @@
-import { Topics } from '@shop/contracts';
+import { randomUUID } from 'node:crypto';
+import { CatalogInternalPaths, Topics } from '@shop/contracts';
 import { describeEachDatabase } from '@shop/testing';
 import type { Database } from '@shop/postgres';
 import { buildHarness, catalogDatabases, createProduct, productBody, tableCounts, tokens, type AdminProduct, type CatalogHarness } from './catalog-harness';
@@ -210,8 +211,7 @@ describeEachDatabase<Database>('catalog admin API', catalogDatabases, (getDb) =>
     it('when stock on hand would fall below what is reserved, then the answer is 409', async () => {
       const { body, etag } = await createProduct(harness);
       const stocked = await harness.http.put(`/api/catalog/products/${body.id}/inventory`).set('Authorization', admin).set('If-Match', etag).send({ onHand: 10 }).expect(200);
-      await harness.db.query("UPDATE inventory SET reserved = 4 WHERE product_id = $1", [body.id]);
-      await harness.db.query("INSERT INTO inventory_reservations (order_id, product_id, quantity, status, expires_at) VALUES ('order-1', $1, 4, 'reserved', now() + interval '15 minutes')", [body.id]);
+      await harness.http.post(CatalogInternalPaths.reservations).send({ orderId: randomUUID(), lines: [{ productId: body.id, quantity: 4 }] }).expect(201);
       const response = await harness.http.put(`/api/catalog/products/${body.id}/inventory`).set('Authorization', admin).set('If-Match', stocked.headers.etag as string).send({ onHand: 3 }).expect(409);
       expect(response.body.reserved).toBe(4);
       await harness.http.put(`/api/catalog/products/${body.id}/inventory`).set('Authorization', admin).set('If-Match', stocked.headers.etag as string).send({ onHand: -1 }).expect(400);

@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { callerAppIdHeader } from '@shop/building-blocks';
 import { AppError, parseOrThrow } from '@shop/platform';
 import type { CatalogService } from '../domain/catalog.service';
 import { ifNoneMatchHits } from '../domain/entity-tag';
@@ -8,12 +9,13 @@ import { CachePolicies } from './cache-policy';
 import { PageLimits, productListQuerySchema } from './products.schemas';
 
 /**
- * "Anonymous" means the request carries no Authorization header. Public reads do not verify tokens at all
- * (the answer is the same for everyone, and the cache-hit path stays free of crypto); a signed-in shopper's
- * views are not sent to the anonymous analytics stream.
+ * "Anonymous" means a shopper who is not signed in: no Authorization header, and not another service of the
+ * platform (the Dapr sidecar, and our direct invoker, name the calling app in `dapr-caller-app-id`; the cart reading
+ * prices is not a product view). Public reads do not verify tokens at all (the answer is the same for everyone, and
+ * the cache-hit path stays free of crypto); a signed-in shopper's views are not sent to the anonymous stream.
  */
 function isAnonymous(req: Request): boolean {
-  return req.headers.authorization === undefined;
+  return req.headers.authorization === undefined && req.headers[callerAppIdHeader] === undefined;
 }
 
 /** Public product reads: search/list and one product by id or SKU. */
