@@ -1,0 +1,458 @@
+// The shop platform's Azure resources, one module per concern (bicep/modules). Deployed to an existing resource
+// group (`az group create` first): a resource-group scope keeps the deployer's rights to that group.
+// Written as plain resources rather than Azure Verified Modules because this repository is built offline; the
+// modules follow AVM's conventions (decorated parameters, user-defined types, standard outputs) so that swapping
+// them for the published br/public:avm/res/* modules later is mechanical.
+targetScope = 'resourceGroup'
+
+@description('Required. Environment: sets names and sizes.')
+@allowed([
+  'dev'
+  'prod'
+])
+param environmentName string
+
+@description('Optional. Location of every regional resource (needs availability zones).')
+param location string = resourceGroup().location
+
+@description('Optional. Kubernetes namespace the chart is installed in (subject of the federated credentials).')
+param kubernetesNamespace string = 'shop'
+
+@description('Optional. Helm release name of charts/shop (service accounts are <release>-<appId>).')
+param helmReleaseName string = 'shop'
+
+@description('Optional. Kubernetes version of AKS (empty: the region default).')
+param kubernetesVersion string = ''
+
+@description('Required. AKS node pools.')
+param aksPools aksPoolsType
+
+@description('Optional. Entra group object ids that administer AKS.')
+param aksAdminGroupObjectIds string[] = []
+
+@description('Required. PostgreSQL compute and storage.')
+param postgresSizing postgresSizingType
+
+@description('Optional. PostgreSQL high availability.')
+@allowed([
+  'Disabled'
+  'ZoneRedundant'
+  'SameZone'
+])
+param postgresHighAvailability string = 'ZoneRedundant'
+
+@description('Optional. PostgreSQL read replicas.')
+@minValue(0)
+@maxValue(5)
+param postgresReadReplicaCount int = 0
+
+@description('Optional. PostgreSQL authentication: EntraOnly, or EntraAndPassword while the services connect with passwords.')
+@allowed([
+  'EntraOnly'
+  'EntraAndPassword'
+])
+param postgresAuthMode string = 'EntraAndPassword'
+
+@description('Optional. PostgreSQL administrator password (EntraAndPassword only). Read from the environment by the parameter files; never written down.')
+@secure()
+param postgresAdministratorPassword string = ''
+
+@description('Required. The Entra group that administers PostgreSQL.')
+param postgresEntraAdministrator postgresEntraAdministratorType
+
+@description('Optional. Azure Cache for Redis Premium capacity (P1..P5).')
+@allowed([
+  1
+  2
+  3
+  4
+  5
+])
+param redisCapacity int = 1
+
+@description('Optional. Service Bus Premium messaging units.')
+@allowed([
+  1
+  2
+  4
+  8
+  16
+])
+param serviceBusCapacity int = 1
+
+@description('Optional. Front Door WAF: requests per minute per client address on /api.')
+@minValue(10)
+param frontDoorRateLimitPerMinute int = 600
+
+@description('Optional. Principals that may set Key Vault secrets (Key Vault Secrets Officer).')
+param keyVaultSecretsOfficerPrincipalIds string[] = []
+
+@description('Optional. Tags of every resource.')
+param tags object = {}
+
+@description('Sizing of one AKS node pool.')
+type poolType = {
+  @description('Required. VM size.')
+  vmSize: string
+  @description('Required. Minimum nodes.')
+  minCount: int
+  @description('Required. Maximum nodes.')
+  maxCount: int
+}
+
+@description('The AKS node pools.')
+type aksPoolsType = {
+  @description('Required. System pool.')
+  system: poolType
+  @description('Required. User pool (services).')
+  user: poolType
+  @description('Required. Spot pool (background work).')
+  spot: poolType
+}
+
+@description('PostgreSQL compute and storage.')
+type postgresSizingType = {
+  @description('Required. SKU name.')
+  skuName: string
+  @description('Required. SKU tier.')
+  tier: ('Burstable' | 'GeneralPurpose' | 'MemoryOptimized')
+  @description('Required. Storage in GB.')
+  storageSizeGB: int
+}
+
+@description('The Entra administrator group of PostgreSQL.')
+type postgresEntraAdministratorType = {
+  @description('Required. Object id of the group.')
+  objectId: string
+  @description('Required. Display name of the group.')
+  principalName: string
+}
+
+var namePrefix = 'shop-${environmentName}'
+var allTags = union(tags, {
+  application: 'shop'
+  environment: environmentName
+})
+
+// AppIds of packages/contracts that run in AKS with a workload identity.
+var serviceAppIds = [
+  'auth'
+  'catalog'
+  'cart'
+  'order'
+]
+
+// Topics of packages/contracts; the Service Bus module adds <topic>.deadletter for each.
+var topics = [
+  'products'
+  'inventory'
+  'users'
+  'orders'
+  'analytics'
+  'catalog-sync'
+]
+
+// Who consumes what. Dapr subscribers: the subscription is the app id (Dapr consumerID). The Functions read
+// Service Bus directly. Dead-letter topics keep their messages in a "retained" subscription for inspection/replay.
+var subscriptions = concat([
+  {
+    topic: 'catalog-sync'
+    name: 'catalog'
+  }
+  {
+    topic: 'orders'
+    name: 'cart'
+  }
+  {
+    topic: 'products'
+    name: 'functions'
+  }
+  {
+    topic: 'orders'
+    name: 'functions'
+  }
+], map(topics, topic => {
+  topic: '${topic}.deadletter'
+  name: 'retained'
+  maxDeliveryCount: 1
+}))
+
+// Topics each app publishes to (its sidecar also publishes the dead letters of what it consumes).
+var publishedTopics = {
+  auth: [
+    'users'
+  ]
+  catalog: [
+    'products'
+    'inventory'
+    'analytics'
+    'catalog-sync.deadletter'
+  ]
+  cart: [
+    'orders.deadletter'
+  ]
+  order: [
+    'orders'
+  ]
+}
+
+var consumedTopics = {
+  auth: []
+  catalog: [
+    'catalog-sync'
+  ]
+  cart: [
+    'orders'
+  ]
+  order: []
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    retentionInDays: environmentName == 'prod' ? 90 : 30
+    tags: allTags
+  }
+}
+
+module network 'modules/network.bicep' = {
+  name: 'network'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    tags: allTags
+  }
+}
+
+module appGateway 'modules/app-gateway.bicep' = {
+  name: 'app-gateway'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    subnetId: network.outputs.subnetIds.appGateway
+    autoscale: {
+      minCapacity: environmentName == 'prod' ? 2 : 0
+      maxCapacity: environmentName == 'prod' ? 10 : 2
+    }
+    tags: allTags
+  }
+}
+
+module aks 'modules/aks.bicep' = {
+  name: 'aks'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    kubernetesVersion: kubernetesVersion
+    subnetId: network.outputs.subnetIds.aks
+    logAnalyticsWorkspaceId: monitoring.outputs.resourceId
+    applicationGatewayId: appGateway.outputs.resourceId
+    pools: aksPools
+    adminGroupObjectIds: aksAdminGroupObjectIds
+    skuTier: environmentName == 'prod' ? 'Standard' : 'Free'
+    tags: allTags
+  }
+}
+
+module identities 'modules/identities.bicep' = {
+  name: 'identities'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    oidcIssuerUrl: aks.outputs.oidcIssuerUrl
+    workloads: [
+      for appId in serviceAppIds: {
+        appId: appId
+        namespace: kubernetesNamespace
+        serviceAccount: '${helmReleaseName}-${appId}'
+      }
+    ]
+    tags: allTags
+  }
+}
+
+module functions 'modules/functions.bicep' = {
+  name: 'functions'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    subnetId: network.outputs.subnetIds.functions
+    serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    appInsightsResourceId: monitoring.outputs.appInsightsResourceId
+    tags: allTags
+  }
+}
+
+module serviceBus 'modules/service-bus.bicep' = {
+  name: 'service-bus'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    capacity: serviceBusCapacity
+    topics: topics
+    subscriptions: subscriptions
+    privateEndpointSubnetId: network.outputs.subnetIds.privateEndpoints
+    privateDnsZoneId: network.outputs.privateDnsZoneIds.serviceBus
+    tags: allTags
+  }
+}
+
+// Least privilege on Service Bus: each app sends to the topics it publishes and receives from the ones it consumes.
+module serviceBusRoles 'modules/service-bus-roles.bicep' = {
+  name: 'service-bus-roles'
+  params: {
+    namespaceName: serviceBus.outputs.name
+    topicRoles: concat([
+      for (appId, i) in serviceAppIds: {
+        principalId: identities.outputs.identities[i].principalId
+        role: 'sender'
+        topics: publishedTopics[appId]
+      }
+    ], [
+      for (appId, i) in serviceAppIds: {
+        principalId: identities.outputs.identities[i].principalId
+        role: 'receiver'
+        topics: consumedTopics[appId]
+      }
+    ], [
+      {
+        principalId: functions.outputs.principalId
+        role: 'receiver'
+        topics: [
+          'products'
+          'orders'
+        ]
+      }
+    ])
+  }
+}
+
+module redis 'modules/redis.bicep' = {
+  name: 'redis'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    capacity: redisCapacity
+    replicasPerPrimary: environmentName == 'prod' ? 2 : 1
+    dataContributors: [
+      for (appId, i) in serviceAppIds: {
+        principalId: identities.outputs.identities[i].principalId
+        alias: 'id-${namePrefix}-${appId}'
+      }
+    ]
+    privateEndpointSubnetId: network.outputs.subnetIds.privateEndpoints
+    privateDnsZoneId: network.outputs.privateDnsZoneIds.redis
+    tags: allTags
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    secretsUserPrincipalIds: concat(map(range(0, length(serviceAppIds)), i => identities.outputs.identities[i].principalId), [
+      functions.outputs.principalId
+    ])
+    secretsOfficerPrincipalIds: keyVaultSecretsOfficerPrincipalIds
+    privateEndpointSubnetId: network.outputs.subnetIds.privateEndpoints
+    privateDnsZoneId: network.outputs.privateDnsZoneIds.keyVault
+    tags: allTags
+  }
+}
+
+module registry 'modules/container-registry.bicep' = {
+  name: 'container-registry'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    pullPrincipalIds: [
+      aks.outputs.kubeletPrincipalId
+    ]
+    privateEndpointSubnetId: network.outputs.subnetIds.privateEndpoints
+    privateDnsZoneId: network.outputs.privateDnsZoneIds.registry
+    tags: allTags
+  }
+}
+
+module postgres 'modules/postgres.bicep' = {
+  name: 'postgres'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    delegatedSubnetId: network.outputs.subnetIds.postgres
+    privateDnsZoneId: network.outputs.privateDnsZoneIds.postgres
+    sizing: postgresSizing
+    highAvailability: postgresHighAvailability
+    readReplicaCount: postgresReadReplicaCount
+    authMode: postgresAuthMode
+    administratorLoginPassword: postgresAdministratorPassword
+    entraAdministrator: postgresEntraAdministrator
+    databases: [
+      'shop_auth'
+      'shop_catalog'
+      'shop_order'
+    ]
+    tags: allTags
+  }
+}
+
+module frontDoor 'modules/front-door.bicep' = {
+  name: 'front-door'
+  params: {
+    namePrefix: namePrefix
+    originHostName: appGateway.outputs.publicFqdn
+    rateLimitPerMinute: frontDoorRateLimitPerMinute
+    tags: allTags
+  }
+}
+
+@description('The resource group name.')
+output name string = resourceGroup().name
+
+@description('The resource group id.')
+output resourceId string = resourceGroup().id
+
+@description('The location of the regional resources.')
+output location string = location
+
+@description('Entra tenant id (chart: global.azure.tenantId; Skaffold: AZURE_TENANT_ID).')
+output tenantId string = subscription().tenantId
+
+@description('ACR login server (Skaffold: SKAFFOLD_DEFAULT_REPO).')
+output acrLoginServer string = registry.outputs.loginServer
+
+@description('AKS cluster name (az aks get-credentials).')
+output aksName string = aks.outputs.name
+
+@description('Client ids of the services identities, by app id (chart: services.<app>.workloadIdentity.clientId).')
+output serviceIdentities object = toObject(identities.outputs.identities, i => i.appId, i => {
+  clientId: i.clientId
+  principalId: i.principalId
+})
+
+@description('Service Bus namespace FQDN (dapr-components/azure/pubsub.yaml namespaceName).')
+output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
+
+@description('Key Vault name (chart: secrets.keyVault.name; Dapr secret store vaultName).')
+output keyVaultName string = keyVault.outputs.name
+
+@description('Redis host:port (dapr-components/azure/statestore.yaml redisHost).')
+output redisHost string = redis.outputs.redisHost
+
+@description('PostgreSQL server FQDN (host of each DATABASE_URL).')
+output postgresFqdn string = postgres.outputs.fqdn
+
+@description('Read replica FQDNs (host of DATABASE_READ_URL).')
+output postgresReplicaFqdns string[] = postgres.outputs.replicaFqdns
+
+@description('Application Insights resource id: its connection string goes to Key Vault secret applicationinsights-connection-string (docs/deploy.md).')
+output appInsightsResourceId string = monitoring.outputs.appInsightsResourceId
+
+@description('Front Door endpoint host name (public URL of the platform).')
+output frontDoorEndpoint string = frontDoor.outputs.endpointHostName
+
+@description('Functions app name.')
+output functionsAppName string = functions.outputs.name

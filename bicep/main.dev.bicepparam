@@ -1,0 +1,50 @@
+// Development environment. No secret here: the PostgreSQL administrator password is read from the deploying
+// shell's environment (SHOP_POSTGRES_ADMIN_PASSWORD) at deployment time.
+using 'main.bicep'
+
+param environmentName = 'dev'
+
+param aksPools = {
+  system: {
+    vmSize: 'Standard_D2s_v5'
+    minCount: 1
+    maxCount: 3
+  }
+  user: {
+    vmSize: 'Standard_D4s_v5'
+    minCount: 1
+    maxCount: 3
+  }
+  spot: {
+    vmSize: 'Standard_D4s_v5'
+    minCount: 0
+    maxCount: 2
+  }
+}
+
+param postgresSizing = {
+  skuName: 'Standard_B2s'
+  tier: 'Burstable'
+  storageSizeGB: 32
+}
+
+param postgresHighAvailability = 'Disabled'
+
+param postgresReadReplicaCount = 0
+
+param postgresAuthMode = 'EntraAndPassword'
+
+param postgresAdministratorPassword = readEnvironmentVariable('SHOP_POSTGRES_ADMIN_PASSWORD', '')
+
+param postgresEntraAdministrator = {
+  objectId: '00000000-0000-0000-0000-000000000000'
+  principalName: 'shop-dev-postgres-admins'
+}
+
+param redisCapacity = 1
+
+param serviceBusCapacity = 1
+
+param tags = {
+  costCenter: 'shop-dev'
+}

@@ -1,0 +1,280 @@
+// AKS: zones 1-3, system and user pools with the cluster autoscaler, a spot pool for background work (tainted),
+// OIDC issuer + workload identity, Azure CNI + Azure network policies (AGIC needs pod IPs in the VNet), Container
+// Insights, the Key Vault CSI driver, the AGIC add-on on the given Application Gateway, and the Dapr extension.
+
+@description('Required. Name prefix of the resources (e.g. shop-prod).')
+param namePrefix string
+
+@description('Optional. Location of the cluster.')
+param location string = resourceGroup().location
+
+@description('Optional. Kubernetes version (empty: the region default).')
+param kubernetesVersion string = ''
+
+@description('Required. Resource id of the AKS subnet (nodes and pods).')
+param subnetId string
+
+@description('Required. Resource id of the Log Analytics workspace (Container Insights).')
+param logAnalyticsWorkspaceId string
+
+@description('Required. Resource id of the Application Gateway the AGIC add-on manages.')
+param applicationGatewayId string
+
+@description('Required. Node pools: system, user and spot.')
+param pools poolsType
+
+@description('Optional. Entra group object ids that administer the cluster (Azure RBAC for Kubernetes).')
+param adminGroupObjectIds string[] = []
+
+@description('Optional. Availability zones of the node pools.')
+param zones string[] = [
+  '1'
+  '2'
+  '3'
+]
+
+@description('Optional. Cluster SKU tier (Standard has the uptime SLA).')
+@allowed([
+  'Free'
+  'Standard'
+  'Premium'
+])
+param skuTier string = 'Standard'
+
+@description('Optional. Dapr extension release train.')
+@allowed([
+  'Stable'
+  'Preview'
+])
+param daprReleaseTrain string = 'Stable'
+
+@description('Optional. Tags of every resource.')
+param tags object = {}
+
+@description('Sizing of one node pool.')
+type poolType = {
+  @description('Required. VM size.')
+  vmSize: string
+  @description('Required. Minimum nodes (cluster autoscaler).')
+  @minValue(0)
+  minCount: int
+  @description('Required. Maximum nodes (cluster autoscaler).')
+  @maxValue(1000)
+  maxCount: int
+}
+
+@description('The three node pools of the cluster.')
+type poolsType = {
+  @description('Required. System pool (CriticalAddonsOnly).')
+  system: poolType
+  @description('Required. User pool (the services).')
+  user: poolType
+  @description('Required. Spot pool for interruptible background work (taint kubernetes.azure.com/scalesetpriority=spot).')
+  spot: poolType
+}
+
+var roleIds = {
+  contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c'
+  reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
+  networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7'
+}
+
+resource aks 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
+  name: 'aks-${namePrefix}'
+  location: location
+  tags: tags
+  sku: {
+    name: 'Base'
+    tier: skuTier
+  }
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    kubernetesVersion: empty(kubernetesVersion) ? null : kubernetesVersion
+    dnsPrefix: 'aks-${namePrefix}'
+    enableRBAC: true
+    disableLocalAccounts: true
+    aadProfile: {
+      managed: true
+      enableAzureRBAC: true
+      adminGroupObjectIDs: adminGroupObjectIds
+    }
+    oidcIssuerProfile: {
+      enabled: true
+    }
+    securityProfile: {
+      workloadIdentity: {
+        enabled: true
+      }
+    }
+    autoUpgradeProfile: {
+      upgradeChannel: 'patch'
+      nodeOSUpgradeChannel: 'NodeImage'
+    }
+    networkProfile: {
+      networkPlugin: 'azure'
+      networkPolicy: 'azure'
+      loadBalancerSku: 'standard'
+      outboundType: 'loadBalancer'
+      serviceCidr: '172.16.0.0/16'
+      dnsServiceIP: '172.16.0.10'
+    }
+    agentPoolProfiles: [
+      {
+        name: 'system'
+        mode: 'System'
+        vmSize: pools.system.vmSize
+        osType: 'Linux'
+        osSKU: 'AzureLinux'
+        availabilityZones: zones
+        enableAutoScaling: true
+        minCount: pools.system.minCount
+        maxCount: pools.system.maxCount
+        count: pools.system.minCount
+        vnetSubnetID: subnetId
+        maxPods: 30
+        nodeTaints: [
+          'CriticalAddonsOnly=true:NoSchedule'
+        ]
+        upgradeSettings: {
+          maxSurge: '33%'
+        }
+      }
+      {
+        name: 'user'
+        mode: 'User'
+        vmSize: pools.user.vmSize
+        osType: 'Linux'
+        osSKU: 'AzureLinux'
+        availabilityZones: zones
+        enableAutoScaling: true
+        minCount: pools.user.minCount
+        maxCount: pools.user.maxCount
+        count: pools.user.minCount
+        vnetSubnetID: subnetId
+        maxPods: 50
+        nodeLabels: {
+          agentpool: 'user'
+        }
+        upgradeSettings: {
+          maxSurge: '33%'
+        }
+      }
+      {
+        name: 'spot'
+        mode: 'User'
+        vmSize: pools.spot.vmSize
+        osType: 'Linux'
+        osSKU: 'AzureLinux'
+        availabilityZones: zones
+        scaleSetPriority: 'Spot'
+        scaleSetEvictionPolicy: 'Delete'
+        spotMaxPrice: -1
+        enableAutoScaling: true
+        minCount: pools.spot.minCount
+        maxCount: pools.spot.maxCount
+        count: pools.spot.minCount
+        vnetSubnetID: subnetId
+        maxPods: 50
+        nodeLabels: {
+          workload: 'background'
+        }
+        nodeTaints: [
+          'kubernetes.azure.com/scalesetpriority=spot:NoSchedule'
+        ]
+      }
+    ]
+    addonProfiles: {
+      omsagent: {
+        enabled: true
+        config: {
+          logAnalyticsWorkspaceResourceID: logAnalyticsWorkspaceId
+          useAADAuth: 'true'
+        }
+      }
+      azureKeyvaultSecretsProvider: {
+        enabled: true
+        config: {
+          enableSecretRotation: 'true'
+          rotationPollInterval: '2m'
+        }
+      }
+      ingressApplicationGateway: {
+        enabled: true
+        config: {
+          applicationGatewayId: applicationGatewayId
+        }
+      }
+    }
+  }
+}
+
+resource dapr 'Microsoft.KubernetesConfiguration/extensions@2024-11-01' = {
+  name: 'dapr'
+  scope: aks
+  properties: {
+    extensionType: 'Microsoft.Dapr'
+    autoUpgradeMinorVersion: true
+    releaseTrain: daprReleaseTrain
+    scope: {
+      cluster: {
+        releaseNamespace: 'dapr-system'
+      }
+    }
+    configurationSettings: {
+      'global.ha.enabled': 'true'
+    }
+  }
+}
+
+// The AGIC add-on's identity manages the gateway and reads the resource group and the gateway's subnet.
+resource appGateway 'Microsoft.Network/applicationGateways@2024-05-01' existing = {
+  name: last(split(applicationGatewayId, '/'))
+}
+
+resource agicGatewayContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appGateway.id, aks.id, roleIds.contributor)
+  scope: appGateway
+  properties: {
+    principalId: aks.properties.addonProfiles.ingressApplicationGateway.identity.objectId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.contributor)
+  }
+}
+
+resource agicReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(resourceGroup().id, aks.id, roleIds.reader)
+  properties: {
+    principalId: aks.properties.addonProfiles.ingressApplicationGateway.identity.objectId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.reader)
+  }
+}
+
+resource agicNetworkContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(resourceGroup().id, aks.id, roleIds.networkContributor)
+  properties: {
+    principalId: aks.properties.addonProfiles.ingressApplicationGateway.identity.objectId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.networkContributor)
+  }
+}
+
+@description('The name of the cluster.')
+output name string = aks.name
+
+@description('The resource id of the cluster.')
+output resourceId string = aks.id
+
+@description('The location of the cluster.')
+output location string = location
+
+@description('The principal id of the cluster identity.')
+output principalId string = aks.identity.principalId
+
+@description('The OIDC issuer URL (issuer of the federated credentials).')
+output oidcIssuerUrl string = aks.properties.oidcIssuerProfile.issuerURL
+
+@description('The object id of the kubelet identity (AcrPull).')
+output kubeletPrincipalId string = aks.properties.identityProfile.kubeletidentity.objectId

@@ -1,0 +1,202 @@
+// Application Gateway WAF_v2, zone redundant, with its WAF policy: the AKS ingress through the Application Gateway
+// Ingress Controller (AGIC add-on). AGIC owns listeners, pools and rules after the first deployment; the minimal
+// configuration below only makes the gateway deployable (docs/deploy.md: redeploying resets it until AGIC reconciles).
+
+@description('Required. Name prefix of the resources (e.g. shop-prod).')
+param namePrefix string
+
+@description('Optional. Location of the resources.')
+param location string = resourceGroup().location
+
+@description('Required. Resource id of the dedicated Application Gateway subnet.')
+param subnetId string
+
+@description('Optional. Availability zones of the gateway and its public IP.')
+param zones string[] = [
+  '1'
+  '2'
+  '3'
+]
+
+@description('Optional. Autoscale bounds of the gateway.')
+param autoscale autoscaleType = {
+  minCapacity: 2
+  maxCapacity: 10
+}
+
+@description('Optional. WAF mode.')
+@allowed([
+  'Detection'
+  'Prevention'
+])
+param wafMode string = 'Prevention'
+
+@description('Optional. Tags of every resource.')
+param tags object = {}
+
+@description('Autoscale bounds of an Application Gateway v2.')
+type autoscaleType = {
+  @description('Required. Minimum instances.')
+  @minValue(0)
+  minCapacity: int
+  @description('Required. Maximum instances.')
+  @maxValue(125)
+  maxCapacity: int
+}
+
+var gatewayName = 'agw-${namePrefix}'
+
+resource publicIp 'Microsoft.Network/publicIPAddresses@2024-05-01' = {
+  name: 'pip-${namePrefix}-agw'
+  location: location
+  tags: tags
+  zones: zones
+  sku: {
+    name: 'Standard'
+    tier: 'Regional'
+  }
+  properties: {
+    publicIPAllocationMethod: 'Static'
+    publicIPAddressVersion: 'IPv4'
+    dnsSettings: {
+      domainNameLabel: toLower('${namePrefix}-agw-${uniqueString(resourceGroup().id)}')
+    }
+  }
+}
+
+resource wafPolicy 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies@2024-05-01' = {
+  name: 'waf-${namePrefix}-agw'
+  location: location
+  tags: tags
+  properties: {
+    policySettings: {
+      state: 'Enabled'
+      mode: wafMode
+      requestBodyCheck: true
+      maxRequestBodySizeInKb: 1024
+      fileUploadLimitInMb: 4
+    }
+    managedRules: {
+      managedRuleSets: [
+        {
+          ruleSetType: 'OWASP'
+          ruleSetVersion: '3.2'
+        }
+        {
+          ruleSetType: 'Microsoft_BotManagerRuleSet'
+          ruleSetVersion: '1.0'
+        }
+      ]
+    }
+  }
+}
+
+resource gateway 'Microsoft.Network/applicationGateways@2024-05-01' = {
+  name: gatewayName
+  location: location
+  tags: tags
+  zones: zones
+  properties: {
+    sku: {
+      name: 'WAF_v2'
+      tier: 'WAF_v2'
+    }
+    autoscaleConfiguration: {
+      minCapacity: autoscale.minCapacity
+      maxCapacity: autoscale.maxCapacity
+    }
+    firewallPolicy: {
+      id: wafPolicy.id
+    }
+    enableHttp2: true
+    gatewayIPConfigurations: [
+      {
+        name: 'gateway-ip'
+        properties: {
+          subnet: {
+            id: subnetId
+          }
+        }
+      }
+    ]
+    frontendIPConfigurations: [
+      {
+        name: 'public'
+        properties: {
+          publicIPAddress: {
+            id: publicIp.id
+          }
+        }
+      }
+    ]
+    frontendPorts: [
+      {
+        name: 'http'
+        properties: {
+          port: 80
+        }
+      }
+    ]
+    backendAddressPools: [
+      {
+        name: 'bootstrap'
+        properties: {}
+      }
+    ]
+    backendHttpSettingsCollection: [
+      {
+        name: 'bootstrap'
+        properties: {
+          port: 80
+          protocol: 'Http'
+          cookieBasedAffinity: 'Disabled'
+          requestTimeout: 30
+        }
+      }
+    ]
+    httpListeners: [
+      {
+        name: 'bootstrap'
+        properties: {
+          frontendIPConfiguration: {
+            id: resourceId('Microsoft.Network/applicationGateways/frontendIPConfigurations', gatewayName, 'public')
+          }
+          frontendPort: {
+            id: resourceId('Microsoft.Network/applicationGateways/frontendPorts', gatewayName, 'http')
+          }
+          protocol: 'Http'
+        }
+      }
+    ]
+    requestRoutingRules: [
+      {
+        name: 'bootstrap'
+        properties: {
+          ruleType: 'Basic'
+          priority: 1000
+          httpListener: {
+            id: resourceId('Microsoft.Network/applicationGateways/httpListeners', gatewayName, 'bootstrap')
+          }
+          backendAddressPool: {
+            id: resourceId('Microsoft.Network/applicationGateways/backendAddressPools', gatewayName, 'bootstrap')
+          }
+          backendHttpSettings: {
+            id: resourceId('Microsoft.Network/applicationGateways/backendHttpSettingsCollection', gatewayName, 'bootstrap')
+          }
+        }
+      }
+    ]
+  }
+}
+
+@description('The name of the Application Gateway.')
+output name string = gateway.name
+
+@description('The resource id of the Application Gateway.')
+output resourceId string = gateway.id
+
+@description('The location of the Application Gateway.')
+output location string = location
+
+@description('The FQDN of the gateway public IP (Front Door origin).')
+output publicFqdn string = publicIp.properties.dnsSettings.fqdn

@@ -1,0 +1,88 @@
+// Container registry (Premium: zone redundancy, private endpoint), admin user disabled; the AKS kubelet identity
+// pulls with AcrPull.
+
+@description('Required. Name prefix of the resources (e.g. shop-prod).')
+param namePrefix string
+
+@description('Optional. Location of the registry.')
+param location string = resourceGroup().location
+
+@description('Required. Principal ids granted AcrPull (the kubelet identity).')
+param pullPrincipalIds string[]
+
+@description('Optional. Public network access (pushes from CI runners outside the VNet need Enabled).')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param publicNetworkAccess string = 'Enabled'
+
+@description('Required. Resource id of the private endpoints subnet.')
+param privateEndpointSubnetId string
+
+@description('Required. Resource id of the privatelink.azurecr.io zone.')
+param privateDnsZoneId string
+
+@description('Optional. Tags of every resource.')
+param tags object = {}
+
+var acrPullRoleId = '7f951dda-4ed3-4680-a7ca-43fe172d538d' // AcrPull
+
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: take('cr${replace(namePrefix, '-', '')}${uniqueString(resourceGroup().id)}', 50)
+  location: location
+  tags: tags
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: false
+    anonymousPullEnabled: false
+    zoneRedundancy: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess
+    networkRuleBypassOptions: 'AzureServices'
+    policies: {
+      retentionPolicy: {
+        status: 'enabled'
+        days: 30
+      }
+    }
+  }
+}
+
+resource pullers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for principalId in pullPrincipalIds: {
+    name: guid(registry.id, principalId, acrPullRoleId)
+    scope: registry
+    properties: {
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPullRoleId)
+    }
+  }
+]
+
+module privateEndpoint 'private-endpoint.bicep' = {
+  name: '${deployment().name}-pe'
+  params: {
+    name: 'pe-${registry.name}'
+    location: location
+    subnetId: privateEndpointSubnetId
+    targetResourceId: registry.id
+    groupId: 'registry'
+    privateDnsZoneId: privateDnsZoneId
+    tags: tags
+  }
+}
+
+@description('The name of the registry.')
+output name string = registry.name
+
+@description('The resource id of the registry.')
+output resourceId string = registry.id
+
+@description('The location of the registry.')
+output location string = location
+
+@description('The login server (Skaffold default repo).')
+output loginServer string = registry.properties.loginServer

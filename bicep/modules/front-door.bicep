@@ -1,0 +1,353 @@
+// Front Door Premium in front of the Application Gateway: one endpoint, an origin group on the gateway's public
+// FQDN, a route for /api/* and one for static assets, a rule set that caches static assets and public catalog
+// reads (/api/catalog/products*, honouring the origin's Cache-Control: s-maxage), and a WAF policy (Microsoft
+// default rule set, bot manager, per-client rate limit) attached by a security policy.
+
+@description('Required. Name prefix of the resources (e.g. shop-prod).')
+param namePrefix string
+
+@description('Required. Host name of the origin (the Application Gateway public FQDN).')
+param originHostName string
+
+@description('Optional. Path Front Door probes on the origin.')
+param healthProbePath string = '/api/catalog/categories'
+
+@description('Optional. Requests per minute one client address may send to /api before it is blocked.')
+@minValue(10)
+param rateLimitPerMinute int = 600
+
+@description('Optional. WAF mode.')
+@allowed([
+  'Detection'
+  'Prevention'
+])
+param wafMode string = 'Prevention'
+
+@description('Optional. Tags of every resource.')
+param tags object = {}
+
+resource profile 'Microsoft.Cdn/profiles@2024-09-01' = {
+  name: 'afd-${namePrefix}'
+  location: 'global'
+  tags: tags
+  sku: {
+    name: 'Premium_AzureFrontDoor'
+  }
+  properties: {
+    originResponseTimeoutSeconds: 60
+  }
+}
+
+resource endpoint 'Microsoft.Cdn/profiles/afdEndpoints@2024-09-01' = {
+  parent: profile
+  name: 'fde-${namePrefix}'
+  location: 'global'
+  tags: tags
+  properties: {
+    enabledState: 'Enabled'
+  }
+}
+
+resource originGroup 'Microsoft.Cdn/profiles/originGroups@2024-09-01' = {
+  parent: profile
+  name: 'app-gateway'
+  properties: {
+    loadBalancingSettings: {
+      sampleSize: 4
+      successfulSamplesRequired: 3
+      additionalLatencyInMilliseconds: 50
+    }
+    healthProbeSettings: {
+      probePath: healthProbePath
+      probeRequestType: 'HEAD'
+      probeProtocol: 'Http'
+      probeIntervalInSeconds: 60
+    }
+    sessionAffinityState: 'Disabled'
+  }
+}
+
+resource origin 'Microsoft.Cdn/profiles/originGroups/origins@2024-09-01' = {
+  parent: originGroup
+  name: 'app-gateway'
+  properties: {
+    hostName: originHostName
+    originHostHeader: originHostName
+    httpPort: 80
+    httpsPort: 443
+    priority: 1
+    weight: 1000
+    enabledState: 'Enabled'
+    enforceCertificateNameCheck: true
+  }
+}
+
+resource cachingRules 'Microsoft.Cdn/profiles/ruleSets@2024-09-01' = {
+  parent: profile
+  name: 'caching'
+}
+
+resource cacheCatalogReads 'Microsoft.Cdn/profiles/ruleSets/rules@2024-09-01' = {
+  parent: cachingRules
+  name: 'catalogProductReads'
+  properties: {
+    order: 1
+    matchProcessingBehavior: 'Continue'
+    conditions: [
+      {
+        name: 'RequestMethod'
+        parameters: {
+          typeName: 'DeliveryRuleRequestMethodConditionParameters'
+          operator: 'Equal'
+          matchValues: [
+            'GET'
+            'HEAD'
+          ]
+        }
+      }
+      {
+        name: 'UrlPath'
+        parameters: {
+          typeName: 'DeliveryRuleUrlPathMatchConditionParameters'
+          operator: 'BeginsWith'
+          matchValues: [
+            'api/catalog/products'
+          ]
+          transforms: [
+            'Lowercase'
+          ]
+        }
+      }
+    ]
+    actions: [
+      {
+        name: 'RouteConfigurationOverride'
+        parameters: {
+          typeName: 'DeliveryRuleRouteConfigurationOverrideActionParameters'
+          cacheConfiguration: {
+            queryStringCachingBehavior: 'UseQueryString'
+            cacheBehavior: 'HonorOrigin'
+            isCompressionEnabled: 'Enabled'
+          }
+        }
+      }
+    ]
+  }
+}
+
+resource cacheStaticAssets 'Microsoft.Cdn/profiles/ruleSets/rules@2024-09-01' = {
+  parent: cachingRules
+  name: 'staticAssets'
+  properties: {
+    order: 2
+    matchProcessingBehavior: 'Stop'
+    conditions: [
+      {
+        name: 'UrlFileExtension'
+        parameters: {
+          typeName: 'DeliveryRuleUrlFileExtensionMatchConditionParameters'
+          operator: 'Equal'
+          matchValues: [
+            'css'
+            'js'
+            'png'
+            'jpg'
+            'jpeg'
+            'webp'
+            'svg'
+            'woff2'
+            'ico'
+          ]
+          transforms: [
+            'Lowercase'
+          ]
+        }
+      }
+    ]
+    actions: [
+      {
+        name: 'RouteConfigurationOverride'
+        parameters: {
+          typeName: 'DeliveryRuleRouteConfigurationOverrideActionParameters'
+          cacheConfiguration: {
+            queryStringCachingBehavior: 'IgnoreQueryString'
+            cacheBehavior: 'OverrideIfOriginMissing'
+            cacheDuration: '7.00:00:00'
+            isCompressionEnabled: 'Enabled'
+          }
+        }
+      }
+    ]
+  }
+}
+
+resource apiRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
+  parent: endpoint
+  name: 'api'
+  properties: {
+    originGroup: {
+      id: originGroup.id
+    }
+    ruleSets: [
+      {
+        id: cachingRules.id
+      }
+    ]
+    supportedProtocols: [
+      'Https'
+    ]
+    patternsToMatch: [
+      '/api/*'
+    ]
+    forwardingProtocol: 'HttpOnly'
+    linkToDefaultDomain: 'Enabled'
+    httpsRedirect: 'Enabled'
+    enabledState: 'Enabled'
+  }
+  dependsOn: [
+    origin
+    cacheCatalogReads
+    cacheStaticAssets
+  ]
+}
+
+resource staticRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
+  parent: endpoint
+  name: 'static'
+  properties: {
+    originGroup: {
+      id: originGroup.id
+    }
+    ruleSets: [
+      {
+        id: cachingRules.id
+      }
+    ]
+    supportedProtocols: [
+      'Http'
+      'Https'
+    ]
+    patternsToMatch: [
+      '/static/*'
+      '/assets/*'
+    ]
+    forwardingProtocol: 'HttpOnly'
+    linkToDefaultDomain: 'Enabled'
+    httpsRedirect: 'Enabled'
+    enabledState: 'Enabled'
+    cacheConfiguration: {
+      queryStringCachingBehavior: 'IgnoreQueryString'
+      compressionSettings: {
+        isCompressionEnabled: true
+        contentTypesToCompress: [
+          'text/css'
+          'application/javascript'
+          'image/svg+xml'
+        ]
+      }
+    }
+  }
+  dependsOn: [
+    origin
+    apiRoute
+  ]
+}
+
+resource wafPolicy 'Microsoft.Network/FrontDoorWebApplicationFirewallPolicies@2024-02-01' = {
+  // Front Door WAF policy names allow letters and digits only.
+  name: 'waf${replace(namePrefix, '-', '')}fd'
+  location: 'Global'
+  tags: tags
+  sku: {
+    name: 'Premium_AzureFrontDoor'
+  }
+  properties: {
+    policySettings: {
+      enabledState: 'Enabled'
+      mode: wafMode
+      requestBodyCheck: 'Enabled'
+    }
+    customRules: {
+      rules: [
+        {
+          name: 'RateLimitApiPerClient'
+          priority: 100
+          enabledState: 'Enabled'
+          ruleType: 'RateLimitRule'
+          rateLimitDurationInMinutes: 1
+          rateLimitThreshold: rateLimitPerMinute
+          groupBy: [
+            {
+              variableName: 'SocketAddr'
+            }
+          ]
+          matchConditions: [
+            {
+              matchVariable: 'RequestUri'
+              operator: 'Contains'
+              matchValue: [
+                '/api/'
+              ]
+              negateCondition: false
+              transforms: []
+            }
+          ]
+          action: 'Block'
+        }
+      ]
+    }
+    managedRules: {
+      managedRuleSets: [
+        {
+          ruleSetType: 'Microsoft_DefaultRuleSet'
+          ruleSetVersion: '2.1'
+          ruleSetAction: 'Block'
+        }
+        {
+          ruleSetType: 'Microsoft_BotManagerRuleSet'
+          ruleSetVersion: '1.1'
+        }
+      ]
+    }
+  }
+}
+
+resource securityPolicy 'Microsoft.Cdn/profiles/securityPolicies@2024-09-01' = {
+  parent: profile
+  name: 'waf'
+  properties: {
+    parameters: {
+      type: 'WebApplicationFirewall'
+      wafPolicy: {
+        id: wafPolicy.id
+      }
+      associations: [
+        {
+          domains: [
+            {
+              id: endpoint.id
+            }
+          ]
+          patternsToMatch: [
+            '/*'
+          ]
+        }
+      ]
+    }
+  }
+}
+
+@description('The name of the Front Door profile.')
+output name string = profile.name
+
+@description('The resource id of the Front Door profile.')
+output resourceId string = profile.id
+
+@description('The location of the profile.')
+output location string = 'global'
+
+@description('The host name of the endpoint (https://<host>/api/...).')
+output endpointHostName string = endpoint.properties.hostName
+
+@description('The Front Door id that requests carry in X-Azure-FDID (to restrict the origin to this profile).')
+output frontDoorId string = profile.properties.frontDoorId

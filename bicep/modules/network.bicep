@@ -1,0 +1,290 @@
+// The virtual network: subnets for AKS nodes and pods (Azure CNI, required by AGIC), Application Gateway, private
+// endpoints, the PostgreSQL delegated subnet and the Functions' VNet integration; one NSG per subnet; the private DNS
+// zones of every private endpoint and of PostgreSQL, linked to the VNet.
+
+@description('Required. Name prefix of the resources (e.g. shop-prod).')
+param namePrefix string
+
+@description('Optional. Location of the resources.')
+param location string = resourceGroup().location
+
+@description('Optional. Address space of the virtual network.')
+param addressPrefix string = '10.20.0.0/16'
+
+@description('Optional. Subnet prefixes. AKS nodes and pods share aks (Azure CNI); appGateway must be dedicated.')
+param subnetPrefixes subnetPrefixesType = {
+  aks: '10.20.0.0/20'
+  appGateway: '10.20.16.0/24'
+  privateEndpoints: '10.20.17.0/24'
+  postgres: '10.20.18.0/24'
+  functions: '10.20.19.0/24'
+}
+
+@description('Optional. Tags of every resource.')
+param tags object = {}
+
+@description('The address prefixes of the subnets.')
+type subnetPrefixesType = {
+  @description('Required. AKS nodes and pods.')
+  aks: string
+  @description('Required. Application Gateway (dedicated).')
+  appGateway: string
+  @description('Required. Private endpoints of Service Bus, Redis, Key Vault and the registry.')
+  privateEndpoints: string
+  @description('Required. PostgreSQL flexible server (delegated).')
+  postgres: string
+  @description('Required. Functions VNet integration (delegated).')
+  functions: string
+}
+
+var privateDnsZoneNames = {
+  postgres: 'privatelink.postgres.database.azure.com'
+  serviceBus: 'privatelink.servicebus.windows.net'
+  redis: 'privatelink.redis.cache.windows.net'
+  keyVault: 'privatelink.vaultcore.azure.net'
+  registry: 'privatelink.azurecr.io'
+}
+
+resource nsgAks 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
+  name: 'nsg-${namePrefix}-aks'
+  location: location
+  tags: tags
+  properties: {
+    securityRules: []
+  }
+}
+
+resource nsgAppGateway 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
+  name: 'nsg-${namePrefix}-appgw'
+  location: location
+  tags: tags
+  properties: {
+    securityRules: [
+      {
+        name: 'allow-gateway-manager'
+        properties: {
+          description: 'Required by Application Gateway v2 (health of the infrastructure).'
+          priority: 100
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: 'Tcp'
+          sourceAddressPrefix: 'GatewayManager'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '65200-65535'
+        }
+      }
+      {
+        name: 'allow-front-door'
+        properties: {
+          description: 'Only Front Door reaches the listeners.'
+          priority: 110
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: 'Tcp'
+          sourceAddressPrefix: 'AzureFrontDoor.Backend'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRanges: [
+            '80'
+            '443'
+          ]
+        }
+      }
+      {
+        name: 'allow-load-balancer'
+        properties: {
+          priority: 120
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: '*'
+          sourceAddressPrefix: 'AzureLoadBalancer'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'deny-internet'
+        properties: {
+          priority: 4000
+          direction: 'Inbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: 'Internet'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+    ]
+  }
+}
+
+resource nsgPrivate 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
+  name: 'nsg-${namePrefix}-private'
+  location: location
+  tags: tags
+  properties: {
+    securityRules: [
+      {
+        name: 'allow-vnet'
+        properties: {
+          priority: 100
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: '*'
+          sourceAddressPrefix: 'VirtualNetwork'
+          sourcePortRange: '*'
+          destinationAddressPrefix: 'VirtualNetwork'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'deny-all-inbound'
+        properties: {
+          priority: 4000
+          direction: 'Inbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+    ]
+  }
+}
+
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+  name: 'vnet-${namePrefix}'
+  location: location
+  tags: tags
+  properties: {
+    addressSpace: {
+      addressPrefixes: [
+        addressPrefix
+      ]
+    }
+    subnets: [
+      {
+        name: 'snet-aks'
+        properties: {
+          addressPrefix: subnetPrefixes.aks
+          networkSecurityGroup: {
+            id: nsgAks.id
+          }
+        }
+      }
+      {
+        name: 'snet-appgw'
+        properties: {
+          addressPrefix: subnetPrefixes.appGateway
+          networkSecurityGroup: {
+            id: nsgAppGateway.id
+          }
+        }
+      }
+      {
+        name: 'snet-private-endpoints'
+        properties: {
+          addressPrefix: subnetPrefixes.privateEndpoints
+          privateEndpointNetworkPolicies: 'Enabled'
+          networkSecurityGroup: {
+            id: nsgPrivate.id
+          }
+        }
+      }
+      {
+        name: 'snet-postgres'
+        properties: {
+          addressPrefix: subnetPrefixes.postgres
+          networkSecurityGroup: {
+            id: nsgPrivate.id
+          }
+          delegations: [
+            {
+              name: 'postgres'
+              properties: {
+                serviceName: 'Microsoft.DBforPostgreSQL/flexibleServers'
+              }
+            }
+          ]
+        }
+      }
+      {
+        name: 'snet-functions'
+        properties: {
+          addressPrefix: subnetPrefixes.functions
+          networkSecurityGroup: {
+            id: nsgPrivate.id
+          }
+          serviceEndpoints: [
+            {
+              service: 'Microsoft.Storage'
+            }
+          ]
+          delegations: [
+            {
+              name: 'functions'
+              properties: {
+                serviceName: 'Microsoft.App/environments'
+              }
+            }
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource dnsZones 'Microsoft.Network/privateDnsZones@2020-06-01' = [
+  for zone in items(privateDnsZoneNames): {
+    name: zone.value
+    location: 'global'
+    tags: tags
+  }
+]
+
+resource dnsLinks 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2020-06-01' = [
+  for (zone, i) in items(privateDnsZoneNames): {
+    parent: dnsZones[i]
+    name: 'link-${vnet.name}'
+    location: 'global'
+    tags: tags
+    properties: {
+      registrationEnabled: false
+      virtualNetwork: {
+        id: vnet.id
+      }
+    }
+  }
+]
+
+@description('The name of the virtual network.')
+output name string = vnet.name
+
+@description('The resource id of the virtual network.')
+output resourceId string = vnet.id
+
+@description('The location of the virtual network.')
+output location string = location
+
+@description('The resource ids of the subnets.')
+output subnetIds object = {
+  aks: vnet.properties.subnets[0].id
+  appGateway: vnet.properties.subnets[1].id
+  privateEndpoints: vnet.properties.subnets[2].id
+  postgres: vnet.properties.subnets[3].id
+  functions: vnet.properties.subnets[4].id
+}
+
+@description('The resource ids of the private DNS zones, by service.')
+output privateDnsZoneIds object = {
+  postgres: dnsZones[0].id
+  serviceBus: dnsZones[1].id
+  redis: dnsZones[2].id
+  keyVault: dnsZones[3].id
+  registry: dnsZones[4].id
+}

@@ -1,0 +1,202 @@
+// PostgreSQL flexible server: private access through the delegated subnet, zone-redundant HA, Entra ID
+// authentication (an Entra group administers it), optional read replicas, one database per service.
+// Password authentication stays enabled only while the services connect with DATABASE_URL passwords
+// (authMode EntraAndPassword); switch to EntraOnly once they use Entra tokens (docs/deploy.md).
+
+@description('Required. Name prefix of the resources (e.g. shop-prod).')
+param namePrefix string
+
+@description('Optional. Location of the server.')
+param location string = resourceGroup().location
+
+@description('Required. Resource id of the delegated PostgreSQL subnet.')
+param delegatedSubnetId string
+
+@description('Required. Resource id of the privatelink.postgres.database.azure.com zone.')
+param privateDnsZoneId string
+
+@description('Optional. Compute and storage of the server.')
+param sizing sizingType = {
+  skuName: 'Standard_D2ds_v5'
+  tier: 'GeneralPurpose'
+  storageSizeGB: 128
+}
+
+@description('Optional. PostgreSQL major version.')
+@allowed([
+  '15'
+  '16'
+])
+param version string = '16'
+
+@description('Optional. High availability: ZoneRedundant in production.')
+@allowed([
+  'Disabled'
+  'ZoneRedundant'
+  'SameZone'
+])
+param highAvailability string = 'ZoneRedundant'
+
+@description('Optional. Number of read replicas (services read from DATABASE_READ_URL).')
+@minValue(0)
+@maxValue(5)
+param readReplicaCount int = 0
+
+@description('Optional. Authentication: Entra ID only, or Entra ID plus passwords (needed while DATABASE_URL carries a password).')
+@allowed([
+  'EntraOnly'
+  'EntraAndPassword'
+])
+param authMode string = 'EntraAndPassword'
+
+@description('Optional. Administrator login (only with authMode EntraAndPassword).')
+param administratorLogin string = 'shopadmin'
+
+@description('Optional. Administrator password (only with authMode EntraAndPassword; pass it at deployment time, never in a file).')
+@secure()
+param administratorLoginPassword string = ''
+
+@description('Required. The Entra administrator of the server (a group).')
+param entraAdministrator entraAdministratorType
+
+@description('Required. Databases to create, one per service.')
+param databases string[]
+
+@description('Optional. Tags of every resource.')
+param tags object = {}
+
+@description('Compute and storage of a flexible server.')
+type sizingType = {
+  @description('Required. SKU name, e.g. Standard_D2ds_v5.')
+  skuName: string
+  @description('Required. SKU tier.')
+  tier: ('Burstable' | 'GeneralPurpose' | 'MemoryOptimized')
+  @description('Required. Storage in GB.')
+  storageSizeGB: int
+}
+
+@description('The Entra administrator of the server.')
+type entraAdministratorType = {
+  @description('Required. Object id of the Entra group.')
+  objectId: string
+  @description('Required. Display name of the group.')
+  principalName: string
+}
+
+var passwordAuth = authMode == 'EntraAndPassword'
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'psql-${namePrefix}-${uniqueString(resourceGroup().id)}'
+  location: location
+  tags: tags
+  sku: {
+    name: sizing.skuName
+    tier: sizing.tier
+  }
+  properties: {
+    version: version
+    administratorLogin: passwordAuth ? administratorLogin : null
+    administratorLoginPassword: passwordAuth ? administratorLoginPassword : null
+    authConfig: {
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: passwordAuth ? 'Enabled' : 'Disabled'
+      tenantId: subscription().tenantId
+    }
+    availabilityZone: '1'
+    highAvailability: {
+      mode: highAvailability
+      standbyAvailabilityZone: highAvailability == 'ZoneRedundant' ? '2' : null
+    }
+    storage: {
+      storageSizeGB: sizing.storageSizeGB
+      autoGrow: 'Enabled'
+    }
+    backup: {
+      backupRetentionDays: 14
+      geoRedundantBackup: 'Disabled'
+    }
+    network: {
+      delegatedSubnetResourceId: delegatedSubnetId
+      privateDnsZoneArmResourceId: privateDnsZoneId
+      publicNetworkAccess: 'Disabled'
+    }
+  }
+}
+
+resource entraAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2024-08-01' = {
+  parent: server
+  name: entraAdministrator.objectId
+  properties: {
+    principalType: 'Group'
+    principalName: entraAdministrator.principalName
+    tenantId: subscription().tenantId
+  }
+}
+
+resource requireTls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+  parent: server
+  name: 'require_secure_transport'
+  properties: {
+    value: 'on'
+    source: 'user-override'
+  }
+  dependsOn: [
+    entraAdmin
+  ]
+}
+
+@batchSize(1)
+resource databaseResources 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = [
+  for db in databases: {
+    parent: server
+    name: db
+    properties: {
+      charset: 'UTF8'
+      collation: 'en_US.utf8'
+    }
+    dependsOn: [
+      requireTls
+    ]
+  }
+]
+
+@batchSize(1)
+resource replicas 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = [
+  for i in range(0, readReplicaCount): {
+    name: '${server.name}-replica-${i + 1}'
+    location: location
+    tags: tags
+    sku: {
+      name: sizing.skuName
+      tier: sizing.tier
+    }
+    properties: {
+      createMode: 'Replica'
+      sourceServerResourceId: server.id
+      availabilityZone: string((i % 3) + 1)
+      network: {
+        delegatedSubnetResourceId: delegatedSubnetId
+        privateDnsZoneArmResourceId: privateDnsZoneId
+        publicNetworkAccess: 'Disabled'
+      }
+    }
+    dependsOn: [
+      databaseResources
+    ]
+  }
+]
+
+@description('The name of the server.')
+output name string = server.name
+
+@description('The resource id of the server.')
+output resourceId string = server.id
+
+@description('The location of the server.')
+output location string = location
+
+@description('The server FQDN (host of DATABASE_URL).')
+output fqdn string = server.properties.fullyQualifiedDomainName
+
+@description('The FQDNs of the read replicas (host of DATABASE_READ_URL).')
+output replicaFqdns string[] = [for i in range(0, readReplicaCount): replicas[i].properties.fullyQualifiedDomainName]

@@ -1,0 +1,42 @@
+{{/* shop-lib.ingress: one Ingress for the Application Gateway Ingress Controller routing each public service's /api prefix (never /internal). */}}
+{{- define "shop-lib.ingress" -}}
+{{- $root := . -}}
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {{ .Release.Name }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "shop-lib.releaseLabels" . | nindent 4 }}
+  {{- with .Values.ingress.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  ingressClassName: {{ .Values.ingress.className }}
+  {{- with .Values.ingress.tls }}
+  tls:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  rules:
+    - {{- with .Values.ingress.host }}
+      host: {{ . | quote }}
+      {{- end }}
+      http:
+        paths:
+          {{- range $name, $raw := .Values.services }}
+          {{- $svc := mergeOverwrite (deepCopy $root.Values.serviceDefaults) (deepCopy $raw) }}
+          {{- if and $svc.enabled $svc.public }}
+          {{- if hasPrefix "/internal" $svc.routePrefix }}
+          {{- fail (printf "services.%s.routePrefix %s: /internal routes are never exposed" $name $svc.routePrefix) }}
+          {{- end }}
+          - path: {{ $svc.routePrefix }}
+            pathType: Prefix
+            backend:
+              service:
+                name: {{ include "shop-lib.fullname" (dict "root" $root "name" $name) }}
+                port:
+                  name: http
+          {{- end }}
+          {{- end }}
+{{- end -}}

@@ -1,0 +1,221 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { Language, Parser, type Node } from 'web-tree-sitter';
+import { Topics } from '@shop/contracts';
+import { filesUnder, repoRoot, yamlDocuments } from './deploy-support';
+
+const bicepDir = join(repoRoot, 'bicep');
+const bicepFiles = filesUnder(bicepDir, ['.bicep']);
+const paramFiles = filesUnder(bicepDir, ['.bicepparam']);
+const rel = (file: string) => relative(repoRoot, file);
+
+/**
+ * Resource types and API versions the templates may use. Each was looked up in the Azure template reference
+ * (learn.microsoft.com/azure/templates/<provider>/<version>/<type>) and found in published Bicep of that version;
+ * a version missing here is a typo or an unreviewed upgrade.
+ */
+const knownApiVersions: Record<string, string[]> = {
+  'Microsoft.OperationalInsights/workspaces': ['2023-09-01'],
+  'Microsoft.Insights/components': ['2020-02-02'],
+  'Microsoft.Network/virtualNetworks': ['2024-05-01'],
+  'Microsoft.Network/networkSecurityGroups': ['2024-05-01'],
+  'Microsoft.Network/publicIPAddresses': ['2024-05-01'],
+  'Microsoft.Network/privateEndpoints': ['2024-05-01'],
+  'Microsoft.Network/privateEndpoints/privateDnsZoneGroups': ['2024-05-01'],
+  'Microsoft.Network/privateDnsZones': ['2020-06-01'],
+  'Microsoft.Network/privateDnsZones/virtualNetworkLinks': ['2020-06-01'],
+  'Microsoft.Network/applicationGateways': ['2024-05-01'],
+  'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies': ['2024-05-01'],
+  'Microsoft.Network/FrontDoorWebApplicationFirewallPolicies': ['2024-02-01'],
+  'Microsoft.ContainerService/managedClusters': ['2024-09-01'],
+  'Microsoft.KubernetesConfiguration/extensions': ['2024-11-01'],
+  'Microsoft.ManagedIdentity/userAssignedIdentities': ['2023-01-31'],
+  'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials': ['2023-01-31'],
+  'Microsoft.Authorization/roleAssignments': ['2022-04-01'],
+  'Microsoft.ServiceBus/namespaces': ['2024-01-01'],
+  'Microsoft.ServiceBus/namespaces/topics': ['2024-01-01'],
+  'Microsoft.ServiceBus/namespaces/topics/subscriptions': ['2024-01-01'],
+  'Microsoft.Cache/redis': ['2024-11-01'],
+  'Microsoft.Cache/redis/accessPolicyAssignments': ['2024-11-01'],
+  'Microsoft.KeyVault/vaults': ['2023-07-01'],
+  'Microsoft.ContainerRegistry/registries': ['2023-07-01'],
+  'Microsoft.DBforPostgreSQL/flexibleServers': ['2024-08-01'],
+  'Microsoft.DBforPostgreSQL/flexibleServers/administrators': ['2024-08-01'],
+  'Microsoft.DBforPostgreSQL/flexibleServers/configurations': ['2024-08-01'],
+  'Microsoft.DBforPostgreSQL/flexibleServers/databases': ['2024-08-01'],
+  'Microsoft.Cdn/profiles': ['2024-09-01'],
+  'Microsoft.Cdn/profiles/afdEndpoints': ['2024-09-01'],
+  'Microsoft.Cdn/profiles/afdEndpoints/routes': ['2024-09-01'],
+  'Microsoft.Cdn/profiles/originGroups': ['2024-09-01'],
+  'Microsoft.Cdn/profiles/originGroups/origins': ['2024-09-01'],
+  'Microsoft.Cdn/profiles/ruleSets': ['2024-09-01'],
+  'Microsoft.Cdn/profiles/ruleSets/rules': ['2024-09-01'],
+  'Microsoft.Cdn/profiles/securityPolicies': ['2024-09-01'],
+  'Microsoft.Storage/storageAccounts': ['2023-05-01'],
+  'Microsoft.Storage/storageAccounts/blobServices': ['2023-05-01'],
+  'Microsoft.Storage/storageAccounts/blobServices/containers': ['2023-05-01'],
+  'Microsoft.Web/serverfarms': ['2024-04-01'],
+  'Microsoft.Web/sites': ['2024-04-01'],
+};
+
+/** A declared parameter of a Bicep file. */
+interface BicepParam {
+  name: string;
+  hasDefault: boolean;
+  decorators: string[];
+}
+
+/** What the checks need to know about one .bicep file. */
+interface BicepFile {
+  path: string;
+  tree: Node;
+  params: BicepParam[];
+  resourceTypes: string[];
+  modules: Array<{ path: string; params: string[] }>;
+}
+
+let parser: Parser;
+const parsed = new Map<string, BicepFile>();
+
+const unquote = (text: string) => text.replace(/^'|'$/g, '');
+
+/** Nodes of the syntax tree that are errors or inserted by recovery. */
+function syntaxErrors(node: Node): string[] {
+  const here = node.type === 'ERROR' || node.isMissing ? [`${node.isMissing ? 'missing' : 'error'} at ${node.startPosition.row + 1}:${node.startPosition.column + 1}: ${node.text.slice(0, 60)}`] : [];
+  return [...here, ...node.children.filter((c): c is Node => c !== null).flatMap(syntaxErrors)];
+}
+
+function parseBicep(path: string): BicepFile {
+  const cached = parsed.get(path);
+  if (cached) return cached;
+  const tree = parser.parse(readFileSync(path, 'utf8'))!.rootNode;
+  const file: BicepFile = { path, tree, params: [], resourceTypes: [], modules: [] };
+  let decorators: string[] = [];
+  for (const node of tree.namedChildren.filter((n): n is Node => n !== null)) {
+    if (node.type === 'decorators') {
+      decorators = node.namedChildren.map((d) => d!.text);
+      continue;
+    }
+    if (node.type === 'parameter_declaration') {
+      file.params.push({ name: node.namedChildren[0]!.text, hasDefault: node.namedChildren.length > 2, decorators });
+    } else if (node.type === 'resource_declaration') {
+      file.resourceTypes.push(unquote(node.namedChildren[1]!.text));
+    } else if (node.type === 'module_declaration') {
+      const body = node.namedChildren[2]!;
+      const paramsObject = body.namedChildren.find((p) => p!.type === 'object_property' && p!.namedChildren[0]!.text === 'params')?.namedChildren[1];
+      const keys = (paramsObject?.namedChildren ?? []).filter((p) => p!.type === 'object_property').map((p) => unquote(p!.namedChildren[0]!.text));
+      file.modules.push({ path: join(dirname(path), unquote(node.namedChildren[1]!.text)), params: keys });
+    }
+    decorators = [];
+  }
+  parsed.set(path, file);
+  return file;
+}
+
+/** A parameter that holds a secret by its name. */
+const looksSecret = (name: string) => /(password|secret|key|token|connectionstring)$/i.test(name);
+
+/** Literal strings that look like credentials (the last one: a long base64-like token mixing digits and cases). */
+const secretLiterals = [/AccountKey=/i, /SharedAccessKey=/i, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /password\s*=\s*'[^']+'/i, /sig=[A-Za-z0-9%]{20,}/, /'(?=[A-Za-z0-9+/]*\d)(?=[A-Za-z0-9+/]*[A-Z])(?=[A-Za-z0-9+/]*[a-z])[A-Za-z0-9+/]{40,}={0,2}'/];
+
+beforeAll(async () => {
+  await Parser.init();
+  const language = await Language.load(require.resolve('tree-sitter-bicep/tree-sitter-bicep.wasm'));
+  parser = new Parser();
+  parser.setLanguage(language);
+});
+
+describe('bicep', () => {
+  test('when every template is parsed, then there is no syntax error', () => {
+    expect(bicepFiles.length).toBeGreaterThan(10);
+    for (const path of bicepFiles) expect({ file: rel(path), errors: syntaxErrors(parseBicep(path).tree) }).toEqual({ file: rel(path), errors: [] });
+  });
+
+  test('when a module is used, then its file exists, every parameter passed is declared and every required one is passed', () => {
+    for (const path of bicepFiles) {
+      for (const module of parseBicep(path).modules) {
+        expect(existsSync(module.path)).toBe(true);
+        const declared = parseBicep(module.path).params;
+        for (const passed of module.params) expect({ module: rel(module.path), param: passed, declared: declared.some((p) => p.name === passed) }).toMatchObject({ declared: true });
+        for (const required of declared.filter((p) => !p.hasDefault)) expect({ module: rel(module.path), required: required.name, passed: module.params.includes(required.name) }).toMatchObject({ passed: true });
+      }
+    }
+  });
+
+  test('when a resource is declared, then its type and API version are in the reviewed list', () => {
+    for (const path of bicepFiles) {
+      for (const typeAndVersion of parseBicep(path).resourceTypes) {
+        const [type, version] = typeAndVersion.split('@');
+        expect({ file: rel(path), type, version, known: (knownApiVersions[type] ?? []).includes(version) }).toMatchObject({ known: true });
+      }
+    }
+  });
+
+  test('when a parameter is declared, then it is described as Required/Optional, used, and @secure() if it holds a secret', () => {
+    for (const path of bicepFiles) {
+      const file = parseBicep(path);
+      const source = readFileSync(path, 'utf8');
+      for (const param of file.params) {
+        const where = `${rel(path)} param ${param.name}`;
+        expect({ where, described: param.decorators.some((d) => /^@description\('(Required|Optional)\. /.test(d)) }).toMatchObject({ described: true });
+        if (looksSecret(param.name)) expect({ where, secure: param.decorators.includes('@secure()') }).toMatchObject({ secure: true });
+        const mentions = source.split(new RegExp(`\\b${param.name}\\b`)).length - 1;
+        expect({ where, usedBeyondItsDeclaration: mentions > 1 }).toMatchObject({ usedBeyondItsDeclaration: true });
+      }
+      expect(source).toMatch(/^output (name|resourceId|location) /m);
+    }
+  });
+
+  test('when templates and parameter files are read, then no literal looks like a secret', () => {
+    const hits = [...bicepFiles, ...paramFiles].flatMap((path) => {
+      const source = readFileSync(path, 'utf8');
+      return secretLiterals.filter((pattern) => pattern.test(source)).map((pattern) => `${rel(path)}: ${source.match(pattern)![0]}`);
+    });
+    expect(hits).toEqual([]);
+  });
+
+  // tree-sitter-bicep parses `using` but not `param name = value` assignments, so each assignment is checked as the
+  // equivalent `var name = value` declaration (same expression grammar) and its name against the template.
+  test.each(paramFiles.map((f) => [rel(f), f]))('when %s is used, then it parses, targets main.bicep, and sets only declared parameters (all the required ones)', (_name, path) => {
+    const source = readFileSync(path, 'utf8');
+    const using = /^using '([^']+)'$/m.exec(source);
+    expect(using?.[1]).toBe('main.bicep');
+    const target = parseBicep(join(dirname(path), using![1]));
+    const asVars = source.replace(/^param (\w+) =/gm, 'var $1 =');
+    expect(syntaxErrors(parser.parse(asVars)!.rootNode)).toEqual([]);
+    const assigned = [...source.matchAll(/^param (\w+) =/gm)].map((m) => m[1]);
+    for (const name of assigned) expect({ param: name, declared: target.params.some((p) => p.name === name) }).toMatchObject({ declared: true });
+    for (const required of target.params.filter((p) => !p.hasDefault)) expect(assigned).toContain(required.name);
+    for (const name of assigned.filter(looksSecret)) expect(source).toMatch(new RegExp(`^param ${name} = readEnvironmentVariable\\(`, 'm'));
+  });
+
+  test('when Service Bus is provisioned, then every topic of Topics exists with its dead-letter topic and the Dapr consumers have their subscription', () => {
+    const main = readFileSync(join(bicepDir, 'main.bicep'), 'utf8');
+    const topicsBlock = /var topics = \[([^\]]*)\]/.exec(main)![1];
+    expect([...topicsBlock.matchAll(/'([^']+)'/g)].map((m) => m[1]).sort()).toEqual(Object.values(Topics).sort());
+    expect(readFileSync(join(bicepDir, 'modules', 'service-bus.bicep'), 'utf8')).toContain("map(topics, topic => '${topic}.deadletter')");
+    const pubsubScopes = yamlDocuments(join(repoRoot, 'dapr-components', 'azure', 'subscriptions.yaml')) as Array<{ spec: { topic: string }; scopes: string[] }>;
+    for (const s of pubsubScopes) expect(main).toMatch(new RegExp(`topic: '${s.spec.topic}'\\s+name: '${s.scopes[0]}'`));
+    for (const topic of [Topics.products, Topics.orders]) expect(main).toMatch(new RegExp(`topic: '${topic}'\\s+name: 'functions'`));
+  });
+
+  test('when identities are federated, then the subjects are the chart service accounts in the chart namespace', () => {
+    const main = readFileSync(join(bicepDir, 'main.bicep'), 'utf8');
+    expect(main).toContain("param kubernetesNamespace string = 'shop'");
+    expect(main).toContain("param helmReleaseName string = 'shop'");
+    expect(main).toContain("serviceAccount: '${helmReleaseName}-${appId}'");
+    const [skaffold] = yamlDocuments(join(repoRoot, 'skaffold.yaml'));
+    expect(skaffold.deploy.helm.releases[0]).toMatchObject({ name: 'shop', namespace: 'shop' });
+  });
+
+  test('when the chart limits traffic by CIDR, then the CIDRs are the subnets Bicep creates', () => {
+    const network = readFileSync(join(bicepDir, 'modules', 'network.bicep'), 'utf8');
+    const subnet = (name: string) => new RegExp(`^  ${name}: '([^']+)'`, 'm').exec(network)![1];
+    const [values] = yamlDocuments(join(repoRoot, 'charts', 'shop', 'values.yaml'));
+    const [prod] = yamlDocuments(join(repoRoot, 'charts', 'shop', 'values-prod.yaml'));
+    expect(prod.networkPolicy.ingressFromCidrs).toEqual([subnet('appGateway')]);
+    const egress = values.networkPolicy.egress as Array<{ name: string; cidrs: string[] }>;
+    expect(egress.find((e) => e.name.startsWith('postgres'))!.cidrs).toEqual([subnet('postgres')]);
+    expect(egress.find((e) => e.name.startsWith('service bus'))!.cidrs).toEqual([subnet('privateEndpoints')]);
+  });
+});
