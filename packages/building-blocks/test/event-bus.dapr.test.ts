@@ -127,3 +127,23 @@ describe('DaprEventBus subscription routes', () => {
     expect(() => bus.subscribe('products', async () => 'SUCCESS', { group: 'cart' })).toThrow(/already has a subscription/);
   });
 });
+
+describe('DaprEventBus subscription modes', () => {
+  it('when subscriptions are declarative, then /dapr/subscribe lists none but the delivery route still answers', async () => {
+    const bus = new DaprEventBus({ source: 'cart', daprHttpPort: 1, subscriptionMode: 'declarative' });
+    bus.subscribe('orders', async () => 'SUCCESS', { group: 'cart' });
+    await bus.start();
+    const app = express().use(bus.subscriptionRouter());
+    expect((await request(app).get('/dapr/subscribe')).body).toEqual([]);
+    const event = { specversion: '1.0', id: 'e-1', source: 'order', type: 'order.confirmed', time: new Date().toISOString(), datacontenttype: 'application/json', data: {} };
+    const delivered = await request(app).post('/dapr/events/orders').set('content-type', 'application/cloudevents+json').send(JSON.stringify(event));
+    expect(delivered.body).toEqual({ status: 'SUCCESS' });
+    const programmatic = new DaprEventBus({ source: 'cart', daprHttpPort: 1 });
+    programmatic.subscribe('orders', async () => 'SUCCESS', { group: 'cart' });
+    expect((await request(express().use(programmatic.subscriptionRouter())).get('/dapr/subscribe')).body).toEqual([
+      { pubsubname: 'shop-pubsub', topic: 'orders', route: '/dapr/events/orders', deadLetterTopic: 'orders.deadletter' },
+    ]);
+    await bus.close();
+    await programmatic.close();
+  });
+});

@@ -26,6 +26,10 @@ export const buildingBlocksConfigSchema = z.object({
   REDIS_URL: z.string().url().optional().describe('Redis for state and pub/sub when BUILDING_BLOCKS=redis'),
   DAPR_HOST: z.string().default('127.0.0.1').describe('Dapr sidecar host'),
   DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3500).describe('Dapr sidecar HTTP port'),
+  DAPR_SUBSCRIPTIONS: z
+    .enum(['programmatic', 'declarative'])
+    .default('programmatic')
+    .describe('With BUILDING_BLOCKS=dapr: list subscriptions at /dapr/subscribe (programmatic) or leave them to Subscription resources (declarative: the chart)'),
   DAPR_API_TOKEN: z.string().optional().describe('Token the sidecar requires on its API, when app API token auth is on (a secret)'),
   REDIS_KEY_PREFIX: z
     .string()
@@ -93,7 +97,7 @@ export async function createBuildingBlocks(config: BuildingBlocksConfig, options
     case 'dapr': {
       const sidecar = { daprHost: config.DAPR_HOST, daprHttpPort: config.DAPR_HTTP_PORT, daprApiToken: config.DAPR_API_TOKEN };
       const stateStore = new DaprStateStore({ ...sidecar, storeName: Components.stateStore, logger: options.logger });
-      const eventBus = new DaprEventBus({ ...sidecar, source: options.appId, pubsubName: Components.pubsub, logger: options.logger });
+      const eventBus = new DaprEventBus({ ...sidecar, source: options.appId, pubsubName: Components.pubsub, subscriptionMode: config.DAPR_SUBSCRIPTIONS, logger: options.logger });
       return {
         kind,
         stateStore,

@@ -14,6 +14,12 @@ export interface DaprEventBusOptions extends DaprSidecarOptions {
   pubsubName?: string;
   /** Path under which delivery routes are mounted, one per topic. Default `/dapr/events`. */
   routePrefix?: string;
+  /**
+   * `programmatic` (default): the app lists its subscriptions at `GET /dapr/subscribe`. `declarative`: the deployment
+   * declares them as Subscription resources (the chart and dapr-components/ do), and the app lists none, so the
+   * sidecar does not subscribe twice; the delivery routes are served either way.
+   */
+  subscriptionMode?: 'programmatic' | 'declarative';
   logger?: Logger;
 }
 
@@ -104,7 +110,7 @@ export class DaprEventBus implements EventBus {
   subscriptionRouter(): Router {
     const router = express.Router();
     router.get('/dapr/subscribe', (_req, res) => {
-      res.json(this.programmaticSubscriptions());
+      res.json(this.options.subscriptionMode === 'declarative' ? [] : this.programmaticSubscriptions());
     });
     // Dapr posts `application/cloudevents+json`, which express.json() alone does not parse.
     const parseEvent = express.json({ type: ['application/cloudevents+json', 'application/json', 'application/*+json'], limit: '4mb' });
