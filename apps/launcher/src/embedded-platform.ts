@@ -1,9 +1,11 @@
 import { join, resolve } from 'node:path';
 import { loadAuthConfig, startAuthService } from '@shop/auth';
 import { InMemoryBroker } from '@shop/building-blocks';
+import { loadCartConfig, startCartService } from '@shop/cart';
 import { loadCatalogConfig, startCatalogService } from '@shop/catalog';
 import { AppIds } from '@shop/contracts';
 import { createGatewayApp } from '@shop/gateway';
+import { loadOrderConfig, startOrderService } from '@shop/order';
 import { createServiceMetrics, listen, type Logger, type RunningServer } from '@shop/platform';
 import { createEmbeddedBuildingBlocks } from '@shop/service-runtime';
 import { resolveAdminPassword, resolveEmbeddedSigningKeys, type SecretSource } from './local-secrets';
@@ -21,7 +23,7 @@ export interface EmbeddedPlatform {
 }
 
 /**
- * Starts auth, catalog and the gateway in this process on embedded defaults: a PGlite database per service under
+ * Starts auth, catalog, cart, order and the gateway in this process on embedded defaults: a PGlite database per service under
  * DATA_DIR, one in-memory broker shared by the services' event buses, direct HTTP between services. Each service
  * is the same code that runs alone in a container; only the adapters differ.
  */
@@ -63,6 +65,22 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
     });
     started.push(catalog);
     serviceUrls[AppIds.catalog] = catalog.url;
+
+    const cart = await startCartService({
+      config: loadCartConfig(embeddedServiceEnvironment(environment, common)),
+      logger: loggerFor(AppIds.cart),
+      blocks: createEmbeddedBuildingBlocks({ appId: AppIds.cart, broker, serviceUrls: { ...serviceUrls } }),
+    });
+    started.push(cart);
+    serviceUrls[AppIds.cart] = cart.url;
+
+    const order = await startOrderService({
+      config: loadOrderConfig(embeddedServiceEnvironment(environment, { ...common, DATA_DIR: join(dataDir, AppIds.order) })),
+      logger: loggerFor(AppIds.order),
+      blocks: createEmbeddedBuildingBlocks({ appId: AppIds.order, broker, serviceUrls: { ...serviceUrls } }),
+    });
+    started.push(order);
+    serviceUrls[AppIds.order] = order.url;
 
     const gatewayLogger = loggerFor(AppIds.gateway);
     const gateway = await listen(

@@ -84,6 +84,39 @@ describe('embedded platform through the gateway', () => {
     expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
   });
 
+  it('when a shopper adds an in-stock product to the cart and checks out, then the order is confirmed, stock goes down and the cart empties', async () => {
+    const email = `buyer-${Date.now()}@example.com`;
+    await call('POST', '/api/auth/register', { body: { email, password: 'correct horse battery', name: 'Buyer' } });
+    const token = (await call('POST', '/api/auth/login', { body: { email, password: 'correct horse battery' } })).body.accessToken as string;
+    const { body: page } = await call('GET', '/api/catalog/products?inStock=true&limit=1');
+    const product = page.items[0];
+    const availableBefore = product.availability.available as number;
+
+    const added = await call('POST', '/api/cart/items', { token, body: { productId: product.id, quantity: 2 } });
+    expect(added.status).toBe(200);
+    expect(added.body.subtotal).toEqual({ amount: product.price.amount * 2, currency: product.price.currency });
+
+    const placed = await call('POST', '/api/orders', {
+      token,
+      headers: { 'idempotency-key': `checkout-${Date.now()}` },
+      body: { shippingAddress: { name: 'Buyer', line1: '1 Main St', city: 'Lisbon', postalCode: '1000-001', country: 'PT' }, paymentToken: 'pm_sim_approve' },
+    });
+    expect(placed.status).toBe(201);
+    expect(placed.body.status).toBe('confirmed');
+    expect(placed.body.total).toEqual({ amount: product.price.amount * 2, currency: product.price.currency });
+
+    expect((await call('GET', `/api/orders/${placed.body.id}`, { token })).body.status).toBe('confirmed');
+    const deadline = Date.now() + 5000;
+    let cart = await call('GET', '/api/cart', { token });
+    while (cart.body.itemCount !== 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      cart = await call('GET', '/api/cart', { token });
+    }
+    expect(cart.body.itemCount).toBe(0);
+    const after = await call('GET', `/api/catalog/products/${product.id}`);
+    expect(after.body.availability.available).toBe(availableBefore - 2);
+  });
+
   it('when the platform is asked for something that does not exist, then problem+json comes back', async () => {
     const res = await call('GET', '/api/catalog/products/does-not-exist');
     expect(res.status).toBe(404);

@@ -1,0 +1,87 @@
+import { backendUrl, uniqueTestTag } from '@shop/testing';
+import { startProcessPlatform, type ProcessPlatform } from './service-processes';
+
+const databaseServerUrl = backendUrl('postgres');
+const redisUrl = backendUrl('redis');
+const missing = [!databaseServerUrl && 'DATABASE_URL', !redisUrl && 'REDIS_URL'].filter(Boolean);
+const describeAcrossProcesses = missing.length === 0 ? describe : describe.skip;
+const title = 'the platform as separate processes on PostgreSQL and Redis (Redis Streams events, Redis state)';
+
+describeAcrossProcesses(missing.length === 0 ? title : `${title} [skipped: ${missing.join(' and ')} not set, so no real servers to run on]`, () => {
+  let platform: ProcessPlatform;
+
+  async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    const res = await fetch(`${platform.gatewayUrl}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  }
+
+  beforeAll(async () => {
+    platform = await startProcessPlatform({
+      databaseServerUrl: databaseServerUrl!,
+      redisUrl: redisUrl!,
+      redisKeyPrefix: uniqueTestTag('e2e'),
+      apps: ['auth', 'catalog', 'cart', 'order'],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+  }, 60_000);
+
+  it('when a scripted shopper registers, searches, adds to cart and checks out, then the order is confirmed and the cart empties', async () => {
+    const admin = (await call('POST', '/api/auth/login', { body: platform.admin })).body.accessToken as string;
+    expect(admin).toBeDefined();
+    const marker = `Zephyrine${Date.now().toString(36)}`;
+    const created = await call('POST', '/api/catalog/products', {
+      token: admin,
+      body: { sku: `E2E-${Date.now()}`, name: `${marker} Kettle`, description: 'A kettle for the end-to-end test', brand: 'E2E', price: { amount: 4599, currency: 'EUR' }, status: 'active' },
+    });
+    expect(created.status).toBe(201);
+    const stocked = await call('PUT', `/api/catalog/products/${created.body.id}/inventory`, {
+      token: admin,
+      headers: { 'if-match': created.headers.get('etag')! },
+      body: { onHand: 5 },
+    });
+    expect(stocked.status).toBe(200);
+
+    const email = `shopper-${Date.now()}@example.com`;
+    expect((await call('POST', '/api/auth/register', { body: { email, password: 'correct horse battery', name: 'Shopper' } })).status).toBe(201);
+    const token = (await call('POST', '/api/auth/login', { body: { email, password: 'correct horse battery' } })).body.accessToken as string;
+
+    const search = await call('GET', `/api/catalog/products?q=${marker}`);
+    expect(search.status).toBe(200);
+    expect(search.body.items.map((item: { id: string }) => item.id)).toEqual([created.body.id]);
+
+    const added = await call('POST', '/api/cart/items', { token, body: { productId: created.body.id, quantity: 2 } });
+    expect(added.status).toBe(200);
+    expect(added.body.subtotal).toEqual({ amount: 9198, currency: 'EUR' });
+
+    const placed = await call('POST', '/api/orders', {
+      token,
+      headers: { 'idempotency-key': `e2e-${Date.now()}` },
+      body: { shippingAddress: { name: 'Shopper', line1: '1 Main St', city: 'Porto', postalCode: '4000-001', country: 'PT' }, paymentToken: 'pm_sim_approve' },
+    });
+    expect(placed.status).toBe(201);
+    expect(placed.body).toMatchObject({ status: 'confirmed', total: { amount: 9198, currency: 'EUR' } });
+    expect((await call('GET', '/api/orders', { token })).body.items.map((order: { id: string }) => order.id)).toContain(placed.body.id);
+
+    // order.confirmed travels order → outbox → Redis Streams → cart (another process) → the cart empties.
+    const deadline = Date.now() + 15_000;
+    let cart = await call('GET', '/api/cart', { token });
+    while (cart.body.itemCount !== 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      cart = await call('GET', '/api/cart', { token });
+    }
+    expect(cart.body.itemCount).toBe(0);
+    expect((await call('GET', `/api/catalog/products/${created.body.id}`)).body.availability.available).toBe(3);
+  }, 60_000);
+});
