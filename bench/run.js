@@ -40,7 +40,9 @@ async function main() {
   );
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error.stack}\n`);
-  process.exit(1);
-});
+main()
+  .then(() => require('./checkout').main())
+  .catch((error) => {
+    process.stderr.write(`${error.stack}\n`);
+    process.exit(1);
+  });
