@@ -1,0 +1,258 @@
+import { Topics } from '@shop/contracts';
+import { enqueueEvent } from '@shop/outbox';
+import { AppError } from '@shop/platform';
+import type { Database, SqlExecutor } from '@shop/postgres';
+import type { Order, OrderLine, OrderStatusChange, ShippingAddress, StoredPaymentMethod } from '../domain/order';
+import { orderEventData } from '../domain/order-events';
+import { assertTransition, eventTypeOfTransition, type OrderStatus } from '../domain/order-status';
+import type { AdminOrderFilter, IdempotencyRecord, NewOrder, OrderPage, OrderRepository, StoredResponse, TransitionChanges } from '../domain/ports';
+
+interface OrderRow {
+  id: string;
+  user_id: string;
+  status: OrderStatus;
+  currency: string;
+  subtotal: number;
+  total: number;
+  shipping_address: ShippingAddress;
+  payment_method: StoredPaymentMethod;
+  payment_id: string | null;
+  failure_reason: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface LineRow {
+  order_id: string;
+  product_id: string;
+  sku: string;
+  name: string;
+  unit_price: number;
+  quantity: number;
+  line_total: number;
+}
+
+const orderColumns = 'id, user_id, status, currency, subtotal, total, shipping_address, payment_method, payment_id, failure_reason, version, created_at, updated_at';
+
+/** The OrderRepository on PostgreSQL / PGlite. */
+export class SqlOrderRepository implements OrderRepository {
+  constructor(
+    private readonly db: Database,
+    /** Told after a commit that wrote outbox events (nudges the relay). */
+    private readonly onEventsWritten: () => void = () => undefined,
+  ) {}
+
+  async findIdempotencyKey(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const { rows } = await this.db.query<{ request_hash: string; order_id: string | null; response_status: number | null; response_body: string | null }>(
+      'SELECT request_hash, order_id, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
+      [userId, key],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const stored = row.response_body === null ? undefined : (JSON.parse(row.response_body) as { body: unknown; location?: string });
+    return {
+      requestHash: row.request_hash,
+      orderId: row.order_id,
+      response: row.response_status === null ? null : { status: row.response_status, body: stored?.body, ...(stored?.location ? { location: stored.location } : {}) },
+    };
+  }
+
+  async createPendingOrder(order: NewOrder, idempotency: { key: string; requestHash: string }): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      // A concurrent insert of the same key waits for the other transaction and then inserts nothing.
+      const claimed = await tx.query('INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key', [
+        order.userId,
+        idempotency.key,
+        idempotency.requestHash,
+      ]);
+      if (claimed.rows.length === 0) return false;
+      await tx.query(
+        `INSERT INTO orders (id, user_id, status, currency, subtotal, total, shipping_address, payment_method)
+         VALUES ($1, $2, 'pending', $3, $4, $4, $5::jsonb, $6::jsonb)`,
+        [order.id, order.userId, order.currency, order.subtotal.amount, JSON.stringify(order.shippingAddress), JSON.stringify(order.paymentMethod)],
+      );
+      await insertLines(tx, order.id, order.lines);
+      await tx.query("INSERT INTO order_status_history (order_id, from_status, to_status, reason) VALUES ($1, NULL, 'pending', 'checkout_started')", [order.id]);
+      await tx.query('UPDATE idempotency_keys SET order_id = $3 WHERE user_id = $1 AND key = $2', [order.userId, idempotency.key, order.id]);
+      return true;
+    });
+  }
+
+  async saveIdempotentResponse(target: { userId: string; key: string } | { orderId: string }, response: StoredResponse): Promise<void> {
+    const body = JSON.stringify({ body: response.body, location: response.location });
+    if ('orderId' in target) {
+      await this.db.query(
+        'UPDATE idempotency_keys SET response_status = $2, response_body = $3 WHERE order_id = $1 AND (response_status IS NULL OR response_status = 202)',
+        [target.orderId, response.status, body],
+      );
+      return;
+    }
+    await this.db.query('UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE user_id = $1 AND key = $2', [target.userId, target.key, response.status, body]);
+  }
+
+  async forgetIdempotencyKey(userId: string, key: string): Promise<void> {
+    await this.db.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
+  }
+
+  async findOrder(orderId: string): Promise<Order | undefined> {
+    return loadOrder(this.db, orderId);
+  }
+
+  async history(orderId: string): Promise<OrderStatusChange[]> {
+    const { rows } = await this.db.query<{ from_status: OrderStatus | null; to_status: OrderStatus; reason: string | null; at: Date }>(
+      'SELECT from_status, to_status, reason, at FROM order_status_history WHERE order_id = $1 ORDER BY id',
+      [orderId],
+    );
+    return rows.map((row) => ({ from: row.from_status, to: row.to_status, reason: row.reason, at: new Date(row.at).toISOString() }));
+  }
+
+  async transition(orderId: string, to: OrderStatus, changes: TransitionChanges = {}): Promise<Order> {
+    const { order, wroteEvent } = await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ status: OrderStatus }>('SELECT status FROM orders WHERE id = $1 FOR UPDATE', [orderId]);
+      const from = rows[0]?.status;
+      if (!from) throw new AppError('not_found', 'No such order');
+      assertTransition(from, to);
+      if (changes.lines) {
+        await tx.query('DELETE FROM order_lines WHERE order_id = $1', [orderId]);
+        await insertLines(tx, orderId, changes.lines);
+      }
+      await tx.query(
+        `UPDATE orders SET status = $2, version = version + 1, updated_at = now(),
+           subtotal = coalesce($3, subtotal), total = coalesce($3, total),
+           payment_id = coalesce($4, payment_id), failure_reason = coalesce($5, failure_reason)
+         WHERE id = $1`,
+        [orderId, to, changes.subtotal?.amount ?? null, changes.paymentId ?? null, changes.failureReason ?? null],
+      );
+      await tx.query('INSERT INTO order_status_history (order_id, from_status, to_status, reason) VALUES ($1, $2, $3, $4)', [orderId, from, to, changes.reason ?? null]);
+      const updated = (await loadOrder(tx, orderId))!;
+      const type = eventTypeOfTransition(from, to);
+      if (type) await enqueueEvent(tx, Topics.orders, { type, subject: orderId, data: orderEventData(type, updated, changes.reason) });
+      return { order: updated, wroteEvent: type !== undefined };
+    });
+    if (wroteEvent) this.onEventsWritten();
+    return order;
+  }
+
+  async listByUser(userId: string, page: { limit: number; cursor?: string }): Promise<OrderPage> {
+    return this.page({ userId }, page);
+  }
+
+  async search(filter: AdminOrderFilter, page: { limit: number; cursor?: string }): Promise<OrderPage> {
+    return this.page(filter, page);
+  }
+
+  async claimStaleCheckouts(options: { staleAfterMs: number; leaseMs: number; limit: number }): Promise<Order[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `UPDATE orders SET recovery_lease_until = now() + $2 * interval '1 millisecond', recovery_attempts = recovery_attempts + 1
+       WHERE id IN (
+         SELECT id FROM orders
+         WHERE status IN ('pending', 'reserved', 'paid')
+           AND updated_at <= now() - $1 * interval '1 millisecond'
+           AND (recovery_lease_until IS NULL OR recovery_lease_until < now())
+         ORDER BY updated_at
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [options.staleAfterMs, options.leaseMs, options.limit],
+    );
+    const orders = await Promise.all(rows.map((row) => loadOrder(this.db, row.id)));
+    return orders.filter((order): order is Order => order !== undefined);
+  }
+
+  private async page(filter: AdminOrderFilter, page: { limit: number; cursor?: string }): Promise<OrderPage> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.userId) where.push(`user_id = ${param(filter.userId)}`);
+    if (filter.status) where.push(`status = ${param(filter.status)}`);
+    if (filter.from) where.push(`created_at >= ${param(filter.from)}::timestamptz`);
+    if (filter.to) where.push(`created_at < ${param(filter.to)}::timestamptz`);
+    if (page.cursor) {
+      const after = decodeCursor(page.cursor);
+      where.push(`(created_at, id) < (${param(after.createdAt)}::timestamptz, ${param(after.id)}::uuid)`);
+    }
+    const { rows } = await this.db.readQuery<OrderRow>(
+      `SELECT ${orderColumns} FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${param(page.limit + 1)}`,
+      params,
+    );
+    const pageRows = rows.slice(0, page.limit);
+    const lines = await loadLines(this.db, pageRows.map((row) => row.id));
+    const items = pageRows.map((row) => toOrder(row, lines.get(row.id) ?? []));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > page.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+  }
+}
+
+async function insertLines(tx: SqlExecutor, orderId: string, lines: readonly OrderLine[]): Promise<void> {
+  for (const [index, line] of lines.entries()) {
+    await tx.query(
+      'INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price, quantity, line_total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [orderId, index + 1, line.productId, line.sku, line.name, line.unitPrice.amount, line.quantity, line.lineTotal.amount],
+    );
+  }
+}
+
+async function loadOrder(sql: SqlExecutor, orderId: string): Promise<Order | undefined> {
+  const { rows } = await sql.query<OrderRow>(`SELECT ${orderColumns} FROM orders WHERE id = $1`, [orderId]);
+  const row = rows[0];
+  if (!row) return undefined;
+  const lines = await loadLines(sql, [orderId]);
+  return toOrder(row, lines.get(orderId) ?? []);
+}
+
+async function loadLines(sql: SqlExecutor, orderIds: string[]): Promise<Map<string, LineRow[]>> {
+  const byOrder = new Map<string, LineRow[]>();
+  if (orderIds.length === 0) return byOrder;
+  const { rows } = await sql.query<LineRow>(
+    'SELECT order_id, product_id, sku, name, unit_price, quantity, line_total FROM order_lines WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, line_no',
+    [orderIds],
+  );
+  for (const row of rows) byOrder.set(row.order_id, [...(byOrder.get(row.order_id) ?? []), row]);
+  return byOrder;
+}
+
+function toOrder(row: OrderRow, lines: LineRow[]): Order {
+  const money = (amount: number) => ({ amount: Number(amount), currency: row.currency });
+  return {
+    id: row.id,
+    userId: row.user_id,
+    status: row.status,
+    currency: row.currency,
+    subtotal: money(row.subtotal),
+    total: money(row.total),
+    lines: lines.map((line) => ({
+      productId: line.product_id,
+      sku: line.sku,
+      name: line.name,
+      unitPrice: money(line.unit_price),
+      quantity: Number(line.quantity),
+      lineTotal: money(line.line_total),
+    })),
+    shippingAddress: row.shipping_address,
+    paymentMethod: row.payment_method,
+    paymentId: row.payment_id,
+    failureReason: row.failure_reason,
+    version: Number(row.version),
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** Page cursors are opaque to clients: base64url of the last item's (createdAt, id). */
+function encodeCursor(after: { createdAt: string; id: string }): string {
+  return Buffer.from(JSON.stringify([after.createdAt, after.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt)) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) return { createdAt, id };
+  } catch {
+    // falls through to the error below
+  }
+  throw new AppError('invalid', 'The cursor is not one this API issued', { fields: [{ field: 'query.cursor', message: 'invalid cursor' }] });
+}

@@ -1,0 +1,70 @@
+import { AppError } from '@shop/platform';
+import { EventTypes, type EventType } from '@shop/contracts';
+
+/** Every status an order can be in. */
+export const OrderStatuses = ['pending', 'reserved', 'paid', 'confirmed', 'shipped', 'delivered', 'cancelled', 'payment_failed'] as const;
+/** The status of an order. */
+export type OrderStatus = (typeof OrderStatuses)[number];
+
+/**
+ * The order state machine: the only place that says which status may follow which.
+ *
+ *   pending ──► reserved ──► paid ──► confirmed ──► shipped ──► delivered
+ *      │            │          │          │
+ *      │            ├──► payment_failed   │
+ *      ▼            ▼          ▼          ▼
+ *   cancelled ◄─────┴──────────┴──────────┘
+ */
+const allowedTransitions: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  // Out of stock, unavailable products, a failed reservation, or the customer cancelling.
+  pending: ['reserved', 'cancelled'],
+  // Declined payment → payment_failed; expiry, error or the customer cancelling → cancelled.
+  reserved: ['paid', 'payment_failed', 'cancelled'],
+  // The reservation expired before the commit: the payment is refunded.
+  paid: ['confirmed', 'cancelled'],
+  // The customer cancels before shipping: stock returns and the payment is refunded.
+  confirmed: ['shipped', 'cancelled'],
+  shipped: ['delivered'],
+  delivered: [],
+  cancelled: [],
+  payment_failed: [],
+};
+
+/** Statuses of an order whose checkout has not finished: the recovery loop resumes them. */
+export const CheckoutStatuses: readonly OrderStatus[] = ['pending', 'reserved', 'paid'];
+
+/** Statuses in which nothing will ever change again. */
+export const FinalStatuses: readonly OrderStatus[] = ['delivered', 'cancelled', 'payment_failed'];
+
+/** True when `to` may follow `from`. */
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return allowedTransitions[from].includes(to);
+}
+
+/** Throws a `conflict` AppError (409) when `to` may not follow `from`. */
+export function assertTransition(from: OrderStatus, to: OrderStatus): void {
+  if (!canTransition(from, to)) {
+    throw new AppError('conflict', `An order that is ${from} cannot become ${to}`, { extensions: { status: from } });
+  }
+}
+
+/**
+ * The event a transition publishes, if any. Events start with order.placed (on reserve): an order that never got
+ * its stock was never placed, so nobody downstream hears about its cancellation either. A declined payment ends a
+ * placed order, so it is published as order.cancelled (its data says `status: payment_failed`).
+ */
+export function eventTypeOfTransition(from: OrderStatus, to: OrderStatus): EventType | undefined {
+  switch (to) {
+    case 'reserved':
+      return EventTypes.orderPlaced;
+    case 'confirmed':
+      return EventTypes.orderConfirmed;
+    case 'shipped':
+      return EventTypes.orderShipped;
+    case 'cancelled':
+    case 'payment_failed':
+      return from === 'pending' ? undefined : EventTypes.orderCancelled;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,88 @@
+import type { Money } from '@shop/contracts';
+import type { OrderStatus } from './order-status';
+
+/** Where an order is shipped to. */
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  postalCode: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  phone?: string;
+}
+
+/** What an order remembers of the payment method: never the token itself. */
+export type StoredPaymentMethod = { kind: 'simulated'; outcome: string } | { kind: 'token'; last4: string };
+
+/** One line of an order: a snapshot of the product and its price when the stock was reserved. */
+export interface OrderLine {
+  productId: string;
+  sku: string;
+  name: string;
+  unitPrice: Money;
+  quantity: number;
+  lineTotal: Money;
+}
+
+/** An order as the service and its API see it. */
+export interface Order {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  currency: string;
+  subtotal: Money;
+  total: Money;
+  lines: OrderLine[];
+  shippingAddress: ShippingAddress;
+  paymentMethod: StoredPaymentMethod;
+  paymentId: string | null;
+  failureReason: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One status change of an order. */
+export interface OrderStatusChange {
+  from: OrderStatus | null;
+  to: OrderStatus;
+  reason: string | null;
+  at: string;
+}
+
+/** A line as priced somewhere (cart or reservation), before it becomes an order line. */
+export interface PricedLine {
+  productId: string;
+  sku: string;
+  name: string;
+  unitPrice: Money;
+  quantity: number;
+}
+
+/** Largest amount in minor units an order may total (PostgreSQL integer, and far above any real basket). */
+export const MaxOrderAmount = 2_147_483_647;
+
+/**
+ * Prices lines in integer minor units: each line total, and the subtotal. Returns undefined when the lines mix
+ * currencies or the sum leaves the integer range (the caller refuses the order).
+ */
+export function priceLines(lines: readonly PricedLine[]): { currency: string; lines: OrderLine[]; subtotal: Money } | undefined {
+  const currency = lines[0]?.unitPrice.currency;
+  if (!currency || lines.some((line) => line.unitPrice.currency !== currency)) return undefined;
+  let subtotal = 0;
+  const priced = lines.map((line) => {
+    const amount = line.unitPrice.amount * line.quantity;
+    subtotal += amount;
+    return { ...line, lineTotal: { amount, currency } };
+  });
+  if (!Number.isSafeInteger(subtotal) || subtotal > MaxOrderAmount) return undefined;
+  return { currency, lines: priced, subtotal: { amount: subtotal, currency } };
+}
+
+/** What may be stored of a payment token: which simulated outcome it asks for, or its last four characters. */
+export function describePaymentMethod(paymentToken: string, simulatedTokens: Readonly<Record<string, string>>): StoredPaymentMethod {
+  const outcome = Object.entries(simulatedTokens).find(([, token]) => token === paymentToken)?.[0];
+  return outcome ? { kind: 'simulated', outcome } : { kind: 'token', last4: paymentToken.slice(-4) };
+}
