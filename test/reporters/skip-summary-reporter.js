@@ -8,7 +8,8 @@ class SkipSummaryReporter {
     for (const file of results.testResults) {
       for (const test of file.testResults) {
         if (test.status !== 'pending' && test.status !== 'skipped') continue;
-        const title = test.ancestorTitles.find((t) => t.includes('[skipped:')) ?? test.ancestorTitles.join(' › ');
+        const upToReason = test.ancestorTitles.findIndex((t) => t.includes('[skipped:'));
+        const title = test.ancestorTitles.slice(0, upToReason === -1 ? undefined : upToReason + 1).join(' › ');
         skipped.set(title, (skipped.get(title) ?? 0) + 1);
       }
     }
