@@ -1,0 +1,4 @@
+// The Functions host loads this file (package.json "main"); each module registers its functions with `app`.
+import './sync/functions';
+import './jobs/functions';
+import './notifications/functions';

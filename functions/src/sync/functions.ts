@@ -1,0 +1,2 @@
+// Registers the sync functions with the Functions host (written with the Functions issue).
+export {};
