@@ -34,6 +34,8 @@ export const Topics = {
   analytics: 'analytics',
   /** Product batches from the external catalog sync, applied by catalog's bulk upsert. */
   catalogSync: 'catalog-sync',
+  /** Cart lifecycle signals for notifications (abandoned carts). */
+  carts: 'carts',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
@@ -58,6 +60,7 @@ export const EventTypes = {
   orderCancelled: 'order.cancelled',
   orderShipped: 'order.shipped',
   catalogSyncBatch: 'catalog.sync.batch',
+  cartAbandoned: 'cart.abandoned',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -77,6 +80,7 @@ export const TopicOfEventType: Record<EventType, Topic> = {
   'order.cancelled': Topics.orders,
   'order.shipped': Topics.orders,
   'catalog.sync.batch': Topics.catalogSync,
+  'cart.abandoned': Topics.carts,
 };
 
 /** Public path prefixes routed by the gateway (and the Application Gateway / Ingress in Azure) to each app. */
@@ -107,6 +111,34 @@ export const CatalogInternalPaths = {
   releaseReservation: (orderId: string) => `/internal/catalog/reservations/${encodeURIComponent(orderId)}/release`,
   /** POST: release every reservation past its expiry (the batch job). Idempotent, safe to run twice at once. */
   releaseExpiredReservations: '/internal/catalog/reservations/release-expired',
+  /** POST `{source, trigger}`: opens a sync run → `{runId, source, startedAt}`. */
+  syncRuns: '/internal/catalog/sync-runs',
+  /**
+   * POST `{complete, batches, fetched, rejected: [{externalId, reason}], errors: [string]}`: the sync has sent all it
+   * will send. Catalog finishes the run once `batches` batches of it are applied; a complete run archives the
+   * source's products it did not see, a partial one archives nothing. → the run summary.
+   */
+  finishSyncRun: (runId: string) => `/internal/catalog/sync-runs/${encodeURIComponent(runId)}/finish`,
+} as const;
+
+/** Cart's internal routes, called by the batch jobs. */
+export const CartInternalPaths = {
+  /** POST `{idleHours?}`: publishes `cart.abandoned` once for every signed-in cart idle that long → `{reminded}`. */
+  remindAbandonedCarts: '/internal/cart/abandoned-carts/remind',
+} as const;
+
+/** Order's internal routes, called by the batch jobs. */
+export const OrderInternalPaths = {
+  /** POST `{date: 'YYYY-MM-DD'}`: computes and stores the daily sales and analytics report of that UTC day → the report. */
+  dailyReport: '/internal/orders/reports/daily',
+} as const;
+
+/** Auth's internal routes, called for notifications. */
+export const AuthInternalPaths = {
+  /** GET → `{id, email, name}` of one account. */
+  user: (userId: string) => `/internal/auth/users/${encodeURIComponent(userId)}`,
+  /** GET → `{items: [{id, email, name}]}`: every admin account. */
+  admins: '/internal/auth/admins',
 } as const;
 
 /** Cart's internal API, called by the order service with the shopper's own bearer token. */

@@ -1,2 +1,3 @@
 export * from './building-blocks';
 export * from './run-service';
+export * from './token-verifier';
