@@ -1,0 +1,134 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { InvocationContext } from '@azure/functions';
+import { AuthInternalPaths, EventTypes, Topics } from '@shop/contracts';
+import { ServiceClient } from '../../src/jobs/service-client';
+import { OutboxFolderEmailSender } from '../../src/notifications/email-sender';
+import { createServiceBusHandler } from '../../src/notifications/functions';
+import { Notifier } from '../../src/notifications/notifier';
+import { startFakeService, type FakeService } from '../jobs/fake-service';
+import { readEml } from './eml';
+
+const context = () => new InvocationContext({ functionName: 'notify', invocationId: 'test', logHandler: () => undefined });
+const cloudEvent = (type: string, data: unknown, id = `evt-${Math.random()}`) => ({
+  specversion: '1.0',
+  id,
+  source: 'test',
+  type,
+  time: '2024-03-04T10:00:00.000Z',
+  datacontenttype: 'application/json',
+  data,
+});
+const admins = [
+  { id: 'admin-1', email: 'alice@example.com', name: 'Alice' },
+  { id: 'admin-2', email: 'bob@example.com', name: 'Bob' },
+  { id: 'admin-3', email: 'carol@example.com', name: 'Carol' },
+];
+const orderData = (status: string) => ({ orderId: 'order-7', userId: 'user-1', status, lines: [{ productId: 'p-1', quantity: 2 }, { productId: 'p-2', quantity: 1 }], total: { amount: 123456, currency: 'EUR' } });
+
+describe('notifications', () => {
+  let auth: FakeService;
+  let outbox: string;
+  let handle: (topic: (typeof Topics)[keyof typeof Topics], message: unknown) => Promise<void>;
+  const emails = () =>
+    readdirSync(outbox)
+      .filter((name) => name.endsWith('.eml'))
+      .sort()
+      .map((name) => readEml(path.join(outbox, name)));
+
+  beforeEach(async () => {
+    auth = await startFakeService();
+    auth.answer('GET', AuthInternalPaths.admins, { items: admins });
+    auth.answer('GET', AuthInternalPaths.user('user-1'), { id: 'user-1', email: 'dana@example.com', name: 'Dana' });
+    outbox = mkdtempSync(path.join(tmpdir(), 'outbox-'));
+    const notifier = new Notifier({
+      auth: new ServiceClient({ baseUrl: auth.url, appApiToken: 'tkn', maxRetries: 1, initialRetryDelayMs: 1 }),
+      email: new OutboxFolderEmailSender({ folder: outbox, senderAddress: 'no-reply@shop.test' }),
+    });
+    handle = (topic, message) => createServiceBusHandler(notifier, topic)(message, context());
+  });
+  afterEach(async () => {
+    await auth.close();
+    rmSync(outbox, { recursive: true, force: true });
+  });
+
+  it('when an admin updates a product, then every other admin gets an email saying what changed, and the actor none', async () => {
+    await handle(
+      Topics.products,
+      cloudEvent(EventTypes.productUpdated, { productId: 'p-1', sku: 'BK-1', version: 2, changes: { name: 'New name', price: { amount: 1999, currency: 'EUR' } }, actor: { userId: 'admin-2', email: 'bob@example.com' } }),
+    );
+    const sent = emails();
+    expect(sent.map((email) => email.headers.to).sort()).toEqual(['alice@example.com', 'carol@example.com']);
+    for (const email of sent) {
+      expect(email.headers.from).toBe('no-reply@shop.test');
+      expect(email.headers.subject).toBe('Product BK-1 was updated');
+      expect(email.headers['mime-version']).toBe('1.0');
+      expect(email.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(email.headers.date).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
+      expect(email.headers['message-id']).toMatch(/^<[0-9a-f-]+@shop\.test>$/);
+      expect(email.body).toContain('updated by bob@example.com');
+      expect(email.body).toContain('- name: New name');
+      expect(email.body).toContain('- price: €19.99');
+      expect(email.body).not.toContain('tkn');
+    }
+    expect(auth.calls.every((call) => call.token === 'tkn')).toBe(true);
+  });
+
+  it('when the sync (a system) updates a product, then every admin gets an email', async () => {
+    await handle(Topics.products, cloudEvent(EventTypes.productUpdated, { productId: 'p-1', sku: 'BK-1', changes: { stock: 3 }, actor: { system: 'catalog-sync', source: 'erp' } }));
+    expect(emails().map((email) => email.headers.to).sort()).toEqual(['alice@example.com', 'bob@example.com', 'carol@example.com']);
+  });
+
+  it('when an order is confirmed and then shipped, then the customer gets one email for each with the total from minor units', async () => {
+    await handle(Topics.orders, cloudEvent(EventTypes.orderConfirmed, orderData('confirmed')));
+    await handle(Topics.orders, orderData('shipped')); // bare data, as a producer without the envelope would send it
+    const [confirmed, shipped] = emails();
+    expect(confirmed!.headers.to).toBe('dana@example.com');
+    expect(confirmed!.headers.subject).toBe('Your order order-7 is confirmed');
+    expect(confirmed!.body).toContain('Hello Dana,');
+    expect(confirmed!.body).toContain('Items: 3');
+    expect(confirmed!.body).toContain('Total: €1,234.56');
+    expect(shipped!.headers.subject).toBe('Your order order-7 has shipped');
+    expect(auth.calls.filter((call) => call.path === AuthInternalPaths.user('user-1'))).toHaveLength(2);
+  });
+
+  it('when a cart is abandoned, then the customer gets one reminder', async () => {
+    await handle(Topics.carts, cloudEvent(EventTypes.cartAbandoned, { userId: 'user-1', itemCount: 2, subtotal: { amount: 500, currency: 'JPY' }, lastUpdatedAt: '2024-03-04T08:00:00Z' }));
+    const [reminder, ...rest] = emails();
+    expect(rest).toHaveLength(0);
+    expect(reminder!.headers.subject).toBe('You left 2 items in your cart');
+    expect(reminder!.body).toContain('subtotal ¥500');
+  });
+
+  it('when the same event id arrives twice, then only one email is sent', async () => {
+    const event = cloudEvent(EventTypes.orderConfirmed, orderData('confirmed'), 'evt-dup');
+    await handle(Topics.orders, event);
+    await handle(Topics.orders, event);
+    expect(emails()).toHaveLength(1);
+  });
+
+  it('when an event type sends no email or its data is unusable, then it is ignored without email or error', async () => {
+    await handle(Topics.orders, cloudEvent(EventTypes.orderPlaced, orderData('placed')));
+    await handle(Topics.orders, cloudEvent(EventTypes.orderConfirmed, { orderId: 'no-user' }));
+    await handle(Topics.orders, 'not json');
+    expect(emails()).toHaveLength(0);
+    expect(auth.calls).toHaveLength(0);
+  });
+
+  it('when auth is down, then the handler throws so the host retries, and a later delivery sends the email', async () => {
+    const event = cloudEvent(EventTypes.orderConfirmed, orderData('confirmed'), 'evt-auth-down');
+    const user = { id: 'user-1', email: 'dana@example.com', name: 'Dana' };
+    auth.answer('GET', AuthInternalPaths.user('user-1'), { title: 'unavailable' }, 503);
+    await expect(handle(Topics.orders, event)).rejects.toThrow(/503/);
+    expect(emails()).toHaveLength(0);
+    auth.answer('GET', AuthInternalPaths.user('user-1'), user);
+    await handle(Topics.orders, event);
+    expect(emails()).toHaveLength(1);
+  });
+
+  it('when auth does not know the customer, then the event is ignored (logged), not retried', async () => {
+    await handle(Topics.orders, cloudEvent(EventTypes.orderConfirmed, { ...orderData('confirmed'), userId: 'ghost' }));
+    expect(emails()).toHaveLength(0);
+  });
+});
