@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { NormalisedRecord, ProductSource, SourcePage } from './product-source';
+import { describeFetchError, type SupplierHttpClient } from './supplier-http-client';
+import { normaliseWith } from './normalise';
+
+/** Settings of a DummyJSON-style source. */
+export interface DummyJsonSourceOptions {
+  name: string;
+  baseUrl: string;
+  currency: string;
+  pageSize: number;
+  /** Pages fetched at once after the first. */
+  pageConcurrency: number;
+  timeoutMs: number;
+  http: SupplierHttpClient;
+}
+
+const pageSchema = z.object({
+  products: z.array(z.unknown()),
+  total: z.number().int().min(0),
+  skip: z.number().int().min(0),
+  limit: z.number().int().min(0),
+});
+
+/** A DummyJSON product as the supplier sends it (extra fields are ignored). */
+const dummyJsonProductSchema = z.object({
+  id: z.union([z.number().int(), z.string().min(1)]),
+  title: z.string(),
+  description: z.string().nullish(),
+  brand: z.string().nullish(),
+  category: z.string().nullish(),
+  sku: z.string().nullish(),
+  price: z.unknown().optional(),
+  stock: z.number().int().nullish(),
+  images: z.array(z.string()).nullish(),
+  tags: z.array(z.string()).nullish(),
+  rating: z.number().nullish(),
+});
+
+/**
+ * `GET {baseUrl}/products?limit=&skip=` → `{products, total, skip, limit}`. Page 0 tells the total; the remaining
+ * pages are fetched with bounded concurrency and yielded in order, so two runs over the same data send the same batches.
+ */
+export class DummyJsonSource implements ProductSource {
+  readonly name: string;
+  constructor(private readonly options: DummyJsonSourceOptions) {
+    this.name = options.name;
+  }
+
+  async *pages(): AsyncIterable<SourcePage> {
+    const { pageSize } = this.options;
+    const first = await this.fetchPage(0);
+    yield first.page;
+    if (first.page.kind === 'failed' || first.total === undefined) return;
+    const pageCount = Math.ceil(first.total / pageSize);
+    // A sliding window of in-flight fetches, awaited in page order.
+    const inFlight: Array<Promise<{ page: SourcePage }>> = [];
+    let next = 1;
+    const fill = () => {
+      while (next < pageCount && inFlight.length < this.options.pageConcurrency) inFlight.push(this.fetchPage(next++));
+    };
+    fill();
+    while (inFlight.length > 0) {
+      const { page } = await inFlight.shift()!;
+      fill();
+      yield page;
+    }
+  }
+
+  normalise(raw: unknown): NormalisedRecord {
+    return normaliseWith(dummyJsonProductSchema, raw, this.options.currency, (product) => product.price, (product, price) => ({
+      externalId: String(product.id),
+      sku: product.sku ?? `DJ-${product.id}`,
+      name: product.title,
+      description: product.description ?? '',
+      brand: product.brand?.trim() ? product.brand : null,
+      ...(product.category?.trim() ? { categoryPath: [product.category] } : {}),
+      imageUrls: product.images ?? [],
+      attributes: {
+        ...(product.tags?.length ? { tags: product.tags } : {}),
+        ...(product.rating !== undefined && product.rating !== null ? { rating: product.rating } : {}),
+      },
+      price,
+      status: 'active',
+      ...(product.stock !== undefined && product.stock !== null ? { onHand: product.stock } : {}),
+    }));
+  }
+
+  private async fetchPage(pageNumber: number): Promise<{ page: SourcePage; total?: number }> {
+    const { baseUrl, pageSize } = this.options;
+    const url = new URL('products', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+    url.searchParams.set('limit', String(pageSize));
+    url.searchParams.set('skip', String(pageNumber * pageSize));
+    try {
+      const { body } = await this.options.http.getJson(url.toString());
+      const parsed = pageSchema.safeParse(body);
+      if (!parsed.success) return { page: { kind: 'failed', pageNumber, error: `page ${pageNumber}: unexpected page shape` } };
+      return { page: { kind: 'records', pageNumber, records: parsed.data.products }, total: parsed.data.total };
+    } catch (error) {
+      return { page: { kind: 'failed', pageNumber, error: `page ${pageNumber}: ${describeFetchError(error, this.options.timeoutMs)}` } };
+    }
+  }
+}
