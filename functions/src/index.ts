@@ -2,3 +2,4 @@
 import './sync/functions';
 import './jobs/functions';
 import './notifications/functions';
+export * from './local';

@@ -11,6 +11,7 @@ import { AuthService } from './domain/auth.service';
 import { LoginThrottle } from './domain/login-throttle';
 import { PasswordHasher } from './domain/password-hasher';
 import { authRoutes } from './http/auth.routes';
+import { internalRoutes } from './http/internal.routes';
 import { usersRoutes } from './http/users.routes';
 import { authBasePath, wellKnownRoutes } from './http/well-known.routes';
 
@@ -77,6 +78,7 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     readinessChecks: [{ name: 'database', check: () => deps.db.ping() }],
     mountRoutes: (app) => {
       deps.mountOnApp?.(app);
+      app.use(internalRoutes({ service, appApiToken: config.APP_API_TOKEN }));
       app.use(`${authBasePath}/.well-known`, wellKnownRoutes({ signer, publicBaseUrl: config.PUBLIC_BASE_URL }));
       app.use(`${authBasePath}/users`, usersRoutes({ service, verifier }));
       app.use(authBasePath, authRoutes({ service, verifier }));

@@ -67,6 +67,11 @@ export const authConfigSchema = serviceBaseConfigSchema
     LOGIN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(5).describe('Failed logins per account (email) within the window before 429'),
     LOGIN_MAX_FAILURES_PER_ADDRESS: env.positiveInt(50).describe('Failed logins per client address within the window before 429'),
     LOGIN_THROTTLE_WINDOW_SECONDS: env.positiveInt(900).describe('Window of the login failure counters'),
+    APP_API_TOKEN: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Secret. Dapr's app API token: when set, the internal routes (/internal/auth/...) require it in the dapr-api-token header"),
   })
   .superRefine((config, context) => {
     if (config.NODE_ENV === 'production' && !config.AUTH_SIGNING_KEYS) {

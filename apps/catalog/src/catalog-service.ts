@@ -12,6 +12,7 @@ import { StateStoreProductCache } from './data/product-cache';
 import { SqlReservationRepository } from './data/reservation.repository';
 import { CatalogService } from './domain/catalog.service';
 import { ReservationService } from './domain/reservation.service';
+import { SyncRunService } from './domain/sync-run.service';
 import { AnalyticsPublisher } from './events/publishers';
 import { subscribeCatalogHandlers } from './events/subscriptions';
 import { createAdminProductsRouter } from './http/admin-products.routes';
@@ -19,6 +20,7 @@ import { createCategoriesRouter } from './http/categories.routes';
 import { createInternalRouter } from './http/internal.routes';
 import { createProductsRouter } from './http/products.routes';
 import { createReservationsRouter } from './http/reservations.routes';
+import { createSyncRunsAdminRouter, createSyncRunsInternalRouter } from './http/sync-runs.routes';
 import { ReservationSweeper } from './jobs/reservation-sweeper';
 import { seedDemoCatalog } from './seed/demo-catalog';
 
@@ -47,7 +49,7 @@ export interface CatalogAppDeps {
   mountExtraRoutes?: HttpAppMount;
   /** How often aggregated product views are published. Default 1000 ms. */
   analyticsFlushIntervalMs?: number;
-  /** Dapr's app API token: when set, the internal reservation routes require it. */
+  /** Dapr's app API token: when set, the internal routes (reservations, sync runs) require it. */
   appApiToken?: string;
   /** How long a reservation holds its units when the request names no ttl. Default 900 s. */
   reservationTtlSeconds?: number;
@@ -62,6 +64,8 @@ export interface CatalogApp extends HttpApp {
   service: CatalogService;
   /** Stock reservations of the checkout. */
   reservations: ReservationService;
+  /** Runs of the external catalog sync. */
+  syncRuns: SyncRunService;
   /** Publishes anonymous views (aggregated) and searches; close it on shutdown to publish the last views. */
   analytics: AnalyticsPublisher;
 }
@@ -75,6 +79,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     onEventsCommitted: () => deps.outboxRelay?.nudge(),
     logger: deps.logger,
   });
+  const syncRuns = new SyncRunService({ repository: new SqlCatalogRepository(deps.db), cache, onEventsCommitted: () => deps.outboxRelay?.nudge(), logger: deps.logger });
   const reservations = new ReservationService({
     repository: new SqlReservationRepository(deps.db),
     cache,
@@ -97,11 +102,13 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       app.use('/api/catalog', createProductsRouter({ service, analytics }));
       app.use('/api/catalog', createCategoriesRouter({ service }));
       app.use('/api/catalog', createAdminProductsRouter({ service, verifier: deps.verifier }));
+      app.use('/api/catalog', createSyncRunsAdminRouter({ syncRuns, verifier: deps.verifier }));
       app.use('/internal/catalog', createInternalRouter({ service, verifier: deps.verifier }));
       app.use(createReservationsRouter({ reservations, appApiToken: deps.appApiToken }));
+      app.use(createSyncRunsInternalRouter({ syncRuns, appApiToken: deps.appApiToken }));
     },
   });
-  return { ...httpApp, service, reservations, analytics };
+  return { ...httpApp, service, reservations, syncRuns, analytics };
 }
 
 /** What `startCatalogService` needs; `db` and `verifier` are opened/built from the config when not given. */

@@ -25,7 +25,7 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .string()
       .min(1)
       .optional()
-      .describe("Secret. Dapr's app API token: when set, the internal routes (reservations) require it in the dapr-api-token header"),
+      .describe("Secret. Dapr's app API token: when set, the internal routes (reservations, sync runs) require it in the dapr-api-token header"),
     RESERVATION_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900).describe('How long a reservation holds its units when the order names no ttlSeconds'),
     LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(5).describe('inventory.low is published when a reservation takes availability from above this to at or below it'),
     RESERVATION_SWEEP_INTERVAL_MS: z.coerce

@@ -1,9 +1,10 @@
 import { join, resolve } from 'node:path';
 import { loadAuthConfig, startAuthService } from '@shop/auth';
-import { InMemoryBroker } from '@shop/building-blocks';
+import { InMemoryBroker, InMemoryEventBus } from '@shop/building-blocks';
 import { loadCartConfig, startCartService } from '@shop/cart';
 import { loadCatalogConfig, startCatalogService } from '@shop/catalog';
 import { AppIds } from '@shop/contracts';
+import { startLocalFunctions, type LocalFunctions } from '@shop/functions';
 import { createGatewayApp } from '@shop/gateway';
 import { loadOrderConfig, startOrderService } from '@shop/order';
 import { createServiceMetrics, listen, type Logger, type RunningServer } from '@shop/platform';
@@ -23,7 +24,7 @@ export interface EmbeddedPlatform {
 }
 
 /**
- * Starts auth, catalog, cart, order and the gateway in this process on embedded defaults: a PGlite database per service under
+ * Starts auth, catalog, cart, order, the Functions app's jobs and notifications, and the gateway in this process on embedded defaults: a PGlite database per service under
  * DATA_DIR, one in-memory broker shared by the services' event buses, direct HTTP between services. Each service
  * is the same code that runs alone in a container; only the adapters differ.
  */
@@ -37,7 +38,9 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
   const publicBaseUrl = `http://localhost:${config.PORT}`;
   const common = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: config.LOG_LEVEL, PUBLIC_BASE_URL: publicBaseUrl };
 
+  let functions: LocalFunctions | undefined;
   const stopAll = async () => {
+    await functions?.stop();
     for (const server of [...started].reverse()) await server.stop();
   };
   try {
@@ -81,6 +84,15 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
     });
     started.push(order);
     serviceUrls[AppIds.order] = order.url;
+
+    // The Azure Functions app's timers and notification handlers, run in-process on the shared broker.
+    functions = await startLocalFunctions({
+      eventBus: new InMemoryEventBus({ source: AppIds.functions, broker }),
+      serviceUrls: { auth: auth.url, catalog: catalog.url, cart: cart.url, order: order.url },
+      logger: loggerFor(AppIds.functions),
+      emailOutboxDir: join(dataDir, 'outbox'),
+      reportsDir: join(dataDir, 'reports'),
+    });
 
     const gatewayLogger = loggerFor(AppIds.gateway);
     const gateway = await listen(

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@shop/platform';
@@ -115,6 +115,21 @@ describe('embedded platform through the gateway', () => {
     expect(cart.body.itemCount).toBe(0);
     const after = await call('GET', `/api/catalog/products/${product.id}`);
     expect(after.body.availability.available).toBe(availableBefore - 2);
+
+    // The Functions app's notification handler, run in-process, emails the customer (an .eml in the outbox folder).
+    const outbox = join(dataDir, 'outbox');
+    const emailDeadline = Date.now() + 10_000;
+    let confirmation: string | undefined;
+    while (!confirmation && Date.now() < emailDeadline) {
+      const files = await readdir(outbox).catch(() => [] as string[]);
+      for (const file of files) {
+        const text = await readFile(join(outbox, file), 'utf8');
+        if (text.includes(`To: ${email}`) || text.includes(`<${email}>`)) confirmation = text;
+      }
+      if (!confirmation) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(confirmation).toBeDefined();
+    expect(confirmation).toContain(placed.body.id.slice(0, 8));
   });
 
   it('when the platform is asked for something that does not exist, then problem+json comes back', async () => {

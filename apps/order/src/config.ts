@@ -12,7 +12,7 @@ export const orderConfigSchema = serviceBaseConfigSchema
     DATABASE_READ_URL: z.string().url().optional().describe('PostgreSQL read replica for order lists (only with DATABASE_URL)'),
     DATABASE_MAX_CONNECTIONS: env.positiveInt(10).describe('Connection pool size per pool (primary and replica)'),
     DATA_DIR: z.string().default('.data/order').describe('PGlite data folder, relative to the working directory, when DATABASE_URL is unset'),
-    APP_API_TOKEN: z.string().min(1).optional().describe('Sent as dapr-api-token on calls to the catalog\'s internal routes (a secret)'),
+    APP_API_TOKEN: z.string().min(1).optional().describe('Secret. Dapr\'s app API token: sent as dapr-api-token on calls to the catalog\'s internal routes, and required on this service\'s own internal routes (daily report)'),
     AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies access tokens'),
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
     CATALOG_APP_ID: z.string().min(1).default(AppIds.catalog).describe('App id of the catalog (stock reservations)'),

@@ -9,6 +9,11 @@ import { migrate, openDatabase, type Database } from '@shop/postgres';
 import type { BuildingBlocks } from '@shop/service-runtime';
 import type { OrderConfig } from './config';
 import { SqlOrderRepository } from './data/orders.repository';
+import { SqlAnalyticsAggregates, SqlReportsRepository } from './data/reports.repository';
+import { DailyReportService, type ProductCategoryLookup } from './domain/daily-report';
+import { subscribeOrderHandlers } from './events/subscriptions';
+import { createReportsAdminRouter, createReportsInternalRouter } from './http/reports.routes';
+import { CatalogProductCategories } from './integrations/catalog-product-categories';
 import { CheckoutRecovery, type CheckoutRecoverySettings } from './domain/checkout-recovery';
 import { CheckoutService, type CheckoutHooks, type CheckoutSettings } from './domain/checkout.service';
 import { OrderService } from './domain/order.service';
@@ -45,6 +50,12 @@ export interface OrderAppDeps {
   onEventsWritten?: () => void;
   /** Routes the building blocks need on the app (Dapr subscriptions). */
   mountOnApp?: (app: Express) => void;
+  /** Categories of sold products for the daily report (catalog's public product API). */
+  categories: ProductCategoryLookup;
+  /** Dapr's app API token: when set, the internal routes (daily report) require it. */
+  appApiToken?: string;
+  /** Clock of the daily report's generatedAt. */
+  clock?: () => Date;
 }
 
 /** The order app, with the services and the recovery loop (not started) behind it. */
@@ -52,6 +63,7 @@ export interface OrderApp extends HttpApp {
   checkout: CheckoutService;
   orders: OrderService;
   recovery: CheckoutRecovery;
+  reports: DailyReportService;
 }
 
 /** Builds the order service's Express app (routes under /api/orders, health, metrics, problem+json) without listening. */
@@ -68,6 +80,7 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
   });
   const orders = new OrderService({ repository, stock: deps.stock, payments: deps.payments, logger: deps.logger });
   const recovery = new CheckoutRecovery({ repository, checkout, logger: deps.logger, settings: deps.recoverySettings });
+  const reports = new DailyReportService({ repository: new SqlReportsRepository(deps.db), categories: deps.categories, clock: deps.clock });
   const httpApp = createHttpApp({
     service: AppIds.order,
     logger: deps.logger,
@@ -75,10 +88,13 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
     readinessChecks: [{ name: 'database', check: () => deps.db.ping() }],
     mountRoutes: (app) => {
       deps.mountOnApp?.(app);
+      app.use(createReportsInternalRouter({ reports, appApiToken: deps.appApiToken }));
+      // Before the orders router, whose authenticate() applies to everything under /api/orders.
+      app.use('/api/orders/reports', createReportsAdminRouter({ reports, verifier: deps.verifier }));
       app.use('/api/orders', createOrdersRouter({ checkout, orders, verifier: deps.verifier }));
     },
   });
-  return { ...httpApp, checkout, orders, recovery };
+  return { ...httpApp, checkout, orders, recovery, reports };
 }
 
 /** What `startOrderService` needs; `db`, `verifier` and `paymentProvider` are built from the config when not given. */
@@ -102,7 +118,8 @@ export interface RunningOrderService extends RunningServer {
 }
 
 /**
- * Starts the order service: opens and migrates the database, builds the app, starts the outbox relay and the
+ * Starts the order service: opens and migrates the database, builds the app, subscribes to the analytics topic,
+ * starts the bus, the outbox relay and the
  * recovery loop (which runs a round at once) and listens on PORT. `stop()` drains requests, then stops the loop
  * and the relay, closes the database (when it opened it) and the building blocks.
  */
@@ -144,7 +161,10 @@ export async function startOrderService(options: StartOrderOptions): Promise<Run
       metrics: options.metrics ?? createServiceMetrics(AppIds.order),
       onEventsWritten: () => relay.nudge(),
       mountOnApp: (expressApp) => blocks.mountOnApp(expressApp),
+      categories: new CatalogProductCategories({ invoker: blocks.invoker, catalogAppId: config.CATALOG_APP_ID }),
+      appApiToken: config.APP_API_TOKEN,
     });
+    subscribeOrderHandlers(blocks.eventBus, { aggregates: new SqlAnalyticsAggregates(db), logger });
     await blocks.eventBus.start();
     relay.start();
     app.recovery.start();

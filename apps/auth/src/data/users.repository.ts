@@ -89,4 +89,9 @@ export class SqlUsersRepository implements UsersRepository {
     ]);
     return { items: page.rows.map(toRecord), total: count.rows[0]?.total ?? 0 };
   }
+
+  async listByRole(role: Role): Promise<UserRecord[]> {
+    const { rows } = await this.sql.query<UserRow>(`SELECT ${columns} FROM users WHERE $1 = ANY (roles) ORDER BY created_at, id`, [role]);
+    return rows.map(toRecord);
+  }
 }

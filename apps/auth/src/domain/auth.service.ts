@@ -6,7 +6,7 @@ import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolations } from './password-policy';
 import type { AccessTokenIssuer, AuthContext, AuthStore, UserPage } from './ports';
 import { generateRefreshToken, hashRefreshToken, refusalOf } from './refresh-token';
-import { normaliseEmail, toUserView, type UserRecord, type UserView } from './user';
+import { normaliseEmail, toUserContact, toUserView, type UserContact, type UserRecord, type UserView } from './user';
 
 /** What the auth service needs. */
 export interface AuthServiceDeps {
@@ -144,6 +144,18 @@ export class AuthService {
     const user = await this.deps.store.users.findById(id);
     if (!user) throw new AppError('not_found', `No user ${id}`);
     return toUserView(user);
+  }
+
+  /** The contact details of one account, for the platform's own services (notifications); no principal involved. */
+  async getContact(id: string): Promise<UserContact> {
+    const user = await this.deps.store.users.findById(id);
+    if (!user) throw new AppError('not_found', `No user ${id}`);
+    return toUserContact(user);
+  }
+
+  /** The contact details of every admin account, for the platform's own services (notifications). */
+  async listAdminContacts(): Promise<UserContact[]> {
+    return (await this.deps.store.users.listByRole(Roles.admin)).map(toUserContact);
   }
 
   /** A page of accounts (admin). */

@@ -29,6 +29,8 @@ export interface UsersRepository {
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
   /** Accounts by creation, optionally those whose email contains `emailContains`. */
   list(options: { emailContains?: string; limit: number; offset: number }): Promise<UserPage>;
+  /** Every account holding `role`, oldest first. */
+  listByRole(role: Role): Promise<UserRecord[]>;
 }
 
 /** A stored refresh token (the token itself is never stored, only its hash). */

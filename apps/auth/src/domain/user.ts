@@ -30,3 +30,15 @@ export function toUserView(user: UserRecord): UserView {
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
+
+/** What another service needs to reach an account's owner (notifications): no roles, no dates. */
+export interface UserContact {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** The contact view of an account. */
+export function toUserContact(user: UserRecord): UserContact {
+  return { id: user.id, email: user.email, name: user.name };
+}

@@ -5,6 +5,7 @@ import type { CategoryRef, ProductStatus, ProductWithAvailability } from '../dom
 import type { ProductSearch } from '../domain/product-search';
 import { DuplicateKeyError, type CatalogRepository, type CatalogTransaction, type Category, type ProductHit, type ProductLookup, type ProductRecord } from '../domain/ports';
 import { slugify } from '../domain/slug';
+import type { SyncRejection, SyncRun } from '../domain/sync-run';
 import { claimInboxEvent, enqueueEvent } from './outbox';
 
 interface ProductRow {
@@ -125,6 +126,19 @@ export class SqlCatalogRepository implements CatalogRepository {
   async countProducts(): Promise<number> {
     const { rows } = await this.db.query<{ count: number }>('SELECT count(*) AS count FROM products');
     return Number(rows[0]?.count ?? 0);
+  }
+
+  async findSyncRun(id: string): Promise<SyncRun | undefined> {
+    const { rows } = await this.db.query<SyncRunRow>(`SELECT ${syncRunColumns} FROM sync_runs WHERE id = $1`, [id]);
+    return rows[0] ? toSyncRun(rows[0]) : undefined;
+  }
+
+  async listSyncRuns(query: { source?: string; limit: number }): Promise<SyncRun[]> {
+    const { rows } = await this.db.query<SyncRunRow>(
+      `SELECT ${syncRunColumns} FROM sync_runs WHERE ($1::text IS NULL OR source = $1) ORDER BY started_at DESC, id DESC LIMIT $2`,
+      [query.source ?? null, query.limit],
+    );
+    return rows.map(toSyncRun);
   }
 
   transaction<T>(work: (tx: CatalogTransaction) => Promise<T>): Promise<T> {
@@ -281,6 +295,43 @@ class SqlCatalogTransaction implements CatalogTransaction {
     await enqueueEvent(this.sql, Topics.products, { type, subject: productId, data });
   }
 
+  async insertSyncRun(run: SyncRun): Promise<void> {
+    await this.sql.query('INSERT INTO sync_runs (id, source, trigger, status, started_at) VALUES ($1, $2, $3, $4, $5)', [run.id, run.source, run.trigger, run.status, run.startedAt]);
+  }
+
+  async lockSyncRun(id: string): Promise<SyncRun | undefined> {
+    const { rows } = await this.sql.query<SyncRunRow>(`SELECT ${syncRunColumns} FROM sync_runs WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ? toSyncRun(rows[0]) : undefined;
+  }
+
+  async saveSyncRun(run: SyncRun): Promise<void> {
+    await this.sql.query(
+      `UPDATE sync_runs SET status = $2, finished_at = $3, complete = $4, fetched = $5, created = $6, updated = $7, unchanged = $8,
+              archived = $9, rejected = $10::jsonb, rejected_count = $11, errors = $12::jsonb, batches_expected = $13, batches_applied = $14
+        WHERE id = $1`,
+      [
+        run.id, run.status, run.finishedAt, run.complete, run.fetched, run.created, run.updated, run.unchanged,
+        run.archived, JSON.stringify(run.rejected), run.rejectedCount, JSON.stringify(run.errors), run.batchesExpected, run.batchesApplied,
+      ],
+    );
+  }
+
+  async markSeenInRun(source: string, externalIds: string[], runId: string): Promise<void> {
+    if (externalIds.length === 0) return;
+    await this.sql.query('UPDATE products SET last_seen_run_id = $3 WHERE source = $1 AND external_id = ANY ($2::text[])', [source, externalIds, runId]);
+  }
+
+  async archiveProductsNotSeenInRun(run: Pick<SyncRun, 'id' | 'source' | 'startedAt'>, now: Date): Promise<Array<{ id: string; sku: string; version: number }>> {
+    const { rows } = await this.sql.query<{ id: string; sku: string; version: number }>(
+      `UPDATE products p SET status = 'archived', version = p.version + 1, updated_at = $4, content_hash = NULL
+        WHERE p.source = $1 AND p.status = 'active' AND p.last_seen_run_id IS DISTINCT FROM $2::uuid
+          AND NOT EXISTS (SELECT 1 FROM sync_runs newer WHERE newer.id = p.last_seen_run_id AND newer.started_at > $3)
+        RETURNING p.id, p.sku, p.version`,
+      [run.source, run.id, run.startedAt, now],
+    );
+    return rows.map((row) => ({ id: row.id, sku: row.sku, version: Number(row.version) }));
+  }
+
   async isolated<T>(work: () => Promise<T>): Promise<T> {
     this.savepoints += 1;
     const name = `record_${this.savepoints}`;
@@ -348,6 +399,51 @@ function toProduct(row: ProductRow): ProductWithAvailability {
     updatedAt: new Date(row.updated_at),
     onHand: Number(row.on_hand),
     reserved: Number(row.reserved),
+  };
+}
+
+interface SyncRunRow {
+  id: string;
+  source: string;
+  trigger: SyncRun['trigger'];
+  status: SyncRun['status'];
+  started_at: Date;
+  finished_at: Date | null;
+  complete: boolean | null;
+  fetched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  archived: number;
+  rejected: SyncRejection[];
+  rejected_count: number;
+  errors: string[];
+  batches_expected: number | null;
+  batches_applied: number;
+}
+
+const syncRunColumns = `id, source, trigger, status, started_at, finished_at, complete, fetched, created, updated, unchanged, archived,
+  rejected, rejected_count, errors, batches_expected, batches_applied`;
+
+function toSyncRun(row: SyncRunRow): SyncRun {
+  return {
+    id: row.id,
+    source: row.source,
+    trigger: row.trigger,
+    status: row.status,
+    startedAt: new Date(row.started_at),
+    finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+    complete: row.complete,
+    fetched: Number(row.fetched),
+    created: Number(row.created),
+    updated: Number(row.updated),
+    unchanged: Number(row.unchanged),
+    archived: Number(row.archived),
+    rejected: row.rejected,
+    rejectedCount: Number(row.rejected_count),
+    errors: row.errors,
+    batchesExpected: row.batches_expected === null ? null : Number(row.batches_expected),
+    batchesApplied: Number(row.batches_applied),
   };
 }
 

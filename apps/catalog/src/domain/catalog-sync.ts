@@ -31,6 +31,9 @@ export const syncBatchSchema = z.strictObject({
   source: syncSourceSchema,
   products: z.array(z.unknown()).max(MAX_SYNC_BATCH),
 });
+/** A batch as it arrives on the catalog-sync topic: optionally part of a sync run, whose counts it adds to. */
+export const syncBatchEventSchema = syncBatchSchema.extend({ runId: z.uuid().optional() });
+
 /** A sync batch with unvalidated records. */
 export type SyncBatch = z.infer<typeof syncBatchSchema>;
 

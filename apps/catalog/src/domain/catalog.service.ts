@@ -18,6 +18,8 @@ import {
 } from './product';
 import { InvalidCursorError, decodeCursor, encodeCursor, searchFingerprint, type ProductFilters, type ProductSort, type SortPosition } from './product-search';
 import { reasonOf, syncRecordSchema, type BulkUpsertReport, type SyncBatch, type SyncRecord } from './catalog-sync';
+import { withBatchApplied } from './sync-run';
+import { settleSyncRunIfReady } from './sync-run.service';
 import { DuplicateKeyError, type CachedRepresentation, type CatalogContext, type CatalogRepository, type CatalogTransaction, type Category, type ProductCache, type ProductHit, type ProductRecord } from './ports';
 
 /** The slice of a logger the service reports through. */
@@ -244,15 +246,27 @@ export class CatalogService {
    * did not change are skipped. With `inboxEventId`, a batch that was applied before changes nothing and
    * answers `'duplicate'`.
    */
-  async bulkUpsertProducts(ctx: CatalogContext, batch: SyncBatch, options: { inboxEventId?: string; consumer?: string } = {}): Promise<BulkUpsertReport | 'duplicate'> {
+  async bulkUpsertProducts(
+    ctx: CatalogContext,
+    batch: SyncBatch,
+    options: { inboxEventId?: string; consumer?: string; runId?: string } = {},
+  ): Promise<BulkUpsertReport | 'duplicate'> {
     const report: BulkUpsertReport = { created: 0, updated: 0, unchanged: 0, rejected: [] };
     const touched: Touched[] = [];
     const outcome = await this.deps.repository.transaction(async (tx) => {
       if (options.inboxEventId && !(await tx.claimInboxEvent(options.consumer ?? 'catalog', options.inboxEventId))) return 'duplicate' as const;
+      // The run is locked before any product, as its finish does (run, then products): the two cannot deadlock.
+      const run = options.runId ? await tx.lockSyncRun(options.runId) : undefined;
+      if (options.runId && (!run || run.source !== batch.source)) {
+        this.deps.logger.warn({ runId: options.runId, source: batch.source }, 'sync batch names an unknown run (or one of another source): applied without run accounting');
+      }
       const seen = new Set<string>();
+      // Every external id the batch names, rejected records too: a product the source still lists is not archived.
+      const named = new Set<string>();
       for (const [index, raw] of batch.products.entries()) {
         const parsed = syncRecordSchema.safeParse(raw);
         const externalId = parsed.success ? parsed.data.externalId : externalIdOf(raw, index);
+        named.add(parsed.success ? externalId : externalId.trim());
         if (!parsed.success) {
           report.rejected.push({ externalId, reason: reasonOf(parsed.error) });
           continue;
@@ -271,6 +285,13 @@ export class CatalogService {
           if (!(error instanceof DuplicateKeyError)) throw error;
           report.rejected.push({ externalId, reason: 'the SKU is already used by another product' });
         }
+      }
+      if (run && run.source === batch.source) {
+        await tx.markSeenInRun(batch.source, [...named], run.id);
+        const counted = withBatchApplied(run, report);
+        await tx.saveSyncRun(counted);
+        const settled = await settleSyncRunIfReady(tx, counted, this.now());
+        touched.push(...settled.touched);
       }
       return report;
     });

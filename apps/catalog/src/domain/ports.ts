@@ -1,6 +1,7 @@
 import type { CategoryRef, ProductStatus, ProductWithAvailability } from './product';
 import type { ProductSearch } from './product-search';
 import type { RequestedLine, Reservation, ReservationLine, ReservationStatus } from './reservation';
+import type { SyncRun } from './sync-run';
 
 /** Who made a change: an admin (from the access token) or the catalog sync. */
 export type Actor = { kind: 'user'; userId: string; email: string } | { kind: 'system'; name: string; source?: string };
@@ -45,6 +46,9 @@ export interface CatalogRepository {
   searchProducts(search: ProductSearch): Promise<ProductHit[]>;
   listCategories(): Promise<Category[]>;
   countProducts(): Promise<number>;
+  findSyncRun(id: string): Promise<SyncRun | undefined>;
+  /** Sync runs, newest first, optionally of one source. */
+  listSyncRuns(query: { source?: string; limit: number }): Promise<SyncRun[]>;
   /** Runs `work` in one database transaction: its changes and its enqueued events commit together or not at all. */
   transaction<T>(work: (tx: CatalogTransaction) => Promise<T>): Promise<T>;
 }
@@ -74,6 +78,18 @@ export interface CatalogTransaction {
   claimInboxEvent(consumer: string, eventId: string): Promise<boolean>;
   /** Writes a product event to the outbox, published after commit. */
   enqueueProductEvent(type: string, productId: string, data: unknown): Promise<void>;
+  insertSyncRun(run: SyncRun): Promise<void>;
+  /** Reads a sync run and locks it until the transaction ends (serialises its batches and its finish). */
+  lockSyncRun(id: string): Promise<SyncRun | undefined>;
+  /** Writes a run's counters, lists and status. */
+  saveSyncRun(run: SyncRun): Promise<void>;
+  /** Stamps the source's products with these external ids as seen by the run. */
+  markSeenInRun(source: string, externalIds: string[], runId: string): Promise<void>;
+  /**
+   * Archives (never deletes) the source's active products the run did not see, leaving alone those a newer run saw,
+   * and bumps their version; clears their content hash so that a product coming back is applied again.
+   */
+  archiveProductsNotSeenInRun(run: Pick<SyncRun, 'id' | 'source' | 'startedAt'>, now: Date): Promise<Array<{ id: string; sku: string; version: number }>>;
   /** Runs `work` so that when it throws, only its own changes are rolled back (a savepoint); unique violations surface as DuplicateKeyError. */
   isolated<T>(work: () => Promise<T>): Promise<T>;
 }

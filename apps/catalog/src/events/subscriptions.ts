@@ -2,7 +2,7 @@ import { AppIds, EventTypes, Topics } from '@shop/contracts';
 import type { CloudEvent, DeliveryOutcome, EventBus } from '@shop/building-blocks';
 import type { Logger } from '@shop/platform';
 import type { CatalogService } from '../domain/catalog.service';
-import { syncBatchSchema } from '../domain/catalog-sync';
+import { syncBatchEventSchema } from '../domain/catalog-sync';
 
 /** The inbox consumer name of the catalog-sync handler (deduplication is per consumer). */
 export const catalogSyncConsumer = 'catalog.catalog-sync';
@@ -18,21 +18,23 @@ export function catalogSyncHandler(service: CatalogService, logger: Logger): (ev
       logger.warn({ eventId: event.id, type: event.type }, 'unexpected event type on the catalog-sync topic; dropping');
       return 'DROP';
     }
-    const batch = syncBatchSchema.safeParse(event.data);
+    const batch = syncBatchEventSchema.safeParse(event.data);
     if (!batch.success) {
       logger.warn({ eventId: event.id, issues: batch.error.issues.slice(0, 5) }, 'malformed catalog sync batch; dropping');
       return 'DROP';
     }
     try {
-      const outcome = await service.bulkUpsertProducts({ actor: { kind: 'system', name: 'catalog-sync', source: batch.data.source } }, batch.data, {
+      const { runId, ...products } = batch.data;
+      const outcome = await service.bulkUpsertProducts({ actor: { kind: 'system', name: 'catalog-sync', source: products.source } }, products, {
         inboxEventId: event.id,
         consumer: catalogSyncConsumer,
+        runId,
       });
       if (outcome === 'duplicate') {
         logger.info({ eventId: event.id }, 'catalog sync batch already applied');
       } else {
         const level = outcome.rejected.length > 0 ? 'warn' : 'info';
-        logger[level]({ eventId: event.id, source: batch.data.source, ...outcome, rejected: outcome.rejected.slice(0, 20) }, 'catalog sync batch applied');
+        logger[level]({ eventId: event.id, source: batch.data.source, runId: batch.data.runId, ...outcome, rejected: outcome.rejected.slice(0, 20) }, 'catalog sync batch applied');
       }
       return 'SUCCESS';
     } catch (error) {

@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import { AuthInternalPaths } from '@shop/contracts';
+import { parseOrThrow, requireInternalCaller } from '@shop/platform';
+import type { AuthService } from '../domain/auth.service';
+import { userIdParamsSchema } from './auth.schemas';
+
+/**
+ * Service-to-service reads under /internal/auth (never routed by the gateway): account contacts for notifications.
+ * Guarded by Dapr's app API token when one is configured.
+ */
+export function internalRoutes(deps: { service: AuthService; appApiToken?: string }): Router {
+  const router = Router();
+  // Guarded per route: the router is mounted at the root, so a router-wide guard would also catch /api requests.
+  const internalOnly = requireInternalCaller({ appApiToken: deps.appApiToken });
+
+  router.get(AuthInternalPaths.admins, internalOnly, async (_req, res) => {
+    const items = await deps.service.listAdminContacts();
+    res.set('Cache-Control', 'no-store').json({ items });
+  });
+
+  // The path builder URL-encodes its argument, so the route parameter is appended to the empty-id path.
+  router.get(`${AuthInternalPaths.user('')}:id`, internalOnly, async (req, res) => {
+    const { id } = parseOrThrow(userIdParamsSchema, req.params, 'params');
+    res.set('Cache-Control', 'no-store').json(await deps.service.getContact(id));
+  });
+
+  return router;
+}
