@@ -150,6 +150,7 @@ var topics = [
   'orders'
   'analytics'
   'catalog-sync'
+  'carts'
 ]
 
 // Who consumes what. Dapr subscribers: the subscription is the app id (Dapr consumerID). The Functions read
@@ -171,6 +172,14 @@ var subscriptions = concat([
     topic: 'orders'
     name: 'functions'
   }
+  {
+    topic: 'carts'
+    name: 'functions'
+  }
+  {
+    topic: 'analytics'
+    name: 'order'
+  }
 ], map(topics, topic => {
   topic: '${topic}.deadletter'
   name: 'retained'
@@ -189,10 +198,12 @@ var publishedTopics = {
     'catalog-sync.deadletter'
   ]
   cart: [
+    'carts'
     'orders.deadletter'
   ]
   order: [
     'orders'
+    'analytics.deadletter'
   ]
 }
 
@@ -204,7 +215,9 @@ var consumedTopics = {
   cart: [
     'orders'
   ]
-  order: []
+  order: [
+    'analytics'
+  ]
 }
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -323,6 +336,7 @@ module serviceBusRoles 'modules/service-bus-roles.bicep' = {
         topics: [
           'products'
           'orders'
+          'carts'
         ]
       }
     ])

@@ -23,9 +23,10 @@ const consumers: Record<string, { dapr: string[]; serviceBus: string[]; noConsum
   [Topics.products]: { dapr: [], serviceBus: ['functions'] },
   [Topics.orders]: { dapr: [AppIds.cart], serviceBus: ['functions'] },
   [Topics.catalogSync]: { dapr: [AppIds.catalog], serviceBus: [] },
-  [Topics.inventory]: { dapr: [], serviceBus: [], noConsumerYet: 'inventory.* are published for the analytics jobs and alerts of a later issue' },
-  [Topics.users]: { dapr: [], serviceBus: [], noConsumerYet: 'user.registered is published for the welcome e-mails of the Functions issue' },
-  [Topics.analytics]: { dapr: [], serviceBus: [], noConsumerYet: 'product.viewed / catalog.searched feed the analytics jobs of a later issue (lossy by design)' },
+  [Topics.inventory]: { dapr: [], serviceBus: [], noConsumerYet: 'inventory.* are published for stock alerts and replenishment, which no job consumes yet' },
+  [Topics.users]: { dapr: [], serviceBus: [], noConsumerYet: 'user.registered is published for a welcome e-mail, which no notification sends yet' },
+  [Topics.analytics]: { dapr: [AppIds.order], serviceBus: [] },
+  [Topics.carts]: { dapr: [], serviceBus: ['functions'] },
 };
 
 describe('dapr-components', () => {

@@ -1,68 +1,94 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { repoRoot } from './deploy-support';
 
-/** Services that get an image (the gateway only for local clusters). */
-const imageServices = ['auth', 'catalog', 'cart', 'order', 'gateway'];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { assembleRuntime, runtimeClosure, workspaces } = require('../../scripts/assemble-runtime.js') as {
+  assembleRuntime(folder: string, outDir: string): string[];
+  runtimeClosure(folder: string, byName: Map<string, string>): string[];
+  workspaces(): Map<string, string>;
+};
 
-const workspaces = ['packages', 'apps'].flatMap((group) =>
-  readdirSync(join(repoRoot, group))
-    .filter((name) => existsSync(join(repoRoot, group, name, 'package.json')))
-    .map((name) => `${group}/${name}`),
-);
+/** Services that get an image (the gateway only for local clusters), with their ports. */
+const imageServices: Record<string, number> = { auth: 3001, catalog: 3002, cart: 3003, order: 3004, gateway: 8080 };
 
-const packageJson = (workspace: string) => JSON.parse(readFileSync(join(repoRoot, workspace, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
+const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+const instructions = dockerfile.split('\n').filter((line) => !line.trimStart().startsWith('#'));
+const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf(' AS runtime'));
 
-/** The @shop/* packages a workspace needs at run time, transitively (dependencies only, not devDependencies). */
-function runtimeShopPackages(workspace: string, seen = new Set<string>()): Set<string> {
-  for (const dep of Object.keys(packageJson(workspace).dependencies ?? {})) {
-    if (!dep.startsWith('@shop/')) continue;
-    const name = dep.slice('@shop/'.length);
-    if (seen.has(name)) continue;
-    seen.add(name);
-    runtimeShopPackages(`packages/${name}`, seen);
-  }
-  return seen;
-}
-
-describe.each(imageServices)('apps/%s/Dockerfile', (service) => {
-  const dockerfile = readFileSync(join(repoRoot, 'apps', service, 'Dockerfile'), 'utf8');
-  const instructions = dockerfile.split('\n').filter((line) => !line.trimStart().startsWith('#'));
-  const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf(' AS runtime'));
-
+describe('Dockerfile', () => {
   test('when built, then every stage starts from a pinned Node LTS slim image', () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22\.\d+\.\d+-bookworm-slim$/m);
     expect(instructions.filter((l) => l.startsWith('FROM ')).every((l) => l.startsWith('FROM ${NODE_IMAGE} AS '))).toBe(true);
   });
 
-  test('when the manifests are copied before npm ci, then every workspace manifest is listed (npm ci needs the whole set)', () => {
-    const copied = new Set([...dockerfile.matchAll(/^COPY ((?:packages|apps)\/[^/]+)\/package\.json /gm)].map((m) => m[1]));
-    expect([...copied].sort()).toEqual(expect.arrayContaining(workspaces.sort()));
-    expect(dockerfile.indexOf('RUN npm ci --ignore-scripts')).toBeLessThan(dockerfile.indexOf('COPY packages/ packages/'));
+  test('when dependencies are installed, then only the manifests are in that layer, and the service gets production dependencies only', () => {
+    expect(dockerfile).toMatch(/-type f ! -name package\.json ! -name package-lock\.json -delete/);
+    expect(dockerfile.indexOf('RUN npm ci --ignore-scripts')).toBeLessThan(dockerfile.indexOf('COPY . .\nRUN npm run build'));
+    expect(dockerfile).toContain('npm ci --omit=dev --workspace "${SERVICE}" --include-workspace-root=false');
+    expect(runtimeStage).not.toMatch(/npm (ci|install)|apt-get|build-essential|python3|COPY \. /);
   });
 
-  test('when the runtime stage is assembled, then it holds production dependencies of this service only', () => {
-    expect(dockerfile).toContain(`npm ci --omit=dev --workspace apps/${service} --include-workspace-root=false`);
-    expect(runtimeStage).not.toMatch(/npm (ci|install)|apt-get|build-essential|python3|COPY (packages|apps)\/ /);
-  });
-
-  test('when the service runs, then it is the compiled main as uid 10001 with NODE_ENV=production and no HEALTHCHECK', () => {
+  test('when the service runs, then it is the assembled entry point as uid 10001 with NODE_ENV=production and no HEALTHCHECK', () => {
     expect(runtimeStage).toContain('NODE_ENV=production');
     expect(runtimeStage).toMatch(/^USER 10001:10001$/m);
-    expect(runtimeStage).toContain(`CMD ["node", "apps/${service}/dist/main.js"]`);
+    expect(runtimeStage).toContain('CMD ["node", "start.js"]');
     expect(dockerfile).not.toMatch(/^HEALTHCHECK/m);
   });
 
-  test('when the service needs workspaces at run time, then exactly their dist/ (and the outbox migrations) are copied', () => {
-    const copiedPackages = [...runtimeStage.matchAll(/\/src\/packages\/([^/]+)\/dist /g)].map((m) => m[1]).sort();
-    expect(copiedPackages).toEqual([...runtimeShopPackages(`apps/${service}`)].sort());
-    expect(runtimeStage.includes('packages/outbox/migrations')).toBe(copiedPackages.includes('outbox'));
-    const hasMigrations = existsSync(join(repoRoot, 'apps', service, 'migrations'));
-    expect(runtimeStage.includes(`/src/apps/${service}/migrations`)).toBe(hasMigrations);
+  test('when Skaffold builds the images, then every service is an artifact of this Dockerfile with its workspace and port', () => {
+    const skaffold = parse(readFileSync(join(repoRoot, 'skaffold.yaml'), 'utf8')) as { build: { artifacts: Array<{ image: string; docker: { dockerfile: string; buildArgs: Record<string, string> } }> } };
+    const artifacts = Object.fromEntries(skaffold.build.artifacts.map((a) => [a.image, a.docker]));
+    for (const [service, port] of Object.entries(imageServices)) {
+      expect(artifacts[`shop/${service}`]).toEqual({ dockerfile: 'Dockerfile', buildArgs: { SERVICE: `apps/${service}`, PORT: String(port) } });
+    }
+  });
+
+  test('when the build context is sent, then .dockerignore keeps out node_modules, builds, tests, local data and secrets, but not the assemble script', () => {
+    const ignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n');
+    for (const entry of ['**/node_modules', '**/dist', '**/.data', '.git', 'test', '**/.env', '**/*.pem', 'functions/test']) expect(ignore).toContain(entry);
+    expect(ignore).toContain('!scripts/assemble-runtime.js');
   });
 });
 
-test('when the build context is sent, then .dockerignore keeps out node_modules, builds, tests, local data and secrets', () => {
-  const ignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n');
-  for (const entry of ['**/node_modules', '**/dist', '**/.data', '.git', 'test', '**/.env', '**/*.pem']) expect(ignore).toContain(entry);
+describe('scripts/assemble-runtime.js', () => {
+  const byName = workspaces();
+
+  test('when a service depends on workspaces, then its closure follows dependencies (not devDependencies) transitively', () => {
+    expect(runtimeClosure('apps/gateway', byName)).toEqual(['apps/gateway', 'packages/auth-tokens', 'packages/building-blocks', 'packages/contracts', 'packages/platform', 'packages/service-runtime']);
+    expect(runtimeClosure('apps/catalog', byName)).toContain('packages/outbox');
+    expect(runtimeClosure('apps/catalog', byName)).not.toContain('packages/testing');
+    expect(runtimeClosure('apps/catalog', byName)).not.toContain('packages/dapr-sidecar-stand-in');
+  });
+
+  const built = existsSync(join(repoRoot, 'apps', 'catalog', 'dist', 'main.js'));
+  const describeBuilt = built ? describe : describe.skip;
+  describeBuilt(built ? 'the assembled runtime' : 'the assembled runtime [skipped: nothing is built; npm test builds first, or run npm run build]', () => test.each(Object.keys(imageServices))(
+    'when %s is assembled from the build, then the folder holds its closure\'s dist/ and migrations/, an entry point, and no sources or tests',
+    (service) => {
+      const out = mkdtempSync(join(tmpdir(), `assemble-${service}-`));
+      try {
+        const folders = assembleRuntime(`apps/${service}`, out);
+        for (const folder of folders) {
+          expect(statSync(join(out, folder, 'dist')).isDirectory()).toBe(true);
+          if (existsSync(join(repoRoot, folder, 'migrations'))) expect(readdirSync(join(out, folder, 'migrations')).length).toBeGreaterThan(0);
+        }
+        expect(readFileSync(join(out, 'start.js'), 'utf8')).toContain(`require('./apps/${service}/dist/main.js')`);
+        const files: string[] = [];
+        const walk = (dir: string) => {
+          for (const entry of readdirSync(dir, { withFileTypes: true })) {
+            if (entry.isDirectory()) walk(join(dir, entry.name));
+            else files.push(entry.name);
+          }
+        };
+        walk(out);
+        expect(files.filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))).toEqual([]);
+        expect(files.filter((name) => /\.(spec|test)\.js$/.test(name))).toEqual([]);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+  ));
 });
