@@ -31,14 +31,7 @@ function packageFunctions({ outDir = join(root, '.dist', 'functions'), install =
 
   const thirdParty = {};
   for (const folder of closure) {
-    const { name, dependencies = {} } = manifest(folder);
-    for (const [dependency, version] of Object.entries(dependencies)) if (!byName.has(dependency)) thirdParty[dependency] = version;
-    if (folder === appFolder) continue;
-    const target = join(outDir, 'node_modules', name);
-    mkdirSync(target, { recursive: true });
-    cpSync(join(root, folder, 'package.json'), join(target, 'package.json'));
-    cpSync(join(root, folder, 'dist'), join(target, 'dist'), { recursive: true, filter: skipTests });
-    if (existsSync(join(root, folder, 'migrations'))) cpSync(join(root, folder, 'migrations'), join(target, 'migrations'), { recursive: true });
+    for (const [dependency, version] of Object.entries(manifest(folder).dependencies ?? {})) if (!byName.has(dependency)) thirdParty[dependency] = version;
   }
   const app = manifest(appFolder);
   const sortedDependencies = Object.fromEntries(Object.entries(thirdParty).sort(([a], [b]) => a.localeCompare(b)));
@@ -46,9 +39,15 @@ function packageFunctions({ outDir = join(root, '.dist', 'functions'), install =
     join(outDir, 'package.json'),
     `${JSON.stringify({ name: app.name, version: app.version, private: true, main: 'dist/index.js', engines: { node: '>=20' }, dependencies: sortedDependencies }, null, 2)}\n`,
   );
-  if (install) {
-    // The workspaces are already in node_modules/@shop; npm keeps folders it does not manage.
-    execFileSync('npm', ['install', '--omit=dev', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: outDir, stdio: 'inherit' });
+  if (install) execFileSync('npm', ['install', '--omit=dev', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: outDir, stdio: 'inherit' });
+  // After the install: npm prunes folders of node_modules that no dependency names, and the workspaces are not on npm.
+  for (const folder of closure) {
+    if (folder === appFolder) continue;
+    const target = join(outDir, 'node_modules', manifest(folder).name);
+    mkdirSync(target, { recursive: true });
+    cpSync(join(root, folder, 'package.json'), join(target, 'package.json'));
+    cpSync(join(root, folder, 'dist'), join(target, 'dist'), { recursive: true, filter: skipTests });
+    if (existsSync(join(root, folder, 'migrations'))) cpSync(join(root, folder, 'migrations'), join(target, 'migrations'), { recursive: true });
   }
   let zipFile;
   if (zip) {
