@@ -1,15 +1,19 @@
 import { AppIds } from '@shop/contracts';
-import type { EventHandler, ServiceInvoker, StateStore } from '@shop/building-blocks';
-import { RemoteJwks, TokenVerifier, type JwksDocument } from '@shop/auth-tokens';
-import { AppError, createHttpApp, createServiceMetrics, listen, type HttpApp, type Logger, type RunningServer, type ServiceMetrics } from '@shop/platform';
-import type { BuildingBlocks } from '@shop/service-runtime';
+import type { EventBus, EventHandler, ServiceInvoker, StateStore } from '@shop/building-blocks';
+import type { TokenVerifier } from '@shop/auth-tokens';
+import { createHttpApp, createServiceMetrics, listen, type HttpApp, type Logger, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { authServiceTokenVerifier, type BuildingBlocks } from '@shop/service-runtime';
 import type { CartConfig } from './config';
 import { InvokerProductCatalog } from './data/catalog-products';
+import { StateStoreCartActivityIndex } from './data/cart-activity-index';
 import { StateStoreCartRepository } from './data/cart.repository';
 import { StateStoreProcessedEvents } from './data/processed-events';
+import { AbandonedCartReminders } from './domain/abandoned-cart-reminders';
 import { CartService } from './domain/cart.service';
 import { newGuestCartId } from './domain/guest-cart-id';
+import { EventBusAbandonedCartNotices } from './events/publishers';
 import { orderConfirmedConsumer, orderConfirmedHandler, subscribeCartHandlers } from './events/subscriptions';
+import { createAbandonedCartsRouter } from './http/abandoned-carts.routes';
 import { createCartRouter } from './http/cart.routes';
 
 /** The settings the cart app runs with: the cart's part of CartConfig. */
@@ -23,6 +27,8 @@ export type CartSettings = Pick<
   | 'INBOX_TTL_SECONDS'
   | 'CATALOG_APP_ID'
   | 'CATALOG_TIMEOUT_MS'
+  | 'ABANDONED_CART_IDLE_HOURS'
+  | 'APP_API_TOKEN'
 >;
 
 /** The defaults of CartSettings (as loadCartConfig({}) gives them). */
@@ -35,6 +41,7 @@ export const defaultCartSettings: CartSettings = {
   INBOX_TTL_SECONDS: 7 * 24 * 3600,
   CATALOG_APP_ID: AppIds.catalog,
   CATALOG_TIMEOUT_MS: 3000,
+  ABANDONED_CART_IDLE_HOURS: 24,
 };
 
 /** What the cart's HTTP app is built from (tests inject in-memory adapters here). */
@@ -42,12 +49,14 @@ export interface CartAppDeps {
   stateStore: StateStore;
   /** Reaches catalog for prices, names and stock. */
   invoker: ServiceInvoker;
+  /** Where the cart publishes its events (`cart.abandoned`). */
+  eventBus: EventBus;
   verifier: TokenVerifier;
   logger: Logger;
   /** Default: defaultCartSettings. */
   settings?: Partial<CartSettings>;
   metrics?: ServiceMetrics;
-  /** Clock for line and cart timestamps. Default: the system clock. */
+  /** Clock for line and cart timestamps and for the abandoned-cart job. Default: the system clock. */
   now?: () => Date;
   /** Extra routes on the app (the building blocks' subscription endpoints). */
   mountExtraRoutes?: Parameters<typeof createHttpApp>[0]['mountRoutes'];
@@ -56,6 +65,8 @@ export interface CartAppDeps {
 /** The cart's HTTP app, the service behind it, and its event handler. */
 export interface CartApp extends HttpApp {
   service: CartService;
+  /** The abandoned-cart job behind `POST /internal/cart/abandoned-carts/remind`. */
+  reminders: AbandonedCartReminders;
   /** The `orders` topic handler (order.confirmed → ordered quantities leave the cart); idempotent on the event id. */
   handleOrderConfirmed: EventHandler<unknown>;
 }
@@ -63,8 +74,11 @@ export interface CartApp extends HttpApp {
 /** Builds the cart's Express app (cart API, health, readiness on the state store, metrics) on the given adapters. */
 export function createCartApp(deps: CartAppDeps): CartApp {
   const settings: CartSettings = { ...defaultCartSettings, ...deps.settings };
+  const repository = new StateStoreCartRepository(deps.stateStore, { guestSeconds: settings.GUEST_CART_TTL_SECONDS, userSeconds: settings.USER_CART_TTL_SECONDS });
+  const activity = new StateStoreCartActivityIndex(deps.stateStore, { maxAttempts: settings.CART_WRITE_MAX_ATTEMPTS });
   const service = new CartService({
-    repository: new StateStoreCartRepository(deps.stateStore, { guestSeconds: settings.GUEST_CART_TTL_SECONDS, userSeconds: settings.USER_CART_TTL_SECONDS }),
+    repository,
+    activity,
     catalog: new InvokerProductCatalog(deps.invoker, { catalogAppId: settings.CATALOG_APP_ID, timeoutMs: settings.CATALOG_TIMEOUT_MS }),
     processedOrderEvents: new StateStoreProcessedEvents(deps.stateStore, orderConfirmedConsumer, settings.INBOX_TTL_SECONDS),
     limits: { maxLineQuantity: settings.CART_MAX_LINE_QUANTITY, maxLines: settings.CART_MAX_LINES },
@@ -73,6 +87,7 @@ export function createCartApp(deps: CartAppDeps): CartApp {
     logger: deps.logger,
     now: deps.now,
   });
+  const reminders = new AbandonedCartReminders({ repository, activity, notices: new EventBusAbandonedCartNotices(deps.eventBus), logger: deps.logger, now: deps.now });
   const httpApp = createHttpApp({
     service: AppIds.cart,
     logger: deps.logger,
@@ -80,10 +95,11 @@ export function createCartApp(deps: CartAppDeps): CartApp {
     readinessChecks: [{ name: 'state-store', check: async () => void (await deps.stateStore.get('cart:readiness-probe')) }],
     mountRoutes: (app) => {
       deps.mountExtraRoutes?.(app);
+      app.use(createAbandonedCartsRouter({ reminders, defaultIdleHours: settings.ABANDONED_CART_IDLE_HOURS, appApiToken: settings.APP_API_TOKEN }));
       app.use('/api/cart', createCartRouter({ service, verifier: deps.verifier, guestCartTtlSeconds: settings.GUEST_CART_TTL_SECONDS }));
     },
   });
-  return { ...httpApp, service, handleOrderConfirmed: orderConfirmedHandler(service, deps.logger) };
+  return { ...httpApp, service, reminders, handleOrderConfirmed: orderConfirmedHandler(service, deps.logger) };
 }
 
 /** What `startCartService` needs; `verifier` is built from the config when not given. */
@@ -97,15 +113,16 @@ export interface StartCartOptions {
 }
 
 /**
- * Starts the cart: builds the app on the building blocks, subscribes to the `orders` topic, starts the bus and
+ * Starts the cart: builds the app on the building blocks (publishing on their event bus), subscribes to the `orders` topic, starts the bus and
  * listens on PORT. `stop()` drains requests, then closes the building blocks.
  */
 export async function startCartService(options: StartCartOptions): Promise<RunningServer> {
   const { config, logger, blocks } = options;
-  const verifier = options.verifier ?? new TokenVerifier({ jwks: new RemoteJwks({ fetchJwks: () => fetchJwks(blocks, config) }) });
+  const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
   const cart = createCartApp({
     stateStore: blocks.stateStore,
     invoker: blocks.invoker,
+    eventBus: blocks.eventBus,
     verifier,
     logger,
     settings: config,
@@ -123,11 +140,3 @@ export async function startCartService(options: StartCartOptions): Promise<Runni
   });
 }
 
-/** The auth service's JWKS through service invocation (Dapr in Azure, SERVICE_URLS locally). */
-async function fetchJwks(blocks: BuildingBlocks, config: CartConfig): Promise<JwksDocument> {
-  const response = await blocks.invoker.invoke<JwksDocument>(config.AUTH_APP_ID, { method: 'GET', path: config.AUTH_JWKS_PATH });
-  if (response.status !== 200 || typeof response.body !== 'object' || response.body === null || !Array.isArray(response.body.keys)) {
-    throw new AppError('unavailable', `auth answered ${response.status} for its JWKS`);
-  }
-  return response.body;
-}

@@ -3,6 +3,7 @@ import { AppIds } from '@shop/contracts';
 import { env, loadConfig, serviceBaseConfigSchema } from '@shop/platform';
 import { buildingBlocksConfigSchema } from '@shop/service-runtime';
 import { MAX_REQUESTED_QUANTITY } from './domain/cart';
+import { MAX_IDLE_HOURS } from './http/abandoned-carts.schemas';
 
 /** The cart's environment: every variable described, defaulted where a default is safe. */
 export const cartConfigSchema = serviceBaseConfigSchema
@@ -24,6 +25,15 @@ export const cartConfigSchema = serviceBaseConfigSchema
     CATALOG_TIMEOUT_MS: env.positiveInt(3000).describe('Timeout of one product read from catalog; past it the cart answers 503'),
     AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies access tokens'),
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
+    ABANDONED_CART_IDLE_HOURS: env
+      .positiveInt(24)
+      .pipe(z.number().max(MAX_IDLE_HOURS))
+      .describe(`Hours without a change after which a signed-in cart is reminded (cart.abandoned), when the job does not say (1..${MAX_IDLE_HOURS})`),
+    APP_API_TOKEN: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Secret. Dapr's app API token: when set, the internal route (abandoned-cart reminders) requires it in the dapr-api-token header"),
   });
 
 /** The validated configuration of the cart service. */

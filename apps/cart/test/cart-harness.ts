@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { HttpServiceInvoker, InMemoryStateStore, type SaveOptions, type ServiceInvoker, type StateEntry, type StateStore } from '@shop/building-blocks';
+import { HttpServiceInvoker, InMemoryBroker, InMemoryEventBus, InMemoryStateStore, type EventBus, type SaveOptions, type ServiceInvoker, type StateEntry, type StateStore } from '@shop/building-blocks';
 import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey } from '@shop/auth-tokens';
 import { loadCatalogConfig, startCatalogService } from '@shop/catalog';
 import { AppIds } from '@shop/contracts';
@@ -123,10 +123,19 @@ export interface TestCart {
 }
 
 /** Builds the cart app for supertest. */
-export function buildTestCart(options: { catalogUrl: string; stateStore?: StateStore; settings?: Partial<CartSettings>; now?: () => Date; invoker?: ServiceInvoker }): TestCart {
+export function buildTestCart(options: {
+  catalogUrl: string;
+  stateStore?: StateStore;
+  settings?: Partial<CartSettings>;
+  now?: () => Date;
+  invoker?: ServiceInvoker;
+  /** Where the cart publishes; default: an in-memory bus on a broker of its own. */
+  eventBus?: EventBus;
+}): TestCart {
   const store = new CountingStateStore(options.stateStore ?? new InMemoryStateStore());
   const cart = createCartApp({
     stateStore: store,
+    eventBus: options.eventBus ?? new InMemoryEventBus({ source: AppIds.cart, broker: new InMemoryBroker({ retainedEventsPerTopic: 0 }) }),
     invoker: options.invoker ?? new HttpServiceInvoker({ services: { [AppIds.catalog]: options.catalogUrl } }),
     verifier: testVerifier,
     logger: testLogger,

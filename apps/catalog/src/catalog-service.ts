@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { AppIds } from '@shop/contracts';
 import type { EventBus, StateStore } from '@shop/building-blocks';
-import { RemoteJwks, TokenVerifier, type JwksDocument } from '@shop/auth-tokens';
-import { AppError, createHttpApp, createServiceMetrics, listen, type HttpApp, type Logger, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import type { TokenVerifier } from '@shop/auth-tokens';
+import { createHttpApp, createServiceMetrics, listen, type HttpApp, type Logger, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, openDatabase, type Database } from '@shop/postgres';
-import type { BuildingBlocks } from '@shop/service-runtime';
+import { authServiceTokenVerifier, type BuildingBlocks } from '@shop/service-runtime';
 import type { CatalogConfig } from './config';
 import { SqlCatalogRepository } from './data/catalog.repository';
 import { OutboxRelay, migrateOutbox } from './data/outbox';
@@ -145,7 +145,7 @@ export async function startCatalogService(options: StartCatalogOptions): Promise
   try {
     await migrateCatalog(db);
     const relay = new OutboxRelay({ db, eventBus: blocks.eventBus, logger, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
-    const verifier = options.verifier ?? new TokenVerifier({ jwks: new RemoteJwks({ fetchJwks: () => fetchJwks(blocks, config) }) });
+    const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
     const catalog = createCatalogApp({
       db,
       stateStore: blocks.stateStore,
@@ -192,11 +192,3 @@ export async function startCatalogService(options: StartCatalogOptions): Promise
   }
 }
 
-/** The auth service's JWKS through service invocation (Dapr in Azure, SERVICE_URLS locally). */
-async function fetchJwks(blocks: BuildingBlocks, config: CatalogConfig): Promise<JwksDocument> {
-  const response = await blocks.invoker.invoke<JwksDocument>(config.AUTH_APP_ID, { method: 'GET', path: config.AUTH_JWKS_PATH });
-  if (response.status !== 200 || typeof response.body !== 'object' || response.body === null || !Array.isArray(response.body.keys)) {
-    throw new AppError('unavailable', `auth answered ${response.status} for its JWKS`);
-  }
-  return response.body;
-}

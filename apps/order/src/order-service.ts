@@ -1,12 +1,11 @@
 import path from 'node:path';
 import type { Express } from 'express';
 import { AppIds } from '@shop/contracts';
-import type { ServiceInvoker } from '@shop/building-blocks';
-import { RemoteJwks, TokenVerifier, type JwksDocument } from '@shop/auth-tokens';
+import type { TokenVerifier } from '@shop/auth-tokens';
 import { OutboxRelay, migrateOutbox } from '@shop/outbox';
-import { AppError, createHttpApp, createServiceMetrics, listen, type HttpApp, type Logger, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { createHttpApp, createServiceMetrics, listen, type HttpApp, type Logger, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, openDatabase, type Database } from '@shop/postgres';
-import type { BuildingBlocks } from '@shop/service-runtime';
+import { authServiceTokenVerifier, type BuildingBlocks } from '@shop/service-runtime';
 import type { OrderConfig } from './config';
 import { SqlOrderRepository } from './data/orders.repository';
 import { SqlAnalyticsAggregates, SqlReportsRepository } from './data/reports.repository';
@@ -138,7 +137,7 @@ export async function startOrderService(options: StartOrderOptions): Promise<Run
   try {
     await migrateOrderDatabase(db);
     const relay = new OutboxRelay({ db, eventBus: blocks.eventBus, logger, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
-    const verifier = options.verifier ?? new TokenVerifier({ jwks: new RemoteJwks({ fetchJwks: () => fetchJwks(blocks.invoker, config) }) });
+    const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
     const app = createOrderApp({
       db,
       verifier,
@@ -188,11 +187,3 @@ export async function startOrderService(options: StartOrderOptions): Promise<Run
   }
 }
 
-/** The auth service's JWKS through service invocation (Dapr in Azure, SERVICE_URLS locally). */
-async function fetchJwks(invoker: ServiceInvoker, config: OrderConfig): Promise<JwksDocument> {
-  const response = await invoker.invoke<JwksDocument>(config.AUTH_APP_ID, { method: 'GET', path: config.AUTH_JWKS_PATH });
-  if (response.status !== 200 || typeof response.body !== 'object' || response.body === null || !Array.isArray(response.body.keys)) {
-    throw new AppError('unavailable', `auth answered ${response.status} for its JWKS`);
-  }
-  return response.body;
-}

@@ -25,11 +25,11 @@ export class StateStoreCartRepository implements CartRepository {
     return entry ? { cart: entry.value, version: entry.etag } : undefined;
   }
 
-  async save(owner: KeyedCartOwner, cart: StoredCart, expected: { version: string } | 'absent'): Promise<void> {
+  async save(owner: KeyedCartOwner, cart: StoredCart, expected: { version: string } | 'absent'): Promise<string> {
     const ttlSeconds = owner.kind === 'user' ? this.expiry.userSeconds : this.expiry.guestSeconds;
     const guard = expected === 'absent' ? { onlyIfAbsent: true } : { etag: expected.version };
     try {
-      await this.store.save(cartKeyOf(owner), cart, { ...guard, ttlSeconds });
+      return await this.store.save(cartKeyOf(owner), cart, { ...guard, ttlSeconds });
     } catch (error) {
       if (error instanceof EtagMismatchError) throw new StaleCartError();
       throw error;

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, type Logger } from '@shop/platform';
 import { addItem, emptyCart, mergeGuestLines, removeLine, removeOrderedQuantities, setLineQuantity, type CartLimits, type MergeSkip, type OrderedLine, type StoredCart } from './cart';
+import { activityHourOf } from './abandoned-cart';
 import { toCartView, type CartView } from './cart-view';
-import { StaleCartError, type CartOwner, type CartRepository, type KeyedCartOwner, type ProcessedEvents, type ProductCatalog, type ProductDetails } from './ports';
+import { StaleCartError, type CartActivityIndex, type CartOwner, type CartRepository, type KeyedCartOwner, type ProcessedEvents, type ProductCatalog, type ProductDetails } from './ports';
 
 /** What every cart operation is given first: whose cart it is. */
 export interface CartContext {
@@ -21,6 +22,8 @@ export interface CartServiceDeps {
   repository: CartRepository;
   catalog: ProductCatalog;
   processedOrderEvents: ProcessedEvents;
+  /** Where user cart writes are noted by hour, for the abandoned-cart reminders. */
+  activity: CartActivityIndex;
   limits: CartLimits;
   /** Read-modify-write attempts under concurrent writers before a 409. */
   maxWriteAttempts: number;
@@ -148,6 +151,7 @@ export class CartService {
   ): Promise<{ owner: KeyedCartOwner | undefined; cart: StoredCart | undefined; saved: boolean }> {
     let keyed = keyedOwnerOf(owner);
     let issued = false;
+    let notedHour: string | undefined;
     for (let attempt = 1; ; attempt += 1) {
       const current = keyed ? await this.deps.repository.load(keyed) : undefined;
       const base = current?.cart ?? emptyCart(this.now());
@@ -157,13 +161,36 @@ export class CartService {
         keyed = { kind: 'guest', cartId: this.deps.newGuestCartId() };
         issued = true;
       }
+      const target = keyed!;
+      if (target.kind === 'user') {
+        // Noted before the save: a note without a save is harmless (the job re-checks the cart), a save without a note
+        // would never be reminded. Only when the hour changes, so a busy cart touches the index once an hour.
+        const hour = activityHourOf(next.updatedAt);
+        if (hour !== notedHour && (!current || activityHourOf(current.cart.updatedAt) !== hour) && (await this.noteActivity(target.userId, hour))) {
+          notedHour = hour;
+        }
+      }
       try {
-        await this.deps.repository.save(keyed!, next, current ? { version: current.version } : 'absent');
-        return { owner: keyed, cart: next, saved: true };
+        await this.deps.repository.save(target, next, current ? { version: current.version } : 'absent');
+        return { owner: target, cart: next, saved: true };
       } catch (error) {
         if (!(error instanceof StaleCartError)) throw error;
         await this.backOffOrGiveUp(attempt);
       }
+    }
+  }
+
+  /**
+   * Notes a user cart's activity hour; false when the index could not be written. The shopper's change goes ahead
+   * regardless: a missed note only costs that cart its abandoned-cart reminder.
+   */
+  private async noteActivity(userId: string, hour: string): Promise<boolean> {
+    try {
+      await this.deps.activity.recordActivity(userId, hour);
+      return true;
+    } catch (error) {
+      this.deps.logger.warn({ err: error, userId, hour }, 'could not note cart activity; this change will not be reminded if abandoned');
+      return false;
     }
   }
 

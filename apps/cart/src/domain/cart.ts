@@ -26,6 +26,11 @@ export interface StoredCart {
    * removal, so a redelivery racing the first delivery cannot remove the ordered quantities twice.
    */
   appliedOrderEvents: string[];
+  /**
+   * The `updatedAt` a `cart.abandoned` reminder was sent for (user carts only). Claimed in an ETag-guarded save
+   * before publishing, so concurrent reminder runs send one; any later change moves `updatedAt` past it.
+   */
+  remindedForUpdatedAt?: string;
 }
 
 /** The limits a cart enforces (configured by CART_MAX_LINE_QUANTITY and CART_MAX_LINES). */

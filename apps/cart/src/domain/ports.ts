@@ -24,8 +24,8 @@ export class StaleCartError extends Error {
 /** Port: where carts live. Writes are guarded (first-write-wins); the repository sets the owner kind's expiry. */
 export interface CartRepository {
   load(owner: KeyedCartOwner): Promise<VersionedCart | undefined>;
-  /** Saves if the stored version is still `expected` (`'absent'`: only if there is no cart yet); else StaleCartError. */
-  save(owner: KeyedCartOwner, cart: StoredCart, expected: { version: string } | 'absent'): Promise<void>;
+  /** Saves if the stored version is still `expected` (`'absent'`: only if there is no cart yet) and answers the new version; else StaleCartError. */
+  save(owner: KeyedCartOwner, cart: StoredCart, expected: { version: string } | 'absent'): Promise<string>;
   /** Deletes the cart; with `expectedVersion` only if unchanged (else StaleCartError). A missing cart is not an error. */
   delete(owner: KeyedCartOwner, expectedVersion?: string): Promise<void>;
 }
@@ -57,4 +57,44 @@ export interface ProcessedEvents {
 /** The guest cart ids the service hands out. */
 export interface CartIdGenerator {
   newGuestCartId(): string;
+}
+
+/** The users noted in one shard of one activity hour, at the version they were read. */
+export interface ActivityBucket {
+  /** UTC hour, `YYYYMMDDHH`. */
+  hour: string;
+  shard: number;
+  /** Sorted, unique. */
+  userIds: string[];
+  version: string;
+}
+
+/**
+ * Port: which signed-in users' carts were written in which UTC hour, so the abandoned-cart job finds idle carts
+ * without scanning the store. An entry may be stale (the cart changed or went since): readers re-check the cart.
+ */
+export interface CartActivityIndex {
+  /** Notes that the user's cart was written during `hour` (`YYYYMMDDHH`); noting a user twice is fine. */
+  recordActivity(userId: string, hour: string): Promise<void>;
+  /** The non-empty buckets (one per shard) of an hour. */
+  readBuckets(hour: string): Promise<ActivityBucket[]>;
+  /** Removes a processed bucket unless it changed since it was read (then it stays for the next run); true when removed. */
+  removeBucket(bucket: ActivityBucket): Promise<boolean>;
+}
+
+/** What a `cart.abandoned` event says (its data). */
+export interface AbandonedCartNotice {
+  userId: string;
+  /** Units over all lines. */
+  itemCount: number;
+  /** At the prices when the lines were added (no catalog call from the batch job). */
+  subtotal: Money;
+  /** The cart's `updatedAt`: the reminder is for this version of the cart. */
+  lastUpdatedAt: string;
+}
+
+/** Port: publishes abandoned-cart reminders (`cart.abandoned` on the `carts` topic). */
+export interface AbandonedCartNotices {
+  /** Resolves once the broker accepted the event; the same notice always gets the same event id. */
+  publish(notice: AbandonedCartNotice): Promise<void>;
 }
