@@ -57,7 +57,8 @@ export const bulkUpsertPath = '/internal/catalog/products/bulk-upsert';
 export class HttpBulkUpsertPublisher implements SyncBatchPublisher {
   constructor(private readonly options: HttpBulkUpsertPublisherOptions) {}
   async publishBatch(batch: SyncBatch): Promise<void> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${this.options.adminToken}` };
+    // The batch's event id as Idempotency-Key: a retried POST is applied and counted into the run once.
+    const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${this.options.adminToken}`, 'idempotency-key': batch.id };
     if (this.options.appApiToken) headers['dapr-api-token'] = this.options.appApiToken;
     const response = await (this.options.fetch ?? fetch)(new URL(bulkUpsertPath, this.options.catalogUrl), {
       method: 'POST',
