@@ -92,6 +92,8 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
       logger: loggerFor(AppIds.functions),
       emailOutboxDir: join(dataDir, 'outbox'),
       reportsDir: join(dataDir, 'reports'),
+      // SYNC_SOURCES (and the other SYNC_* settings) in the environment schedule the catalog sync as well.
+      syncEnvironment: environment,
     });
 
     const gatewayLogger = loggerFor(AppIds.gateway);

@@ -9,6 +9,11 @@ import { ServiceClient } from '../jobs/service-client';
 import { notifiedTopics } from '../notifications/functions';
 import { OutboxFolderEmailSender } from '../notifications/email-sender';
 import { Notifier, toIncomingEvent } from '../notifications/notifier';
+import { HttpCatalogSyncRuns } from '../sync/catalog-sync-runs';
+import { runCatalogSync } from '../sync/run-catalog-sync';
+import { EventBusBatchPublisher } from '../sync/sync-batch-publisher';
+import { createProductSource } from '../sync/sync-runtime';
+import { loadSyncSettings } from '../sync/sync-settings';
 
 /** The slice of a pino logger the local functions log through. */
 export interface LocalFunctionsLogger {
@@ -40,6 +45,11 @@ export interface LocalFunctionsOptions {
   emailSenderAddress?: string;
   /** Idle hours before a cart reminder; the cart's default when unset. */
   abandonedCartIdleHours?: number;
+  /**
+   * The catalog sync's settings (SYNC_SOURCES, SYNC_SCHEDULE, ...: see functions/README.md). With sources configured,
+   * every source is synced on SYNC_SCHEDULE, its batches published on this bus; without, no sync is scheduled.
+   */
+  syncEnvironment?: Record<string, string | undefined>;
 }
 
 /** The running local functions. */
@@ -89,18 +99,39 @@ export async function startLocalFunctions(options: LocalFunctionsOptions): Promi
     });
   });
 
+  const syncTimer = scheduleLocalSync(options, running);
+
   await options.eventBus.start();
-  logger.info({ schedules }, 'local functions started');
+  logger.info({ schedules, syncSources: syncTimer ? 'scheduled' : 'none configured' }, 'local functions started');
 
   let stopping: Promise<void> | undefined;
   return {
     stop: () =>
       (stopping ??= (async () => {
         for (const timer of timers) timer.stop();
+        syncTimer?.stop();
         await Promise.allSettled([...running]);
         await options.eventBus.close();
       })()),
   };
+}
+
+/** Schedules the catalog sync of every configured source, the batches going out on the local bus. */
+function scheduleLocalSync(options: LocalFunctionsOptions, running: Set<Promise<void>>): Cron | undefined {
+  const environment = { CATALOG_INTERNAL_URL: options.serviceUrls.catalog, APP_API_TOKEN: options.appApiToken, ...options.syncEnvironment };
+  const settings = loadSyncSettings(environment);
+  if (settings.SYNC_SOURCES.length === 0) return undefined;
+  const catalog = new HttpCatalogSyncRuns({ catalogUrl: settings.CATALOG_INTERNAL_URL, appApiToken: settings.APP_API_TOKEN });
+  const publisher = new EventBusBatchPublisher(options.eventBus);
+  return new Cron(settings.SYNC_SCHEDULE, { timezone: 'UTC', protect: true, name: 'functions-catalogSync' }, async () => {
+    for (const sourceConfig of settings.SYNC_SOURCES) {
+      const run = runCatalogSync({ source: createProductSource(sourceConfig, settings, environment), trigger: 'timer' }, { catalog, publisher, batchSize: settings.SYNC_BATCH_SIZE })
+        .then((summary) => options.logger.info({ source: sourceConfig.name, runId: summary.runId, fetched: summary.fetched, complete: summary.complete }, 'local catalog sync finished'))
+        .catch((error: unknown) => options.logger.error({ err: error, source: sourceConfig.name }, 'local catalog sync failed'));
+      running.add(run);
+      await run.finally(() => running.delete(run));
+    }
+  });
 }
 
 /** A timer input shaped as the Functions host shapes it. */
