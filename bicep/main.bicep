@@ -87,6 +87,15 @@ param frontDoorRateLimitPerMinute int = 600
 @description('Optional. Principals that may set Key Vault secrets (Key Vault Secrets Officer).')
 param keyVaultSecretsOfficerPrincipalIds string[] = []
 
+@description('Optional. Base URL (https) of the internal ingress that routes the services\' /internal paths and the auth JWKS to the cluster; the Functions\' jobs call it. Empty: the jobs have nowhere to call until it is set.')
+param servicesInternalBaseUrl string = ''
+
+@description('Optional. JSON list of the external catalog sync sources (name, kind, baseUrl, credentialRef...; see functions/README.md).')
+param syncSources string = '[]'
+
+@description('Optional. Azure Communication Services endpoint of the e-mails; empty keeps them in a folder of the Functions app (not for production).')
+param acsEmailEndpoint string = ''
+
 @description('Optional. Tags of every resource.')
 param tags object = {}
 
@@ -286,11 +295,19 @@ module identities 'modules/identities.bicep' = {
   }
 }
 
+// Computed here, not in the module: the Functions app refers to the vault, and the vault grants the Functions'
+// identity access, so neither module can take the name from the other's outputs.
+var keyVaultName = take('kv-${replace(namePrefix, '-', '')}-${uniqueString(resourceGroup().id)}', 24)
+
 module functions 'modules/functions.bicep' = {
   name: 'functions'
   params: {
     namePrefix: namePrefix
     location: location
+    keyVaultName: keyVaultName
+    servicesInternalBaseUrl: servicesInternalBaseUrl
+    syncSources: syncSources
+    acsEmailEndpoint: acsEmailEndpoint
     subnetId: network.outputs.subnetIds.functions
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     appInsightsResourceId: monitoring.outputs.appInsightsResourceId
@@ -365,7 +382,7 @@ module redis 'modules/redis.bicep' = {
 module keyVault 'modules/key-vault.bicep' = {
   name: 'key-vault'
   params: {
-    namePrefix: namePrefix
+    name: keyVaultName
     location: location
     secretsUserPrincipalIds: concat(map(range(0, length(serviceAppIds)), i => identities.outputs.identities[i].principalId), [
       functions.outputs.principalId

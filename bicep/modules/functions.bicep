@@ -1,6 +1,6 @@
-// The Functions app (its code and function-specific settings come with the Functions issue): Flex Consumption,
-// VNet integrated, a user-assigned identity, and identity-based connections only (no storage keys, no Service Bus
-// connection strings).
+// The Functions app (functions/, packaged by `npm run package:functions`): Flex Consumption, VNet integrated, a
+// user-assigned identity, identity-based connections only (no storage keys, no Service Bus connection strings), and
+// the settings of its sync, jobs and notifications (functions/README.md). The app API token is a Key Vault reference.
 
 @description('Required. Name prefix of the resources (e.g. shop-prod).')
 param namePrefix string
@@ -22,6 +22,24 @@ param scale scaleType = {
   maximumInstanceCount: 40
   instanceMemoryMB: 2048
 }
+
+@description('Required. Name of the Key Vault that holds the app API token (secret dapr-app-api-token).')
+param keyVaultName string
+
+@description('Optional. Base URL of the internal ingress that routes the services\' /internal paths and the auth JWKS.')
+param servicesInternalBaseUrl string = ''
+
+@description('Optional. JSON list of the catalog sync sources.')
+param syncSources string = '[]'
+
+@description('Optional. NCRONTAB schedule (seconds first) of the catalog sync.')
+param syncSchedule string = '0 0 */6 * * *'
+
+@description('Optional. Azure Communication Services endpoint of the e-mails; empty writes them to a folder instead.')
+param acsEmailEndpoint string = ''
+
+@description('Optional. Sender address of the e-mails (an address of a domain verified in Communication Services).')
+param emailSenderAddress string = 'no-reply@shop.example'
 
 @description('Optional. Tags of every resource.')
 param tags object = {}
@@ -80,6 +98,14 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: storage
   name: 'default'
+}
+
+resource reportsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'reports'
+  properties: {
+    publicAccess: 'None'
+  }
 }
 
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
@@ -144,6 +170,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references in the app settings (APP_API_TOKEN) are resolved with this identity.
+    keyVaultReferenceIdentity: identity.id
     virtualNetworkSubnetId: subnetId
     functionAppConfig: {
       deployment: {
@@ -200,6 +228,71 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
           value: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+        }
+        {
+          // DefaultAzureCredential in the code picks the user-assigned identity by this.
+          name: 'AZURE_CLIENT_ID'
+          value: identity.properties.clientId
+        }
+        {
+          name: 'SERVICEBUS_FULLY_QUALIFIED_NAMESPACE'
+          value: serviceBusFullyQualifiedNamespace
+        }
+        {
+          name: 'APP_API_TOKEN'
+          value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=dapr-app-api-token)'
+        }
+        {
+          name: 'CATALOG_INTERNAL_URL'
+          value: servicesInternalBaseUrl
+        }
+        {
+          name: 'CART_INTERNAL_URL'
+          value: servicesInternalBaseUrl
+        }
+        {
+          name: 'ORDER_INTERNAL_URL'
+          value: servicesInternalBaseUrl
+        }
+        {
+          name: 'AUTH_INTERNAL_URL'
+          value: servicesInternalBaseUrl
+        }
+        {
+          name: 'AUTH_JWKS_URL'
+          value: empty(servicesInternalBaseUrl) ? '' : '${servicesInternalBaseUrl}/api/auth/.well-known/jwks.json'
+        }
+        {
+          name: 'SYNC_SOURCES'
+          value: syncSources
+        }
+        {
+          name: 'SYNC_SCHEDULE'
+          value: syncSchedule
+        }
+        {
+          name: 'REPORTS_BLOB_ACCOUNT_URL'
+          value: storage.properties.primaryEndpoints.blob
+        }
+        {
+          name: 'REPORTS_CONTAINER'
+          value: reportsContainer.name
+        }
+        {
+          name: 'EMAIL_TRANSPORT'
+          value: empty(acsEmailEndpoint) ? 'outbox' : 'acs'
+        }
+        {
+          name: 'ACS_EMAIL_ENDPOINT'
+          value: acsEmailEndpoint
+        }
+        {
+          name: 'EMAIL_SENDER_ADDRESS'
+          value: emailSenderAddress
+        }
+        {
+          name: 'EMAIL_OUTBOX_DIR'
+          value: '/tmp/outbox'
         }
       ]
     }

@@ -2,8 +2,8 @@
 // Secrets User (read secrets, nothing else). Secrets themselves are created out of band (docs/deploy.md): no secret
 // value ever passes through a template or a parameter file.
 
-@description('Required. Name prefix of the resources (e.g. shop-prod).')
-param namePrefix string
+@description('Required. Name of the vault (3-24 characters, globally unique; main.bicep derives it).')
+param name string
 
 @description('Optional. Location of the vault.')
 param location string = resourceGroup().location
@@ -29,7 +29,7 @@ var roleIds = {
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: take('kv-${replace(namePrefix, '-', '')}-${uniqueString(resourceGroup().id)}', 24)
+  name: name
   location: location
   tags: tags
   properties: {
