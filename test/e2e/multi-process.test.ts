@@ -1,4 +1,4 @@
-import { backendUrl, uniqueTestTag } from '@shop/testing';
+import { backendUrl, jsonClient, uniqueTestTag } from '@shop/testing';
 import { startProcessPlatform, type ProcessPlatform } from './service-processes';
 
 const databaseServerUrl = backendUrl('postgres');
@@ -10,19 +10,7 @@ const title = 'the platform as separate processes on PostgreSQL and Redis (Redis
 describeAcrossProcesses(missing.length === 0 ? title : `${title} [skipped: ${missing.join(' and ')} not set, so no real servers to run on]`, () => {
   let platform: ProcessPlatform;
 
-  async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-    const res = await fetch(`${platform.gatewayUrl}${path}`, {
-      method,
-      headers: {
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-  }
+  const call = jsonClient(() => platform.gatewayUrl);
 
   beforeAll(async () => {
     platform = await startProcessPlatform({

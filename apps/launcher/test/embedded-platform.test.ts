@@ -2,6 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@shop/platform';
+import { jsonClient } from '@shop/testing';
 import { loadLauncherConfig } from '../src/config';
 import { startEmbeddedPlatform, type EmbeddedPlatform } from '../src/embedded-platform';
 
@@ -10,19 +11,7 @@ describe('embedded platform through the gateway', () => {
   let dataDir: string;
   let platform: EmbeddedPlatform;
 
-  async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-    const res = await fetch(`${platform.url}${path}`, {
-      method,
-      headers: {
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-  }
+  const call = jsonClient(() => platform.url);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shop-embedded-'));

@@ -103,13 +103,9 @@ describe('batch jobs', () => {
     expect(put).not.toHaveBeenCalled();
   });
 
-  describe('against a real Azurite blob endpoint', () => {
-    const binary = path.resolve(__dirname, '../../../node_modules/.bin/azurite-blob');
-    const available = existsSync(binary);
-    if (!available) {
-      it.skip(`skipped: the azurite binary is missing at ${binary} (install devDependencies)`, () => undefined);
-      return;
-    }
+  const binary = path.resolve(__dirname, '../../../node_modules/.bin/azurite-blob');
+  const available = existsSync(binary);
+  (available ? describe : describe.skip)(available ? 'against a real Azurite blob endpoint' : `against a real Azurite blob endpoint [skipped: the azurite binary is missing at ${binary} (install devDependencies)]`, () => {
     let azurite: ChildProcess;
     let location: string;
     let connectionString: string;

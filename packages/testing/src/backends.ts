@@ -83,3 +83,31 @@ export function describeEachDatabase<D>(
   describe(`${title} (PGlite)`, variant('pglite', open.pglite));
   describeWithBackend('postgres', `${title} (PostgreSQL)`, (url) => variant('postgres', () => open.postgres(url))());
 }
+
+/** One JSON answer of `callJson`. */
+export interface JsonAnswer {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/**
+ * A small JSON client of a running platform (the gateway's URL), as a shopper or an admin calls it: bearer token,
+ * JSON body, extra headers; the answer's body parsed when there is one.
+ */
+export function jsonClient(baseUrl: () => string) {
+  return async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<JsonAnswer> => {
+    const res = await fetch(`${baseUrl()}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  };
+}
