@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EventBus } from '@shop/building-blocks';
-import { currentRequestContext, type Logger } from '@shop/platform';
+import { PeriodicTask, currentRequestContext, type Logger } from '@shop/platform';
 import { migrate, type Database, type SqlExecutor } from '@shop/postgres';
 
 /** Creates the outbox and inbox tables (idempotent; call at start after the service's own migrations). */
@@ -74,62 +74,38 @@ interface OutboxRow {
  * replicas; a publish failure stops the round so later events never overtake the failed one.
  */
 export class OutboxRelay {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-  private again = false;
-  private stopped = true;
+  private readonly loop: PeriodicTask<number>;
 
-  constructor(private readonly options: OutboxRelayOptions) {}
+  constructor(private readonly options: OutboxRelayOptions) {
+    const batchSize = options.batchSize ?? 100;
+    this.loop = new PeriodicTask({
+      name: 'outbox relay',
+      run: () => this.publishBatch(),
+      intervalMs: options.pollIntervalMs ?? 500,
+      logger: options.logger,
+      // A full batch means more events are waiting.
+      runAgainAtOnce: (published) => published >= batchSize,
+    });
+  }
 
   /** Starts polling. */
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Asks for a round soon (call after a commit that enqueued events). */
   nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.schedule(0);
+    this.loop.nudge();
   }
 
   /** Stops polling and waits for the round in progress. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.loop.stop();
   }
 
   /** Runs one round now; returns how many events were published. */
   relayOnce(): Promise<number> {
-    this.running ??= this.publishBatch().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), delayMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.stopped) return;
-    let published = 0;
-    try {
-      published = await this.relayOnce();
-    } catch (error) {
-      this.options.logger.error({ err: error }, 'outbox relay round failed');
-    }
-    if (this.stopped) return;
-    const more = published >= (this.options.batchSize ?? 100) || this.again;
-    this.again = false;
-    this.schedule(more ? 0 : (this.options.pollIntervalMs ?? 500));
+    return this.loop.runOnce();
   }
 
   private async publishBatch(): Promise<number> {

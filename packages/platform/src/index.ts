@@ -9,3 +9,4 @@ export * from './http/error-handler';
 export * from './http/server';
 export * from './http/validation';
 export * from './http/internal-caller';
+export * from './periodic-task';

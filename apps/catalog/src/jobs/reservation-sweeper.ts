@@ -1,4 +1,4 @@
-import type { Logger } from '@shop/platform';
+import { PeriodicTask, type Logger } from '@shop/platform';
 import type { ReservationService } from '../domain/reservation.service';
 
 /**
@@ -6,42 +6,34 @@ import type { ReservationService } from '../domain/reservation.service';
  * frees abandoned stock by itself. Runs never overlap; a failed run is logged and the next one tries again.
  */
 export class ReservationSweeper {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly loop: PeriodicTask<number>;
 
   constructor(
     private readonly reservations: ReservationService,
     private readonly logger: Logger,
     private readonly intervalMs: number,
-  ) {}
-
-  /** Starts the interval (no-op when the interval is 0 or it already runs). */
-  start(): void {
-    if (this.intervalMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => void this.sweepOnce(), this.intervalMs);
-    this.timer.unref();
+  ) {
+    this.loop = new PeriodicTask({ name: 'reservation sweep', run: () => this.sweep(), intervalMs, logger });
   }
 
-  /** One sweep, unless one is still running. */
-  async sweepOnce(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = (async () => {
-      try {
-        const { released } = await this.reservations.releaseExpiredReservations({});
-        if (released > 0) this.logger.info({ released }, 'released expired reservations');
-      } catch (error) {
-        this.logger.error({ err: error }, 'releasing expired reservations failed');
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+  /** Starts the interval (a first sweep at once); no-op when the interval is 0. */
+  start(): void {
+    if (this.intervalMs > 0) this.loop.start();
+  }
+
+  /** One sweep, or the one still running; returns how many orders' reservations it released. */
+  sweepOnce(): Promise<number> {
+    return this.loop.runOnce();
   }
 
   /** Stops the interval and waits for a running sweep. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.loop.stop();
+  }
+
+  private async sweep(): Promise<number> {
+    const { released } = await this.reservations.releaseExpiredReservations({});
+    if (released > 0) this.logger.info({ released }, 'released expired reservations');
+    return released;
   }
 }

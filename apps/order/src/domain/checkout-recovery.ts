@@ -1,4 +1,4 @@
-import type { Logger } from '@shop/platform';
+import { PeriodicTask, type Logger } from '@shop/platform';
 import type { CheckoutService } from './checkout.service';
 import type { OrderRepository } from './ports';
 
@@ -18,49 +18,27 @@ export interface CheckoutRecoverySettings {
  * the same order at once: each order is leased to one of them (claimed with FOR UPDATE SKIP LOCKED).
  */
 export class CheckoutRecovery {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-  private stopped = true;
+  private readonly loop: PeriodicTask<number>;
 
   constructor(
     private readonly deps: { repository: OrderRepository; checkout: CheckoutService; logger: Logger; settings: CheckoutRecoverySettings },
-  ) {}
+  ) {
+    this.loop = new PeriodicTask({ name: 'checkout recovery', run: () => this.round(), intervalMs: deps.settings.intervalMs, logger: deps.logger });
+  }
 
   /** Runs a round now and then every interval. */
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops the loop and waits for the round in progress. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.loop.stop();
   }
 
   /** One round: claims stale orders and resumes each; returns how many were resumed without error. */
   runOnce(): Promise<number> {
-    this.running ??= this.round().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), delayMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.stopped) return;
-    try {
-      await this.runOnce();
-    } catch (error) {
-      this.deps.logger.error({ err: error }, 'checkout recovery round failed');
-    }
-    if (!this.stopped) this.schedule(this.deps.settings.intervalMs);
+    return this.loop.runOnce();
   }
 
   private async round(): Promise<number> {
