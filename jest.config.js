@@ -2,14 +2,20 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/functions', '<rootDir>/test'],
-  testMatch: ['**/src/**/*.spec.ts', '**/test/**/*.test.ts'],
+  testMatch: ['**/src/**/*.spec.ts', '**/test/**/*.test.ts', '**/apps/storefront/test/**/*.test.tsx'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
+  transform: {
+    // The web app compiles with its own settings (JSX, DOM); component tests opt into jsdom with a docblock.
+    '^.+/apps/storefront/.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/apps/storefront/tsconfig.jest.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
+  },
   moduleNameMapper: {
+    '\\.css$': '<rootDir>/test/stubs/style-stub.js',
     '^@shop/(auth|catalog|cart|order|gateway|launcher)$': '<rootDir>/apps/$1/src',
     '^@shop/functions$': '<rootDir>/functions/src',
     '^@shop/([^/]+)$': '<rootDir>/packages/$1/src',
   },
+  setupFiles: ['<rootDir>/test/stubs/jsdom-globals.js'],
   reporters: ['default', '<rootDir>/test/reporters/skip-summary-reporter.js'],
   testTimeout: 30000,
 };

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { RoutePrefixes, type AppId } from '@shop/contracts';
 import { AppError, createHttpApp, currentRequestContext, problemTypeUri, type HttpApp, type Logger, type ServiceMetrics } from '@shop/platform';
+import { mountWebApp } from './web-app';
 
 /** Dependencies of the gateway. */
 export interface GatewayDeps {
@@ -11,6 +12,8 @@ export interface GatewayDeps {
   /** Base URL of each app; read on every request, so a launcher may fill it in as services come up. */
   serviceUrls: Partial<Record<AppId, string>>;
   upstreamTimeoutMs?: number;
+  /** The built web app (apps/storefront/dist) to serve at `/`; unset: the gateway serves the API only. */
+  webAppDir?: string;
 }
 
 /** The app a path belongs to, by the same prefix rules as the Application Gateway / Ingress in Azure. */
@@ -20,7 +23,8 @@ export function appIdForPath(path: string): AppId | undefined {
 
 /**
  * The gateway: a reverse proxy that forwards `/api/<area>/...` unchanged to the owning service, streaming bodies
- * (it never parses them), adding X-Forwarded-* and passing the request id and trace context on.
+ * (it never parses them), adding X-Forwarded-* and passing the request id and trace context on; and, when given
+ * one, the built web app at `/`.
  */
 export function createGatewayApp(deps: GatewayDeps): HttpApp {
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
@@ -85,6 +89,7 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
         req.url = req.originalUrl;
         void proxy(req, res, next);
       });
+      if (deps.webAppDir) mountWebApp(app, deps.webAppDir);
     },
   });
 }

@@ -12,6 +12,7 @@ void runServiceMain({
       metrics: createServiceMetrics('gateway'),
       serviceUrls: parseServiceUrls(config.SERVICE_URLS),
       upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      webAppDir: config.WEB_APP_DIR,
     });
     return listen(gateway, { port: config.PORT, host: config.HOST, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   },

@@ -5,17 +5,22 @@ import { loadCartConfig, startCartService } from '@shop/cart';
 import { loadCatalogConfig, startCatalogService } from '@shop/catalog';
 import { AppIds } from '@shop/contracts';
 import { startLocalFunctions, type LocalFunctions } from '@shop/functions';
-import { createGatewayApp } from '@shop/gateway';
+import { createGatewayApp, isWebAppBuilt } from '@shop/gateway';
 import { loadOrderConfig, startOrderService } from '@shop/order';
 import { createServiceMetrics, listen, type Logger, type RunningServer } from '@shop/platform';
 import { createEmbeddedBuildingBlocks } from '@shop/service-runtime';
 import { resolveAdminPassword, resolveEmbeddedSigningKeys, type SecretSource } from './local-secrets';
 import { embeddedServiceEnvironment, type LauncherConfig } from './config';
 
+/** apps/storefront/dist of this checkout (this file runs from apps/launcher/dist or, in tests, apps/launcher/src). */
+const defaultWebAppDir = resolve(__dirname, '../../storefront/dist');
+
 /** The running embedded platform. */
 export interface EmbeddedPlatform {
   /** The gateway: the platform's one public URL. */
   url: string;
+  /** The built storefront the gateway serves at `/`; undefined when it has not been built. */
+  webAppDir: string | undefined;
   /** Where each service listens (loopback, any free port). */
   serviceUrls: Record<string, string>;
   admin: { email: string; password: string; passwordSource: SecretSource };
@@ -97,14 +102,21 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
     });
 
     const gatewayLogger = loggerFor(AppIds.gateway);
+    const webAppDir = resolve(config.WEB_APP_DIR ?? defaultWebAppDir);
     const gateway = await listen(
-      createGatewayApp({ logger: gatewayLogger, metrics: createServiceMetrics(AppIds.gateway), serviceUrls: { ...serviceUrls } }),
+      createGatewayApp({
+        logger: gatewayLogger,
+        metrics: createServiceMetrics(AppIds.gateway),
+        serviceUrls: { ...serviceUrls },
+        webAppDir: isWebAppBuilt(webAppDir) ? webAppDir : undefined,
+      }),
       { port: config.PORT, host: config.HOST, logger: gatewayLogger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS },
     );
     started.push(gateway);
     const gatewayHost = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
     return {
       url: `http://${gatewayHost}:${gateway.port}`,
+      webAppDir: isWebAppBuilt(webAppDir) ? webAppDir : undefined,
       serviceUrls: { ...serviceUrls },
       admin: { email: config.ADMIN_EMAIL, password: admin.password, passwordSource: admin.source },
       stop: async () => {

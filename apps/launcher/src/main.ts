@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     [
       '',
       `Shop platform is up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+      `  Storefront   ${platform.webAppDir ? `${platform.url}/` : 'not built (npm run build builds it)'}`,
+      `  Back office  ${platform.webAppDir ? `${platform.url}/admin` : '-'}`,
       `  Gateway      ${platform.url}`,
       `  Search       ${platform.url}/api/catalog/products?q=lamp`,
       `  Categories   ${platform.url}/api/catalog/categories`,

@@ -170,6 +170,44 @@ describeEachDatabase<Database>('order daily report', orderDatabases, (getDb) => 
     await request(order.app).get(`/api/orders/reports/daily?date=${day}`).expect(401);
   });
 
+  it('when the admin asks for a range of days, then the stored reports of those days come oldest first and days without one are absent', async () => {
+    await insertOrder(getDb(), { status: 'confirmed', currency: 'EUR', createdAt: '2025-06-03T10:00:00Z', lines: [{ productId: 'p-lamp', quantity: 1, unitPrice: 1000 }] });
+    // Generated out of order; 2025-06-02 and 2025-06-04 have no report.
+    for (const date of ['2025-06-05', '2025-06-01', '2025-06-03']) await generate({ date }).expect(200);
+    const range = (query: string) => request(order.app).get(`/api/orders/reports/daily${query}`).set('Authorization', adminBearer);
+
+    const { body, headers } = await range('?from=2025-06-01&to=2025-06-04').expect(200);
+    expect(headers['cache-control']).toBe('private, no-store');
+    expect(body.items.map((report: { date: string; orders: number }) => [report.date, report.orders])).toEqual([['2025-06-01', 0], ['2025-06-03', 1]]);
+    expect(body.items[1]).toEqual((await range('?date=2025-06-03').expect(200)).body);
+
+    expect((await range('?from=2025-06-05&to=2025-06-05').expect(200)).body.items.map((report: { date: string }) => report.date)).toEqual(['2025-06-05']);
+    expect((await range('?from=2025-06-02&to=2025-06-02').expect(200)).body).toEqual({ items: [] });
+    expect((await range('?from=2025-05-31&to=2025-06-30').expect(200)).body.items.map((report: { date: string }) => report.date)).toEqual(['2025-06-01', '2025-06-03', '2025-06-05']);
+    // 92 days, both ends included, is the longest range.
+    await range('?from=2025-04-01&to=2025-07-01').expect(200);
+  });
+
+  it('when a range is reversed, too long, mixed with date, half given or malformed, then it is 400; non-admins 403, no token 401', async () => {
+    const range = (query: string) => request(order.app).get(`/api/orders/reports/daily${query}`).set('Authorization', adminBearer);
+    const reversed = await range('?from=2025-06-03&to=2025-06-02').expect(400);
+    expect(reversed.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(reversed.body.errors).toEqual([{ field: 'query.to', message: 'must not be before from' }]);
+    const tooLong = await range('?from=2025-04-01&to=2025-07-02').expect(400);
+    expect(tooLong.body.errors).toEqual([{ field: 'query.to', message: 'the range may span at most 92 days, both ends included' }]);
+    expect((await range('?date=2025-06-03&from=2025-06-01&to=2025-06-04').expect(400)).body.errors[0].field).toBe('query.date');
+    await range('?date=2025-06-03&to=2025-06-04').expect(400);
+    expect((await range('?from=2025-06-01').expect(400)).body.errors[0].field).toBe('query.to');
+    expect((await range('?to=2025-06-01').expect(400)).body.errors[0].field).toBe('query.from');
+    expect((await range('?from=2025-02-30&to=2025-03-02').expect(400)).body.errors[0].field).toBe('query.from');
+    await range('?from=2025-6-1&to=2025-06-04').expect(400);
+    await range('?from=2025-06-01&to=tomorrow').expect(400);
+    await range('?from=2025-06-01&from=2025-06-02&to=2025-06-04').expect(400);
+    await range('?from=2025-06-01&to=2025-06-04&limit=10').expect(400);
+    await request(order.app).get('/api/orders/reports/daily?from=2025-06-01&to=2025-06-04').set('Authorization', bearerFor('shopper')).expect(403);
+    await request(order.app).get('/api/orders/reports/daily?from=2025-06-01&to=2025-06-04').expect(401);
+  });
+
   it('when the service runs, then it consumes the analytics topic itself', async () => {
     const broker = new InMemoryBroker();
     const running = await startOrderService({

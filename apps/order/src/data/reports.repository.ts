@@ -67,6 +67,14 @@ export class SqlReportsRepository implements ReportsRepository {
     const { rows } = await this.db.query<{ report: DailyReport }>('SELECT report FROM daily_reports WHERE date = $1::date', [day]);
     return rows[0]?.report;
   }
+
+  async findReports(from: string, to: string): Promise<DailyReport[]> {
+    const { rows } = await this.db.query<{ report: DailyReport }>(
+      'SELECT report FROM daily_reports WHERE date BETWEEN $1::date AND $2::date ORDER BY date',
+      [from, to],
+    );
+    return rows.map((row) => row.report);
+  }
 }
 
 /** The analytics aggregates, each increment applied once per event id (inbox) in the transaction that adds it. */

@@ -51,6 +51,8 @@ export interface ReportsRepository {
   /** Stores the report of its day, replacing an earlier one. */
   saveReport(report: DailyReport): Promise<void>;
   findReport(day: string): Promise<DailyReport | undefined>;
+  /** The stored reports of the days from `from` to `to` (both included), oldest first. */
+  findReports(from: string, to: string): Promise<DailyReport[]>;
 }
 
 /** Port: the categories of products (catalog's public product API). */
@@ -63,6 +65,8 @@ export interface ProductCategoryLookup {
 export const UNCATEGORISED = 'uncategorised';
 /** Entries of each top list. */
 export const TOP_LIST_SIZE = 10;
+/** The most days one read of stored reports may span (a quarter), both ends included. */
+export const MAX_REPORT_RANGE_DAYS = 92;
 
 /** Adds `amount` to the running total of its currency. */
 function addMoney(totals: Map<string, number>, currency: string, amount: number): void {
@@ -130,6 +134,11 @@ export class DailyReportService {
     if (!report) throw new AppError('not_found', `No daily report for ${day}`);
     return report;
   }
+
+  /** The stored reports from `from` to `to` (UTC days, both included), oldest first; days without one are left out. */
+  listReports(from: string, to: string): Promise<DailyReport[]> {
+    return this.deps.repository.findReports(from, to);
+  }
 }
 
 /** Whether `value` is a real calendar date written YYYY-MM-DD. */
@@ -137,4 +146,9 @@ export function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const parsed = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && utcDayOf(parsed) === value;
+}
+
+/** How many UTC days the range from `from` to `to` (calendar dates) covers, both included; 0 or less when `to` is before `from`. */
+export function daysInRange(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }

@@ -1,0 +1,69 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { describeApiError } from '../api/api-error';
+import type { Order } from '../api/types';
+import { useApp } from '../app/app-context';
+import { isCancellableByShopper, orderReference, orderStatusLabel } from '../lib/order-status';
+import { OrderSummary } from '../shop/order-summary';
+import { Alert, PageHeading, Spinner } from '../ui/components';
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function OrderDetailPage() {
+  const { id = '' } = useParams();
+  const { shop } = useApp();
+  const [order, setOrder] = useState<Order>();
+  const [error, setError] = useState<string>();
+  const [cancelling, setCancelling] = useState(false);
+
+  useEffect(() => {
+    shop.order(id).then(setOrder, (caught: unknown) => setError(describeApiError(caught)));
+  }, [shop, id]);
+
+  const cancel = async () => {
+    if (!window.confirm('Cancel this order? Any payment is refunded.')) return;
+    setCancelling(true);
+    setError(undefined);
+    try {
+      await shop.cancelOrder(id);
+      setOrder(await shop.order(id));
+    } catch (caught) {
+      setError(describeApiError(caught));
+    } finally {
+      setCancelling(false);
+    }
+  };
+
+  if (!order) return error ? <Alert>{error}</Alert> : <Spinner label="Loading the order…" />;
+  return (
+    <section>
+      <p className="breadcrumb">
+        <Link to="/account/orders">Your orders</Link>
+      </p>
+      <PageHeading>Order {orderReference(order.id)}</PageHeading>
+      <p>
+        Status: <span className={`status status-${order.status}`} data-testid="order-status">{orderStatusLabel(order.status)}</span> · placed{' '}
+        {dateFormat.format(new Date(order.createdAt))}
+      </p>
+      {error && <Alert>{error}</Alert>}
+      <OrderSummary order={order} />
+      {order.history && order.history.length > 0 && (
+        <>
+          <h2>History</h2>
+          <ol className="history">
+            {order.history.map((change) => (
+              <li key={`${change.at}-${change.to}`}>
+                <time dateTime={change.at}>{dateFormat.format(new Date(change.at))}</time>: {orderStatusLabel(change.to)}
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+      {isCancellableByShopper(order.status) && (
+        <button type="button" className="button secondary" onClick={cancel} disabled={cancelling}>
+          {cancelling ? 'Cancelling…' : 'Cancel order'}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { ApiError, describeApiError } from '../api/api-error';
+import { useApp } from '../app/app-context';
+import { validateRegistration, type FieldErrors } from '../lib/validation';
+import { Alert, Field, PageHeading } from '../ui/components';
+import { safeNextPath } from './safe-next';
+
+export function RegisterPage() {
+  const { client } = useApp();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = safeNextPath(params.get('next'));
+  const [form, setForm] = useState({ name: '', email: '', password: '', confirmPassword: '' });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [failure, setFailure] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const edit = (field: keyof typeof form) => (event: { target: { value: string } }) => setForm((current) => ({ ...current, [field]: event.target.value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found = validateRegistration(form);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await client.register({ name: form.name.trim(), email: form.email.trim(), password: form.password });
+      navigate(next, { replace: true });
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 409) setErrors({ email: 'An account with this email exists already. Sign in instead.' });
+      else if (caught instanceof ApiError && caught.status === 400 && caught.problem.errors?.length) {
+        setErrors(Object.fromEntries(caught.problem.errors.map((problem) => [problem.field.split('.').pop() ?? problem.field, problem.message])));
+      } else setFailure(describeApiError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="narrow">
+      <PageHeading>Create an account</PageHeading>
+      <form onSubmit={submit} noValidate>
+        <Field label="Name" name="name" autoComplete="name" value={form.name} error={errors.name} onChange={edit('name')} required />
+        <Field label="Email" type="email" name="email" autoComplete="email" value={form.email} error={errors.email} onChange={edit('email')} required />
+        <Field
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="new-password"
+          hint="At least 10 characters; a short sentence works well."
+          value={form.password}
+          error={errors.password}
+          onChange={edit('password')}
+          required
+        />
+        <Field label="Repeat password" type="password" name="confirmPassword" autoComplete="new-password" value={form.confirmPassword} error={errors.confirmPassword} onChange={edit('confirmPassword')} required />
+        {failure && <Alert>{failure}</Alert>}
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? 'Creating your account…' : 'Create account'}
+        </button>
+      </form>
+      <p>
+        Have an account? <Link to={`/account/sign-in?next=${encodeURIComponent(next)}`}>Sign in</Link>
+      </p>
+    </section>
+  );
+}

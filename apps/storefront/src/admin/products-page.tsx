@@ -1,0 +1,140 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { describeApiError } from '../api/api-error';
+import type { AdminProduct, ProductStatus } from '../api/types';
+import { useApp } from '../app/app-context';
+import { formatMoney } from '../lib/money';
+import { useDebouncedValue } from '../lib/use-debounced-value';
+import { Alert, Field, PageHeading, SelectField, Spinner } from '../ui/components';
+import { paramsFromProductFilters, productFiltersFromParams } from './list-filters';
+import { productStatusLabels, productStatuses } from './product-form';
+
+/** Every product in any status: search as you type, a status filter (both in the URL), "load more" on the cursor. */
+export function ProductsPage() {
+  const { admin } = useApp();
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => productFiltersFromParams(params), [params]);
+  const [searchText, setSearchText] = useState(filters.q);
+  const debouncedSearch = useDebouncedValue(searchText, 300);
+  const [products, setProducts] = useState<AdminProduct[]>();
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [error, setError] = useState<string>();
+
+  // The typed search reaches the URL (and so the request) once typing pauses.
+  useEffect(() => {
+    const q = debouncedSearch.trim();
+    if (q !== filters.q) setParams(paramsFromProductFilters({ ...filters, q }), { replace: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [debouncedSearch]);
+  // Back/forward changed the URL: the box follows.
+  useEffect(() => setSearchText((current) => (current.trim() === filters.q ? current : filters.q)), [filters.q]);
+
+  useEffect(() => {
+    let current = true;
+    setProducts(undefined);
+    setError(undefined);
+    admin.products({ q: filters.q || undefined, status: filters.status }).then(
+      (page) => {
+        if (!current) return;
+        setProducts(page.items);
+        setNextCursor(page.nextCursor);
+      },
+      (caught: unknown) => current && setError(describeApiError(caught)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [admin, filters.q, filters.status]);
+
+  const loadMore = async () => {
+    if (!nextCursor) return;
+    setLoadingMore(true);
+    try {
+      const page = await admin.products({ q: filters.q || undefined, status: filters.status, cursor: nextCursor });
+      setProducts((shown) => [...(shown ?? []), ...page.items]);
+      setNextCursor(page.nextCursor);
+    } catch (caught) {
+      setError(describeApiError(caught));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  return (
+    <section>
+      <div className="admin-heading">
+        <PageHeading>Products</PageHeading>
+        <Link to="/admin/products/new" className="button primary">
+          New product
+        </Link>
+      </div>
+      <form className="admin-filters" role="search" onSubmit={(event) => event.preventDefault()}>
+        <Field label="Search products" type="search" value={searchText} onChange={(event) => setSearchText(event.target.value)} autoComplete="off" />
+        <SelectField
+          label="Status"
+          value={filters.status}
+          onChange={(event) => setParams(paramsFromProductFilters({ ...filters, status: event.target.value as ProductStatus | '' }))}
+        >
+          <option value="">All</option>
+          {productStatuses.map((status) => (
+            <option key={status} value={status}>
+              {productStatusLabels[status]}
+            </option>
+          ))}
+        </SelectField>
+      </form>
+      {error && <Alert>{error}</Alert>}
+      {!products ? (
+        !error && <Spinner label="Loading products…" />
+      ) : products.length === 0 ? (
+        <p className="empty">No products match. Try fewer words or another status.</p>
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table className="data-table admin-table">
+              <caption className="visually-hidden">Products{nextCursor ? ' (more available)' : ''}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">SKU</th>
+                  <th scope="col" className="number">
+                    Price
+                  </th>
+                  <th scope="col" className="number">
+                    Stock <span className="muted">(on hand / reserved)</span>
+                  </th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {products.map((product) => (
+                  <tr key={product.id} data-testid="admin-product-row">
+                    <td>
+                      <Link to={`/admin/products/${product.id}`}>{product.name}</Link>
+                    </td>
+                    <td>
+                      <code>{product.sku}</code>
+                    </td>
+                    <td className="number">{formatMoney(product.price)}</td>
+                    <td className="number">
+                      {product.inventory.onHand} / {product.inventory.reserved}
+                    </td>
+                    <td>
+                      <span className={`admin-status admin-status-${product.status}`}>{productStatusLabels[product.status]}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {nextCursor && (
+            <button type="button" className="button load-more" onClick={loadMore} disabled={loadingMore}>
+              {loadingMore ? 'Loading…' : 'Load more'}
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

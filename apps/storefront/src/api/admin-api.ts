@@ -1,0 +1,65 @@
+import type { ApiClient } from './client';
+import { toQueryString } from './shop-api';
+import type { AdminProduct, DailyReport, Order, OrderStatus, Page, ProductStatus, SyncRun } from './types';
+
+/** The writable fields of a product (catalog's admin API); prices are integer minor units. */
+export interface ProductInput {
+  sku: string;
+  name: string;
+  description?: string;
+  brand?: string | null;
+  category?: string | null;
+  imageUrls?: string[];
+  price: { amount: number; currency: string };
+  status?: ProductStatus;
+}
+
+/** A product with the ETag to send back in If-Match: the version check of every admin write. */
+export interface VersionedProduct {
+  product: AdminProduct;
+  etag: string;
+}
+
+function versioned(response: { data: AdminProduct; headers: Headers }): VersionedProduct {
+  return { product: response.data, etag: response.headers.get('etag') ?? `"v${response.data.version}"` };
+}
+
+/** What the back office calls (role admin). */
+export function adminApi(client: ApiClient) {
+  const auth = 'required' as const;
+  return {
+    products: async (query: { q?: string; status?: ProductStatus | ''; sort?: string; limit?: number; cursor?: string }) =>
+      (await client.request<Page<AdminProduct>>(`/api/catalog/admin/products${toQueryString({ limit: 25, ...query })}`, { auth })).data,
+    product: async (id: string) => versioned(await client.request<AdminProduct>(`/api/catalog/admin/products/${encodeURIComponent(id)}`, { auth })),
+    createProduct: async (input: ProductInput) => versioned(await client.request<AdminProduct>('/api/catalog/products', { method: 'POST', body: input, auth })),
+    /** Merge-patch guarded by the ETag the admin started from; a stale one is a 412 naming the current version. */
+    updateProduct: async (id: string, patch: Partial<ProductInput>, etag: string) =>
+      versioned(
+        await client.request<AdminProduct>(`/api/catalog/products/${encodeURIComponent(id)}`, {
+          method: 'PATCH',
+          body: patch,
+          contentType: 'application/merge-patch+json',
+          headers: { 'if-match': etag },
+          auth,
+        }),
+      ),
+    archiveProduct: async (id: string, etag: string) =>
+      versioned(await client.request<AdminProduct>(`/api/catalog/products/${encodeURIComponent(id)}/archive`, { method: 'POST', headers: { 'if-match': etag }, auth })),
+    setStock: async (id: string, onHand: number, etag: string) =>
+      versioned(
+        await client.request<AdminProduct>(`/api/catalog/products/${encodeURIComponent(id)}/inventory`, { method: 'PUT', body: { onHand }, headers: { 'if-match': etag }, auth }),
+      ),
+
+    orders: async (query: { status?: OrderStatus | ''; userId?: string; from?: string; to?: string; limit?: number; cursor?: string }) =>
+      (await client.request<Page<Order>>(`/api/orders/admin/orders${toQueryString({ limit: 25, ...query })}`, { auth })).data,
+    order: async (id: string) => (await client.request<Order>(`/api/orders/${encodeURIComponent(id)}`, { auth })).data,
+    shipOrder: async (id: string) => (await client.request<Order>(`/api/orders/${encodeURIComponent(id)}/ship`, { method: 'POST', auth })).data,
+    deliverOrder: async (id: string) => (await client.request<Order>(`/api/orders/${encodeURIComponent(id)}/deliver`, { method: 'POST', auth })).data,
+
+    syncRuns: async (source?: string) => (await client.request<{ items: SyncRun[] }>(`/api/catalog/sync-runs${toQueryString({ source, limit: 50 })}`, { auth })).data.items,
+    dailyReports: async (from: string, to: string) =>
+      (await client.request<{ items: DailyReport[] }>(`/api/orders/reports/daily${toQueryString({ from, to })}`, { auth })).data.items,
+  };
+}
+
+export type AdminApi = ReturnType<typeof adminApi>;

@@ -1,0 +1,49 @@
+import type { Money } from '../api/types';
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function formatterFor(currency: string, locale: string | undefined): Intl.NumberFormat {
+  const key = `${locale ?? ''}|${currency}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
+/** Digits after the decimal point of a currency (2 for EUR, 0 for JPY, 3 for KWD), as Intl knows them. */
+export function minorUnitDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/**
+ * Formats integer minor units for people: 129900 EUR → "€1,299.00". The division happens only here, for display;
+ * amounts are never computed on as floats.
+ */
+export function formatMoney(money: Money, locale?: string): string {
+  const digits = minorUnitDigits(money.currency);
+  return formatterFor(money.currency, locale).format(money.amount / 10 ** digits);
+}
+
+/**
+ * Reads what an admin typed ("12.5", "12,50", "1299") into integer minor units of the currency, or undefined when
+ * it is not a non-negative amount with at most the currency's digits.
+ */
+export function parseMoneyInput(text: string, currency: string): number | undefined {
+  const digits = minorUnitDigits(currency);
+  const normalized = text.trim().replace(',', '.');
+  const pattern = digits === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`);
+  if (!pattern.test(normalized)) return undefined;
+  const [whole, fraction = ''] = normalized.split('.');
+  const amount = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+  return Number.isSafeInteger(amount) ? amount : undefined;
+}
+
+/** The inverse of parseMoneyInput, for prefilling a form: 1299 EUR → "12.99". */
+export function moneyInputValue(money: Money): string {
+  const digits = minorUnitDigits(money.currency);
+  if (digits === 0) return String(money.amount);
+  const text = String(money.amount).padStart(digits + 1, '0');
+  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}

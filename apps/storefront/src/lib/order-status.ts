@@ -1,0 +1,32 @@
+import type { OrderStatus } from '../api/types';
+
+const labels: Record<OrderStatus, string> = {
+  pending: 'Processing',
+  reserved: 'Processing',
+  paid: 'Processing',
+  confirmed: 'Confirmed',
+  shipped: 'Shipped',
+  delivered: 'Delivered',
+  payment_failed: 'Payment declined',
+  cancelled: 'Cancelled',
+};
+
+/** The status as a shopper reads it; the saga's intermediate steps are all "Processing". */
+export function orderStatusLabel(status: OrderStatus): string {
+  return labels[status] ?? status;
+}
+
+/** Whether the checkout is still running (the page keeps polling). */
+export function isOrderInProgress(status: OrderStatus): boolean {
+  return status === 'pending' || status === 'reserved' || status === 'paid';
+}
+
+/** Whether the shopper may still cancel (the order service decides; this only offers the button). */
+export function isCancellableByShopper(status: OrderStatus): boolean {
+  return status === 'pending' || status === 'reserved' || status === 'confirmed';
+}
+
+/** A short reference to show and read out: the first 8 characters of the order's UUID, in capitals. */
+export function orderReference(orderId: string): string {
+  return orderId.slice(0, 8).toUpperCase();
+}

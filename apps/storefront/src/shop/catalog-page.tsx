@@ -1,0 +1,232 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { describeApiError } from '../api/api-error';
+import type { ProductQuery } from '../api/shop-api';
+import type { Category, Product } from '../api/types';
+import { useApp } from '../app/app-context';
+import { catalogQueryFromParams, paramsFromCatalogQuery } from '../lib/catalog-query';
+import { useDebouncedValue } from '../lib/use-debounced-value';
+import { Alert, Spinner } from '../ui/components';
+import { ProductCard } from './product-card';
+
+const pageSize = 24;
+// The demo catalog and the price filter work in one currency's minor units; the inputs take whole units.
+const minorPerMajor = 100;
+
+/** Home: search as you type, category tree, brand / price / stock filters, sort, and "load more" on the cursor. */
+export function CatalogPage() {
+  const { shop } = useApp();
+  const [params, setParams] = useSearchParams();
+  const query = useMemo(() => catalogQueryFromParams(params), [params]);
+  const queryKey = paramsFromCatalogQuery(query).toString();
+
+  const [searchText, setSearchText] = useState(query.q ?? '');
+  const debouncedSearch = useDebouncedValue(searchText, 300);
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [products, setProducts] = useState<Product[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [error, setError] = useState<string>();
+  const [brandsSeen, setBrandsSeen] = useState<string[]>([]);
+
+  const update = (changes: Partial<ProductQuery>) => {
+    const next = { ...query, ...changes };
+    if (!next.q && next.sort === 'relevance') delete next.sort;
+    setParams(paramsFromCatalogQuery(next), { replace: changes.q !== undefined });
+  };
+
+  // The typed search reaches the URL (and so the request) once typing pauses.
+  useEffect(() => {
+    const typed = debouncedSearch.trim();
+    if (typed !== (query.q ?? '')) update({ q: typed || undefined });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [debouncedSearch]);
+  // Back/forward or a link changed the URL: the box follows.
+  useEffect(() => setSearchText((current) => (current.trim() === (query.q ?? '') ? current : (query.q ?? ''))), [query.q]);
+
+  useEffect(() => {
+    shop.categories().then(setCategories, () => setCategories([]));
+  }, [shop]);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    setLoading(true);
+    setError(undefined);
+    shop
+      .searchProducts({ ...query, limit: pageSize }, abort.signal)
+      .then((page) => {
+        setProducts(page.items);
+        setNextCursor(page.nextCursor);
+        setBrandsSeen((seen) => [...new Set([...seen, ...page.items.map((item) => item.brand).filter((brand): brand is string => !!brand)])].sort());
+      })
+      .catch((caught: unknown) => {
+        if (!abort.signal.aborted) setError(describeApiError(caught));
+      })
+      .finally(() => {
+        if (!abort.signal.aborted) setLoading(false);
+      });
+    return () => abort.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shop, queryKey]);
+
+  const loadMore = async () => {
+    if (!nextCursor) return;
+    setLoadingMore(true);
+    try {
+      const page = await shop.searchProducts({ ...query, limit: pageSize, cursor: nextCursor });
+      setProducts((current) => [...current, ...page.items]);
+      setNextCursor(page.nextCursor);
+    } catch (caught) {
+      setError(describeApiError(caught));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  const heading = query.q ? `Results for “${query.q}”` : query.category ? (findCategory(categories, query.category)?.name ?? 'Products') : 'All products';
+
+  return (
+    <div className="catalog">
+      <aside className="filters" aria-label="Filters">
+        <h2 className="filters-title">Categories</h2>
+        <nav aria-label="Categories">
+          <ul className="category-tree">
+            <li>
+              <Link to={{ search: paramsFromCatalogQuery({ ...query, category: undefined }).toString() }} aria-current={!query.category ? 'page' : undefined}>
+                All products
+              </Link>
+            </li>
+            {categories.map((category) => (
+              <CategoryNode key={category.id} category={category} query={query} />
+            ))}
+          </ul>
+        </nav>
+        <h2 className="filters-title">Refine</h2>
+        <form className="refine" onSubmit={(event) => event.preventDefault()}>
+          <div className="field">
+            <label htmlFor="brand-filter">Brand</label>
+            <input
+              id="brand-filter"
+              list="brands-seen"
+              defaultValue={query.brand ?? ''}
+              key={query.brand ?? ''}
+              onBlur={(event) => event.target.value.trim() !== (query.brand ?? '') && update({ brand: event.target.value.trim() || undefined })}
+              onKeyDown={(event) => event.key === 'Enter' && update({ brand: event.currentTarget.value.trim() || undefined })}
+            />
+            <datalist id="brands-seen">
+              {brandsSeen.map((brand) => (
+                <option key={brand} value={brand} />
+              ))}
+            </datalist>
+          </div>
+          <fieldset className="price-range">
+            <legend>Price (€)</legend>
+            <PriceInput label="Minimum price" value={query.minPrice} onChange={(minPrice) => update({ minPrice })} />
+            <PriceInput label="Maximum price" value={query.maxPrice} onChange={(maxPrice) => update({ maxPrice })} />
+          </fieldset>
+          <div className="field checkbox">
+            <input id="in-stock" type="checkbox" checked={!!query.inStock} onChange={(event) => update({ inStock: event.target.checked || undefined })} />
+            <label htmlFor="in-stock">In stock only</label>
+          </div>
+        </form>
+      </aside>
+
+      <section className="results" aria-labelledby="results-heading">
+        <div className="search-bar" role="search">
+          <label htmlFor="search" className="visually-hidden">
+            Search products
+          </label>
+          <input id="search" type="search" placeholder="Search products" value={searchText} onChange={(event) => setSearchText(event.target.value)} autoComplete="off" />
+          <label htmlFor="sort" className="visually-hidden">
+            Sort by
+          </label>
+          <select id="sort" value={query.sort ?? (query.q ? 'relevance' : 'newest')} onChange={(event) => update({ sort: event.target.value as ProductQuery['sort'] })}>
+            {query.q && <option value="relevance">Best match</option>}
+            <option value="newest">Newest</option>
+            <option value="price">Price: low to high</option>
+            <option value="-price">Price: high to low</option>
+          </select>
+        </div>
+        <h1 id="results-heading">{heading}</h1>
+        {error && <Alert>{error}</Alert>}
+        {loading ? (
+          <Spinner label="Loading products…" />
+        ) : products.length === 0 && !error ? (
+          <p className="empty">No products match. Try fewer words or remove a filter.</p>
+        ) : (
+          <>
+            <p className="result-count" role="status">
+              Showing {products.length} {products.length === 1 ? 'product' : 'products'}
+              {nextCursor ? ' (more available)' : ''}
+            </p>
+            <ul className="product-grid">
+              {products.map((product) => (
+                <li key={product.id}>
+                  <ProductCard product={product} />
+                </li>
+              ))}
+            </ul>
+            {nextCursor && (
+              <button type="button" className="button secondary load-more" onClick={loadMore} disabled={loadingMore}>
+                {loadingMore ? 'Loading…' : 'Load more'}
+              </button>
+            )}
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function findCategory(categories: Category[], slug: string): Category | undefined {
+  for (const category of categories) {
+    if (category.slug === slug) return category;
+    const found = findCategory(category.children, slug);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function CategoryNode({ category, query }: { category: Category; query: ProductQuery }) {
+  const selected = query.category === category.slug;
+  return (
+    <li>
+      <Link to={{ search: paramsFromCatalogQuery({ ...query, category: category.slug }).toString() }} aria-current={selected ? 'page' : undefined}>
+        {category.name}
+      </Link>
+      {category.children.length > 0 && (
+        <ul>
+          {category.children.map((child) => (
+            <CategoryNode key={child.id} category={child} query={query} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+function PriceInput({ label, value, onChange }: { label: string; value: number | undefined; onChange(minor: number | undefined): void }) {
+  const id = label.toLowerCase().replace(/\s+/g, '-');
+  const commit = (text: string) => {
+    const whole = text.trim() === '' ? undefined : Math.max(0, Math.floor(Number(text)));
+    const minor = whole === undefined || !Number.isFinite(whole) ? undefined : whole * minorPerMajor;
+    if (minor !== value) onChange(minor);
+  };
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={0}
+        step={1}
+        key={value ?? 'none'}
+        defaultValue={value === undefined ? '' : String(Math.floor(value / minorPerMajor))}
+        onBlur={(event) => commit(event.target.value)}
+        onKeyDown={(event) => event.key === 'Enter' && commit(event.currentTarget.value)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,171 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { describeApiError } from '../api/api-error';
+import type { ShippingAddress } from '../api/types';
+import { useApp } from '../app/app-context';
+import { newIdempotencyKey } from '../lib/idempotency';
+import { formatMoney } from '../lib/money';
+import { normalizeShippingAddress, shippingCountries, validateShippingAddress, type FieldErrors } from '../lib/validation';
+import { Alert, Field, PageHeading, SelectField, Spinner } from '../ui/components';
+import { CartTotals } from './cart-view';
+import { describeCheckoutFailure } from './checkout-errors';
+
+/** The simulated payment methods, offered plainly: this shop takes no real payments. */
+export const paymentChoices = [
+  { token: 'pm_sim_approve', label: 'Test card that is approved' },
+  { token: 'pm_sim_decline', label: 'Test card that is declined' },
+] as const;
+
+const emptyAddress: ShippingAddress = { name: '', line1: '', line2: '', city: '', postalCode: '', country: '', phone: '' };
+const countryNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(undefined, { type: 'region' }) : undefined;
+
+export function CheckoutPage() {
+  const { shop, cart, setCart, user } = useApp();
+  const navigate = useNavigate();
+  const [address, setAddress] = useState<ShippingAddress>({ ...emptyAddress, name: user?.name ?? '' });
+  const [paymentToken, setPaymentToken] = useState<string>(paymentChoices[0].token);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [failure, setFailure] = useState<string>();
+  const [placing, setPlacing] = useState(false);
+  const [loadError, setLoadError] = useState<string>();
+  // One key per attempt: every submit of this attempt (a double click, a retry after a lost answer) sends it.
+  const attemptKey = useRef(newIdempotencyKey());
+  const submitting = useRef(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    shop.cart().then(setCart, (caught: unknown) => setLoadError(describeApiError(caught)));
+  }, [shop, setCart]);
+
+  const edit = (field: keyof ShippingAddress, value: string) => {
+    setAddress((current) => ({ ...current, [field]: value }));
+    // A different address is a different order: a new attempt.
+    attemptKey.current = newIdempotencyKey();
+    if (errors[field]) setErrors(({ [field]: _fixed, ...rest }) => rest);
+  };
+
+  const placeOrder = async (event: FormEvent) => {
+    event.preventDefault();
+    if (submitting.current) return;
+    const found = validateShippingAddress(address);
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      setFailure('Please correct the highlighted fields.');
+      // Focus the first field that needs attention.
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    submitting.current = true;
+    setPlacing(true);
+    setFailure(undefined);
+    try {
+      const { data } = await shop.placeOrder({ shippingAddress: normalizeShippingAddress(address), paymentToken }, attemptKey.current);
+      const orderId = 'orderId' in data ? data.orderId : data.id;
+      navigate(`/orders/${orderId}/confirmation`);
+    } catch (caught) {
+      const outcome = describeCheckoutFailure(caught, cart);
+      if (outcome.attemptSettled) attemptKey.current = newIdempotencyKey();
+      setFailure(outcome.message);
+      // Stock or prices may have moved: show the cart as it is now.
+      shop.cart().then(setCart, () => undefined);
+    } finally {
+      submitting.current = false;
+      setPlacing(false);
+    }
+  };
+
+  if (loadError) return <Alert>{loadError}</Alert>;
+  if (!cart) return <Spinner label="Loading your cart…" />;
+  if (cart.lines.length === 0) {
+    return (
+      <section>
+        <PageHeading>Checkout</PageHeading>
+        <p className="empty">
+          Your cart is empty. <Link to="/">Browse the catalog</Link>
+        </p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="checkout-page">
+      <PageHeading>Checkout</PageHeading>
+      <div className="checkout-layout">
+        <form ref={formRef} onSubmit={placeOrder} noValidate aria-describedby={failure ? 'checkout-failure' : undefined}>
+          <fieldset>
+            <legend>Shipping address</legend>
+            <Field label="Full name" name="name" autoComplete="name" value={address.name} error={errors.name} onChange={(e) => edit('name', e.target.value)} required />
+            <Field label="Street and number" name="line1" autoComplete="address-line1" value={address.line1} error={errors.line1} onChange={(e) => edit('line1', e.target.value)} required />
+            <Field label="Apartment, floor (optional)" name="line2" autoComplete="address-line2" value={address.line2 ?? ''} error={errors.line2} onChange={(e) => edit('line2', e.target.value)} />
+            <div className="field-row">
+              <Field label="Postal code" name="postalCode" autoComplete="postal-code" value={address.postalCode} error={errors.postalCode} onChange={(e) => edit('postalCode', e.target.value)} required />
+              <Field label="City" name="city" autoComplete="address-level2" value={address.city} error={errors.city} onChange={(e) => edit('city', e.target.value)} required />
+            </div>
+            <SelectField label="Country" name="country" autoComplete="country" value={address.country} error={errors.country} onChange={(e) => edit('country', e.target.value)} required>
+              <option value="">Choose a country</option>
+              {shippingCountries
+                .map((code) => ({ code, name: countryNames?.of(code) ?? code }))
+                .sort((a, b) => a.name.localeCompare(b.name))
+                .map(({ code, name }) => (
+                  <option key={code} value={code}>
+                    {name}
+                  </option>
+                ))}
+            </SelectField>
+            <Field label="Phone (optional)" name="phone" type="tel" autoComplete="tel" value={address.phone ?? ''} error={errors.phone} onChange={(e) => edit('phone', e.target.value)} />
+          </fieldset>
+          <fieldset>
+            <legend>Payment</legend>
+            <p className="muted small">Payments are simulated: pick how the test card behaves.</p>
+            {paymentChoices.map((choice) => (
+              <div className="field checkbox" key={choice.token}>
+                <input
+                  type="radio"
+                  id={choice.token}
+                  name="paymentToken"
+                  value={choice.token}
+                  checked={paymentToken === choice.token}
+                  onChange={() => {
+                    setPaymentToken(choice.token);
+                    attemptKey.current = newIdempotencyKey();
+                  }}
+                />
+                <label htmlFor={choice.token}>{choice.label}</label>
+              </div>
+            ))}
+          </fieldset>
+          {failure && (
+            <div id="checkout-failure">
+              <Alert>{failure}</Alert>
+            </div>
+          )}
+          <button type="submit" className="button primary large" disabled={placing || cart.hasAvailabilityIssues}>
+            {placing ? 'Placing your order…' : `Place order · ${cart.subtotal.currency ? formatMoney({ amount: cart.subtotal.amount, currency: cart.subtotal.currency }) : ''}`}
+          </button>
+          {cart.hasAvailabilityIssues && (
+            <p className="flag flag-warning">
+              Some items are not available as requested. <Link to="/cart">Review your cart</Link>
+            </p>
+          )}
+        </form>
+        <aside className="checkout-summary" aria-label="Your order">
+          <h2>Your order</h2>
+          <ul className="summary-lines">
+            {cart.lines.map((line) => (
+              <li key={line.productId}>
+                <span>
+                  {line.quantity} × {line.name}
+                </span>
+                <span>{line.lineTotal ? formatMoney(line.lineTotal) : '—'}</span>
+              </li>
+            ))}
+          </ul>
+          <CartTotals cart={cart} />
+          <p className="small">
+            <Link to="/cart">Edit cart</Link>
+          </p>
+        </aside>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import type { Order } from '../api/types';
+import { formatMoney } from '../lib/money';
+
+/** Lines, total and shipping address of a placed order (confirmation and order detail). */
+export function OrderSummary({ order }: { order: Order }) {
+  const address = order.shippingAddress;
+  return (
+    <div className="order-summary">
+      <table className="order-lines">
+        <caption className="visually-hidden">Items</caption>
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col" className="number">
+              Quantity
+            </th>
+            <th scope="col" className="number">
+              Price
+            </th>
+            <th scope="col" className="number">
+              Total
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.lines.map((line) => (
+            <tr key={line.productId}>
+              <td>{line.name}</td>
+              <td className="number">{line.quantity}</td>
+              <td className="number">{formatMoney(line.unitPrice)}</td>
+              <td className="number">{formatMoney(line.lineTotal)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={3}>
+              Total
+            </th>
+            <td className="number" data-testid="order-total">
+              {formatMoney(order.total)}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+      <h2>Shipping to</h2>
+      <address>
+        {address.name}
+        <br />
+        {address.line1}
+        {address.line2 && (
+          <>
+            <br />
+            {address.line2}
+          </>
+        )}
+        <br />
+        {address.postalCode} {address.city}
+        <br />
+        {address.country}
+      </address>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import { Link } from 'react-router';
+import type { Product } from '../api/types';
+import { availabilityLabel } from '../lib/availability';
+import { Price, ProductImage } from '../ui/components';
+import { useAddToCart } from './use-add-to-cart';
+
+/** One product of the grid: the whole card is reachable by its name link; "Add to cart" adds one unit. */
+export function ProductCard({ product }: { product: Product }) {
+  const stock = availabilityLabel(product.availability);
+  const { add, adding, result } = useAddToCart();
+  return (
+    <article className="product-card" aria-labelledby={`product-${product.id}`}>
+      <ProductImage src={product.imageUrls[0]} name={product.name} />
+      <div className="product-card-body">
+        <h2 className="product-card-title" id={`product-${product.id}`}>
+          <Link to={`/products/${product.id}`}>{product.name}</Link>
+        </h2>
+        {product.brand && <p className="muted">{product.brand}</p>}
+        <p className="product-card-price">
+          <Price money={product.price} />
+        </p>
+        <p className={`stock stock-${stock.tone}`}>{stock.text}</p>
+        <button
+          type="button"
+          className="button"
+          disabled={adding || stock.tone === 'out'}
+          onClick={() => add(product.id, 1, product.name)}
+          aria-label={`Add to cart: ${product.name}`}
+        >
+          {adding ? 'Adding…' : 'Add to cart'}
+        </button>
+        <p className={result?.ok === false ? 'field-error' : 'visually-hidden'} role="status">
+          {result?.message ?? ''}
+        </p>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,109 @@
+import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import type { Money } from '../api/types';
+import { formatMoney } from '../lib/money';
+
+export function Price({ money, className }: { money: Money; className?: string }) {
+  return <span className={className ?? 'price'}>{formatMoney(money)}</span>;
+}
+
+/** A message in a live region, so screen readers announce it when it appears. */
+export function Alert({ tone = 'error', children }: { tone?: 'error' | 'info' | 'success'; children: ReactNode }) {
+  return (
+    <div className={`alert alert-${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+export function Spinner({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="spinner" role="status">
+      {label}
+    </p>
+  );
+}
+
+type FieldProps = { label: string; error?: string; hint?: string } & InputHTMLAttributes<HTMLInputElement>;
+
+/** A labelled input whose error is tied to it with aria-describedby and aria-invalid. */
+export function Field({ label, error, hint, id, ...input }: FieldProps) {
+  const generated = useId();
+  const inputId = id ?? generated;
+  const describedBy = [error ? `${inputId}-error` : '', hint ? `${inputId}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={inputId}>{label}</label>
+      <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {hint && (
+        <small id={`${inputId}-hint`} className="hint">
+          {hint}
+        </small>
+      )}
+      {error && (
+        <small id={`${inputId}-error`} className="field-error">
+          {error}
+        </small>
+      )}
+    </div>
+  );
+}
+
+type SelectFieldProps = { label: string; error?: string; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>;
+
+export function SelectField({ label, error, id, children, ...select }: SelectFieldProps) {
+  const generated = useId();
+  const selectId = id ?? generated;
+  return (
+    <div className="field">
+      <label htmlFor={selectId}>{label}</label>
+      <select id={selectId} aria-invalid={error ? true : undefined} aria-describedby={error ? `${selectId}-error` : undefined} {...select}>
+        {children}
+      </select>
+      {error && (
+        <small id={`${selectId}-error`} className="field-error">
+          {error}
+        </small>
+      )}
+    </div>
+  );
+}
+
+function hue(text: string): number {
+  let hash = 0;
+  for (const character of text) hash = (hash * 31 + character.charCodeAt(0)) >>> 0;
+  return hash % 360;
+}
+
+/**
+ * A product image, lazy-loaded; when there is none or it fails to load, a drawn placeholder with the product's
+ * initials keeps the grid in shape.
+ */
+export function ProductImage({ src, name, size = 'card' }: { src: string | null | undefined; name: string; size?: 'card' | 'large' | 'thumb' }) {
+  const [failed, setFailed] = useState(false);
+  useEffect(() => setFailed(false), [src]);
+  if (!src || failed) {
+    const initials = name
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((word) => word[0]!.toUpperCase())
+      .join('');
+    return (
+      <div className={`product-image product-image-${size} placeholder`} style={{ backgroundColor: `hsl(${hue(name)} 45% 88%)` }} role="img" aria-label={name}>
+        <span aria-hidden="true">{initials}</span>
+      </div>
+    );
+  }
+  return <img className={`product-image product-image-${size}`} src={src} alt={name} loading="lazy" decoding="async" onError={() => setFailed(true)} />;
+}
+
+/** Moves focus to the page's heading when the page changes, so keyboard and screen-reader users start at the top. */
+export function PageHeading({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <h1 tabIndex={-1} ref={ref}>
+      {children}
+    </h1>
+  );
+}

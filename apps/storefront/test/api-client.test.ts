@@ -1,0 +1,119 @@
+import { ApiError, describeApiError } from '../src/api/api-error';
+import { ApiClient } from '../src/api/client';
+import { memorySessionStorage, type SessionTokens } from '../src/api/session';
+
+type Handler = (url: string, init: RequestInit) => Response | Promise<Response>;
+
+function fakeFetch(handler: Handler) {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    calls.push({ url: String(input), init: init ?? {} });
+    return handler(String(input), init ?? {});
+  }) as typeof fetch;
+  return { fetchImpl, calls };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', ...headers } });
+
+const user = { id: 'u1', email: 'a@example.com', name: 'A', roles: ['customer'], createdAt: '2030-01-01T00:00:00Z' };
+const session = (accessToken: string, expiresAt: number): SessionTokens => ({ accessToken, refreshToken: 'r1', accessTokenExpiresAt: expiresAt, user });
+const authorization = (init: RequestInit) => (init.headers as Record<string, string>).authorization;
+
+describe('ApiClient', () => {
+  it('when the API answers a problem, then it throws an ApiError with the status, the problem and its field errors', async () => {
+    const { fetchImpl } = fakeFetch(() =>
+      json(400, { type: 'https://shop/problems/validation', title: 'Invalid request', status: 400, detail: 'quantity is invalid', errors: [{ field: 'body.quantity', message: 'must be ≥ 1' }] }),
+    );
+    const client = new ApiClient({ storage: memorySessionStorage(), fetch: fetchImpl });
+    const error = await client.request('/api/cart/items', { method: 'POST', body: { productId: 'p', quantity: 0 } }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(400);
+    expect((error as ApiError).fieldMessage('quantity')).toBe('must be ≥ 1');
+    expect(describeApiError(error)).toBe('Please correct the highlighted fields.');
+  });
+
+  it('when a proxy answers an HTML error page, then the error still carries the status and reads as a server problem', async () => {
+    const { fetchImpl } = fakeFetch(() => new Response('<html>Bad gateway</html>', { status: 502, statusText: 'Bad Gateway', headers: { 'content-type': 'text/html' } }));
+    const client = new ApiClient({ storage: memorySessionStorage(), fetch: fetchImpl });
+    const error = (await client.request('/api/catalog/products').catch((caught: unknown) => caught)) as ApiError;
+    expect(error.status).toBe(502);
+    expect(error.problem.title).toBe('Bad Gateway');
+    expect(describeApiError(error)).toMatch(/having trouble/);
+  });
+
+  it('when the network fails, then the error has status 0 and says to check the connection', async () => {
+    const { fetchImpl } = fakeFetch(() => {
+      throw new TypeError('fetch failed');
+    });
+    const client = new ApiClient({ storage: memorySessionStorage(), fetch: fetchImpl });
+    const error = (await client.request('/api/cart').catch((caught: unknown) => caught)) as ApiError;
+    expect(error.isNetworkError).toBe(true);
+    expect(describeApiError(error)).toMatch(/could not reach/);
+  });
+
+  it('when a login is throttled, then the wait from Retry-After is in the message', async () => {
+    const { fetchImpl } = fakeFetch(() => json(429, { status: 429, title: 'Too many requests' }, { 'retry-after': '120' }));
+    const client = new ApiClient({ storage: memorySessionStorage(), fetch: fetchImpl });
+    const error = await client.signIn('a@example.com', 'x').catch((caught: unknown) => caught);
+    expect(describeApiError(error)).toBe('Too many attempts. Please wait 2 minute(s) and try again.');
+  });
+
+  it('when a route needs a user and nobody is signed in, then it fails with 401 without calling the API', async () => {
+    const { fetchImpl, calls } = fakeFetch(() => json(200, {}));
+    const client = new ApiClient({ storage: memorySessionStorage(), fetch: fetchImpl });
+    await expect(client.request('/api/orders', { auth: 'required' })).rejects.toMatchObject({ status: 401 });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('when the access token is refused, then the client refreshes once, retries, and keeps the rotated tokens', async () => {
+    const storage = memorySessionStorage(session('old', Date.now() + 600_000));
+    const { fetchImpl, calls } = fakeFetch((url, init) => {
+      if (url.endsWith('/api/auth/refresh')) {
+        expect(JSON.parse(String(init.body))).toEqual({ refreshToken: 'r1' });
+        return json(200, { accessToken: 'new', refreshToken: 'r2', expiresIn: 900, tokenType: 'Bearer', user });
+      }
+      return authorization(init) === 'Bearer new' ? json(200, { items: [], nextCursor: null }) : json(401, { status: 401 });
+    });
+    const client = new ApiClient({ storage, fetch: fetchImpl });
+    await expect(client.request('/api/orders', { auth: 'required' })).resolves.toMatchObject({ status: 200 });
+    expect(calls.map((call) => call.url)).toEqual(['/api/orders', '/api/auth/refresh', '/api/orders']);
+    expect(storage.read()).toMatchObject({ accessToken: 'new', refreshToken: 'r2' });
+  });
+
+  it('when several requests find the access token expired, then exactly one refresh runs (auth revokes a reused refresh token)', async () => {
+    const { fetchImpl, calls } = fakeFetch(async (url) => {
+      if (url.endsWith('/api/auth/refresh')) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return json(200, { accessToken: 'new', refreshToken: 'r2', expiresIn: 900, tokenType: 'Bearer', user });
+      }
+      return json(200, {});
+    });
+    const client = new ApiClient({ storage: memorySessionStorage(session('old', Date.now() - 1)), fetch: fetchImpl });
+    await Promise.all([client.request('/api/cart'), client.request('/api/orders'), client.request('/api/auth/me')]);
+    expect(calls.filter((call) => call.url.endsWith('/refresh'))).toHaveLength(1);
+    expect(calls.filter((call) => !call.url.endsWith('/refresh')).map((call) => authorization(call.init))).toEqual(['Bearer new', 'Bearer new', 'Bearer new']);
+  });
+
+  it('when the refresh token is no longer valid, then the session ends and listeners hear the user is gone', async () => {
+    const storage = memorySessionStorage(session('old', Date.now() - 1));
+    const { fetchImpl } = fakeFetch((url) => (url.endsWith('/refresh') ? json(401, { status: 401 }) : json(200, {})));
+    const client = new ApiClient({ storage, fetch: fetchImpl });
+    const seen: unknown[] = [];
+    client.onUserChange((current) => seen.push(current));
+    await expect(client.request('/api/orders', { auth: 'required' })).rejects.toMatchObject({ status: 401 });
+    expect(storage.read()).toBeUndefined();
+    expect(client.user).toBeUndefined();
+    expect(seen).toEqual([undefined]);
+  });
+
+  it('when a request carries a body, then it is JSON with the given content type and headers', async () => {
+    const { fetchImpl, calls } = fakeFetch(() => json(200, {}));
+    const client = new ApiClient({ storage: memorySessionStorage(), fetch: fetchImpl });
+    await client.request('/api/catalog/products/p1', { method: 'PATCH', body: { name: 'x' }, contentType: 'application/merge-patch+json', headers: { 'if-match': '"v3"' } });
+    const headers = calls[0]!.init.headers as Record<string, string>;
+    expect(headers['content-type']).toBe('application/merge-patch+json');
+    expect(headers['if-match']).toBe('"v3"');
+    expect(calls[0]!.init.body).toBe('{"name":"x"}');
+  });
+});
