@@ -167,6 +167,7 @@ describeWithChromium(
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders', exact: true }).click();
       await page.getByRole('heading', { name: 'Your orders' }).waitFor();
       const rows = page.getByTestId('order-row');
+      await rows.first().waitFor();
       await expect(rows.count()).resolves.toBe(1);
       await expect(rows.first().textContent()).resolves.toContain('Confirmed');
       await rows.first().getByRole('link').click();

@@ -29,7 +29,7 @@ export function appIdForPath(path: string): AppId | undefined {
 export function createGatewayApp(deps: GatewayDeps): HttpApp {
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
     router: (req) => {
-      const appId = appIdForPath(req.url ?? '/');
+      const appId = appIdForPath((req.url ?? '/').split('?')[0]!);
       return (appId && deps.serviceUrls[appId]) || undefined;
     },
     // The router always answers for the paths we forward; this target is never used.

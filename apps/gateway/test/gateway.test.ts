@@ -64,6 +64,12 @@ describe('gateway routing', () => {
     expect(res.body).toMatchObject({ service: 'catalog', url: '/api/catalog/products?q=red%20shoes&limit=5' });
   });
 
+  it('when a query follows the bare prefix of a service, then the request still reaches that service', async () => {
+    const res = await request(gateway).get('/api/catalog?limit=20&cursor=abc');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ service: 'catalog', url: '/api/catalog?limit=20&cursor=abc' });
+  });
+
   it('when a JSON body is posted, then it is streamed through untouched', async () => {
     const res = await request(gateway).post('/api/auth/login').send({ email: 'a@b.c', password: 'p' });
     expect(res.status).toBe(201);
