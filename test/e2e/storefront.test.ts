@@ -140,6 +140,7 @@ describeWithChromium(
       await page.getByRole('link', { name: /^Cart/ }).click();
       await page.getByRole('heading', { name: 'Your cart' }).waitFor();
       await expect(page.getByTestId('cart-line').count()).resolves.toBe(2);
+      const cartSubtotal = await page.getByTestId('cart-subtotal').textContent();
       await page.screenshot({ path: join(screenshotDir, 'cart.png'), fullPage: true });
       await expectNoSeriousAccessibilityViolations(page, 'cart');
 
@@ -161,6 +162,8 @@ describeWithChromium(
       await page.getByRole('button', { name: /^Place order/ }).dblclick();
       await page.waitForURL(/\/orders\/[0-9a-f-]{36}\/confirmation$/);
       await page.getByRole('heading', { name: 'Thank you for your order!' }).waitFor();
+      // What was in the cart, once: signing in merged the guest cart a single time.
+      await expect(page.getByTestId('order-total').textContent()).resolves.toBe(cartSubtotal);
       await page.screenshot({ path: join(screenshotDir, 'confirmation.png'), fullPage: true });
       await eventually(async () => (await cartCount(page)) === 0, 15_000);
 

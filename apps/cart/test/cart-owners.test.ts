@@ -115,6 +115,26 @@ describe('cart owners: guest carts, user carts and the merge at sign-in', () => 
     expect(cartOf(await t.http.get('/api/cart').set('X-Cart-Id', guestId).expect(200))).toMatchObject({ owner: 'guest', cartId: null, lines: [] });
   });
 
+  it('when several signed-in requests carry the same guest cart at once, then its lines merge exactly once', async () => {
+    // Reads of guest carts are slowed down so that every request has read the guest cart before any claims it.
+    class SlowGuestReads extends InMemoryStateStore {
+      override async get<T>(key: string) {
+        const entry = await super.get<T>(key);
+        if (key.startsWith('cart:guest:')) await new Promise((resolve) => setTimeout(resolve, 30));
+        return entry;
+      }
+    }
+    const racing = buildTestCart({ catalogUrl: catalog.url, stateStore: new SlowGuestReads(), settings: { CART_MAX_LINE_QUANTITY: 5 } });
+    const user = newUser();
+    const guestId = (await racing.http.post('/api/cart/items').send({ productId: lantern.id, quantity: 1 }).expect(200)).headers['x-cart-id'] as string;
+    await racing.http.post('/api/cart/items').set('X-Cart-Id', guestId).send({ productId: stove.id, quantity: 2 }).expect(200);
+
+    // A browser signing in reads the cart from several places at once (header badge, the page), each with the cookie.
+    const answers = await Promise.all(Array.from({ length: 4 }, () => racing.http.get('/api/cart').set('Authorization', user).set('Cookie', `cart_id=${guestId}`).expect(200)));
+    expect(answers.filter((answer) => cartOf(answer).mergedGuestCart === true)).toHaveLength(1);
+    expect(quantities(cartOf(await racing.http.get('/api/cart').set('Authorization', user).expect(200)))).toEqual({ [lantern.id]: 1, [stove.id]: 2 });
+  });
+
   it('when the merge happens on a write, then the write applies to the merged cart', async () => {
     const user = newUser();
     const guestId = (await t.http.post('/api/cart/items').send({ productId: lantern.id, quantity: 2 }).expect(200)).headers['x-cart-id'] as string;

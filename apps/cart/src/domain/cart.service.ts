@@ -87,17 +87,26 @@ export class CartService {
   }
 
   /**
-   * At sign-in: folds the guest cart into the user's cart and deletes it. The guest cart is claimed first (a
-   * guarded delete), so a guest write racing the sign-in is either merged or lands in a new guest cart, never lost;
-   * should the merge then fail, the guest cart is put back. Undefined when there was no guest cart to merge.
+   * At sign-in: folds the guest cart into the user's cart and deletes it. The guest cart is claimed first by an
+   * ETag-guarded save that empties it: of concurrent sign-in requests carrying the same guest cart (a browser reads
+   * the cart from several places at once) exactly one wins the claim and merges; the others find it empty. A guarded
+   * delete cannot be the claim, because deleting a key that is already gone succeeds whatever the ETag (Dapr's
+   * semantics), so a second request would merge the same lines again. A guest write racing the sign-in is either
+   * merged or refused as stale and retried into a new guest cart, never lost; should the merge fail, the guest cart is
+   * put back. Undefined when there was nothing to merge.
    */
   async mergeGuestCart(userId: string, guestCartId: string): Promise<{ skipped: MergeSkip[] } | undefined> {
     const guestOwner: KeyedCartOwner = { kind: 'guest', cartId: guestCartId };
     for (let attempt = 1; ; attempt += 1) {
       const guest = await this.deps.repository.load(guestOwner);
       if (!guest) return undefined;
+      if (guest.cart.lines.length === 0) {
+        // Claimed by a concurrent sign-in (or emptied by the guest): nothing to merge; the claimant deletes it.
+        return undefined;
+      }
+      let claimedVersion: string;
       try {
-        await this.deps.repository.delete(guestOwner, guest.version);
+        claimedVersion = await this.deps.repository.save(guestOwner, { ...guest.cart, lines: [] }, { version: guest.version });
       } catch (error) {
         if (!(error instanceof StaleCartError)) throw error;
         await this.backOffOrGiveUp(attempt);
@@ -111,11 +120,15 @@ export class CartService {
           return merged.cart;
         });
       } catch (error) {
-        await this.deps.repository.save(guestOwner, guest.cart, 'absent').catch((restoreError: unknown) => {
+        await this.deps.repository.save(guestOwner, guest.cart, { version: claimedVersion }).catch((restoreError: unknown) => {
           this.deps.logger.error({ err: restoreError, cause: error }, 'could not restore a guest cart after a failed merge');
         });
         throw error;
       }
+      await this.deps.repository.delete(guestOwner, claimedVersion).catch((deleteError: unknown) => {
+        // The emptied cart expires with its TTL; nothing merges twice because it is empty.
+        this.deps.logger.warn({ err: deleteError }, 'could not delete a merged guest cart');
+      });
       return { skipped };
     }
   }
