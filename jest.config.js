@@ -4,11 +4,10 @@ module.exports = {
   roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/functions', '<rootDir>/test'],
   testMatch: ['**/src/**/*.spec.ts', '**/test/**/*.test.ts', '**/apps/storefront/test/**/*.test.tsx'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  transform: {
-    // The web app compiles with its own settings (JSX, DOM); component tests opt into jsdom with a docblock.
-    '^.+/apps/storefront/.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/apps/storefront/tsconfig.jest.json' }],
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
-  },
+  // One compile setting for every file, JSX included (tsc type-checks each workspace with its own settings first; two
+  // ts-jest configurations in one run got mixed up between workers). The web app's component tests opt into jsdom
+  // with a docblock.
+  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
   moduleNameMapper: {
     '\\.css$': '<rootDir>/test/stubs/style-stub.js',
     '^@shop/(auth|catalog|cart|order|gateway|launcher)$': '<rootDir>/apps/$1/src',

@@ -84,6 +84,9 @@ param serviceBusCapacity int = 1
 @minValue(10)
 param frontDoorRateLimitPerMinute int = 600
 
+@description('Optional. Principal (object) id of the release pipeline identity that uploads the storefront build (Storage Blob Data Contributor on its account); empty: grant it by hand.')
+param webPublisherPrincipalId string = ''
+
 @description('Optional. Principals that may set Key Vault secrets (Key Vault Secrets Officer).')
 param keyVaultSecretsOfficerPrincipalIds string[] = []
 
@@ -430,11 +433,25 @@ module postgres 'modules/postgres.bicep' = {
   }
 }
 
+module webStorage 'modules/web-storage.bicep' = {
+  name: 'web-storage'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    publisherPrincipalId: webPublisherPrincipalId
+    tags: allTags
+  }
+}
+
 module frontDoor 'modules/front-door.bicep' = {
   name: 'front-door'
   params: {
     namePrefix: namePrefix
     originHostName: appGateway.outputs.publicFqdn
+    webStorageAccountId: webStorage.outputs.resourceId
+    webStorageBlobHostName: webStorage.outputs.blobHostName
+    webContainerName: webStorage.outputs.containerName
+    webStorageLocation: location
     rateLimitPerMinute: frontDoorRateLimitPerMinute
     tags: allTags
   }
@@ -484,6 +501,9 @@ output appInsightsResourceId string = monitoring.outputs.appInsightsResourceId
 
 @description('Front Door endpoint host name (public URL of the platform).')
 output frontDoorEndpoint string = frontDoor.outputs.endpointHostName
+
+@description('Storage account the storefront build is uploaded to (container "web").')
+output webStorageAccountName string = webStorage.outputs.name
 
 @description('Functions app name.')
 output functionsAppName string = functions.outputs.name

@@ -1,13 +1,27 @@
-// Front Door Premium in front of the Application Gateway: one endpoint, an origin group on the gateway's public
-// FQDN, a route for /api/* and one for static assets, a rule set that caches static assets and public catalog
-// reads (/api/catalog/products*, honouring the origin's Cache-Control: s-maxage), and a WAF policy (Microsoft
-// default rule set, bot manager, per-client rate limit) attached by a security policy.
+// Front Door Premium in front of the platform: one endpoint with two origin groups. /api/* goes to the Application
+// Gateway's public FQDN; everything else is the storefront (apps/storefront/dist) from a private blob container over
+// Private Link, with extension-less paths (client-side routes such as /products/123) rewritten to /index.html and
+// the web app's security headers added. A rule set caches static assets (the blobs' Cache-Control: hashed assets a
+// year, index.html revalidated) and public catalog reads (/api/catalog/products*, honouring s-maxage), and a WAF
+// policy (Microsoft default rule set, bot manager, per-client rate limit) is attached by a security policy.
 
 @description('Required. Name prefix of the resources (e.g. shop-prod).')
 param namePrefix string
 
 @description('Required. Host name of the origin (the Application Gateway public FQDN).')
 param originHostName string
+
+@description('Required. Resource id of the storage account holding the web app (Private Link target).')
+param webStorageAccountId string
+
+@description('Required. Blob endpoint host of that account.')
+param webStorageBlobHostName string
+
+@description('Optional. Container of the built web app in that account.')
+param webContainerName string = 'web'
+
+@description('Optional. Region of the storage account (where Front Door creates its private endpoint).')
+param webStorageLocation string = resourceGroup().location
 
 @description('Optional. Path Front Door probes on the origin.')
 param healthProbePath string = '/api/catalog/categories'
@@ -79,6 +93,123 @@ resource origin 'Microsoft.Cdn/profiles/originGroups/origins@2024-09-01' = {
     weight: 1000
     enabledState: 'Enabled'
     enforceCertificateNameCheck: true
+  }
+}
+
+resource webOriginGroup 'Microsoft.Cdn/profiles/originGroups@2024-09-01' = {
+  parent: profile
+  name: 'web'
+  properties: {
+    loadBalancingSettings: {
+      sampleSize: 4
+      successfulSamplesRequired: 3
+      additionalLatencyInMilliseconds: 50
+    }
+    // One origin: health probes would only add requests.
+    sessionAffinityState: 'Disabled'
+  }
+}
+
+resource webOrigin 'Microsoft.Cdn/profiles/originGroups/origins@2024-09-01' = {
+  parent: webOriginGroup
+  name: 'web-storage'
+  properties: {
+    hostName: webStorageBlobHostName
+    originHostHeader: webStorageBlobHostName
+    httpPort: 80
+    httpsPort: 443
+    priority: 1
+    weight: 1000
+    enabledState: 'Enabled'
+    enforceCertificateNameCheck: true
+    // The account allows no public network access: Front Door asks for a private endpoint, approved once after the
+    // first deployment (docs/deploy.md).
+    sharedPrivateLinkResource: {
+      privateLink: {
+        id: webStorageAccountId
+      }
+      groupId: 'blob'
+      privateLinkLocation: webStorageLocation
+      requestMessage: 'Front Door reads the storefront files'
+    }
+  }
+}
+
+resource webAppRules 'Microsoft.Cdn/profiles/ruleSets@2024-09-01' = {
+  parent: profile
+  name: 'webapp'
+}
+
+resource spaFallback 'Microsoft.Cdn/profiles/ruleSets/rules@2024-09-01' = {
+  parent: webAppRules
+  name: 'clientSideRoutes'
+  properties: {
+    order: 1
+    matchProcessingBehavior: 'Continue'
+    // A path without a file extension is a page of the single-page app: serve index.html for it.
+    conditions: [
+      {
+        name: 'UrlFileExtension'
+        parameters: {
+          typeName: 'DeliveryRuleUrlFileExtensionMatchConditionParameters'
+          operator: 'Any'
+          negateCondition: true
+          matchValues: []
+          transforms: []
+        }
+      }
+    ]
+    actions: [
+      {
+        name: 'UrlRewrite'
+        parameters: {
+          typeName: 'DeliveryRuleUrlRewriteActionParameters'
+          sourcePattern: '/'
+          destination: '/index.html'
+          preserveUnmatchedPath: false
+        }
+      }
+    ]
+  }
+}
+
+resource webSecurityHeaders 'Microsoft.Cdn/profiles/ruleSets/rules@2024-09-01' = {
+  parent: webAppRules
+  name: 'securityHeaders'
+  properties: {
+    order: 2
+    matchProcessingBehavior: 'Continue'
+    conditions: []
+    // The same policy the local gateway sends (apps/gateway/src/web-app.ts): scripts from this origin only.
+    actions: [
+      {
+        name: 'ModifyResponseHeader'
+        parameters: {
+          typeName: 'DeliveryRuleHeaderActionParameters'
+          headerAction: 'Overwrite'
+          headerName: 'Content-Security-Policy'
+          value: 'default-src \'self\'; script-src \'self\'; style-src \'self\' \'unsafe-inline\'; img-src \'self\' https: data:; connect-src \'self\'; font-src \'self\'; object-src \'none\'; base-uri \'self\'; form-action \'self\'; frame-ancestors \'none\''
+        }
+      }
+      {
+        name: 'ModifyResponseHeader'
+        parameters: {
+          typeName: 'DeliveryRuleHeaderActionParameters'
+          headerAction: 'Overwrite'
+          headerName: 'X-Content-Type-Options'
+          value: 'nosniff'
+        }
+      }
+      {
+        name: 'ModifyResponseHeader'
+        parameters: {
+          typeName: 'DeliveryRuleHeaderActionParameters'
+          headerAction: 'Overwrite'
+          headerName: 'Strict-Transport-Security'
+          value: 'max-age=31536000; includeSubDomains'
+        }
+      }
+    ]
   }
 }
 
@@ -211,14 +342,19 @@ resource apiRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
   ]
 }
 
-resource staticRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
+resource webRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
   parent: endpoint
-  name: 'static'
+  name: 'web'
   properties: {
     originGroup: {
-      id: originGroup.id
+      id: webOriginGroup.id
     }
+    // Blobs live in the container: /assets/x.js is read from /<container>/assets/x.js.
+    originPath: '/${webContainerName}'
     ruleSets: [
+      {
+        id: webAppRules.id
+      }
       {
         id: cachingRules.id
       }
@@ -227,11 +363,11 @@ resource staticRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
       'Http'
       'Https'
     ]
+    // /api/* is more specific and stays with the api route.
     patternsToMatch: [
-      '/static/*'
-      '/assets/*'
+      '/*'
     ]
-    forwardingProtocol: 'HttpOnly'
+    forwardingProtocol: 'HttpsOnly'
     linkToDefaultDomain: 'Enabled'
     httpsRedirect: 'Enabled'
     enabledState: 'Enabled'
@@ -240,6 +376,7 @@ resource staticRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
       compressionSettings: {
         isCompressionEnabled: true
         contentTypesToCompress: [
+          'text/html'
           'text/css'
           'application/javascript'
           'image/svg+xml'
@@ -248,7 +385,10 @@ resource staticRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
     }
   }
   dependsOn: [
-    origin
+    webOrigin
+    spaFallback
+    webSecurityHeaders
+    cacheStaticAssets
     apiRoute
   ]
 }

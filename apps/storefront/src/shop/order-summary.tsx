@@ -1,6 +1,8 @@
 import type { Order } from '../api/types';
 import { formatMoney } from '../lib/money';
 
+const countryNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(undefined, { type: 'region' }) : undefined;
+
 /** Lines, total and shipping address of a placed order (confirmation and order detail). */
 export function OrderSummary({ order }: { order: Order }) {
   const address = order.shippingAddress;
@@ -57,7 +59,7 @@ export function OrderSummary({ order }: { order: Order }) {
         <br />
         {address.postalCode} {address.city}
         <br />
-        {address.country}
+        {countryNames?.of(address.country) ?? address.country}
       </address>
     </div>
   );
