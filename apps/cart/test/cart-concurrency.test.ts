@@ -30,7 +30,9 @@ describe('concurrent changes to one cart', () => {
 
   /** Fires one add per product at once on one cart; every add must land. */
   async function addAllAtOnce(stateStore: StateStore, settings = {}): Promise<void> {
-    const t = buildTestCart({ catalogUrl: catalog.url, stateStore, settings: { CART_MAX_LINES: PARALLEL_ADDS, ...settings } });
+    // The catalog reads of 50 concurrent adds queue on one PGlite connection; on a busy 2-core machine one can pass
+    // the default 3 s timeout (503). This test is about lost updates, not latency: give catalog time.
+    const t = buildTestCart({ catalogUrl: catalog.url, stateStore, settings: { CART_MAX_LINES: PARALLEL_ADDS, CATALOG_TIMEOUT_MS: 20_000, ...settings } });
     const user = bearerFor(`concurrency-${uniqueTestTag()}`);
     const responses = await Promise.all(products.map((product) => t.http.post('/api/cart/items').set('Authorization', user).send({ productId: product.id, quantity: 1 })));
     expect(responses.map((response) => response.status)).toEqual(products.map(() => 200));

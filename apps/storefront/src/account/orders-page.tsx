@@ -1,34 +1,17 @@
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { describeApiError } from '../api/api-error';
 import type { Order } from '../api/types';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
 import { orderReference, orderStatusLabel } from '../lib/order-status';
-import { Alert, PageHeading, Spinner } from '../ui/components';
+import { useCursorPages } from '../lib/use-cursor-pages';
+import { Alert, LoadMoreButton, PageHeading, Spinner } from '../ui/components';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** The shopper's order history, newest first, with "load more" on the cursor. */
 export function OrdersPage() {
   const { shop } = useApp();
-  const [orders, setOrders] = useState<Order[]>();
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [error, setError] = useState<string>();
-
-  const load = async (cursor?: string) => {
-    try {
-      const page = await shop.myOrders(cursor);
-      setOrders((current) => (cursor ? [...(current ?? []), ...page.items] : page.items));
-      setNextCursor(page.nextCursor);
-    } catch (caught) {
-      setError(describeApiError(caught));
-    }
-  };
-  useEffect(() => {
-    void load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shop]);
+  const { items: orders, nextCursor, error, loadingMore, loadMore } = useCursorPages<Order>((cursor) => shop.myOrders(cursor), 'mine');
 
   return (
     <section>
@@ -75,11 +58,7 @@ export function OrdersPage() {
           </div>
         )
       )}
-      {nextCursor && (
-        <button type="button" className="button secondary" onClick={() => load(nextCursor)}>
-          Load more
-        </button>
-      )}
+      <LoadMoreButton nextCursor={nextCursor} loading={loadingMore} onClick={loadMore} />
     </section>
   );
 }

@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { describeApiError } from '../api/api-error';
 import type { Order, OrderStatus } from '../api/types';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
-import { Alert, Field, PageHeading, SelectField, Spinner } from '../ui/components';
+import { useCursorPages } from '../lib/use-cursor-pages';
+import { Alert, Field, LoadMoreButton, PageHeading, SelectField, Spinner } from '../ui/components';
 import { orderFiltersFromParams, orderSearchFromFilters, orderStatuses, paramsFromOrderFilters, type OrderFilters } from './list-filters';
 import { adminOrderStatusLabels, itemCount, shortId } from './order-fulfilment';
 import { formatUtcDateTime } from './utc-days';
@@ -16,45 +16,9 @@ export function OrdersPage() {
   const filters = useMemo(() => orderFiltersFromParams(params), [params]);
   const { search, errors } = useMemo(() => orderSearchFromFilters(filters), [filters]);
   const searchKey = JSON.stringify(search ?? null);
-  const [orders, setOrders] = useState<Order[]>();
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<string>();
+  const { items: orders, nextCursor, error, loadingMore, loadMore } = useCursorPages<Order>((cursor) => admin.orders({ ...search, cursor }), search ? searchKey : undefined);
 
   const update = (changes: Partial<OrderFilters>) => setParams(paramsFromOrderFilters({ ...filters, ...changes }));
-
-  useEffect(() => {
-    if (!search) return undefined;
-    let current = true;
-    setOrders(undefined);
-    setError(undefined);
-    admin.orders(search).then(
-      (page) => {
-        if (!current) return;
-        setOrders(page.items);
-        setNextCursor(page.nextCursor);
-      },
-      (caught: unknown) => current && setError(describeApiError(caught)),
-    );
-    return () => {
-      current = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [admin, searchKey]);
-
-  const loadMore = async () => {
-    if (!nextCursor || !search) return;
-    setLoadingMore(true);
-    try {
-      const page = await admin.orders({ ...search, cursor: nextCursor });
-      setOrders((shown) => [...(shown ?? []), ...page.items]);
-      setNextCursor(page.nextCursor);
-    } catch (caught) {
-      setError(describeApiError(caught));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
 
   return (
     <section>
@@ -119,11 +83,7 @@ export function OrdersPage() {
               </tbody>
             </table>
           </div>
-          {nextCursor && (
-            <button type="button" className="button load-more" onClick={loadMore} disabled={loadingMore}>
-              {loadingMore ? 'Loading…' : 'Load more'}
-            </button>
-          )}
+          <LoadMoreButton nextCursor={nextCursor} loading={loadingMore} onClick={loadMore} />
         </>
       )}
     </section>

@@ -1,11 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { describeApiError } from '../api/api-error';
 import type { AdminProduct, ProductStatus } from '../api/types';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
-import { useDebouncedValue } from '../lib/use-debounced-value';
-import { Alert, Field, PageHeading, SelectField, Spinner } from '../ui/components';
+import { useCursorPages } from '../lib/use-cursor-pages';
+import { useSearchText } from '../lib/use-search-text';
+import { Alert, Field, LoadMoreButton, PageHeading, SelectField, Spinner } from '../ui/components';
 import { paramsFromProductFilters, productFiltersFromParams } from './list-filters';
 import { productStatusLabels, productStatuses } from './product-form';
 
@@ -14,52 +14,11 @@ export function ProductsPage() {
   const { admin } = useApp();
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => productFiltersFromParams(params), [params]);
-  const [searchText, setSearchText] = useState(filters.q);
-  const debouncedSearch = useDebouncedValue(searchText, 300);
-  const [products, setProducts] = useState<AdminProduct[]>();
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<string>();
-
-  // The typed search reaches the URL (and so the request) once typing pauses.
-  useEffect(() => {
-    const q = debouncedSearch.trim();
-    if (q !== filters.q) setParams(paramsFromProductFilters({ ...filters, q }), { replace: true });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [debouncedSearch]);
-  // Back/forward changed the URL: the box follows.
-  useEffect(() => setSearchText((current) => (current.trim() === filters.q ? current : filters.q)), [filters.q]);
-
-  useEffect(() => {
-    let current = true;
-    setProducts(undefined);
-    setError(undefined);
-    admin.products({ q: filters.q || undefined, status: filters.status }).then(
-      (page) => {
-        if (!current) return;
-        setProducts(page.items);
-        setNextCursor(page.nextCursor);
-      },
-      (caught: unknown) => current && setError(describeApiError(caught)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [admin, filters.q, filters.status]);
-
-  const loadMore = async () => {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await admin.products({ q: filters.q || undefined, status: filters.status, cursor: nextCursor });
-      setProducts((shown) => [...(shown ?? []), ...page.items]);
-      setNextCursor(page.nextCursor);
-    } catch (caught) {
-      setError(describeApiError(caught));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  const [searchText, setSearchText] = useSearchText(filters.q, (q) => setParams(paramsFromProductFilters({ ...filters, q }), { replace: true }));
+  const { items: products, nextCursor, error, loadingMore, loadMore } = useCursorPages<AdminProduct>(
+    (cursor) => admin.products({ q: filters.q || undefined, status: filters.status, cursor }),
+    JSON.stringify([filters.q, filters.status]),
+  );
 
   return (
     <section>
@@ -128,11 +87,7 @@ export function ProductsPage() {
               </tbody>
             </table>
           </div>
-          {nextCursor && (
-            <button type="button" className="button load-more" onClick={loadMore} disabled={loadingMore}>
-              {loadingMore ? 'Loading…' : 'Load more'}
-            </button>
-          )}
+          <LoadMoreButton nextCursor={nextCursor} loading={loadingMore} onClick={loadMore} />
         </>
       )}
     </section>

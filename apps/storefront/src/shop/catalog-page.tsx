@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { describeApiError } from '../api/api-error';
 import type { ProductQuery } from '../api/shop-api';
 import type { Category, Product } from '../api/types';
 import { useApp } from '../app/app-context';
 import { catalogQueryFromParams, paramsFromCatalogQuery } from '../lib/catalog-query';
-import { useDebouncedValue } from '../lib/use-debounced-value';
-import { Alert, Spinner } from '../ui/components';
+import { useCursorPages } from '../lib/use-cursor-pages';
+import { useSearchText } from '../lib/use-search-text';
+import { Alert, LoadMoreButton, Spinner } from '../ui/components';
 import { ProductCard } from './product-card';
 
 const pageSize = 24;
@@ -20,69 +20,28 @@ export function CatalogPage() {
   const query = useMemo(() => catalogQueryFromParams(params), [params]);
   const queryKey = paramsFromCatalogQuery(query).toString();
 
-  const [searchText, setSearchText] = useState(query.q ?? '');
-  const debouncedSearch = useDebouncedValue(searchText, 300);
   const [categories, setCategories] = useState<Category[]>([]);
-  const [products, setProducts] = useState<Product[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<string>();
   const [brandsSeen, setBrandsSeen] = useState<string[]>([]);
+  const { items: products, nextCursor, error, loadingMore, loadMore } = useCursorPages<Product>(
+    (cursor, signal) => shop.searchProducts({ ...query, limit: pageSize, cursor }, signal),
+    queryKey,
+  );
 
   const update = (changes: Partial<ProductQuery>) => {
     const next = { ...query, ...changes };
     if (!next.q && next.sort === 'relevance') delete next.sort;
     setParams(paramsFromCatalogQuery(next), { replace: changes.q !== undefined });
   };
-
-  // The typed search reaches the URL (and so the request) once typing pauses.
-  useEffect(() => {
-    const typed = debouncedSearch.trim();
-    if (typed !== (query.q ?? '')) update({ q: typed || undefined });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [debouncedSearch]);
-  // Back/forward or a link changed the URL: the box follows.
-  useEffect(() => setSearchText((current) => (current.trim() === (query.q ?? '') ? current : (query.q ?? ''))), [query.q]);
+  const [searchText, setSearchText] = useSearchText(query.q ?? '', (typed) => update({ q: typed || undefined }));
 
   useEffect(() => {
     shop.categories().then(setCategories, () => setCategories([]));
   }, [shop]);
-
+  // The brand box suggests the brands of every result seen so far (the API has no brand facet).
   useEffect(() => {
-    const abort = new AbortController();
-    setLoading(true);
-    setError(undefined);
-    shop
-      .searchProducts({ ...query, limit: pageSize }, abort.signal)
-      .then((page) => {
-        setProducts(page.items);
-        setNextCursor(page.nextCursor);
-        setBrandsSeen((seen) => [...new Set([...seen, ...page.items.map((item) => item.brand).filter((brand): brand is string => !!brand)])].sort());
-      })
-      .catch((caught: unknown) => {
-        if (!abort.signal.aborted) setError(describeApiError(caught));
-      })
-      .finally(() => {
-        if (!abort.signal.aborted) setLoading(false);
-      });
-    return () => abort.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shop, queryKey]);
-
-  const loadMore = async () => {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await shop.searchProducts({ ...query, limit: pageSize, cursor: nextCursor });
-      setProducts((current) => [...current, ...page.items]);
-      setNextCursor(page.nextCursor);
-    } catch (caught) {
-      setError(describeApiError(caught));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+    const brands = (products ?? []).map((item) => item.brand).filter((brand): brand is string => !!brand);
+    setBrandsSeen((seen) => (brands.every((brand) => seen.includes(brand)) ? seen : [...new Set([...seen, ...brands])].sort()));
+  }, [products]);
 
   const heading = query.q ? `Results for “${query.q}”` : query.category ? (findCategory(categories, query.category)?.name ?? 'Products') : 'All products';
 
@@ -150,9 +109,9 @@ export function CatalogPage() {
         </div>
         <h1 id="results-heading">{heading}</h1>
         {error && <Alert>{error}</Alert>}
-        {loading ? (
-          <Spinner label="Loading products…" />
-        ) : products.length === 0 && !error ? (
+        {!products ? (
+          !error && <Spinner label="Loading products…" />
+        ) : products.length === 0 ? (
           <p className="empty">No products match. Try fewer words or remove a filter.</p>
         ) : (
           <>
@@ -167,11 +126,7 @@ export function CatalogPage() {
                 </li>
               ))}
             </ul>
-            {nextCursor && (
-              <button type="button" className="button secondary load-more" onClick={loadMore} disabled={loadingMore}>
-                {loadingMore ? 'Loading…' : 'Load more'}
-              </button>
-            )}
+            <LoadMoreButton nextCursor={nextCursor} loading={loadingMore} onClick={loadMore} />
           </>
         )}
       </section>

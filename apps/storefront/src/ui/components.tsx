@@ -107,3 +107,13 @@ export function PageHeading({ children }: { children: ReactNode }) {
     </h1>
   );
 }
+
+/** "Load more" under a list read by cursor; absent on the last page. */
+export function LoadMoreButton({ nextCursor, loading, onClick }: { nextCursor: string | null; loading: boolean; onClick(): void }) {
+  if (!nextCursor) return null;
+  return (
+    <button type="button" className="button secondary load-more" onClick={onClick} disabled={loading}>
+      {loading ? 'Loading…' : 'Load more'}
+    </button>
+  );
+}

@@ -5,33 +5,13 @@ import type { AdminProduct } from '../../src/api/types';
 import { ProductEditPage } from '../../src/admin/product-edit-page';
 import { formatMoney } from '../../src/lib/money';
 import { FakeBackend, renderWithApp } from './admin-harness';
+import { adminProduct, fixtureProductId } from './fixtures';
 
-const id = '0b7e6c1e-5a8d-4c43-9d0c-2f7a7c1b9e11';
+const id = fixtureProductId;
 const path = `/api/catalog/products/${id}`;
 const adminPath = `/api/catalog/admin/products/${id}`;
 
-function product(overrides: Partial<AdminProduct> = {}): AdminProduct {
-  return {
-    id,
-    sku: 'LAMP-1',
-    name: 'Desk lamp',
-    description: 'A lamp.',
-    brand: 'Lumo',
-    category: null,
-    imageUrls: [],
-    attributes: {},
-    price: { amount: 4999, currency: 'EUR' },
-    status: 'active',
-    version: 3,
-    availability: { available: 5, inStock: true },
-    createdAt: '2030-01-01T00:00:00Z',
-    updatedAt: '2030-01-02T00:00:00Z',
-    inventory: { onHand: 7, reserved: 2 },
-    source: null,
-    externalId: null,
-    ...overrides,
-  };
-}
+const product = adminProduct;
 
 const answer = (body: AdminProduct) => ({ status: 200, body, headers: { etag: `"v${body.version}"` } });
 

@@ -1,5 +1,4 @@
 import { ApiError } from '../../src/api/api-error';
-import type { AdminProduct } from '../../src/api/types';
 import {
   editFormFromProduct,
   emptyNewProductForm,
@@ -9,29 +8,9 @@ import {
   productPatchFromForm,
   rebaseEditForm,
 } from '../../src/admin/product-form';
+import { adminProduct } from './fixtures';
 
-function product(overrides: Partial<AdminProduct> = {}): AdminProduct {
-  return {
-    id: '0b7e6c1e-5a8d-4c43-9d0c-2f7a7c1b9e11',
-    sku: 'LAMP-1',
-    name: 'Desk lamp',
-    description: 'A lamp.',
-    brand: 'Lumo',
-    category: null,
-    imageUrls: [],
-    attributes: {},
-    price: { amount: 4999, currency: 'EUR' },
-    status: 'active',
-    version: 3,
-    availability: { available: 5, inStock: true },
-    createdAt: '2026-01-01T00:00:00Z',
-    updatedAt: '2026-01-02T00:00:00Z',
-    inventory: { onHand: 7, reserved: 2 },
-    source: null,
-    externalId: null,
-    ...overrides,
-  };
-}
+const product = adminProduct;
 
 describe('productPatchFromForm', () => {
   it('when nothing changed, then the patch is empty', () => {
