@@ -4,7 +4,7 @@ import { describeApiError } from '../api/api-error';
 import type { Order } from '../api/types';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
-import { Alert, PageHeading, Spinner } from '../ui/components';
+import { Alert, PageHeading, PostalAddress, Spinner } from '../ui/components';
 import { adminOrderStatusLabels, describePaymentMethod, nextFulfilmentStep, shortId } from './order-fulfilment';
 import { formatUtcDateTime } from './utc-days';
 
@@ -52,7 +52,6 @@ export function OrderDetailPage() {
     }
   };
 
-  const address = order.shippingAddress;
   return (
     <section className="admin-order">
       <p className="breadcrumb">
@@ -136,27 +135,7 @@ export function OrderDetailPage() {
       <div className="admin-columns">
         <section aria-labelledby="shipping-heading">
           <h2 id="shipping-heading">Shipping address</h2>
-          <address>
-            {address.name}
-            <br />
-            {address.line1}
-            {address.line2 && (
-              <>
-                <br />
-                {address.line2}
-              </>
-            )}
-            <br />
-            {address.postalCode} {address.city}
-            <br />
-            {address.country}
-            {address.phone && (
-              <>
-                <br />
-                {address.phone}
-              </>
-            )}
-          </address>
+<PostalAddress address={order.shippingAddress} showPhone />
         </section>
         <section aria-labelledby="payment-heading">
           <h2 id="payment-heading">Payment</h2>

@@ -6,6 +6,7 @@ import { useApp } from '../app/app-context';
 import { catalogQueryFromParams, paramsFromCatalogQuery } from '../lib/catalog-query';
 import { useCursorPages } from '../lib/use-cursor-pages';
 import { useSearchText } from '../lib/use-search-text';
+import { useUrlMirror } from '../lib/use-url-mirror';
 import { Alert, LoadMoreButton, Spinner } from '../ui/components';
 import { ProductCard } from './product-card';
 
@@ -33,6 +34,8 @@ export function CatalogPage() {
     setParams(paramsFromCatalogQuery(next), { replace: changes.q !== undefined });
   };
   const [searchText, setSearchText] = useSearchText(query.q ?? '', (typed) => update({ q: typed || undefined }));
+  const [inStockShown, showInStock] = useUrlMirror(!!query.inStock);
+  const [sortShown, showSort] = useUrlMirror<string>(query.sort ?? (query.q ? 'relevance' : 'newest'));
 
   useEffect(() => {
     shop.categories().then(setCategories, () => setCategories([]));
@@ -85,7 +88,15 @@ export function CatalogPage() {
             <PriceInput label="Maximum price" value={query.maxPrice} onChange={(maxPrice) => update({ maxPrice })} />
           </fieldset>
           <div className="field checkbox">
-            <input id="in-stock" type="checkbox" checked={!!query.inStock} onChange={(event) => update({ inStock: event.target.checked || undefined })} />
+            <input
+              id="in-stock"
+              type="checkbox"
+              checked={inStockShown}
+              onChange={(event) => {
+                showInStock(event.target.checked);
+                update({ inStock: event.target.checked || undefined });
+              }}
+            />
             <label htmlFor="in-stock">In stock only</label>
           </div>
         </form>
@@ -100,7 +111,14 @@ export function CatalogPage() {
           <label htmlFor="sort" className="visually-hidden">
             Sort by
           </label>
-          <select id="sort" value={query.sort ?? (query.q ? 'relevance' : 'newest')} onChange={(event) => update({ sort: event.target.value as ProductQuery['sort'] })}>
+          <select
+            id="sort"
+            value={sortShown}
+            onChange={(event) => {
+              showSort(event.target.value);
+              update({ sort: event.target.value as ProductQuery['sort'] });
+            }}
+          >
             {query.q && <option value="relevance">Best match</option>}
             <option value="newest">Newest</option>
             <option value="price">Price: low to high</option>

@@ -1,11 +1,9 @@
 import type { Order } from '../api/types';
 import { formatMoney } from '../lib/money';
-
-const countryNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(undefined, { type: 'region' }) : undefined;
+import { PostalAddress } from '../ui/components';
 
 /** Lines, total and shipping address of a placed order (confirmation and order detail). */
 export function OrderSummary({ order }: { order: Order }) {
-  const address = order.shippingAddress;
   return (
     <div className="order-summary">
       <table className="order-lines">
@@ -46,21 +44,7 @@ export function OrderSummary({ order }: { order: Order }) {
         </tfoot>
       </table>
       <h2>Shipping to</h2>
-      <address>
-        {address.name}
-        <br />
-        {address.line1}
-        {address.line2 && (
-          <>
-            <br />
-            {address.line2}
-          </>
-        )}
-        <br />
-        {address.postalCode} {address.city}
-        <br />
-        {countryNames?.of(address.country) ?? address.country}
-      </address>
+<PostalAddress address={order.shippingAddress} />
     </div>
   );
 }

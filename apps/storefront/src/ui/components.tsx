@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
-import type { Money } from '../api/types';
+import type { Money, ShippingAddress } from '../api/types';
 import { formatMoney } from '../lib/money';
 
 export function Price({ money, className }: { money: Money; className?: string }) {
@@ -115,5 +115,23 @@ export function LoadMoreButton({ nextCursor, loading, onClick }: { nextCursor: s
     <button type="button" className="button secondary load-more" onClick={onClick} disabled={loading}>
       {loading ? 'Loading…' : 'Load more'}
     </button>
+  );
+}
+
+const countryNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(undefined, { type: 'region' }) : undefined;
+
+/** A shipping address as it goes on a parcel, the country by name; the phone only where `showPhone` (staff pages). */
+export function PostalAddress({ address, showPhone = false }: { address: ShippingAddress; showPhone?: boolean }) {
+  const lines = [address.name, address.line1, address.line2, `${address.postalCode} ${address.city}`, countryNames?.of(address.country) ?? address.country, showPhone ? address.phone : undefined];
+  return (
+    <address>
+      {lines
+        .filter((line): line is string => !!line)
+        .map((line, index) => (
+          <span key={index} className="address-line">
+            {line}
+          </span>
+        ))}
+    </address>
   );
 }
