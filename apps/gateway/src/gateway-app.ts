@@ -89,7 +89,7 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
         req.url = req.originalUrl;
         void proxy(req, res, next);
       });
-      if (deps.webAppDir) mountWebApp(app, deps.webAppDir);
     },
+    mountFallback: deps.webAppDir ? (app) => mountWebApp(app, deps.webAppDir!) : undefined,
   });
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 
@@ -29,25 +29,34 @@ export const documentCacheControl = 'no-cache';
 /** Unhashed files beside index.html (icons, robots.txt): an hour. */
 const otherFileCacheControl = 'public, max-age=3600';
 
-/** Paths the SPA fallback never answers: the API and the platform endpoints keep their own 404s. */
-function isReservedPath(path: string): boolean {
-  return path === '/api' || path.startsWith('/api/') || path === '/healthz' || path === '/readyz' || path === '/metrics';
-}
-
 /** Whether `dir` holds a built web app (the launcher warns instead of serving nothing). */
 export function isWebAppBuilt(dir: string): boolean {
   return existsSync(join(dir, 'index.html'));
 }
 
+/** index.html with its ETag, read again only when the file changes (a rebuild while the platform runs). */
+function cachedDocument(indexFile: string): () => Promise<{ body: Buffer; etag: string }> {
+  let cached: { mtimeMs: number; body: Buffer; etag: string } | undefined;
+  return async () => {
+    const { mtimeMs } = await stat(indexFile);
+    if (cached?.mtimeMs !== mtimeMs) {
+      const body = await readFile(indexFile);
+      cached = { mtimeMs, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    }
+    return cached;
+  };
+}
+
 /**
- * Serves the built storefront (apps/storefront/dist) at `/`: files with the cache policy Front Door needs, and
- * index.html for every other GET that asks for a page (client-side routes such as /products/123 or /admin/orders),
- * so a shared link or a reload works. A missing hashed asset is a 404, never index.html (a browser would otherwise
- * try to run HTML as a script).
+ * Serves the built storefront (apps/storefront/dist) at `/`, mounted as the gateway's fallback (after the API and the
+ * platform endpoints): files with the cache policy Front Door needs, and index.html for every other GET that asks for
+ * a page (client-side routes such as /products/123 or /admin/orders), so a shared link or a reload works. A missing
+ * hashed asset is a 404, never index.html (a browser would otherwise try to run HTML as a script).
  */
 export function mountWebApp(app: Express, dir: string): void {
   const root = resolve(dir);
   const indexFile = join(root, 'index.html');
+  const document = cachedDocument(indexFile);
   app.use(
     express.static(root, {
       index: false,
@@ -61,25 +70,21 @@ export function mountWebApp(app: Express, dir: string): void {
     }),
   );
   const serveDocument: RequestHandler = (req, res, next) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || isReservedPath(req.path) || req.path.startsWith('/assets/')) {
+    // Only page navigations get the page; an asset, a script or a JSON request for an unknown path gets a real 404.
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/assets/') || !req.accepts('html') || req.accepts(['json', 'html']) === 'json') {
       next();
       return;
     }
-    // Only navigations get the page; a script or JSON request for an unknown path gets a real 404.
-    if (!req.accepts('html') || req.accepts(['json', 'html']) === 'json') {
-      next();
-      return;
-    }
-    readFile(indexFile).then((document) => {
+    document().then(({ body, etag }) => {
       // The platform's apps turn Express's ETags off (services set their own): this page gets a content hash.
-      res.setHeader('ETag', `"${createHash('sha256').update(document).digest('base64url').slice(0, 27)}"`);
+      res.setHeader('ETag', etag);
       res.setHeader('Cache-Control', documentCacheControl);
       res.setHeader('Content-Security-Policy', webAppContentSecurityPolicy);
       if (req.fresh) {
         res.status(304).end();
         return;
       }
-      res.type('html').send(document);
+      res.type('html').send(body);
     }, next);
   };
   app.use(serveDocument);

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type express from 'express';
@@ -53,6 +53,20 @@ describe('gateway serving the built web app', () => {
       expect(res.text).toBe(indexHtml);
       expect(res.headers['cache-control']).toBe(documentCacheControl);
     }
+  });
+
+  it('when the app is rebuilt while the gateway runs, then the next page load serves the new index.html and ETag', async () => {
+    const before = await request(gateway).get('/checkout').set('accept', 'text/html').expect(200);
+    const rebuilt = indexHtml.replace('index-Ab12Cd34', 'index-Ef56Gh78');
+    await writeFile(join(dir, 'index.html'), rebuilt);
+    const later = new Date(Date.now() + 60_000);
+    await utimes(join(dir, 'index.html'), later, later);
+    const after = await request(gateway).get('/checkout').set('accept', 'text/html').set('if-none-match', before.headers.etag!).expect(200);
+    expect(after.text).toBe(rebuilt);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    await writeFile(join(dir, 'index.html'), indexHtml);
+    const latest = new Date(Date.now() + 120_000);
+    await utimes(join(dir, 'index.html'), latest, latest);
   });
 
   it('when a hashed asset is requested, then it may be cached for a year', async () => {

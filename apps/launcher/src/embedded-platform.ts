@@ -102,13 +102,13 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
     });
 
     const gatewayLogger = loggerFor(AppIds.gateway);
-    const webAppDir = resolve(config.WEB_APP_DIR ?? defaultWebAppDir);
+    const builtWebAppDir = [resolve(config.WEB_APP_DIR ?? defaultWebAppDir)].find(isWebAppBuilt);
     const gateway = await listen(
       createGatewayApp({
         logger: gatewayLogger,
         metrics: createServiceMetrics(AppIds.gateway),
         serviceUrls: { ...serviceUrls },
-        webAppDir: isWebAppBuilt(webAppDir) ? webAppDir : undefined,
+        webAppDir: builtWebAppDir,
       }),
       { port: config.PORT, host: config.HOST, logger: gatewayLogger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS },
     );
@@ -116,7 +116,7 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
     const gatewayHost = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
     return {
       url: `http://${gatewayHost}:${gateway.port}`,
-      webAppDir: isWebAppBuilt(webAppDir) ? webAppDir : undefined,
+      webAppDir: builtWebAppDir,
       serviceUrls: { ...serviceUrls },
       admin: { email: config.ADMIN_EMAIL, password: admin.password, passwordSource: admin.source },
       stop: async () => {

@@ -3,9 +3,8 @@ import { Link, useNavigate } from 'react-router';
 import { describeApiError } from '../api/api-error';
 import { useApp } from '../app/app-context';
 import type { FieldErrors } from '../lib/validation';
-import { Alert, Field, PageHeading, SelectField } from '../ui/components';
+import { Alert, Field, PageHeading, SelectField, TextAreaField } from '../ui/components';
 import { emptyNewProductForm, fieldErrorsFromProblem, newProductInputFromForm, productCurrencies, type NewProductForm } from './product-form';
-import { TextAreaField } from './text-area-field';
 
 /** Creates a product (draft or active), checked here first; the catalog's field errors are shown beside the fields. */
 export function ProductCreatePage() {

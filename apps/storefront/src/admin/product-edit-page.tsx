@@ -6,7 +6,7 @@ import type { ProductStatus } from '../api/types';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
 import type { FieldErrors } from '../lib/validation';
-import { Alert, Field, PageHeading, SelectField, Spinner } from '../ui/components';
+import { Alert, Field, PageHeading, SelectField, Spinner, TextAreaField } from '../ui/components';
 import {
   editFormFromProduct,
   fieldErrorsFromProblem,
@@ -17,7 +17,6 @@ import {
   rebaseEditForm,
   type ProductEditForm,
 } from './product-form';
-import { TextAreaField } from './text-area-field';
 
 type Notice = { tone: 'success' | 'info'; text: string };
 type Busy = 'save' | 'stock' | 'archive';

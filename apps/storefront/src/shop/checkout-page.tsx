@@ -51,8 +51,10 @@ export function CheckoutPage() {
     setErrors(found);
     if (Object.keys(found).length > 0) {
       setFailure('Please correct the highlighted fields.');
-      // Focus the first field that needs attention.
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      // Focus the first field that needs attention, in the order the form shows them (the error marks are not
+      // rendered yet at this point, so the field is found by its name).
+      const firstInvalid = Array.from(formRef.current?.elements ?? []).find((element) => (element as HTMLInputElement).name in found);
+      (firstInvalid as HTMLElement | undefined)?.focus();
       return;
     }
     submitting.current = true;

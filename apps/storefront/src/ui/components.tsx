@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import type { Money, ShippingAddress } from '../api/types';
 import { formatMoney } from '../lib/money';
 
@@ -23,24 +23,27 @@ export function Spinner({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-type FieldProps = { label: string; error?: string; hint?: string } & InputHTMLAttributes<HTMLInputElement>;
-
-/** A labelled input whose error is tied to it with aria-describedby and aria-invalid. */
-export function Field({ label, error, hint, id, ...input }: FieldProps) {
+/** Ids that tie a control to its label, hint and error (`aria-describedby`, `aria-invalid`). */
+function useFieldIds(id: string | undefined, error: string | undefined, hint: string | undefined) {
   const generated = useId();
-  const inputId = id ?? generated;
-  const describedBy = [error ? `${inputId}-error` : '', hint ? `${inputId}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  const controlId = id ?? generated;
+  const describedBy = [error ? `${controlId}-error` : '', hint ? `${controlId}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  return { controlId, control: { id: controlId, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy } };
+}
+
+/** The label above a control, and its hint and error below, as every form field of the app shows them. */
+function FieldFrame({ label, controlId, error, hint, children }: { label: string; controlId: string; error?: string; hint?: string; children: ReactNode }) {
   return (
     <div className="field">
-      <label htmlFor={inputId}>{label}</label>
-      <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      <label htmlFor={controlId}>{label}</label>
+      {children}
       {hint && (
-        <small id={`${inputId}-hint`} className="hint">
+        <small id={`${controlId}-hint`} className="hint">
           {hint}
         </small>
       )}
       {error && (
-        <small id={`${inputId}-error`} className="field-error">
+        <small id={`${controlId}-error`} className="field-error">
           {error}
         </small>
       )}
@@ -48,23 +51,35 @@ export function Field({ label, error, hint, id, ...input }: FieldProps) {
   );
 }
 
-type SelectFieldProps = { label: string; error?: string; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>;
+type LabelledProps = { label: string; error?: string; hint?: string };
 
-export function SelectField({ label, error, id, children, ...select }: SelectFieldProps) {
-  const generated = useId();
-  const selectId = id ?? generated;
+/** A labelled input whose error is tied to it with aria-describedby and aria-invalid. */
+export function Field({ label, error, hint, id, ...input }: LabelledProps & InputHTMLAttributes<HTMLInputElement>) {
+  const { controlId, control } = useFieldIds(id, error, hint);
   return (
-    <div className="field">
-      <label htmlFor={selectId}>{label}</label>
-      <select id={selectId} aria-invalid={error ? true : undefined} aria-describedby={error ? `${selectId}-error` : undefined} {...select}>
+    <FieldFrame label={label} controlId={controlId} error={error} hint={hint}>
+      <input {...control} {...input} />
+    </FieldFrame>
+  );
+}
+
+export function SelectField({ label, error, hint, id, children, ...select }: LabelledProps & { children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>) {
+  const { controlId, control } = useFieldIds(id, error, hint);
+  return (
+    <FieldFrame label={label} controlId={controlId} error={error} hint={hint}>
+      <select {...control} {...select}>
         {children}
       </select>
-      {error && (
-        <small id={`${selectId}-error`} className="field-error">
-          {error}
-        </small>
-      )}
-    </div>
+    </FieldFrame>
+  );
+}
+
+export function TextAreaField({ label, error, hint, id, ...textarea }: LabelledProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const { controlId, control } = useFieldIds(id, error, hint);
+  return (
+    <FieldFrame label={label} controlId={controlId} error={error} hint={hint}>
+      <textarea {...control} rows={5} {...textarea} />
+    </FieldFrame>
   );
 }
 

@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
 import AdminApp from '../../src/admin/admin-app';
 import type { AdminProduct } from '../../src/api/types';
-import { FakeBackend, renderWithApp } from './admin-harness';
+import { FakeBackend, renderWithApp } from '../app-harness';
 
 function product(index: number): AdminProduct {
   return {

@@ -5,7 +5,7 @@ import { OrderDetailPage } from '../../src/admin/order-detail-page';
 import { OrdersPage } from '../../src/admin/orders-page';
 import { SyncRunsPage } from '../../src/admin/sync-runs-page';
 import type { Order, OrderStatus, SyncRun } from '../../src/api/types';
-import { FakeBackend, renderWithApp } from './admin-harness';
+import { FakeBackend, renderWithApp } from '../app-harness';
 
 const orderId = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 

@@ -4,7 +4,7 @@ import { Route, Routes } from 'react-router';
 import type { AdminProduct } from '../../src/api/types';
 import { ProductEditPage } from '../../src/admin/product-edit-page';
 import { formatMoney } from '../../src/lib/money';
-import { FakeBackend, renderWithApp } from './admin-harness';
+import { FakeBackend, renderWithApp } from '../app-harness';
 import { adminProduct, fixtureProductId } from './fixtures';
 
 const id = fixtureProductId;

@@ -5,7 +5,7 @@ import { ReportsPage } from '../../src/admin/reports-page';
 import { defaultReportRange, type ReportSeries } from '../../src/admin/report-series';
 import type { DailyReport } from '../../src/api/types';
 import { formatMoney } from '../../src/lib/money';
-import { FakeBackend, renderWithApp } from './admin-harness';
+import { FakeBackend, renderWithApp } from '../app-harness';
 
 // uPlot draws on a canvas jsdom does not have; the chart's data is what matters here (report-series.test.ts).
 const mockChartProps: Array<{ series: ReportSeries; currency: string | undefined }> = [];

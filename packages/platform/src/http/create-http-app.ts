@@ -23,6 +23,11 @@ export interface HttpAppOptions {
    * and the error handlers, so a route or middleware mounted at the root must let those paths through.
    */
   mountRoutes: (app: Express) => void;
+  /**
+   * Mounts handlers that answer what no route and no platform endpoint did (the gateway's web app and its
+   * client-side routes), just before the 404. They never shadow /healthz, /readyz or /metrics.
+   */
+  mountFallback?: (app: Express) => void;
   readinessChecks?: ReadinessCheck[];
   /** JSON body limit (default 1 MiB); larger bodies get 413. */
   bodyLimit?: string | number;
@@ -96,6 +101,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  options.mountFallback?.(app);
   app.use(unknownRouteHandler);
   app.use(problemErrorHandler(logger));
   return {

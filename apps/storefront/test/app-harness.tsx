@@ -1,9 +1,9 @@
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
-import { ApiClient } from '../../src/api/client';
-import { memorySessionStorage } from '../../src/api/session';
-import { AppProvider } from '../../src/app/app-context';
+import { ApiClient } from '../src/api/client';
+import { memorySessionStorage } from '../src/api/session';
+import { AppProvider } from '../src/app/app-context';
 
 /** A request the page sent, as the fake backend saw it. */
 export interface RecordedRequest {
@@ -24,8 +24,9 @@ export interface FakeAnswer {
 type Responder = FakeAnswer | ((request: RecordedRequest) => FakeAnswer);
 
 /**
- * The platform's HTTP API as the back office sees it, in memory: answers by method and path (the latest `on` for a
- * route wins; `once` answers are used up first), and records every request. Unknown routes are 404.
+ * The platform's HTTP API as the web app sees it, in memory: answers by method and path (the latest `on` for a
+ * route wins; `once` answers are used up first), and records every request. Unknown routes are 404; a responder that
+ * throws is a lost connection (fetch rejects).
  */
 export class FakeBackend {
   readonly requests: RecordedRequest[] = [];
@@ -41,6 +42,10 @@ export class FakeBackend {
     const key = `${method} ${path}`;
     this.onceRoutes.set(key, [...(this.onceRoutes.get(key) ?? []), answer]);
     return this;
+  }
+
+  has(method: string, path: string): boolean {
+    return this.routes.has(`${method} ${path}`);
   }
 
   /** The requests other than the cart read the shell makes on its own. */
@@ -78,14 +83,14 @@ function fakeResponse(answer: FakeAnswer): Response {
   } as unknown as Response;
 }
 
-/** Renders `ui` inside the app's providers and a router at `path`, signed in with `roles`. */
+/** Renders `ui` inside the app's providers and a router at `path`, signed in with `roles` (an empty cart unless the backend answers the cart). */
 export function renderWithApp(ui: ReactNode, options: { path: string; backend: FakeBackend; roles?: string[] }) {
   const user = { id: 'admin-1', email: 'admin@example.com', name: 'Admin', roles: options.roles ?? ['admin'], createdAt: '2030-01-01T00:00:00Z' };
   const client = new ApiClient({
     storage: memorySessionStorage({ accessToken: 'token', refreshToken: 'refresh', accessTokenExpiresAt: Date.now() + 3_600_000, user }),
     fetch: options.backend.fetch,
   });
-  options.backend.on('GET', '/api/cart', { status: 200, body: { cartId: null, owner: 'user', lines: [], itemCount: 0, subtotal: { amount: 0, currency: null }, hasAvailabilityIssues: false, createdAt: null, updatedAt: null } });
+  if (!options.backend.has('GET', '/api/cart')) options.backend.on('GET', '/api/cart', { status: 200, body: { cartId: null, owner: 'user', lines: [], itemCount: 0, subtotal: { amount: 0, currency: null }, hasAvailabilityIssues: false, createdAt: null, updatedAt: null } });
   return render(
     <MemoryRouter initialEntries={[options.path]}>
       <AppProvider client={client}>{ui}</AppProvider>
