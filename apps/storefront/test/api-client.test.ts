@@ -117,3 +117,53 @@ describe('ApiClient', () => {
     expect(calls[0]!.init.body).toBe('{"name":"x"}');
   });
 });
+
+describe('ApiClient in several tabs', () => {
+  /** One lock for the "tabs" of a test, like the browser's Web Locks: tasks under one name run one at a time. */
+  function sharedLock() {
+    let tail: Promise<unknown> = Promise.resolve();
+    return <T>(_name: string, task: () => Promise<T>): Promise<T> => {
+      const run = tail.then(task, task);
+      tail = run.catch(() => undefined);
+      return run;
+    };
+  }
+
+  it('when two tabs find the access token expired at once, then one refreshes and the other takes its tokens (a reused refresh token would end the session)', async () => {
+    const used = new Set<string>();
+    let refreshes = 0;
+    const { fetchImpl } = fakeFetch(async (url, init) => {
+      if (url.endsWith('/api/auth/refresh')) {
+        refreshes += 1;
+        const { refreshToken } = JSON.parse(String(init.body)) as { refreshToken: string };
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        // Like auth: a refresh token works once; presenting it again is refused (and revokes the family).
+        if (used.has(refreshToken)) return json(401, { status: 401 });
+        used.add(refreshToken);
+        return json(200, { accessToken: `access-${refreshes}`, refreshToken: `r${refreshes + 1}`, expiresIn: 900, tokenType: 'Bearer', user });
+      }
+      return authorization(init)?.startsWith('Bearer access-') ? json(200, {}) : json(401, { status: 401 });
+    });
+    // localStorage is shared by the tabs; each tab has its own client (and its own copy of the session in memory).
+    const storage = memorySessionStorage(session('old', Date.now() - 1));
+    const withLock = sharedLock();
+    const firstTab = new ApiClient({ storage, fetch: fetchImpl, withLock });
+    const secondTab = new ApiClient({ storage, fetch: fetchImpl, withLock });
+
+    await Promise.all([firstTab.request('/api/cart', { auth: 'required' }), secondTab.request('/api/orders', { auth: 'required' })]);
+    expect(refreshes).toBe(1);
+    expect(firstTab.user).toEqual(user);
+    expect(secondTab.user).toEqual(user);
+    expect(storage.read()).toMatchObject({ accessToken: 'access-1', refreshToken: 'r2' });
+  });
+
+  it('when another tab signed out, then this tab ends its session instead of refreshing', async () => {
+    const storage = memorySessionStorage(session('old', Date.now() - 1));
+    const { fetchImpl, calls } = fakeFetch(() => json(200, {}));
+    const tab = new ApiClient({ storage, fetch: fetchImpl, withLock: (_name, task) => task() });
+    storage.write(undefined);
+    await expect(tab.request('/api/orders', { auth: 'required' })).rejects.toMatchObject({ status: 401 });
+    expect(calls.filter((call) => call.url.endsWith('/refresh'))).toHaveLength(0);
+    expect(tab.user).toBeUndefined();
+  });
+});

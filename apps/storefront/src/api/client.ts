@@ -32,6 +32,19 @@ export interface ApiClientOptions {
   baseUrl?: string;
   fetch?: typeof fetch;
   now?: () => number;
+  /**
+   * Runs `task` while holding the named lock across the browser's tabs (default: the Web Locks API where the browser
+   * has it). Tabs share the stored refresh token; refreshing it in two tabs at once would present a used token, and
+   * auth revokes the whole session on that.
+   */
+  withLock?: <T>(name: string, task: () => Promise<T>) => Promise<T>;
+}
+
+const refreshLockName = 'shop-session-refresh';
+
+function browserLock<T>(name: string, task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as (Navigator & { locks?: LockManager }) | undefined)?.locks;
+  return locks ? (locks.request(name, task) as Promise<T>) : task();
 }
 
 /** Refresh this long before the access token expires, so a request never leaves with a token about to lapse. */
@@ -140,18 +153,26 @@ export class ApiClient {
     return this.refreshing;
   }
 
-  private async refreshOnce(): Promise<SessionTokens | undefined> {
-    const refreshToken = this.session?.refreshToken;
-    if (!refreshToken) return undefined;
-    const response = await this.send('/api/auth/refresh', { method: 'POST', body: { refreshToken } }, undefined);
-    if (response.status === 401 || response.status === 400) {
-      this.setSession(undefined);
-      return undefined;
-    }
-    if (!response.ok) throw await apiErrorFromResponse(response);
-    const tokens = this.tokensFrom((await response.json()) as TokenAnswer);
-    this.setSession(tokens);
-    return tokens;
+  private refreshOnce(): Promise<SessionTokens | undefined> {
+    return (this.options.withLock ?? browserLock)(refreshLockName, async () => {
+      const refreshToken = this.session?.refreshToken;
+      if (!refreshToken) return undefined;
+      // Another tab may have refreshed (or signed out) while this one waited: its tokens are in the shared storage.
+      const stored = this.options.storage.read();
+      if (stored?.refreshToken !== refreshToken) {
+        this.setSession(stored);
+        return stored;
+      }
+      const response = await this.send('/api/auth/refresh', { method: 'POST', body: { refreshToken } }, undefined);
+      if (response.status === 401 || response.status === 400) {
+        this.setSession(undefined);
+        return undefined;
+      }
+      if (!response.ok) throw await apiErrorFromResponse(response);
+      const tokens = this.tokensFrom((await response.json()) as TokenAnswer);
+      this.setSession(tokens);
+      return tokens;
+    });
   }
 
   private tokensFrom(answer: TokenAnswer): SessionTokens {
