@@ -1,35 +1,11 @@
 /** @jest-environment jsdom */
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
-import type { Cart, CartLine } from '../src/api/types';
+import type { Cart } from '../src/api/types';
 import { CartView } from '../src/shop/cart-view';
+import { cartLine, cartOf } from './cart-fixtures';
 
-const line = (overrides: Partial<CartLine>): CartLine => ({
-  productId: 'p1',
-  sku: 'SKU-1',
-  name: 'Desk Lamp',
-  imageUrl: null,
-  quantity: 2,
-  unitPrice: { amount: 2499, currency: 'EUR' },
-  priceAtAdd: { amount: 2499, currency: 'EUR' },
-  priceChanged: false,
-  lineTotal: { amount: 4998, currency: 'EUR' },
-  availability: { available: 10, inStock: true },
-  availabilityIssue: null,
-  addedAt: '2030-01-01T00:00:00.000Z',
-  ...overrides,
-});
-
-const cartOf = (lines: CartLine[], subtotal: number): Cart => ({
-  cartId: null,
-  owner: 'user',
-  lines,
-  itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
-  subtotal: { amount: subtotal, currency: 'EUR' },
-  hasAvailabilityIssues: lines.some((l) => l.availabilityIssue),
-  createdAt: null,
-  updatedAt: null,
-});
+const line = cartLine;
 
 function renderCart(cart: Cart) {
   const changes: [string, number][] = [];

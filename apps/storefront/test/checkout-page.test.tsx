@@ -1,35 +1,11 @@
 /** @jest-environment jsdom */
 import { fireEvent, screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
-import type { Cart } from '../src/api/types';
 import { CheckoutPage } from '../src/shop/checkout-page';
 import { FakeBackend, renderWithApp, type RecordedRequest } from './app-harness';
+import { cartLine, cartOf } from './cart-fixtures';
 
-const cart: Cart = {
-  cartId: null,
-  owner: 'user',
-  lines: [
-    {
-      productId: 'p1',
-      sku: 'LAMP-1',
-      name: 'Desk Lamp',
-      imageUrl: null,
-      quantity: 2,
-      unitPrice: { amount: 2499, currency: 'EUR' },
-      priceAtAdd: { amount: 2499, currency: 'EUR' },
-      priceChanged: false,
-      lineTotal: { amount: 4998, currency: 'EUR' },
-      availability: { available: 10, inStock: true },
-      availabilityIssue: null,
-      addedAt: '2030-01-01T00:00:00.000Z',
-    },
-  ],
-  itemCount: 2,
-  subtotal: { amount: 4998, currency: 'EUR' },
-  hasAvailabilityIssues: false,
-  createdAt: null,
-  updatedAt: null,
-};
+const cart = cartOf([cartLine()], 4998);
 const orderId = '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5';
 
 function renderCheckout(backend: FakeBackend) {

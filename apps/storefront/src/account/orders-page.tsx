@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import type { Order } from '../api/types';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
-import { orderReference, orderStatusLabel } from '../lib/order-status';
+import { itemCount, orderReference, orderStatusLabel } from '../lib/order-status';
 import { useCursorPages } from '../lib/use-cursor-pages';
 import { Alert, LoadMoreButton, PageHeading, Spinner } from '../ui/components';
 
@@ -46,7 +46,7 @@ export function OrdersPage() {
                       <Link to={`/account/orders/${order.id}`}>{orderReference(order.id)}</Link>
                     </td>
                     <td>{dateFormat.format(new Date(order.createdAt))}</td>
-                    <td>{order.lines.reduce((sum, line) => sum + line.quantity, 0)}</td>
+                    <td>{itemCount(order)}</td>
                     <td className="number">{formatMoney(order.total)}</td>
                     <td>
                       <span className={`status status-${order.status}`}>{orderStatusLabel(order.status)}</span>

@@ -5,7 +5,8 @@ import type { Order } from '../api/types';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
 import { Alert, PageHeading, PostalAddress, Spinner } from '../ui/components';
-import { adminOrderStatusLabels, describePaymentMethod, nextFulfilmentStep, shortId } from './order-fulfilment';
+import { orderReference } from '../lib/order-status';
+import { adminOrderStatusLabels, describePaymentMethod, nextFulfilmentStep } from './order-fulfilment';
 import { formatUtcDateTime } from './utc-days';
 
 /** One order as the admin fulfils it: lines, totals, address, payment, history, and the next fulfilment step. */
@@ -57,7 +58,7 @@ export function OrderDetailPage() {
       <p className="breadcrumb">
         <Link to="/admin/orders">Orders</Link>
       </p>
-      <PageHeading>Order {shortId(order.id)}</PageHeading>
+      <PageHeading>Order {orderReference(order.id)}</PageHeading>
       <p>
         Status:{' '}
         <span className={`status status-${order.status}`} data-testid="admin-order-status">

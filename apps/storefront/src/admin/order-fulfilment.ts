@@ -19,12 +19,7 @@ export function nextFulfilmentStep(status: OrderStatus): { action: 'ship' | 'del
   return undefined;
 }
 
-/** Units in an order (the sum of its lines' quantities). */
-export function itemCount(order: Pick<Order, 'lines'>): number {
-  return order.lines.reduce((sum, line) => sum + line.quantity, 0);
-}
-
-/** The first 8 characters of an id, enough to tell orders and customers apart in a list. */
+/** The first 8 characters of an id, enough to tell customers apart in a list (orders use `orderReference`, the same one the shopper sees). */
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }

@@ -6,7 +6,8 @@ import { formatMoney } from '../lib/money';
 import { useCursorPages } from '../lib/use-cursor-pages';
 import { Alert, Field, LoadMoreButton, PageHeading, SelectField, Spinner } from '../ui/components';
 import { orderFiltersFromParams, orderSearchFromFilters, orderStatuses, paramsFromOrderFilters, type OrderFilters } from './list-filters';
-import { adminOrderStatusLabels, itemCount, shortId } from './order-fulfilment';
+import { itemCount, orderReference } from '../lib/order-status';
+import { adminOrderStatusLabels, shortId } from './order-fulfilment';
 import { formatUtcDateTime } from './utc-days';
 
 /** Every customer's orders, newest first, filtered by status and UTC days (kept in the URL), with "load more". */
@@ -63,8 +64,8 @@ export function OrdersPage() {
                 {orders.map((order) => (
                   <tr key={order.id} data-testid="admin-order-row">
                     <td>
-                      <Link to={`/admin/orders/${order.id}`} aria-label={`Order ${shortId(order.id)}`}>
-                        <code>{shortId(order.id)}</code>
+                      <Link to={`/admin/orders/${order.id}`} aria-label={`Order ${orderReference(order.id)}`}>
+                        <code>{orderReference(order.id)}</code>
                       </Link>
                     </td>
                     <td>

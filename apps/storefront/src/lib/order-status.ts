@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../api/types';
+import type { Order, OrderStatus } from '../api/types';
 
 const labels: Record<OrderStatus, string> = {
   pending: 'Processing',
@@ -24,6 +24,11 @@ export function isOrderInProgress(status: OrderStatus): boolean {
 /** Whether the shopper may still cancel (the order service decides; this only offers the button). */
 export function isCancellableByShopper(status: OrderStatus): boolean {
   return status === 'pending' || status === 'reserved' || status === 'confirmed';
+}
+
+/** Units in an order (the sum of its lines' quantities). */
+export function itemCount(order: Pick<Order, 'lines'>): number {
+  return order.lines.reduce((sum, line) => sum + line.quantity, 0);
 }
 
 /** A short reference to show and read out: the first 8 characters of the order's UUID, in capitals. */

@@ -1,4 +1,5 @@
-import { describePaymentMethod, itemCount, nextFulfilmentStep, shortId } from '../../src/admin/order-fulfilment';
+import { describePaymentMethod, nextFulfilmentStep, shortId } from '../../src/admin/order-fulfilment';
+import { itemCount } from '../../src/lib/order-status';
 import { addUtcDays, daysInRange, formatUtcDateTime, isCalendarDay, utcDaysOfRange } from '../../src/admin/utc-days';
 
 describe('order fulfilment', () => {

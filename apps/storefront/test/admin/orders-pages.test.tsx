@@ -48,7 +48,7 @@ describe('OrdersPage', () => {
     );
     const row = await screen.findByTestId('admin-order-row');
     expect(within(row).getByRole('link').getAttribute('href')).toBe(`/admin/orders/${orderId}`);
-    expect(within(row).getByRole('link').textContent).toBe('7c9e6679');
+    expect(within(row).getByRole('link').textContent).toBe('7C9E6679');
     expect(row.textContent).toContain('user-123');
     expect(within(row).getAllByRole('cell')[3]!.textContent).toBe('3');
     expect(row.textContent).toContain('UTC');
@@ -84,7 +84,7 @@ describe('OrderDetailPage', () => {
       </Routes>,
       { path: `/admin/orders/${orderId}`, backend },
     );
-    expect(await screen.findByRole('heading', { level: 1, name: 'Order 7c9e6679' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Order 7C9E6679' })).toBeTruthy();
     expect(screen.getByText('Simulated payment (approve)')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Mark delivered' })).toBeNull();
 
