@@ -3,7 +3,7 @@ import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey, type 
 import type { EventBus, StateStore } from '@shop/building-blocks';
 import { AppIds } from '@shop/contracts';
 import { OutboxRelay } from '@shop/outbox';
-import { createHttpApp, createServiceMetrics, listen, type HttpApp, type Logger, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { createHttpApp, createServiceMetrics, listen, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { openDatabase, type Database } from '@shop/postgres';
 import type { AuthConfig } from './config';
 import { createAuthStore, migrateAuthDatabase } from './data/auth-store';
@@ -14,6 +14,7 @@ import { authRoutes } from './http/auth.routes';
 import { internalRoutes } from './http/internal.routes';
 import { usersRoutes } from './http/users.routes';
 import { authBasePath, wellKnownRoutes } from './http/well-known.routes';
+import { type Logger } from '@shop/kernel';
 
 export { migrateAuthDatabase } from './data/auth-store';
 

@@ -1,10 +1,11 @@
 import { generateSigningKey, type SigningKey } from '@shop/auth-tokens';
 import { InMemoryStateStore } from '@shop/building-blocks';
-import { createLogger, createServiceMetrics, type Logger } from '@shop/platform';
+import { createLogger, createServiceMetrics } from '@shop/platform';
 import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
 import { uniqueTestTag, type TestDatabase } from '@shop/testing';
 import { createAuthApp, migrateAuthDatabase, type AuthApp, type AuthAppDeps } from '../src/auth-service';
 import { loadAuthConfig, type AuthConfig } from '../src/config';
+import { type Logger } from '@shop/kernel';
 
 /** Test helpers shared by the auth component tests (not a test file itself). */
 

@@ -1,7 +1,7 @@
 import { AppIds } from '@shop/contracts';
 import type { EventBus, EventHandler, ServiceInvoker, StateStore } from '@shop/building-blocks';
 import type { TokenVerifier } from '@shop/auth-tokens';
-import { createHttpApp, createServiceMetrics, listen, type HttpApp, type Logger, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { createHttpApp, createServiceMetrics, listen, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { authServiceTokenVerifier, type BuildingBlocks } from '@shop/service-runtime';
 import type { CartConfig } from './config';
 import { InvokerProductCatalog } from './data/catalog-products';
@@ -15,6 +15,7 @@ import { EventBusAbandonedCartNotices } from './events/publishers';
 import { orderConfirmedConsumer, orderConfirmedHandler, subscribeCartHandlers } from './events/subscriptions';
 import { createAbandonedCartsRouter } from './http/abandoned-carts.routes';
 import { createCartRouter } from './http/cart.routes';
+import { type Logger } from '@shop/kernel';
 
 /** The settings the cart app runs with: the cart's part of CartConfig. */
 export type CartSettings = Pick<

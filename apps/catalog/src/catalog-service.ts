@@ -2,7 +2,7 @@ import path from 'node:path';
 import { AppIds } from '@shop/contracts';
 import type { EventBus, StateStore } from '@shop/building-blocks';
 import type { TokenVerifier } from '@shop/auth-tokens';
-import { createHttpApp, createServiceMetrics, listen, type HttpApp, type Logger, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { createHttpApp, createServiceMetrics, listen, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, openDatabase, type Database } from '@shop/postgres';
 import { authServiceTokenVerifier, type BuildingBlocks } from '@shop/service-runtime';
 import type { CatalogConfig } from './config';
@@ -23,6 +23,7 @@ import { createReservationsRouter } from './http/reservations.routes';
 import { createSyncRunsAdminRouter, createSyncRunsInternalRouter } from './http/sync-runs.routes';
 import { ReservationSweeper } from './jobs/reservation-sweeper';
 import { seedDemoCatalog } from './seed/demo-catalog';
+import { type Logger } from '@shop/kernel';
 
 /** Where the SQL migrations are, from src (tests) and from dist alike. */
 export const catalogMigrationsDir = path.join(__dirname, '..', 'migrations');

@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { RoutePrefixes, type AppId } from '@shop/contracts';
-import { AppError, createHttpApp, currentRequestContext, problemTypeUri, type HttpApp, type Logger, type ServiceMetrics } from '@shop/platform';
+import { createHttpApp, currentRequestContext, problemTypeUri, type HttpApp, type ServiceMetrics } from '@shop/platform';
 import { mountWebApp } from './web-app';
+import { AppError, type Logger } from '@shop/kernel';
 
 /** Dependencies of the gateway. */
 export interface GatewayDeps {

@@ -7,10 +7,11 @@ import { AppIds } from '@shop/contracts';
 import { startLocalFunctions, type LocalFunctions } from '@shop/functions';
 import { createGatewayApp, isWebAppBuilt } from '@shop/gateway';
 import { loadOrderConfig, startOrderService } from '@shop/order';
-import { createServiceMetrics, listen, type Logger, type RunningServer } from '@shop/platform';
+import { createServiceMetrics, listen, type RunningServer } from '@shop/platform';
 import { createEmbeddedBuildingBlocks } from '@shop/service-runtime';
 import { resolveAdminPassword, resolveEmbeddedSigningKeys, type SecretSource } from './local-secrets';
 import { embeddedServiceEnvironment, type LauncherConfig } from './config';
+import { type Logger } from '@shop/kernel';
 
 /** apps/storefront/dist of this checkout (this file runs from apps/launcher/dist or, in tests, apps/launcher/src). */
 const defaultWebAppDir = resolve(__dirname, '../../storefront/dist');

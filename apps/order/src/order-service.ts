@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import { AppIds } from '@shop/contracts';
 import type { TokenVerifier } from '@shop/auth-tokens';
 import { OutboxRelay, migrateOutbox } from '@shop/outbox';
-import { createHttpApp, createServiceMetrics, listen, type HttpApp, type Logger, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { createHttpApp, createServiceMetrics, listen, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, openDatabase, type Database } from '@shop/postgres';
 import { authServiceTokenVerifier, type BuildingBlocks } from '@shop/service-runtime';
 import type { OrderConfig } from './config';
@@ -21,6 +21,7 @@ import { createOrdersRouter } from './http/orders.routes';
 import { CartServiceReader } from './integrations/cart-reader';
 import { CatalogStockReservations } from './integrations/catalog-stock-reservations';
 import { SimulatedPaymentProvider } from './payments/simulated-payment-provider';
+import { type Logger } from '@shop/kernel';
 
 /** Where the SQL migrations are, from src (tests) and from dist alike. */
 export const orderMigrationsDir = path.join(__dirname, '..', 'migrations');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@shop/kernel';
 import { InvocationContext, type Timer } from '@azure/functions';
 import type { DeliveryOutcome, EventBus } from '@shop/building-blocks';
 import { AppIds, type Topic } from '@shop/contracts';
@@ -15,13 +16,6 @@ import { EventBusBatchPublisher } from '../sync/sync-batch-publisher';
 import { createProductSource } from '../sync/sync-runtime';
 import { loadSyncSettings } from '../sync/sync-settings';
 
-/** The slice of a pino logger the local functions log through. */
-export interface LocalFunctionsLogger {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
 /** Cron patterns (6 fields, seconds first, UTC) of the local timers; the defaults match the Azure ones. */
 export interface LocalSchedules {
   releaseExpiredReservations?: string;
@@ -34,7 +28,7 @@ export interface LocalFunctionsOptions {
   /** A bus of its own on the shared broker (source `functions`); started here and closed by `stop()`. */
   eventBus: EventBus;
   serviceUrls: { catalog: string; cart: string; order: string; auth: string };
-  logger: LocalFunctionsLogger;
+  logger: Logger;
   appApiToken?: string;
   /** Where emails go as .eml files. */
   emailOutboxDir: string;
@@ -140,7 +134,7 @@ function timerInput(last: Date, next: Date): Timer {
   return { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: last.toISOString(), next: next.toISOString(), lastUpdated: now } };
 }
 
-async function runTimer(name: string, handler: TimerHandler, timer: Timer, logger: LocalFunctionsLogger): Promise<void> {
+async function runTimer(name: string, handler: TimerHandler, timer: Timer, logger: Logger): Promise<void> {
   try {
     await handler(timer, invocationContext(name, logger));
   } catch (error) {
@@ -149,7 +143,7 @@ async function runTimer(name: string, handler: TimerHandler, timer: Timer, logge
   }
 }
 
-function subscribeNotifications(eventBus: EventBus, topic: Topic, notifier: Notifier, logger: LocalFunctionsLogger): void {
+function subscribeNotifications(eventBus: EventBus, topic: Topic, notifier: Notifier, logger: Logger): void {
   const functionName = `notify-${topic}`;
   eventBus.subscribe(
     topic,
@@ -169,7 +163,7 @@ function subscribeNotifications(eventBus: EventBus, topic: Topic, notifier: Noti
 }
 
 /** An InvocationContext whose log lines go to the platform's logger. */
-function invocationContext(functionName: string, logger: LocalFunctionsLogger): InvocationContext {
+function invocationContext(functionName: string, logger: Logger): InvocationContext {
   return new InvocationContext({
     invocationId: randomUUID(),
     functionName,

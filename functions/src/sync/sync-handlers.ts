@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import { Roles } from '@shop/contracts';
-import { AppError } from '@shop/platform';
 import { runCatalogSync, type CatalogSyncSummary } from './run-catalog-sync';
 import type { SyncTrigger } from './catalog-sync-runs';
 import type { SyncRuntime } from './sync-runtime';
+import { AppError } from '@shop/kernel';
 
 /** A source whose run could not even start or finish (catalog unreachable...). */
 export interface FailedSyncRun {

@@ -8,7 +8,7 @@ import { startLocalFunctions } from '../../src/local';
 import { FakeCatalog } from '../sync/fake-catalog';
 import { SupplierStandIn, dummyProduct } from '../sync/supplier-stand-in';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { silentLogger as silent } from '@shop/kernel';
 
 describe('local functions: the catalog sync on its schedule', () => {
   it('when sync sources are configured, then `npm start` syncs them on the schedule, batches going out on the local bus', async () => {

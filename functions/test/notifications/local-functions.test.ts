@@ -7,7 +7,7 @@ import { startLocalFunctions } from '../../src/local';
 import { startFakeService } from '../jobs/fake-service';
 import { readEml } from './eml';
 
-const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { silentLogger as quietLogger } from '@shop/kernel';
 
 describe('local functions (npm start)', () => {
   it('when an order.confirmed event is published on the bus, then an .eml for the customer appears, and stop() is clean', async () => {

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Role } from '@shop/contracts';
-import { AppError } from '@shop/platform';
 import type { Principal } from './principal';
 import type { TokenVerifier } from './token-verifier';
+import { AppError } from '@shop/kernel';
 
 /** The authenticated caller of this request, if `authenticate` found one. */
 export function principalOf(res: Response): Principal | undefined {

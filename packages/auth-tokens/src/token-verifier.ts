@@ -1,8 +1,8 @@
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { Roles, type Role } from '@shop/contracts';
-import { AppError } from '@shop/platform';
 import type { JwksSource } from './jwks';
 import { defaultTokenAudience, defaultTokenIssuer, type Principal } from './principal';
+import { AppError } from '@shop/kernel';
 
 /** Options of the verifier. */
 export interface TokenVerifierOptions {

@@ -2,7 +2,6 @@
 export * from './state/state-store';
 export * from './events/event-bus';
 export * from './invoke/service-invoker';
-export * from './logger';
 export { DeliveryDefaults, toCloudEvent, isCloudEvent } from './events/cloud-events';
 
 // Adapters: only a service's wiring (main.ts, @shop/service-runtime) picks one.

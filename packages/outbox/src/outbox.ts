@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EventBus } from '@shop/building-blocks';
-import { PeriodicTask, currentRequestContext, type Logger } from '@shop/platform';
+import { PeriodicTask, currentRequestContext } from '@shop/platform';
 import { migrate, type Database, type SqlExecutor } from '@shop/postgres';
+import { type Logger } from '@shop/kernel';
 
 /** Creates the outbox and inbox tables (idempotent; call at start after the service's own migrations). */
 export async function migrateOutbox(db: Database): Promise<void> {

@@ -1,4 +1,3 @@
-export * from './errors';
 export * from './config';
 export * from './logger';
 export * from './metrics';
@@ -6,6 +5,7 @@ export * from './telemetry';
 export * from './request-context';
 export * from './http/create-http-app';
 export * from './http/error-handler';
+export * from './http/problem';
 export * from './http/server';
 export * from './http/validation';
 export * from './http/internal-caller';

@@ -1,7 +1,5 @@
 import pino, { type Logger } from 'pino';
 
-export type { Logger } from 'pino';
-
 /** Field names whose values are never written to a log: credentials, tokens, cookies, card data. */
 export const secretFieldNames = [
   'password',

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import { type Logger } from '@shop/kernel';
 
 /** What a periodic task runs, and how often. */
 export interface PeriodicTaskOptions<T> {

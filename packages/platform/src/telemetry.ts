@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import { type Logger } from '@shop/kernel';
 
 /**
  * Starts OpenTelemetry export to Azure Monitor (Application Insights) when a connection string is configured;
@@ -14,6 +14,6 @@ export function startTelemetry(options: { connectionString?: string; serviceName
   const monitor = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
   process.env.OTEL_SERVICE_NAME ??= options.serviceName;
   monitor.useAzureMonitor({ azureMonitorExporterOptions: { connectionString: options.connectionString } });
-  options.logger.info('telemetry: exporting to Azure Monitor');
+  options.logger.info({ serviceName: options.serviceName }, 'telemetry: exporting to Azure Monitor');
   return { shutdown: () => monitor.shutdownAzureMonitor() };
 }

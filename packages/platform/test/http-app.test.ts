@@ -1,7 +1,8 @@
 import express from 'express';
 import request from 'supertest';
 import { z } from 'zod';
-import { AppError, createHttpApp, createLogger, createServiceMetrics, currentRequestContext, listen, parseOrThrow, type ReadinessCheck } from '@shop/platform';
+import { createHttpApp, createLogger, createServiceMetrics, currentRequestContext, listen, parseOrThrow, type ReadinessCheck } from '@shop/platform';
+import { AppError } from '@shop/kernel';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 

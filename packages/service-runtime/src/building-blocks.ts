@@ -1,21 +1,8 @@
 import type { Express } from 'express';
 import { z } from 'zod';
-import {
-  DaprEventBus,
-  DaprServiceInvoker,
-  DaprStateStore,
-  HttpServiceInvoker,
-  InMemoryEventBus,
-  InMemoryStateStore,
-  RedisStateStore,
-  RedisStreamsEventBus,
-  type EventBus,
-  type InMemoryBroker,
-  type Logger,
-  type ServiceInvoker,
-  type StateStore,
-} from '@shop/building-blocks';
+import { DaprEventBus, DaprServiceInvoker, DaprStateStore, HttpServiceInvoker, InMemoryEventBus, InMemoryStateStore, RedisStateStore, RedisStreamsEventBus, type EventBus, type InMemoryBroker, type ServiceInvoker, type StateStore } from '@shop/building-blocks';
 import { Components } from '@shop/contracts';
+import { type Logger } from '@shop/kernel';
 
 /** Environment variables that choose and locate the building-block backends. */
 export const buildingBlocksConfigSchema = z.object({

@@ -1,4 +1,5 @@
-import { ConfigError, createLogger, startTelemetry, stopOnSignals, type Logger, type RunningServer } from '@shop/platform';
+import { ConfigError, createLogger, startTelemetry, stopOnSignals, type RunningServer } from '@shop/platform';
+import { type Logger } from '@shop/kernel';
 
 /** What a service's main.ts hands to `runServiceMain`. */
 export interface ServiceMain<C extends { LOG_LEVEL: string; APPLICATIONINSIGHTS_CONNECTION_STRING?: string }> {

@@ -1,6 +1,6 @@
 import { RemoteJwks, TokenVerifier, type JwksDocument } from '@shop/auth-tokens';
 import type { ServiceInvoker } from '@shop/building-blocks';
-import { AppError } from '@shop/platform';
+import { AppError } from '@shop/kernel';
 
 /** Where the auth service publishes its keys. */
 export interface AuthServiceLocation {

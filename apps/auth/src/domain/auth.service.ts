@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Roles, type Role } from '@shop/contracts';
-import { AppError } from '@shop/platform';
 import type { LoginThrottle } from './login-throttle';
 import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolations } from './password-policy';
 import type { AccessTokenIssuer, AuthContext, AuthStore, UserPage } from './ports';
 import { generateRefreshToken, hashRefreshToken, refusalOf } from './refresh-token';
 import { normaliseEmail, toUserContact, toUserView, type UserContact, type UserRecord, type UserView } from './user';
+import { AppError } from '@shop/kernel';
 
 /** What the auth service needs. */
 export interface AuthServiceDeps {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ServiceUnavailableError, type ServiceInvoker } from '@shop/building-blocks';
-import { AppError, propagationHeaders } from '@shop/platform';
+import { propagationHeaders } from '@shop/platform';
 import type { ProductCatalog, ProductDetails } from '../domain/ports';
+import { AppError } from '@shop/kernel';
 
 /** The part of catalog's public product representation the cart reads; other fields are ignored. */
 const publicProductSchema = z.object({

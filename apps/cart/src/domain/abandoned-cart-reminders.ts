@@ -1,6 +1,6 @@
-import { AppError, type Logger } from '@shop/platform';
 import { abandonedCartNoticeOf, activityHoursToScan } from './abandoned-cart';
 import { StaleCartError, type AbandonedCartNotices, type ActivityBucket, type CartActivityIndex, type CartRepository, type KeyedCartOwner } from './ports';
+import { AppError, type Logger } from '@shop/kernel';
 
 /** How far back a run looks for activity buckets (they expire a day later, see the index). */
 export const ACTIVITY_LOOKBACK_HOURS = 7 * 24;

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError, type Logger } from '@shop/platform';
 import { addItem, emptyCart, mergeGuestLines, removeLine, removeOrderedQuantities, setLineQuantity, type CartLimits, type MergeSkip, type OrderedLine, type StoredCart } from './cart';
 import { activityHourOf } from './abandoned-cart';
 import { toCartView, type CartView } from './cart-view';
 import { StaleCartError, type CartActivityIndex, type CartOwner, type CartRepository, type KeyedCartOwner, type ProcessedEvents, type ProductCatalog, type ProductDetails } from './ports';
+import { AppError, type Logger } from '@shop/kernel';
 
 /** What every cart operation is given first: whose cart it is. */
 export interface CartContext {

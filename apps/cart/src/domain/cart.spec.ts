@@ -1,5 +1,5 @@
-import { AppError } from '@shop/platform';
 import { addItem, emptyCart, mergeGuestLines, removeOrderedQuantities, type StoredCartLine } from './cart';
+import { AppError } from '@shop/kernel';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const limits = { maxLineQuantity: 5, maxLines: 2 };

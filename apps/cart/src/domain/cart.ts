@@ -1,5 +1,5 @@
 import type { Money } from '@shop/contracts';
-import { AppError } from '@shop/platform';
+import { AppError } from '@shop/kernel';
 
 /**
  * The largest quantity a request may name at all. Above it the input is nonsense (400); between the configured

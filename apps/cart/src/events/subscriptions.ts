@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { AppIds, EventTypes, Topics } from '@shop/contracts';
 import type { CloudEvent, DeliveryOutcome, EventBus, EventHandler } from '@shop/building-blocks';
-import type { Logger } from '@shop/platform';
 import type { CartService } from '../domain/cart.service';
+import { type Logger } from '@shop/kernel';
 
 /** The inbox consumer name of the order-confirmed handler (processed ids: `inbox:cart:<eventId>`). */
 export const orderConfirmedConsumer = AppIds.cart;

@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
 import { principalOf } from '@shop/auth-tokens';
-import { AppError } from '@shop/platform';
 import { isGuestCartId } from '../domain/guest-cart-id';
 import type { CartService } from '../domain/cart.service';
 import type { CartOwner } from '../domain/ports';
 import type { MergeSkip } from '../domain/cart';
+import { AppError } from '@shop/kernel';
 
 /** The request header and the cookie that carry a guest cart id. */
 export const CartIdHeader = 'X-Cart-Id';

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@shop/platform';
 import { contentHash } from './content-hash';
 import { productEntityTag } from './entity-tag';
 import { applyMergePatch, isJsonObject } from './merge-patch';
@@ -21,11 +20,7 @@ import { reasonOf, syncRecordSchema, type BulkUpsertReport, type SyncBatch, type
 import { withBatchApplied } from './sync-run';
 import { settleSyncRunIfReady } from './sync-run.service';
 import { DuplicateKeyError, type CachedRepresentation, type CatalogContext, type CatalogRepository, type CatalogTransaction, type Category, type ProductCache, type ProductHit, type ProductRecord } from './ports';
-
-/** The slice of a logger the service reports through. */
-export interface ServiceLogger {
-  warn(details: object, message: string): void;
-}
+import { AppError, type Logger } from '@shop/kernel';
 
 /** What the catalog service is built from. */
 export interface CatalogServiceDeps {
@@ -33,7 +28,7 @@ export interface CatalogServiceDeps {
   cache: ProductCache;
   /** Called after a transaction that enqueued events has committed (nudges the outbox relay). */
   onEventsCommitted: () => void;
-  logger: ServiceLogger;
+  logger: Logger;
   clock?: () => Date;
   newId?: () => string;
 }
@@ -194,7 +189,7 @@ export class CatalogService {
     }
     return this.changeProduct(ctx, id, expectedVersions, (current) => {
       const merged = productInputSchema.safeParse(applyMergePatch(inputOf(current), patch));
-      if (!merged.success) throw AppError.fromZod(merged.error, 'body');
+      if (!merged.success) throw AppError.fromIssues(merged.error.issues, 'body');
       return merged.data;
     });
   }

@@ -1,4 +1,3 @@
-import { AppError } from '@shop/platform';
 import { DuplicateKeyError, type CatalogContext, type LockedReservation, type ProductCache, type ReservationRepository, type ReservationTransaction } from './ports';
 import {
   InventoryEventTypes,
@@ -18,7 +17,7 @@ import {
   type ReservationView,
   type ReserveStockRequest,
 } from './reservation';
-import type { ServiceLogger } from './catalog.service';
+import { AppError, type Logger } from '@shop/kernel';
 
 /** What the reservation service is built from. */
 export interface ReservationServiceDeps {
@@ -27,7 +26,7 @@ export interface ReservationServiceDeps {
   cache: ProductCache;
   /** Called after a transaction that enqueued events has committed (nudges the outbox relay). */
   onEventsCommitted: () => void;
-  logger: ServiceLogger;
+  logger: Logger;
   /** How long a reservation holds its units when the request names no ttl. */
   defaultTtlSeconds: number;
   /** `inventory.low` fires when a reservation takes a product's availability to this or below. */

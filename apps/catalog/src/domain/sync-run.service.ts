@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@shop/platform';
 import type { CatalogRepository, CatalogTransaction, ProductCache } from './ports';
 import { ProductEventTypes, type ProductChangedData } from './product-events';
 import { isReadyToSettle, withFinishRecorded, type FinishSyncRun, type OpenSyncRun, type SyncRun } from './sync-run';
+import { AppError } from '@shop/kernel';
 
 /** A product a transaction changed: its cache entries must go once it commits. */
 export interface TouchedProduct {

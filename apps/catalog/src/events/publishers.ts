@@ -1,7 +1,7 @@
 import { EventTypes, Topics } from '@shop/contracts';
 import type { EventBus } from '@shop/building-blocks';
-import type { Logger } from '@shop/platform';
 import type { CatalogAnalytics } from '../domain/ports';
+import { type Logger } from '@shop/kernel';
 
 /** Longest search text sent to analytics; longer input is cut (it is not a search anyone types). */
 const MAX_QUERY_LENGTH = 200;

@@ -1,8 +1,8 @@
 import { AppIds, EventTypes, Topics } from '@shop/contracts';
 import type { CloudEvent, DeliveryOutcome, EventBus } from '@shop/building-blocks';
-import type { Logger } from '@shop/platform';
 import type { CatalogService } from '../domain/catalog.service';
 import { syncBatchEventSchema } from '../domain/catalog-sync';
+import { type Logger } from '@shop/kernel';
 
 /** The inbox consumer name of the catalog-sync handler (deduplication is per consumer). */
 export const catalogSyncConsumer = 'catalog.catalog-sync';

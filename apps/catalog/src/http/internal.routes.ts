@@ -1,10 +1,11 @@
 import { Router } from 'express';
-import { AppError, parseOrThrow } from '@shop/platform';
+import { parseOrThrow } from '@shop/platform';
 import type { TokenVerifier } from '@shop/auth-tokens';
 import type { CatalogService } from '../domain/catalog.service';
 import { syncBatchEventSchema } from '../domain/catalog-sync';
 import { adminOnly, contextOf } from './admin-auth';
 import { CachePolicies } from './cache-policy';
+import { AppError } from '@shop/kernel';
 
 /** Inbox consumer of batches posted over HTTP (apart from the topic's, whose event ids are the same batches'). */
 const httpSyncConsumer = 'catalog-sync-http';

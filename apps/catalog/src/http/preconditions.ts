@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import { AppError } from '@shop/platform';
 import { versionsInIfMatch } from '../domain/entity-tag';
+import { AppError } from '@shop/kernel';
 
 /**
  * The product versions an admin write may apply to, from `If-Match`. Missing header → 428 (writes without a

@@ -1,12 +1,13 @@
 import { Router, type Request } from 'express';
 import { callerAppIdHeader } from '@shop/building-blocks';
-import { AppError, parseOrThrow } from '@shop/platform';
+import { parseOrThrow } from '@shop/platform';
 import type { CatalogService } from '../domain/catalog.service';
 import { ifNoneMatchHits } from '../domain/entity-tag';
 import type { CatalogAnalytics } from '../domain/ports';
 import { toProductView } from '../domain/product';
 import { CachePolicies } from './cache-policy';
 import { PageLimits, productListQuerySchema } from './products.schemas';
+import { AppError } from '@shop/kernel';
 
 /**
  * "Anonymous" means a shopper who is not signed in: no Authorization header, and not another service of the

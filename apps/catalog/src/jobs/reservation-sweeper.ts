@@ -1,5 +1,6 @@
-import { PeriodicTask, type Logger } from '@shop/platform';
+import { PeriodicTask } from '@shop/platform';
 import type { ReservationService } from '../domain/reservation.service';
+import { type Logger } from '@shop/kernel';
 
 /**
  * Releases expired reservations on an interval, so a platform without the scheduled function (the embedded one)

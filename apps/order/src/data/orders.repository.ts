@@ -1,11 +1,11 @@
 import { Topics } from '@shop/contracts';
 import { enqueueEvent } from '@shop/outbox';
-import { AppError } from '@shop/platform';
 import type { Database, SqlExecutor } from '@shop/postgres';
 import type { Order, OrderLine, OrderStatusChange, ShippingAddress, StoredPaymentMethod } from '../domain/order';
 import { orderEventData } from '../domain/order-events';
 import { assertTransition, eventTypeOfTransition, type OrderStatus } from '../domain/order-status';
 import type { AdminOrderFilter, IdempotencyRecord, NewOrder, OrderPage, OrderRepository, StoredResponse, TransitionChanges } from '../domain/ports';
+import { AppError } from '@shop/kernel';
 
 interface OrderRow {
   id: string;

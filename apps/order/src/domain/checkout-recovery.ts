@@ -1,6 +1,7 @@
-import { PeriodicTask, type Logger } from '@shop/platform';
+import { PeriodicTask } from '@shop/platform';
 import type { CheckoutService } from './checkout.service';
 import type { OrderRepository } from './ports';
+import { type Logger } from '@shop/kernel';
 
 /** Settings of the recovery loop. */
 export interface CheckoutRecoverySettings {

@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SimulatedPaymentTokens } from '@shop/contracts';
-import { AppError, toProblem, type Logger } from '@shop/platform';
+import { statusOfErrorType, toProblem } from '@shop/platform';
 import { describePaymentMethod, priceLines, type Order, type ShippingAddress } from './order';
 import type { CartReader, ChargeResult, OrderRepository, PaymentProvider, StockReservations, StoredResponse } from './ports';
+import { AppError, type Logger } from '@shop/kernel';
 
 /** What a shopper sends to place an order. */
 export interface PlaceOrderInput {
@@ -280,7 +281,7 @@ function accepted(orderId: string): StoredResponse {
 }
 
 function problemAnswer(error: AppError): StoredResponse {
-  return { status: error.status, body: toProblem(error) };
+  return { status: statusOfErrorType[error.type], body: toProblem(error) };
 }
 
 /** The answer for an order that left the checkout: the order when it went through, else why not. */

@@ -1,5 +1,5 @@
-import { AppError } from '@shop/platform';
 import { utcDayOf } from './analytics';
+import { AppError } from '@shop/kernel';
 
 /** Money in integer minor units. */
 export interface MoneyAmount {

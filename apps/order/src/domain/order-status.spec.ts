@@ -1,6 +1,6 @@
-import { AppError } from '@shop/platform';
 import { EventTypes } from '@shop/contracts';
 import { assertTransition, canTransition, eventTypeOfTransition, OrderStatuses, type OrderStatus } from './order-status';
+import { AppError } from '@shop/kernel';
 
 const allowed: Array<[OrderStatus, OrderStatus, string]> = [
   ['pending', 'reserved', 'the stock is reserved'],

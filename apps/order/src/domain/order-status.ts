@@ -1,5 +1,5 @@
-import { AppError } from '@shop/platform';
 import { EventTypes, type EventType } from '@shop/contracts';
+import { AppError } from '@shop/kernel';
 
 /** Every status an order can be in. */
 export const OrderStatuses = ['pending', 'reserved', 'paid', 'confirmed', 'shipped', 'delivered', 'cancelled', 'payment_failed'] as const;

@@ -1,6 +1,6 @@
-import { AppError, type Logger } from '@shop/platform';
 import type { Order, OrderStatusChange } from './order';
 import type { AdminOrderFilter, OrderPage, OrderRepository, PaymentProvider, StockReservations } from './ports';
+import { AppError, type Logger } from '@shop/kernel';
 
 /** What the order service is built from. */
 export interface OrderServiceDeps {

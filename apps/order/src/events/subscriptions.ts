@@ -1,7 +1,7 @@
 import { AppIds, EventTypes, Topics } from '@shop/contracts';
 import type { CloudEvent, DeliveryOutcome, EventBus } from '@shop/building-blocks';
-import type { Logger } from '@shop/platform';
 import { catalogSearchedSchema, normaliseSearchQuery, productViewedSchema, utcDayOf } from '../domain/analytics';
+import { type Logger } from '@shop/kernel';
 
 /** The inbox consumer name of the analytics aggregation (deduplication is per consumer). */
 export const analyticsConsumer = 'order.analytics';

@@ -1,11 +1,12 @@
 import { Router, type Response } from 'express';
 import { Roles } from '@shop/contracts';
 import { authenticate, requirePrincipal, requireRole, type TokenVerifier } from '@shop/auth-tokens';
-import { AppError, parseOrThrow } from '@shop/platform';
+import { parseOrThrow } from '@shop/platform';
 import type { CheckoutService } from '../domain/checkout.service';
 import type { OrderService } from '../domain/order.service';
 import type { StoredResponse } from '../domain/ports';
 import { adminOrdersQuerySchema, idempotencyKeySchema, listOrdersQuerySchema, orderIdParamsSchema, placeOrderBodySchema } from './orders.schemas';
+import { AppError } from '@shop/kernel';
 
 /** The order API under /api/orders: the shopper's checkout and orders, and the admin's search and fulfilment. */
 export function createOrdersRouter(deps: { checkout: CheckoutService; orders: OrderService; verifier: TokenVerifier }): Router {

@@ -1,8 +1,9 @@
 import { ServiceUnavailableError, type ServiceInvoker } from '@shop/building-blocks';
 import { CartPaths, type Money } from '@shop/contracts';
-import { AppError, propagationHeaders } from '@shop/platform';
+import { propagationHeaders } from '@shop/platform';
 import type { PricedLine } from '../domain/order';
 import type { CartReader } from '../domain/ports';
+import { AppError } from '@shop/kernel';
 
 /** A cart line as the cart API shows it (the fields the order reads). */
 interface CartLineBody {

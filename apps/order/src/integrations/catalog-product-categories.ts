@@ -1,6 +1,6 @@
 import type { ServiceInvoker } from '@shop/building-blocks';
-import { AppError } from '@shop/platform';
 import type { ProductCategory, ProductCategoryLookup } from '../domain/daily-report';
+import { AppError } from '@shop/kernel';
 
 /** The public product representation (the fields read here). */
 interface ProductBody {

@@ -1,6 +1,6 @@
 import type { DaprClient, LoggerService } from '@dapr/dapr';
 import { loadDaprSdk } from '../drivers';
-import type { Logger } from '../logger';
+import { type Logger } from '@shop/kernel';
 
 /** Where the app's Dapr sidecar listens (its HTTP API). */
 export interface DaprSidecarOptions {

@@ -2,9 +2,9 @@ import type { DaprClient } from '@dapr/dapr';
 import { Components, deadLetterTopicOf } from '@shop/contracts';
 import express, { type Router } from 'express';
 import { createDaprClient, DaprSidecarError, sidecarFailureOf, type DaprSidecarOptions } from '../dapr/dapr-sidecar';
-import { silentLogger, type Logger } from '../logger';
 import { deliveryPolicyOf, isCloudEvent, runHandler, toCloudEvent } from './cloud-events';
 import type { CloudEvent, DeliveryOutcome, EventBus, EventHandler, OutgoingEvent, SubscriptionOptions } from './event-bus';
+import { silentLogger, type Logger } from '@shop/kernel';
 
 /** Options of the Dapr event bus. */
 export interface DaprEventBusOptions extends DaprSidecarOptions {

@@ -1,7 +1,7 @@
 import { deadLetterTopicOf } from '@shop/contracts';
-import { silentLogger, type Logger } from '../logger';
 import { copyAsOnTheWire, deliveryPolicyOf, retryDelayMs, runHandler, toCloudEvent, type DeliveryPolicy } from './cloud-events';
 import type { CloudEvent, EventBus, EventHandler, OutgoingEvent, SubscriptionOptions } from './event-bus';
+import { silentLogger, type Logger } from '@shop/kernel';
 
 /** Options of the in-memory broker. */
 export interface InMemoryBrokerOptions {

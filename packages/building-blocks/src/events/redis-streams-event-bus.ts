@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { deadLetterTopicOf } from '@shop/contracts';
-import { silentLogger, type Logger } from '../logger';
 import { connectRedis, type OwnedRedisClient, type RedisClient, type RedisConnectionOptions } from '../redis-connection';
 import { deliveryPolicyOf, retryDelayMs, runHandler, toCloudEvent, type DeliveryPolicy } from './cloud-events';
 import type { CloudEvent, EventBus, EventHandler, OutgoingEvent, SubscriptionOptions } from './event-bus';
+import { silentLogger, type Logger } from '@shop/kernel';
 
 /** Options of the Redis Streams event bus. */
 export type RedisStreamsEventBusOptions = RedisConnectionOptions & {

@@ -2,9 +2,9 @@ import type { DaprClient } from '@dapr/dapr';
 import { Components } from '@shop/contracts';
 import { loadDaprSdk } from '../drivers';
 import { createDaprClient, DaprSidecarError, sidecarFailureOf, type DaprSidecarOptions, type SidecarFailure } from '../dapr/dapr-sidecar';
-import { silentLogger, type Logger } from '../logger';
 import { assertValidSaveOptions, toStateJson } from './save-options';
 import { EtagMismatchError, type SaveOptions, type StateEntry, type StateStore } from './state-store';
+import { silentLogger, type Logger } from '@shop/kernel';
 
 /** Options of the Dapr state store. */
 export interface DaprStateStoreOptions extends DaprSidecarOptions {

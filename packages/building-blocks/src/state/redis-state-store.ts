@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { silentLogger, type Logger } from '../logger';
 import { connectRedis, type OwnedRedisClient, type RedisConnectionOptions } from '../redis-connection';
 import { assertValidSaveOptions, toStateJson } from './save-options';
 import { EtagMismatchError, type SaveOptions, type StateEntry, type StateStore } from './state-store';
+import { silentLogger, type Logger } from '@shop/kernel';
 
 /** Options of the Redis state store. */
 export type RedisStateStoreOptions = RedisConnectionOptions & {

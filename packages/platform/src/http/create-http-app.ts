@@ -1,10 +1,9 @@
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import type { Logger } from 'pino';
-import { AppError } from '../errors';
 import type { ServiceMetrics } from '../metrics';
 import { contextFromHeaders, runWithRequestContext } from '../request-context';
 import { problemErrorHandler, unknownRouteHandler } from './error-handler';
+import { AppError, type Logger } from '@shop/kernel';
 
 /** A dependency whose health decides whether the service can take traffic (database, state store...). */
 export interface ReadinessCheck {

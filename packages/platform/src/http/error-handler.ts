@@ -1,8 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import { AppError, toProblem } from '../errors';
+import { statusOfErrorType, toProblem } from './problem';
 import { currentRequestContext } from '../request-context';
+import { AppError, type Logger } from '@shop/kernel';
 
 /** body-parser reports its failures with a `type`; these are the client's fault and map to 4xx. */
 function fromBodyParserError(error: unknown): AppError | undefined {
@@ -25,7 +25,7 @@ function fromBodyParserError(error: unknown): AppError | undefined {
 /** Converts anything thrown into an AppError; unknown errors become `internal` with a masked detail. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof ZodError) return AppError.fromZod(error);
+  if (error instanceof ZodError) return AppError.fromIssues(error.issues);
   return fromBodyParserError(error) ?? new AppError('internal', 'An unexpected error occurred; it has been logged', { cause: error });
 }
 
@@ -43,7 +43,7 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (appError.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.ceil(appError.retryAfterSeconds)));
     res
-      .status(appError.status)
+      .status(statusOfErrorType[appError.type])
       .type('application/problem+json')
       .send(JSON.stringify(toProblem(appError, req.originalUrl.split('?')[0], context?.requestId)));
   };

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { AppError } from '../errors';
+import { AppError } from '@shop/kernel';
 
 /** The header that carries the app API token: Dapr's sidecar adds it to every call it forwards to the app. */
 export const appApiTokenHeader = 'dapr-api-token';

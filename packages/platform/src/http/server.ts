@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
 import type { HttpApp } from './create-http-app';
+import { type Logger } from '@shop/kernel';
 
 /** A listening service and the way to stop it gracefully. */
 export interface RunningServer {
