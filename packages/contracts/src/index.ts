@@ -95,12 +95,6 @@ export const RoutePrefixes: ReadonlyArray<{ prefix: string; appId: AppId }> = [
 export const Roles = { customer: 'customer', admin: 'admin' } as const;
 export type Role = (typeof Roles)[keyof typeof Roles];
 
-/** Money in integer minor units of an ISO 4217 currency. Never a float. */
-export interface Money {
-  amount: number;
-  currency: string;
-}
-
 /** Catalog's internal stock-reservation API, called by the order service (never routed by the gateway). */
 export const CatalogInternalPaths = {
   /** POST `{orderId, lines: [{productId, quantity}], ttlSeconds?}`: reserve all lines or none (idempotent per order). */
@@ -153,3 +147,5 @@ export const SimulatedPaymentTokens = {
   /** The provider does not answer in time (the charge may or may not have happened). */
   timeout: 'pm_sim_timeout',
 } as const;
+
+export * from './money';

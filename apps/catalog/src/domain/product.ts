@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Money } from '@shop/contracts';
-import { moneySchema } from './money';
+import { moneySchema } from '@shop/contracts';
 
 /** Lifecycle of a product: only `active` ones are public. */
 export const productStatuses = ['active', 'draft', 'archived'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { minorUnitsSchema } from '../domain/money';
+import { minorUnitsSchema } from '@shop/contracts';
 import { hasNoControlCharacters, productStatuses } from '../domain/product';
 import { productSorts } from '../domain/product-search';
 

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Money } from '@shop/contracts';
 
 /**
  * The largest price the catalog accepts, in minor units (99,999,999.99 in a two-decimal currency). Far below
@@ -27,5 +26,10 @@ export const currencyCodeSchema = z
   .string({ error: 'must be an ISO 4217 currency code' })
   .refine(isIsoCurrencyCode, { error: 'must be an upper-case ISO 4217 currency code such as EUR' });
 
-/** Money on the wire: `{ amount: <integer minor units>, currency: "<ISO 4217>" }`, nothing else. */
-export const moneySchema: z.ZodType<Money> = z.strictObject({ amount: minorUnitsSchema, currency: currencyCodeSchema });
+/** Money on the wire: `{ amount: <integer minor units>, currency: "<ISO 4217>" }`, nothing else. Never a float. */
+export const moneySchema = z
+  .strictObject({ amount: minorUnitsSchema, currency: currencyCodeSchema })
+  .meta({ id: 'Money', description: 'An amount in integer minor units of an ISO 4217 currency' });
+
+/** Money in integer minor units of an ISO 4217 currency. */
+export type Money = z.infer<typeof moneySchema>;
