@@ -64,25 +64,6 @@ export const EventTypes = {
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
-/** Which topic carries which event type. */
-export const TopicOfEventType: Record<EventType, Topic> = {
-  'product.created': Topics.products,
-  'product.updated': Topics.products,
-  'product.deleted': Topics.products,
-  'product.viewed': Topics.analytics,
-  'catalog.searched': Topics.analytics,
-  'inventory.reserved': Topics.inventory,
-  'inventory.released': Topics.inventory,
-  'inventory.low': Topics.inventory,
-  'user.registered': Topics.users,
-  'order.placed': Topics.orders,
-  'order.confirmed': Topics.orders,
-  'order.cancelled': Topics.orders,
-  'order.shipped': Topics.orders,
-  'catalog.sync.batch': Topics.catalogSync,
-  'cart.abandoned': Topics.carts,
-};
-
 /** Public path prefixes routed by the gateway (and the Application Gateway / Ingress in Azure) to each app. */
 export const RoutePrefixes: ReadonlyArray<{ prefix: string; appId: AppId }> = [
   { prefix: '/api/auth', appId: AppIds.auth },
