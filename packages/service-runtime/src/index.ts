@@ -1,3 +1,4 @@
 export * from './building-blocks';
 export * from './run-service';
 export * from './token-verifier';
+export * from './service-startup';
