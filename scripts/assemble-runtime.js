@@ -53,7 +53,7 @@ function assembleRuntime(folder, outDir) {
     mkdirSync(join(outDir, current), { recursive: true });
     cpSync(join(source, 'package.json'), join(outDir, current, 'package.json'));
     cpSync(join(source, 'dist'), join(outDir, current, 'dist'), { recursive: true, filter: (path) => !/\.(spec|test)\.(js|d\.ts)(\.map)?$/.test(path) && !path.endsWith('.tsbuildinfo') });
-    for (const extra of ['migrations', 'host.json']) {
+    for (const extra of ['migrations', 'host.json', 'static']) {
       if (existsSync(join(source, extra))) cpSync(join(source, extra), join(outDir, current, extra), { recursive: true });
     }
   }

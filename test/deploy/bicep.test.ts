@@ -93,18 +93,18 @@ function parseBicep(path: string): BicepFile {
   let decorators: string[] = [];
   for (const node of tree.namedChildren.filter((n): n is Node => n !== null)) {
     if (node.type === 'decorators') {
-      decorators = node.namedChildren.map((d) => d!.text);
+      decorators = node.namedChildren.map((d) => d.text);
       continue;
     }
     if (node.type === 'parameter_declaration') {
-      file.params.push({ name: node.namedChildren[0]!.text, hasDefault: node.namedChildren.length > 2, decorators });
+      file.params.push({ name: node.namedChildren[0].text, hasDefault: node.namedChildren.length > 2, decorators });
     } else if (node.type === 'resource_declaration') {
-      file.resourceTypes.push(unquote(node.namedChildren[1]!.text));
+      file.resourceTypes.push(unquote(node.namedChildren[1].text));
     } else if (node.type === 'module_declaration') {
-      const body = node.namedChildren[2]!;
-      const paramsObject = body.namedChildren.find((p) => p!.type === 'object_property' && p!.namedChildren[0]!.text === 'params')?.namedChildren[1];
-      const keys = (paramsObject?.namedChildren ?? []).filter((p) => p!.type === 'object_property').map((p) => unquote(p!.namedChildren[0]!.text));
-      file.modules.push({ path: join(dirname(path), unquote(node.namedChildren[1]!.text)), params: keys });
+      const body = node.namedChildren[2];
+      const paramsObject = body.namedChildren.find((p) => p.type === 'object_property' && p.namedChildren[0].text === 'params')?.namedChildren[1];
+      const keys = (paramsObject?.namedChildren ?? []).filter((p) => p.type === 'object_property').map((p) => unquote(p.namedChildren[0].text));
+      file.modules.push({ path: join(dirname(path), unquote(node.namedChildren[1].text)), params: keys });
     }
     decorators = [];
   }

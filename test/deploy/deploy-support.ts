@@ -14,12 +14,14 @@ export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML is walked by path; a wrong path fails the assertion that reads it
   spec?: any;
   scopes?: string[];
   [key: string]: unknown;
 }
 
 /** Every YAML document of a file (or of a string), empty documents dropped. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML is walked by path; a wrong path fails the assertion that reads it
 export function yamlDocuments(source: string, fromFile = true): any[] {
   const text = fromFile ? readFileSync(source, 'utf8') : source;
   return parseAllDocuments(text)
@@ -52,7 +54,7 @@ let helmPath: string | undefined;
 /** Path of a helm binary (PATH, else extracted from the kubectl layer package by scripts/helm.js). */
 export function helmBinary(): string {
   if (!helmPath) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script of scripts/ without types, typed here
     const { helmBinary: find } = require(join(repoRoot, 'scripts', 'helm.js')) as { helmBinary: () => string };
     helmPath = find();
   }
@@ -65,7 +67,7 @@ export function helm(args: string[]): string {
     return execFileSync(helmBinary(), args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 32 * 1024 * 1024 });
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`helm ${args.join(' ')} failed:\n${e.stderr ?? ''}${e.stdout ?? ''}${e.message}`);
+    throw new Error(`helm ${args.join(' ')} failed:\n${e.stderr ?? ''}${e.stdout ?? ''}${e.message}`, { cause: error });
   }
 }
 

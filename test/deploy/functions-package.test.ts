@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './deploy-support';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script of scripts/ without types, typed here
 const { packageFunctions } = require('../../scripts/package-functions.js') as {
   packageFunctions(options: { outDir: string; install: boolean; zip: boolean }): { outDir: string; zipFile?: string; workspaces: string[]; dependencies: Record<string, string> };
 };
@@ -41,8 +41,8 @@ describeBuilt(built ? 'scripts/package-functions.js' : 'scripts/package-function
         if (entry.isDirectory()) scan(path);
         else if (entry.name.endsWith('.js')) {
           for (const [, specifier] of readFileSync(path, 'utf8').matchAll(/require\("([^."][^"]*)"\)/g)) {
-            const name = specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!;
-            if (!builtins.has(specifier!) && !builtins.has(name) && !bundled.has(name) && !declared.has(name)) missing.add(`${name} (${path.slice(out.length)})`);
+            const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+            if (!builtins.has(specifier) && !builtins.has(name) && !bundled.has(name) && !declared.has(name)) missing.add(`${name} (${path.slice(out.length)})`);
           }
         }
       }

@@ -7,6 +7,7 @@ import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { buildChartDependencies, helm, renderShop, type KubeObject } from './deploy-support';
 
 /** The validator class of each built-in kind the chart renders. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML is walked by path; a wrong path fails the assertion that reads it
 const validators: Record<string, new (obj: any) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,

@@ -34,6 +34,7 @@ describe('skaffold.yaml', () => {
   });
 
   test('when a profile is chosen, then local, aks and debug exist and aks deploys values-prod with pushed images', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML is walked by path; a wrong path fails the assertion that reads it
     const profiles = Object.fromEntries((skaffold.profiles as Array<{ name: string }>).map((p) => [p.name, p as any]));
     expect(Object.keys(profiles).sort()).toEqual(['aks', 'debug', 'local']);
     expect(profiles.local.build.local.push).toBe(false);

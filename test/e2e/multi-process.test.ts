@@ -1,21 +1,15 @@
-import { backendUrl, jsonClient, uniqueTestTag } from '@shop/testing';
+import { describeWithBackends, eventually, jsonClient, uniqueTestTag } from '@shop/testing';
 import { startProcessPlatform, type ProcessPlatform } from './service-processes';
 
-const databaseServerUrl = backendUrl('postgres');
-const redisUrl = backendUrl('redis');
-const missing = [!databaseServerUrl && 'DATABASE_URL', !redisUrl && 'REDIS_URL'].filter(Boolean);
-const describeAcrossProcesses = missing.length === 0 ? describe : describe.skip;
-const title = 'the platform as separate processes on PostgreSQL and Redis (Redis Streams events, Redis state)';
-
-describeAcrossProcesses(missing.length === 0 ? title : `${title} [skipped: ${missing.join(' and ')} not set, so no real servers to run on]`, () => {
+describeWithBackends(['postgres', 'redis'], 'the platform as separate processes on PostgreSQL and Redis (Redis Streams events, Redis state)', (urls) => {
   let platform: ProcessPlatform;
 
   const call = jsonClient(() => platform.gatewayUrl);
 
   beforeAll(async () => {
     platform = await startProcessPlatform({
-      databaseServerUrl: databaseServerUrl!,
-      redisUrl: redisUrl!,
+      databaseServerUrl: urls.postgres,
+      redisUrl: urls.redis,
       redisKeyPrefix: uniqueTestTag('e2e'),
       apps: ['auth', 'catalog', 'cart', 'order'],
     });
@@ -63,12 +57,10 @@ describeAcrossProcesses(missing.length === 0 ? title : `${title} [skipped: ${mis
     expect((await call('GET', '/api/orders', { token })).body.items.map((order: { id: string }) => order.id)).toContain(placed.body.id);
 
     // order.confirmed travels order → outbox → Redis Streams → cart (another process) → the cart empties.
-    const deadline = Date.now() + 15_000;
-    let cart = await call('GET', '/api/cart', { token });
-    while (cart.body.itemCount !== 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      cart = await call('GET', '/api/cart', { token });
-    }
+    const cart = await eventually(async () => {
+      const current = await call('GET', '/api/cart', { token });
+      return current.body.itemCount === 0 && current;
+    }, 15_000, 100);
     expect(cart.body.itemCount).toBe(0);
     expect((await call('GET', `/api/catalog/products/${created.body.id}`)).body.availability.available).toBe(3);
   }, 60_000);

@@ -20,7 +20,7 @@ export function startScriptEntry(): string {
   const scripts = (JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const match = /^node (\S+\.js)$/.exec(scripts.start ?? '');
   if (!match) throw new Error(`npm start is not "node <file>.js": ${scripts.start}`);
-  return join(repositoryRoot, match[1]!);
+  return join(repositoryRoot, match[1]);
 }
 
 /** Starts the built launcher on a free port with a fresh data folder and waits for its "is up" line. */
@@ -46,14 +46,28 @@ export async function startPlatformProcess(): Promise<PlatformProcess> {
     }
     await rm(dataDir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 120_000;
-  while (!output.includes('Shop platform is up')) {
-    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`npm start was not up within 120 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  const outcome = await new Promise<'up' | 'exited' | 'not up in time'>((resolve) => {
+    // Registered after the listeners that collect `output`, so each chunk is in it when this looks.
+    const lookForUpLine = () => {
+      if (output.includes('Shop platform is up')) settle('up');
+    };
+    const onExit = () => settle('exited');
+    const settle = (result: 'up' | 'exited' | 'not up in time') => {
+      clearTimeout(deadline);
+      child.stdout!.off('data', lookForUpLine);
+      child.stderr!.off('data', lookForUpLine);
+      child.off('exit', onExit);
+      resolve(result);
+    };
+    const deadline = setTimeout(() => settle('not up in time'), 120_000);
+    child.stdout!.on('data', lookForUpLine);
+    child.stderr!.on('data', lookForUpLine);
+    child.once('exit', onExit);
+  });
+  if (outcome === 'exited') throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
+  if (outcome === 'not up in time') {
+    await stop();
+    throw new Error(`npm start was not up within 120 s:\n${output}`);
   }
   return { url: `http://localhost:${port}`, admin, output: () => output, stop };
 }

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@shop/postgres';
+import { eventually } from '@shop/testing';
 
 const repositoryRoot = join(__dirname, '..', '..');
 
@@ -36,22 +37,18 @@ export async function startServiceProcess(app: string, port: number, env: Record
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode} before it was ready:\n${output}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${app} was not ready within 60 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  // A refused connection (not listening yet) is a throw, which `eventually` takes as "not yet".
+  const outcome = await eventually(async () => {
+    if (child.exitCode !== null) return 'exited';
+    return (await fetch(`${url}/readyz`)).status === 200 && 'ready';
+  }, 60_000, 100).catch(() => 'not ready in time');
+  if (outcome === 'exited') throw new Error(`${app} exited with ${child.exitCode} before it was ready:\n${output}`);
+  if (outcome !== 'ready') {
+    child.kill('SIGKILL');
+    throw new Error(`${app} was not ready within 60 s:\n${output}`);
   }
   return {
     appId: app,
@@ -109,9 +106,9 @@ export async function startProcessPlatform(options: { databaseServerUrl: string;
       order: async () => ({ DATABASE_URL: await databaseFor('order'), PAYMENT_TIMEOUT_MS: '2000' }),
     };
     for (const app of options.apps) {
-      services.push(await startServiceProcess(app, ports[app]!, { ...common, ...(await perApp[app]!()) }));
+      services.push(await startServiceProcess(app, ports[app], { ...common, ...(await perApp[app]()) }));
     }
-    services.push(await startServiceProcess('gateway', ports.gateway!, { SERVICE_URLS: serviceUrls, LOG_LEVEL: 'warn' }));
+    services.push(await startServiceProcess('gateway', ports.gateway, { SERVICE_URLS: serviceUrls, LOG_LEVEL: 'warn' }));
     return { gatewayUrl: `http://127.0.0.1:${ports.gateway}`, admin, services, stop };
   } catch (error) {
     await stop();

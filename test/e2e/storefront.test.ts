@@ -66,9 +66,9 @@ describeWithChromium(
     async function expectNoSeriousAccessibilityViolations(page: Page, where: string): Promise<void> {
       await page.evaluate(axeSource);
       // Evaluated in the page (a string: these tests compile without the DOM's types).
-      const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
+      const violations = await page.evaluate<string[]>(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
         .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map((violation) => violation.id + ': ' + violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(', ')))`)) as string[];
+        .map((violation) => violation.id + ': ' + violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(', ')))`);
       expect({ where, violations }).toEqual({ where, violations: [] });
     }
 
@@ -184,9 +184,9 @@ describeWithChromium(
       await signUp(page, `declined-${Date.now()}@example.com`);
       await page.waitForURL((url) => url.pathname === '/');
       const [product] = (await api<{ items: ApiProduct[] }>('/api/catalog/products?q=kettle&inStock=true&limit=1')).items;
-      await page.goto(`${platform.url}/products/${product!.id}`);
+      await page.goto(`${platform.url}/products/${product.id}`);
       await page.getByRole('button', { name: 'Add to cart' }).click();
-      await page.getByText(`Added 1 × ${product!.name} to your cart.`).waitFor();
+      await page.getByText(`Added 1 × ${product.name} to your cart.`).waitFor();
       await page.goto(`${platform.url}/checkout`);
       await fillAddress(page);
       await page.getByLabel('Test card that is declined').check();
@@ -195,7 +195,7 @@ describeWithChromium(
       expect(page.url()).toBe(`${platform.url}/checkout`);
       await page.getByRole('link', { name: /^Cart/ }).click();
       await expect(page.getByTestId('cart-line').count()).resolves.toBe(1);
-      await expect(page.getByTestId('cart-line').textContent()).resolves.toContain(product!.name);
+      await expect(page.getByTestId('cart-line').textContent()).resolves.toContain(product.name);
       await context.close();
     }, 120_000);
 
@@ -203,8 +203,8 @@ describeWithChromium(
       const [product] = (await api<{ items: ApiProduct[] }>('/api/catalog/products?q=headphones&limit=1')).items;
       const adminContext = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
       const admin = await signInAsAdmin(adminContext);
-      await admin.goto(`${platform.url}/admin/products/${product!.id}`);
-      const newAmount = product!.price.amount + 1000;
+      await admin.goto(`${platform.url}/admin/products/${product.id}`);
+      const newAmount = product.price.amount + 1000;
       await admin.getByLabel('Price', { exact: true }).fill((newAmount / 100).toFixed(2));
       await admin.getByRole('button', { name: 'Save changes' }).click();
       await admin.getByText('Saved.').waitFor();
@@ -212,7 +212,7 @@ describeWithChromium(
       await expectNoSeriousAccessibilityViolations(admin, 'admin product edit');
 
       const { context, page } = await newShopper();
-      await page.goto(`${platform.url}/products/${product!.id}`);
+      await page.goto(`${platform.url}/products/${product.id}`);
       await expect(page.getByTestId('product-price').textContent()).resolves.toBe(euros.format(newAmount / 100));
       await context.close();
       await adminContext.close();
@@ -223,10 +223,10 @@ describeWithChromium(
       const [firstContext, secondContext] = await Promise.all([browser.newContext({ locale: 'en-US' }), browser.newContext({ locale: 'en-US' })]);
       const first = await signInAsAdmin(firstContext);
       const second = await signInAsAdmin(secondContext);
-      await Promise.all([first.goto(`${platform.url}/admin/products/${product!.id}`), second.goto(`${platform.url}/admin/products/${product!.id}`)]);
+      await Promise.all([first.goto(`${platform.url}/admin/products/${product.id}`), second.goto(`${platform.url}/admin/products/${product.id}`)]);
       await Promise.all([first.getByLabel('Name').waitFor(), second.getByLabel('Name').waitFor()]);
 
-      const renamed = `${product!.name} (renamed)`;
+      const renamed = `${product.name} (renamed)`;
       await first.getByLabel('Name').fill(renamed);
       await first.getByRole('button', { name: 'Save changes' }).click();
       await first.getByText('Saved.').waitFor();
@@ -239,8 +239,8 @@ describeWithChromium(
       await second.getByRole('button', { name: 'Use the current values' }).click();
       await expect(second.getByLabel('Name').inputValue()).resolves.toBe(renamed);
       // The stale save changed nothing.
-      const current = await api<ApiProduct>(`/api/catalog/products/${product!.id}`);
-      expect(current.price.amount).toBe(product!.price.amount);
+      const current = await api<ApiProduct>(`/api/catalog/products/${product.id}`);
+      expect(current.price.amount).toBe(product.price.amount);
       await Promise.all([firstContext.close(), secondContext.close()]);
     }, 120_000);
 
@@ -249,7 +249,7 @@ describeWithChromium(
       await page.goto(`${platform.url}/?q=tent`);
       await page.locator('.product-card').first().waitFor();
       await page.screenshot({ path: join(screenshotDir, 'home-phone.png') });
-      const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
       expect(overflow).toBeLessThanOrEqual(0);
       await context.close();
     }, 60_000);

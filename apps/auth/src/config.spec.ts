@@ -31,7 +31,7 @@ describe('loadAuthConfig', () => {
     const config = loadAuthConfig({ NODE_ENV: 'production', AUTH_SIGNING_KEYS: `${a}\n${b}` });
     expect(config.AUTH_SIGNING_KEYS).toHaveLength(2);
     const escaped = loadAuthConfig({ AUTH_SIGNING_KEYS: a.replace(/\n/g, '\\n') });
-    expect(escaped.AUTH_SIGNING_KEYS![0]!.kid).toBe(config.AUTH_SIGNING_KEYS![0]!.kid);
+    expect(escaped.AUTH_SIGNING_KEYS![0].kid).toBe(config.AUTH_SIGNING_KEYS![0].kid);
   });
 
   it('when the keys are garbage, then the error names the variable without echoing it', () => {

@@ -17,7 +17,7 @@ export function parseSigningKeys(value: string): SigningKey[] {
     try {
       return signingKeyFromPem(pem);
     } catch (error) {
-      throw new Error(`key #${index + 1} cannot be loaded: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`key #${index + 1} cannot be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   });
 }

@@ -1,6 +1,6 @@
 import { AppIds } from '@shop/contracts';
 import { createBuildingBlocks, runServiceMain } from '@shop/service-runtime';
-import { startAuthService } from './auth-service';
+import { startAuthService } from './composition';
 import { loadAuthConfig } from './config';
 
 void runServiceMain({

@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { InMemoryEventBus, InMemoryStateStore, type CloudEvent } from '@shop/building-blocks';
-import { AppIds, EventTypes, Topics } from '@shop/contracts';
+import { AppIds, EventTypes, Topics, userRegisteredDataSchema } from '@shop/contracts';
 import { createServiceMetrics } from '@shop/platform';
 import type { Database } from '@shop/postgres';
 import { describeEachDatabase, eventually } from '@shop/testing';
-import { startAuthService, type RunningAuthService } from '../src/auth-service';
+import { startAuthService, type RunningAuthService } from '../src/composition';
 import { authDatabases, newAccount, silentLogger, testConfig, testSigningKey } from './auth-test-kit';
 
 const adminEmail = 'Root.Admin@Example.com';
@@ -50,19 +50,19 @@ describeEachDatabase<Database>('auth service: first admin, admin API and events'
   it('when the service starts twice at once and again later, then there is exactly one admin account and one event for it', async () => {
     const [first, second] = await Promise.all([start(), start()]);
     await start();
-    expect(first!.adminEmail).toBe('root.admin@example.com');
-    expect(second!.adminEmail).toBe('root.admin@example.com');
+    expect(first.adminEmail).toBe('root.admin@example.com');
+    expect(second.adminEmail).toBe('root.admin@example.com');
     const rows = await adminUsers();
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.roles).toEqual(['customer', 'admin']);
-    await eventually(() => received.some((e) => e.subject === rows[0]!.id));
+    expect(rows[0].roles).toEqual(['customer', 'admin']);
+    await eventually(() => received.some((e) => e.subject === rows[0].id));
     await bus.whenIdle();
-    expect(received.filter((e) => e.subject === rows[0]!.id)).toHaveLength(1);
-    await request(first!.url).get('/readyz').expect(200);
+    expect(received.filter((e) => e.subject === rows[0].id)).toHaveLength(1);
+    await request(first.url).get('/readyz').expect(200);
   });
 
   it('when an existing customer is named ADMIN_EMAIL, then a restart gives them the admin role and keeps their password', async () => {
-    const service = running[0]!;
+    const service = running[0];
     const account = newAccount('promoted');
     await request(service.url).post('/api/auth/register').send(account).expect(201);
     const restarted = await startAuthService({
@@ -78,18 +78,19 @@ describeEachDatabase<Database>('auth service: first admin, admin API and events'
   });
 
   it('when a user registers, then user.registered is published on the users topic without the password', async () => {
-    const service = running[0]!;
+    const service = running[0];
     const account = newAccount('evented');
     const { body } = await request(service.url).post('/api/auth/register').send(account).expect(201);
     const event = await eventually(() => received.find((e) => e.subject === body.user.id));
     expect(event).toMatchObject({ type: EventTypes.userRegistered, source: AppIds.auth, topic: Topics.users });
     expect(event.data).toEqual({ userId: body.user.id, email: account.email, name: account.name, registeredAt: body.user.createdAt });
+    expect(userRegisteredDataSchema.parse(event.data)).toEqual(event.data);
     expect(JSON.stringify(event)).not.toContain(account.password);
     expect(JSON.stringify(event)).not.toContain('scrypt');
   });
 
   it('when an admin lists users with an email search, then the matching page comes back with the total', async () => {
-    const service = running[0]!;
+    const service = running[0];
     const token = await signIn(service.url, adminEmail, adminPassword);
     const tag = `find-${Date.now()}`;
     for (let i = 0; i < 3; i += 1) {
@@ -109,7 +110,7 @@ describeEachDatabase<Database>('auth service: first admin, admin API and events'
   });
 
   it('when an admin grants the admin role, then the user has it from their next token on', async () => {
-    const service = running[0]!;
+    const service = running[0];
     const adminToken = await signIn(service.url, adminEmail, adminPassword);
     const account = newAccount('grantee');
     const { body } = await request(service.url).post('/api/auth/register').send(account).expect(201);
@@ -128,7 +129,7 @@ describeEachDatabase<Database>('auth service: first admin, admin API and events'
   });
 
   it('when a customer calls the admin API, then 403 and nothing changes', async () => {
-    const service = running[0]!;
+    const service = running[0];
     const account = newAccount('customer');
     const { body } = await request(service.url).post('/api/auth/register').send(account).expect(201);
     const token = await signIn(service.url, account.email, account.password);
@@ -136,19 +137,19 @@ describeEachDatabase<Database>('auth service: first admin, admin API and events'
     await request(service.url).put(`/api/auth/users/${body.user.id}/roles`).set('Authorization', `Bearer ${token}`).send({ roles: ['admin'] }).expect(403);
     await request(service.url).get('/api/auth/users').expect(401);
     const { rows } = await getDb().query<{ roles: string[] }>('SELECT roles FROM users WHERE id = $1', [body.user.id]);
-    expect(rows[0]!.roles).toEqual(['customer']);
+    expect(rows[0].roles).toEqual(['customer']);
     // A user may read their own account, not someone else's.
     await request(service.url).get(`/api/auth/users/${body.user.id}`).set('Authorization', `Bearer ${token}`).expect(200);
-    await request(service.url).get(`/api/auth/users/${(await adminUsers())[0]!.id}`).set('Authorization', `Bearer ${token}`).expect(403);
+    await request(service.url).get(`/api/auth/users/${(await adminUsers())[0].id}`).set('Authorization', `Bearer ${token}`).expect(403);
   });
 
   it('when an admin removes their own admin role, names an unknown user or sends bad roles, then 409, 404 and 400', async () => {
-    const service = running[0]!;
+    const service = running[0];
     const token = await signIn(service.url, adminEmail, adminPassword);
-    const adminId = (await adminUsers())[0]!.id;
+    const adminId = (await adminUsers())[0].id;
     const put = (id: string, body: unknown) => request(service.url).put(`/api/auth/users/${id}/roles`).set('Authorization', `Bearer ${token}`).send(body as object);
     await put(adminId, { roles: ['customer'] }).expect(409);
-    expect((await adminUsers())[0]!.roles).toEqual(['customer', 'admin']);
+    expect((await adminUsers())[0].roles).toEqual(['customer', 'admin']);
     await put('00000000-0000-4000-8000-000000000000', { roles: ['admin'] }).expect(404);
     await put('not-a-uuid', { roles: ['admin'] }).expect(400);
     await put(adminId, { roles: ['superuser'] }).expect(400);

@@ -3,7 +3,7 @@ import { InMemoryStateStore } from '@shop/building-blocks';
 import { createLogger, createServiceMetrics } from '@shop/platform';
 import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
 import { uniqueTestTag, type TestDatabase } from '@shop/testing';
-import { createAuthApp, migrateAuthDatabase, type AuthApp, type AuthAppDeps } from '../src/auth-service';
+import { createAuthApp, migrateAuthDatabase, type AuthApp, type AuthAppDeps } from '../src/composition';
 import { loadAuthConfig, type AuthConfig } from '../src/config';
 import { type Logger } from '@shop/kernel';
 
@@ -65,6 +65,6 @@ export async function rowCounts(db: Database): Promise<{ users: number; outbox: 
             (SELECT count(*) FROM outbox_events)::int8 AS outbox,
             (SELECT count(*) FROM refresh_tokens)::int8 AS refresh_tokens`,
   );
-  const row = rows[0]!;
+  const row = rows[0];
   return { users: row.users, outbox: row.outbox, refreshTokens: row.refresh_tokens };
 }

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { InMemoryEventBus, InMemoryStateStore } from '@shop/building-blocks';
 import { AppIds } from '@shop/contracts';
 import { createServiceMetrics } from '@shop/platform';
-import { startAuthService } from '../src/auth-service';
+import { startAuthService } from '../src/composition';
 import { newAccount, silentLogger, testConfig } from './auth-test-kit';
 
 describe('auth service in the embedded default (no DATABASE_URL)', () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { AuthInternalPaths } from '@shop/contracts';
+import { adminContactsReplySchema, AuthInternalPaths, userContactSchema } from '@shop/contracts';
 import type { Database } from '@shop/postgres';
 import { describeEachDatabase } from '@shop/testing';
-import type { AuthApp } from '../src/auth-service';
+import type { AuthApp } from '../src/composition';
 import { authDatabases, buildTestApp, newAccount } from './auth-test-kit';
 
 const appApiToken = 'internal-test-token';
@@ -20,6 +20,7 @@ describeEachDatabase<Database>('auth internal routes (account contacts for the p
     const { body } = await request(auth.app).post('/api/auth/register').send(account).expect(201);
     const answer = await internal(AuthInternalPaths.user(body.user.id)).expect(200);
     expect(answer.body).toEqual({ id: body.user.id, email: account.email, name: account.name });
+    expect(userContactSchema.parse(answer.body)).toEqual(answer.body);
   });
 
   it('when the id is unknown, then 404; when it is not a uuid, then 400 (problem+json)', async () => {
@@ -35,6 +36,8 @@ describeEachDatabase<Database>('auth internal routes (account contacts for the p
     const customer = newAccount('customer');
     await request(auth.app).post('/api/auth/register').send(customer).expect(201);
     const { body } = await internal(AuthInternalPaths.admins).expect(200);
+    // What the Functions app's notifier reads, in the contract's shape.
+    expect(adminContactsReplySchema.parse(body)).toEqual(body);
     expect(body.items).toContainEqual({ id: user.id, email: admin.email, name: expect.any(String) });
     expect(body.items.map((item: { email: string }) => item.email)).not.toContain(customer.email);
     for (const item of body.items) expect(Object.keys(item).sort()).toEqual(['email', 'id', 'name']);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Database } from '@shop/postgres';
 import { describeEachDatabase } from '@shop/testing';
 import { hashRefreshToken } from '../src/domain/refresh-token';
-import type { AuthApp } from '../src/auth-service';
+import type { AuthApp } from '../src/composition';
 import { authDatabases, buildTestApp, newAccount } from './auth-test-kit';
 
 describeEachDatabase<Database>('auth sessions (refresh tokens) over HTTP', authDatabases, (getDb) => {
@@ -32,19 +32,19 @@ describeEachDatabase<Database>('auth sessions (refresh tokens) over HTTP', authD
     const { rows } = await getDb().query<{ used_at: Date | null; family_id: string }>('SELECT used_at, family_id FROM refresh_tokens WHERE token_hash = $1', [
       hashRefreshToken(first.refreshToken),
     ]);
-    expect(rows[0]!.used_at).not.toBeNull();
+    expect(rows[0].used_at).not.toBeNull();
     const { rows: child } = await getDb().query<{ family_id: string; parent_id: string }>('SELECT family_id, parent_id FROM refresh_tokens WHERE token_hash = $1', [
       hashRefreshToken(res.body.refreshToken),
     ]);
-    expect(child[0]!.family_id).toBe(rows[0]!.family_id);
+    expect(child[0].family_id).toBe(rows[0].family_id);
   });
 
   it('when refresh tokens are stored, then only their SHA-256 is kept', async () => {
     const { refreshToken } = await signIn();
     const { rows } = await getDb().query<{ n: number }>('SELECT count(*)::int8 AS n FROM refresh_tokens WHERE token_hash = $1', [refreshToken]);
-    expect(rows[0]!.n).toBe(0);
+    expect(rows[0].n).toBe(0);
     const { rows: hashed } = await getDb().query<{ n: number }>('SELECT count(*)::int8 AS n FROM refresh_tokens WHERE token_hash = $1', [hashRefreshToken(refreshToken)]);
-    expect(hashed[0]!.n).toBe(1);
+    expect(hashed[0].n).toBe(1);
   });
 
   it('when a used refresh token is presented again, then 401 and the whole family is revoked, the newest token included', async () => {
@@ -83,7 +83,7 @@ describeEachDatabase<Database>('auth sessions (refresh tokens) over HTTP', authD
       'SELECT count(*)::int8 AS n FROM refresh_tokens WHERE parent_id = (SELECT id FROM refresh_tokens WHERE token_hash = $1)',
       [hashRefreshToken(refreshToken)],
     );
-    expect(rows[0]!.n).toBe(1);
+    expect(rows[0].n).toBe(1);
   });
 
   it('when a refresh token has expired, then 401 and its family is not revoked for it', async () => {
@@ -91,7 +91,7 @@ describeEachDatabase<Database>('auth sessions (refresh tokens) over HTTP', authD
     await getDb().query("UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1", [hashRefreshToken(refreshToken)]);
     await refresh(refreshToken).expect(401);
     const { rows } = await getDb().query<{ revoked_at: Date | null }>('SELECT revoked_at FROM refresh_tokens WHERE token_hash = $1', [hashRefreshToken(refreshToken)]);
-    expect(rows[0]!.revoked_at).toBeNull();
+    expect(rows[0].revoked_at).toBeNull();
   });
 
   it('when an unknown refresh token is presented, then 401', async () => {

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey, type SigningKey } from '@shop/auth-tokens';
 import type { Database } from '@shop/postgres';
 import { describeEachDatabase } from '@shop/testing';
-import type { AuthApp } from '../src/auth-service';
+import type { AuthApp } from '../src/composition';
 import { authDatabases, buildTestApp, newAccount, testSigningKey } from './auth-test-kit';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

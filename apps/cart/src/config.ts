@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { AppIds } from '@shop/contracts';
+import { AppIds, MAX_ABANDONED_CART_IDLE_HOURS, MAX_REQUESTED_CART_QUANTITY } from '@shop/contracts';
 import { env, loadConfig, serviceBaseConfigSchema } from '@shop/platform';
 import { buildingBlocksConfigSchema } from '@shop/service-runtime';
-import { MAX_REQUESTED_QUANTITY } from './domain/cart';
-import { MAX_IDLE_HOURS } from './http/abandoned-carts.schemas';
 
 /** The cart's environment: every variable described, defaulted where a default is safe. */
 export const cartConfigSchema = serviceBaseConfigSchema
@@ -12,8 +10,8 @@ export const cartConfigSchema = serviceBaseConfigSchema
     PORT: env.port(3003),
     CART_MAX_LINE_QUANTITY: env
       .positiveInt(20)
-      .pipe(z.number().max(MAX_REQUESTED_QUANTITY))
-      .describe(`Most units of one product a cart may hold (at most ${MAX_REQUESTED_QUANTITY}); more → 422`),
+      .pipe(z.number().max(MAX_REQUESTED_CART_QUANTITY))
+      .describe(`Most units of one product a cart may hold (at most ${MAX_REQUESTED_CART_QUANTITY}); more → 422`),
     CART_MAX_LINES: env.positiveInt(50).describe('Most distinct products a cart may hold; one more → 422'),
     GUEST_CART_TTL_SECONDS: env.positiveInt(7 * 24 * 3600).describe('A guest cart expires this long after its last write'),
     USER_CART_TTL_SECONDS: env.positiveInt(90 * 24 * 3600).describe("A signed-in user's cart expires this long after its last write"),
@@ -27,8 +25,8 @@ export const cartConfigSchema = serviceBaseConfigSchema
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
     ABANDONED_CART_IDLE_HOURS: env
       .positiveInt(24)
-      .pipe(z.number().max(MAX_IDLE_HOURS))
-      .describe(`Hours without a change after which a signed-in cart is reminded (cart.abandoned), when the job does not say (1..${MAX_IDLE_HOURS})`),
+      .pipe(z.number().max(MAX_ABANDONED_CART_IDLE_HOURS))
+      .describe(`Hours without a change after which a signed-in cart is reminded (cart.abandoned), when the job does not say (1..${MAX_ABANDONED_CART_IDLE_HOURS})`),
     APP_API_TOKEN: z
       .string()
       .min(1)

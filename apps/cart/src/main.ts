@@ -1,6 +1,6 @@
 import { AppIds } from '@shop/contracts';
 import { createBuildingBlocks, runServiceMain } from '@shop/service-runtime';
-import { startCartService } from './cart-service';
+import { startCartService } from './composition';
 import { loadCartConfig } from './config';
 
 void runServiceMain({

@@ -1,21 +1,13 @@
 import { InMemoryBroker, InMemoryEventBus, InMemoryStateStore, RedisStateStore, type CloudEvent, type EventBus, type StateEntry, type StateStore } from '@shop/building-blocks';
-import { AppIds, CartInternalPaths, EventTypes, Topics } from '@shop/contracts';
+import { AppIds, cartAbandonedDataSchema, CartInternalPaths, EventTypes, Topics, type CartAbandonedData } from '@shop/contracts';
 import { describeWithBackend, uniqueTestTag } from '@shop/testing';
 import { activityBucketKey, activityShardOf, ACTIVITY_SHARDS } from '../src/data/cart-activity-index';
 import { activityHourOf } from '../src/domain/abandoned-cart';
-import type { CartSettings } from '../src/cart-service';
+import type { CartSettings } from '../src/composition';
 import { bearerFor, buildTestCart, CountingStateStore, startTestCatalog, type TestCart, type TestCatalog, type TestProduct } from './cart-harness';
 
 const HOUR = 3600_000;
 const START = Date.parse('2030-01-01T10:15:00.000Z');
-
-/** The data of a `cart.abandoned` event. */
-interface AbandonedCartData {
-  userId: string;
-  itemCount: number;
-  subtotal: { amount: number; currency: string };
-  lastUpdatedAt: string;
-}
 
 /**
  * Holds the first read of each chosen key until a second read of it arrives (or 2 s pass), so two job runs started
@@ -60,7 +52,7 @@ describe('abandoned-cart reminders', () => {
 
   /** A cart on its own store and broker, a clock the test moves, and every event the cart publishes on `carts`. */
   interface Scenario extends TestCart {
-    events: Array<CloudEvent<AbandonedCartData>>;
+    events: Array<CloudEvent<CartAbandonedData>>;
     advanceHours(hours: number): void;
     remind(body?: unknown): ReturnType<TestCart['http']['post']>;
     /** Runs the job and waits until its events were delivered; answers `reminded`. */
@@ -74,8 +66,8 @@ describe('abandoned-cart reminders', () => {
     const broker = new InMemoryBroker();
     const cartBus = new InMemoryEventBus({ source: AppIds.cart, broker });
     const notifications = new InMemoryEventBus({ source: 'notifications-test', broker });
-    const events: Array<CloudEvent<AbandonedCartData>> = [];
-    notifications.subscribe<AbandonedCartData>(
+    const events: Array<CloudEvent<CartAbandonedData>> = [];
+    notifications.subscribe<CartAbandonedData>(
       Topics.carts,
       async (event) => {
         events.push(event);
@@ -132,6 +124,8 @@ describe('abandoned-cart reminders', () => {
       subject: userId,
       data: { userId, itemCount: 3, subtotal: { amount: 2 * 1999 + 500, currency: 'EUR' }, lastUpdatedAt },
     });
+    // What consumers (the notifications) read is exactly the contract's shape.
+    expect(cartAbandonedDataSchema.strict().parse(s.events[0].data)).toEqual(s.events[0].data);
 
     expect(await s.remindAndSettle()).toBe(0);
     expect(s.events).toHaveLength(1);
@@ -289,7 +283,7 @@ describe('abandoned-cart reminders', () => {
     const s = await scenario();
     const userId = newUserId();
     const guest = await s.http.post('/api/cart/items').send({ productId: lantern.id, quantity: 2 }).expect(200);
-    await s.http.get('/api/cart').set('Authorization', bearerFor(userId)).set('X-Cart-Id', guest.headers['x-cart-id'] as string).expect(200);
+    await s.http.get('/api/cart').set('Authorization', bearerFor(userId)).set('X-Cart-Id', guest.headers['x-cart-id']).expect(200);
     s.advanceHours(25);
     expect(await s.remindAndSettle()).toBe(1);
     expect(s.events.map((event) => [event.data.userId, event.data.itemCount])).toEqual([[userId, 2]]);

@@ -2,14 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { HttpServiceInvoker, InMemoryBroker, InMemoryEventBus, InMemoryStateStore, type EventBus, type SaveOptions, type ServiceInvoker, type StateEntry, type StateStore } from '@shop/building-blocks';
+import { EtagMismatchError, HttpServiceInvoker, InMemoryBroker, InMemoryEventBus, InMemoryStateStore, type EventBus, type SaveOptions, type ServiceInvoker, type StateEntry, type StateStore } from '@shop/building-blocks';
 import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey } from '@shop/auth-tokens';
 import { loadCatalogConfig, startCatalogService } from '@shop/catalog';
-import { AppIds } from '@shop/contracts';
+import { AppIds, type CartView } from '@shop/contracts';
 import { createLogger, type RunningServer } from '@shop/platform';
 import { createEmbeddedBuildingBlocks } from '@shop/service-runtime';
-import { createCartApp, type CartApp, type CartSettings } from '../src/cart-service';
-import type { CartView } from '../src/domain/cart-view';
+import { createCartApp, type CartApp, type CartSettings } from '../src/composition';
 
 /** Test logs are silent unless TEST_LOG_LEVEL says otherwise. */
 export const testLogger = createLogger({ service: 'cart-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -67,7 +66,7 @@ export async function startTestCatalog(): Promise<TestCatalog> {
   const write = async (method: 'put' | 'patch' | 'post', url: string, productId: string, body?: unknown) => {
     const response = await http[method](url).set('Authorization', adminBearer).set('If-Match', etags.get(productId)!).send(body as object);
     if (response.status !== 200) throw new Error(`${method} ${url}: ${response.status} ${JSON.stringify(response.body)}`);
-    etags.set(productId, response.headers.etag as string);
+    etags.set(productId, response.headers.etag);
   };
   const catalog: TestCatalog = {
     url: server.url,
@@ -80,7 +79,7 @@ export async function startTestCatalog(): Promise<TestCatalog> {
         .send({ sku, name: overrides.name ?? `Product ${sku}`, price: overrides.price ?? { amount: 1999, currency: 'EUR' }, status: overrides.status ?? 'active' });
       if (response.status !== 201) throw new Error(`create product: ${response.status} ${JSON.stringify(response.body)}`);
       const product = response.body as TestProduct;
-      etags.set(product.id, response.headers.etag as string);
+      etags.set(product.id, response.headers.etag);
       await catalog.setStock(product.id, overrides.onHand ?? 100);
       return product;
     },
@@ -95,16 +94,22 @@ export async function startTestCatalog(): Promise<TestCatalog> {
   return catalog;
 }
 
-/** A state store that counts writes, to prove a refused request wrote nothing. */
+/** A state store that counts writes, to prove a refused request wrote nothing, and guarded saves that lost to another writer. */
 export class CountingStateStore implements StateStore {
   writes = 0;
+  conflicts = 0;
   constructor(readonly inner: StateStore) {}
   get<T>(key: string): Promise<StateEntry<T> | undefined> {
     return this.inner.get<T>(key);
   }
-  save<T>(key: string, value: T, options?: SaveOptions): Promise<string> {
+  async save<T>(key: string, value: T, options?: SaveOptions): Promise<string> {
     this.writes += 1;
-    return this.inner.save(key, value, options);
+    try {
+      return await this.inner.save(key, value, options);
+    } catch (error) {
+      if (error instanceof EtagMismatchError) this.conflicts += 1;
+      throw error;
+    }
   }
   delete(key: string, options?: { etag?: string }): Promise<void> {
     this.writes += 1;

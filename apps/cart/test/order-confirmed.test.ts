@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { HttpServiceInvoker, InMemoryBroker, InMemoryEventBus, InMemoryStateStore, type CloudEvent } from '@shop/building-blocks';
-import { AppIds, EventTypes, Topics } from '@shop/contracts';
+import { InMemoryBroker, InMemoryEventBus, InMemoryStateStore, type CloudEvent } from '@shop/building-blocks';
+import { AppIds, EventTypes, Topics, type OrderEventData } from '@shop/contracts';
 import type { RunningServer } from '@shop/platform';
 import { createEmbeddedBuildingBlocks } from '@shop/service-runtime';
 import { loadCartConfig, startCartService } from '../src';
 import { bearerFor, buildTestCart, cartOf, CountingStateStore, quantities, startTestCatalog, testLogger, testVerifier, type TestCart, type TestCatalog, type TestProduct } from './cart-harness';
+
+/** The data order publishes with order.confirmed (the order contract's shape); `overrides` may break it on purpose. */
+function confirmedOrderData(userId: string, lines: Array<{ productId: string; quantity: number }>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const data: OrderEventData = { orderId: `order-${randomUUID()}`, userId, status: 'confirmed', lines, total: { amount: 1999, currency: 'EUR' } };
+  return { ...data, ...overrides };
+}
 
 function orderConfirmed(data: unknown, id = randomUUID()): CloudEvent<unknown> {
   return { specversion: '1.0', id, source: AppIds.order, type: EventTypes.orderConfirmed, time: new Date().toISOString(), datacontenttype: 'application/json', data };
@@ -39,7 +45,7 @@ describe('order.confirmed takes the ordered quantities out of the cart', () => {
     await fillCart(userId, [[lantern, 2], [stove, 1]]);
     // Checkout happened with this cart; then the shopper kept shopping.
     await fillCart(userId, [[lantern, 1], [tent, 1]]);
-    const event = orderConfirmed({ orderId: 'order-1', userId, lines: [{ productId: lantern.id, quantity: 2 }, { productId: stove.id, quantity: 1 }], total: { amount: 1, currency: 'EUR' } });
+    const event = orderConfirmed(confirmedOrderData(userId, [{ productId: lantern.id, quantity: 2 }, { productId: stove.id, quantity: 1 }]));
 
     expect(await t.cart.handleOrderConfirmed(event)).toBe('SUCCESS');
     expect(await cartQuantities(userId)).toEqual({ [lantern.id]: 1, [tent.id]: 1 });
@@ -54,7 +60,7 @@ describe('order.confirmed takes the ordered quantities out of the cart', () => {
   it('when the same event is delivered twice at the same time, then the quantities are removed once', async () => {
     const userId = newUserId();
     await fillCart(userId, [[lantern, 5]]);
-    const event = orderConfirmed({ orderId: 'order-2', userId, lines: [{ productId: lantern.id, quantity: 2 }] });
+    const event = orderConfirmed(confirmedOrderData(userId, [{ productId: lantern.id, quantity: 2 }]));
     expect(await Promise.all([t.cart.handleOrderConfirmed(event), t.cart.handleOrderConfirmed(event)])).toEqual(['SUCCESS', 'SUCCESS']);
     expect(await cartQuantities(userId)).toEqual({ [lantern.id]: 3 });
   });
@@ -63,10 +69,17 @@ describe('order.confirmed takes the ordered quantities out of the cart', () => {
     const userId = newUserId();
     await fillCart(userId, [[lantern, 2]]);
     const writes = t.store.writes;
-    for (const data of [{ orderId: 'o', lines: [{ productId: lantern.id, quantity: 1 }] }, { orderId: 'o', userId, lines: [] }, { orderId: 'o', userId, lines: [{ productId: lantern.id, quantity: -1 }] }, 'nonsense']) {
+    // Each is a well-formed order.confirmed but for one flaw: no user, no lines, a negative quantity; or no object at all.
+    const malformed = [
+      confirmedOrderData(userId, [{ productId: lantern.id, quantity: 1 }], { userId: undefined }),
+      confirmedOrderData(userId, []),
+      confirmedOrderData(userId, [{ productId: lantern.id, quantity: -1 }]),
+      'nonsense',
+    ];
+    for (const data of malformed) {
       expect(await t.cart.handleOrderConfirmed(orderConfirmed(data))).toBe('DROP');
     }
-    const shipped = { ...orderConfirmed({ orderId: 'o', userId, lines: [{ productId: lantern.id, quantity: 2 }] }), type: EventTypes.orderShipped };
+    const shipped = { ...orderConfirmed(confirmedOrderData(userId, [{ productId: lantern.id, quantity: 2 }], { status: 'shipped' })), type: EventTypes.orderShipped };
     expect(await t.cart.handleOrderConfirmed(shipped)).toBe('SUCCESS');
     expect(t.store.writes).toBe(writes);
     expect(await cartQuantities(userId)).toEqual({ [lantern.id]: 2 });
@@ -74,12 +87,12 @@ describe('order.confirmed takes the ordered quantities out of the cart', () => {
 
   it('when the state store fails, then RETRY', async () => {
     const broken = new (class extends CountingStateStore {
-      override async get<T>(): Promise<never> {
+      override async get(): Promise<never> {
         throw new Error('redis is down');
       }
     })(new InMemoryStateStore());
     const failing = buildTestCart({ catalogUrl: catalog.url, stateStore: broken });
-    expect(await failing.cart.handleOrderConfirmed(orderConfirmed({ orderId: 'o', userId: 'u', lines: [{ productId: lantern.id, quantity: 1 }] }))).toBe('RETRY');
+    expect(await failing.cart.handleOrderConfirmed(orderConfirmed(confirmedOrderData('u', [{ productId: lantern.id, quantity: 1 }])))).toBe('RETRY');
   });
 
   describe('when the service runs with its building blocks', () => {
@@ -105,7 +118,7 @@ describe('order.confirmed takes the ordered quantities out of the cart', () => {
       const userId = newUserId();
       await http.post('/api/cart/items').set('Authorization', bearerFor(userId)).send({ productId: stove.id, quantity: 2 }).expect(200);
       const orders = new InMemoryEventBus({ source: AppIds.order, broker });
-      await orders.publish(Topics.orders, { type: EventTypes.orderConfirmed, data: { orderId: 'order-3', userId, lines: [{ productId: stove.id, quantity: 2 }] } });
+      await orders.publish(Topics.orders, { type: EventTypes.orderConfirmed, data: confirmedOrderData(userId, [{ productId: stove.id, quantity: 2 }]) });
       await orders.whenIdle();
       expect(cartOf(await http.get('/api/cart').set('Authorization', bearerFor(userId)).expect(200)).lines).toEqual([]);
       await orders.close();

@@ -1,3 +1,3 @@
 // The catalog service as a library (the embedded launcher, benchmarks, tests); main.ts runs it as a process.
-export * from './catalog-service';
+export * from './composition';
 export * from './config';

@@ -1,6 +1,6 @@
 import { AppIds } from '@shop/contracts';
 import { createBuildingBlocks, runServiceMain } from '@shop/service-runtime';
-import { startCatalogService } from './catalog-service';
+import { startCatalogService } from './composition';
 import { loadCatalogConfig } from './config';
 
 void runServiceMain({

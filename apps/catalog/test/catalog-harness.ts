@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { InMemoryEventBus, InMemoryStateStore, type CloudEvent } from '@shop/building-blocks';
-import { Topics } from '@shop/contracts';
+import { Topics, adminProductViewSchema, type AdminProductView } from '@shop/contracts';
 import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey } from '@shop/auth-tokens';
 import { createLogger } from '@shop/platform';
 import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
-import type { TestDatabase } from '@shop/testing';
-import { createCatalogApp, migrateCatalog, type CatalogApp } from '../src/catalog-service';
+import { eventually, type TestDatabase } from '@shop/testing';
+import { createCatalogApp, migrateCatalog, type CatalogApp } from '../src/composition';
 import { OutboxRelay } from '../src/data/outbox';
 
 /** Openers for describeEachDatabase: a migrated catalog database on PGlite or on a throwaway PostgreSQL database. */
@@ -85,8 +85,12 @@ export async function buildHarness(db: Database, options: HarnessOptions = {}): 
     relay,
     received,
     flushEvents: async () => {
-      while ((await relay.relayOnce()) > 0);
-      await new Promise((resolve) => setImmediate(resolve));
+      // Until the outbox is empty, not until a round publishes nothing: a round the relay was already running may have
+      // read the outbox before the last commit, and joining it would return 0 with the newest events still waiting.
+      await eventually(async () => {
+        await relay.relayOnce();
+        return (await pendingOutboxEvents(db)) === 0;
+      });
       await eventBus.whenIdle();
     },
     close: async () => {
@@ -109,30 +113,20 @@ export function productBody(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
-/** Creates a product through the admin API and returns its body and ETag. */
+/** Creates a product through the admin API and returns its body (checked against the contract) and ETag. */
 export async function createProduct(harness: CatalogHarness, overrides: Record<string, unknown> = {}): Promise<{ body: AdminProduct; etag: string }> {
   const response = await harness.http.post('/api/catalog/products').set('Authorization', `Bearer ${tokens.admin}`).send(productBody(overrides));
   if (response.status !== 201) throw new Error(`create failed: ${response.status} ${JSON.stringify(response.body)}`);
-  return { body: response.body as AdminProduct, etag: response.headers.etag as string };
+  return { body: adminProductViewSchema.parse(response.body), etag: response.headers.etag };
 }
 
-/** The admin representation, as tests read it. */
-export interface AdminProduct {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  brand: string | null;
-  category: { slug: string; name: string; path: string } | null;
-  price: { amount: number; currency: string };
-  status: string;
-  version: number;
-  attributes: Record<string, unknown>;
-  imageUrls: string[];
-  availability: { available: number; inStock: boolean };
-  inventory: { onHand: number; reserved: number };
-  createdAt: string;
-  updatedAt: string;
+/** The admin representation, as the contract declares it. */
+export type AdminProduct = AdminProductView;
+
+/** Events in the outbox that the relay has not published yet. */
+async function pendingOutboxEvents(db: Database): Promise<number> {
+  const { rows } = await db.query<{ count: number }>('SELECT count(*) AS count FROM outbox_events');
+  return Number(rows[0]?.count ?? 0);
 }
 
 /** Row counts of the catalog's tables, to prove that a refused request wrote nothing. */
@@ -143,5 +137,5 @@ export async function tableCounts(db: Database): Promise<Record<string, number>>
             (SELECT count(*) FROM inventory) AS inventory, (SELECT coalesce(sum(version), 0) FROM products) AS version_sum,
             (SELECT coalesce(sum(on_hand), 0) FROM inventory) AS on_hand_sum`,
   );
-  return Object.fromEntries(Object.entries(rows[0]!).map(([key, value]) => [key, Number(value)]));
+  return Object.fromEntries(Object.entries(rows[0]).map(([key, value]) => [key, Number(value)]));
 }

@@ -6,11 +6,11 @@ import { createLogger } from '@shop/platform';
 import type { Database } from '@shop/postgres';
 import type { BuildingBlocks } from '@shop/service-runtime';
 import { describeEachDatabase, eventually } from '@shop/testing';
-import { startCatalogService } from '../src/catalog-service';
+import { startCatalogService } from '../src/composition';
 import { loadCatalogConfig } from '../src/config';
-import type { CatalogService } from '../src/domain/catalog.service';
+import type { CatalogSyncService } from '../src/domain/catalog-sync.service';
 import { catalogSyncHandler } from '../src/events/subscriptions';
-import { DEMO_PRODUCT_COUNT } from '../src/seed/demo-catalog';
+import { DEMO_PRODUCT_COUNT } from '../src/jobs/demo-catalog.seed';
 import { buildHarness, catalogDatabases, tableCounts, tokens, type CatalogHarness } from './catalog-harness';
 
 const logger = createLogger({ service: 'catalog-test', level: 'silent' });
@@ -112,6 +112,16 @@ describeEachDatabase<Database>('catalog sync', catalogDatabases, (getDb) => {
       ]);
     });
 
+    it('when a record is priced in three letters that are no ISO 4217 currency, then it is rejected for its currency with the reason the sync gives too', async () => {
+      const report = await upsert({ source: 'pim', products: [record('cur-1', { price: { amount: 1000, currency: 'ABC' } }), record('cur-2')] }).expect(200);
+      expect(report.body).toEqual({
+        created: 1,
+        updated: 0,
+        unchanged: 0,
+        rejected: [{ externalId: 'cur-1', reason: 'price.currency: must be an upper-case ISO 4217 currency code such as EUR' }],
+      });
+    });
+
     it('when a record takes a SKU that another product has, then that record is rejected and the rest of the batch applies', async () => {
       await harness.http
         .post('/api/catalog/products')
@@ -133,7 +143,7 @@ describeEachDatabase<Database>('catalog sync', catalogDatabases, (getDb) => {
     });
 
     it('when the same sync event is delivered twice, then it is applied once and both deliveries succeed', async () => {
-      const handler = catalogSyncHandler(harness.catalog.service, logger);
+      const handler = catalogSyncHandler(harness.catalog.catalogSync, logger);
       const event = syncEvent('sync-event-1', { source: 'erp', products: [record('e1')] });
       expect(await handler(event)).toBe('SUCCESS');
       const afterFirst = await tableCounts(harness.db);
@@ -144,10 +154,10 @@ describeEachDatabase<Database>('catalog sync', catalogDatabases, (getDb) => {
     });
 
     it('when a sync event can never be applied, then the handler answers DROP; when applying fails, RETRY', async () => {
-      const handler = catalogSyncHandler(harness.catalog.service, logger);
+      const handler = catalogSyncHandler(harness.catalog.catalogSync, logger);
       expect(await handler(syncEvent('bad-1', { products: [] }))).toBe('DROP');
       expect(await handler(syncEvent('bad-2', { source: 'erp', products: [] }, 'product.updated'))).toBe('DROP');
-      const failing = { bulkUpsertProducts: async () => Promise.reject(new Error('database unavailable')) } as unknown as CatalogService;
+      const failing = { bulkUpsertProducts: async () => Promise.reject(new Error('database unavailable')) } as unknown as CatalogSyncService;
       expect(await catalogSyncHandler(failing, logger)(syncEvent('ok-1', { source: 'erp', products: [] }))).toBe('RETRY');
     });
   });

@@ -11,7 +11,7 @@ describeEachDatabase<Database>('catalog admin API', catalogDatabases, (getDb) =>
 
   beforeAll(async () => {
     harness = await buildHarness(getDb());
-    await harness.catalog.service.bulkUpsertProducts({ actor: { kind: 'system', name: 'test' } }, {
+    await harness.catalog.catalogSync.bulkUpsertProducts({ actor: { kind: 'system', name: 'test' } }, {
       source: 'fixture',
       products: [{ externalId: 'cat-1', sku: 'FIXTURE-1', name: 'Fixture', price: { amount: 100, currency: 'EUR' }, categoryPath: ['Garden', 'Tools'] }],
     });
@@ -123,13 +123,13 @@ describeEachDatabase<Database>('catalog admin API', catalogDatabases, (getDb) =>
       const stale = await harness.http.patch(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', etag).send({ name: 'Lost update' }).expect(412);
       expect(stale.body).toMatchObject({ type: 'urn:shop:problem:precondition_failed', currentVersion: 2 });
       await harness.http.patch(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', '*').send({ name: 'x' }).expect(412);
-      await harness.http.patch(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', updated.headers.etag as string).send({ name: 'Newest' }).expect(200);
+      await harness.http.patch(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', updated.headers.etag).send({ name: 'Newest' }).expect(200);
     });
 
     it('when the If-Match ETag comes from the public read, then it is accepted (only the version is compared)', async () => {
       const { body } = await createProduct(harness);
       const publicRead = await harness.http.get(`/api/catalog/products/${body.id}`).expect(200);
-      await harness.http.patch(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', publicRead.headers.etag as string).send({ brand: 'Other' }).expect(200);
+      await harness.http.patch(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', publicRead.headers.etag).send({ brand: 'Other' }).expect(200);
     });
 
     it('when a merge-patch is applied, then named fields change, null clears, nested objects merge and the version goes up', async () => {
@@ -204,20 +204,20 @@ describeEachDatabase<Database>('catalog admin API', catalogDatabases, (getDb) =>
       const after = await harness.http.get(`/api/catalog/products/${body.id}`).expect(200);
       expect(after.body.availability).toEqual({ available: 5, inStock: true });
       expect(after.headers.etag).not.toBe(before.headers.etag);
-      await harness.http.get(`/api/catalog/products/${body.id}`).set('If-None-Match', before.headers.etag as string).expect(200);
-      await harness.http.patch(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', after.headers.etag as string).send({ name: 'ok' }).expect(200);
+      await harness.http.get(`/api/catalog/products/${body.id}`).set('If-None-Match', before.headers.etag).expect(200);
+      await harness.http.patch(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', after.headers.etag).send({ name: 'ok' }).expect(200);
     });
 
     it('when stock on hand would fall below what is reserved, then the answer is 409', async () => {
       const { body, etag } = await createProduct(harness);
       const stocked = await harness.http.put(`/api/catalog/products/${body.id}/inventory`).set('Authorization', admin).set('If-Match', etag).send({ onHand: 10 }).expect(200);
       await harness.http.post(CatalogInternalPaths.reservations).send({ orderId: randomUUID(), lines: [{ productId: body.id, quantity: 4 }] }).expect(201);
-      const response = await harness.http.put(`/api/catalog/products/${body.id}/inventory`).set('Authorization', admin).set('If-Match', stocked.headers.etag as string).send({ onHand: 3 }).expect(409);
+      const response = await harness.http.put(`/api/catalog/products/${body.id}/inventory`).set('Authorization', admin).set('If-Match', stocked.headers.etag).send({ onHand: 3 }).expect(409);
       expect(response.body.reserved).toBe(4);
-      await harness.http.put(`/api/catalog/products/${body.id}/inventory`).set('Authorization', admin).set('If-Match', stocked.headers.etag as string).send({ onHand: -1 }).expect(400);
-      await harness.http.put(`/api/catalog/products/${body.id}/inventory`).set('Authorization', admin).set('If-Match', stocked.headers.etag as string).send({ onHand: 2.5 }).expect(400);
+      await harness.http.put(`/api/catalog/products/${body.id}/inventory`).set('Authorization', admin).set('If-Match', stocked.headers.etag).send({ onHand: -1 }).expect(400);
+      await harness.http.put(`/api/catalog/products/${body.id}/inventory`).set('Authorization', admin).set('If-Match', stocked.headers.etag).send({ onHand: 2.5 }).expect(400);
       // Reservations keep the product: deleting it is refused, archiving is the way.
-      await harness.http.delete(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', stocked.headers.etag as string).expect(409);
+      await harness.http.delete(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', stocked.headers.etag).expect(409);
     });
 
     it('when a product is archived, then it disappears from the public API but the admin API still has it', async () => {
@@ -254,20 +254,20 @@ describeEachDatabase<Database>('catalog admin API', catalogDatabases, (getDb) =>
       const products = harness.received.get(Topics.products)!;
       const { body, etag } = await createProduct(harness, { sku: 'EVENT-1' });
       const patched = await harness.http.patch(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', etag).send({ name: 'Renamed', price: { amount: 4200 } }).expect(200);
-      await harness.http.delete(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', patched.headers.etag as string).expect(204);
+      await harness.http.delete(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', patched.headers.etag).expect(204);
       await harness.flushEvents();
       const mine = products.filter((event) => event.subject === body.id);
       expect(mine.map((event) => event.type)).toEqual(['product.created', 'product.updated', 'product.deleted']);
-      expect(mine[0]!.data).toMatchObject({ productId: body.id, sku: 'EVENT-1', version: 1, actor: { userId: 'admin-1', email: 'admin@example.com' } });
-      expect(mine[1]!.data).toEqual({
+      expect(mine[0].data).toMatchObject({ productId: body.id, sku: 'EVENT-1', version: 1, actor: { userId: 'admin-1', email: 'admin@example.com' } });
+      expect(mine[1].data).toEqual({
         productId: body.id,
         sku: 'EVENT-1',
         version: 2,
         changes: { name: 'Renamed', price: { amount: 4200, currency: 'EUR' } },
         actor: { userId: 'admin-1', email: 'admin@example.com' },
       });
-      expect(mine[2]!.data).toEqual({ productId: body.id, sku: 'EVENT-1', actor: { userId: 'admin-1', email: 'admin@example.com' } });
-      expect(mine[0]!.source).toBe('catalog');
+      expect(mine[2].data).toEqual({ productId: body.id, sku: 'EVENT-1', actor: { userId: 'admin-1', email: 'admin@example.com' } });
+      expect(mine[0].source).toBe('catalog');
     });
 
     it('when a write is refused, then no event is enqueued', async () => {

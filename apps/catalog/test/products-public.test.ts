@@ -1,13 +1,10 @@
-import { Topics } from '@shop/contracts';
-import { describeEachDatabase } from '@shop/testing';
+import { Topics, productPageSchema, type ProductPage, type ProductView } from '@shop/contracts';
+import { describeEachDatabase, eventually } from '@shop/testing';
 import type { Database } from '@shop/postgres';
-import { demoCatalogBatch } from '../src/seed/demo-catalog';
+import { demoCatalogBatch } from '../src/jobs/demo-catalog.seed';
 import { buildHarness, catalogDatabases, createProduct, tableCounts, tokens, type AdminProduct, type CatalogHarness } from './catalog-harness';
 
-interface Page {
-  items: AdminProduct[];
-  nextCursor: string | null;
-}
+type Page = ProductPage;
 
 const demo = demoCatalogBatch();
 type DemoRecord = { sku: string; brand: string; status: string; onHand: number; price: { amount: number }; categoryPath: string[] };
@@ -22,7 +19,7 @@ describeEachDatabase<Database>('catalog public API', catalogDatabases, (getDb) =
 
   beforeAll(async () => {
     harness = await buildHarness(getDb());
-    const report = await harness.catalog.service.bulkUpsertProducts({ actor: { kind: 'system', name: 'test' } }, demo);
+    const report = await harness.catalog.catalogSync.bulkUpsertProducts({ actor: { kind: 'system', name: 'test' } }, demo);
     if (report === 'duplicate' || report.rejected.length > 0) throw new Error(`demo seed failed: ${JSON.stringify(report)}`);
     lantern = (await createProduct(harness, { sku: 'LANTERN-1', name: 'Aurora Lantern', description: 'A bright camping light', brand: 'Glowco' })).body;
     stove = (await createProduct(harness, { sku: 'STOVE-1', name: 'Camp Stove', description: 'Cooks well next to an aurora lantern', brand: 'Glowco' })).body;
@@ -33,11 +30,11 @@ describeEachDatabase<Database>('catalog public API', catalogDatabases, (getDb) =
   async function getPage(query: string): Promise<Page> {
     const response = await harness.http.get(`/api/catalog/products?${query}`);
     if (response.status !== 200) throw new Error(`${query}: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body as Page;
+    return productPageSchema.parse(response.body);
   }
 
-  async function walkAllPages(query: string): Promise<{ items: AdminProduct[]; pages: number }> {
-    const items: AdminProduct[] = [];
+  async function walkAllPages(query: string): Promise<{ items: ProductView[]; pages: number }> {
+    const items: ProductView[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
@@ -92,16 +89,16 @@ describeEachDatabase<Database>('catalog public API', catalogDatabases, (getDb) =
   });
 
   it.each([
-    ['price', (a: AdminProduct, b: AdminProduct) => a.price.amount <= b.price.amount],
-    ['-price', (a: AdminProduct, b: AdminProduct) => a.price.amount >= b.price.amount],
-    ['newest', (a: AdminProduct, b: AdminProduct) => a.createdAt >= b.createdAt],
+    ['price', (a: ProductView, b: ProductView) => a.price.amount <= b.price.amount],
+    ['-price', (a: ProductView, b: ProductView) => a.price.amount >= b.price.amount],
+    ['newest', (a: ProductView, b: ProductView) => a.createdAt >= b.createdAt],
   ])('when walking every page sorted by %s, then each product appears once, in order, and none is missing', async (sort, inOrder) => {
     const { items, pages } = await walkAllPages(`sort=${sort}&limit=17`);
     const expectedCount = activeDemo.length + 2;
     expect(pages).toBe(Math.ceil(expectedCount / 17));
     expect(items).toHaveLength(expectedCount);
     expect(new Set(items.map((item) => item.id)).size).toBe(expectedCount);
-    for (let i = 1; i < items.length; i += 1) expect(inOrder(items[i - 1]!, items[i]!)).toBe(true);
+    for (let i = 1; i < items.length; i += 1) expect(inOrder(items[i - 1], items[i])).toBe(true);
   });
 
   it('when walking a relevance-sorted search page by page, then there are no duplicates or gaps', async () => {
@@ -129,7 +126,7 @@ describeEachDatabase<Database>('catalog public API', catalogDatabases, (getDb) =
 
   it('when If-None-Match carries the current ETag, then the answer is 304 without a body', async () => {
     const first = await harness.http.get(`/api/catalog/products/${lantern.id}`).expect(200);
-    const second = await harness.http.get(`/api/catalog/products/${lantern.id}`).set('If-None-Match', first.headers.etag as string).expect(304);
+    const second = await harness.http.get(`/api/catalog/products/${lantern.id}`).set('If-None-Match', first.headers.etag).expect(304);
     expect(second.text).toBeFalsy();
     await harness.http.get(`/api/catalog/products/${lantern.id}`).set('If-None-Match', '"v1-somethingelse"').expect(200);
   });
@@ -187,7 +184,7 @@ describeEachDatabase<Database>('catalog public API', catalogDatabases, (getDb) =
     const before = await tableCounts(harness.db);
     const response = await harness.http.get('/api/catalog/products').query({ q }).expect(200);
     expect(Array.isArray(response.body.items)).toBe(true);
-    for (const item of response.body.items as AdminProduct[]) expect(item.status).toBe('active');
+    for (const item of response.body.items as ProductView[]) expect(item.status).toBe('active');
     expect(await tableCounts(harness.db)).toEqual(before);
   });
 
@@ -201,8 +198,8 @@ describeEachDatabase<Database>('catalog public API', catalogDatabases, (getDb) =
     expect(roots.map((root) => root.name)).toEqual(['Electronics', 'Fashion', 'Home & Kitchen', 'Sports & Outdoors']);
     const electronics = roots.find((root) => root.slug === 'electronics')!;
     expect(electronics.children.map((child) => child.slug)).toEqual(['audio', 'cameras', 'computers']);
-    expect(electronics.children[0]!.children.map((leaf) => leaf.slug)).toEqual(['headphones', 'speakers']);
-    expect(electronics.children[0]!.children[0]!.children).toEqual([]);
+    expect(electronics.children[0].children.map((leaf) => leaf.slug)).toEqual(['headphones', 'speakers']);
+    expect(electronics.children[0].children[0].children).toEqual([]);
   });
 
   it('when an anonymous caller views and searches, then the views are counted into one product.viewed and the search is published; signed-in callers and other services are not tracked', async () => {
@@ -215,7 +212,8 @@ describeEachDatabase<Database>('catalog public API', catalogDatabases, (getDb) =
     await harness.http.get('/api/catalog/products?q=stove').expect(200);
     await harness.http.get(`/api/catalog/products/${stove.sku}`).set('Authorization', `Bearer ${tokens.customer}`).expect(200);
     await harness.http.get(`/api/catalog/products/${stove.id}`).set('dapr-caller-app-id', 'cart').expect(200);
-    await new Promise((resolve) => setImmediate(resolve));
+    // The search is published off the request path: wait until it has arrived, not for some ticks.
+    await eventually(() => analytics.some((event) => event.type === 'catalog.searched'));
     await harness.catalog.analytics.flush();
     await harness.eventBus.whenIdle();
     expect(analytics.map((event) => event.type).sort()).toEqual(['catalog.searched', 'product.viewed']);

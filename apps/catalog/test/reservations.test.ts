@@ -4,23 +4,18 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { InMemoryEventBus, InMemoryStateStore } from '@shop/building-blocks';
 import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey } from '@shop/auth-tokens';
-import { CatalogInternalPaths, EventTypes, Topics } from '@shop/contracts';
+import { CatalogInternalPaths, EventTypes, Topics, commitReservationReplyOf, reservationViewSchema, reserveStockReplyOf, type ReservationView } from '@shop/contracts';
 import { createLogger } from '@shop/platform';
 import type { BuildingBlocks } from '@shop/service-runtime';
 import { describeEachDatabase, eventually } from '@shop/testing';
 import type { Database } from '@shop/postgres';
-import { startCatalogService } from '../src/catalog-service';
+import { startCatalogService } from '../src/composition';
 import { loadCatalogConfig } from '../src/config';
 import { buildHarness, catalogDatabases, createProduct, tokens, type CatalogHarness } from './catalog-harness';
 
 const admin = `Bearer ${tokens.admin}`;
 
-interface ReservationBody {
-  orderId: string;
-  status: string;
-  expiresAt: string | null;
-  lines: Array<{ productId: string; sku: string; name: string; unitPrice: { amount: number; currency: string }; quantity: number }>;
-}
+type ReservationBody = ReservationView;
 
 describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (getDb, kind) => {
   let harness: CatalogHarness;
@@ -52,7 +47,7 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
 
   async function stockOf(productId: string): Promise<{ onHand: number; reserved: number }> {
     const { rows } = await harness.db.query<{ on_hand: number; reserved: number }>('SELECT on_hand, reserved FROM inventory WHERE product_id = $1', [productId]);
-    return { onHand: Number(rows[0]!.on_hand), reserved: Number(rows[0]!.reserved) };
+    return { onHand: Number(rows[0].on_hand), reserved: Number(rows[0].reserved) };
   }
 
   async function reservationRows(orderId: string): Promise<Array<{ product_id: string; status: string; quantity: number }>> {
@@ -78,7 +73,8 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
       const orderId = randomUUID();
       const reserved = await reserve({ orderId, lines: [{ productId: product.id, quantity: 3 }] }).expect(201);
       expect(reserved.headers['cache-control']).toBe('no-store');
-      const body = reserved.body as ReservationBody;
+      const body = reservationViewSchema.parse(reserved.body);
+      expect(reserveStockReplyOf(reserved.status, reserved.body)).toEqual({ kind: 'reserved', created: true, reservation: body });
       expect(body).toEqual({
         orderId,
         status: 'reserved',
@@ -119,8 +115,10 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
       const commit = await http.post(CatalogInternalPaths.commitReservation(orderId)).expect(409);
       expect(commit.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(commit.body).toMatchObject({ status: 409, reservationStatus: 'released', orderId });
+      expect(commitReservationReplyOf(commit.status, commit.body)).toEqual({ kind: 'released', reservationStatus: 'released' });
       const rereserve = await reserve({ orderId, lines: [{ productId: product.id, quantity: 2 }] }).expect(409);
       expect(rereserve.body).toMatchObject({ reservationStatus: 'released' });
+      expect(reserveStockReplyOf(rereserve.status, rereserve.body)).toEqual({ kind: 'released', reservationStatus: 'released' });
       expect(await stockOf(product.id)).toEqual({ onHand: 5, reserved: 0 });
 
       const events = await inventoryEvents(EventTypes.inventoryReleased, orderId);
@@ -169,7 +167,7 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
       expect(await stockOf(product.id)).toEqual({ onHand: 10, reserved: 1 });
 
       // The expired order can no longer be committed (the order refunds); the live one still can.
-      await http.post(CatalogInternalPaths.commitReservation(orders[0]!)).expect(409);
+      await http.post(CatalogInternalPaths.commitReservation(orders[0])).expect(409);
       await http.post(CatalogInternalPaths.commitReservation((live.body as ReservationBody).orderId)).expect(200);
       for (const orderId of orders) {
         const events = await inventoryEvents(EventTypes.inventoryReleased, orderId);
@@ -219,6 +217,7 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
       expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(response.body).toMatchObject({ type: 'urn:shop:problem:conflict', outOfStock: [{ productId: scarce.id, requested: 3, available: 2 }] });
       expect(response.body.outOfStock).toHaveLength(1);
+      expect(reserveStockReplyOf(response.status, response.body)).toEqual({ kind: 'out_of_stock', outOfStock: [{ productId: scarce.id, requested: 3, available: 2 }] });
       expect(await stockOf(plenty.id)).toEqual({ onHand: 10, reserved: 0 });
       expect(await stockOf(scarce.id)).toEqual({ onHand: 2, reserved: 0 });
       expect(await reservationRows(orderId)).toEqual([]);
@@ -240,6 +239,7 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
         ],
       }).expect(422);
       expect([...(response.body.unavailable as string[])].sort()).toEqual([draft.id, unknown].sort());
+      expect(reserveStockReplyOf(response.status, response.body)).toMatchObject({ kind: 'unavailable' });
       expect(await stockOf(active.id)).toEqual({ onHand: 5, reserved: 0 });
     });
   });
@@ -265,6 +265,7 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
       await reserve({ orderId, lines: [{ productId: product.id, quantity: 2 }] }).expect(201);
       const response = await reserve({ orderId, lines: [{ productId: product.id, quantity: 5 }] }).expect(422);
       expect(response.body).toMatchObject({ orderId, reservation: { status: 'reserved', lines: [{ quantity: 2 }] } });
+      expect(reserveStockReplyOf(response.status, response.body)).toMatchObject({ kind: 'other_lines', reservation: { orderId, status: 'reserved' } });
       expect(await stockOf(product.id)).toEqual({ onHand: 10, reserved: 2 });
     });
 
@@ -274,7 +275,7 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
       const body = { orderId, lines: [{ productId: product.id, quantity: 3 }] };
       const responses = await Promise.all(Array.from({ length: 10 }, () => reserve(body)));
       expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
-      for (const response of responses) expect(response.body).toEqual(responses[0]!.body);
+      for (const response of responses) expect(response.body).toEqual(responses[0].body);
       expect(await stockOf(product.id)).toEqual({ onHand: 10, reserved: 3 });
       expect(await reservationRows(orderId)).toEqual([{ product_id: product.id, status: 'reserved', quantity: 3 }]);
       expect(await inventoryEvents(EventTypes.inventoryReserved, orderId)).toHaveLength(1);
@@ -293,9 +294,9 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
       expect(refused.body.outOfStock).toEqual([{ productId: product.id, requested: 1, available: 0 }]);
       expect(await stockOf(product.id)).toEqual({ onHand: 20, reserved: 20 });
       const { rows } = await harness.db.query<{ count: number }>('SELECT count(*) AS count FROM inventory_reservations WHERE product_id = $1', [product.id]);
-      expect(Number(rows[0]!.count)).toBe(20);
+      expect(Number(rows[0].count)).toBe(20);
 
-      const winners = orders.filter((_, index) => responses[index]!.status === 201);
+      const winners = orders.filter((_, index) => responses[index].status === 201);
       const commits = await Promise.all(winners.map((orderId) => http.post(CatalogInternalPaths.commitReservation(orderId))));
       expect(commits.map((c) => c.status)).toEqual(winners.map(() => 200));
       expect(await stockOf(product.id)).toEqual({ onHand: 0, reserved: 0 });
@@ -335,7 +336,7 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
       const response = await reserve({ orderId, lines: [{ productId: product.id, quantity: 2 }], ttlSeconds: 120 }).expect(201);
       const events = await inventoryEvents(EventTypes.inventoryReserved, orderId);
       expect(events).toHaveLength(1);
-      expect(events[0]!.data).toEqual({ orderId, lines: [{ productId: product.id, quantity: 2 }], expiresAt: (response.body as ReservationBody).expiresAt });
+      expect(events[0].data).toEqual({ orderId, lines: [{ productId: product.id, quantity: 2 }], expiresAt: (response.body as ReservationBody).expiresAt });
       expect(await inventoryEvents(EventTypes.inventoryLow, product.id)).toEqual([]);
     });
 
@@ -403,7 +404,7 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
         `SELECT (SELECT count(*) FROM inventory_reservations) AS reservations, (SELECT coalesce(sum(reserved), 0) FROM inventory) AS reserved,
                 (SELECT coalesce(sum(on_hand), 0) FROM inventory) AS on_hand`,
       );
-      return Object.fromEntries(Object.entries(rows[0]!).map(([key, value]) => [key, Number(value)]));
+      return Object.fromEntries(Object.entries(rows[0]).map(([key, value]) => [key, Number(value)]));
     }
   });
 
@@ -465,6 +466,6 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
   /** The admin representation and ETag of a product. */
   async function adminProductWithEtag(id: string): Promise<{ body: { id: string }; etag: string }> {
     const response = await harness.http.get(`/api/catalog/admin/products/${id}`).set('Authorization', admin).expect(200);
-    return { body: response.body as { id: string }, etag: response.headers.etag as string };
+    return { body: response.body as { id: string }, etag: response.headers.etag };
   }
 });

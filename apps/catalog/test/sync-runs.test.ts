@@ -27,7 +27,7 @@ describeEachDatabase<Database>('catalog sync runs', catalogDatabases, (getDb) =>
   });
   afterAll(() => harness?.close());
 
-  const deliver = (event: CloudEvent<unknown>) => catalogSyncHandler(harness.catalog.service, logger)(event);
+  const deliver = (event: CloudEvent<unknown>) => catalogSyncHandler(harness.catalog.catalogSync, logger)(event);
   const openRun = async (source: string) =>
     (await harness.http.post(CatalogInternalPaths.syncRuns).set('dapr-api-token', appApiToken).send({ source, trigger: 'timer' }).expect(201)).body.runId as string;
   const finish = (runId: string, body: object) => harness.http.post(CatalogInternalPaths.finishSyncRun(runId)).set('dapr-api-token', appApiToken).send(body);

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { NextFunction } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { RoutePrefixes, type AppId } from '@shop/contracts';
-import { createHttpApp, currentRequestContext, problemTypeUri, type HttpApp, type ServiceMetrics } from '@shop/platform';
+import { createHttpApp, currentRequestContext, type HttpApp, type ServiceMetrics } from '@shop/platform';
+import { createApiDocsRouter } from './api-docs.routes';
 import { mountWebApp } from './web-app';
 import { AppError, type Logger } from '@shop/kernel';
 
@@ -28,9 +29,12 @@ export function appIdForPath(path: string): AppId | undefined {
  * one, the built web app at `/`.
  */
 export function createGatewayApp(deps: GatewayDeps): HttpApp {
+  // The proxy reports a failed upstream in an event, outside Express's chain: each proxied request's `next` is kept
+  // here so that the failure goes to the platform's error handler, which renders every problem of the API.
+  const nextOfRequest = new WeakMap<IncomingMessage, NextFunction>();
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
     router: (req) => {
-      const appId = appIdForPath((req.url ?? '/').split('?')[0]!);
+      const appId = appIdForPath((req.url ?? '/').split('?')[0]);
       return (appId && deps.serviceUrls[appId]) || undefined;
     },
     // The router always answers for the paths we forward; this target is never used.
@@ -49,27 +53,13 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
       error: (error, req, res) => {
         const timedOut = (error as NodeJS.ErrnoException).code === 'ECONNRESET' || /timed? ?out/i.test(error.message);
         deps.logger.warn({ err: error, path: req.url }, 'upstream failed');
-        if (!('writeHead' in res)) {
-          (res as Socket).destroy();
+        const next = nextOfRequest.get(req);
+        // A WebSocket upgrade (a bare socket), or an answer already under way: nothing left to answer with.
+        if (!('writeHead' in res) || res.headersSent || !next) {
+          res.destroy();
           return;
         }
-        const response = res as ServerResponse;
-        if (response.headersSent) {
-          response.destroy();
-          return;
-        }
-        const status = timedOut ? 504 : 502;
-        response.writeHead(status, { 'content-type': 'application/problem+json' });
-        response.end(
-          JSON.stringify({
-            type: problemTypeUri('unavailable'),
-            title: 'Temporarily unavailable',
-            status,
-            detail: timedOut ? 'The service did not answer in time' : 'The service is not reachable',
-            instance: (req.url ?? '').split('?')[0],
-            requestId: currentRequestContext()?.requestId,
-          }),
-        );
+        next(timedOut ? new AppError('gateway_timeout', 'The service did not answer in time') : new AppError('bad_gateway', 'The service is not reachable'));
       },
     },
   });
@@ -80,14 +70,16 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
     metrics: deps.metrics,
     bodyParsing: 'none',
     mountRoutes: (app) => {
+      app.use(createApiDocsRouter());
       app.use('/api', (req, res, next) => {
-        const appId = appIdForPath(req.originalUrl.split('?')[0]!);
+        const appId = appIdForPath(req.originalUrl.split('?')[0]);
         if (!appId || !deps.serviceUrls[appId]) {
           next(new AppError('not_found', `No service serves ${req.originalUrl.split('?')[0]}`));
           return;
         }
         // Mounted under /api, Express strips the prefix from req.url; the services expect the full path.
         req.url = req.originalUrl;
+        nextOfRequest.set(req, next);
         void proxy(req, res, next);
       });
     },

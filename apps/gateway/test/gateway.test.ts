@@ -5,7 +5,10 @@ import { appIdForPath, createGatewayApp } from '../src/gateway-app';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 
-/** A stand-in service that echoes what it received. */
+/** Answers of the stand-in services' `/slow` routes, held until the suite ends (longer than any gateway timeout). */
+const heldResponses: express.Response[] = [];
+
+/** A stand-in service that echoes what it received; `.../slow` answers only when the suite ends. */
 async function echoService(name: string): Promise<RunningServer> {
   const app = createHttpApp({
     service: name,
@@ -14,7 +17,7 @@ async function echoService(name: string): Promise<RunningServer> {
     mountRoutes: (a) => {
       a.all('/{*path}', (req, res) => {
         if (req.path.endsWith('/slow')) {
-          setTimeout(() => res.json({}), 2000);
+          heldResponses.push(res);
           return;
         }
         res.status(req.method === 'POST' ? 201 : 200).set('x-served-by', name).json({
@@ -47,6 +50,7 @@ describe('gateway routing', () => {
     }).app;
   });
   afterAll(async () => {
+    for (const res of heldResponses.splice(0)) res.json({});
     await Promise.all([auth.stop(), catalog.stop()]);
   });
 
@@ -89,14 +93,31 @@ describe('gateway routing', () => {
     expect(res.headers['content-type']).toMatch(/problem\+json/);
   });
 
-  it('when the service is down, then 502 problem+json', async () => {
-    const res = await request(gateway).get('/api/cart');
+  it('when the service is down, then 502 problem+json from the platform error handler, with the instance and the request id', async () => {
+    const res = await request(gateway).get('/api/cart?x=1').set('x-request-id', 'req-502');
     expect(res.status).toBe(502);
-    expect(res.body).toMatchObject({ status: 502, type: 'urn:shop:problem:unavailable' });
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toEqual({
+      type: 'urn:shop:problem:bad_gateway',
+      title: 'Temporarily unavailable',
+      status: 502,
+      detail: 'The service is not reachable',
+      instance: '/api/cart',
+      requestId: 'req-502',
+    });
   });
 
-  it('when the service is too slow, then 504 problem+json', async () => {
-    const res = await request(gateway).get('/api/catalog/slow');
+  it('when the service is too slow, then 504 problem+json from the platform error handler', async () => {
+    const res = await request(gateway).get('/api/catalog/slow').set('x-request-id', 'req-504');
     expect(res.status).toBe(504);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toEqual({
+      type: 'urn:shop:problem:gateway_timeout',
+      title: 'Temporarily unavailable',
+      status: 504,
+      detail: 'The service did not answer in time',
+      instance: '/api/catalog/slow',
+      requestId: 'req-504',
+    });
   });
 });

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  stopOnSignals(platform.stop, launcherLogger);
+  stopOnSignals(() => platform.stop(), launcherLogger);
 }
 
 main().catch((error: unknown) => {

@@ -31,7 +31,7 @@ describe('embedded platform through the gateway', () => {
     expect(page.status).toBe(200);
     expect(page.body.items).toHaveLength(5);
     const word = String(page.body.items[0].name).split(/\s+/)[0];
-    const search = await call('GET', `/api/catalog/products?q=${encodeURIComponent(word!)}`);
+    const search = await call('GET', `/api/catalog/products?q=${encodeURIComponent(word)}`);
     expect(search.status).toBe(200);
     expect(search.body.items.length).toBeGreaterThan(0);
     for (const item of search.body.items) expect(item.status).toBe('active');

@@ -1,7 +1,7 @@
 import { AppIds } from '@shop/contracts';
 import { createBuildingBlocks, runServiceMain } from '@shop/service-runtime';
 import { loadOrderConfig } from './config';
-import { startOrderService } from './order-service';
+import { startOrderService } from './composition';
 
 void runServiceMain({
   appId: AppIds.order,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventTypes, SimulatedPaymentTokens, Topics } from '@shop/contracts';
+import { EventTypes, orderSchema, orderWithHistorySchema, SimulatedPaymentTokens, Topics, type OrderEventData } from '@shop/contracts';
 import { describeEachDatabase, eventually } from '@shop/testing';
 import { adminBearer, bearerFor, newKey, orderBody, orderTableCounts, platformDatabases, startTestPlatform, type PlatformDatabases, type TestPlatform } from './order-platform';
 
@@ -34,12 +34,14 @@ describeEachDatabase<PlatformDatabases>('checkout and orders API', platformDatab
         paymentMethod: { kind: 'simulated', outcome: 'approve' },
       });
       expect(order.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
+      // The answer is what the order contract describes, member for member (its schemas are strict).
+      expect(orderSchema.parse(order)).toEqual(order);
       expect(JSON.stringify(order)).not.toContain(SimulatedPaymentTokens.approve);
       expect(await platform.inventory(productId)).toEqual({ onHand: 8, reserved: 0 });
       await eventually(() => platform.orderEvents.filter((event) => event.subject === order.id).length >= 2, 5000);
       const events = platform.orderEvents.filter((event) => event.subject === order.id);
       expect(events.map((event) => event.type)).toEqual([EventTypes.orderPlaced, EventTypes.orderConfirmed]);
-      expect(events[1]!.data).toMatchObject({ orderId: order.id, userId: user, lines: [{ productId, quantity: 2 }], total: { amount: 3000, currency: 'EUR' } });
+      expect(events[1].data).toMatchObject({ orderId: order.id, userId: user, lines: [{ productId, quantity: 2 }], total: { amount: 3000, currency: 'EUR' } });
       await eventually(async () => (await platform.cartLines(user)).length === 0, 5000);
     });
 
@@ -51,7 +53,7 @@ describeEachDatabase<PlatformDatabases>('checkout and orders API', platformDatab
       const bodies = responses.map((r) => JSON.stringify(r.body));
       expect(new Set(bodies).size).toBe(1);
       const { rows } = await platform.dbs.order.query<{ n: number }>('SELECT count(*)::int AS n FROM orders WHERE user_id = $1', [user]);
-      expect(Number(rows[0]!.n)).toBe(1);
+      expect(Number(rows[0].n)).toBe(1);
       expect(await platform.inventory(productId)).toEqual({ onHand: 9, reserved: 0 });
       // After the fact too (the cart is empty by now, the answer is still the stored one).
       const later = await platform.placeOrder(user, key).expect(201);
@@ -59,7 +61,7 @@ describeEachDatabase<PlatformDatabases>('checkout and orders API', platformDatab
       const other = await platform.placeOrder(user, key, orderBody({ paymentToken: SimulatedPaymentTokens.decline })).expect(422);
       expect(other.headers['content-type']).toMatch(/application\/problem\+json/);
       const { charges } = await platform.payments.listTransactions();
-      expect(charges.filter((charge) => charge.orderId === responses[0]!.body.id)).toHaveLength(1);
+      expect(charges.filter((charge) => charge.orderId === responses[0].body.id)).toHaveLength(1);
     });
 
     it('when the payment is declined, then the answer is 402, the stock is released, the order is payment_failed and the cart is kept', async () => {
@@ -78,6 +80,51 @@ describeEachDatabase<PlatformDatabases>('checkout and orders API', platformDatab
       const before = await orderTableCounts(platform.dbs.order);
       await platform.placeOrder(`empty-${kind}`, newKey()).expect(422);
       expect(await orderTableCounts(platform.dbs.order)).toEqual(before);
+    });
+
+    it('when the checkout answers 402 or 409, then the problem carries its instance and request id like every other error, and the same members as before', async () => {
+      const declined = await shopperWithCart('problem-402');
+      const declinedKey = newKey();
+      const payment = await platform.placeOrder(declined.user, declinedKey, orderBody({ paymentToken: SimulatedPaymentTokens.decline })).set('X-Request-Id', 'req-402').expect(402);
+      expect(payment.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(payment.headers['cache-control']).toBe('no-store');
+      expect(payment.headers['retry-after']).toBeUndefined();
+      expect(payment.text).toBe(
+        JSON.stringify({
+          orderId: payment.body.orderId,
+          reason: 'card_declined',
+          type: 'urn:shop:problem:payment_required',
+          title: 'The payment was declined',
+          status: 402,
+          detail: 'The payment was declined',
+          instance: '/api/orders',
+          requestId: 'req-402',
+        }),
+      );
+
+      const short = await shopperWithCart('problem-409', { onHand: 1, quantity: 1 });
+      await platform.dbs.catalog.query('UPDATE inventory SET on_hand = 0 WHERE product_id = $1', [short.productId]);
+      const shortKey = newKey();
+      const stock = await platform.placeOrder(short.user, shortKey).set('X-Request-Id', 'req-409').expect(409);
+      expect(stock.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(stock.text).toBe(
+        JSON.stringify({
+          orderId: stock.body.orderId,
+          outOfStock: [{ productId: short.productId, requested: 1, available: 0 }],
+          type: 'urn:shop:problem:conflict',
+          title: 'Conflict with the current state',
+          status: 409,
+          detail: 'Some products are out of stock',
+          instance: '/api/orders',
+          requestId: 'req-409',
+        }),
+      );
+
+      // A replay renders the stored outcome again: the same problem, with the replay's own request id.
+      const replayed = await platform.placeOrder(short.user, shortKey).set('X-Request-Id', 'req-409-again').expect(409);
+      expect(replayed.body).toEqual({ ...stock.body, requestId: 'req-409-again' });
+      const replayedPayment = await platform.placeOrder(declined.user, declinedKey, orderBody({ paymentToken: SimulatedPaymentTokens.decline })).set('X-Request-Id', 'req-402-again').expect(402);
+      expect(replayedPayment.body).toEqual({ ...payment.body, requestId: 'req-402-again' });
     });
 
     it('when the requested quantity is not in stock, then the answer is 409 with the out-of-stock lines and the order is cancelled', async () => {
@@ -107,7 +154,7 @@ describeEachDatabase<PlatformDatabases>('checkout and orders API', platformDatab
       const before = await orderTableCounts(platform.dbs.order);
       const call = platform.orders.post('/api/orders').set('Authorization', bearerFor(user));
       if (key) call.set('Idempotency-Key', key);
-      const response = await call.send(body as object);
+      const response = await call.send(body);
       expect(response.status).toBe(status);
       expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(await orderTableCounts(platform.dbs.order)).toEqual(before);
@@ -138,6 +185,7 @@ describeEachDatabase<PlatformDatabases>('checkout and orders API', platformDatab
       await platform.orders.post(`/api/orders/${order.id}/cancel`).set('Authorization', bearerFor('intruder')).expect(404);
       await platform.orders.get(`/api/orders/${randomUUID()}`).set('Authorization', bearerFor(user)).expect(404);
       const own = await platform.orders.get(`/api/orders/${order.id}`).set('Authorization', bearerFor(user)).expect(200);
+      expect(orderWithHistorySchema.parse(own.body)).toEqual(own.body);
       expect(own.body.history.map((change: { to: string }) => change.to)).toEqual(['pending', 'reserved', 'paid', 'confirmed']);
     });
 
@@ -191,11 +239,13 @@ describeEachDatabase<PlatformDatabases>('checkout and orders API', platformDatab
   describe('duplicate delivery', () => {
     it('when the cart receives the same order.confirmed twice, then it takes the units out once (the order service itself consumes no events)', async () => {
       const { user, productId } = await shopperWithCart('dup', { quantity: 3 });
-      const event = { id: randomUUID(), type: EventTypes.orderConfirmed, subject: randomUUID(), data: { orderId: randomUUID(), userId: user, lines: [{ productId, quantity: 1 }], total: { amount: 1999, currency: 'EUR' } } };
+      const orderId = randomUUID();
+      const data = { orderId, userId: user, status: 'confirmed', lines: [{ productId, quantity: 1 }], total: { amount: 1999, currency: 'EUR' } } satisfies OrderEventData;
+      const event = { id: randomUUID(), type: EventTypes.orderConfirmed, subject: orderId, data };
       await platform.publishOnBroker(Topics.orders, event);
       await platform.publishOnBroker(Topics.orders, event);
-      await eventually(async () => (await platform.cartLines(user))[0]?.quantity === 2, 5000);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Both deliveries handled: had the second one counted, the line would be down to 1.
+      await platform.eventsDelivered();
       expect(await platform.cartLines(user)).toEqual([{ productId, quantity: 2 }]);
     });
   });

@@ -8,8 +8,8 @@ import { describeEachDatabase, eventually, type TestDatabase } from '@shop/testi
 import { createOrderApp, loadOrderConfig, migrateOrderDatabase, startOrderService, type OrderApp } from '../src';
 import { analyticsHandler } from '../src/events/subscriptions';
 import { SqlAnalyticsAggregates } from '../src/data/reports.repository';
-import { CatalogProductCategories } from '../src/integrations/catalog-product-categories';
-import { adminBearer, bearerFor, testLogger, testVerifier } from './order-platform';
+import { CatalogProductCategories } from '../src/clients/catalog-product-categories';
+import { adminBearer, bearerFor, testLogger, testVerifier } from './test-identity';
 
 const appApiToken = 'report-test-token';
 const day = '2025-05-04';
@@ -150,7 +150,7 @@ describeEachDatabase<Database>('order daily report', orderDatabases, (getDb) => 
     expect((await generate({ date: day }).expect(200)).body.orders).toBe(4);
     expect((await request(order.app).get(`/api/orders/reports/daily?date=${day}`).set('Authorization', adminBearer).expect(200)).body.orders).toBe(4);
     const { rows } = await db.query<{ count: string }>('SELECT count(*) AS count FROM daily_reports');
-    expect(Number(rows[0]!.count)).toBe(1);
+    expect(Number(rows[0].count)).toBe(1);
   });
 
   it('when a day has nothing, then its report is empty; bad input is 400, a missing report 404, non-admins 401/403, no token 401', async () => {

@@ -1,32 +1,19 @@
 import request from 'supertest';
 import { InMemoryBroker, InMemoryStateStore, type CloudEvent } from '@shop/building-blocks';
-import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey } from '@shop/auth-tokens';
 import { loadCatalogConfig, startCatalogService } from '@shop/catalog';
 import { loadCartConfig, startCartService } from '@shop/cart';
 import { AppIds, SimulatedPaymentTokens, Topics } from '@shop/contracts';
-import { createLogger, type RunningServer } from '@shop/platform';
+import type { RunningServer } from '@shop/platform';
 import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
 import { createEmbeddedBuildingBlocks } from '@shop/service-runtime';
-import type { TestDatabase } from '@shop/testing';
+import { eventually, type TestDatabase } from '@shop/testing';
 import { loadOrderConfig, startOrderService, type RunningOrderService } from '../src';
 import type { CheckoutHooks } from '../src/domain/checkout.service';
-import { SimulatedPaymentProvider } from '../src/payments/simulated-payment-provider';
+import { CheckoutStatuses } from '../src/domain/order-status';
+import { SimulatedPaymentProvider } from '../src/clients/simulated-payment-provider';
+import { adminBearer, bearerFor, testLogger, testVerifier } from './test-identity';
 
-/** Test logs are silent unless TEST_LOG_LEVEL says otherwise. */
-export const testLogger = createLogger({ service: 'order-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-
-// One signing key per test process: RSA key generation takes a while.
-const signer = new AccessTokenSigner({ keys: [generateSigningKey()] });
-/** Catalog, cart and order all trust the test signer, as they trust auth's keys in production. */
-export const testVerifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()) });
-
-/** A customer's Authorization header. */
-export function bearerFor(userId: string): string {
-  return `Bearer ${signer.sign({ userId, email: `${userId}@example.com`, roles: ['customer'] })}`;
-}
-
-/** The admin's Authorization header. */
-export const adminBearer = `Bearer ${signer.sign({ userId: 'admin-1', email: 'admin@example.com', roles: ['admin'] })}`;
+export { adminBearer, bearerFor, testLogger, testVerifier };
 
 /** The two databases of a platform under test: catalog's and the order service's (the cart keeps state in its store). */
 export interface PlatformDatabases {
@@ -85,6 +72,8 @@ export interface TestPlatform {
   restartOrderService(options?: OrderServiceOptions): Promise<RunningOrderService>;
   /** Publishes an event on the shared broker, as another service's outbox would (same id → a redelivery). */
   publishOnBroker(topic: string, event: { id: string; type: string; subject: string; data: unknown }): Promise<void>;
+  /** Resolves once the broker has delivered everything published so far (no handler running, no retry waiting). */
+  eventsDelivered(): Promise<void>;
   /** Runs one recovery round that treats every order in the checkout as stale. */
   recoverNow(): Promise<number>;
   close(): Promise<void>;
@@ -164,14 +153,14 @@ export async function startTestPlatform(dbs: PlatformDatabases, options: OrderSe
       const stock = await catalog
         .put(`/api/catalog/products/${created.body.id}/inventory`)
         .set('Authorization', adminBearer)
-        .set('If-Match', created.headers.etag as string)
+        .set('If-Match', created.headers.etag)
         .send({ onHand });
       if (stock.status !== 200) throw new Error(`set stock: ${stock.status} ${JSON.stringify(stock.body)}`);
       return created.body.id as string;
     },
     inventory: async (productId) => {
       const { rows } = await dbs.catalog.query<{ on_hand: number; reserved: number }>('SELECT on_hand, reserved FROM inventory WHERE product_id = $1', [productId]);
-      return { onHand: Number(rows[0]!.on_hand), reserved: Number(rows[0]!.reserved) };
+      return { onHand: Number(rows[0].on_hand), reserved: Number(rows[0].reserved) };
     },
     addToCart: async (userId, productId, quantity) => {
       const response = await cart.post('/api/cart/items').set('Authorization', bearerFor(userId)).send({ productId, quantity });
@@ -190,11 +179,19 @@ export async function startTestPlatform(dbs: PlatformDatabases, options: OrderSe
     publishOnBroker: async (topic, event) => {
       await recorder.eventBus.publish(topic, event);
     },
+    eventsDelivered: () => broker.whenIdle(),
     recoverNow: async () => {
-      // A new replica whose loop treats everything as stale; its start round is the recovery.
+      // A new replica whose loop treats everything older than 1 ms as stale; its start round is the recovery. The
+      // orders in the checkout must be that old by the database's clock first.
+      await eventually(async () => {
+        const { rows } = await dbs.order.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM orders WHERE status = ANY ($1::text[]) AND updated_at > now() - interval '1 millisecond'`,
+          [CheckoutStatuses],
+        );
+        return Number(rows[0].n) === 0;
+      }, 5000, 1);
       const replica = await startOrder({ ...options, staleAfterMs: 1 });
       try {
-        await new Promise((resolve) => setTimeout(resolve, 5));
         return await replica.app.recovery.runOnce();
       } finally {
         await replica.stop();
@@ -216,7 +213,7 @@ export async function orderTableCounts(db: Database): Promise<Record<string, num
     `SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM order_lines) AS lines,
             (SELECT count(*) FROM order_status_history) AS history, (SELECT count(*) FROM idempotency_keys) AS keys`,
   );
-  return Object.fromEntries(Object.entries(rows[0]!).map(([key, value]) => [key, Number(value)]));
+  return Object.fromEntries(Object.entries(rows[0]).map(([key, value]) => [key, Number(value)]));
 }
 
 /** A unique idempotency key. */

@@ -17,7 +17,7 @@ describeEachDatabase<PlatformDatabases>('checkout recovery', platformDatabases, 
 
   async function orderStatus(orderId: string): Promise<{ status: string; failure_reason: string | null }> {
     const { rows } = await platform.dbs.order.query<{ status: string; failure_reason: string | null }>('SELECT status, failure_reason FROM orders WHERE id = $1', [orderId]);
-    return rows[0]!;
+    return rows[0];
   }
 
   async function chargesOf(orderId: string) {
@@ -110,7 +110,7 @@ describeEachDatabase<PlatformDatabases>('checkout recovery', platformDatabases, 
     const { charges, refunds } = await chargesOf(orderId);
     expect(charges).toHaveLength(1);
     expect(refunds).toHaveLength(1);
-    expect(refunds[0]!.amount).toEqual({ amount: 2100, currency: 'EUR' });
+    expect(refunds[0].amount).toEqual({ amount: 2100, currency: 'EUR' });
     await eventually(() => platform.orderEvents.some((event) => event.subject === orderId && event.type === 'order.cancelled'), 5000);
   });
 });

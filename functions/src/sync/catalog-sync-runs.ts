@@ -1,39 +1,27 @@
-import { CatalogInternalPaths } from '@shop/contracts';
-import type { RejectedRecord } from './upsert-record';
+import {
+  CatalogInternalPaths,
+  openedSyncRunSchema,
+  syncRunViewSchema,
+  type FinishSyncRunBody,
+  type OpenSyncRunBody,
+  type OpenedSyncRun,
+  type SyncRunView,
+  type SyncTrigger,
+} from '@shop/contracts';
 
-/** How a sync run was started. */
-export type SyncTrigger = 'timer' | 'manual' | 'cli';
+/** Catalog's answer to finish: the run (its counts may still be zero while catalog waits for batches). */
+export type FinishedSyncRun = Partial<SyncRunView>;
 
-/** An open run, as catalog answers `POST /internal/catalog/sync-runs`. */
-export interface OpenedSyncRun {
-  runId: string;
-  source: string;
-  startedAt: string;
-}
+/** An open-run answer without the run id is unusable; the source and start time default to what was asked, now. */
+const openedRunReplySchema = openedSyncRunSchema.partial({ source: true, startedAt: true });
 
-/** What the sync reports when it has sent all it will send. */
-export interface FinishSyncRunRequest {
-  /** False when any page or batch failed: catalog then archives nothing. */
-  complete: boolean;
-  batches: number;
-  fetched: number;
-  rejected: RejectedRecord[];
-  errors: string[];
-}
-
-/** Catalog's answer to finish (counts may be absent until catalog has applied every batch). */
-export interface FinishedSyncRun {
-  created?: number;
-  updated?: number;
-  unchanged?: number;
-  archived?: number;
-  [key: string]: unknown;
-}
+/** The counts of a finish answer that has them; what does not match the run's shape is left out. */
+const finishedRunReplySchema = syncRunViewSchema.partial();
 
 /** Port: catalog's sync-run lifecycle. */
 export interface CatalogSyncRuns {
   openRun(source: string, trigger: SyncTrigger): Promise<OpenedSyncRun>;
-  finishRun(runId: string, report: FinishSyncRunRequest): Promise<FinishedSyncRun>;
+  finishRun(runId: string, report: FinishSyncRunBody): Promise<FinishedSyncRun>;
 }
 
 /** Options of the HTTP client of catalog's sync-run endpoints. */
@@ -50,14 +38,15 @@ export class HttpCatalogSyncRuns implements CatalogSyncRuns {
   constructor(private readonly options: HttpCatalogSyncRunsOptions) {}
 
   async openRun(source: string, trigger: SyncTrigger): Promise<OpenedSyncRun> {
-    const body = await this.post(CatalogInternalPaths.syncRuns, { source, trigger });
-    const run = body as Partial<OpenedSyncRun>;
-    if (typeof run?.runId !== 'string') throw new Error('catalog answered the sync-run request without a runId');
-    return { runId: run.runId, source: run.source ?? source, startedAt: run.startedAt ?? new Date().toISOString() };
+    const body = await this.post(CatalogInternalPaths.syncRuns, { source, trigger } satisfies OpenSyncRunBody);
+    const run = openedRunReplySchema.safeParse(body);
+    if (!run.success) throw new Error('catalog answered the sync-run request without a runId');
+    return { runId: run.data.runId, source: run.data.source ?? source, startedAt: run.data.startedAt ?? new Date().toISOString() };
   }
 
-  async finishRun(runId: string, report: FinishSyncRunRequest): Promise<FinishedSyncRun> {
-    return ((await this.post(CatalogInternalPaths.finishSyncRun(runId), report)) ?? {}) as FinishedSyncRun;
+  async finishRun(runId: string, report: FinishSyncRunBody): Promise<FinishedSyncRun> {
+    const run = finishedRunReplySchema.safeParse((await this.post(CatalogInternalPaths.finishSyncRun(runId), report)) ?? {});
+    return run.success ? run.data : {};
   }
 
   private async post(path: string, body: unknown): Promise<unknown> {

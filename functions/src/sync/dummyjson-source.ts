@@ -70,12 +70,13 @@ export class DummyJsonSource implements ProductSource {
   normalise(raw: unknown): NormalisedRecord {
     return normaliseWith(dummyJsonProductSchema, raw, this.options.currency, (product) => product.price, (product, price) => ({
       externalId: String(product.id),
-      sku: product.sku ?? `DJ-${product.id}`,
+      // Suppliers pad codes and URLs with spaces; catalog's rules do not trim them, so the sync does.
+      sku: product.sku?.trim() ?? `DJ-${product.id}`,
       name: product.title,
       description: product.description ?? '',
       brand: product.brand?.trim() ? product.brand : null,
       ...(product.category?.trim() ? { categoryPath: [product.category] } : {}),
-      imageUrls: product.images ?? [],
+      imageUrls: (product.images ?? []).map((url) => url.trim()),
       attributes: {
         ...(product.tags?.length ? { tags: product.tags } : {}),
         ...(product.rating !== undefined && product.rating !== null ? { rating: product.rating } : {}),

@@ -1,4 +1,4 @@
-import type { RejectedRecord, UpsertRecord } from './upsert-record';
+import type { SyncRecord, SyncRejection } from '@shop/contracts';
 
 /** One page of a supplier listing: its raw records, or why it could not be fetched. */
 export type SourcePage =
@@ -6,8 +6,8 @@ export type SourcePage =
   /** A page that failed after retries: the listing is incomplete, so the run must not archive anything. */
   | { kind: 'failed'; pageNumber: number; error: string };
 
-/** A raw supplier record turned into an upsert record, or rejected with a reason. */
-export type NormalisedRecord = { ok: true; record: UpsertRecord } | ({ ok: false } & RejectedRecord);
+/** A raw supplier record turned into a sync record, or rejected with a reason. */
+export type NormalisedRecord = { ok: true; record: SyncRecord } | ({ ok: false } & SyncRejection);
 
 /** Port: an external product source, read page by page. */
 export interface ProductSource {

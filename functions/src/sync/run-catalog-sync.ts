@@ -1,7 +1,7 @@
-import type { CatalogSyncRuns, SyncTrigger } from './catalog-sync-runs';
+import type { SyncRecord, SyncRejection, SyncTrigger } from '@shop/contracts';
+import type { CatalogSyncRuns } from './catalog-sync-runs';
 import type { ProductSource } from './product-source';
 import type { SyncBatchPublisher } from './sync-batch-publisher';
-import type { RejectedRecord, UpsertRecord } from './upsert-record';
 
 /** Progress after each page. */
 export interface SyncProgress {
@@ -26,7 +26,7 @@ export interface CatalogSyncSummary {
   /** Raw records read from the supplier. */
   fetched: number;
   sentBatches: number;
-  rejected: RejectedRecord[];
+  rejected: SyncRejection[];
   errors: string[];
   /** Catalog's counts from finishing the run (absent when catalog did not report them). */
   created?: number;
@@ -55,15 +55,15 @@ export async function runCatalogSync(request: { source: ProductSource; trigger: 
   const { source, trigger } = request;
   const run = await deps.catalog.openRun(source.name, trigger);
   const started = now().toISOString();
-  const rejected: RejectedRecord[] = [];
+  const rejected: SyncRejection[] = [];
   const errors: string[] = [];
   const seen = new Set<string>();
-  let pending: UpsertRecord[] = [];
+  let pending: SyncRecord[] = [];
   let fetched = 0;
   let batchNumber = 0;
   let sentBatches = 0;
 
-  const send = async (products: UpsertRecord[]) => {
+  const send = async (products: SyncRecord[]) => {
     batchNumber += 1;
     try {
       await deps.publisher.publishBatch({ id: `${run.runId}:${batchNumber}`, data: { source: source.name, runId: run.runId, products } });

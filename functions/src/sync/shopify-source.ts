@@ -34,7 +34,6 @@ const shopifyProductSchema = z.object({
   images: z.array(z.object({ src: z.string() })).nullish(),
   variants: z.array(z.unknown()).nullish(),
 });
-type ShopifyProduct = z.infer<typeof shopifyProductSchema>;
 
 /** What the listing yields per sellable item: one variant with its product (each variant is its own catalog product). */
 const variantRecordSchema = z.object({ id: z.union([z.number(), z.string()]), product: shopifyProductSchema, variant: variantSchema });
@@ -92,12 +91,13 @@ export class ShopifySource implements ProductSource {
       const tags = (product.tags ?? '').split(',').map((tag) => tag.trim()).filter(Boolean);
       return {
         externalId: String(variant.id),
-        sku: variant.sku?.trim() ? variant.sku : `SH-${variant.id}`,
+        // Suppliers pad codes and URLs with spaces; catalog's rules do not trim them, so the sync does.
+        sku: variant.sku?.trim() || `SH-${variant.id}`,
         name: `${product.title.trim()}${variantTitle}`,
         description: stripHtml(product.body_html ?? ''),
         brand: product.vendor?.trim() ? product.vendor : null,
         ...(product.product_type?.trim() ? { categoryPath: [product.product_type] } : {}),
-        imageUrls: (product.images ?? []).map((image) => image.src),
+        imageUrls: (product.images ?? []).map((image) => image.src.trim()),
         attributes: { shopifyProductId: String(product.id), ...(tags.length ? { tags } : {}) },
         price,
         status: statusOf[product.status ?? 'active'] ?? 'draft',
@@ -111,5 +111,5 @@ export class ShopifySource implements ProductSource {
 function toVariantRecords(raw: unknown): unknown[] {
   const product = shopifyProductSchema.safeParse(raw);
   if (!product.success || !product.data.variants?.length) return [{ id: (raw as { id?: unknown })?.id, product: raw, variant: undefined }];
-  return product.data.variants.map((variant) => ({ id: (variant as { id?: unknown })?.id, product: product.data as ShopifyProduct, variant }));
+  return product.data.variants.map((variant) => ({ id: (variant as { id?: unknown })?.id, product: product.data, variant }));
 }

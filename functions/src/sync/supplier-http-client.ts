@@ -130,7 +130,7 @@ export class SupplierHttpClient {
         await response.body?.cancel();
         throw new SupplierHttpError(response.status, redactQuery(url), parseRetryAfter(response.headers.get('retry-after'), this.now()));
       }
-      return { body: (await response.json()) as unknown, headers: response.headers };
+      return { body: (await response.json()), headers: response.headers };
     });
   }
 }

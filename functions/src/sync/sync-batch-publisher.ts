@@ -1,13 +1,8 @@
-import { AppIds, EventTypes, Topics } from '@shop/contracts';
 import { toCloudEvent, type CloudEvent, type EventBus } from '@shop/building-blocks';
-import type { UpsertRecord } from './upsert-record';
+import { AppIds, EventTypes, Topics, catalogBulkUpsertPath, type SyncBatchOfRecords } from '@shop/contracts';
 
-/** The data of a `catalog.sync.batch` event. */
-export interface SyncBatchData {
-  source: string;
-  runId: string;
-  products: UpsertRecord[];
-}
+/** The data of a `catalog.sync.batch` event as the sync sends it: valid records of one run. */
+export type SyncBatchData = SyncBatchOfRecords & { runId: string };
 
 /** One batch to send; `id` becomes the CloudEvent id (and Service Bus messageId), stable per run and batch number. */
 export interface SyncBatch {
@@ -47,9 +42,6 @@ export interface HttpBulkUpsertPublisherOptions {
   fetch?: typeof fetch;
 }
 
-/** The bulk-upsert route of catalog's internal API. */
-export const bulkUpsertPath = '/internal/catalog/products/bulk-upsert';
-
 /**
  * Sends batches straight to catalog's `POST /internal/catalog/products/bulk-upsert` (the CLI against a local
  * platform, where the in-process bus of `npm start` is not reachable from another process).
@@ -60,7 +52,7 @@ export class HttpBulkUpsertPublisher implements SyncBatchPublisher {
     // The batch's event id as Idempotency-Key: a retried POST is applied and counted into the run once.
     const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${this.options.adminToken}`, 'idempotency-key': batch.id };
     if (this.options.appApiToken) headers['dapr-api-token'] = this.options.appApiToken;
-    const response = await (this.options.fetch ?? fetch)(new URL(bulkUpsertPath, this.options.catalogUrl), {
+    const response = await (this.options.fetch ?? fetch)(new URL(catalogBulkUpsertPath, this.options.catalogUrl), {
       method: 'POST',
       headers,
       body: JSON.stringify(batch.data),

@@ -1,7 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
-import { Roles } from '@shop/contracts';
+import { Roles, type SyncTrigger } from '@shop/contracts';
 import { runCatalogSync, type CatalogSyncSummary } from './run-catalog-sync';
-import type { SyncTrigger } from './catalog-sync-runs';
 import type { SyncRuntime } from './sync-runtime';
 import { AppError } from '@shop/kernel';
 
@@ -51,21 +50,22 @@ function problem(status: number, title: string, detail: string): HttpResponseIni
 export function createCatalogSyncHandlers(getRuntime: () => SyncRuntime) {
   return {
     /** Timer trigger: syncs every configured source, one after the other. */
-    async catalogSyncTimer(timer: Timer, context: InvocationContext): Promise<SyncRunsResult> {
+    // Arrow functions: the host calls the handlers detached from this object.
+    catalogSyncTimer: async (timer: Timer, context: InvocationContext): Promise<SyncRunsResult> => {
       if (timer.isPastDue) context.warn('catalog sync timer is past due (a missed occurrence); running now');
       const runtime = getRuntime();
       return syncSources(runtime, [...runtime.sources.keys()], 'timer', context);
     },
 
     /** HTTP trigger `POST /api/sync/{source?}`: function key (host) + an admin bearer token → 202 with the summaries. */
-    async catalogSyncManual(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+    catalogSyncManual: async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
       const runtime = getRuntime();
       if (!runtime.verifier) return problem(503, 'Temporarily unavailable', 'Admin tokens cannot be verified: AUTH_JWKS_URL is not set');
       const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '');
       if (!match) return problem(401, 'Authentication is required', 'An admin bearer token is required');
       let roles: string[];
       try {
-        roles = (await runtime.verifier.verify(match[1]!)).roles;
+        roles = (await runtime.verifier.verify(match[1])).roles;
       } catch (error) {
         if (error instanceof AppError && error.type === 'unauthorized') return problem(401, 'Authentication is required', error.detail);
         throw error;

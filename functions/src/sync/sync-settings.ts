@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { currencyCodeSchema, syncSourceSchema } from '@shop/contracts';
 
 /** One external product source the sync reads. */
 export const syncSourceConfigSchema = z.strictObject({
   /** Becomes the catalog `source` of every product it delivers (catalog's source-name rules). */
-  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: 'must be 1-64 lower-case letters, digits, ".", "_" or "-"' }),
+  name: syncSourceSchema,
   kind: z.enum(['dummyjson', 'shopify']),
   /** Base URL of the supplier's API, e.g. `https://dummyjson.com` or `https://shop.myshopify.com/admin/api/2024-10`. */
   baseUrl: z.url({ protocol: /^https?$/ }),
   /** Name of the app setting (a Key Vault reference in Azure) that holds the source's API key. The key is never logged. */
   credentialRef: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
-  /** ISO 4217 currency of the source's prices. Default EUR. */
-  currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
+  /** ISO 4217 currency of the source's prices, one catalog accepts (a source in another would have every record refused). Default EUR. */
+  currency: currencyCodeSchema.default('EUR'),
   /** Records requested per page. Default 100. */
   pageSize: z.number().int().min(1).max(250).default(100),
 });

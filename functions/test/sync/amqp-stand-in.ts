@@ -62,7 +62,7 @@ export class AmqpStandIn {
         this.received.push({ address, message });
       }
     });
-    this.server = container.listen({ port: 0, host: '127.0.0.1' }) as unknown as Server;
+    this.server = container.listen({ port: 0, host: '127.0.0.1' });
     await new Promise<void>((resolve) => (this.server!.listening ? resolve() : this.server!.once('listening', () => resolve())));
     this.port = (this.server.address() as AddressInfo).port;
     return this;

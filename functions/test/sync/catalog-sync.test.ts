@@ -3,7 +3,7 @@ import { runCatalogSync, type SyncProgress } from '../../src/sync/run-catalog-sy
 import type { SyncBatch, SyncBatchPublisher } from '../../src/sync/sync-batch-publisher';
 import { createProductSource } from '../../src/sync/sync-runtime';
 import { loadSyncSettings } from '../../src/sync/sync-settings';
-import { toMinorUnits } from '../../src/sync/upsert-record';
+import { toMinorUnits } from '../../src/sync/minor-units';
 import { parseRetryAfter } from '../../src/sync/supplier-http-client';
 import { nextLinkOf } from '../../src/sync/shopify-source';
 import { FakeCatalog } from './fake-catalog';
@@ -44,7 +44,7 @@ function settingsFor(kind: 'dummyjson' | 'shopify', extra: Record<string, string
 
 async function syncOnce(kind: 'dummyjson' | 'shopify', extra: Record<string, string> = {}, progress: SyncProgress[] = []) {
   const settings = settingsFor(kind, extra);
-  const source = createProductSource(settings.SYNC_SOURCES[0]!, settings, {});
+  const source = createProductSource(settings.SYNC_SOURCES[0], settings, {});
   const publisher = new RecordingPublisher();
   const summary = await runCatalogSync(
     { source, trigger: 'cli' },
@@ -131,7 +131,7 @@ describe('runCatalogSync over a DummyJSON-style supplier', () => {
     expect(progress.map((p) => p.pageNumber)).toEqual([0, 1, 2]);
     expect(supplier.requests.filter((r) => r.includes('skip=10'))).toHaveLength(2);
     expect(catalog.calls[0]).toMatchObject({ path: '/internal/catalog/sync-runs', body: { source: 'acme', trigger: 'cli' } });
-    expect(catalog.calls[0]!.headers['dapr-api-token']).toBe('app-token');
+    expect(catalog.calls[0].headers['dapr-api-token']).toBe('app-token');
     expect(catalog.finishes()).toEqual([{ complete: true, batches: 3, fetched: 25, rejected: summary.rejected, errors: [] }]);
   });
 

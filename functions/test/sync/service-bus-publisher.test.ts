@@ -22,12 +22,12 @@ describe('ServiceBusBatchPublisher against an AMQP 1.0 stand-in broker', () => {
     await publisher.publishBatch({ id: 'run-1:2', data: { source: 'acme', runId: 'run-1', products: [] } });
 
     expect(broker.tokenRequests.length).toBeGreaterThanOrEqual(1);
-    expect(broker.tokenRequests[0]!.application_properties).toMatchObject({ operation: 'put-token' });
+    expect(broker.tokenRequests[0].application_properties).toMatchObject({ operation: 'put-token' });
     expect(broker.received.map((r) => r.address)).toEqual([Topics.catalogSync, Topics.catalogSync]);
     const [first] = broker.received;
-    expect(first!.message.message_id).toBe('run-1:1');
-    expect(first!.message.content_type).toBe(cloudEventsContentType);
-    const body = first!.message.body as { typecode?: number; content?: Buffer };
+    expect(first.message.message_id).toBe('run-1:1');
+    expect(first.message.content_type).toBe(cloudEventsContentType);
+    const body = first.message.body as { typecode?: number; content?: Buffer };
     const envelope = JSON.parse(Buffer.from(body.content ?? (body as unknown as Buffer)).toString('utf8'));
     expect(envelope).toMatchObject({
       specversion: '1.0',

@@ -28,7 +28,7 @@ export class AccessTokenSigner {
 
   /** Signs an access token for `principal`. */
   sign(principal: Principal): string {
-    const active = this.options.keys[0]!;
+    const active = this.options.keys[0];
     const claims: AccessTokenClaims = { email: principal.email, roles: principal.roles };
     return jwt.sign(claims, active.privateKey, {
       algorithm: 'RS256',

@@ -26,8 +26,8 @@ export class StaticJwks implements JwksSource {
   constructor(document: JwksDocument) {
     this.keys = toKeyMap(document);
   }
-  async getKey(kid: string): Promise<KeyObject | undefined> {
-    return this.keys.get(kid);
+  getKey(kid: string): Promise<KeyObject | undefined> {
+    return Promise.resolve(this.keys.get(kid));
   }
 }
 

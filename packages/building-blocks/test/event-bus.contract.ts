@@ -15,8 +15,6 @@ export interface EventBusUnderTest {
    * Two buses of the same group compete for events; buses of different groups each get every event.
    */
   connect(group: string): Promise<EventBus>;
-  /** Whether two replicas of a group can run side by side in this harness (they split the events). */
-  supportsCompetingConsumers: boolean;
   /** Closes every bus made by `connect` and removes what the harness created on shared servers. */
   cleanup(): Promise<void>;
 }
@@ -26,7 +24,14 @@ interface Received {
   by: string;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Marker events let a case check that something did NOT happen without sleeping. Published after the events under
+ * test, a marker is delivered after whatever the bus was still going to deliver of them; and the topic's subscribers
+ * answer RETRY to it until the bus gives up, so it also waits out every backoff that a redelivery of an earlier
+ * event would have had to wait (the same policy, started later). Once it has gone the whole way, an absence is an
+ * absence, not "not yet".
+ */
+const MarkerType = 'contract.marker';
 
 /** Runs the EventBus contract against one adapter; every adapter must pass it unchanged. */
 export function describeEventBusContract(name: string, makeHarness: () => Promise<EventBusUnderTest>): void {
@@ -34,6 +39,8 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
     let harness: EventBusUnderTest;
     let topic: string;
     let received: Received[];
+    /** Deliveries of marker events, kept apart so the cases count only the events under test. */
+    let markers: Received[];
 
     const options = (group: string, overrides: Partial<SubscriptionOptions> = {}): SubscriptionOptions => ({ group, ...ContractDeliveryPolicy, ...overrides });
 
@@ -44,6 +51,11 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
       bus.subscribe<{ n: number }>(
         onTopic,
         async (event) => {
+          if (event.type === MarkerType) {
+            markers.push({ event, by: label });
+            // The topic's own subscribers make the marker go the whole way; a dead-letter reader takes it.
+            return onTopic === topic ? 'RETRY' : 'SUCCESS';
+          }
           const attempt = (attempts.get(event.id) ?? 0) + 1;
           attempts.set(event.id, attempt);
           received.push({ event, by: label });
@@ -62,10 +74,15 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
 
     const deliveriesOf = (id: string, by?: string) => received.filter((r) => r.event.id === id && (by === undefined || r.by === by));
 
+    /** Publishes a marker on the topic under test (see `MarkerType`); wait for it with `markerDeliveries`. */
+    const publishMarker = (publisher: EventBus) => publisher.publish(topic, { type: MarkerType, data: { n: -1 } });
+    const markerDeliveries = (marker: CloudEvent, by: string) => markers.filter((m) => m.event.id === marker.id && m.by === by).length;
+
     beforeEach(async () => {
       harness = await makeHarness();
       topic = `contract-${uniqueTestTag()}`;
       received = [];
+      markers = [];
     });
 
     afterEach(async () => {
@@ -117,7 +134,10 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
       const publisher = await harness.connect('publisher');
       const sent = await publishN(publisher, 5);
       await eventually(() => received.length >= 10);
-      await sleep(200);
+      // Retried to the end, the marker outlasts even a late redelivery that would make a duplicate.
+      const marker = await publishMarker(publisher);
+      const { maxAttempts } = ContractDeliveryPolicy;
+      await eventually(() => markerDeliveries(marker, 'app-a') === maxAttempts && markerDeliveries(marker, 'app-b') === maxAttempts);
       for (const event of sent) {
         expect(deliveriesOf(event.id, 'app-a')).toHaveLength(1);
         expect(deliveriesOf(event.id, 'app-b')).toHaveLength(1);
@@ -126,18 +146,24 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
     });
 
     it('when two consumers share a group, then they split the events between them without duplicates', async () => {
-      if (!harness.supportsCompetingConsumers) return;
-      const slowly = async () => {
-        await sleep(10);
+      // Each replica holds its first event until the other has one too, so the split does not hang on how fast
+      // handlers happen to run: a bus that feeds one replica only leaves the other empty and the case fails.
+      let bothReplicasServed!: () => void;
+      const replicasServed = new Promise<void>((resolve) => (bothReplicasServed = resolve));
+      const giveUpWaiting = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
+      const onceBothReplicasHaveOne = async () => {
+        if (new Set(received.map((r) => r.by)).size === 2) bothReplicasServed();
+        await Promise.race([replicasServed, giveUpWaiting]);
         return 'SUCCESS' as const;
       };
-      const first = await consumer('app-a', slowly, topic, 'replica-1');
-      const second = await consumer('app-a', slowly, topic, 'replica-2');
+      const first = await consumer('app-a', onceBothReplicasHaveOne, topic, 'replica-1');
+      const second = await consumer('app-a', onceBothReplicasHaveOne, topic, 'replica-2');
       await Promise.all([first.start(), second.start()]);
       const publisher = await harness.connect('publisher');
       const sent = await publishN(publisher, 20);
-      await eventually(() => received.length >= 20);
-      await sleep(200);
+      await eventually(() => received.length >= 20, 10_000);
+      const marker = await publishMarker(publisher);
+      await eventually(() => markerDeliveries(marker, 'replica-1') + markerDeliveries(marker, 'replica-2') === ContractDeliveryPolicy.maxAttempts);
       expect(received).toHaveLength(20);
       expect(new Set(received.map((r) => r.event.id))).toEqual(new Set(sent.map((e) => e.id)));
       expect(received.filter((r) => r.by === 'replica-1').length).toBeGreaterThan(0);
@@ -150,7 +176,8 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
       const publisher = await harness.connect('publisher');
       const [sent] = await publishN(publisher, 1);
       await eventually(() => deliveriesOf(sent.id).length === 2);
-      await sleep(300);
+      const marker = await publishMarker(publisher);
+      await eventually(() => markerDeliveries(marker, 'app-a') === ContractDeliveryPolicy.maxAttempts);
       expect(deliveriesOf(sent.id)).toHaveLength(2);
     });
 
@@ -163,7 +190,8 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
       const publisher = await harness.connect('publisher');
       const [sent] = await publishN(publisher, 1);
       await eventually(() => deliveriesOf(sent.id).length === 2);
-      await sleep(300);
+      const marker = await publishMarker(publisher);
+      await eventually(() => markerDeliveries(marker, 'app-a') === ContractDeliveryPolicy.maxAttempts);
       expect(deliveriesOf(sent.id)).toHaveLength(2);
     });
 
@@ -175,8 +203,11 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
       const [sent] = await publishN(publisher, 1);
       const [dead] = await eventually(() => deliveriesOf(sent.id, 'dead-letter-reader').length > 0 && deliveriesOf(sent.id, 'dead-letter-reader'));
       expect(dead.event).toMatchObject({ id: sent.id, type: sent.type, data: sent.data });
-      await sleep(300);
+      // The marker is dead-lettered after its last retry: by then any redelivery of the dropped event would have come.
+      const marker = await publishMarker(publisher);
+      await eventually(() => markerDeliveries(marker, 'dead-letter-reader') === 1);
       expect(deliveriesOf(sent.id, 'app-a')).toHaveLength(1);
+      expect(deliveriesOf(sent.id, 'dead-letter-reader')).toHaveLength(1);
     });
 
     it('when the handler keeps failing, then after maxAttempts deliveries the event lands on the dead-letter topic', async () => {
@@ -186,27 +217,33 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
       const publisher = await harness.connect('publisher');
       const [sent] = await publishN(publisher, 1);
       await eventually(() => deliveriesOf(sent.id, 'dead-letter-reader').length > 0, 10_000);
-      await sleep(400);
+      const marker = await publishMarker(publisher);
+      await eventually(() => markerDeliveries(marker, 'dead-letter-reader') === 1, 10_000);
       expect(deliveriesOf(sent.id, 'app-a')).toHaveLength(ContractDeliveryPolicy.maxAttempts);
       expect(deliveriesOf(sent.id, 'dead-letter-reader')).toHaveLength(1);
     });
 
     it('when events are published before the subscriber starts, then they are delivered once it starts', async () => {
       const subscriber = await consumer('app-a');
+      // Another app, already running, is the marker: once it has all three, app-a would have had them too.
+      const running = await consumer('app-b');
+      await running.start();
       const publisher = await harness.connect('publisher');
       const sent = await publishN(publisher, 3);
-      await sleep(100);
-      expect(received).toHaveLength(0);
+      await eventually(() => received.filter((r) => r.by === 'app-b').length === 3);
+      expect(received.filter((r) => r.by === 'app-a')).toHaveLength(0);
       await subscriber.start();
-      await eventually(() => received.length >= 3);
-      expect(received.map((r) => r.event.data.n).sort()).toEqual([0, 1, 2]);
-      expect(new Set(received.map((r) => r.event.id))).toEqual(new Set(sent.map((e) => e.id)));
+      await eventually(() => received.filter((r) => r.by === 'app-a').length >= 3);
+      const deliveredToA = received.filter((r) => r.by === 'app-a');
+      expect(deliveredToA.map((r) => r.event.data.n).sort()).toEqual([0, 1, 2]);
+      expect(new Set(deliveredToA.map((r) => r.event.id))).toEqual(new Set(sent.map((e) => e.id)));
     });
 
     it('when closed while a handler runs, then close waits for it and nothing is delivered afterwards', async () => {
       let finished = 0;
       const subscriber = await consumer('app-a', async () => {
-        await sleep(300);
+        // A handler that is slow on purpose: the case is about close() waiting for it, so the wait is the subject.
+        await new Promise((resolve) => setTimeout(resolve, 300));
         finished += 1;
         return 'SUCCESS' as const;
       });
@@ -218,9 +255,13 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
       await subscriber.close();
       expect(finished).toBe(1);
       expect(Date.now() - closing).toBeLessThan(2500);
-      await publishN(publisher, 1);
-      await sleep(300);
-      expect(received).toHaveLength(1);
+      // A new replica of the same app competes for the next event: it receives it only if the closed one did not.
+      const successor = await consumer('app-a', () => 'SUCCESS', topic, 'successor');
+      await successor.start();
+      const [afterClose] = await publishN(publisher, 1);
+      await eventually(() => deliveriesOf(afterClose.id, 'successor').length === 1);
+      expect(deliveriesOf(afterClose.id, 'app-a')).toHaveLength(0);
+      expect(received).toHaveLength(2);
     });
   });
 }

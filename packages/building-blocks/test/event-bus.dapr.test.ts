@@ -12,13 +12,9 @@ describeEventBusContract('DaprEventBus (through the sidecar stand-in)', async ()
   const broker = new StandInBroker({ maxAttempts: ContractDeliveryPolicy.maxAttempts, initialBackoffMs: ContractDeliveryPolicy.initialBackoffMs });
   const replicas: Array<{ bus: DaprEventBus; sidecar: DaprSidecarStandIn; server: Server }> = [];
   return {
-    supportsCompetingConsumers: true,
     /** One replica of app `group`: its own Express app mounting the bus's routes, and its own sidecar. */
     async connect(group) {
       const app = express();
-      let bus: DaprEventBus | undefined;
-      let router: express.Router | undefined;
-      app.use((req, res, next) => (router ??= bus!.subscriptionRouter())(req, res, next));
       const server = app.listen(0, '127.0.0.1');
       await once(server, 'listening');
       const sidecar = new DaprSidecarStandIn({
@@ -28,9 +24,12 @@ describeEventBusContract('DaprEventBus (through the sidecar stand-in)', async ()
         subscriptionDiscovery: 'manual',
       });
       await sidecar.start();
-      bus = new DaprEventBus({ source: group, daprHttpPort: sidecar.port });
-      replicas.push({ bus, sidecar, server });
-      const daprBus = bus;
+      // The bus needs the sidecar's port and the sidecar the app's, so the routes are mounted once both exist (no
+      // request reaches the app before the test calls start()).
+      const daprBus = new DaprEventBus({ source: group, daprHttpPort: sidecar.port });
+      let router: express.Router | undefined;
+      app.use((req, res, next) => (router ??= daprBus.subscriptionRouter())(req, res, next));
+      replicas.push({ bus: daprBus, sidecar, server });
       // The real sidecar reads /dapr/subscribe once the app is up, which a service does after starting its bus.
       const replica: EventBus = {
         publish: (topic, event) => daprBus.publish(topic, event),

@@ -6,7 +6,6 @@ describeEventBusContract('InMemoryEventBus', async () => {
   const broker = new InMemoryBroker();
   const buses: EventBus[] = [];
   return {
-    supportsCompetingConsumers: true,
     async connect(group) {
       const bus = new InMemoryEventBus({ source: group, broker });
       buses.push(bus);

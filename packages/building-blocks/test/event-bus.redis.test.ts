@@ -9,7 +9,6 @@ describeWithBackend('redis', 'RedisStreamsEventBus', (url) => {
     const streamPrefix = `${uniqueTestTag('events')}:`;
     const buses: EventBus[] = [];
     return {
-      supportsCompetingConsumers: true,
       async connect(group) {
         // Short blocking reads keep close() quick in tests; the default (1 s) suits production.
         const bus = new RedisStreamsEventBus({ url, source: group, streamPrefix, blockMs: 100 });

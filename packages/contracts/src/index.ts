@@ -130,3 +130,10 @@ export const SimulatedPaymentTokens = {
 } as const;
 
 export * from './money';
+export * from './problem';
+export * from './cart';
+export * from './auth';
+export * from './orders';
+export * from './catalog';
+export * from './reservations';
+export * from './catalog-sync';

@@ -110,7 +110,7 @@ export class DaprSidecarStandIn {
       const subscription: StandInSubscription = {
         pubsubname: String(raw.pubsubname),
         topic: String(raw.topic),
-        route: normalizeRoute(String(raw.route ?? routes?.default ?? '')),
+        route: normalizeRoute(typeof raw.route === 'string' ? raw.route : (routes?.default ?? '')),
         deadLetterTopic: typeof raw.deadLetterTopic === 'string' && raw.deadLetterTopic !== '' ? raw.deadLetterTopic : undefined,
         metadata: raw.metadata as Record<string, string> | undefined,
       };
@@ -225,7 +225,7 @@ export class DaprSidecarStandIn {
       if (!Array.isArray(keys)) throw new DaprApiError(400, 'ERR_MALFORMED_REQUEST', 'bulk get body needs "keys"');
       return sendJson(res, 200, keys.map((k) => {
         const found = store.get(k);
-        return found ? { key: k, data: JSON.parse(found.json), etag: found.etag } : { key: k };
+        return found ? { key: k, data: JSON.parse(found.json) as unknown, etag: found.etag } : { key: k };
       }));
     }
     if (key !== undefined && extra === undefined && req.method === 'GET') {

@@ -96,7 +96,7 @@ export class StandInBroker {
   subscribe(replica: SubscriberReplica, subscription: StandInSubscription): void {
     const key = topicKey(subscription.pubsubname, subscription.topic);
     let byApp = this.groups.get(key);
-    if (!byApp) this.groups.set(key, (byApp = new Map()));
+    if (!byApp) this.groups.set(key, (byApp = new Map<string, Group>()));
     let group = byApp.get(replica.appId);
     const isNew = !group;
     if (!group) {

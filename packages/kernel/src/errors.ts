@@ -13,7 +13,9 @@ export type AppErrorType =
   | 'precondition_required'
   | 'too_many_requests'
   | 'internal'
-  | 'unavailable';
+  | 'bad_gateway'
+  | 'unavailable'
+  | 'gateway_timeout';
 
 /** One failing input field of an `invalid` error. */
 export interface FieldError {

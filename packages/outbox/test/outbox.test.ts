@@ -1,7 +1,7 @@
 import { InMemoryEventBus, type CloudEvent, type EventBus } from '@shop/building-blocks';
 import { createLogger } from '@shop/platform';
 import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
-import { describeEachDatabase } from '@shop/testing';
+import { describeEachDatabase, eventually } from '@shop/testing';
 import { OutboxRelay, claimInboxEvent, enqueueEvent, migrateOutbox } from '@shop/outbox';
 
 const logger = createLogger({ service: 'outbox-test', level: 'silent' });
@@ -20,7 +20,7 @@ async function recordingBus(topic: string): Promise<{ bus: InMemoryEventBus; rec
 
 async function countOutbox(db: Database): Promise<number> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM outbox_events');
-  return rows[0]!.n;
+  return rows[0].n;
 }
 
 describeEachDatabase<Database>(
@@ -97,7 +97,7 @@ describeEachDatabase<Database>(
       expect(await relay.relayOnce()).toBe(0);
       expect(await countOutbox(getDb())).toBe(3);
       const { rows } = await getDb().query<{ attempts: number }>('SELECT attempts FROM outbox_events ORDER BY seq LIMIT 1');
-      expect(rows[0]!.attempts).toBe(1);
+      expect(rows[0].attempts).toBe(1);
       expect(await relay.relayOnce()).toBe(3);
       await bus.whenIdle();
       expect(received.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3]);
@@ -110,8 +110,7 @@ describeEachDatabase<Database>(
       relay.start();
       await getDb().transaction((tx) => enqueueEvent(tx, 'things', { type: 'thing.created', subject: 'd', data: {} }));
       relay.nudge();
-      const deadline = Date.now() + 5000;
-      while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await eventually(() => received.length > 0);
       expect(received).toHaveLength(1);
       await relay.stop();
       await bus.close();

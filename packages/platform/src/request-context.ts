@@ -50,8 +50,8 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 export function contextFromHeaders(requestIdHeader: string | undefined, traceparentHeader: string | undefined): RequestContext {
   const requestId = requestIdHeader && requestIdPattern.test(requestIdHeader) ? requestIdHeader : randomUUID();
   const match = traceparentHeader ? traceparentPattern.exec(traceparentHeader.trim()) : null;
-  const traceId = match && !/^0+$/.test(match[1]!) ? match[1]! : randomHex(16);
-  const flags = match ? match[3]! : '01';
+  const traceId = match && !/^0+$/.test(match[1]) ? match[1] : randomHex(16);
+  const flags = match ? match[3] : '01';
   const spanId = randomHex(8);
   return { requestId, traceId, spanId, traceparent: `00-${traceId}-${spanId}-${flags}` };
 }

@@ -7,10 +7,10 @@ import { type Logger } from '@shop/kernel';
  */
 export function startTelemetry(options: { connectionString?: string; serviceName: string; logger: Logger }): { shutdown(): Promise<void> } {
   if (!options.connectionString) {
-    return { shutdown: async () => undefined };
+    return { shutdown: () => Promise.resolve() };
   }
   // Required lazily: the SDK is large and patches modules as it loads, which the embedded default does not need.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, as said above: an import would load it always
   const monitor = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
   process.env.OTEL_SERVICE_NAME ??= options.serviceName;
   monitor.useAzureMonitor({ azureMonitorExporterOptions: { connectionString: options.connectionString } });

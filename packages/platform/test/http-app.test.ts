@@ -1,17 +1,39 @@
 import express from 'express';
+import expressPackage from 'express/package.json';
 import request from 'supertest';
 import { z } from 'zod';
 import { createHttpApp, createLogger, createServiceMetrics, currentRequestContext, listen, parseOrThrow, type ReadinessCheck } from '@shop/platform';
-import { AppError } from '@shop/kernel';
+import { AppError, silentLogger } from '@shop/kernel';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 
-function buildApp(readinessChecks: ReadinessCheck[] = []) {
+/**
+ * A request that stays in flight until the test lets it answer: `arrived` once the handler runs, `answer()` to let
+ * it finish; `onAnswered` hears the status once the response has left the server.
+ */
+function heldRequest(onAnswered: (status: number) => void) {
+  let arrive!: () => void;
+  let answer!: () => void;
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  return {
+    arrived,
+    answer,
+    hold: () => {
+      arrive();
+      return answered;
+    },
+    onAnswered,
+  };
+}
+
+function buildApp(readinessChecks: ReadinessCheck[] = [], options: { readinessTimeoutMs?: number; slow?: ReturnType<typeof heldRequest> } = {}) {
   return createHttpApp({
     service: 'test',
     logger,
     metrics: createServiceMetrics('test', { collectProcessMetrics: false }),
     readinessChecks,
+    readinessTimeoutMs: options.readinessTimeoutMs,
     mountRoutes: (app) => {
       const widget = z.object({ name: z.string().min(1), price: z.object({ amount: z.number().int().nonnegative(), currency: z.string().length(3) }) }).strict();
       app.post('/widgets', (req, res) => {
@@ -29,7 +51,8 @@ function buildApp(readinessChecks: ReadinessCheck[] = []) {
         throw new AppError('too_many_requests', 'Slow down', { retryAfterSeconds: 7 });
       });
       app.get('/slow', async (_req, res) => {
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await options.slow?.hold();
+        res.on('finish', () => options.slow?.onAnswered(res.statusCode));
         res.json({ done: true });
       });
     },
@@ -136,40 +159,68 @@ describe('readiness', () => {
   });
 
   it('when a dependency fails or hangs, then /readyz is 503 and names it', async () => {
-    const { app } = buildApp([
-      { name: 'db', check: async () => Promise.reject(new Error('connection refused')) },
-      { name: 'cache', check: () => new Promise(() => undefined) },
-    ]);
+    // A check that never answers is cut off by the per-check timeout, shortened here from its 2 s default.
+    const { app } = buildApp(
+      [
+        { name: 'db', check: async () => Promise.reject(new Error('connection refused')) },
+        { name: 'cache', check: () => new Promise(() => undefined) },
+      ],
+      { readinessTimeoutMs: 100 },
+    );
     const res = await request(app).get('/readyz');
     expect(res.status).toBe(503);
     expect(res.body.checks).toEqual([
       { name: 'db', ok: false, error: 'connection refused' },
-      { name: 'cache', ok: false, error: expect.stringMatching(/did not answer/) },
+      { name: 'cache', ok: false, error: expect.stringMatching(/did not answer within 100 ms/) },
     ]);
-  }, 10_000);
+  });
 });
 
 describe('graceful shutdown', () => {
   it('when stopped during a request, then the request completes, readiness turns 503 first, and closers run after', async () => {
     const order: string[] = [];
-    const httpApp = buildApp();
+    const slow = heldRequest((status) => order.push(`slow answered ${status}`));
+    const httpApp = buildApp([], { slow });
     const running = await listen(httpApp, {
       port: 0,
       host: '127.0.0.1',
       logger,
       closers: [{ name: 'pool', close: async () => void order.push('pool closed') }],
     });
-    const inFlight = fetch(`${running.url}/slow`).then(async (res) => {
-      order.push(`slow answered ${res.status}`);
-      return res.json();
-    });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // `connection: close`: the case is the drain of an in-flight request. An idle keep-alive socket would instead
+    // hold stop() until shutdownTimeoutMs runs out (10 s by default) and test the forced close.
+    const inFlight = fetch(`${running.url}/slow`, { headers: { connection: 'close' } }).then((res) => res.json());
+    await slow.arrived;
     const stopping = running.stop();
     expect((await request(httpApp.app).get('/readyz')).status).toBe(503);
+    expect(order).toEqual([]);
+    slow.answer();
     await expect(inFlight).resolves.toEqual({ done: true });
     await stopping;
     expect(order).toEqual(['slow answered 200', 'pool closed']);
     await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('when a keep-alive request finishes during stop, then its idle connection is closed at once, not by the timeout, and the closers run', async () => {
+    const order: string[] = [];
+    const warnings: string[] = [];
+    const slow = heldRequest((status) => order.push(`slow answered ${status}`));
+    const running = await listen(buildApp([], { slow }), {
+      port: 0,
+      host: '127.0.0.1',
+      logger: { ...silentLogger, warn: (_details, message) => void warnings.push(message) },
+      // Far longer than the drain takes: reaching it would log the forced close below.
+      shutdownTimeoutMs: 20_000,
+      closers: [{ name: 'pool', close: async () => void order.push('pool closed') }],
+    });
+    const inFlight = fetch(`${running.url}/slow`).then((res) => res.json());
+    await slow.arrived;
+    const stopping = running.stop();
+    slow.answer();
+    await expect(inFlight).resolves.toEqual({ done: true });
+    await stopping;
+    expect(order).toEqual(['slow answered 200', 'pool closed']);
+    expect(warnings).toEqual([]);
   });
 });
 
@@ -177,6 +228,6 @@ describe('express integration', () => {
   it('when express is imported by services, then it is version 5', () => {
     // Async handler rejections reach the error handler only on Express 5; the app factory relies on it.
     expect(typeof express.Router).toBe('function');
-    expect(require('express/package.json').version).toMatch(/^5\./);
+    expect(expressPackage.version).toMatch(/^5\./);
   });
 });

@@ -75,7 +75,7 @@ export function splitSqlStatements(script: string): string[] {
   let current = '';
   let i = 0;
   while (i < script.length) {
-    const char = script[i]!;
+    const char = script[i];
     const rest = script.slice(i);
     if (rest.startsWith('--')) {
       const end = script.indexOf('\n', i);

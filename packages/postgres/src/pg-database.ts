@@ -2,12 +2,12 @@ import pg from 'pg';
 import type { Database, IsolationLevel, QueryResult, SqlExecutor } from './database';
 
 /** int8 (count(*), sums, bigint ids) as a JS number, as PGlite does, so both adapters return the same shapes. */
-const typeParsers = {
-  getTypeParser(oid: number, format?: string) {
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser(oid: number, format?: string): (value: string) => unknown {
     if (oid === 20) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format as 'text');
+    return pg.types.getTypeParser(oid, format as 'text') as (value: string) => unknown;
   },
-} as pg.CustomTypesConfig;
+};
 
 /** Pool sizing of the pg adapter. */
 export interface PgDatabaseOptions {

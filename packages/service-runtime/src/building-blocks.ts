@@ -60,7 +60,12 @@ export function parseServiceUrls(value: string): Record<string, string> {
  *   with the app id as consumer group, direct HTTP to SERVICE_URLS (several processes without Dapr);
  * - `dapr`: everything through the sidecar, with the platform's component names (AKS).
  */
-export async function createBuildingBlocks(config: BuildingBlocksConfig, options: { appId: string; logger?: Logger }): Promise<BuildingBlocks> {
+export function createBuildingBlocks(config: BuildingBlocksConfig, options: { appId: string; logger?: Logger }): Promise<BuildingBlocks> {
+  // Built inside the promise: a missing setting rejects, as a sidecar or Redis that cannot be reached would.
+  return new Promise((resolve) => resolve(buildingBlocksOf(config, options)));
+}
+
+function buildingBlocksOf(config: BuildingBlocksConfig, options: { appId: string; logger?: Logger }): BuildingBlocks {
   const kind = config.BUILDING_BLOCKS ?? (config.REDIS_URL ? 'redis' : 'memory');
   switch (kind) {
     case 'memory':

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { describeNeedingBackend, type BackendAvailability } from './backend-requirement';
 
 /** The real servers a suite can need, and the variable that points at each. */
 export const Backends = {
@@ -13,20 +14,37 @@ export function backendUrl(backend: Backend): string | undefined {
   return value && value.trim() !== '' ? value : undefined;
 }
 
+/** The URLs of `backends` when every one is set, else why not (the variables that are not set). */
+export function backendAvailability<B extends Backend>(backends: readonly B[]): BackendAvailability<Record<B, string>> {
+  const urls = {} as Record<B, string>;
+  const missing: Array<(typeof Backends)[Backend]> = [];
+  for (const backend of backends) {
+    const url = backendUrl(backend);
+    if (url) urls[backend] = url;
+    else missing.push(Backends[backend]);
+  }
+  if (missing.length === 0) return { found: urls };
+  const variables = missing.map((entry) => entry.variable).join(' and ');
+  const servers = missing.map((entry) => entry.what).join(' and ');
+  return {
+    missing: missing.length === 1 ? `${variables} is not set, so no ${servers} server to test against` : `${variables} are not set, so no ${servers} servers to test against`,
+  };
+}
+
 /**
- * `describe` for a suite that needs a real server: when the server's URL is not set the suite is
- * skipped and its title says why, so the run's summary (and the skip reporter) names it.
+ * `describe` for a suite that needs several real servers (their URLs reach `body`). When one is not set the suite
+ * is skipped and its title says why, or under REQUIRE_BACKENDS=1 it fails (see `describeNeedingBackend`).
+ */
+export function describeWithBackends<B extends Backend>(backends: readonly B[], title: string, body: (urls: Record<B, string>) => void): void {
+  describeNeedingBackend(title, backendAvailability(backends), body, backends.length === 1 ? 'a server' : 'its servers');
+}
+
+/**
+ * `describe` for a suite that needs a real server: when the server's URL is not set the suite is skipped and its
+ * title says why, so the run's summary (and the skip reporter) names it; under REQUIRE_BACKENDS=1 it fails instead.
  */
 export function describeWithBackend(backend: Backend, title: string, body: (url: string) => void): void {
-  const url = backendUrl(backend);
-  if (url) {
-    describe(title, () => body(url));
-    return;
-  }
-  const { variable, what } = Backends[backend];
-  describe.skip(`${title} [skipped: ${variable} is not set, so no ${what} server to test against]`, () => {
-    it('needs a server', () => undefined);
-  });
+  describeWithBackends([backend], title, (urls) => body(urls[backend]));
 }
 
 /** A short random tag for names a test creates on a shared server (keys, streams, databases). */
@@ -46,7 +64,7 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+      throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${lastError instanceof Error ? String(lastError) : JSON.stringify(lastError)}` : ''}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
@@ -60,7 +78,7 @@ export interface TestDatabase<D> {
 
 /**
  * Runs the same suite on every database adapter: embedded PGlite always, and real PostgreSQL (a throwaway
- * database) when DATABASE_URL is set, else that variant is skipped with the reason.
+ * database) when DATABASE_URL is set, else that variant is skipped with the reason (or fails under REQUIRE_BACKENDS=1).
  */
 export function describeEachDatabase<D>(
   title: string,
@@ -88,7 +106,7 @@ export function describeEachDatabase<D>(
 export interface JsonAnswer {
   status: number;
   headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read an answer's fields freely and assert on them
   body: any;
 }
 
@@ -108,6 +126,6 @@ export function jsonClient(baseUrl: () => string) {
       body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+    return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
   };
 }

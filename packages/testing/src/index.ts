@@ -1,2 +1,3 @@
+export * from './backend-requirement';
 export * from './backends';
 export * from './browser';

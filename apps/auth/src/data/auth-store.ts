@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { migrateOutbox } from '@shop/outbox';
-import { migrate, type Database } from '@shop/postgres';
-import type { AuthStore } from '../domain/ports';
-import { OutboxAuthEvents } from '../events/publishers';
+import { migrate, type Database, type SqlExecutor } from '@shop/postgres';
+import type { AuthEvents, AuthStore } from '../domain/ports';
 import { SqlRefreshTokensRepository } from './refresh-tokens.repository';
 import { SqlUsersRepository } from './users.repository';
 
@@ -15,13 +14,16 @@ export async function migrateAuthDatabase(db: Database): Promise<void> {
   await migrateOutbox(db);
 }
 
-/** The AuthStore port on a Database. */
-export function createAuthStore(db: Database): AuthStore {
+/**
+ * The AuthStore port on a Database. `eventsIn` gives the event writer bound to a transaction (the outbox publisher in
+ * events/), so the events of a change commit with it.
+ */
+export function createAuthStore(db: Database, eventsIn: (tx: SqlExecutor) => AuthEvents): AuthStore {
   return {
     users: new SqlUsersRepository(db),
     usersForReading: new SqlUsersRepository({ query: (sql, params) => db.readQuery(sql, params) }),
     refreshTokens: new SqlRefreshTokensRepository(db),
     transaction: (work) =>
-      db.transaction((tx) => work({ users: new SqlUsersRepository(tx), refreshTokens: new SqlRefreshTokensRepository(tx), events: new OutboxAuthEvents(tx) })),
+      db.transaction((tx) => work({ users: new SqlUsersRepository(tx), refreshTokens: new SqlRefreshTokensRepository(tx), events: eventsIn(tx) })),
   };
 }

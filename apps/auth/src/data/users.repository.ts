@@ -1,6 +1,6 @@
 import type { Role } from '@shop/contracts';
 import type { SqlExecutor } from '@shop/postgres';
-import type { NewUser, UserPage, UsersRepository } from '../domain/ports';
+import type { NewUser, UserRecordPage, UsersRepository } from '../domain/ports';
 import type { UserRecord } from '../domain/user';
 
 interface UserRow {
@@ -67,7 +67,7 @@ export class SqlUsersRepository implements UsersRepository {
        RETURNING ${columns}, (xmax = 0) AS created`,
       [user.id, user.email, user.name, user.passwordHash, user.roles, role],
     );
-    const row = rows[0]!;
+    const row = rows[0];
     return { user: toRecord(row), created: row.created };
   }
 
@@ -80,7 +80,7 @@ export class SqlUsersRepository implements UsersRepository {
     await this.sql.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [id, passwordHash]);
   }
 
-  async list(options: { emailContains?: string; limit: number; offset: number }): Promise<UserPage> {
+  async list(options: { emailContains?: string; limit: number; offset: number }): Promise<UserRecordPage> {
     const filter = options.emailContains ? `%${escapeLike(options.emailContains.toLowerCase())}%` : null;
     const where = `WHERE ($1::text IS NULL OR lower(email) LIKE $1)`;
     const [page, count] = await Promise.all([

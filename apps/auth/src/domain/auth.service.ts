@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Roles, type Role } from '@shop/contracts';
-import type { LoginThrottle } from './login-throttle';
+import { Roles, type AuthUser, type LoginBody, type RegisterBody, type Role, type TokenResponse, type UserContact } from '@shop/contracts';
+import { AppError } from '@shop/kernel';
 import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolations } from './password-policy';
-import type { AccessTokenIssuer, AuthContext, AuthStore, UserPage } from './ports';
+import type { AccessTokenIssuer, AuthContext, AuthStore, LoginThrottle, UserRecordPage } from './ports';
 import { generateRefreshToken, hashRefreshToken, refusalOf } from './refresh-token';
-import { normaliseEmail, toUserContact, toUserView, type UserContact, type UserRecord, type UserView } from './user';
-import { AppError } from '@shop/kernel';
+import { normaliseEmail, toUserContact, toAuthUser, type UserRecord } from './user';
 
 /** What the auth service needs. */
 export interface AuthServiceDeps {
@@ -20,16 +19,6 @@ export interface AuthServiceDeps {
   /** Warnings worth an operator's attention (token replay). */
   onSecurityEvent?: (event: { kind: 'refresh_token_reuse'; userId: string; familyId: string }) => void;
   now?: () => Date;
-}
-
-/** What a successful login or refresh returns. */
-export interface TokenGrant {
-  accessToken: string;
-  refreshToken: string;
-  /** Seconds the access token is valid. */
-  expiresIn: number;
-  tokenType: 'Bearer';
-  user: UserView;
 }
 
 /** One login failure answer for every cause, so the response does not tell which emails have accounts. */
@@ -48,7 +37,7 @@ export class AuthService {
   }
 
   /** Creates a customer account and writes `user.registered` in the same transaction. */
-  async register(_ctx: AuthContext, input: { email: string; password: string; name: string }): Promise<UserView> {
+  async register(_ctx: AuthContext, input: RegisterBody): Promise<AuthUser> {
     const email = normaliseEmail(input.email);
     const violations = passwordPolicyViolations(input.password, email);
     if (violations.length > 0) {
@@ -64,11 +53,11 @@ export class AuthService {
     });
     if (!user) throw new AppError('conflict', 'An account with this email already exists');
     this.deps.onEventsWritten?.();
-    return toUserView(user);
+    return toAuthUser(user);
   }
 
   /** Checks the password and starts a session (a new refresh-token family). Throttled per account and address. */
-  async login(ctx: AuthContext, input: { email: string; password: string }): Promise<TokenGrant> {
+  async login(ctx: AuthContext, input: LoginBody): Promise<TokenResponse> {
     const email = normaliseEmail(input.email);
     const decision = await this.deps.throttle.check(email, ctx.clientAddress);
     if (!decision.allowed) {
@@ -96,7 +85,7 @@ export class AuthService {
    * Exchanges a refresh token for a new access and refresh token (rotation). A token that was already used is a
    * replay: its whole family is revoked, so the thief's and the victim's latest tokens both stop working.
    */
-  async refresh(_ctx: AuthContext, refreshToken: string): Promise<TokenGrant> {
+  async refresh(_ctx: AuthContext, refreshToken: string): Promise<TokenResponse> {
     const tokenHash = hashRefreshToken(refreshToken);
     const now = this.now();
     const outcome = await this.deps.store.transaction(async (tx) => {
@@ -128,22 +117,22 @@ export class AuthService {
   }
 
   /** The caller's own account. */
-  async me(ctx: AuthContext): Promise<UserView> {
+  async me(ctx: AuthContext): Promise<AuthUser> {
     if (!ctx.principal) throw new AppError('unauthorized', 'Sign in to do this');
     const user = await this.deps.store.users.findById(ctx.principal.userId);
     // A valid token for an account that no longer exists authenticates nobody.
     if (!user) throw new AppError('unauthorized', 'The account of this token no longer exists');
-    return toUserView(user);
+    return toAuthUser(user);
   }
 
   /** One account, for an admin or for its owner. */
-  async getUser(ctx: AuthContext, id: string): Promise<UserView> {
+  async getUser(ctx: AuthContext, id: string): Promise<AuthUser> {
     const principal = ctx.principal;
     if (!principal) throw new AppError('unauthorized', 'Sign in to do this');
     if (principal.userId !== id && !principal.roles.includes(Roles.admin)) throw new AppError('forbidden', 'This requires the admin role');
     const user = await this.deps.store.users.findById(id);
     if (!user) throw new AppError('not_found', `No user ${id}`);
-    return toUserView(user);
+    return toAuthUser(user);
   }
 
   /** The contact details of one account, for the platform's own services (notifications); no principal involved. */
@@ -159,35 +148,35 @@ export class AuthService {
   }
 
   /** A page of accounts (admin). */
-  async listUsers(_ctx: AuthContext, query: { emailContains?: string; limit: number; offset: number }): Promise<{ items: UserView[]; total: number }> {
-    const page: UserPage = await this.deps.store.usersForReading.list({ ...query, emailContains: query.emailContains ? normaliseEmail(query.emailContains) : undefined });
-    return { items: page.items.map(toUserView), total: page.total };
+  async listUsers(_ctx: AuthContext, query: { emailContains?: string; limit: number; offset: number }): Promise<{ items: AuthUser[]; total: number }> {
+    const page: UserRecordPage = await this.deps.store.usersForReading.list({ ...query, emailContains: query.emailContains ? normaliseEmail(query.emailContains) : undefined });
+    return { items: page.items.map(toAuthUser), total: page.total };
   }
 
   /**
    * Replaces an account's roles (admin). Everyone keeps `customer`; an admin cannot take away their own admin role
    * (so the last admin cannot lock everybody out by accident). Takes effect with the account's next access token.
    */
-  async setRoles(ctx: AuthContext, id: string, roles: Role[]): Promise<UserView> {
+  async setRoles(ctx: AuthContext, id: string, roles: Role[]): Promise<AuthUser> {
     const wanted = normaliseRoles(roles);
     if (ctx.principal?.userId === id && !wanted.includes(Roles.admin)) {
       throw new AppError('conflict', 'You cannot remove your own admin role');
     }
     const user = await this.deps.store.users.setRoles(id, wanted);
     if (!user) throw new AppError('not_found', `No user ${id}`);
-    return toUserView(user);
+    return toAuthUser(user);
   }
 
   /**
    * Makes sure the configured first admin exists and holds the admin role. Idempotent, and safe when replicas
    * start together (one upsert). An existing account keeps its password.
    */
-  async ensureAdmin(input: { email: string; password: string; name?: string }): Promise<{ user: UserView; created: boolean }> {
+  async ensureAdmin(input: { email: string; password: string; name?: string }): Promise<{ user: AuthUser; created: boolean }> {
     const email = normaliseEmail(input.email);
     const violations = passwordPolicyViolations(input.password, email);
     if (violations.length > 0) throw new Error(`ADMIN_PASSWORD is refused by the password policy: it ${violations.join('; ')}`);
     const existing = await this.deps.store.users.findByEmail(email);
-    if (existing?.roles.includes(Roles.admin)) return { user: toUserView(existing), created: false };
+    if (existing?.roles.includes(Roles.admin)) return { user: toAuthUser(existing), created: false };
     // Hash only when the account may have to be created: a restart with an existing account stays cheap.
     const passwordHash = existing ? existing.passwordHash : await this.deps.hasher.hash(input.password);
     const result = await this.deps.store.transaction(async (tx) => {
@@ -199,7 +188,7 @@ export class AuthService {
       return upserted;
     });
     if (result.created) this.deps.onEventsWritten?.();
-    return { user: toUserView(result.user), created: result.created };
+    return { user: toAuthUser(result.user), created: result.created };
   }
 
   private async issueRefreshToken(
@@ -220,13 +209,13 @@ export class AuthService {
     return token;
   }
 
-  private grant(user: UserRecord, refreshToken: string): TokenGrant {
+  private grant(user: UserRecord, refreshToken: string): TokenResponse {
     return {
       accessToken: this.deps.tokens.sign({ userId: user.id, email: user.email, roles: user.roles }),
       refreshToken,
       expiresIn: this.deps.tokens.ttlSeconds,
       tokenType: 'Bearer',
-      user: toUserView(user),
+      user: toAuthUser(user),
     };
   }
 }

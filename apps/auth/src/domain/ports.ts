@@ -1,6 +1,12 @@
 import type { Role } from '@shop/contracts';
-import type { Principal } from '@shop/auth-tokens';
 import type { UserRecord } from './user';
+
+/** Who an access token says the caller is: what the service signs into tokens and what routes pass back in. */
+export interface Principal {
+  userId: string;
+  email: string;
+  roles: Role[];
+}
 
 /** A user to insert. */
 export interface NewUser {
@@ -12,7 +18,7 @@ export interface NewUser {
 }
 
 /** One page of accounts. */
-export interface UserPage {
+export interface UserRecordPage {
   items: UserRecord[];
   total: number;
 }
@@ -28,7 +34,7 @@ export interface UsersRepository {
   setRoles(id: string, roles: Role[]): Promise<UserRecord | undefined>;
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
   /** Accounts by creation, optionally those whose email contains `emailContains`. */
-  list(options: { emailContains?: string; limit: number; offset: number }): Promise<UserPage>;
+  list(options: { emailContains?: string; limit: number; offset: number }): Promise<UserRecordPage>;
   /** Every account holding `role`, oldest first. */
   listByRole(role: Role): Promise<UserRecord[]>;
 }
@@ -104,4 +110,17 @@ export interface AuthContext {
   clientAddress?: string;
   /** The authenticated caller, when there is one. */
   principal?: Principal;
+}
+
+/** Whether a login attempt may go ahead. */
+export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number; scope: 'account' | 'address' };
+
+/** Port: counts failed logins per account (normalised email) and per client address, and refuses attempts past the limits. */
+export interface LoginThrottle {
+  /** Refuses when either the account or the address has used up its failures in the current window. */
+  check(email: string, address: string | undefined): Promise<ThrottleDecision>;
+  /** Counts one failed login against the account and the address. */
+  recordFailure(email: string, address: string | undefined): Promise<void>;
+  /** Forgets the account's failures (after a successful login); the address counter is kept. */
+  resetAccount(email: string): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { Role } from '@shop/contracts';
+import type { AuthUser, Role, UserContact } from '@shop/contracts';
 
 /** An account as the service stores it. */
 export interface UserRecord {
@@ -12,17 +12,8 @@ export interface UserRecord {
   updatedAt: Date;
 }
 
-/** An account as the API shows it: never the password hash. */
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  roles: Role[];
-  createdAt: string;
-}
-
-/** The public view of an account. */
-export function toUserView(user: UserRecord): UserView {
+/** The API view of an account (the contract's `AuthUser`): never the password hash. */
+export function toAuthUser(user: UserRecord): AuthUser {
   return { id: user.id, email: user.email, name: user.name, roles: [...user.roles], createdAt: user.createdAt.toISOString() };
 }
 
@@ -31,14 +22,7 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** What another service needs to reach an account's owner (notifications): no roles, no dates. */
-export interface UserContact {
-  id: string;
-  email: string;
-  name: string;
-}
-
-/** The contact view of an account. */
+/** The contact view of an account (the contract's `UserContact`), for other services: no roles, no dates. */
 export function toUserContact(user: UserRecord): UserContact {
   return { id: user.id, email: user.email, name: user.name };
 }

@@ -1,16 +1,8 @@
-import { EventTypes, Topics } from '@shop/contracts';
+import { EventTypes, Topics, type UserRegisteredData } from '@shop/contracts';
 import { enqueueEvent } from '@shop/outbox';
 import type { SqlExecutor } from '@shop/postgres';
 import type { AuthEvents } from '../domain/ports';
 import type { UserRecord } from '../domain/user';
-
-/** Payload of `user.registered` on the `users` topic. Never carries the password or its hash. */
-export interface UserRegisteredData {
-  userId: string;
-  email: string;
-  name: string;
-  registeredAt: string;
-}
 
 /** Writes the auth service's events into the outbox of the transaction `tx`; the relay publishes them after commit. */
 export class OutboxAuthEvents implements AuthEvents {

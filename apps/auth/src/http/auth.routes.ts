@@ -1,8 +1,8 @@
 import { Router, type Response } from 'express';
 import { authenticate, requirePrincipal, type TokenVerifier } from '@shop/auth-tokens';
+import { loginBodySchema, logoutBodySchema, refreshBodySchema, registerBodySchema, type AuthUserReply, type TokenResponse } from '@shop/contracts';
 import { parseOrThrow } from '@shop/platform';
 import type { AuthService } from '../domain/auth.service';
-import { loginBodySchema, refreshTokenBodySchema, registerBodySchema } from './auth.schemas';
 
 /** Token responses must never be cached by a browser or proxy (RFC 6749 §5.1). */
 function noStore(res: Response): Response {
@@ -15,31 +15,31 @@ export function authRoutes(deps: { service: AuthService; verifier: TokenVerifier
 
   router.post('/register', async (req, res) => {
     const body = parseOrThrow(registerBodySchema, req.body, 'body');
-    const user = await deps.service.register({ clientAddress: req.ip }, body);
-    res.status(201).location(`${req.baseUrl}/users/${user.id}`).json({ user });
+    const reply: AuthUserReply = { user: await deps.service.register({ clientAddress: req.ip }, body) };
+    res.status(201).location(`${req.baseUrl}/users/${reply.user.id}`).json(reply);
   });
 
   router.post('/login', async (req, res) => {
     const body = parseOrThrow(loginBodySchema, req.body, 'body');
-    const grant = await deps.service.login({ clientAddress: req.ip }, body);
+    const grant: TokenResponse = await deps.service.login({ clientAddress: req.ip }, body);
     noStore(res).json(grant);
   });
 
   router.post('/refresh', async (req, res) => {
-    const { refreshToken } = parseOrThrow(refreshTokenBodySchema, req.body, 'body');
-    const grant = await deps.service.refresh({ clientAddress: req.ip }, refreshToken);
+    const { refreshToken } = parseOrThrow(refreshBodySchema, req.body, 'body');
+    const grant: TokenResponse = await deps.service.refresh({ clientAddress: req.ip }, refreshToken);
     noStore(res).json(grant);
   });
 
   router.post('/logout', async (req, res) => {
-    const { refreshToken } = parseOrThrow(refreshTokenBodySchema, req.body, 'body');
+    const { refreshToken } = parseOrThrow(logoutBodySchema, req.body, 'body');
     await deps.service.logout({ clientAddress: req.ip }, refreshToken);
     res.status(204).end();
   });
 
   router.get('/me', authenticate(deps.verifier), async (_req, res) => {
-    const user = await deps.service.me({ principal: requirePrincipal(res) });
-    res.set('Cache-Control', 'no-store').json({ user });
+    const reply: AuthUserReply = { user: await deps.service.me({ principal: requirePrincipal(res) }) };
+    res.set('Cache-Control', 'no-store').json(reply);
   });
 
   return router;

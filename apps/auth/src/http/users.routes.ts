@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import { Roles } from '@shop/contracts';
 import { authenticate, requirePrincipal, requireRole, type TokenVerifier } from '@shop/auth-tokens';
+import { listUsersQuerySchema, Roles, setRolesBodySchema, type AuthUserReply, type UserPage } from '@shop/contracts';
 import { parseOrThrow } from '@shop/platform';
 import type { AuthService } from '../domain/auth.service';
-import { listUsersQuerySchema, setRolesBodySchema, userIdParamsSchema } from './auth.schemas';
+import { userIdParamsSchema } from './auth.schemas';
 
 /** Account administration under /api/auth/users (admin only, except reading one's own account). */
 export function usersRoutes(deps: { service: AuthService; verifier: TokenVerifier }): Router {
@@ -13,20 +13,21 @@ export function usersRoutes(deps: { service: AuthService; verifier: TokenVerifie
   router.get('/', requireRole(Roles.admin), async (req, res) => {
     const query = parseOrThrow(listUsersQuerySchema, req.query, 'query');
     const page = await deps.service.listUsers({ principal: requirePrincipal(res) }, { emailContains: query.email, limit: query.limit, offset: query.offset });
-    res.set('Cache-Control', 'no-store').json({ ...page, limit: query.limit, offset: query.offset });
+    const reply: UserPage = { ...page, limit: query.limit, offset: query.offset };
+    res.set('Cache-Control', 'no-store').json(reply);
   });
 
   router.get('/:id', async (req, res) => {
     const { id } = parseOrThrow(userIdParamsSchema, req.params, 'params');
-    const user = await deps.service.getUser({ principal: requirePrincipal(res) }, id);
-    res.set('Cache-Control', 'no-store').json({ user });
+    const reply: AuthUserReply = { user: await deps.service.getUser({ principal: requirePrincipal(res) }, id) };
+    res.set('Cache-Control', 'no-store').json(reply);
   });
 
   router.put('/:id/roles', requireRole(Roles.admin), async (req, res) => {
     const { id } = parseOrThrow(userIdParamsSchema, req.params, 'params');
     const { roles } = parseOrThrow(setRolesBodySchema, req.body, 'body');
-    const user = await deps.service.setRoles({ principal: requirePrincipal(res) }, id, roles);
-    res.json({ user });
+    const reply: AuthUserReply = { user: await deps.service.setRoles({ principal: requirePrincipal(res) }, id, roles) };
+    res.json(reply);
   });
 
   return router;

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { EtagMismatchError, type StateStore } from '@shop/building-blocks';
-import type { ActivityBucket, CartActivityIndex } from '../domain/ports';
+import type { ActivityBucket, CartActivityIndex, WriteConflictRetry } from '../domain/ports';
 
 /** Buckets per hour: spreads the writers of one hour over this many keys, so they rarely contend for one ETag. */
 export const ACTIVITY_SHARDS = 16;
@@ -21,30 +20,25 @@ export function activityBucketKey(hour: string, shard: number): string {
 
 /**
  * The activity index in the state store: per UTC hour and shard, the sorted unique user ids whose carts were written
- * in that hour. Each addition is an ETag-guarded read-modify-write, retried with jitter when another writer won.
+ * in that hour. Each addition is an ETag-guarded read-modify-write, run again through `writeRetry` when another
+ * writer won (the state store's EtagMismatchError is what it retries on).
  */
 export class StateStoreCartActivityIndex implements CartActivityIndex {
   constructor(
     private readonly store: StateStore,
-    private readonly options: { maxAttempts: number },
+    private readonly writeRetry: WriteConflictRetry,
   ) {}
 
   async recordActivity(userId: string, hour: string): Promise<void> {
     const key = activityBucketKey(hour, activityShardOf(userId));
-    for (let attempt = 1; ; attempt += 1) {
+    await this.writeRetry.execute(async () => {
       const entry = await this.store.get<unknown>(key);
       const userIds = userIdsOf(entry?.value);
       if (userIds.includes(userId)) return;
       const next = [...userIds, userId].sort();
       const guard = entry ? { etag: entry.etag } : { onlyIfAbsent: true };
-      try {
-        await this.store.save(key, next, { ...guard, ttlSeconds: ACTIVITY_BUCKET_TTL_SECONDS });
-        return;
-      } catch (error) {
-        if (!(error instanceof EtagMismatchError) || attempt >= this.options.maxAttempts) throw error;
-        await sleep(Math.random() * Math.min(50, 2 ** attempt));
-      }
-    }
+      await this.store.save(key, next, { ...guard, ttlSeconds: ACTIVITY_BUCKET_TTL_SECONDS });
+    });
   }
 
   async readBuckets(hour: string): Promise<ActivityBucket[]> {

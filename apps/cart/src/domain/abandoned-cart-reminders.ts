@@ -70,7 +70,8 @@ export class AbandonedCartReminders {
           if (outcome.value) reminded += 1;
         } else {
           failed += 1;
-          this.deps.logger.warn({ err: outcome.reason, userId: bucket.userIds[start + index], hour: bucket.hour }, 'could not remind an abandoned cart; the next run retries');
+          const reason: unknown = outcome.reason;
+          this.deps.logger.warn({ err: reason, userId: bucket.userIds[start + index], hour: bucket.hour }, 'could not remind an abandoned cart; the next run retries');
         }
       }
     }

@@ -1,5 +1,5 @@
+import type { CartAbandonedData } from '@shop/contracts';
 import type { StoredCart } from './cart';
-import type { AbandonedCartNotice } from './ports';
 
 const HOUR_MS = 3600_000;
 
@@ -26,11 +26,11 @@ export function activityHoursToScan(now: Date, idleHours: number, lookbackHours:
  * The reminder a user's cart is due, or undefined: a cart is due when it has lines, was last changed at or before
  * `idleSince`, and no reminder was sent for that change yet.
  */
-export function abandonedCartNoticeOf(userId: string, cart: StoredCart, idleSince: Date): AbandonedCartNotice | undefined {
+export function abandonedCartNoticeOf(userId: string, cart: StoredCart, idleSince: Date): CartAbandonedData | undefined {
   if (cart.lines.length === 0) return undefined;
   if (Date.parse(cart.updatedAt) > idleSince.getTime()) return undefined;
   if (cart.remindedForUpdatedAt === cart.updatedAt) return undefined;
   const itemCount = cart.lines.reduce((sum, line) => sum + line.quantity, 0);
   const amount = cart.lines.reduce((sum, line) => sum + line.quantity * line.priceAtAdd.amount, 0);
-  return { userId, itemCount, subtotal: { amount, currency: cart.lines[0]!.priceAtAdd.currency }, lastUpdatedAt: cart.updatedAt };
+  return { userId, itemCount, subtotal: { amount, currency: cart.lines[0].priceAtAdd.currency }, lastUpdatedAt: cart.updatedAt };
 }

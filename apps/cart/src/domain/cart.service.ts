@@ -1,9 +1,19 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { addItem, emptyCart, mergeGuestLines, removeLine, removeOrderedQuantities, setLineQuantity, type CartLimits, type MergeSkip, type OrderedLine, type StoredCart } from './cart';
-import { activityHourOf } from './abandoned-cart';
-import { toCartView, type CartView } from './cart-view';
-import { StaleCartError, type CartActivityIndex, type CartOwner, type CartRepository, type KeyedCartOwner, type ProcessedEvents, type ProductCatalog, type ProductDetails } from './ports';
+import type { AddCartItemBody, CartMergeSkippedLine, CartView } from '@shop/contracts';
 import { AppError, type Logger } from '@shop/kernel';
+import { addItem, emptyCart, mergeGuestLines, removeLine, removeOrderedQuantities, setLineQuantity, type CartLimits, type OrderedLine, type StoredCart } from './cart';
+import { activityHourOf } from './abandoned-cart';
+import { toCartView } from './cart-view';
+import {
+  StaleCartError,
+  type CartActivityIndex,
+  type CartOwner,
+  type CartRepository,
+  type KeyedCartOwner,
+  type ProcessedEvents,
+  type ProductCatalog,
+  type ProductDetails,
+  type WriteConflictRetry,
+} from './ports';
 
 /** What every cart operation is given first: whose cart it is. */
 export interface CartContext {
@@ -25,8 +35,8 @@ export interface CartServiceDeps {
   /** Where user cart writes are noted by hour, for the abandoned-cart reminders. */
   activity: CartActivityIndex;
   limits: CartLimits;
-  /** Read-modify-write attempts under concurrent writers before a 409. */
-  maxWriteAttempts: number;
+  /** Runs a read-modify-write again when another writer saved first; when it gives up, the answer is a 409. */
+  writeRetry: WriteConflictRetry;
   newGuestCartId: () => string;
   logger: Logger;
   now?: () => Date;
@@ -41,8 +51,8 @@ export interface ConfirmedOrder {
 
 /**
  * The cart: lines and quantities in the state store, prices and names from catalog. Every change is a
- * read → modify → guarded save, retried with jitter when another writer got there first, so concurrent
- * changes to one cart all land.
+ * read → modify → guarded save, run again (through the `writeRetry` port) when another writer got there first, so
+ * concurrent changes to one cart all land.
  */
 export class CartService {
   private readonly now: () => Date;
@@ -59,7 +69,7 @@ export class CartService {
   }
 
   /** Adds units of an active product (priced by catalog now) to the cart. */
-  async addItem(ctx: CartContext, input: { productId: string; quantity: number }): Promise<CartOutcome> {
+  async addItem(ctx: CartContext, input: AddCartItemBody): Promise<CartOutcome> {
     const product = await this.deps.catalog.findProduct(input.productId);
     if (!product) {
       throw new AppError('unprocessable', `Product ${input.productId} is not for sale (unknown, draft or archived)`, {
@@ -95,42 +105,34 @@ export class CartService {
    * merged or refused as stale and retried into a new guest cart, never lost; should the merge fail, the guest cart is
    * put back. Undefined when there was nothing to merge.
    */
-  async mergeGuestCart(userId: string, guestCartId: string): Promise<{ skipped: MergeSkip[] } | undefined> {
+  async mergeGuestCart(userId: string, guestCartId: string): Promise<{ skipped: CartMergeSkippedLine[] } | undefined> {
     const guestOwner: KeyedCartOwner = { kind: 'guest', cartId: guestCartId };
-    for (let attempt = 1; ; attempt += 1) {
+    const claim = await this.retryOnConflict(async () => {
       const guest = await this.deps.repository.load(guestOwner);
-      if (!guest) return undefined;
-      if (guest.cart.lines.length === 0) {
-        // Claimed by a concurrent sign-in (or emptied by the guest): nothing to merge; the claimant deletes it.
-        return undefined;
-      }
-      let claimedVersion: string;
-      try {
-        claimedVersion = await this.deps.repository.save(guestOwner, { ...guest.cart, lines: [] }, { version: guest.version });
-      } catch (error) {
-        if (!(error instanceof StaleCartError)) throw error;
-        await this.backOffOrGiveUp(attempt);
-        continue;
-      }
-      let skipped: MergeSkip[] = [];
-      try {
-        await this.write({ kind: 'user', userId }, (cart) => {
-          const merged = mergeGuestLines(cart, guest.cart.lines, this.deps.limits, this.now());
-          skipped = merged.skipped;
-          return merged.cart;
-        });
-      } catch (error) {
-        await this.deps.repository.save(guestOwner, guest.cart, { version: claimedVersion }).catch((restoreError: unknown) => {
-          this.deps.logger.error({ err: restoreError, cause: error }, 'could not restore a guest cart after a failed merge');
-        });
-        throw error;
-      }
-      await this.deps.repository.delete(guestOwner, claimedVersion).catch((deleteError: unknown) => {
-        // The emptied cart expires with its TTL; nothing merges twice because it is empty.
-        this.deps.logger.warn({ err: deleteError }, 'could not delete a merged guest cart');
+      // No guest cart, or one claimed by a concurrent sign-in (or emptied by the guest): nothing to merge; the claimant deletes it.
+      if (!guest || guest.cart.lines.length === 0) return undefined;
+      const claimedVersion = await this.deps.repository.save(guestOwner, { ...guest.cart, lines: [] }, { version: guest.version });
+      return { guest: guest.cart, claimedVersion };
+    });
+    if (!claim) return undefined;
+    let skipped: CartMergeSkippedLine[] = [];
+    try {
+      await this.write({ kind: 'user', userId }, (cart) => {
+        const merged = mergeGuestLines(cart, claim.guest.lines, this.deps.limits, this.now());
+        skipped = merged.skipped;
+        return merged.cart;
       });
-      return { skipped };
+    } catch (error) {
+      await this.deps.repository.save(guestOwner, claim.guest, { version: claim.claimedVersion }).catch((restoreError: unknown) => {
+        this.deps.logger.error({ err: restoreError, cause: error }, 'could not restore a guest cart after a failed merge');
+      });
+      throw error;
     }
+    await this.deps.repository.delete(guestOwner, claim.claimedVersion).catch((deleteError: unknown) => {
+      // The emptied cart expires with its TTL; nothing merges twice because it is empty.
+      this.deps.logger.warn({ err: deleteError }, 'could not delete a merged guest cart');
+    });
+    return { skipped };
   }
 
   /**
@@ -162,10 +164,11 @@ export class CartService {
     owner: CartOwner,
     modify: (cart: StoredCart) => StoredCart,
   ): Promise<{ owner: KeyedCartOwner | undefined; cart: StoredCart | undefined; saved: boolean }> {
+    // Kept across attempts: a guest's new id is issued once per change, an activity hour noted once.
     let keyed = keyedOwnerOf(owner);
     let issued = false;
     let notedHour: string | undefined;
-    for (let attempt = 1; ; attempt += 1) {
+    return this.retryOnConflict(async () => {
       const current = keyed ? await this.deps.repository.load(keyed) : undefined;
       const base = current?.cart ?? emptyCart(this.now());
       const next = modify(base);
@@ -183,13 +186,26 @@ export class CartService {
           notedHour = hour;
         }
       }
-      try {
-        await this.deps.repository.save(target, next, current ? { version: current.version } : 'absent');
-        return { owner: target, cart: next, saved: true };
-      } catch (error) {
-        if (!(error instanceof StaleCartError)) throw error;
-        await this.backOffOrGiveUp(attempt);
-      }
+      // A StaleCartError here (someone saved first) makes the retry run the whole read-modify-write again.
+      await this.deps.repository.save(target, next, current ? { version: current.version } : 'absent');
+      return { owner: target, cart: next, saved: true };
+    });
+  }
+
+  /**
+   * Runs a read-modify-write through the retry port; once it gives up on concurrent writers, a 409 that says how many
+   * attempts were made.
+   */
+  private async retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
+    let attempts = 0;
+    try {
+      return await this.deps.writeRetry.execute(() => {
+        attempts += 1;
+        return attempt();
+      });
+    } catch (error) {
+      if (!(error instanceof StaleCartError)) throw error;
+      throw new AppError('conflict', `The cart kept changing under concurrent requests; gave up after ${attempts} attempts. Retry the request.`, { cause: error });
     }
   }
 
@@ -205,14 +221,6 @@ export class CartService {
       this.deps.logger.warn({ err: error, userId, hour }, 'could not note cart activity; this change will not be reminded if abandoned');
       return false;
     }
-  }
-
-  /** Full jitter over a doubling window (capped at 50 ms); after the last attempt, a 409. */
-  private async backOffOrGiveUp(attempt: number): Promise<void> {
-    if (attempt >= this.deps.maxWriteAttempts) {
-      throw new AppError('conflict', `The cart kept changing under concurrent requests; gave up after ${attempt} attempts. Retry the request.`);
-    }
-    await sleep(Math.random() * Math.min(50, 2 ** attempt));
   }
 
   /** The API view: each distinct product read from catalog, in parallel (details already fetched are reused). */

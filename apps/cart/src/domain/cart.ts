@@ -1,11 +1,5 @@
-import type { Money } from '@shop/contracts';
+import type { CartMergeSkippedLine, Money } from '@shop/contracts';
 import { AppError } from '@shop/kernel';
-
-/**
- * The largest quantity a request may name at all. Above it the input is nonsense (400); between the configured
- * per-line cap and this bound it is a well-formed request the cart refuses (422 with the cap).
- */
-export const MAX_REQUESTED_QUANTITY = 9999;
 
 /** One line as stored: the price is the one the shopper saw when adding, to flag later price changes. */
 export interface StoredCartLine {
@@ -98,20 +92,14 @@ export function removeLine(cart: StoredCart, productId: string, now: Date): Stor
   return touch({ ...cart, lines: cart.lines.filter((line) => line.productId !== productId) }, now);
 }
 
-/** A guest line that could not be carried into the user's cart when merging, and why. */
-export interface MergeSkip {
-  productId: string;
-  reason: 'currency_mismatch' | 'too_many_lines';
-}
-
 /**
  * Merges a guest cart's lines into a user's cart at sign-in: quantities of the same product add up, capped at
  * the per-line limit; new products are appended while there is room. Guest lines in another currency than the
  * user's cart, or beyond the line limit, are skipped (and reported).
  */
-export function mergeGuestLines(userCart: StoredCart, guestLines: StoredCartLine[], limits: CartLimits, now: Date): { cart: StoredCart; skipped: MergeSkip[] } {
+export function mergeGuestLines(userCart: StoredCart, guestLines: StoredCartLine[], limits: CartLimits, now: Date): { cart: StoredCart; skipped: CartMergeSkippedLine[] } {
   const lines = userCart.lines.map((line) => ({ ...line }));
-  const skipped: MergeSkip[] = [];
+  const skipped: CartMergeSkippedLine[] = [];
   for (const guestLine of guestLines) {
     const currency = lines[0]?.priceAtAdd.currency;
     const existing = lines.find((line) => line.productId === guestLine.productId);

@@ -1,4 +1,4 @@
-import type { Money } from '@shop/contracts';
+import type { CartAbandonedData, Money } from '@shop/contracts';
 import type { StoredCart } from './cart';
 
 /** Whose cart a request works on: a signed-in user's, or a guest's (by the id the API handed out, if any). */
@@ -54,9 +54,17 @@ export interface ProcessedEvents {
   record(eventId: string): Promise<void>;
 }
 
-/** The guest cart ids the service hands out. */
-export interface CartIdGenerator {
-  newGuestCartId(): string;
+/**
+ * Port: how a read-modify-write that lost to a concurrent writer is run again: a pause with jitter between attempts
+ * and a bounded number of them. The pauses (timers) live in the adapter, not in the domain.
+ */
+export interface WriteConflictRetry {
+  /**
+   * Runs `attempt`, and runs it again after a pause each time it fails with a write conflict (StaleCartError, or the
+   * storage's own conflict error inside an adapter), until the bound; then the last conflict is thrown. Any other
+   * error is thrown at once.
+   */
+  execute<T>(attempt: () => Promise<T>): Promise<T>;
 }
 
 /** The users noted in one shard of one activity hour, at the version they were read. */
@@ -82,19 +90,8 @@ export interface CartActivityIndex {
   removeBucket(bucket: ActivityBucket): Promise<boolean>;
 }
 
-/** What a `cart.abandoned` event says (its data). */
-export interface AbandonedCartNotice {
-  userId: string;
-  /** Units over all lines. */
-  itemCount: number;
-  /** At the prices when the lines were added (no catalog call from the batch job). */
-  subtotal: Money;
-  /** The cart's `updatedAt`: the reminder is for this version of the cart. */
-  lastUpdatedAt: string;
-}
-
-/** Port: publishes abandoned-cart reminders (`cart.abandoned` on the `carts` topic). */
+/** Port: publishes abandoned-cart reminders (`cart.abandoned` on the `carts` topic; its data is the notice). */
 export interface AbandonedCartNotices {
   /** Resolves once the broker accepted the event; the same notice always gets the same event id. */
-  publish(notice: AbandonedCartNotice): Promise<void>;
+  publish(notice: CartAbandonedData): Promise<void>;
 }

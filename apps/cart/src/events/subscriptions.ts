@@ -1,20 +1,18 @@
-import { z } from 'zod';
-import { AppIds, EventTypes, Topics } from '@shop/contracts';
+import { AppIds, EventTypes, orderConfirmedEventDataSchema, Topics, type OrderEventData } from '@shop/contracts';
 import type { CloudEvent, DeliveryOutcome, EventBus, EventHandler } from '@shop/building-blocks';
-import type { CartService } from '../domain/cart.service';
 import { type Logger } from '@shop/kernel';
+import type { CartService, ConfirmedOrder } from '../domain/cart.service';
 
 /** The inbox consumer name of the order-confirmed handler (processed ids: `inbox:cart:<eventId>`). */
 export const orderConfirmedConsumer = AppIds.cart;
 
-/** What the cart reads from an `order.confirmed` event; other fields of the order are ignored. */
-const orderConfirmedDataSchema = z.object({
-  orderId: z.string().min(1),
-  userId: z.string().min(1),
-  lines: z
-    .array(z.object({ productId: z.string().min(1).transform((id) => id.toLowerCase()), quantity: z.number().int().positive() }))
-    .min(1),
-});
+/** order.confirmed as the order contract defines it; an order without lines has nothing the cart could act on. */
+const orderConfirmedDataSchema = orderConfirmedEventDataSchema.refine((order) => order.lines.length > 0, { error: 'an order has at least one line', path: ['lines'] });
+
+/** What the cart takes from a confirmed order: product ids lower-cased, as the cart stores them. */
+function confirmedOrderOf(data: Pick<OrderEventData, 'orderId' | 'userId' | 'lines'>): ConfirmedOrder {
+  return { orderId: data.orderId, userId: data.userId, lines: data.lines.map((line) => ({ productId: line.productId.toLowerCase(), quantity: line.quantity })) };
+}
 
 /**
  * Handles the `orders` topic: on `order.confirmed`, takes the ordered quantities out of the user's cart, once per
@@ -30,7 +28,7 @@ export function orderConfirmedHandler(service: CartService, logger: Logger): Eve
       return 'DROP';
     }
     try {
-      const outcome = await service.applyConfirmedOrder(event.id, data.data);
+      const outcome = await service.applyConfirmedOrder(event.id, confirmedOrderOf(data.data));
       logger.info({ eventId: event.id, orderId: data.data.orderId, outcome }, 'order.confirmed applied to the cart');
       return 'SUCCESS';
     } catch (error) {

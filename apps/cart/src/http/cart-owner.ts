@@ -1,13 +1,14 @@
 import type { Request, Response } from 'express';
 import { principalOf } from '@shop/auth-tokens';
+import type { CartMergeSkippedLine } from '@shop/contracts';
+import { AppError } from '@shop/kernel';
 import { isGuestCartId } from '../domain/guest-cart-id';
 import type { CartService } from '../domain/cart.service';
 import type { CartOwner } from '../domain/ports';
-import type { MergeSkip } from '../domain/cart';
-import { AppError } from '@shop/kernel';
 
-/** The request header and the cookie that carry a guest cart id. */
+/** The request and response header that carries a guest cart id. */
 export const CartIdHeader = 'X-Cart-Id';
+/** The cookie that carries a guest cart id (browsers), read when the header is absent. */
 export const CartIdCookie = 'cart_id';
 /** The cookie is only sent to the cart's own API. */
 const cookiePath = '/api/cart';
@@ -16,16 +17,17 @@ const cookiePath = '/api/cart';
 export interface ResolvedCartOwner {
   owner: CartOwner;
   /** Set when this request merged a guest cart into the signed-in user's cart. */
-  merge?: { skipped: MergeSkip[] };
+  merge?: { skipped: CartMergeSkippedLine[] };
 }
 
 /**
- * Decides whose cart the request works on. A valid bearer token (verified before) makes it the user's cart; a
- * guest cart id (X-Cart-Id, else the cart_id cookie) arriving with it is merged in and forgotten. Without a token
- * it is the guest cart of that id. A malformed id is a 400 (a bad cookie is also expired, so the browser recovers).
- * Route handlers call it after validating their input, so a refused request writes nothing, not even a merge.
+ * Decides whose cart the request works on, and writes when it has to: a valid bearer token (verified before) makes
+ * it the user's cart, and a guest cart id (X-Cart-Id, else the cart_id cookie) arriving with it is merged into the
+ * user's cart (a write to both carts) and forgotten. Without a token it is the guest cart of that id. A malformed id
+ * is a 400 (a bad cookie is also expired, so the browser recovers). Route handlers call it after validating their
+ * input, so a refused request writes nothing, not even a merge.
  */
-export async function resolveCartOwner(service: CartService, req: Request, res: Response): Promise<ResolvedCartOwner> {
+export async function resolveCartOwnerMergingGuestCart(service: CartService, req: Request, res: Response): Promise<ResolvedCartOwner> {
   const guestCartId = guestCartIdOf(req, res);
   const principal = principalOf(res);
   if (!principal) return { owner: { kind: 'guest', cartId: guestCartId } };

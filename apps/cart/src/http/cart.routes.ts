@@ -1,9 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import { authenticate, type TokenVerifier } from '@shop/auth-tokens';
+import { addCartItemBodySchema, setCartItemQuantityBodySchema, type CartView } from '@shop/contracts';
 import { parseOrThrow } from '@shop/platform';
 import type { CartOutcome, CartService } from '../domain/cart.service';
-import { addItemBodySchema, itemParamsSchema, setQuantityBodySchema } from './cart.schemas';
-import { CartIdHeader, clearCartIdCookie, resolveCartOwner, sendCartId, type ResolvedCartOwner } from './cart-owner';
+import { itemParamsSchema } from './cart.schemas';
+import { CartIdHeader, clearCartIdCookie, resolveCartOwnerMergingGuestCart, sendCartId, type ResolvedCartOwner } from './cart-owner';
 
 /** What the cart routes need. */
 export interface CartRoutesDeps {
@@ -16,7 +17,7 @@ export interface CartRoutesDeps {
 /**
  * The cart API under `/api/cart`: read, add, set quantity, remove a line, clear. Anyone may call it (a guest cart
  * needs no account); a bearer token, when sent, must be valid and selects the user's cart. Each handler validates
- * its input before resolving the owner, so a refused request writes nothing.
+ * its input before resolving the owner (which may merge a guest cart), so a refused request writes nothing.
  */
 export function createCartRouter(deps: CartRoutesDeps): Router {
   const { service } = deps;
@@ -24,33 +25,33 @@ export function createCartRouter(deps: CartRoutesDeps): Router {
   router.use(authenticate(deps.verifier, { optional: true }));
 
   router.get('/', async (req, res) => {
-    const resolved = await resolveCartOwner(service, req, res);
+    const resolved = await resolveCartOwnerMergingGuestCart(service, req, res);
     send(req, res, resolved, await service.getCart(resolved));
   });
 
   router.delete('/', async (req, res) => {
-    const resolved = await resolveCartOwner(service, req, res);
+    const resolved = await resolveCartOwnerMergingGuestCart(service, req, res);
     const outcome = await service.clearCart(resolved);
     if (resolved.owner.kind === 'guest' && resolved.owner.cartId) clearCartIdCookie(req, res);
     send(req, res, resolved, outcome);
   });
 
   router.post('/items', async (req, res) => {
-    const input = parseOrThrow(addItemBodySchema, req.body, 'body');
-    const resolved = await resolveCartOwner(service, req, res);
+    const input = parseOrThrow(addCartItemBodySchema, req.body, 'body');
+    const resolved = await resolveCartOwnerMergingGuestCart(service, req, res);
     send(req, res, resolved, await service.addItem(resolved, input));
   });
 
   router.patch('/items/:productId', async (req, res) => {
     const { productId } = parseOrThrow(itemParamsSchema, req.params, 'params');
-    const { quantity } = parseOrThrow(setQuantityBodySchema, req.body, 'body');
-    const resolved = await resolveCartOwner(service, req, res);
+    const { quantity } = parseOrThrow(setCartItemQuantityBodySchema, req.body, 'body');
+    const resolved = await resolveCartOwnerMergingGuestCart(service, req, res);
     send(req, res, resolved, await service.setItemQuantity(resolved, productId, quantity));
   });
 
   router.delete('/items/:productId', async (req, res) => {
     const { productId } = parseOrThrow(itemParamsSchema, req.params, 'params');
-    const resolved = await resolveCartOwner(service, req, res);
+    const resolved = await resolveCartOwnerMergingGuestCart(service, req, res);
     send(req, res, resolved, await service.removeItem(resolved, productId));
   });
 
@@ -61,7 +62,8 @@ export function createCartRouter(deps: CartRoutesDeps): Router {
     // Carts are personal: no shared cache may keep one.
     res.setHeader('Cache-Control', 'no-store');
     const merge = resolved.merge ? { mergedGuestCart: true as const, ...(resolved.merge.skipped.length > 0 ? { mergeSkippedLines: resolved.merge.skipped } : {}) } : {};
-    res.json({ ...outcome.view, ...merge });
+    const body: CartView = { ...outcome.view, ...merge };
+    res.json(body);
   }
 
   return router;

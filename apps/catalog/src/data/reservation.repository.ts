@@ -1,16 +1,9 @@
-import { Topics } from '@shop/contracts';
+import type { ProductStatus, RequestedLine, ReservationLine, ReservationStatus } from '@shop/contracts';
 import type { Database, SqlExecutor } from '@shop/postgres';
-import type { ProductStatus } from '../domain/product';
-import {
-  DuplicateKeyError,
-  type LockedReservation,
-  type ProductForSale,
-  type ReservationRepository,
-  type ReservationTransaction,
-  type StockAfterChange,
-} from '../domain/ports';
-import type { RequestedLine, Reservation, ReservationLine, ReservationStatus } from '../domain/reservation';
-import { enqueueEvent } from './outbox';
+import { DuplicateKeyError } from '../domain/ports';
+import type { InventoryEvent, Reservation } from '../domain/reservation';
+import type { LockedReservation, ProductForSale, ReservationRepository, ReservationTransaction, StockAfterChange } from '../domain/reservation.ports';
+import * as outbox from './outbox';
 
 interface ReservationRow {
   order_id: string;
@@ -118,7 +111,7 @@ class SqlReservationTransaction implements ReservationTransaction {
           ttlSeconds,
         ],
       );
-      return new Date(rows[0]!.expires_at);
+      return new Date(rows[0].expires_at);
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateKeyError(`order ${orderId} already has a reservation`, { cause: error });
       throw error;
@@ -152,8 +145,8 @@ class SqlReservationTransaction implements ReservationTransaction {
     await this.sql.query('UPDATE inventory_reservations SET status = $2, updated_at = now() WHERE order_id = ANY($1::text[])', [orderIds, status]);
   }
 
-  async enqueueInventoryEvent(type: string, subject: string, data: unknown): Promise<void> {
-    await enqueueEvent(this.sql, Topics.inventory, { type, subject, data });
+  enqueueInventoryEvent(event: InventoryEvent): Promise<void> {
+    return outbox.enqueueInventoryEvent(this.sql, event);
   }
 }
 

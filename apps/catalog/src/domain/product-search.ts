@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ProductStatus } from './product';
-
-/** Orders a product list can have. */
-export const productSorts = ['relevance', 'price', '-price', 'newest'] as const;
-export type ProductSort = (typeof productSorts)[number];
+import type { ProductSort, ProductStatus } from '@shop/contracts';
 
 /** The filters of a product search (what a cursor is bound to). */
 export interface ProductFilters {
@@ -72,5 +68,5 @@ export function decodeCursor(cursor: string, fingerprint: string, sort: ProductS
   const parsed = cursorPayloadSchema.safeParse(payload);
   if (!parsed.success) throw new InvalidCursorError('not a cursor');
   if (parsed.data.f !== fingerprint || parsed.data.p.sort !== sort) throw new InvalidCursorError('it belongs to a different search or sort order');
-  return parsed.data.p as SortPosition;
+  return parsed.data.p;
 }

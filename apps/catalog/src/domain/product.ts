@@ -1,10 +1,5 @@
-import { z } from 'zod';
-import type { Money } from '@shop/contracts';
-import { moneySchema } from '@shop/contracts';
-
-/** Lifecycle of a product: only `active` ones are public. */
-export const productStatuses = ['active', 'draft', 'archived'] as const;
-export type ProductStatus = (typeof productStatuses)[number];
+import type { AdminProductView, Availability, Money, ProductInput, ProductStatus, ProductView } from '@shop/contracts';
+import type { ProductRecord } from './ports';
 
 /** A product as stored (without availability). */
 export interface Product {
@@ -35,87 +30,11 @@ export interface CategoryRef {
   path: string;
 }
 
-/** Stock that can still be sold: on hand minus reserved. */
-export interface Availability {
-  available: number;
-  inStock: boolean;
-}
-
 /** A product with its availability, as reads return it. */
 export interface ProductWithAvailability extends Product {
   onHand: number;
   reserved: number;
 }
-
-/**
- * SKUs are short codes of letters, digits, dots, dashes and underscores. A UUID-shaped SKU is refused so that
- * `/products/{id-or-sku}` is never ambiguous.
- */
-export const skuSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit' })
-  .refine((sku) => !isUuid(sku), { error: 'must not look like a product id (UUID)' });
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True when `value` has the shape of a UUID (product ids are UUIDs). */
-export function isUuid(value: string): boolean {
-  return uuidPattern.test(value);
-}
-
-const imageUrlSchema = z
-  .string()
-  .max(2048)
-  .refine((value) => hasNoControlCharacters(value) && !/\s/.test(value), { error: 'must not contain spaces or control characters' })
-  .refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === 'https:' || url.protocol === 'http:';
-      } catch {
-        return false;
-      }
-    },
-    { error: 'must be an absolute http(s) URL' },
-  );
-
-const MAX_ATTRIBUTES_JSON_LENGTH = 16_384;
-
-/** Free-form product attributes (colour, size, wattage...): a JSON object of bounded size. */
-export const attributesSchema = z
-  .record(z.string().min(1).max(64), z.json())
-  // jsonb refuses the NUL character, escaped or not.
-  .refine((value) => !JSON.stringify(value).includes('\\u0000'), { error: 'must not contain NUL characters' })
-  .refine((value) => JSON.stringify(value).length <= MAX_ATTRIBUTES_JSON_LENGTH, { error: `must serialize to at most ${MAX_ATTRIBUTES_JSON_LENGTH} characters` });
-
-/** Control characters other than tab and line breaks (PostgreSQL refuses NUL in text outright). */
-const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-/** True when `value` holds no control characters that text columns cannot or should not store. */
-export function hasNoControlCharacters(value: string): boolean {
-  return !controlCharacters.test(value);
-}
-
-const trimmedText = (max: number) => z.string().trim().max(max).refine(hasNoControlCharacters, { error: 'must not contain control characters' });
-
-/** The fields an admin writes (create and replace); the shape JSON merge-patches are applied to. */
-export const productInputSchema = z.strictObject({
-  sku: skuSchema,
-  name: trimmedText(200).min(1, { error: 'must not be empty' }),
-  description: trimmedText(10_000).default(''),
-  brand: trimmedText(100).min(1).nullable().default(null),
-  /** Slug of an existing category. */
-  category: z.string().max(100).refine(hasNoControlCharacters, { error: 'must not contain control characters' }).nullable().default(null),
-  imageUrls: z.array(imageUrlSchema).max(20).default([]),
-  attributes: attributesSchema.default({}),
-  price: moneySchema,
-  status: z.enum(productStatuses).default('draft'),
-});
-/** A validated product input. */
-export type ProductInput = z.infer<typeof productInputSchema>;
-
-/** Fields a merge-patch may touch. */
-export const patchableFields = Object.keys(productInputSchema.shape) as Array<keyof ProductInput>;
 
 /** The writable fields of a stored product, in the shape of `ProductInput`. */
 export function inputOf(product: Product): ProductInput {
@@ -147,31 +66,6 @@ export function availabilityOf(stock: { onHand: number; reserved: number }): Ava
   return { available, inStock: available > 0 };
 }
 
-/** The public representation of a product. */
-export interface ProductView {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  brand: string | null;
-  category: { slug: string; name: string; path: string } | null;
-  imageUrls: string[];
-  attributes: Record<string, unknown>;
-  price: Money;
-  status: ProductStatus;
-  version: number;
-  availability: Availability;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** The admin representation: the public one plus the stock figures and the sync origin. */
-export interface AdminProductView extends ProductView {
-  inventory: { onHand: number; reserved: number };
-  source: string | null;
-  externalId: string | null;
-}
-
 /** Renders a product for the public API. */
 export function toProductView(product: ProductWithAvailability): ProductView {
   return {
@@ -199,5 +93,22 @@ export function toAdminProductView(product: ProductWithAvailability): AdminProdu
     inventory: { onHand: product.onHand, reserved: product.reserved },
     source: product.source,
     externalId: product.externalId,
+  };
+}
+
+/** The columns of a product with these writable fields, filed under `categoryId`, with the sync's content hash (null after an admin edit). */
+export function recordOf(input: ProductInput, categoryId: string | null, contentHash: string | null): ProductRecord {
+  return {
+    sku: input.sku,
+    name: input.name,
+    description: input.description,
+    brand: input.brand,
+    categoryId,
+    imageUrls: input.imageUrls,
+    attributes: input.attributes,
+    priceAmount: input.price.amount,
+    priceCurrency: input.price.currency,
+    status: input.status,
+    contentHash,
   };
 }

@@ -1,32 +1,25 @@
-import { DuplicateKeyError, type CatalogContext, type LockedReservation, type ProductCache, type ReservationRepository, type ReservationTransaction } from './ports';
-import {
-  InventoryEventTypes,
-  crossedLowStock,
-  holdsSameLines,
-  inLockOrder,
-  movedUnitsOf,
-  noReservationView,
-  toReservationView,
-  type InventoryLowData,
-  type InventoryReleasedData,
-  type InventoryReservedData,
-  type ReleaseReason,
-  type RequestedLine,
-  type Reservation,
-  type ReservationLine,
-  type ReservationView,
-  type ReserveStockRequest,
-} from './reservation';
-import { AppError, type Logger } from '@shop/kernel';
+import type {
+  OtherLinesReservedExtension,
+  OutOfStockExtension,
+  ReleaseReason,
+  RequestedLine,
+  ReservationLine,
+  ReservationReleasedExtension,
+  ReservationView,
+  ReserveStockRequest,
+  UnavailableProductsExtension,
+} from '@shop/contracts';
+import { AppError } from '@shop/kernel';
+import type { AfterCommit } from './after-commit';
+import { DuplicateKeyError } from './ports';
+import { InventoryEventTypes, crossedLowStock, holdsSameLines, inLockOrder, movedUnitsOf, noReservationView, toReservationView, type Reservation } from './reservation';
+import type { LockedReservation, ReservationRepository, ReservationTransaction } from './reservation.ports';
 
 /** What the reservation service is built from. */
 export interface ReservationServiceDeps {
   repository: ReservationRepository;
-  /** Public product representations include availability, so every stock change drops them. */
-  cache: ProductCache;
-  /** Called after a transaction that enqueued events has committed (nudges the outbox relay). */
-  onEventsCommitted: () => void;
-  logger: Logger;
+  /** Public product representations include availability, so every stock change drops them after commit. */
+  afterCommit: AfterCommit;
   /** How long a reservation holds its units when the request names no ttl. */
   defaultTtlSeconds: number;
   /** `inventory.low` fires when a reservation takes a product's availability to this or below. */
@@ -56,7 +49,8 @@ type Touched = Map<string, Set<string>>;
  * Stock reservations for checkout: reserve all lines or none without ever overselling, commit a reservation into a
  * sale, release it (or give a sale back), and release what expired. Every call is idempotent per order id, and
  * every stock change enqueues its event in the same transaction (outbox) and drops the product's cache entries
- * after commit.
+ * after commit. The caller is the order service (or the sweeper), never a user: the order id identifies the
+ * request, so no method takes a catalog context.
  */
 export class ReservationService {
   constructor(private readonly deps: ReservationServiceDeps) {}
@@ -66,7 +60,7 @@ export class ReservationService {
    * reserved or committed; one that was released or expired is a conflict. Unknown or inactive products →
    * unprocessable (`unavailable`); too little stock → conflict (`outOfStock`, read after the rollback).
    */
-  async reserveStock(_ctx: CatalogContext, request: ReserveStockRequest): Promise<ReserveStockResult> {
+  async reserveStock(request: ReserveStockRequest): Promise<ReserveStockResult> {
     const lines = inLockOrder(request.lines);
     const ttlSeconds = request.ttlSeconds ?? this.deps.defaultTtlSeconds;
     // A second pass only after a concurrent duplicate won the race for the order id: it then finds that reservation.
@@ -82,7 +76,7 @@ export class ReservationService {
   }
 
   /** Turns a reservation into a sale (on hand and reserved both decrease). Idempotent; released or expired → conflict. */
-  async commitReservation(_ctx: CatalogContext, orderId: string): Promise<ReservationView> {
+  async commitReservation(orderId: string): Promise<ReservationView> {
     const touched: Touched = new Map();
     const outcome = await this.deps.repository.transaction(async (tx) => {
       const current = await tx.lockReservation(orderId);
@@ -96,7 +90,7 @@ export class ReservationService {
       await tx.setReservationStatus([orderId], 'committed');
       return { ...current, status: 'committed' as const };
     });
-    await this.afterCommit(touched);
+    await this.deps.afterCommit.productsChanged(touchedProducts(touched));
     if (!outcome) throw new AppError('not_found', `Order ${orderId} holds no reservation`);
     if (outcome.status !== 'committed') throw releasedError(outcome);
     return toReservationView(outcome);
@@ -107,7 +101,7 @@ export class ReservationService {
    * again). Releasing again, or releasing an order that never reserved anything (`none`), changes nothing: a
    * compensation can run blindly.
    */
-  async releaseReservation(_ctx: CatalogContext, orderId: string): Promise<ReservationView> {
+  async releaseReservation(orderId: string): Promise<ReservationView> {
     const touched: Touched = new Map();
     const outcome = await this.deps.repository.transaction(async (tx) => {
       const current = await tx.lockReservation(orderId);
@@ -116,7 +110,7 @@ export class ReservationService {
       if (current.status === 'committed') return this.release(tx, current, 'returned', touched);
       return current;
     });
-    await this.afterCommit(touched);
+    await this.deps.afterCommit.productsChanged(touchedProducts(touched));
     return outcome ? toReservationView(outcome) : noReservationView(orderId);
   }
 
@@ -125,7 +119,7 @@ export class ReservationService {
    * commit) lock an order's rows in the same order and re-check the status, so each order is released exactly once.
    * Answers how many orders this call released.
    */
-  async releaseExpiredReservations(_ctx: CatalogContext): Promise<{ released: number }> {
+  async releaseExpiredReservations(): Promise<{ released: number }> {
     let released = 0;
     for (;;) {
       const orderIds = await this.deps.repository.findExpiredOrderIds(SWEEP_BATCH_ORDERS);
@@ -144,7 +138,7 @@ export class ReservationService {
         for (const reservation of reservations) await this.enqueueReleased(tx, reservation, 'expired');
         return reservations.length;
       });
-      await this.afterCommit(touched);
+      await this.deps.afterCommit.productsChanged(touchedProducts(touched));
       released += count;
       // A short batch was the last one; an empty one means another sweep took these orders meanwhile.
       if (orderIds.length < SWEEP_BATCH_ORDERS || count === 0) break;
@@ -170,7 +164,7 @@ export class ReservationService {
       // The rows first: a concurrent duplicate of this order waits on them and fails before it touches any stock.
       const expiresAt = await tx.insertReservation(orderId, snapshot, ttlSeconds);
       const reservation: Reservation = { orderId, status: 'reserved', expiresAt, lines: snapshot };
-      await tx.enqueueInventoryEvent(InventoryEventTypes.reserved, orderId, { orderId, lines, expiresAt: expiresAt.toISOString() } satisfies InventoryReservedData);
+      await tx.enqueueInventoryEvent({ type: InventoryEventTypes.reserved, subject: orderId, data: { orderId, lines, expiresAt: expiresAt.toISOString() } });
       // The stock last, so the hot inventory rows stay locked for as short a time as possible.
       for (const line of lines) {
         const stock = await tx.reserveUnits(line);
@@ -178,22 +172,21 @@ export class ReservationService {
         addTouched(touched, stock.productId, stock.sku);
         const available = stock.onHand - stock.reserved;
         if (crossedLowStock(available, line.quantity, this.deps.lowStockThreshold)) {
-          await tx.enqueueInventoryEvent(InventoryEventTypes.low, stock.productId, {
-            productId: stock.productId,
-            sku: stock.sku,
-            available,
-            threshold: this.deps.lowStockThreshold,
-          } satisfies InventoryLowData);
+          await tx.enqueueInventoryEvent({
+            type: InventoryEventTypes.low,
+            subject: stock.productId,
+            data: { productId: stock.productId, sku: stock.sku, available, threshold: this.deps.lowStockThreshold },
+          });
         }
       }
       return { created: true, reservation };
     });
-    await this.afterCommit(touched);
+    await this.deps.afterCommit.productsChanged(touchedProducts(touched));
     const { created, reservation } = outcome;
     if (reservation.status === 'released' || reservation.status === 'returned') throw releasedError(reservation);
     if (!created && !holdsSameLines(reservation, lines)) {
       throw new AppError('unprocessable', `Order ${orderId} already holds a reservation of other lines; an order id reserves once`, {
-        extensions: { orderId, reservation: toReservationView(reservation) },
+        extensions: { orderId, reservation: toReservationView(reservation) } satisfies OtherLinesReservedExtension,
       });
     }
     return { created, reservation: toReservationView(reservation) };
@@ -213,11 +206,11 @@ export class ReservationService {
   }
 
   private async enqueueReleased(tx: ReservationTransaction, reservation: Reservation, reason: ReleaseReason): Promise<void> {
-    await tx.enqueueInventoryEvent(InventoryEventTypes.released, reservation.orderId, {
-      orderId: reservation.orderId,
-      lines: movedUnitsOf(reservation),
-      reason,
-    } satisfies InventoryReleasedData);
+    await tx.enqueueInventoryEvent({
+      type: InventoryEventTypes.released,
+      subject: reservation.orderId,
+      data: { orderId: reservation.orderId, lines: movedUnitsOf(reservation), reason },
+    });
   }
 
   /** The 409 of a failed reservation, from availability read after the rollback (or 422 when a product went off sale meanwhile). */
@@ -228,23 +221,13 @@ export class ReservationService {
     const outOfStock = lines
       .map((line) => ({ productId: line.productId, requested: line.quantity, available: current.get(line.productId)?.available ?? 0 }))
       .filter((line) => line.available < line.requested || line.productId === failed.productId);
-    return new AppError('conflict', `Not enough stock for ${outOfStock.length} line(s); nothing was reserved`, { extensions: { outOfStock } });
+    return new AppError('conflict', `Not enough stock for ${outOfStock.length} line(s); nothing was reserved`, { extensions: { outOfStock } satisfies OutOfStockExtension });
   }
+}
 
-  private async afterCommit(touched: Touched): Promise<void> {
-    if (touched.size === 0) return;
-    this.deps.onEventsCommitted();
-    await Promise.all(
-      [...touched].map(async ([productId, skus]) => {
-        try {
-          await this.deps.cache.invalidate(productId, [...skus]);
-        } catch (error) {
-          // The TTL bounds how long the stale availability can be served.
-          this.deps.logger.warn({ err: error, productId }, 'product cache invalidation failed');
-        }
-      }),
-    );
-  }
+/** The products of `touched` as the after-commit follow-up takes them. */
+function touchedProducts(touched: Touched): Array<{ id: string; skus: string[] }> {
+  return [...touched].map(([id, skus]) => ({ id, skus: [...skus] }));
 }
 
 function addTouched(touched: Touched, productId: string, sku: string): void {
@@ -254,12 +237,12 @@ function addTouched(touched: Touched, productId: string, sku: string): void {
 }
 
 function unavailableError(unavailable: string[]): AppError {
-  return new AppError('unprocessable', `${unavailable.length} product(s) are unknown or not on sale`, { extensions: { unavailable } });
+  return new AppError('unprocessable', `${unavailable.length} product(s) are unknown or not on sale`, { extensions: { unavailable } satisfies UnavailableProductsExtension });
 }
 
 function releasedError(reservation: Reservation): AppError {
   return new AppError('conflict', `The reservation of order ${reservation.orderId} was ${reservation.status === 'returned' ? 'committed and given back' : 'released or expired'}; its units are no longer held`, {
     // Not `status`: in a problem document that member is the HTTP status code (RFC 9457).
-    extensions: { orderId: reservation.orderId, reservationStatus: reservation.status },
+    extensions: { orderId: reservation.orderId, reservationStatus: reservation.status === 'returned' ? 'returned' : 'released' } satisfies ReservationReleasedExtension,
   });
 }

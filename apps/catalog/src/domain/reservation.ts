@@ -1,35 +1,13 @@
-import { EventTypes, type Money } from '@shop/contracts';
-
-/**
- * Lifecycle of an order's reservation: `reserved` (units held until `expiresAt`) → `committed` (sold: on hand
- * decreased) or `released` (given back: released by the order, or expired); a committed sale given back is `returned`.
- */
-export type ReservationStatus = 'reserved' | 'committed' | 'released' | 'returned';
-
-/** Why units went back to stock, as `inventory.released` says. */
-export type ReleaseReason = 'released' | 'expired' | 'returned';
-
-/** One line of a reservation request. */
-export interface RequestedLine {
-  productId: string;
-  quantity: number;
-}
-
-/** What the order service asks for: every line or none, for `ttlSeconds` (default from the configuration). */
-export interface ReserveStockRequest {
-  orderId: string;
-  lines: RequestedLine[];
-  ttlSeconds?: number;
-}
-
-/** A reserved line with the price snapshot the order is priced with. */
-export interface ReservationLine {
-  productId: string;
-  sku: string;
-  name: string;
-  unitPrice: Money;
-  quantity: number;
-}
+import {
+  EventTypes,
+  type InventoryLowData,
+  type InventoryReleasedData,
+  type InventoryReservedData,
+  type ReservationLine,
+  type ReservationStatus,
+  type ReservationView,
+  type RequestedLine,
+} from '@shop/contracts';
 
 /** An order's reservation; lines are in productId order (the order rows are locked in). */
 export interface Reservation {
@@ -39,42 +17,18 @@ export interface Reservation {
   lines: ReservationLine[];
 }
 
-/** The wire representation of a reservation; `none` (no lines, no expiry) answers the release of an unknown order. */
-export interface ReservationView {
-  orderId: string;
-  status: ReservationStatus | 'none';
-  expiresAt: string | null;
-  lines: ReservationLine[];
-}
-
-/** Data of `inventory.reserved` (subject: the order id). */
-export interface InventoryReservedData {
-  orderId: string;
-  lines: RequestedLine[];
-  expiresAt: string;
-}
-
-/** Data of `inventory.released` (subject: the order id). */
-export interface InventoryReleasedData {
-  orderId: string;
-  lines: RequestedLine[];
-  reason: ReleaseReason;
-}
-
-/** Data of `inventory.low` (subject: the product id). */
-export interface InventoryLowData {
-  productId: string;
-  sku: string;
-  available: number;
-  threshold: number;
-}
-
 /** Inventory event types this service publishes on `Topics.inventory`. */
 export const InventoryEventTypes = {
   reserved: EventTypes.inventoryReserved,
   released: EventTypes.inventoryReleased,
   low: EventTypes.inventoryLow,
 } as const;
+
+/** An inventory event as the outbox takes it, its data typed by the contract of its type. */
+export type InventoryEvent =
+  | { type: typeof InventoryEventTypes.reserved; subject: string; data: InventoryReservedData }
+  | { type: typeof InventoryEventTypes.released; subject: string; data: InventoryReleasedData }
+  | { type: typeof InventoryEventTypes.low; subject: string; data: InventoryLowData };
 
 /** Renders a reservation for the API. */
 export function toReservationView(reservation: Reservation): ReservationView {

@@ -1,45 +1,15 @@
-import { z } from 'zod';
-import { syncSourceSchema, type BulkUpsertReport } from './catalog-sync';
-
-/** How a run was started. */
-export const syncTriggers = ['timer', 'manual', 'cli'] as const;
-/** Where a run is: running until its finish is recorded and every batch it announced is applied. */
-export type SyncRunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+import type { BulkUpsertReport, FinishSyncRunBody, OpenSyncRunBody, SyncRejection, SyncRunStatus, SyncRunView, SyncTrigger } from '@shop/contracts';
 
 /** Rejections stored per run (the count keeps counting past it): a broken feed must not grow one row without bound. */
 export const MAX_STORED_REJECTIONS = 200;
 /** Error messages stored per run. */
 export const MAX_STORED_ERRORS = 50;
 
-/** One record the sync or the catalog refused. */
-export const syncRejectionSchema = z.strictObject({
-  externalId: z.string().max(200),
-  reason: z.string().max(2000),
-});
-export type SyncRejection = z.infer<typeof syncRejectionSchema>;
-
-/** Body of POST /internal/catalog/sync-runs. */
-export const openSyncRunSchema = z.strictObject({
-  source: syncSourceSchema,
-  trigger: z.enum(syncTriggers),
-});
-export type OpenSyncRun = z.infer<typeof openSyncRunSchema>;
-
-/** Body of POST /internal/catalog/sync-runs/{runId}/finish. */
-export const finishSyncRunSchema = z.strictObject({
-  complete: z.boolean(),
-  batches: z.number().int().min(0).max(1_000_000),
-  fetched: z.number().int().min(0).max(1_000_000_000),
-  rejected: z.array(syncRejectionSchema).max(100_000),
-  errors: z.array(z.string().max(2000)).max(10_000),
-});
-export type FinishSyncRun = z.infer<typeof finishSyncRunSchema>;
-
 /** A sync run as stored. */
 export interface SyncRun {
   id: string;
   source: string;
-  trigger: (typeof syncTriggers)[number];
+  trigger: SyncTrigger;
   status: SyncRunStatus;
   startedAt: Date;
   finishedAt: Date | null;
@@ -56,25 +26,27 @@ export interface SyncRun {
   batchesApplied: number;
 }
 
-/** The run as the APIs show it. */
-export interface SyncRunView {
-  runId: string;
-  source: string;
-  trigger: string;
-  status: SyncRunStatus;
-  startedAt: string;
-  finishedAt: string | null;
-  complete: boolean | null;
-  fetched: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  archived: number;
-  rejectedCount: number;
-  rejected: SyncRejection[];
-  errors: string[];
-  batchesExpected: number | null;
-  batchesApplied: number;
+/** A run just opened: running, nothing counted yet. */
+export function newSyncRun(id: string, input: OpenSyncRunBody, startedAt: Date): SyncRun {
+  return {
+    id,
+    source: input.source,
+    trigger: input.trigger,
+    status: 'running',
+    startedAt,
+    finishedAt: null,
+    complete: null,
+    fetched: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    archived: 0,
+    rejected: [],
+    rejectedCount: 0,
+    errors: [],
+    batchesExpected: null,
+    batchesApplied: 0,
+  };
 }
 
 /** The API view of a run. */
@@ -114,7 +86,7 @@ export function withBatchApplied(run: SyncRun, report: BulkUpsertReport): SyncRu
 }
 
 /** The run once the sync said it sent everything it will send. */
-export function withFinishRecorded(run: SyncRun, finish: FinishSyncRun): SyncRun {
+export function withFinishRecorded(run: SyncRun, finish: FinishSyncRunBody): SyncRun {
   return {
     ...run,
     complete: finish.complete,

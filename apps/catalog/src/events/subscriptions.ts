@@ -1,8 +1,7 @@
-import { AppIds, EventTypes, Topics } from '@shop/contracts';
 import type { CloudEvent, DeliveryOutcome, EventBus } from '@shop/building-blocks';
-import type { CatalogService } from '../domain/catalog.service';
-import { syncBatchEventSchema } from '../domain/catalog-sync';
-import { type Logger } from '@shop/kernel';
+import { AppIds, EventTypes, Topics, syncBatchEventSchema } from '@shop/contracts';
+import type { Logger } from '@shop/kernel';
+import type { CatalogSyncService } from '../domain/catalog-sync.service';
 
 /** The inbox consumer name of the catalog-sync handler (deduplication is per consumer). */
 export const catalogSyncConsumer = 'catalog.catalog-sync';
@@ -12,7 +11,7 @@ export const catalogSyncConsumer = 'catalog.catalog-sync';
  * SUCCESS when applied (or applied before), DROP when the event can never be applied (wrong type or shape),
  * RETRY when applying failed (the database is unavailable...).
  */
-export function catalogSyncHandler(service: CatalogService, logger: Logger): (event: CloudEvent<unknown>) => Promise<DeliveryOutcome> {
+export function catalogSyncHandler(catalogSync: CatalogSyncService, logger: Logger): (event: CloudEvent<unknown>) => Promise<DeliveryOutcome> {
   return async (event) => {
     if (event.type !== EventTypes.catalogSyncBatch) {
       logger.warn({ eventId: event.id, type: event.type }, 'unexpected event type on the catalog-sync topic; dropping');
@@ -25,7 +24,7 @@ export function catalogSyncHandler(service: CatalogService, logger: Logger): (ev
     }
     try {
       const { runId, ...products } = batch.data;
-      const outcome = await service.bulkUpsertProducts({ actor: { kind: 'system', name: 'catalog-sync', source: products.source } }, products, {
+      const outcome = await catalogSync.bulkUpsertProducts({ actor: { kind: 'system', name: 'catalog-sync', source: products.source } }, products, {
         inboxEventId: event.id,
         consumer: catalogSyncConsumer,
         runId,
@@ -45,6 +44,6 @@ export function catalogSyncHandler(service: CatalogService, logger: Logger): (ev
 }
 
 /** Subscribes the catalog's handlers; call before the bus starts. */
-export function subscribeCatalogHandlers(eventBus: EventBus, service: CatalogService, logger: Logger): void {
-  eventBus.subscribe(Topics.catalogSync, catalogSyncHandler(service, logger), { group: AppIds.catalog });
+export function subscribeCatalogHandlers(eventBus: EventBus, catalogSync: CatalogSyncService, logger: Logger): void {
+  eventBus.subscribe(Topics.catalogSync, catalogSyncHandler(catalogSync, logger), { group: AppIds.catalog });
 }

@@ -1,13 +1,13 @@
 import { Router, type Request } from 'express';
 import { callerAppIdHeader } from '@shop/building-blocks';
+import { ProductPageLimits, productListQuerySchema, type ProductPage } from '@shop/contracts';
+import { AppError } from '@shop/kernel';
 import { parseOrThrow } from '@shop/platform';
-import type { CatalogService } from '../domain/catalog.service';
 import { ifNoneMatchHits } from '../domain/entity-tag';
 import type { CatalogAnalytics } from '../domain/ports';
 import { toProductView } from '../domain/product';
+import type { ProductQueryService } from '../domain/product-query.service';
 import { CachePolicies } from './cache-policy';
-import { PageLimits, productListQuerySchema } from './products.schemas';
-import { AppError } from '@shop/kernel';
 
 /**
  * "Anonymous" means a shopper who is not signed in: no Authorization header, and not another service of the
@@ -20,13 +20,13 @@ function isAnonymous(req: Request): boolean {
 }
 
 /** Public product reads: search/list and one product by id or SKU. */
-export function createProductsRouter(deps: { service: CatalogService; analytics: CatalogAnalytics }): Router {
-  const { service, analytics } = deps;
+export function createProductsRouter(deps: { productQueries: ProductQueryService; analytics: CatalogAnalytics }): Router {
+  const { productQueries, analytics } = deps;
   const router = Router();
 
   router.get('/products', async (req, res) => {
     const query = parseOrThrow(productListQuerySchema, req.query, 'query');
-    const page = await service.searchProducts({}, { ...query, limit: query.limit ?? PageLimits.default }, ['active']);
+    const page = await productQueries.searchProducts({ ...query, limit: query.limit ?? ProductPageLimits.default }, ['active']);
     if (isAnonymous(req)) {
       analytics.catalogSearched({
         q: query.q,
@@ -38,12 +38,12 @@ export function createProductsRouter(deps: { service: CatalogService; analytics:
       });
     }
     res.setHeader('Cache-Control', CachePolicies.productList);
-    res.json({ items: page.items.map(toProductView), nextCursor: page.nextCursor });
+    res.json({ items: page.items.map(toProductView), nextCursor: page.nextCursor } satisfies ProductPage);
   });
 
   // The hot path: on a cache hit this is one state-store read and a write of the cached bytes.
   router.get('/products/:ref', async (req, res) => {
-    const representation = await service.readPublicProduct({}, req.params.ref);
+    const representation = await productQueries.readPublicProduct(req.params.ref);
     if (!representation) throw new AppError('not_found', `No product ${req.params.ref}`);
     if (isAnonymous(req)) analytics.productViewed({ productId: representation.productId, sku: representation.sku });
     res.setHeader('ETag', representation.etag);

@@ -1,6 +1,6 @@
+import type { Logger } from '@shop/kernel';
 import { PeriodicTask } from '@shop/platform';
 import type { ReservationService } from '../domain/reservation.service';
-import { type Logger } from '@shop/kernel';
 
 /**
  * Releases expired reservations on an interval, so a platform without the scheduled function (the embedded one)
@@ -33,7 +33,7 @@ export class ReservationSweeper {
   }
 
   private async sweep(): Promise<number> {
-    const { released } = await this.reservations.releaseExpiredReservations({});
+    const { released } = await this.reservations.releaseExpiredReservations();
     if (released > 0) this.logger.info({ released }, 'released expired reservations');
     return released;
   }

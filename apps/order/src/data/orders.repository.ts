@@ -3,8 +3,10 @@ import { enqueueEvent } from '@shop/outbox';
 import type { Database, SqlExecutor } from '@shop/postgres';
 import type { Order, OrderLine, OrderStatusChange, ShippingAddress, StoredPaymentMethod } from '../domain/order';
 import { orderEventData } from '../domain/order-events';
-import { assertTransition, eventTypeOfTransition, type OrderStatus } from '../domain/order-status';
-import type { AdminOrderFilter, IdempotencyRecord, NewOrder, OrderPage, OrderRepository, StoredResponse, TransitionChanges } from '../domain/ports';
+import { assertTransition, CheckoutStatuses, eventTypeOfTransition, type OrderStatus } from '../domain/order-status';
+import type { StoredCheckoutOutcome } from '../domain/checkout-outcome';
+import type { AdminOrderFilter, IdempotencyRecord, NewOrder, OrderPage, OrderRepository, TransitionChanges } from '../domain/ports';
+import { outcomeOfLegacyAnswer } from './legacy-checkout-answer';
 import { AppError } from '@shop/kernel';
 
 interface OrderRow {
@@ -35,6 +37,21 @@ interface LineRow {
 
 const orderColumns = 'id, user_id, status, currency, subtotal, total, shipping_address, payment_method, payment_id, failure_reason, version, created_at, updated_at';
 
+/**
+ * The checkout's statuses as an SQL list, from the one list in the domain. Written into the query text (they are
+ * constants, not input) so the planner matches the partial index `orders_in_checkout_idx` with the same predicate.
+ */
+const checkoutStatusList = CheckoutStatuses.map((status) => `'${status}'`).join(', ');
+
+interface IdempotencyRow {
+  request_hash: string;
+  order_id: string | null;
+  outcome: string | null;
+  /** The previous release's HTTP-shaped answer (see migration 003). */
+  response_status: number | null;
+  response_body: string | null;
+}
+
 /** The OrderRepository on PostgreSQL / PGlite. */
 export class SqlOrderRepository implements OrderRepository {
   constructor(
@@ -44,18 +61,13 @@ export class SqlOrderRepository implements OrderRepository {
   ) {}
 
   async findIdempotencyKey(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
-    const { rows } = await this.db.query<{ request_hash: string; order_id: string | null; response_status: number | null; response_body: string | null }>(
-      'SELECT request_hash, order_id, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
+    const { rows } = await this.db.query<IdempotencyRow>(
+      'SELECT request_hash, order_id, outcome, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
       [userId, key],
     );
     const row = rows[0];
     if (!row) return undefined;
-    const stored = row.response_body === null ? undefined : (JSON.parse(row.response_body) as { body: unknown; location?: string });
-    return {
-      requestHash: row.request_hash,
-      orderId: row.order_id,
-      response: row.response_status === null ? null : { status: row.response_status, body: stored?.body, ...(stored?.location ? { location: stored.location } : {}) },
-    };
+    return { requestHash: row.request_hash, orderId: row.order_id, outcome: storedOutcomeOf(row) };
   }
 
   async createPendingOrder(order: NewOrder, idempotency: { key: string; requestHash: string }): Promise<boolean> {
@@ -79,16 +91,20 @@ export class SqlOrderRepository implements OrderRepository {
     });
   }
 
-  async saveIdempotentResponse(target: { userId: string; key: string } | { orderId: string }, response: StoredResponse): Promise<void> {
-    const body = JSON.stringify({ body: response.body, location: response.location });
+  async saveCheckoutOutcome(target: { userId: string; key: string } | { orderId: string }, outcome: StoredCheckoutOutcome): Promise<void> {
+    const json = JSON.stringify(outcome);
+    // Only the new shape is written; clearing the old columns leaves one answer per row.
     if ('orderId' in target) {
       await this.db.query(
-        'UPDATE idempotency_keys SET response_status = $2, response_body = $3 WHERE order_id = $1 AND (response_status IS NULL OR response_status = 202)',
-        [target.orderId, response.status, body],
+        `UPDATE idempotency_keys SET outcome = $2, response_status = NULL, response_body = NULL
+         WHERE order_id = $1
+           AND (outcome IS NULL OR outcome::jsonb ->> 'kind' = 'processing')
+           AND (response_status IS NULL OR response_status = 202)`,
+        [target.orderId, json],
       );
       return;
     }
-    await this.db.query('UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE user_id = $1 AND key = $2', [target.userId, target.key, response.status, body]);
+    await this.db.query('UPDATE idempotency_keys SET outcome = $3, response_status = NULL, response_body = NULL WHERE user_id = $1 AND key = $2', [target.userId, target.key, json]);
   }
 
   async forgetIdempotencyKey(userId: string, key: string): Promise<void> {
@@ -147,7 +163,7 @@ export class SqlOrderRepository implements OrderRepository {
       `UPDATE orders SET recovery_lease_until = now() + $2 * interval '1 millisecond', recovery_attempts = recovery_attempts + 1
        WHERE id IN (
          SELECT id FROM orders
-         WHERE status IN ('pending', 'reserved', 'paid')
+         WHERE status IN (${checkoutStatusList})
            AND updated_at <= now() - $1 * interval '1 millisecond'
            AND (recovery_lease_until IS NULL OR recovery_lease_until < now())
          ORDER BY updated_at
@@ -185,6 +201,23 @@ export class SqlOrderRepository implements OrderRepository {
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > page.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
   }
+}
+
+/**
+ * The outcome a key holds, in either shape: the outcome JSON, or the previous release's answer. A final outcome wins
+ * over `processing` whichever shape holds it: during a rollout, a replica of the previous release may settle an order
+ * (its recovery writes the old columns) whose key a new replica had stored as processing.
+ */
+function storedOutcomeOf(row: IdempotencyRow): StoredCheckoutOutcome | null {
+  // Our own column, written only by saveCheckoutOutcome from a StoredCheckoutOutcome.
+  const current = row.outcome === null ? undefined : (JSON.parse(row.outcome) as StoredCheckoutOutcome);
+  const legacy = row.response_status === null ? undefined : (outcomeOfLegacyAnswer(row.response_status, row.response_body, row.order_id) ?? processingOf(row.order_id));
+  return [current, legacy].find((outcome) => outcome !== undefined && outcome.kind !== 'processing') ?? current ?? legacy ?? null;
+}
+
+/** An answer that cannot be placed counts as still processing: the order (at its Location) tells the truth. */
+function processingOf(orderId: string | null): StoredCheckoutOutcome | undefined {
+  return orderId ? { kind: 'processing', orderId } : undefined;
 }
 
 async function insertLines(tx: SqlExecutor, orderId: string, lines: readonly OrderLine[]): Promise<void> {

@@ -1,15 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { SimulatedPaymentTokens } from '@shop/contracts';
-import { statusOfErrorType, toProblem } from '@shop/platform';
-import { describePaymentMethod, priceLines, type Order, type ShippingAddress } from './order';
-import type { CartReader, ChargeResult, OrderRepository, PaymentProvider, StockReservations, StoredResponse } from './ports';
+import { SimulatedPaymentTokens, type PlaceOrderBody } from '@shop/contracts';
 import { AppError, type Logger } from '@shop/kernel';
+import { isStoredOutcome, type CheckoutOutcome, type StoredCheckoutOutcome } from './checkout-outcome';
+import { describePaymentMethod, priceLines, type Order } from './order';
+import type { CartReader, ChargeResult, Clock, OrderRepository, PaymentProvider, StockReservations } from './ports';
 
-/** What a shopper sends to place an order. */
-export interface PlaceOrderInput {
-  shippingAddress: ShippingAddress;
-  paymentToken: string;
-}
+/** What a shopper sends to place an order (the order API's request body). */
+export type PlaceOrderInput = PlaceOrderBody;
 
 /** Who places the order, with the credentials the cart is read with. */
 export interface Shopper {
@@ -29,7 +26,7 @@ export interface CheckoutHooks {
 /** Settings of the saga. */
 export interface CheckoutSettings {
   reservationTtlSeconds: number;
-  /** A charge without an answer by then is `unknown`: the answer is 202 and the recovery loop finds out. */
+  /** A charge without an answer by then is `unknown`: the outcome is `processing` and the recovery finds out. */
   paymentTimeoutMs: number;
   /** How long a request with a key already in use waits for the first request's answer. */
   idempotencyWaitMs: number;
@@ -42,6 +39,8 @@ export interface CheckoutDeps {
   stock: StockReservations;
   payments: PaymentProvider;
   settings: CheckoutSettings;
+  /** Bounds the charge and paces the wait for a running request's outcome. */
+  clock: Clock;
   logger: Logger;
   hooks?: CheckoutHooks;
 }
@@ -56,9 +55,10 @@ export class CheckoutService {
 
   /**
    * Places an order for the shopper's cart under an idempotency key: the first request runs the saga, and every
-   * request with the same key and body gets its answer (waiting for it while it runs); another body → 422.
+   * request with the same key and body gets its outcome (waiting for it while it runs). Refusals before any order
+   * exists (an empty or unpriceable cart, the key used with another body or still busy) are thrown as AppErrors.
    */
-  async placeOrder(shopper: Shopper, idempotencyKey: string, input: PlaceOrderInput): Promise<StoredResponse> {
+  async placeOrder(shopper: Shopper, idempotencyKey: string, input: PlaceOrderInput): Promise<CheckoutOutcome> {
     const { repository } = this.deps;
     const requestHash = hashRequest(input);
     const existing = await repository.findIdempotencyKey(shopper.userId, idempotencyKey);
@@ -84,53 +84,53 @@ export class CheckoutService {
     );
     if (!created) return this.replay(shopper.userId, idempotencyKey, requestHash);
 
-    let answer: StoredResponse;
+    let outcome: CheckoutOutcome;
     try {
-      answer = await this.reserveAndPay(orderId, input.paymentToken);
+      outcome = await this.reserveAndPay(orderId, input.paymentToken);
     } catch (error) {
       // A dependency failed mid-way: the order stays where it is and the recovery loop finishes it.
       this.deps.logger.error({ err: error, orderId }, 'checkout interrupted; the recovery loop will resume the order');
-      answer = accepted(orderId);
+      outcome = { kind: 'processing', orderId };
     }
-    // A 503 is not final: the key is forgotten so that a retry with it starts over.
-    if (answer.status === 503) await repository.forgetIdempotencyKey(shopper.userId, idempotencyKey);
-    else await repository.saveIdempotentResponse({ userId: shopper.userId, key: idempotencyKey }, answer);
-    return answer;
+    // `unavailable` is not final: the key is forgotten so that a retry with it starts over.
+    if (isStoredOutcome(outcome)) await repository.saveCheckoutOutcome({ userId: shopper.userId, key: idempotencyKey }, outcome);
+    else await repository.forgetIdempotencyKey(shopper.userId, idempotencyKey);
+    return outcome;
   }
 
   /**
    * Resumes an order a crash (or an unknown payment outcome) left inside the checkout. The payment token is never
    * stored, so an order that never reached the provider cannot be paid any more: it is cancelled and its stock
-   * released. Returns the answer the order's POST now deserves (stored for its idempotency key).
+   * released. Returns the outcome the order's checkout now ends in (stored for its idempotency key).
    */
-  async resume(order: Order): Promise<StoredResponse> {
-    let answer: StoredResponse;
+  async resume(order: Order): Promise<CheckoutOutcome> {
+    let outcome: CheckoutOutcome;
     switch (order.status) {
       case 'pending':
-        answer = await this.abandon(order.id, 'checkout_interrupted');
+        outcome = await this.abandon(order.id, 'checkout_interrupted');
         break;
       case 'reserved': {
         // "Charge again with the same key": the provider answers with the first result of that key.
         const charge = await this.deps.payments.findCharge(order.id);
-        answer = charge ? await this.settleCharge(order, charge) : await this.abandon(order.id, 'checkout_interrupted');
+        outcome = charge ? await this.settleCharge(order, charge) : await this.abandon(order.id, 'checkout_interrupted');
         break;
       }
       case 'paid':
-        answer = await this.complete(order);
+        outcome = await this.complete(order);
         break;
       default:
-        return answerOfSettledOrder(order);
+        return outcomeOfSettledOrder(order);
     }
-    await this.deps.repository.saveIdempotentResponse({ orderId: order.id }, answer);
-    return answer;
+    if (isStoredOutcome(outcome)) await this.deps.repository.saveCheckoutOutcome({ orderId: order.id }, outcome);
+    return outcome;
   }
 
-  private async reserveAndPay(orderId: string, paymentToken: string): Promise<StoredResponse> {
+  private async reserveAndPay(orderId: string, paymentToken: string): Promise<CheckoutOutcome> {
     const { repository, stock, settings, hooks } = this.deps;
     const pending = await this.mustFind(orderId);
-    let outcome;
+    let reservation;
     try {
-      outcome = await stock.reserve({
+      reservation = await stock.reserve({
         orderId,
         lines: pending.lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
         ttlSeconds: settings.reservationTtlSeconds,
@@ -139,21 +139,21 @@ export class CheckoutService {
       // Unknown whether the catalog reserved: release (idempotent) and cancel; if that fails too, recovery does it.
       this.deps.logger.warn({ err: error, orderId }, 'reserving stock failed');
       await this.abandon(orderId, 'reservation_failed').catch((abandonError: unknown) => this.deps.logger.warn({ err: abandonError, orderId }, 'cancelling after a failed reservation failed; the recovery loop will'));
-      return problemAnswer(new AppError('unavailable', 'The stock could not be reserved right now; try again (the same Idempotency-Key may be reused)', { retryAfterSeconds: 1, extensions: { orderId } }));
+      return { kind: 'unavailable', orderId, retryAfterSeconds: 1 };
     }
-    if (outcome.status === 'out_of_stock') {
+    if (reservation.status === 'out_of_stock') {
       await repository.transition(orderId, 'cancelled', { reason: 'out_of_stock', failureReason: 'out_of_stock' });
-      return problemAnswer(new AppError('conflict', 'Some products are out of stock', { extensions: { orderId, outOfStock: outcome.outOfStock } }));
+      return { kind: 'out_of_stock', orderId, lines: reservation.outOfStock };
     }
-    if (outcome.status === 'unavailable') {
+    if (reservation.status === 'unavailable') {
       await repository.transition(orderId, 'cancelled', { reason: 'products_unavailable', failureReason: 'products_unavailable' });
-      return problemAnswer(new AppError('unprocessable', 'Some products cannot be ordered', { extensions: { orderId, unavailable: outcome.productIds } }));
+      return { kind: 'products_unavailable', orderId, productIds: reservation.productIds };
     }
-    const priced = priceLines(outcome.lines);
+    const priced = priceLines(reservation.lines);
     if (!priced || priced.currency !== pending.currency) {
       await stock.release(orderId);
       await repository.transition(orderId, 'cancelled', { reason: 'mixed_currencies', failureReason: 'mixed_currencies' });
-      return problemAnswer(new AppError('unprocessable', 'The products are priced in different currencies; one order is paid in one currency', { extensions: { orderId } }));
+      return { kind: 'mixed_currencies', orderId };
     }
     const reserved = await repository.transition(orderId, 'reserved', { reason: 'stock_reserved', lines: priced.lines, subtotal: priced.subtotal });
     await hooks?.afterReserve?.(reserved);
@@ -168,10 +168,9 @@ export class CheckoutService {
 
   /** Charges, and calls the outcome `unknown` when the provider fails or does not answer in time. */
   private async chargeWithin(timeoutMs: number, request: Parameters<PaymentProvider['charge']>[0]): Promise<ChargeResult> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<ChargeResult>((resolve) => {
-      timer = setTimeout(() => resolve({ status: 'unknown', reason: 'payment_timeout' }), timeoutMs);
-    });
+    // Aborted once the race is decided, so a charge that answers in time leaves no wait behind.
+    const answered = new AbortController();
+    const timeout = this.deps.clock.wait(timeoutMs, answered.signal).then((): ChargeResult => ({ status: 'unknown', reason: 'payment_timeout' }));
     const charge = this.deps.payments.charge(request).catch((error: unknown): ChargeResult => {
       this.deps.logger.warn({ err: error, orderId: request.orderId }, 'charge failed without an answer');
       return { status: 'unknown', reason: 'payment_error' };
@@ -179,18 +178,18 @@ export class CheckoutService {
     try {
       return await Promise.race([charge, timeout]);
     } finally {
-      clearTimeout(timer);
+      answered.abort();
     }
   }
 
   /** Moves a reserved order on by the charge's result. */
-  private async settleCharge(order: Order, charge: ChargeResult): Promise<StoredResponse> {
+  private async settleCharge(order: Order, charge: ChargeResult): Promise<CheckoutOutcome> {
     const { repository, stock, logger } = this.deps;
-    if (charge.status === 'unknown') return accepted(order.id);
+    if (charge.status === 'unknown') return { kind: 'processing', orderId: order.id };
     if (charge.status === 'declined') {
       await stock.release(order.id).catch((error: unknown) => logger.warn({ err: error, orderId: order.id }, 'release after a declined payment failed; the expiry sweep returns the stock'));
       await repository.transition(order.id, 'payment_failed', { reason: 'payment_declined', failureReason: charge.reason });
-      return problemAnswer(new AppError('payment_required', 'The payment was declined', { extensions: { orderId: order.id, reason: charge.reason } }));
+      return { kind: 'payment_declined', orderId: order.id, reason: charge.reason };
     }
     let paid: Order;
     try {
@@ -199,52 +198,54 @@ export class CheckoutService {
       // Cancelled while the charge ran (the customer, or the recovery of another replica): give the money back.
       if (!(error instanceof AppError && error.type === 'conflict')) throw error;
       const current = await this.mustFind(order.id);
-      if (current.paymentId === charge.paymentId) return answerOfSettledOrder(current);
+      if (current.paymentId === charge.paymentId) return outcomeOfSettledOrder(current);
       await this.refund(order.id, charge.paymentId, order.total);
-      return problemAnswer(new AppError('conflict', `The order was ${current.status} while the payment ran; the payment is refunded`, { extensions: { orderId: order.id } }));
+      return { kind: 'cancelled_while_paying', orderId: order.id, status: current.status };
     }
     await this.deps.hooks?.afterPayment?.(paid);
     return this.complete(paid);
   }
 
   /** Commits the reservation of a paid order; an expired one is refunded and cancelled. */
-  private async complete(order: Order): Promise<StoredResponse> {
+  private async complete(order: Order): Promise<CheckoutOutcome> {
     const { repository, stock } = this.deps;
     const result = await stock.commit(order.id);
     if (result === 'committed') {
       const confirmed = await repository.transition(order.id, 'confirmed', { reason: 'stock_committed' });
-      return { status: 201, body: confirmed, location: orderLocation(order.id) };
+      return { kind: 'confirmed', order: confirmed };
     }
     if (order.paymentId) await this.refund(order.id, order.paymentId, order.total);
     await repository.transition(order.id, 'cancelled', { reason: 'reservation_expired', failureReason: 'reservation_expired' });
-    return problemAnswer(new AppError('conflict', 'The stock reservation expired before the payment completed; the payment is refunded', { extensions: { orderId: order.id } }));
+    return { kind: 'reservation_expired', orderId: order.id };
   }
 
   /** Releases whatever the order may hold and cancels it. */
-  private async abandon(orderId: string, reason: string): Promise<StoredResponse> {
+  private async abandon(orderId: string, reason: string): Promise<CheckoutOutcome> {
     await this.deps.stock.release(orderId);
     const cancelled = await this.deps.repository.transition(orderId, 'cancelled', { reason, failureReason: reason });
-    return problemAnswer(new AppError('conflict', 'The checkout was interrupted and the order cancelled; nothing was charged', { extensions: { orderId: cancelled.id } }));
+    return { kind: 'interrupted', orderId: cancelled.id };
   }
 
   private async refund(orderId: string, paymentId: string, amount: Order['total']): Promise<void> {
     await this.deps.payments.refund({ paymentId, amount, idempotencyKey: `refund:${orderId}` });
   }
 
-  private async replay(userId: string, key: string, requestHash: string): Promise<StoredResponse> {
-    const deadline = Date.now() + this.deps.settings.idempotencyWaitMs;
+  /** The outcome stored for a key, waiting (polling) up to idempotencyWaitMs while the first request still runs. */
+  private async replay(userId: string, key: string, requestHash: string): Promise<StoredCheckoutOutcome> {
+    const { clock, repository, settings } = this.deps;
+    const deadline = clock.now() + settings.idempotencyWaitMs;
     for (;;) {
-      const record = await this.deps.repository.findIdempotencyKey(userId, key);
+      const record = await repository.findIdempotencyKey(userId, key);
       if (!record) throw new AppError('conflict', 'The idempotency key is in use by a request that did not finish; try again');
       if (record.requestHash !== requestHash) {
         throw new AppError('unprocessable', 'This Idempotency-Key was used with a different request body; use a new key for a new order');
       }
-      if (record.response) return record.response;
-      if (Date.now() >= deadline) {
-        if (record.orderId) return accepted(record.orderId);
+      if (record.outcome) return record.outcome;
+      if (clock.now() >= deadline) {
+        if (record.orderId) return { kind: 'processing', orderId: record.orderId };
         throw new AppError('conflict', 'A request with this Idempotency-Key is still running; try again shortly', { retryAfterSeconds: 1 });
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await clock.wait(replayPollIntervalMs);
     }
   }
 
@@ -254,6 +255,9 @@ export class CheckoutService {
     return order;
   }
 }
+
+/** How often a request with a key already in use looks for the first request's outcome. */
+const replayPollIntervalMs = 50;
 
 /** A stable hash of a request body: same content, same hash, whatever the key order. */
 export function hashRequest(body: unknown): string {
@@ -271,24 +275,9 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Where an order can be read. */
-export function orderLocation(orderId: string): string {
-  return `/api/orders/${orderId}`;
-}
-
-function accepted(orderId: string): StoredResponse {
-  return { status: 202, body: { orderId, status: 'processing', detail: 'The payment outcome is not known yet; the order is completed in the background' }, location: orderLocation(orderId) };
-}
-
-function problemAnswer(error: AppError): StoredResponse {
-  return { status: statusOfErrorType[error.type], body: toProblem(error) };
-}
-
-/** The answer for an order that left the checkout: the order when it went through, else why not. */
-function answerOfSettledOrder(order: Order): StoredResponse {
-  if (['confirmed', 'shipped', 'delivered'].includes(order.status)) return { status: 201, body: order, location: orderLocation(order.id) };
-  if (order.status === 'payment_failed') {
-    return problemAnswer(new AppError('payment_required', 'The payment was declined', { extensions: { orderId: order.id, reason: order.failureReason } }));
-  }
-  return problemAnswer(new AppError('conflict', `The order was ${order.status}`, { extensions: { orderId: order.id, reason: order.failureReason } }));
+/** The outcome for an order that left the checkout: the order when it went through, else how it ended. */
+function outcomeOfSettledOrder(order: Order): StoredCheckoutOutcome {
+  if (['confirmed', 'shipped', 'delivered'].includes(order.status)) return { kind: 'confirmed', order };
+  if (order.status === 'payment_failed') return { kind: 'payment_declined', orderId: order.id, reason: order.failureReason };
+  return { kind: 'left_checkout', orderId: order.id, status: order.status, reason: order.failureReason };
 }

@@ -1,11 +1,8 @@
-import { utcDayOf } from './analytics';
+import type { DailyReport, Money } from '@shop/contracts';
 import { AppError } from '@shop/kernel';
 
-/** Money in integer minor units. */
-export interface MoneyAmount {
-  amount: number;
-  currency: string;
-}
+// The stored report is what the order API answers: its type is the contract's.
+export type { DailyReport } from '@shop/contracts';
 
 /** Sold quantity and revenue of one product in one currency, for one day. */
 export interface ProductSalesRow {
@@ -20,7 +17,7 @@ export interface ProductSalesRow {
 /** What a day's orders add up to, as the database reports it. */
 export interface DaySales {
   orders: number;
-  revenue: MoneyAmount[];
+  revenue: Money[];
   products: ProductSalesRow[];
 }
 
@@ -28,19 +25,6 @@ export interface DaySales {
 export interface ProductCategory {
   slug: string;
   path: string;
-}
-
-/** The stored report of one UTC day. */
-export interface DailyReport {
-  date: string;
-  generatedAt: string;
-  /** Orders placed that day that are confirmed, shipped or delivered. */
-  orders: number;
-  revenue: MoneyAmount[];
-  byCategory: Array<{ category: string; path: string | null; quantity: number; revenue: MoneyAmount[] }>;
-  topProducts: Array<{ productId: string; sku: string; name: string; quantity: number; revenue: MoneyAmount[] }>;
-  topViewed: Array<{ productId: string; sku: string; views: number }>;
-  topSearches: Array<{ query: string; searches: number }>;
 }
 
 /** Port: the order database's view of a day, and the stored reports. */
@@ -65,15 +49,13 @@ export interface ProductCategoryLookup {
 export const UNCATEGORISED = 'uncategorised';
 /** Entries of each top list. */
 export const TOP_LIST_SIZE = 10;
-/** The most days one read of stored reports may span (a quarter), both ends included. */
-export const MAX_REPORT_RANGE_DAYS = 92;
 
 /** Adds `amount` to the running total of its currency. */
 function addMoney(totals: Map<string, number>, currency: string, amount: number): void {
   totals.set(currency, (totals.get(currency) ?? 0) + amount);
 }
 
-function moneyList(totals: Map<string, number>): MoneyAmount[] {
+function moneyList(totals: Map<string, number>): Money[] {
   return [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ amount, currency }));
 }
 
@@ -100,11 +82,11 @@ export class DailyReportService {
     for (const row of sales.products) {
       const category = categories.get(row.productId) ?? null;
       const key = category?.slug ?? UNCATEGORISED;
-      const bucket = perCategory.get(key) ?? { path: category?.path ?? null, quantity: 0, revenue: new Map() };
+      const bucket = perCategory.get(key) ?? { path: category?.path ?? null, quantity: 0, revenue: new Map<string, number>() };
       bucket.quantity += row.quantity;
       addMoney(bucket.revenue, row.currency, row.revenue);
       perCategory.set(key, bucket);
-      const product = perProduct.get(row.productId) ?? { productId: row.productId, sku: row.sku, name: row.name, quantity: 0, revenue: new Map() };
+      const product = perProduct.get(row.productId) ?? { productId: row.productId, sku: row.sku, name: row.name, quantity: 0, revenue: new Map<string, number>() };
       product.quantity += row.quantity;
       addMoney(product.revenue, row.currency, row.revenue);
       perProduct.set(row.productId, product);
@@ -139,16 +121,4 @@ export class DailyReportService {
   listReports(from: string, to: string): Promise<DailyReport[]> {
     return this.deps.repository.findReports(from, to);
   }
-}
-
-/** Whether `value` is a real calendar date written YYYY-MM-DD. */
-export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && utcDayOf(parsed) === value;
-}
-
-/** How many UTC days the range from `from` to `to` (calendar dates) covers, both included; 0 or less when `to` is before `from`. */
-export function daysInRange(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }

@@ -1,10 +1,8 @@
-import { EventTypes, type EventType } from '@shop/contracts';
+import { EventTypes, OrderStatuses, type EventType, type OrderStatus } from '@shop/contracts';
 import { AppError } from '@shop/kernel';
 
-/** Every status an order can be in. */
-export const OrderStatuses = ['pending', 'reserved', 'paid', 'confirmed', 'shipped', 'delivered', 'cancelled', 'payment_failed'] as const;
-/** The status of an order. */
-export type OrderStatus = (typeof OrderStatuses)[number];
+// The statuses are part of the order API's contract; the state machine over them is the order service's own.
+export { OrderStatuses, type OrderStatus };
 
 /**
  * The order state machine: the only place that says which status may follow which.
@@ -30,21 +28,21 @@ const allowedTransitions: Readonly<Record<OrderStatus, readonly OrderStatus[]>> 
   payment_failed: [],
 };
 
-/** Statuses of an order whose checkout has not finished: the recovery loop resumes them. */
-export const CheckoutStatuses: readonly OrderStatus[] = ['pending', 'reserved', 'paid'];
-
-/** Statuses in which nothing will ever change again. */
-export const FinalStatuses: readonly OrderStatus[] = ['delivered', 'cancelled', 'payment_failed'];
+/**
+ * Statuses of an order whose checkout has not finished: the recovery resumes orders left in them (the repository's
+ * claim query is built from this list, and a test checks the migration's partial index against it).
+ */
+export const CheckoutStatuses = ['pending', 'reserved', 'paid'] as const satisfies readonly OrderStatus[];
 
 /** True when `to` may follow `from`. */
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return allowedTransitions[from].includes(to);
 }
 
-/** Throws a `conflict` AppError (409) when `to` may not follow `from`. */
+/** Throws a `conflict` AppError when `to` may not follow `from`. */
 export function assertTransition(from: OrderStatus, to: OrderStatus): void {
   if (!canTransition(from, to)) {
-    throw new AppError('conflict', `An order that is ${from} cannot become ${to}`, { extensions: { status: from } });
+    throw new AppError('conflict', `An order that is ${from} cannot become ${to}`, { extensions: { orderStatus: from } });
   }
 }
 

@@ -1,6 +1,9 @@
-import type { Order, OrderStatusChange } from './order';
+import type { OrderWithHistory } from '@shop/contracts';
+import type { Order } from './order';
 import type { AdminOrderFilter, OrderPage, OrderRepository, PaymentProvider, StockReservations } from './ports';
 import { AppError, type Logger } from '@shop/kernel';
+
+export type { OrderWithHistory } from '@shop/contracts';
 
 /** What the order service is built from. */
 export interface OrderServiceDeps {
@@ -8,11 +11,6 @@ export interface OrderServiceDeps {
   stock: StockReservations;
   payments: PaymentProvider;
   logger: Logger;
-}
-
-/** An order with its status history. */
-export interface OrderWithHistory extends Order {
-  history: OrderStatusChange[];
 }
 
 /** Reading orders, the customer's cancellation and the admin's fulfilment steps. */
@@ -50,7 +48,7 @@ export class OrderService {
   async cancelByCustomer(userId: string, orderId: string): Promise<Order> {
     let order = await this.ownOrder(userId, orderId);
     if (order.status === 'paid') {
-      throw new AppError('conflict', 'The payment of this order is being completed; try again in a moment', { retryAfterSeconds: 1, extensions: { status: order.status } });
+      throw new AppError('conflict', 'The payment of this order is being completed; try again in a moment', { retryAfterSeconds: 1, extensions: { orderStatus: order.status } });
     }
     const retrying = order.status === 'cancelled' && order.failureReason === 'customer_cancelled';
     if (!retrying) order = await this.deps.repository.transition(orderId, 'cancelled', { reason: 'customer_cancelled', failureReason: 'customer_cancelled' });

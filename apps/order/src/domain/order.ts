@@ -1,56 +1,7 @@
-import type { Money } from '@shop/contracts';
-import type { OrderStatus } from './order-status';
+import type { Money, OrderLine, StoredPaymentMethod } from '@shop/contracts';
 
-/** Where an order is shipped to. */
-export interface ShippingAddress {
-  name: string;
-  line1: string;
-  line2?: string;
-  city: string;
-  postalCode: string;
-  /** ISO 3166-1 alpha-2. */
-  country: string;
-  phone?: string;
-}
-
-/** What an order remembers of the payment method: never the token itself. */
-export type StoredPaymentMethod = { kind: 'simulated'; outcome: string } | { kind: 'token'; last4: string };
-
-/** One line of an order: a snapshot of the product and its price when the stock was reserved. */
-export interface OrderLine {
-  productId: string;
-  sku: string;
-  name: string;
-  unitPrice: Money;
-  quantity: number;
-  lineTotal: Money;
-}
-
-/** An order as the service and its API see it. */
-export interface Order {
-  id: string;
-  userId: string;
-  status: OrderStatus;
-  currency: string;
-  subtotal: Money;
-  total: Money;
-  lines: OrderLine[];
-  shippingAddress: ShippingAddress;
-  paymentMethod: StoredPaymentMethod;
-  paymentId: string | null;
-  failureReason: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** One status change of an order. */
-export interface OrderStatusChange {
-  from: OrderStatus | null;
-  to: OrderStatus;
-  reason: string | null;
-  at: string;
-}
+// The order is what the order API shows: its types are the contract's, so a drift between them fails to compile.
+export type { Order, OrderLine, OrderStatusChange, ShippingAddress, StoredPaymentMethod } from '@shop/contracts';
 
 /** A line as priced somewhere (cart or reservation), before it becomes an order line. */
 export interface PricedLine {

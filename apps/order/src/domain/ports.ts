@@ -1,6 +1,22 @@
-import type { Money } from '@shop/contracts';
+import type { Money, OrderOutOfStockLine, OrderPage } from '@shop/contracts';
+import type { StoredCheckoutOutcome } from './checkout-outcome';
 import type { Order, OrderLine, OrderStatusChange, PricedLine, ShippingAddress, StoredPaymentMethod } from './order';
 import type { OrderStatus } from './order-status';
+
+export type { OrderPage } from '@shop/contracts';
+
+// ---------------------------------------------------------------- time
+
+/**
+ * Port: time as the checkout needs it. Domain code keeps no timers of its own; the composition gives it the system
+ * clock, a test may give it another.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`, or at once when `signal` aborts (the caller no longer needs to wait). */
+  wait(ms: number, signal?: AbortSignal): Promise<void>;
+}
 
 // ---------------------------------------------------------------- payments
 
@@ -46,7 +62,7 @@ export interface ReservationLine {
 /** What reserving the stock of an order ended in. */
 export type ReservationOutcome =
   | { status: 'reserved'; expiresAt: string; lines: PricedLine[] }
-  | { status: 'out_of_stock'; outOfStock: Array<{ productId: string; requested: number; available: number }> }
+  | { status: 'out_of_stock'; outOfStock: OrderOutOfStockLine[] }
   | { status: 'unavailable'; productIds: string[] };
 
 /** Port: the catalog's stock reservations (idempotent per order id). */
@@ -69,18 +85,12 @@ export interface CartReader {
 
 // ---------------------------------------------------------------- persistence
 
-/** A stored idempotency key of POST /api/orders. */
+/** A stored idempotency key of a checkout. */
 export interface IdempotencyRecord {
   requestHash: string;
   orderId: string | null;
-  response: StoredResponse | null;
-}
-
-/** A final answer of POST /api/orders, replayed for the same key and body. */
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-  location?: string;
+  /** What the checkout under this key ended in; null while the first request still runs. */
+  outcome: StoredCheckoutOutcome | null;
 }
 
 /** What a new order starts with. */
@@ -113,12 +123,6 @@ export interface AdminOrderFilter {
   to?: Date;
 }
 
-/** A page of orders, newest first, and the cursor of the next page. */
-export interface OrderPage {
-  items: Order[];
-  nextCursor: string | null;
-}
-
 /** Port: the order service's own database. */
 export interface OrderRepository {
   findIdempotencyKey(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
@@ -128,11 +132,11 @@ export interface OrderRepository {
    */
   createPendingOrder(order: NewOrder, idempotency: { key: string; requestHash: string }): Promise<boolean>;
   /**
-   * Stores the final answer of a key. By order id (the recovery loop): only where no answer or a 202 is stored,
-   * so a replay after the recovery gets the outcome instead of "still processing".
+   * Stores the outcome of a key. By order id (the recovery): only where no outcome or `processing` is stored, so a
+   * replay after the recovery gets the final outcome instead of "still processing".
    */
-  saveIdempotentResponse(target: { userId: string; key: string } | { orderId: string }, response: StoredResponse): Promise<void>;
-  /** Deletes a key whose request ended without a final answer (503), so that a retry with it starts over. */
+  saveCheckoutOutcome(target: { userId: string; key: string } | { orderId: string }, outcome: StoredCheckoutOutcome): Promise<void>;
+  /** Deletes a key whose request ended without a final outcome (`unavailable`), so that a retry with it starts over. */
   forgetIdempotencyKey(userId: string, key: string): Promise<void>;
   findOrder(orderId: string): Promise<Order | undefined>;
   history(orderId: string): Promise<OrderStatusChange[]>;
@@ -144,8 +148,8 @@ export interface OrderRepository {
   listByUser(userId: string, page: { limit: number; cursor?: string }): Promise<OrderPage>;
   search(filter: AdminOrderFilter, page: { limit: number; cursor?: string }): Promise<OrderPage>;
   /**
-   * Leases up to `limit` orders stuck in the checkout (pending/reserved/paid, untouched for `staleAfterMs`) to
-   * this caller for `leaseMs`, skipping rows another replica is claiming at the same moment.
+   * Leases up to `limit` orders stuck in the checkout (in one of `CheckoutStatuses`, untouched for `staleAfterMs`)
+   * to this caller for `leaseMs`, skipping rows another replica is claiming at the same moment.
    */
   claimStaleCheckouts(options: { staleAfterMs: number; leaseMs: number; limit: number }): Promise<Order[]>;
 }

@@ -1,11 +1,12 @@
 import { Router, type Response } from 'express';
-import { Roles } from '@shop/contracts';
+import { adminOrdersQuerySchema, listOrdersQuerySchema, placeOrderBodySchema, Roles, type Order, type OrderPage, type OrderWithHistory } from '@shop/contracts';
 import { authenticate, requirePrincipal, requireRole, type TokenVerifier } from '@shop/auth-tokens';
 import { parseOrThrow } from '@shop/platform';
+import type { CheckoutOutcome } from '../domain/checkout-outcome';
 import type { CheckoutService } from '../domain/checkout.service';
 import type { OrderService } from '../domain/order.service';
-import type { StoredResponse } from '../domain/ports';
-import { adminOrdersQuerySchema, idempotencyKeySchema, listOrdersQuerySchema, orderIdParamsSchema, placeOrderBodySchema } from './orders.schemas';
+import { answerOfCheckoutOutcome } from './checkout-outcome.mapper';
+import { idempotencyKeySchema, orderIdParamsSchema } from './orders.schemas';
 import { AppError } from '@shop/kernel';
 
 /** The order API under /api/orders: the shopper's checkout and orders, and the admin's search and fulfilment. */
@@ -22,59 +23,57 @@ export function createOrdersRouter(deps: { checkout: CheckoutService; orders: Or
     if (rawKey === undefined) throw new AppError('precondition_required', 'POST /api/orders needs an Idempotency-Key header (8–128 of A-Z a-z 0-9 _ -), the same for every retry of one checkout');
     const idempotencyKey = parseOrThrow(idempotencyKeySchema, rawKey, 'headers.idempotency-key');
     const body = parseOrThrow(placeOrderBodySchema, req.body, 'body');
-    const answer = await checkout.placeOrder({ userId: principal.userId, authorization: req.header('authorization')! }, idempotencyKey, body);
-    sendStoredResponse(res, answer);
+    const outcome = await checkout.placeOrder({ userId: principal.userId, authorization: req.header('authorization')! }, idempotencyKey, body);
+    sendCheckoutOutcome(res, outcome);
   });
 
   router.get('/', async (req, res) => {
     const principal = requirePrincipal(res);
     const query = parseOrThrow(listOrdersQuerySchema, req.query, 'query');
     res.setHeader('Cache-Control', 'private, no-store');
-    res.json(await orders.listOwnOrders(principal.userId, query));
+    res.json((await orders.listOwnOrders(principal.userId, query)) satisfies OrderPage);
   });
 
   router.get('/admin/orders', adminOnly, async (req, res) => {
     const { status, userId, from, to, limit, cursor } = parseOrThrow(adminOrdersQuerySchema, req.query, 'query');
     res.setHeader('Cache-Control', 'private, no-store');
-    res.json(await orders.searchOrders({ status, userId, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined }, { limit, cursor }));
+    res.json((await orders.searchOrders({ status, userId, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined }, { limit, cursor })) satisfies OrderPage);
   });
 
   router.get('/:id', async (req, res) => {
     const principal = requirePrincipal(res);
     const { id } = parseOrThrow(orderIdParamsSchema, req.params, 'params');
     res.setHeader('Cache-Control', 'private, no-store');
-    res.json(principal.roles.includes(Roles.admin) ? await orders.getOrder(id) : await orders.getOwnOrder(principal.userId, id));
+    res.json((principal.roles.includes(Roles.admin) ? await orders.getOrder(id) : await orders.getOwnOrder(principal.userId, id)) satisfies OrderWithHistory);
   });
 
   router.post('/:id/cancel', async (req, res) => {
     const principal = requirePrincipal(res);
     const { id } = parseOrThrow(orderIdParamsSchema, req.params, 'params');
-    res.json(await orders.cancelByCustomer(principal.userId, id));
+    res.json((await orders.cancelByCustomer(principal.userId, id)) satisfies Order);
   });
 
   router.post('/:id/ship', adminOnly, async (req, res) => {
     const { id } = parseOrThrow(orderIdParamsSchema, req.params, 'params');
-    res.json(await orders.ship(id));
+    res.json((await orders.ship(id)) satisfies Order);
   });
 
   router.post('/:id/deliver', adminOnly, async (req, res) => {
     const { id } = parseOrThrow(orderIdParamsSchema, req.params, 'params');
-    res.json(await orders.deliver(id));
+    res.json((await orders.deliver(id)) satisfies Order);
   });
 
   return router;
 }
 
-/** Sends a checkout answer: problems as problem+json, orders with their Location. */
-function sendStoredResponse(res: Response, answer: StoredResponse): void {
-  res.status(answer.status);
+/**
+ * Sends a checkout outcome as its HTTP answer: an order or the 202 with their Location, or a problem document thrown
+ * to the platform's error handler. Never cached: the answer belongs to one shopper's key.
+ */
+function sendCheckoutOutcome(res: Response, outcome: CheckoutOutcome): void {
+  const answer = answerOfCheckoutOutcome(outcome);
   res.setHeader('Cache-Control', 'no-store');
-  if (answer.location) res.setHeader('Location', answer.location);
-  if (answer.status >= 400) {
-    const retryAfter = answer.status === 503 ? '1' : undefined;
-    if (retryAfter) res.setHeader('Retry-After', retryAfter);
-    res.type('application/problem+json').send(JSON.stringify(answer.body));
-    return;
-  }
+  if ('problem' in answer) throw answer.problem;
+  res.status(answer.status).setHeader('Location', answer.location);
   res.json(answer.body);
 }

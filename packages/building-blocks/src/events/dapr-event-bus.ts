@@ -73,7 +73,7 @@ export class DaprEventBus implements EventBus {
     if (this.closed) throw new Error('DaprEventBus is closed');
     const envelope = JSON.parse(JSON.stringify(toCloudEvent(this.options.source, event))) as CloudEvent<T>;
     // The SDK reports a failed publish in its result instead of throwing.
-    const result = await this.client.pubsub.publish(this.pubsubName, topic, envelope as unknown as object, { contentType: 'application/cloudevents+json' });
+    const result = await this.client.pubsub.publish(this.pubsubName, topic, envelope, { contentType: 'application/cloudevents+json' });
     if (result.error) throw new DaprSidecarError(`publish to "${topic}"`, sidecarFailureOf(result.error), result.error);
     return envelope;
   }
@@ -87,9 +87,10 @@ export class DaprEventBus implements EventBus {
   }
 
   /** Until started, deliveries are answered RETRY, so the sidecar keeps them for later. */
-  async start(): Promise<void> {
-    if (this.closed) throw new Error('DaprEventBus is closed');
+  start(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('DaprEventBus is closed'));
     this.started = true;
+    return Promise.resolve();
   }
 
   /** From now on deliveries are answered RETRY; resolves when the running handlers have finished. */

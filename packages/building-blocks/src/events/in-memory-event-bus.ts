@@ -85,7 +85,7 @@ export class InMemoryBroker {
     if (this.closed) throw new Error('InMemoryBroker is closed');
     const policy = deliveryPolicyOf(options);
     let byName = this.groups.get(topic);
-    if (!byName) this.groups.set(topic, (byName = new Map()));
+    if (!byName) this.groups.set(topic, (byName = new Map<string, Group>()));
     let group = byName.get(options.group);
     if (!group) {
       // The first subscription of a group fixes its policy.
@@ -245,11 +245,14 @@ export class InMemoryEventBus implements EventBus {
     this.broker = options.broker ?? new InMemoryBroker(options);
   }
 
-  async publish<T>(topic: string, event: OutgoingEvent<T>): Promise<CloudEvent<T>> {
-    if (this.closed) throw new Error('InMemoryEventBus is closed');
-    const envelope = copyAsOnTheWire(toCloudEvent(this.source, event));
-    this.broker.accept(topic, envelope);
-    return envelope;
+  publish<T>(topic: string, event: OutgoingEvent<T>): Promise<CloudEvent<T>> {
+    // Run inside the promise's executor: a closed bus or an event that is not JSON rejects, as on a real broker.
+    return new Promise((resolve) => {
+      if (this.closed) throw new Error('InMemoryEventBus is closed');
+      const envelope = copyAsOnTheWire(toCloudEvent(this.source, event));
+      this.broker.accept(topic, envelope);
+      resolve(envelope);
+    });
   }
 
   /** Declares the group right away, so events published from now on wait for it even before `start()`. */
@@ -260,10 +263,13 @@ export class InMemoryEventBus implements EventBus {
     if (this.started) this.broker.activate([consumer]);
   }
 
-  async start(): Promise<void> {
-    if (this.closed) throw new Error('InMemoryEventBus is closed');
-    this.started = true;
-    this.broker.activate(this.consumers);
+  start(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.closed) throw new Error('InMemoryEventBus is closed');
+      this.started = true;
+      this.broker.activate(this.consumers);
+      resolve();
+    });
   }
 
   /** Stops this bus's consumers and waits for their running handlers; a private broker is closed too (pending retries are lost). */

@@ -142,7 +142,7 @@ export class RedisStreamsEventBus implements EventBus {
     if (this.stopping) return;
     this.stopping = true;
     await this.starting?.catch(() => undefined);
-    await Promise.allSettled(this.subscriptions.map((s) => s.loop));
+    await Promise.allSettled(this.subscriptions.flatMap((s) => s.loop ?? []));
     const connection = await this.connection?.catch(() => undefined);
     if (connection?.client.isOpen) {
       for (const subscription of this.subscriptions) await this.forgetConsumer(connection.client, subscription).catch(() => undefined);

@@ -33,38 +33,48 @@ export class InMemoryStateStore implements StateStore {
     this.now = options.now ?? Date.now;
   }
 
-  async get<T>(key: string): Promise<StateEntry<T> | undefined> {
-    const stored = this.live(key);
-    if (!stored) return undefined;
-    return { key, value: JSON.parse(stored.json) as T, etag: String(stored.version) };
-  }
-
-  async save<T>(key: string, value: T, options: SaveOptions = {}): Promise<string> {
-    assertValidSaveOptions(options);
-    const current = this.live(key);
-    if (options.onlyIfAbsent && current) throw new EtagMismatchError(key);
-    if (options.etag !== undefined && (!current || String(current.version) !== options.etag)) throw new EtagMismatchError(key);
-    const json = toStateJson(key, value);
-    this.lastVersion += 1;
-    this.entries.set(key, {
-      json,
-      version: this.lastVersion,
-      expiresAt: options.ttlSeconds === undefined ? undefined : this.now() + options.ttlSeconds * 1000,
+  // Each operation runs inside its promise's executor, so a conflict or an invalid value rejects, as with the Redis and
+  // Dapr stores, instead of throwing at the call.
+  get<T>(key: string): Promise<StateEntry<T> | undefined> {
+    return new Promise((resolve) => {
+      const stored = this.live(key);
+      resolve(stored && { key, value: JSON.parse(stored.json) as T, etag: String(stored.version) });
     });
-    this.sweepExpiredNowAndThen();
-    return String(this.lastVersion);
   }
 
-  async delete(key: string, options: { etag?: string } = {}): Promise<void> {
-    const current = this.live(key);
-    // A key that is already gone counts as deleted whatever the ETag (as Dapr's Redis store does): the caller's goal holds.
-    if (!current) return;
-    if (options.etag !== undefined && String(current.version) !== options.etag) throw new EtagMismatchError(key);
-    this.entries.delete(key);
+  save<T>(key: string, value: T, options: SaveOptions = {}): Promise<string> {
+    return new Promise((resolve) => {
+      assertValidSaveOptions(options);
+      const current = this.live(key);
+      if (options.onlyIfAbsent && current) throw new EtagMismatchError(key);
+      if (options.etag !== undefined && (!current || String(current.version) !== options.etag)) throw new EtagMismatchError(key);
+      const json = toStateJson(key, value);
+      this.lastVersion += 1;
+      this.entries.set(key, {
+        json,
+        version: this.lastVersion,
+        expiresAt: options.ttlSeconds === undefined ? undefined : this.now() + options.ttlSeconds * 1000,
+      });
+      this.sweepExpiredNowAndThen();
+      resolve(String(this.lastVersion));
+    });
   }
 
-  async close(): Promise<void> {
+  delete(key: string, options: { etag?: string } = {}): Promise<void> {
+    return new Promise((resolve) => {
+      const current = this.live(key);
+      // A key that is already gone counts as deleted whatever the ETag (as Dapr's Redis store does): the caller's goal holds.
+      if (current) {
+        if (options.etag !== undefined && String(current.version) !== options.etag) throw new EtagMismatchError(key);
+        this.entries.delete(key);
+      }
+      resolve();
+    });
+  }
+
+  close(): Promise<void> {
     this.entries.clear();
+    return Promise.resolve();
   }
 
   /** The stored value when it exists and has not expired; an expired one is removed on the way. */

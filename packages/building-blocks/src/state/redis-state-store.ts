@@ -50,7 +50,7 @@ export class RedisStateStore implements StateStore {
 
   async get<T>(key: string): Promise<StateEntry<T> | undefined> {
     const { client } = await this.connect();
-    const [json, etag] = (await client.hmGet(this.prefix + key, ['d', 'e'])) as Array<string | null>;
+    const [json, etag] = await client.hmGet(this.prefix + key, ['d', 'e']);
     if (json === null || etag === null) return undefined;
     return { key, value: JSON.parse(json) as T, etag };
   }

@@ -161,7 +161,9 @@ function requestContextAndTelemetry(logger: Logger, metrics: ServiceMetrics): Re
     const startedAt = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'unmatched';
+      // Express types the matched route as `any`; its path is a string, a pattern or a list of them.
+      const routePath = (req.route as { path?: string | RegExp | (string | RegExp)[] } | undefined)?.path;
+      const route = routePath ? `${req.baseUrl}${String(routePath)}` : res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'unmatched';
       metrics.httpRequestDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, seconds);
       const level = res.statusCode >= 500 ? 'error' : quietPaths.has(req.path) ? 'debug' : 'info';
       if (logger.isLevelEnabled(level)) {

@@ -7,7 +7,7 @@ import { AppError, type Logger } from '@shop/kernel';
 /** body-parser reports its failures with a `type`; these are the client's fault and map to 4xx. */
 function fromBodyParserError(error: unknown): AppError | undefined {
   if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
-  switch ((error as { type: unknown }).type) {
+  switch (error.type) {
     case 'entity.parse.failed':
       return new AppError('invalid', 'The request body is not valid JSON');
     case 'entity.too.large':
@@ -31,7 +31,7 @@ export function toAppError(error: unknown): AppError {
 
 /** The one place where errors become RFC 9457 problem+json responses. */
 export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, req, res, next) => {
+  return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;

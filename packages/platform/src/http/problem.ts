@@ -1,4 +1,5 @@
-import type { AppError, AppErrorType, FieldError } from '@shop/kernel';
+import type { ProblemDocument } from '@shop/contracts';
+import type { AppError, AppErrorType } from '@shop/kernel';
 
 /** HTTP status of each error type: the only place where that mapping is written. */
 export const statusOfErrorType: Record<AppErrorType, number> = {
@@ -15,7 +16,9 @@ export const statusOfErrorType: Record<AppErrorType, number> = {
   precondition_required: 428,
   too_many_requests: 429,
   internal: 500,
+  bad_gateway: 502,
   unavailable: 503,
+  gateway_timeout: 504,
 };
 
 /** Title of each error type's problem document. */
@@ -33,20 +36,11 @@ export const titleOfErrorType: Record<AppErrorType, string> = {
   precondition_required: 'A precondition header is required',
   too_many_requests: 'Too many requests',
   internal: 'Internal error',
+  // The gateway's answers when the service behind it is unreachable or too slow: to a client, all three are the same.
+  bad_gateway: 'Temporarily unavailable',
   unavailable: 'Temporarily unavailable',
+  gateway_timeout: 'Temporarily unavailable',
 };
-
-/** RFC 9457 problem document as the platform sends it. */
-export interface ProblemDocument {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  requestId?: string;
-  errors?: FieldError[];
-  [extension: string]: unknown;
-}
 
 /** The problem `type` URI of an error type. */
 export function problemTypeUri(type: AppErrorType): string {

@@ -39,8 +39,12 @@ export async function listen(httpApp: HttpApp, options: ListenOptions): Promise<
       httpApp.markShuttingDown();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // A keep-alive socket whose request finishes during the drain turns idle and would hold the server open until
+      // the timeout: close idle sockets again while draining (only during shutdown, so the hot path pays nothing).
+      const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
+      idleSweep.unref();
       const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
-      const timedOut = await Promise.race([closed.then(() => false), delay(timeoutMs).then(() => true)]);
+      const timedOut = await Promise.race([closed.then(() => false), delay(timeoutMs).then(() => true)]).finally(() => clearInterval(idleSweep));
       if (timedOut) {
         options.logger.warn({ timeoutMs }, 'in-flight requests did not finish in time; closing their connections');
         server.closeAllConnections();

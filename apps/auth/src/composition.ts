@@ -1,0 +1,165 @@
+import type { Express } from 'express';
+import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey, type SigningKey } from '@shop/auth-tokens';
+import type { EventBus, StateStore } from '@shop/building-blocks';
+import { AppIds } from '@shop/contracts';
+import { OutboxRelay } from '@shop/outbox';
+import { createHttpApp, createServiceMetrics, listen, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { openDatabase, type Database } from '@shop/postgres';
+import type { AuthConfig } from './config';
+import { type Logger } from '@shop/kernel';
+import { createAuthStore, migrateAuthDatabase } from './data/auth-store';
+import { OutboxAuthEvents } from './events/publishers';
+import { StateStoreLoginThrottle } from './data/login-throttle';
+import { AuthService } from './domain/auth.service';
+import { PasswordHasher } from './domain/password-hasher';
+import { appTokenGuardedUserContactsRoutes } from './http/app-token-guarded-user-contacts.routes';
+import { authRoutes } from './http/auth.routes';
+import { usersRoutes } from './http/users.routes';
+import { authBasePath, wellKnownRoutes } from './http/well-known.routes';
+
+export { migrateAuthDatabase } from './data/auth-store';
+
+/** What the auth HTTP app is built from; tests inject their own database, state store and keys. */
+export interface AuthAppDeps {
+  config: AuthConfig;
+  logger: Logger;
+  /** A migrated database (see `migrateAuthDatabase`). */
+  db: Database;
+  /** Holds the login failure counters. */
+  stateStore: StateStore;
+  /** The first signs; all are published in the JWKS. */
+  signingKeys: SigningKey[];
+  metrics?: ServiceMetrics;
+  /** Routes the building blocks need on the app (Dapr subscriptions). */
+  mountOnApp?: (app: Express) => void;
+  /** Called after a commit that wrote events to the outbox (nudges the relay). */
+  onEventsWritten?: () => void;
+  /** Clock of the throttle windows (epoch ms); tests move it instead of sleeping. */
+  now?: () => number;
+}
+
+/** The auth HTTP app, with the pieces a launcher or a test may want to reach. */
+export interface AuthApp extends HttpApp {
+  service: AuthService;
+  verifier: TokenVerifier;
+}
+
+/** Builds the auth service's Express app (routes under /api/auth, health, metrics, problem+json) without listening. */
+export function createAuthApp(deps: AuthAppDeps): AuthApp {
+  const { config, logger } = deps;
+  const signer = new AccessTokenSigner({
+    keys: deps.signingKeys,
+    issuer: config.TOKEN_ISSUER,
+    audience: config.TOKEN_AUDIENCE,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
+  const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()), issuer: config.TOKEN_ISSUER, audience: config.TOKEN_AUDIENCE });
+  const throttle = new StateStoreLoginThrottle({
+    stateStore: deps.stateStore,
+    limits: {
+      maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
+    },
+    now: deps.now,
+  });
+  const service = new AuthService({
+    store: createAuthStore(deps.db, (tx) => new OutboxAuthEvents(tx)),
+    hasher: new PasswordHasher({ cost: config.PASSWORD_HASH_COST }),
+    throttle,
+    tokens: signer,
+    refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    onEventsWritten: deps.onEventsWritten,
+    onSecurityEvent: (event) => logger.warn(event, 'refresh token presented twice: its whole session family is revoked'),
+  });
+  const httpApp = createHttpApp({
+    service: AppIds.auth,
+    logger,
+    metrics: deps.metrics ?? createServiceMetrics(AppIds.auth),
+    readinessChecks: [{ name: 'database', check: () => deps.db.ping() }],
+    mountRoutes: (app) => {
+      deps.mountOnApp?.(app);
+      app.use(appTokenGuardedUserContactsRoutes({ service, appApiToken: config.APP_API_TOKEN }));
+      app.use(`${authBasePath}/.well-known`, wellKnownRoutes({ signer, publicBaseUrl: config.PUBLIC_BASE_URL }));
+      app.use(`${authBasePath}/users`, usersRoutes({ service, verifier }));
+      app.use(authBasePath, authRoutes({ service, verifier }));
+    },
+  });
+  return { ...httpApp, service, verifier };
+}
+
+/** The signing keys of the configuration, or (outside production) a key generated for this process. */
+export function resolveSigningKeys(config: Pick<AuthConfig, 'AUTH_SIGNING_KEYS' | 'NODE_ENV'>, logger: Logger): SigningKey[] {
+  if (config.AUTH_SIGNING_KEYS && config.AUTH_SIGNING_KEYS.length > 0) return config.AUTH_SIGNING_KEYS;
+  if (config.NODE_ENV === 'production') {
+    throw new Error('AUTH_SIGNING_KEYS is required when NODE_ENV=production: refusing to sign tokens with a generated key');
+  }
+  const key = generateSigningKey();
+  logger.warn(
+    { kid: key.kid },
+    'AUTH_SIGNING_KEYS is not set: generated a signing key for this process; tokens stop verifying after a restart and replicas will not accept each other\'s tokens',
+  );
+  return [key];
+}
+
+/** What `startAuthService` needs. */
+export interface StartAuthServiceOptions {
+  config: AuthConfig;
+  logger: Logger;
+  /** The building blocks (state store for throttling, event bus for the outbox relay); shared ones are not closed. */
+  blocks: { stateStore: StateStore; eventBus: EventBus; mountOnApp?: (app: Express) => void; close?: () => Promise<void> };
+  /** An open database; when absent one is opened from the config (and closed on stop). */
+  db?: Database;
+  /** Close `blocks` when the service stops (main.ts owns its blocks; an embedded launcher sharing them does not). */
+  closeBlocksOnStop?: boolean;
+  metrics?: ServiceMetrics;
+}
+
+/** A running auth service. */
+export type RunningAuthService = RunningServer & {
+  /** The email of the bootstrapped admin, when ADMIN_EMAIL is configured. */
+  adminEmail?: string;
+};
+
+/**
+ * Starts the auth service: opens and migrates the database, loads or generates the signing keys, bootstraps the
+ * first admin, starts the outbox relay and listens on PORT. `stop()` drains requests, then stops the relay and
+ * closes what this function opened.
+ */
+export async function startAuthService(options: StartAuthServiceOptions): Promise<RunningAuthService> {
+  const { config, logger, blocks } = options;
+  const signingKeys = resolveSigningKeys(config, logger);
+  const db =
+    options.db ??
+    (await openDatabase({ url: config.DATABASE_URL, readUrl: config.DATABASE_READ_URL, embeddedDataDir: config.DATA_DIR, applicationName: AppIds.auth }));
+  const closers: Array<{ name: string; close: () => Promise<void> }> = [];
+  if (options.closeBlocksOnStop && blocks.close) closers.push({ name: 'building blocks', close: blocks.close });
+  if (!options.db) closers.push({ name: 'database', close: () => db.close() });
+  try {
+    await migrateAuthDatabase(db);
+    const relay = new OutboxRelay({ db, eventBus: blocks.eventBus, logger });
+    const authApp = createAuthApp({
+      config,
+      logger,
+      db,
+      stateStore: blocks.stateStore,
+      signingKeys,
+      metrics: options.metrics,
+      mountOnApp: blocks.mountOnApp,
+      onEventsWritten: () => relay.nudge(),
+    });
+    let adminEmail: string | undefined;
+    if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+      const { user, created } = await authApp.service.ensureAdmin({ email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+      adminEmail = user.email;
+      logger.info({ userId: user.id, created }, created ? 'first admin created' : 'first admin present');
+    }
+    relay.start();
+    closers.push({ name: 'outbox relay', close: () => relay.stop() });
+    const running = await listen(authApp, { port: config.PORT, host: config.HOST, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, closers });
+    return { ...running, adminEmail };
+  } catch (error) {
+    for (const closer of [...closers].reverse()) await closer.close().catch(() => undefined);
+    throw error;
+  }
+}

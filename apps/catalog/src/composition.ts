@@ -1,0 +1,177 @@
+import path from 'node:path';
+import type { TokenVerifier } from '@shop/auth-tokens';
+import type { EventBus, StateStore } from '@shop/building-blocks';
+import { AppIds } from '@shop/contracts';
+import type { Logger } from '@shop/kernel';
+import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { migrate, type Database } from '@shop/postgres';
+import { authServiceTokenVerifier, listenService, openServiceDatabase, startService, type BuildingBlocks } from '@shop/service-runtime';
+import type { CatalogConfig } from './config';
+import { SqlCatalogSyncRepository } from './data/catalog-sync.repository';
+import { migrateOutbox } from './data/outbox';
+import { SqlProductAdminRepository } from './data/product-admin.repository';
+import { StateStoreProductCache } from './data/product-cache';
+import { SqlProductQueryRepository } from './data/product-query.repository';
+import { SqlReservationRepository } from './data/reservation.repository';
+import { AfterCommit } from './domain/after-commit';
+import { CatalogSyncService } from './domain/catalog-sync.service';
+import { ProductAdminService } from './domain/product-admin.service';
+import { ProductQueryService } from './domain/product-query.service';
+import { ReservationService } from './domain/reservation.service';
+import { AnalyticsPublisher } from './events/publishers';
+import { subscribeCatalogHandlers } from './events/subscriptions';
+import { createAdminBulkUpsertRouter } from './http/admin-bulk-upsert.routes';
+import { createAdminProductsRouter } from './http/admin-products.routes';
+import { createAdminSyncRunsRouter } from './http/admin-sync-runs.routes';
+import { createCategoriesRouter } from './http/categories.routes';
+import { createInternalReservationsRouter } from './http/internal-reservations.routes';
+import { createInternalSyncRunsRouter } from './http/internal-sync-runs.routes';
+import { createProductsRouter } from './http/products.routes';
+import { seedDemoCatalog } from './jobs/demo-catalog.seed';
+import { ReservationSweeper } from './jobs/reservation-sweeper';
+
+/** Where the SQL migrations are, from src (tests) and from dist alike. */
+export const catalogMigrationsDir = path.join(__dirname, '..', 'migrations');
+
+/** Applies the catalog's migrations and the outbox/inbox tables. */
+export async function migrateCatalog(db: Database): Promise<void> {
+  await migrate(db, catalogMigrationsDir);
+  await migrateOutbox(db);
+}
+
+/** What the catalog's HTTP app is built from (tests inject in-memory adapters here). */
+export interface CatalogAppDeps {
+  db: Database;
+  stateStore: StateStore;
+  eventBus: EventBus;
+  verifier: TokenVerifier;
+  logger: Logger;
+  metrics?: ServiceMetrics;
+  /** Default 30 s. */
+  productCacheTtlSeconds?: number;
+  /** Told after each commit that enqueued events, so they go out at once instead of at the next poll. */
+  outboxRelay?: { nudge(): void };
+  /** Extra routes on the app (the building blocks' subscription endpoints). */
+  mountExtraRoutes?: HttpAppMount;
+  /** How often aggregated product views are published. Default 1000 ms. */
+  analyticsFlushIntervalMs?: number;
+  /** Dapr's app API token: when set, the internal routes (reservations, sync runs) require it. */
+  appApiToken?: string;
+  /** How long a reservation holds its units when the request names no ttl. Default 900 s. */
+  reservationTtlSeconds?: number;
+  /** Availability at or below which a reservation publishes `inventory.low`. Default 5. */
+  lowStockThreshold?: number;
+}
+
+type HttpAppMount = Parameters<typeof createHttpApp>[0]['mountRoutes'];
+
+/** The catalog's HTTP app and the services behind it. */
+export interface CatalogApp extends HttpApp {
+  /** Product reads (cached), searches and the category tree. */
+  productQueries: ProductQueryService;
+  /** Admin product changes and stock on hand. */
+  productAdmin: ProductAdminService;
+  /** The bulk upsert of the external catalog sync, and its runs. */
+  catalogSync: CatalogSyncService;
+  /** Stock reservations of the checkout. */
+  reservations: ReservationService;
+  /** Publishes anonymous views (aggregated) and searches; close it on shutdown to publish the last views. */
+  analytics: AnalyticsPublisher;
+}
+
+/** Builds the catalog's Express app (public, admin and internal routes, health, metrics) on the given adapters. */
+export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
+  const cache = new StateStoreProductCache(deps.stateStore, deps.productCacheTtlSeconds ?? 30);
+  const afterCommit = new AfterCommit({ cache, onEventsCommitted: () => deps.outboxRelay?.nudge(), logger: deps.logger });
+  const productQueries = new ProductQueryService({ repository: new SqlProductQueryRepository(deps.db), cache, logger: deps.logger });
+  const productAdmin = new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db), afterCommit });
+  const catalogSync = new CatalogSyncService({ repository: new SqlCatalogSyncRepository(deps.db), afterCommit, logger: deps.logger });
+  const reservations = new ReservationService({
+    repository: new SqlReservationRepository(deps.db),
+    afterCommit,
+    defaultTtlSeconds: deps.reservationTtlSeconds ?? 900,
+    lowStockThreshold: deps.lowStockThreshold ?? 5,
+  });
+  const analytics = new AnalyticsPublisher(deps.eventBus, deps.logger, { viewFlushIntervalMs: deps.analyticsFlushIntervalMs });
+  const httpApp = createHttpApp({
+    service: AppIds.catalog,
+    logger: deps.logger,
+    metrics: deps.metrics ?? createServiceMetrics(AppIds.catalog, { collectProcessMetrics: false }),
+    readinessChecks: [
+      { name: 'database', check: () => deps.db.ping() },
+      { name: 'state-store', check: async () => void (await deps.stateStore.get('catalog:readiness-probe')) },
+    ],
+    mountRoutes: (app) => {
+      deps.mountExtraRoutes?.(app);
+      // Public and admin routes under /api/catalog (the gateway's prefix); admin ones check the admin token per route.
+      app.use('/api/catalog', createProductsRouter({ productQueries, analytics }));
+      app.use('/api/catalog', createCategoriesRouter({ productQueries }));
+      app.use('/api/catalog', createAdminProductsRouter({ productAdmin, productQueries, verifier: deps.verifier }));
+      app.use('/api/catalog', createAdminSyncRunsRouter({ catalogSync, verifier: deps.verifier }));
+      // Under /internal (never routed by the gateway): the bulk upsert wants an admin token, the rest the app token.
+      app.use(createAdminBulkUpsertRouter({ catalogSync, verifier: deps.verifier }));
+      app.use(createInternalReservationsRouter({ reservations, appApiToken: deps.appApiToken }));
+      app.use(createInternalSyncRunsRouter({ catalogSync, appApiToken: deps.appApiToken }));
+    },
+  });
+  return { ...httpApp, productQueries, productAdmin, catalogSync, reservations, analytics };
+}
+
+/** What `startCatalogService` needs; `db` and `verifier` are opened/built from the config when not given. */
+export interface StartCatalogOptions {
+  config: CatalogConfig;
+  logger: Logger;
+  blocks: BuildingBlocks;
+  /** An already open database (the embedded launcher, tests); it is then not closed on stop. */
+  db?: Database;
+  /** Verifies admin tokens; default: against the auth service's JWKS, fetched through service invocation. */
+  verifier?: TokenVerifier;
+  metrics?: ServiceMetrics;
+}
+
+/**
+ * Starts the catalog: opens and migrates the database, seeds the demo catalog when configured and the catalog
+ * is empty, builds the app, subscribes to catalog-sync, starts the outbox relay and the expired-reservation sweeper
+ * (every RESERVATION_SWEEP_INTERVAL_MS; 0 disables it) and listens on PORT.
+ * `stop()` drains requests, then stops the sweeper, publishes the last views, stops the relay, closes the database
+ * (when it opened it) and the building blocks; a start that fails half-way releases what it had opened the same way.
+ */
+export function startCatalogService(options: StartCatalogOptions): Promise<RunningServer> {
+  const { config, logger, blocks } = options;
+  return startService(async (resources) => {
+    // Opened first, so closed last: the last views and the relay go out before the bus they publish to closes.
+    resources.add('building blocks', () => blocks.close());
+    const { db, relay } = await openServiceDatabase(
+      { appId: AppIds.catalog, settings: config, db: options.db, migrate: migrateCatalog, eventBus: blocks.eventBus, logger },
+      resources,
+    );
+    const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
+    const catalog = createCatalogApp({
+      db,
+      stateStore: blocks.stateStore,
+      eventBus: blocks.eventBus,
+      verifier,
+      logger,
+      metrics: options.metrics ?? createServiceMetrics(AppIds.catalog),
+      productCacheTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
+      analyticsFlushIntervalMs: config.ANALYTICS_FLUSH_INTERVAL_MS,
+      appApiToken: config.APP_API_TOKEN,
+      reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
+      lowStockThreshold: config.LOW_STOCK_THRESHOLD,
+      outboxRelay: relay,
+      mountExtraRoutes: (app) => blocks.mountOnApp(app),
+    });
+    resources.add('analytics', () => catalog.analytics.close());
+    if (config.SEED_DEMO_CATALOG && (await catalog.productQueries.countProducts()) === 0) {
+      const report = await seedDemoCatalog(catalog.catalogSync);
+      logger.info({ created: report.created, rejected: report.rejected.length }, 'seeded the demo catalog');
+    }
+    subscribeCatalogHandlers(blocks.eventBus, catalog.catalogSync, logger);
+    await blocks.eventBus.start();
+    relay.start();
+    const sweeper = new ReservationSweeper(catalog.reservations, logger, config.RESERVATION_SWEEP_INTERVAL_MS);
+    resources.add('reservation sweeper', () => sweeper.stop());
+    sweeper.start();
+    return listenService(catalog, config, logger, resources);
+  });
+}

@@ -1,0 +1,173 @@
+import type { ProductStatus } from '@shop/contracts';
+import type { SqlExecutor } from '@shop/postgres';
+import type { Category, NewProductRecord, ProductRecord, ProductWrites } from '../domain/ports';
+import type { CategoryRef, ProductWithAvailability } from '../domain/product';
+import type { ProductEvent } from '../domain/product-events';
+import * as outbox from './outbox';
+
+// The SQL of the products, categories and inventory tables that the product queries, the admin changes and the
+// sync share: the columns of a product read, their mapping, and the product writes both kinds of change make.
+
+/** A row of a product read (`productColumns` `productFrom`). */
+export interface ProductRow {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  brand: string | null;
+  image_urls: string[];
+  attributes: Record<string, unknown>;
+  price_amount: number;
+  price_currency: string;
+  status: ProductStatus;
+  version: number;
+  source: string | null;
+  external_id: string | null;
+  content_hash: string | null;
+  created_at: Date;
+  updated_at: Date;
+  category_id: string | null;
+  category_slug: string | null;
+  category_name: string | null;
+  category_path: string | null;
+  on_hand: number;
+  reserved: number;
+  rank?: number;
+}
+
+/** A row of the categories table. */
+export interface CategoryRow {
+  id: string;
+  parent_id: string | null;
+  slug: string;
+  name: string;
+  path: string;
+}
+
+/** The columns of a product read, with its category and stock. */
+export const productColumns = `
+  p.id, p.sku, p.name, p.description, p.brand, p.image_urls, p.attributes, p.price_amount, p.price_currency, p.status,
+  p.version, p.source, p.external_id, p.content_hash, p.created_at, p.updated_at,
+  c.id AS category_id, c.slug AS category_slug, c.name AS category_name, c.path AS category_path,
+  coalesce(i.on_hand, 0) AS on_hand, coalesce(i.reserved, 0) AS reserved`;
+
+/** The tables of a product read. */
+export const productFrom = `
+  FROM products p
+  LEFT JOIN categories c ON c.id = p.category_id
+  LEFT JOIN inventory i ON i.product_id = p.id`;
+
+/** The columns of a category read. */
+export const categoryColumns = 'id, parent_id, slug, name, path';
+
+/** A product read row as the domain's product. */
+export function toProduct(row: ProductRow): ProductWithAvailability {
+  const category: CategoryRef | null =
+    row.category_id && row.category_slug && row.category_name && row.category_path ? { id: row.category_id, slug: row.category_slug, name: row.category_name, path: row.category_path } : null;
+  return {
+    id: row.id,
+    sku: row.sku,
+    name: row.name,
+    description: row.description,
+    brand: row.brand,
+    category,
+    imageUrls: row.image_urls,
+    attributes: row.attributes,
+    price: { amount: Number(row.price_amount), currency: row.price_currency },
+    status: row.status,
+    version: row.version,
+    source: row.source,
+    externalId: row.external_id,
+    contentHash: row.content_hash,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    onHand: Number(row.on_hand),
+    reserved: Number(row.reserved),
+  };
+}
+
+/** A categories row as the domain's category. */
+export function toCategory(row: CategoryRow): Category {
+  return { id: row.id, parentId: row.parent_id, slug: row.slug, name: row.name, path: row.path };
+}
+
+/** The product writes of one transaction that admin changes and the sync both make; their transactions extend it. */
+export class SqlProductWrites implements ProductWrites {
+  constructor(protected readonly sql: SqlExecutor) {}
+
+  async productIdUsingSku(sku: string): Promise<string | undefined> {
+    const { rows } = await this.sql.query<{ id: string }>('SELECT id FROM products WHERE sku = $1', [sku]);
+    return rows[0]?.id;
+  }
+
+  async insertProduct(product: NewProductRecord): Promise<boolean> {
+    const { rows } = await this.sql.query<{ id: string }>(
+      `INSERT INTO products (id, sku, name, description, brand, category_id, image_urls, attributes, price_amount, price_currency, status,
+                             version, source, external_id, content_hash, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, 1, $12, $13, $14, $15, $15)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [
+        product.id,
+        product.sku,
+        product.name,
+        product.description,
+        product.brand,
+        product.categoryId,
+        JSON.stringify(product.imageUrls),
+        JSON.stringify(product.attributes),
+        product.priceAmount,
+        product.priceCurrency,
+        product.status,
+        product.source,
+        product.externalId,
+        product.contentHash,
+        product.now,
+      ],
+    );
+    if (rows.length === 0) return false;
+    await this.sql.query('INSERT INTO inventory (product_id, on_hand, reserved, updated_at) VALUES ($1, 0, 0, $2)', [product.id, product.now]);
+    return true;
+  }
+
+  async updateProduct(id: string, expectedVersion: number, product: ProductRecord, now: Date): Promise<number | undefined> {
+    const { rows } = await this.sql.query<{ version: number }>(
+      `UPDATE products SET sku = $3, name = $4, description = $5, brand = $6, category_id = $7, image_urls = $8::jsonb, attributes = $9::jsonb,
+              price_amount = $10, price_currency = $11, status = $12, content_hash = $13, updated_at = $14, version = version + 1
+       WHERE id = $1 AND version = $2
+       RETURNING version`,
+      [
+        id,
+        expectedVersion,
+        product.sku,
+        product.name,
+        product.description,
+        product.brand,
+        product.categoryId,
+        JSON.stringify(product.imageUrls),
+        JSON.stringify(product.attributes),
+        product.priceAmount,
+        product.priceCurrency,
+        product.status,
+        product.contentHash,
+        now,
+      ],
+    );
+    return rows[0]?.version;
+  }
+
+  async setOnHand(id: string, onHand: number, now: Date): Promise<boolean> {
+    const { rows } = await this.sql.query<{ product_id: string }>(
+      `INSERT INTO inventory (product_id, on_hand, reserved, updated_at) VALUES ($1, $2, 0, $3)
+       ON CONFLICT (product_id) DO UPDATE SET on_hand = EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at
+       WHERE inventory.reserved <= EXCLUDED.on_hand
+       RETURNING product_id`,
+      [id, onHand, now],
+    );
+    return rows.length === 1;
+  }
+
+  enqueueProductEvent(event: ProductEvent): Promise<void> {
+    return outbox.enqueueProductEvent(this.sql, event);
+  }
+}

@@ -1,0 +1,149 @@
+import type { CategoryTreeNode, ProductSort, ProductStatus } from '@shop/contracts';
+import { isUuid, skuSchema } from '@shop/contracts';
+import { AppError, type Logger } from '@shop/kernel';
+import { productEntityTag } from './entity-tag';
+import type { CachedRepresentation, Category, ProductCache } from './ports';
+import { toProductView, type ProductWithAvailability } from './product';
+import type { ProductHit, ProductQueryRepository } from './product-query.ports';
+import { InvalidCursorError, decodeCursor, encodeCursor, searchFingerprint, type ProductFilters, type SortPosition } from './product-search';
+
+/** What the product queries are built from. */
+export interface ProductQueryServiceDeps {
+  repository: ProductQueryRepository;
+  cache: ProductCache;
+  logger: Logger;
+}
+
+/** A page request of a product search, as the API receives it. */
+export interface ProductSearchRequest extends Omit<ProductFilters, 'statuses'> {
+  sort?: ProductSort;
+  limit: number;
+  cursor?: string;
+}
+
+/** One page of search results, before rendering. */
+export interface ProductSearchPage {
+  items: ProductWithAvailability[];
+  nextCursor: string | null;
+}
+
+/**
+ * The catalog's reads: one public product through the cache (cache-aside), a product in any status for admins,
+ * keyset-paged searches, and the category tree. Nothing here writes to the database or is audited, so no method
+ * takes a catalog context.
+ */
+export class ProductQueryService {
+  constructor(private readonly deps: ProductQueryServiceDeps) {}
+
+  /**
+   * The public representation of an active product by id or SKU, from the cache when it has it (no database
+   * round trip), else from the database, then cached. Undefined when there is no such active product.
+   */
+  async readPublicProduct(idOrSku: string): Promise<CachedRepresentation | undefined> {
+    const lookup = isUuid(idOrSku) ? { id: idOrSku.toLowerCase() } : skuSchema.safeParse(idOrSku).success ? { sku: idOrSku } : undefined;
+    if (!lookup) return undefined;
+    try {
+      const cached = await this.deps.cache.get(lookup);
+      if (cached) return cached;
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'product cache read failed; reading the database');
+    }
+    const product = await this.deps.repository.findProduct({ ...lookup, statuses: ['active'] });
+    if (!product) return undefined;
+    const body = JSON.stringify(toProductView(product));
+    const representation = { productId: product.id, sku: product.sku, body, etag: productEntityTag(product.version, body) };
+    try {
+      await this.deps.cache.put(representation);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, productId: product.id }, 'product cache write failed');
+    }
+    return representation;
+  }
+
+  /** A product in any status (admin). */
+  async getProduct(id: string): Promise<ProductWithAvailability> {
+    const product = isUuid(id) ? await this.deps.repository.findProduct({ id: id.toLowerCase() }) : undefined;
+    if (!product) throw new AppError('not_found', `No product ${id}`);
+    return product;
+  }
+
+  /** One page of products with the given statuses, filtered, sorted and continued after `cursor`. */
+  async searchProducts(request: ProductSearchRequest, statuses: ProductStatus[]): Promise<ProductSearchPage> {
+    const sort: ProductSort = request.sort ?? (request.q ? 'relevance' : 'newest');
+    if (sort === 'relevance' && !request.q) {
+      throw new AppError('invalid', 'Sorting by relevance needs a search query (q)', { fields: [{ field: 'query.sort', message: 'relevance needs q' }] });
+    }
+    if (request.minPrice !== undefined && request.maxPrice !== undefined && request.minPrice > request.maxPrice) {
+      throw new AppError('invalid', 'minPrice must not exceed maxPrice', { fields: [{ field: 'query.minPrice', message: 'must not exceed maxPrice' }] });
+    }
+    const filters: ProductFilters = {
+      q: request.q,
+      category: request.category,
+      brand: request.brand,
+      minPrice: request.minPrice,
+      maxPrice: request.maxPrice,
+      inStock: request.inStock,
+      statuses,
+    };
+    const fingerprint = searchFingerprint(filters, sort);
+    let after: SortPosition | undefined;
+    if (request.cursor !== undefined) {
+      try {
+        after = decodeCursor(request.cursor, fingerprint, sort);
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw new AppError('invalid', error.message, { fields: [{ field: 'query.cursor', message: 'is not a cursor of this search' }] });
+        throw error;
+      }
+    }
+    const hits = await this.deps.repository.searchProducts({ ...filters, sort, limit: request.limit, after });
+    const items = hits.slice(0, request.limit);
+    const last = items.at(-1);
+    const nextCursor = hits.length > request.limit && last ? encodeCursor(positionAfter(last, sort), fingerprint) : null;
+    return { items, nextCursor };
+  }
+
+  /** The category tree, roots first, children sorted by name. */
+  async categoryTree(): Promise<CategoryTreeNode[]> {
+    return categoryTreeOf(await this.deps.repository.listCategories());
+  }
+
+  /** How many products exist (any status). */
+  countProducts(): Promise<number> {
+    return this.deps.repository.countProducts();
+  }
+}
+
+/** The tree of these categories: roots and children sorted by name. */
+export function categoryTreeOf(categories: readonly Category[]): CategoryTreeNode[] {
+  const nodes = new Map<string, CategoryTreeNode & { parentId: string | null }>();
+  for (const category of categories) nodes.set(category.id, { id: category.id, slug: category.slug, name: category.name, path: category.path, parentId: category.parentId, children: [] });
+  const roots: CategoryTreeNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.parentId ? nodes.get(node.parentId) : undefined;
+    (parent ? parent.children : roots).push(node);
+  }
+  const strip = (node: CategoryTreeNode): CategoryTreeNode => ({
+    id: node.id,
+    slug: node.slug,
+    name: node.name,
+    path: node.path,
+    children: node.children.sort(byName).map(strip),
+  });
+  return roots.sort(byName).map(strip);
+}
+
+function positionAfter(hit: ProductHit, sort: ProductSort): SortPosition {
+  switch (sort) {
+    case 'newest':
+      return { sort, createdAt: hit.createdAt.toISOString(), id: hit.id };
+    case 'price':
+    case '-price':
+      return { sort, price: hit.price.amount, id: hit.id };
+    case 'relevance':
+      return { sort, rank: hit.rank, id: hit.id };
+  }
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name.localeCompare(b.name);
+}

@@ -1,0 +1,211 @@
+import path from 'node:path';
+import type { Express } from 'express';
+import { AppIds } from '@shop/contracts';
+import type { TokenVerifier } from '@shop/auth-tokens';
+import { OutboxRelay, migrateOutbox } from '@shop/outbox';
+import { createHttpApp, createServiceMetrics, listen, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { migrate, openDatabase, type Database } from '@shop/postgres';
+import { authServiceTokenVerifier, type BuildingBlocks } from '@shop/service-runtime';
+import type { OrderConfig } from './config';
+import { SqlOrderRepository } from './data/orders.repository';
+import { SqlAnalyticsAggregates, SqlReportsRepository } from './data/reports.repository';
+import { DailyReportService, type ProductCategoryLookup } from './domain/daily-report';
+import { subscribeOrderHandlers } from './events/subscriptions';
+import { createReportsAdminRouter } from './http/reports.routes';
+import { createReportsInternalRouter } from './http/app-token-guarded-daily-report.routes';
+import { CatalogProductCategories } from './clients/catalog-product-categories';
+import { CheckoutRecovery, type CheckoutRecoverySettings } from './jobs/checkout-recovery';
+import { CheckoutService, type CheckoutHooks, type CheckoutSettings } from './domain/checkout.service';
+import { OrderService } from './domain/order.service';
+import type { CartReader, Clock, PaymentProvider, StockReservations } from './domain/ports';
+import { createOrdersRouter } from './http/orders.routes';
+import { CartServiceReader } from './clients/cart-reader';
+import { CatalogStockReservations } from './clients/catalog-stock-reservations';
+import { SimulatedPaymentProvider } from './clients/simulated-payment-provider';
+import { type Logger } from '@shop/kernel';
+
+/** Where the SQL migrations are, from src (tests) and from dist alike. */
+export const orderMigrationsDir = path.join(__dirname, '..', 'migrations');
+
+/** The system clock: the checkout's waits are this process's timers (the domain itself starts none). */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  wait: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) {
+        resolve();
+        return;
+      }
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+
+/** Applies the order service's migrations and the outbox/inbox tables. */
+export async function migrateOrderDatabase(db: Database): Promise<void> {
+  await migrate(db, orderMigrationsDir);
+  await migrateOutbox(db);
+}
+
+/** What the order HTTP app is built from (tests inject their adapters here). */
+export interface OrderAppDeps {
+  /** A migrated database (see `migrateOrderDatabase`). */
+  db: Database;
+  verifier: TokenVerifier;
+  cart: CartReader;
+  stock: StockReservations;
+  payments: PaymentProvider;
+  logger: Logger;
+  checkoutSettings: CheckoutSettings;
+  recoverySettings: CheckoutRecoverySettings;
+  /** Test seams inside the saga (simulate a crash after the reservation). */
+  checkoutHooks?: CheckoutHooks;
+  metrics?: ServiceMetrics;
+  /** Called after a commit that wrote events to the outbox (nudges the relay). */
+  onEventsWritten?: () => void;
+  /** Routes the building blocks need on the app (Dapr subscriptions). */
+  mountOnApp?: (app: Express) => void;
+  /** Categories of sold products for the daily report (catalog's public product API). */
+  categories: ProductCategoryLookup;
+  /** Dapr's app API token: when set, the internal routes (daily report) require it. */
+  appApiToken?: string;
+  /** Clock of the daily report's generatedAt. */
+  clock?: () => Date;
+}
+
+/** The order app, with the services and the recovery loop (not started) behind it. */
+export interface OrderApp extends HttpApp {
+  checkout: CheckoutService;
+  orders: OrderService;
+  recovery: CheckoutRecovery;
+  reports: DailyReportService;
+}
+
+/** Builds the order service's Express app (routes under /api/orders, health, metrics, problem+json) without listening. */
+export function createOrderApp(deps: OrderAppDeps): OrderApp {
+  const repository = new SqlOrderRepository(deps.db, deps.onEventsWritten);
+  const checkout = new CheckoutService({
+    repository,
+    cart: deps.cart,
+    stock: deps.stock,
+    payments: deps.payments,
+    settings: deps.checkoutSettings,
+    clock: systemClock,
+    logger: deps.logger,
+    hooks: deps.checkoutHooks,
+  });
+  const orders = new OrderService({ repository, stock: deps.stock, payments: deps.payments, logger: deps.logger });
+  const recovery = new CheckoutRecovery({ repository, checkout, logger: deps.logger, settings: deps.recoverySettings });
+  const reports = new DailyReportService({ repository: new SqlReportsRepository(deps.db), categories: deps.categories, clock: deps.clock });
+  const httpApp = createHttpApp({
+    service: AppIds.order,
+    logger: deps.logger,
+    metrics: deps.metrics ?? createServiceMetrics(AppIds.order, { collectProcessMetrics: false }),
+    readinessChecks: [{ name: 'database', check: () => deps.db.ping() }],
+    mountRoutes: (app) => {
+      deps.mountOnApp?.(app);
+      app.use(createReportsInternalRouter({ reports, appApiToken: deps.appApiToken }));
+      // Before the orders router, whose authenticate() applies to everything under /api/orders.
+      app.use('/api/orders/reports', createReportsAdminRouter({ reports, verifier: deps.verifier }));
+      app.use('/api/orders', createOrdersRouter({ checkout, orders, verifier: deps.verifier }));
+    },
+  });
+  return { ...httpApp, checkout, orders, recovery, reports };
+}
+
+/** What `startOrderService` needs; `db`, `verifier` and `paymentProvider` are built from the config when not given. */
+export interface StartOrderOptions {
+  config: OrderConfig;
+  logger: Logger;
+  blocks: BuildingBlocks;
+  /** An already open database (the embedded launcher, tests); it is then not closed on stop. */
+  db?: Database;
+  /** Verifies access tokens; default: against the auth service's JWKS, fetched through service invocation. */
+  verifier?: TokenVerifier;
+  /** Default: the SimulatedPaymentProvider on the building blocks' state store. */
+  paymentProvider?: PaymentProvider;
+  checkoutHooks?: CheckoutHooks;
+  metrics?: ServiceMetrics;
+}
+
+/** A running order service, with its app (tests reach the recovery loop through it). */
+export interface RunningOrderService extends RunningServer {
+  app: OrderApp;
+}
+
+/**
+ * Starts the order service: opens and migrates the database, builds the app, subscribes to the analytics topic,
+ * starts the bus, the outbox relay and the
+ * recovery loop (which runs a round at once) and listens on PORT. `stop()` drains requests, then stops the loop
+ * and the relay, closes the database (when it opened it) and the building blocks.
+ */
+export async function startOrderService(options: StartOrderOptions): Promise<RunningOrderService> {
+  const { config, logger, blocks } = options;
+  const ownsDb = options.db === undefined;
+  const db =
+    options.db ??
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      readUrl: config.DATABASE_READ_URL,
+      embeddedDataDir: config.DATABASE_URL ? undefined : path.resolve(config.DATA_DIR),
+      applicationName: AppIds.order,
+      maxConnections: config.DATABASE_MAX_CONNECTIONS,
+    }));
+  try {
+    await migrateOrderDatabase(db);
+    const relay = new OutboxRelay({ db, eventBus: blocks.eventBus, logger, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
+    const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
+    const app = createOrderApp({
+      db,
+      verifier,
+      logger,
+      cart: new CartServiceReader({ invoker: blocks.invoker, cartAppId: config.CART_APP_ID }),
+      stock: new CatalogStockReservations({ invoker: blocks.invoker, catalogAppId: config.CATALOG_APP_ID, appApiToken: config.APP_API_TOKEN }),
+      payments: options.paymentProvider ?? new SimulatedPaymentProvider({ stateStore: blocks.stateStore, slowAnswerMs: config.PAYMENT_TIMEOUT_MS + 1000 }),
+      checkoutSettings: {
+        reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
+        paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
+        idempotencyWaitMs: config.IDEMPOTENCY_WAIT_MS,
+      },
+      recoverySettings: {
+        intervalMs: config.RECOVERY_INTERVAL_MS,
+        staleAfterMs: config.RECOVERY_STALE_AFTER_MS,
+        leaseMs: config.RECOVERY_LEASE_MS,
+        batchSize: config.RECOVERY_BATCH_SIZE,
+      },
+      checkoutHooks: options.checkoutHooks,
+      metrics: options.metrics ?? createServiceMetrics(AppIds.order),
+      onEventsWritten: () => relay.nudge(),
+      mountOnApp: (expressApp) => blocks.mountOnApp(expressApp),
+      categories: new CatalogProductCategories({ invoker: blocks.invoker, catalogAppId: config.CATALOG_APP_ID }),
+      appApiToken: config.APP_API_TOKEN,
+    });
+    subscribeOrderHandlers(blocks.eventBus, { aggregates: new SqlAnalyticsAggregates(db), logger });
+    await blocks.eventBus.start();
+    relay.start();
+    app.recovery.start();
+    const running = await listen(app, {
+      port: config.PORT,
+      host: config.HOST,
+      logger,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      // Closed last-first: the loop and the relay stop before the bus and the database they use.
+      closers: [
+        { name: 'building blocks', close: () => blocks.close() },
+        ...(ownsDb ? [{ name: 'database', close: () => db.close() }] : []),
+        { name: 'outbox relay', close: () => relay.stop() },
+        { name: 'checkout recovery', close: () => app.recovery.stop() },
+      ],
+    });
+    return { ...running, app };
+  } catch (error) {
+    if (ownsDb) await db.close().catch(() => undefined);
+    throw error;
+  }
+}
+

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { CartInternalPaths, addCartItemBodySchema, cartViewSchema, remindAbandonedCartsBodySchema, remindAbandonedCartsReplySchema, setCartItemQuantityBodySchema } from '@shop/contracts';
+import { jsonRequestBody, type ApiOperation } from '../api-operation';
+import { pathParameters, uuidParameter } from '../path-parameters';
+import { jsonResponse } from '../responses';
+
+const productId = pathParameters({ productId: uuidParameter('The product id of the line (any case)') });
+
+/** What every cart answer carries besides the cart. */
+const cartHeaders = z.object({
+  'X-Cart-Id': z.string().optional().meta({ description: 'The guest cart\'s id: keep it and send it back (a browser also gets it in the cart_id cookie)' }),
+  'Set-Cookie': z.string().optional().meta({ description: 'cart_id=<id>; HttpOnly; SameSite=Lax; Path=/api/cart, when a guest cart was written' }),
+  'Cache-Control': z.literal('no-store').meta({ description: 'A cart is personal: no cache keeps it' }),
+});
+
+const cart = (description: string) => jsonResponse(description, cartViewSchema, cartHeaders);
+
+/** The cart: one guest's or one user's, and the batch job's abandoned-cart reminders. */
+export const cartOperations: readonly ApiOperation[] = [
+  {
+    operationId: 'getCart',
+    method: 'get',
+    path: '/api/cart',
+    summary: 'The cart, priced by catalog now',
+    access: 'cart-owner',
+    responses: { 200: cart('The cart (an empty one when there is none yet)') },
+    problems: [400, 503],
+  },
+  {
+    operationId: 'clearCart',
+    method: 'delete',
+    path: '/api/cart',
+    summary: 'Empty the cart',
+    description: 'A guest cart\'s cookie is expired as well.',
+    access: 'cart-owner',
+    responses: { 200: cart('The empty cart') },
+    problems: [400, 409, 503],
+  },
+  {
+    operationId: 'addCartItem',
+    method: 'post',
+    path: '/api/cart/items',
+    summary: 'Add units of a product',
+    description: 'Adds to the product\'s line when there is one. 422: the product is not for sale, is priced in another currency than the cart, or a limit (lines per cart, units per line) would be passed.',
+    access: 'cart-owner',
+    request: { body: jsonRequestBody(addCartItemBodySchema) },
+    responses: { 200: cart('The cart with the line') },
+    problems: [400, 409, 422, 503],
+  },
+  {
+    operationId: 'setCartItemQuantity',
+    method: 'patch',
+    path: '/api/cart/items/{productId}',
+    summary: 'Set the quantity of a line (0 removes it)',
+    access: 'cart-owner',
+    request: { params: productId, body: jsonRequestBody(setCartItemQuantityBodySchema) },
+    responses: { 200: cart('The cart with the new quantity') },
+    problems: [400, 404, 409, 422, 503],
+  },
+  {
+    operationId: 'removeCartItem',
+    method: 'delete',
+    path: '/api/cart/items/{productId}',
+    summary: 'Remove a line',
+    access: 'cart-owner',
+    request: { params: productId },
+    responses: { 200: cart('The cart without the line') },
+    problems: [400, 404, 409, 503],
+  },
+  {
+    operationId: 'remindAbandonedCarts',
+    method: 'post',
+    path: CartInternalPaths.remindAbandonedCarts,
+    summary: 'Publish cart.abandoned for the signed-in carts idle that long (the batch job)',
+    description: 'Each cart is reminded once per version. 503 when some reminders could not be published; the next run retries them.',
+    access: 'service',
+    request: { body: { ...jsonRequestBody(remindAbandonedCartsBodySchema), required: false } },
+    responses: { 200: jsonResponse('How many reminders were published', remindAbandonedCartsReplySchema) },
+    problems: [400, 503],
+  },
+];

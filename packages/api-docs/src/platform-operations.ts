@@ -1,0 +1,17 @@
+import type { ApiOperation } from './api-operation';
+import { authOperations } from './paths/auth.paths';
+import { cartOperations } from './paths/cart.paths';
+import { catalogSyncOperations } from './paths/catalog-sync.paths';
+import { catalogOperations } from './paths/catalog.paths';
+import { orderOperations } from './paths/orders.paths';
+import { reservationOperations } from './paths/reservations.paths';
+
+/** Every operation of the platform's services, context by context: what the document describes. */
+export const platformOperations: readonly ApiOperation[] = [
+  ...authOperations,
+  ...catalogOperations,
+  ...catalogSyncOperations,
+  ...reservationOperations,
+  ...cartOperations,
+  ...orderOperations,
+];

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+// Type-only: index.ts re-exports this file, so a value import of `Roles` from it would be a cycle at load time.
+import type { Role } from './index';
+
+// Auth's public API (`/api/auth`), its admin API (`/api/auth/users`), its internal contact reads and `user.registered`.
+
+/** No control characters (line breaks, NUL, escapes) in names shown to people and written to logs. */
+const noControlCharacters = /^[^\p{Cc}]*$/u;
+
+/** A role as the API names it. */
+export const authRoleSchema = z.enum(['customer', 'admin']).meta({ id: 'AuthRole', description: 'A role a user can hold' });
+/** A role as the API names it. */
+export type AuthRole = z.infer<typeof authRoleSchema>;
+
+/** Compiles only while `authRoleSchema` lists exactly the roles of `Roles`. */
+export const authRolesMatchRoles: [Role] extends [AuthRole] ? ([AuthRole] extends [Role] ? true : never) : never = true;
+
+/** An email as accepted at registration: trimmed, lower-cased, a plain address of at most 254 characters. */
+export const accountEmailSchema = z.string().max(320).trim().toLowerCase().pipe(z.email('must be a valid email address').max(254));
+
+/** A password as typed; the policy (length, content) is the service's, this only bounds the input. */
+const passwordInputSchema = z.string().min(1).max(1024);
+
+/** Body of `POST /api/auth/register`. */
+export const registerBodySchema = z
+  .strictObject({
+    email: accountEmailSchema,
+    password: passwordInputSchema,
+    name: z.string().max(400).normalize('NFC').trim().min(1).max(100).regex(noControlCharacters, 'must not contain control characters'),
+  })
+  .meta({ id: 'AuthRegisterBody', description: 'A new customer account: email, password (at least 10 characters, not a common one) and display name' });
+/** Body of `POST /api/auth/register`. */
+export type RegisterBody = z.infer<typeof registerBodySchema>;
+
+/** Body of `POST /api/auth/login`. The email is not format-checked: any wrong email is just a failed login. */
+export const loginBodySchema = z
+  .strictObject({ email: z.string().max(320).trim().toLowerCase().min(1), password: passwordInputSchema })
+  .meta({ id: 'AuthLoginBody', description: 'Email and password' });
+/** Body of `POST /api/auth/login`. */
+export type LoginBody = z.infer<typeof loginBodySchema>;
+
+const refreshTokenShape = { refreshToken: z.string().min(1).max(512) };
+
+/** Body of `POST /api/auth/refresh`. */
+export const refreshBodySchema = z
+  .strictObject(refreshTokenShape)
+  .meta({ id: 'AuthRefreshBody', description: 'The latest refresh token of the session; it is spent, a new one comes back' });
+/** Body of `POST /api/auth/refresh`. */
+export type RefreshBody = z.infer<typeof refreshBodySchema>;
+
+/** Body of `POST /api/auth/logout`. */
+export const logoutBodySchema = z
+  .strictObject(refreshTokenShape)
+  .meta({ id: 'AuthLogoutBody', description: 'A refresh token of the session to end (its whole family is revoked)' });
+/** Body of `POST /api/auth/logout`. */
+export type LogoutBody = z.infer<typeof logoutBodySchema>;
+
+/** An account as the API shows it: never the password hash. */
+export const authUserSchema = z
+  .object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(authRoleSchema), createdAt: z.iso.datetime() })
+  .meta({ id: 'AuthUser', description: 'An account: id, email, display name, roles and creation time' });
+/** An account as the API shows it. */
+export type AuthUser = z.infer<typeof authUserSchema>;
+
+/** Reply of register (201), `GET /me`, `GET /users/{id}` and `PUT /users/{id}/roles`: `{ user }`. */
+export const authUserReplySchema = z.object({ user: authUserSchema }).meta({ id: 'AuthUserReply', description: 'One account' });
+/** Reply carrying one account. */
+export type AuthUserReply = z.infer<typeof authUserReplySchema>;
+
+/** Reply of `POST /api/auth/login` and `POST /api/auth/refresh` (never cached). */
+export const tokenResponseSchema = z
+  .object({
+    /** RS256 JWT, verified by every service against the JWKS. */
+    accessToken: z.string(),
+    /** Opaque; spent by its first use at `/refresh`. */
+    refreshToken: z.string(),
+    /** Seconds the access token is valid. */
+    expiresIn: z.number().int().positive(),
+    tokenType: z.literal('Bearer'),
+    user: authUserSchema,
+  })
+  .meta({ id: 'AuthTokenResponse', description: 'An access token, the next refresh token, and the account' });
+/** Reply of login and refresh. */
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+
+/** Query of `GET /api/auth/users` (admin). */
+export const listUsersQuerySchema = z
+  .strictObject({
+    email: z.string().max(254).optional().describe('Part of the email to search for (case-insensitive)'),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .meta({ id: 'AuthUsersQuery', description: 'A page of accounts, optionally those whose email contains a term' });
+/** Query of the admin user list, as parsed. */
+export type ListUsersQuery = z.infer<typeof listUsersQuerySchema>;
+
+/** Reply of `GET /api/auth/users` (admin). */
+export const userPageSchema = z
+  .object({ items: z.array(authUserSchema), total: z.number().int().min(0), limit: z.number().int(), offset: z.number().int() })
+  .meta({ id: 'AuthUserPage', description: 'A page of accounts, oldest first, and how many match in all' });
+/** A page of the admin user list. */
+export type UserPage = z.infer<typeof userPageSchema>;
+
+/** Body of `PUT /api/auth/users/{id}/roles` (admin). */
+export const setRolesBodySchema = z
+  .strictObject({ roles: z.array(authRoleSchema).max(10) })
+  .meta({ id: 'AuthSetRolesBody', description: 'The roles the account holds from now on (customer is always kept)' });
+/** Body of the role change. */
+export type SetRolesBody = z.infer<typeof setRolesBodySchema>;
+
+/** Reply of `GET /internal/auth/users/{id}`: what another service needs to reach an account's owner. */
+export const userContactSchema = z
+  .object({ id: z.string(), email: z.string(), name: z.string() })
+  .meta({ id: 'AuthUserContact', description: 'How to reach an account’s owner: id, email and display name' });
+/** An account's contact details. */
+export type UserContact = z.infer<typeof userContactSchema>;
+
+/** Reply of `GET /internal/auth/admins`: the contacts of every admin account. */
+export const adminContactsReplySchema = z
+  .object({ items: z.array(userContactSchema) })
+  .meta({ id: 'AuthAdminContactsReply', description: 'The contact details of every admin account, oldest first' });
+/** Reply of the admin contact list. */
+export type AdminContactsReply = z.infer<typeof adminContactsReplySchema>;
+
+/** Data of `user.registered` on the `users` topic (subject: the user id). Never carries the password or its hash. */
+export const userRegisteredDataSchema = z
+  .object({ userId: z.string().min(1), email: z.string(), name: z.string(), registeredAt: z.iso.datetime() })
+  .meta({ id: 'UserRegisteredEvent', description: 'A new account was created (by registration or as the first admin)' });
+/** Data of a `user.registered` event. */
+export type UserRegisteredData = z.infer<typeof userRegisteredDataSchema>;
