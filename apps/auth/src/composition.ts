@@ -2,9 +2,9 @@ import type { Express } from 'express';
 import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey, type SigningKey } from '@shop/auth-tokens';
 import type { EventBus, StateStore } from '@shop/building-blocks';
 import { AppIds } from '@shop/contracts';
-import { OutboxRelay } from '@shop/outbox';
-import { createHttpApp, createServiceMetrics, listen, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
-import { openDatabase, type Database } from '@shop/postgres';
+import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import type { Database } from '@shop/postgres';
+import { listenService, openServiceDatabase, startService } from '@shop/service-runtime';
 import type { AuthConfig } from './config';
 import { type Logger } from '@shop/kernel';
 import { createAuthStore, migrateAuthDatabase } from './data/auth-store';
@@ -12,7 +12,7 @@ import { OutboxAuthEvents } from './events/publishers';
 import { StateStoreLoginThrottle } from './data/login-throttle';
 import { AuthService } from './domain/auth.service';
 import { PasswordHasher } from './domain/password-hasher';
-import { appTokenGuardedUserContactsRoutes } from './http/app-token-guarded-user-contacts.routes';
+import { createAppTokenGuardedUserContactsRouter } from './http/app-token-guarded-user-contacts.routes';
 import { authRoutes } from './http/auth.routes';
 import { usersRoutes } from './http/users.routes';
 import { authBasePath, wellKnownRoutes } from './http/well-known.routes';
@@ -79,7 +79,7 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     readinessChecks: [{ name: 'database', check: () => deps.db.ping() }],
     mountRoutes: (app) => {
       deps.mountOnApp?.(app);
-      app.use(appTokenGuardedUserContactsRoutes({ service, appApiToken: config.APP_API_TOKEN }));
+      app.use(createAppTokenGuardedUserContactsRouter({ service, appApiToken: config.APP_API_TOKEN }));
       app.use(`${authBasePath}/.well-known`, wellKnownRoutes({ signer, publicBaseUrl: config.PUBLIC_BASE_URL }));
       app.use(`${authBasePath}/users`, usersRoutes({ service, verifier }));
       app.use(authBasePath, authRoutes({ service, verifier }));
@@ -126,18 +126,15 @@ export type RunningAuthService = RunningServer & {
  * first admin, starts the outbox relay and listens on PORT. `stop()` drains requests, then stops the relay and
  * closes what this function opened.
  */
-export async function startAuthService(options: StartAuthServiceOptions): Promise<RunningAuthService> {
+export function startAuthService(options: StartAuthServiceOptions): Promise<RunningAuthService> {
   const { config, logger, blocks } = options;
-  const signingKeys = resolveSigningKeys(config, logger);
-  const db =
-    options.db ??
-    (await openDatabase({ url: config.DATABASE_URL, readUrl: config.DATABASE_READ_URL, embeddedDataDir: config.DATA_DIR, applicationName: AppIds.auth }));
-  const closers: Array<{ name: string; close: () => Promise<void> }> = [];
-  if (options.closeBlocksOnStop && blocks.close) closers.push({ name: 'building blocks', close: blocks.close });
-  if (!options.db) closers.push({ name: 'database', close: () => db.close() });
-  try {
-    await migrateAuthDatabase(db);
-    const relay = new OutboxRelay({ db, eventBus: blocks.eventBus, logger });
+  return startService(async (resources) => {
+    const signingKeys = resolveSigningKeys(config, logger);
+    if (options.closeBlocksOnStop && blocks.close) resources.add('building blocks', blocks.close);
+    const { db, relay } = await openServiceDatabase(
+      { appId: AppIds.auth, settings: config, db: options.db, migrate: migrateAuthDatabase, eventBus: blocks.eventBus, logger },
+      resources,
+    );
     const authApp = createAuthApp({
       config,
       logger,
@@ -155,11 +152,7 @@ export async function startAuthService(options: StartAuthServiceOptions): Promis
       logger.info({ userId: user.id, created }, created ? 'first admin created' : 'first admin present');
     }
     relay.start();
-    closers.push({ name: 'outbox relay', close: () => relay.stop() });
-    const running = await listen(authApp, { port: config.PORT, host: config.HOST, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, closers });
+    const running = await listenService(authApp, config, logger, resources);
     return { ...running, adminEmail };
-  } catch (error) {
-    for (const closer of [...closers].reverse()) await closer.close().catch(() => undefined);
-    throw error;
-  }
+  });
 }

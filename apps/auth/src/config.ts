@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultTokenAudience, defaultTokenIssuer, signingKeyFromPem, type SigningKey } from '@shop/auth-tokens';
-import { env, loadConfig, serviceBaseConfigSchema } from '@shop/platform';
+import { AppIds } from '@shop/contracts';
+import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape } from '@shop/platform';
 import { buildingBlocksConfigSchema } from '@shop/service-runtime';
 
 const pemBlockPattern = /-----BEGIN ((?:RSA )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/g;
@@ -29,10 +30,8 @@ export const authConfigSchema = serviceBaseConfigSchema
   .extend(buildingBlocksConfigSchema.shape)
   .extend({
     PORT: env.port(3001),
+    ...serviceDatabaseConfigShape(AppIds.auth),
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('production refuses unsafe defaults'),
-    DATABASE_URL: z.string().url().optional().describe('PostgreSQL primary; when unset an embedded PGlite database in DATA_DIR is used'),
-    DATABASE_READ_URL: z.string().url().optional().describe('PostgreSQL read replica for the admin user list'),
-    DATA_DIR: z.string().default('.data/auth').describe('PGlite data folder of the embedded default'),
     PUBLIC_BASE_URL: z
       .string()
       .url()
@@ -74,6 +73,7 @@ export const authConfigSchema = serviceBaseConfigSchema
       .describe("Secret. Dapr's app API token: when set, the internal routes (/internal/auth/...) require it in the dapr-api-token header"),
   })
   .superRefine((config, context) => {
+    readReplicaNeedsPrimary(config, context);
     if (config.NODE_ENV === 'production' && !config.AUTH_SIGNING_KEYS) {
       context.addIssue({
         code: 'custom',

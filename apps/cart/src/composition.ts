@@ -2,8 +2,8 @@ import { AppIds } from '@shop/contracts';
 import type { EventBus, EventHandler, ServiceInvoker, StateStore } from '@shop/building-blocks';
 import type { TokenVerifier } from '@shop/auth-tokens';
 import { type Logger } from '@shop/kernel';
-import { createHttpApp, createServiceMetrics, listen, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
-import { authServiceTokenVerifier, type BuildingBlocks } from '@shop/service-runtime';
+import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { authServiceTokenVerifier, listenService, startService, type BuildingBlocks } from '@shop/service-runtime';
 import type { CartConfig } from './config';
 import { InvokerProductCatalog } from './clients/catalog-products.client';
 import { StateStoreCartActivityIndex } from './data/cart-activity-index';
@@ -117,27 +117,24 @@ export interface StartCartOptions {
  * Starts the cart: builds the app on the building blocks (publishing on their event bus), subscribes to the `orders` topic, starts the bus and
  * listens on PORT. `stop()` drains requests, then closes the building blocks.
  */
-export async function startCartService(options: StartCartOptions): Promise<RunningServer> {
+export function startCartService(options: StartCartOptions): Promise<RunningServer> {
   const { config, logger, blocks } = options;
-  const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
-  const cart = createCartApp({
-    stateStore: blocks.stateStore,
-    invoker: blocks.invoker,
-    eventBus: blocks.eventBus,
-    verifier,
-    logger,
-    settings: config,
-    metrics: options.metrics ?? createServiceMetrics(AppIds.cart),
-    mountExtraRoutes: (app) => blocks.mountOnApp(app),
-  });
-  subscribeCartHandlers(blocks.eventBus, cart.handleOrderConfirmed);
-  await blocks.eventBus.start();
-  return listen(cart, {
-    port: config.PORT,
-    host: config.HOST,
-    logger,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    closers: [{ name: 'building blocks', close: () => blocks.close() }],
+  return startService(async (resources) => {
+    resources.add('building blocks', () => blocks.close());
+    const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
+    const cart = createCartApp({
+      stateStore: blocks.stateStore,
+      invoker: blocks.invoker,
+      eventBus: blocks.eventBus,
+      verifier,
+      logger,
+      settings: config,
+      metrics: options.metrics ?? createServiceMetrics(AppIds.cart),
+      mountExtraRoutes: (app) => blocks.mountOnApp(app),
+    });
+    subscribeCartHandlers(blocks.eventBus, cart.handleOrderConfirmed);
+    await blocks.eventBus.start();
+    return listenService(cart, config, logger, resources);
   });
 }
 

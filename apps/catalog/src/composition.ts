@@ -24,8 +24,8 @@ import { createAdminBulkUpsertRouter } from './http/admin-bulk-upsert.routes';
 import { createAdminProductsRouter } from './http/admin-products.routes';
 import { createAdminSyncRunsRouter } from './http/admin-sync-runs.routes';
 import { createCategoriesRouter } from './http/categories.routes';
-import { createInternalReservationsRouter } from './http/internal-reservations.routes';
-import { createInternalSyncRunsRouter } from './http/internal-sync-runs.routes';
+import { createAppTokenGuardedReservationsRouter } from './http/app-token-guarded-reservations.routes';
+import { createAppTokenGuardedSyncRunsRouter } from './http/app-token-guarded-sync-runs.routes';
 import { createProductsRouter } from './http/products.routes';
 import { seedDemoCatalog } from './jobs/demo-catalog.seed';
 import { ReservationSweeper } from './jobs/reservation-sweeper';
@@ -110,8 +110,8 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       app.use('/api/catalog', createAdminSyncRunsRouter({ catalogSync, verifier: deps.verifier }));
       // Under /internal (never routed by the gateway): the bulk upsert wants an admin token, the rest the app token.
       app.use(createAdminBulkUpsertRouter({ catalogSync, verifier: deps.verifier }));
-      app.use(createInternalReservationsRouter({ reservations, appApiToken: deps.appApiToken }));
-      app.use(createInternalSyncRunsRouter({ catalogSync, appApiToken: deps.appApiToken }));
+      app.use(createAppTokenGuardedReservationsRouter({ reservations, appApiToken: deps.appApiToken }));
+      app.use(createAppTokenGuardedSyncRunsRouter({ catalogSync, appApiToken: deps.appApiToken }));
     },
   });
   return { ...httpApp, productQueries, productAdmin, catalogSync, reservations, analytics };

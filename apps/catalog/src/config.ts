@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppIds } from '@shop/contracts';
-import { env, loadConfig, serviceBaseConfigSchema } from '@shop/platform';
+import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape } from '@shop/platform';
 import { buildingBlocksConfigSchema } from '@shop/service-runtime';
 
 /** The catalog's environment: every variable described, defaulted where a default is safe. */
@@ -8,10 +8,7 @@ export const catalogConfigSchema = serviceBaseConfigSchema
   .extend(buildingBlocksConfigSchema.shape)
   .extend({
     PORT: env.port(3002),
-    DATABASE_URL: z.string().url().optional().describe('PostgreSQL primary. When unset, an embedded PGlite database in DATA_DIR is used'),
-    DATABASE_READ_URL: z.string().url().optional().describe('PostgreSQL read replica for searches and category reads (only with DATABASE_URL)'),
-    DATABASE_MAX_CONNECTIONS: env.positiveInt(10).describe('Connection pool size per pool (primary and replica)'),
-    DATA_DIR: z.string().default('.data/catalog').describe('PGlite data folder, relative to the working directory, when DATABASE_URL is unset'),
+    ...serviceDatabaseConfigShape(AppIds.catalog),
     SEED_DEMO_CATALOG: z
       .enum(['true', 'false', '1', '0', 'yes', 'no'])
       .optional()
@@ -20,7 +17,6 @@ export const catalogConfigSchema = serviceBaseConfigSchema
     AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies admin tokens'),
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
     ANALYTICS_FLUSH_INTERVAL_MS: env.positiveInt(1000).describe('Anonymous product views are counted per product and published once per product per interval'),
-    OUTBOX_POLL_INTERVAL_MS: env.positiveInt(500).describe('How often the outbox relay looks for unpublished events when nothing nudges it'),
     APP_API_TOKEN: z
       .string()
       .min(1)
@@ -35,7 +31,7 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .default(60_000)
       .describe('How often the service itself releases expired reservations (0: never; the scheduled function calls release-expired instead)'),
   })
-  .refine((config) => !config.DATABASE_READ_URL || config.DATABASE_URL, { error: 'DATABASE_READ_URL needs DATABASE_URL', path: ['DATABASE_READ_URL'] })
+  .superRefine(readReplicaNeedsPrimary)
   .transform(({ SEED_DEMO_CATALOG, ...config }) => ({
     ...config,
     SEED_DEMO_CATALOG: SEED_DEMO_CATALOG === undefined ? !config.DATABASE_URL : ['true', '1', 'yes'].includes(SEED_DEMO_CATALOG),

@@ -2,17 +2,17 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { AppIds } from '@shop/contracts';
 import type { TokenVerifier } from '@shop/auth-tokens';
-import { OutboxRelay, migrateOutbox } from '@shop/outbox';
-import { createHttpApp, createServiceMetrics, listen, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
-import { migrate, openDatabase, type Database } from '@shop/postgres';
-import { authServiceTokenVerifier, type BuildingBlocks } from '@shop/service-runtime';
+import { migrateOutbox } from '@shop/outbox';
+import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { migrate, type Database } from '@shop/postgres';
+import { authServiceTokenVerifier, listenService, openServiceDatabase, startService, type BuildingBlocks } from '@shop/service-runtime';
 import type { OrderConfig } from './config';
 import { SqlOrderRepository } from './data/orders.repository';
 import { SqlAnalyticsAggregates, SqlReportsRepository } from './data/reports.repository';
 import { DailyReportService, type ProductCategoryLookup } from './domain/daily-report';
 import { subscribeOrderHandlers } from './events/subscriptions';
 import { createReportsAdminRouter } from './http/reports.routes';
-import { createReportsInternalRouter } from './http/app-token-guarded-daily-report.routes';
+import { createAppTokenGuardedDailyReportRouter } from './http/app-token-guarded-daily-report.routes';
 import { CatalogProductCategories } from './clients/catalog-product-categories';
 import { CheckoutRecovery, type CheckoutRecoverySettings } from './jobs/checkout-recovery';
 import { CheckoutService, type CheckoutHooks, type CheckoutSettings } from './domain/checkout.service';
@@ -109,7 +109,7 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
     readinessChecks: [{ name: 'database', check: () => deps.db.ping() }],
     mountRoutes: (app) => {
       deps.mountOnApp?.(app);
-      app.use(createReportsInternalRouter({ reports, appApiToken: deps.appApiToken }));
+      app.use(createAppTokenGuardedDailyReportRouter({ reports, appApiToken: deps.appApiToken }));
       // Before the orders router, whose authenticate() applies to everything under /api/orders.
       app.use('/api/orders/reports', createReportsAdminRouter({ reports, verifier: deps.verifier }));
       app.use('/api/orders', createOrdersRouter({ checkout, orders, verifier: deps.verifier }));
@@ -144,21 +144,15 @@ export interface RunningOrderService extends RunningServer {
  * recovery loop (which runs a round at once) and listens on PORT. `stop()` drains requests, then stops the loop
  * and the relay, closes the database (when it opened it) and the building blocks.
  */
-export async function startOrderService(options: StartOrderOptions): Promise<RunningOrderService> {
+export function startOrderService(options: StartOrderOptions): Promise<RunningOrderService> {
   const { config, logger, blocks } = options;
-  const ownsDb = options.db === undefined;
-  const db =
-    options.db ??
-    (await openDatabase({
-      url: config.DATABASE_URL,
-      readUrl: config.DATABASE_READ_URL,
-      embeddedDataDir: config.DATABASE_URL ? undefined : path.resolve(config.DATA_DIR),
-      applicationName: AppIds.order,
-      maxConnections: config.DATABASE_MAX_CONNECTIONS,
-    }));
-  try {
-    await migrateOrderDatabase(db);
-    const relay = new OutboxRelay({ db, eventBus: blocks.eventBus, logger, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
+  return startService(async (resources) => {
+    // Opened first, so closed last: the loop and the relay stop before the bus and the database they use.
+    resources.add('building blocks', () => blocks.close());
+    const { db, relay } = await openServiceDatabase(
+      { appId: AppIds.order, settings: config, db: options.db, migrate: migrateOrderDatabase, eventBus: blocks.eventBus, logger },
+      resources,
+    );
     const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
     const app = createOrderApp({
       db,
@@ -188,24 +182,10 @@ export async function startOrderService(options: StartOrderOptions): Promise<Run
     subscribeOrderHandlers(blocks.eventBus, { aggregates: new SqlAnalyticsAggregates(db), logger });
     await blocks.eventBus.start();
     relay.start();
+    resources.add('checkout recovery', () => app.recovery.stop());
     app.recovery.start();
-    const running = await listen(app, {
-      port: config.PORT,
-      host: config.HOST,
-      logger,
-      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-      // Closed last-first: the loop and the relay stop before the bus and the database they use.
-      closers: [
-        { name: 'building blocks', close: () => blocks.close() },
-        ...(ownsDb ? [{ name: 'database', close: () => db.close() }] : []),
-        { name: 'outbox relay', close: () => relay.stop() },
-        { name: 'checkout recovery', close: () => app.recovery.stop() },
-      ],
-    });
+    const running = await listenService(app, config, logger, resources);
     return { ...running, app };
-  } catch (error) {
-    if (ownsDb) await db.close().catch(() => undefined);
-    throw error;
-  }
+  });
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppIds } from '@shop/contracts';
-import { env, loadConfig, serviceBaseConfigSchema } from '@shop/platform';
+import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape } from '@shop/platform';
 import { buildingBlocksConfigSchema } from '@shop/service-runtime';
 
 /** The order service's environment: every variable described, defaulted where a default is safe. */
@@ -8,10 +8,7 @@ export const orderConfigSchema = serviceBaseConfigSchema
   .extend(buildingBlocksConfigSchema.shape)
   .extend({
     PORT: env.port(3004),
-    DATABASE_URL: z.string().url().optional().describe('PostgreSQL primary. When unset, an embedded PGlite database in DATA_DIR is used'),
-    DATABASE_READ_URL: z.string().url().optional().describe('PostgreSQL read replica for order lists (only with DATABASE_URL)'),
-    DATABASE_MAX_CONNECTIONS: env.positiveInt(10).describe('Connection pool size per pool (primary and replica)'),
-    DATA_DIR: z.string().default('.data/order').describe('PGlite data folder, relative to the working directory, when DATABASE_URL is unset'),
+    ...serviceDatabaseConfigShape(AppIds.order),
     APP_API_TOKEN: z.string().min(1).optional().describe('Secret. Dapr\'s app API token: sent as dapr-api-token on calls to the catalog\'s internal routes, and required on this service\'s own internal routes (daily report)'),
     AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies access tokens'),
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
@@ -24,9 +21,8 @@ export const orderConfigSchema = serviceBaseConfigSchema
     RECOVERY_STALE_AFTER_MS: env.positiveInt(30_000).describe('An order untouched this long in pending/reserved/paid is resumed by the recovery loop'),
     RECOVERY_LEASE_MS: env.positiveInt(60_000).describe('How long one replica owns an order it resumes before another may try'),
     RECOVERY_BATCH_SIZE: env.positiveInt(50).describe('Orders resumed per recovery round'),
-    OUTBOX_POLL_INTERVAL_MS: env.positiveInt(500).describe('How often the outbox relay looks for unpublished events when nothing nudges it'),
   })
-  .refine((config) => !config.DATABASE_READ_URL || config.DATABASE_URL, { error: 'DATABASE_READ_URL needs DATABASE_URL', path: ['DATABASE_READ_URL'] });
+  .superRefine(readReplicaNeedsPrimary);
 
 /** The validated configuration of the order service. */
 export type OrderConfig = z.infer<typeof orderConfigSchema>;

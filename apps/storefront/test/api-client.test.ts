@@ -1,14 +1,24 @@
 import { ApiError, describeApiError } from '../src/api/api-error';
 import { ApiClient } from '../src/api/client';
 import { memorySessionStorage, type SessionTokens } from '../src/api/session';
+import type { AuthUser } from '@shop/contracts';
 
 type Handler = (url: string, init: RequestInit) => Response | Promise<Response>;
+
+/** The URL fetch was called with, whichever form it took (the client passes a string). */
+const urlOf = (input: RequestInfo | URL): string => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+
+/** The JSON body of a request the client sent (always a string of JSON). */
+function jsonBodyOf(init: RequestInit): unknown {
+  if (typeof init.body !== 'string') throw new Error(`expected a JSON text body, got ${typeof init.body}`);
+  return JSON.parse(init.body);
+}
 
 function fakeFetch(handler: Handler) {
   const calls: { url: string; init: RequestInit }[] = [];
   const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    calls.push({ url: String(input), init: init ?? {} });
-    return handler(String(input), init ?? {});
+    calls.push({ url: urlOf(input), init: init ?? {} });
+    return handler(urlOf(input), init ?? {});
   }) as typeof fetch;
   return { fetchImpl, calls };
 }
@@ -16,7 +26,7 @@ function fakeFetch(handler: Handler) {
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', ...headers } });
 
-const user = { id: 'u1', email: 'a@example.com', name: 'A', roles: ['customer'], createdAt: '2030-01-01T00:00:00Z' };
+const user: AuthUser = { id: 'u1', email: 'a@example.com', name: 'A', roles: ['customer'], createdAt: '2030-01-01T00:00:00Z' };
 const session = (accessToken: string, expiresAt: number): SessionTokens => ({ accessToken, refreshToken: 'r1', accessTokenExpiresAt: expiresAt, user });
 const authorization = (init: RequestInit) => (init.headers as Record<string, string>).authorization;
 
@@ -70,7 +80,7 @@ describe('ApiClient', () => {
     const storage = memorySessionStorage(session('old', Date.now() + 600_000));
     const { fetchImpl, calls } = fakeFetch((url, init) => {
       if (url.endsWith('/api/auth/refresh')) {
-        expect(JSON.parse(String(init.body))).toEqual({ refreshToken: 'r1' });
+        expect(jsonBodyOf(init)).toEqual({ refreshToken: 'r1' });
         return json(200, { accessToken: 'new', refreshToken: 'r2', expiresIn: 900, tokenType: 'Bearer', user });
       }
       return authorization(init) === 'Bearer new' ? json(200, { items: [], nextCursor: null }) : json(401, { status: 401 });
@@ -111,10 +121,10 @@ describe('ApiClient', () => {
     const { fetchImpl, calls } = fakeFetch(() => json(200, {}));
     const client = new ApiClient({ storage: memorySessionStorage(), fetch: fetchImpl });
     await client.request('/api/catalog/products/p1', { method: 'PATCH', body: { name: 'x' }, contentType: 'application/merge-patch+json', headers: { 'if-match': '"v3"' } });
-    const headers = calls[0]!.init.headers as Record<string, string>;
+    const headers = calls[0].init.headers as Record<string, string>;
     expect(headers['content-type']).toBe('application/merge-patch+json');
     expect(headers['if-match']).toBe('"v3"');
-    expect(calls[0]!.init.body).toBe('{"name":"x"}');
+    expect(calls[0].init.body).toBe('{"name":"x"}');
   });
 });
 
@@ -135,7 +145,7 @@ describe('ApiClient in several tabs', () => {
     const { fetchImpl } = fakeFetch(async (url, init) => {
       if (url.endsWith('/api/auth/refresh')) {
         refreshes += 1;
-        const { refreshToken } = JSON.parse(String(init.body)) as { refreshToken: string };
+        const { refreshToken } = jsonBodyOf(init) as { refreshToken: string };
         await new Promise((resolve) => setTimeout(resolve, 10));
         // Like auth: a refresh token works once; presenting it again is refused (and revokes the family).
         if (used.has(refreshToken)) return json(401, { status: 401 });

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
 import { ApiClient } from '../src/api/client';
 import { memorySessionStorage } from '../src/api/session';
+import type { AuthRole } from '@shop/contracts';
 import { AppProvider } from '../src/app/app-context';
 
 /** A request the page sent, as the fake backend saw it. */
@@ -54,7 +55,8 @@ export class FakeBackend {
   }
 
   readonly fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = new URL(String(input), 'http://shop.test');
+    // The client passes the path as a string; a URL or a Request would be read the same way.
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, 'http://shop.test');
     const request: RecordedRequest = {
       method: init.method ?? 'GET',
       path: url.pathname + url.search,
@@ -84,7 +86,7 @@ function fakeResponse(answer: FakeAnswer): Response {
 }
 
 /** Renders `ui` inside the app's providers and a router at `path`, signed in with `roles` (an empty cart unless the backend answers the cart). */
-export function renderWithApp(ui: ReactNode, options: { path: string; backend: FakeBackend; roles?: string[] }) {
+export function renderWithApp(ui: ReactNode, options: { path: string; backend: FakeBackend; roles?: AuthRole[] }) {
   const user = { id: 'admin-1', email: 'admin@example.com', name: 'Admin', roles: options.roles ?? ['admin'], createdAt: '2030-01-01T00:00:00Z' };
   const client = new ApiClient({
     storage: memorySessionStorage({ accessToken: 'token', refreshToken: 'refresh', accessTokenExpiresAt: Date.now() + 3_600_000, user }),

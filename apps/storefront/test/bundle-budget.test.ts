@@ -9,7 +9,7 @@ const built = existsSync(join(dist, 'index.html'));
 
 /** Files index.html loads before the first render: the entry script and what it preloads. */
 function firstPageScripts(html: string): string[] {
-  const sources = [...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)].map((match) => match[1]!);
+  const sources = [...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)].map((match) => match[1]);
   return [...new Set(sources)];
 }
 
@@ -33,6 +33,21 @@ const gzippedSize = (file: string) => gzipSync(readFileSync(join(dist, file)), {
     // ...but they were built, as chunks of their own.
     const chunks = readdirSync(join(dist, 'assets')).filter((file) => file.endsWith('.js'));
     expect(chunks.some((file) => readFileSync(join(dist, 'assets', file), 'utf8').includes('Someone else changed this product'))).toBe(true);
+  });
+
+  it('when a shopper opens the shop, then zod and the contracts\' schemas are not part of the download; the forms that use them load them', () => {
+    const firstPage = firstPageScripts(html).map((src) => readFileSync(join(dist, src), 'utf8')).join('\n');
+    // The pages use the wire types, which erase; a value import on the first page would bring every schema along.
+    // `OrderShippingAddress` is the meta id of the order API's address schema: it exists only in the schemas' code.
+    expect(firstPage).not.toContain('OrderShippingAddress');
+    const chunks = readdirSync(join(dist, 'assets')).filter((file) => file.endsWith('.js'));
+    const schemaChunks = chunks.filter((file) => readFileSync(join(dist, 'assets', file), 'utf8').includes('OrderShippingAddress'));
+    expect(schemaChunks).toEqual([expect.stringMatching(/^contracts-/)]);
+    // Checkout and registration import that one chunk.
+    for (const page of ['checkout-page', 'register-page']) {
+      const pageChunk = chunks.find((file) => file.startsWith(`${page}-`));
+      expect(pageChunk && readFileSync(join(dist, 'assets', pageChunk), 'utf8')).toContain(schemaChunks[0]);
+    }
   });
 
   it('when files are built, then every asset name carries a content hash (the year-long cache depends on it)', () => {

@@ -1,4 +1,4 @@
-import type { Cart, CartLine } from '../src/api/types';
+import type { CartLine, CartView } from '@shop/contracts';
 
 /** A cart line as the cart service answers it: 2 × Desk Lamp at €24.99, in stock. */
 export const cartLine = (overrides: Partial<CartLine> = {}): CartLine => ({
@@ -18,7 +18,7 @@ export const cartLine = (overrides: Partial<CartLine> = {}): CartLine => ({
 });
 
 /** A user's cart of these lines with the given subtotal (minor units, EUR), as the cart service answers it. */
-export const cartOf = (lines: CartLine[], subtotal: number): Cart => ({
+export const cartOf = (lines: CartLine[], subtotal: number): CartView => ({
   cartId: null,
   owner: 'user',
   lines,

@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
-import type { Cart } from '../src/api/types';
+import type { CartView as Cart } from '@shop/contracts';
 import { CartView } from '../src/shop/cart-view';
 import { cartLine, cartOf } from './cart-fixtures';
 
@@ -37,8 +37,20 @@ describe('CartView', () => {
       ),
     );
     const [changed, short] = screen.getAllByTestId('cart-line');
-    expect(within(changed!).getByRole('note').textContent).toMatch(/^Price changed since you added it: was .*19\.99, now .*24\.99\.$/);
-    expect(within(short!).getByRole('note').textContent).toBe('Only 1 left: lower the quantity to check out.');
+    expect(within(changed).getByRole('note').textContent).toMatch(/^Price changed since you added it: was .*19\.99, now .*24\.99\.$/);
+    expect(within(short).getByRole('note').textContent).toBe('Only 1 left: lower the quantity to check out.');
+  });
+
+  it('when catalog no longer sells a product, then its line (no name, SKU or stock on the wire) still shows and can be removed', () => {
+    // What the cart service answers for such a line: catalog's fields are null, the price is the one when added.
+    const gone = line({ sku: null, name: null, unitPrice: null, lineTotal: null, availability: null, availabilityIssue: 'unavailable' });
+    const { removals } = renderCart(cartOf([gone], 0));
+    const row = screen.getByTestId('cart-line');
+    expect(within(row).getByRole('link', { name: 'A product no longer sold' })).toBeTruthy();
+    expect(within(row).queryByText(/^SKU/)).toBeNull();
+    expect(within(row).getByRole('note').textContent).toBe('No longer sold: remove it to check out.');
+    fireEvent.click(within(row).getByRole('button', { name: 'Remove A product no longer sold' }));
+    expect(removals).toEqual(['p1']);
   });
 
   it('when the shopper changes a quantity or removes a line, then the change is reported for that product only', () => {
@@ -53,7 +65,7 @@ describe('CartView', () => {
 
   it('when a quantity is typed that is not a number, then nothing is sent and the old value comes back', () => {
     const { changes } = renderCart(cartOf([line({})], 4998));
-    const quantity = screen.getByLabelText('Quantity of Desk Lamp') as HTMLInputElement;
+    const quantity = screen.getByLabelText<HTMLInputElement>('Quantity of Desk Lamp');
     fireEvent.change(quantity, { target: { value: '' } });
     fireEvent.blur(quantity);
     expect(changes).toEqual([]);

@@ -1,8 +1,8 @@
 import { ApiError } from '../src/api/api-error';
-import type { Cart } from '../src/api/types';
+import type { CartView } from '@shop/contracts';
 import { describeCheckoutFailure } from '../src/shop/checkout-errors';
 
-const cart = { lines: [{ productId: 'p1', name: 'Desk Lamp' }] } as unknown as Cart;
+const cart = { lines: [{ productId: 'p1', name: 'Desk Lamp' }] } as unknown as CartView;
 
 describe('checkout failures in a shopper’s words', () => {
   it('when the payment is declined, then the message says nothing was charged and the next click is a new attempt', () => {

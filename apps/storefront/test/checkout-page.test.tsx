@@ -57,9 +57,9 @@ describe('CheckoutPage', () => {
     placeOrder();
     await screen.findByRole('heading', { name: 'Confirmation page' });
     const [first, retry] = orderPosts(backend);
-    expect(keyOf(first!)).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(keyOf(retry!)).toBe(keyOf(first!));
-    expect(retry!.body).toEqual({ shippingAddress: { name: 'Erika Mustermann', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', country: 'DE' }, paymentToken: 'pm_sim_approve' });
+    expect(keyOf(first)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(keyOf(retry)).toBe(keyOf(first));
+    expect(retry.body).toEqual({ shippingAddress: { name: 'Erika Mustermann', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', country: 'DE' }, paymentToken: 'pm_sim_approve' });
   });
 
   it('when the shopper clicks twice at once, then one request leaves', async () => {
@@ -88,7 +88,7 @@ describe('CheckoutPage', () => {
     // A slow payment (202) still leads to the confirmation page, which polls until the order settles.
     await screen.findByRole('heading', { name: 'Confirmation page' });
     const [declined, next] = orderPosts(backend);
-    expect(declined!.body).toMatchObject({ paymentToken: 'pm_sim_decline' });
-    expect(keyOf(next!)).not.toBe(keyOf(declined!));
+    expect(declined.body).toMatchObject({ paymentToken: 'pm_sim_decline' });
+    expect(keyOf(next)).not.toBe(keyOf(declined));
   });
 });

@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 import { screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
-import type { Order, OrderStatus } from '../src/api/types';
+import type { Order, OrderStatus } from '@shop/contracts';
 import { ConfirmationPage } from '../src/shop/confirmation-page';
 import { FakeBackend, renderWithApp } from './app-harness';
 

@@ -3,7 +3,8 @@ import { availabilityLabel, cartLineIssueText } from '../src/lib/availability';
 import { catalogQueryFromParams, paramsFromCatalogQuery } from '../src/lib/catalog-query';
 import { newIdempotencyKey } from '../src/lib/idempotency';
 import { formatMoney, moneyInputValue, parseMoneyInput } from '../src/lib/money';
-import { normalizeShippingAddress, validateRegistration, validateShippingAddress } from '../src/lib/validation';
+import { validateRegistration } from '../src/account/registration-form';
+import { normalizeShippingAddress, validateShippingAddress } from '../src/shop/shipping-address-form';
 
 describe('money', () => {
   it('when minor units are shown, then they are formatted for their currency without float drift', () => {

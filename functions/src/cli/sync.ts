@@ -11,7 +11,7 @@ import { loadSyncSettings } from '../sync/sync-settings';
 /** Picks how batches reach catalog: Redis Streams when REDIS_URL is set, else catalog's HTTP bulk upsert with SYNC_ADMIN_TOKEN. */
 function createPublisher(env: NodeJS.ProcessEnv, catalogUrl: string, appApiToken: string | undefined): SyncBatchPublisher {
   if (env.REDIS_URL) {
-    const bus = new RedisStreamsEventBus({ url: env.REDIS_URL, source: AppIds.functions, streamPrefix: env.EVENT_STREAM_PREFIX ?? 'shop:events:' } as ConstructorParameters<typeof RedisStreamsEventBus>[0]);
+    const bus = new RedisStreamsEventBus({ url: env.REDIS_URL, source: AppIds.functions, streamPrefix: env.EVENT_STREAM_PREFIX ?? 'shop:events:' });
     return new EventBusBatchPublisher(bus, { closeBus: true });
   }
   if (env.SYNC_ADMIN_TOKEN) return new HttpBulkUpsertPublisher({ catalogUrl, adminToken: env.SYNC_ADMIN_TOKEN, ...(appApiToken ? { appApiToken } : {}) });

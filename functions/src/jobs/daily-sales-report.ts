@@ -1,26 +1,4 @@
-import { z } from 'zod';
-
-const money = z.object({ currency: z.string().regex(/^[A-Z]{3}$/), amount: z.number().int() });
-/** Revenue per currency; a single Money is accepted too. Missing means none. */
-const revenue = z
-  .union([z.array(money), money])
-  .optional()
-  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
-const list = <T extends z.ZodType>(item: T) => z.array(item).optional().transform((value) => value ?? []);
-
-/** The stored daily report as the order service returns it (arrays it leaves out count as empty). */
-export const dailyReportSchema = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  orders: z.number().int().min(0),
-  revenue,
-  byCategory: list(z.object({ category: z.string(), orders: z.number().int().min(0), revenue })),
-  topProducts: list(z.object({ productId: z.string(), sku: z.string(), name: z.string(), quantity: z.number().int().min(0), revenue })),
-  mostViewed: list(z.object({ productId: z.string(), sku: z.string(), views: z.number().int().min(0) })),
-  mostSearched: list(z.object({ query: z.string(), searches: z.number().int().min(0) })),
-});
-
-/** A validated daily report. */
-export type DailyReport = z.infer<typeof dailyReportSchema>;
+import type { DailyReport } from '@shop/contracts';
 
 /** The UTC calendar day before `now`, as `YYYY-MM-DD`. */
 export function previousUtcDate(now: Date): string {
@@ -63,12 +41,12 @@ export function renderDailyReportCsv(report: DailyReport): string {
     for (const { currency, amount } of amounts) rows.push({ ...base, currency, amount_minor: amount });
   };
   perCurrency({ section: 'summary', orders: report.orders }, report.revenue);
-  for (const entry of report.byCategory) perCurrency({ section: 'category', category: entry.category, orders: entry.orders }, entry.revenue);
+  for (const entry of report.byCategory) perCurrency({ section: 'category', category: entry.category, quantity: entry.quantity }, entry.revenue);
   for (const entry of report.topProducts) {
     perCurrency({ section: 'top_product', product_id: entry.productId, sku: entry.sku, name: entry.name, quantity: entry.quantity }, entry.revenue);
   }
-  for (const entry of report.mostViewed) rows.push({ section: 'most_viewed', product_id: entry.productId, sku: entry.sku, views: entry.views });
-  for (const entry of report.mostSearched) rows.push({ section: 'most_searched', query: entry.query, searches: entry.searches });
+  for (const entry of report.topViewed) rows.push({ section: 'most_viewed', product_id: entry.productId, sku: entry.sku, views: entry.views });
+  for (const entry of report.topSearches) rows.push({ section: 'most_searched', query: entry.query, searches: entry.searches });
 
   const lines = [dailyReportColumns.join(',')];
   for (const row of rows) lines.push(dailyReportColumns.map((column) => csvField(column === 'date' ? report.date : row[column])).join(','));

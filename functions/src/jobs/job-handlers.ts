@@ -1,6 +1,15 @@
 import type { InvocationContext, Timer } from '@azure/functions';
-import { CartInternalPaths, CatalogInternalPaths, OrderInternalPaths } from '@shop/contracts';
-import { dailyReportName, dailyReportSchema, previousUtcDate, renderDailyReportCsv } from './daily-sales-report';
+import {
+  CartInternalPaths,
+  CatalogInternalPaths,
+  dailyReportSchema,
+  OrderInternalPaths,
+  releaseExpiredReservationsReplySchema,
+  remindAbandonedCartsReplySchema,
+  type DailyReportBody,
+  type RemindAbandonedCartsBody,
+} from '@shop/contracts';
+import { dailyReportName, previousUtcDate, renderDailyReportCsv } from './daily-sales-report';
 import type { ReportStore } from './report-store';
 import type { ServiceClient } from './service-client';
 
@@ -43,14 +52,14 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
   return {
     async releaseExpiredReservations(timer, context) {
       noteLateRun(timer, context);
-      const result = await deps.catalog.post<{ released: number }>(CatalogInternalPaths.releaseExpiredReservations, {});
+      const result = await deps.catalog.post(CatalogInternalPaths.releaseExpiredReservations, {}, releaseExpiredReservationsReplySchema);
       context.log(`released ${result.released} expired reservation(s)`);
     },
 
     async remindAbandonedCarts(timer, context) {
       noteLateRun(timer, context);
-      const body = deps.abandonedCartIdleHours === undefined ? {} : { idleHours: deps.abandonedCartIdleHours };
-      const result = await deps.cart.post<{ reminded: number }>(CartInternalPaths.remindAbandonedCarts, body);
+      const body: RemindAbandonedCartsBody = deps.abandonedCartIdleHours === undefined ? {} : { idleHours: deps.abandonedCartIdleHours };
+      const result = await deps.cart.post(CartInternalPaths.remindAbandonedCarts, body, remindAbandonedCartsReplySchema);
       context.log(`reminded ${result.reminded} abandoned cart(s)`);
     },
 
@@ -58,12 +67,11 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
       noteLateRun(timer, context);
       const date = previousUtcDate(now());
       // The order service recomputes and overwrites a day it already stored, so a re-run is idempotent.
-      const answer = await deps.order.post<unknown>(OrderInternalPaths.dailyReport, { date }, { timeoutMs: deps.dailyReportTimeoutMs });
-      const parsed = dailyReportSchema.safeParse(answer);
-      if (!parsed.success) throw new Error(`The order service answered a daily report of ${date} we cannot read: ${parsed.error.message}`);
-      if (parsed.data.date !== date) throw new Error(`Asked for the report of ${date}, got the one of ${parsed.data.date}`);
-      const location = await deps.reports.put(dailyReportName(date), renderDailyReportCsv(parsed.data), reportCsvContentType);
-      context.log(`daily sales report of ${date} written to ${location} (${parsed.data.orders} order(s))`);
+      const body: DailyReportBody = { date };
+      const report = await deps.order.post(OrderInternalPaths.dailyReport, body, dailyReportSchema, { timeoutMs: deps.dailyReportTimeoutMs });
+      if (report.date !== date) throw new Error(`Asked for the report of ${date}, got the one of ${report.date}`);
+      const location = await deps.reports.put(dailyReportName(date), renderDailyReportCsv(report), reportCsvContentType);
+      context.log(`daily sales report of ${date} written to ${location} (${report.orders} order(s))`);
     },
   };
 }

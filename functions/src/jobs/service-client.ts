@@ -1,9 +1,13 @@
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import { z } from 'zod';
 
 /** The header Dapr's app API token travels in; the services' `requireInternalCaller` checks it. */
 export const appApiTokenHeader = 'dapr-api-token';
 
-/** A failed call to a platform service. `transient` failures (5xx, 408, 429, network, timeout) are worth retrying. */
+/**
+ * A failed call to a platform service. `transient` failures (5xx, 408, 429, network, timeout) are worth retrying; a
+ * reply that is not JSON or not the shape the service's contract promises is not.
+ */
 export class ServiceCallError extends Error {
   constructor(
     message: string,
@@ -43,7 +47,8 @@ const transientStatuses = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
  * JSON over HTTP to one platform service's internal routes, with a timeout per attempt and retries (cockatiel) on
- * transient failures. Only for idempotent calls: a POST whose answer was lost is sent again.
+ * transient failures. Only for idempotent calls: a POST whose answer was lost is sent again. Every reply is checked
+ * with the contract schema of the route (from `@shop/contracts`) before anyone reads it.
  */
 export class ServiceClient {
   private readonly baseUrl: string;
@@ -62,22 +67,29 @@ export class ServiceClient {
     );
   }
 
-  /** GET `path` → the parsed JSON body. */
-  get<T>(path: string, options: { timeoutMs?: number } = {}): Promise<T> {
-    return this.call<T>('GET', path, undefined, options.timeoutMs);
+  /** GET `path` → the JSON reply, checked with `replySchema`. */
+  get<Reply extends z.ZodType>(path: string, replySchema: Reply, options: { timeoutMs?: number } = {}): Promise<z.output<Reply>> {
+    return this.call('GET', path, undefined, replySchema, options.timeoutMs);
   }
 
-  /** POST `path` with a JSON body → the parsed JSON body. */
-  post<T>(path: string, body: unknown = {}, options: { timeoutMs?: number } = {}): Promise<T> {
-    return this.call<T>('POST', path, body, options.timeoutMs);
+  /** POST `path` with a JSON body → the JSON reply, checked with `replySchema`. */
+  post<Reply extends z.ZodType>(path: string, body: unknown, replySchema: Reply, options: { timeoutMs?: number } = {}): Promise<z.output<Reply>> {
+    return this.call('POST', path, body, replySchema, options.timeoutMs);
   }
 
-  private call<T>(method: 'GET' | 'POST', path: string, body: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+  private async call<Reply extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, replySchema: Reply, timeoutMs = this.timeoutMs): Promise<z.output<Reply>> {
     const url = `${this.baseUrl}${path}`;
-    return this.policy.execute(() => this.attempt<T>(method, url, body, timeoutMs));
+    const reply = await this.policy.execute(() => this.attempt(method, url, body, timeoutMs));
+    const parsed = replySchema.safeParse(reply);
+    if (!parsed.success) {
+      // Not retried: the service answered, and answering again will not change what it answers.
+      const expected = replySchema.meta()?.id ?? 'its contract';
+      throw new ServiceCallError(`${method} ${url} answered a reply that does not match ${expected}: ${z.prettifyError(parsed.error)}`, { method, url, transient: false });
+    }
+    return parsed.data;
   }
 
-  private async attempt<T>(method: 'GET' | 'POST', url: string, body: unknown, timeoutMs: number): Promise<T> {
+  private async attempt(method: 'GET' | 'POST', url: string, body: unknown, timeoutMs: number): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.appApiToken) headers[appApiTokenHeader] = this.options.appApiToken;
@@ -103,7 +115,7 @@ export class ServiceClient {
       });
     }
     try {
-      return (text ? JSON.parse(text) : undefined) as T;
+      return text ? (JSON.parse(text) as unknown) : undefined;
     } catch (error) {
       throw new ServiceCallError(`${method} ${url} answered a body that is not JSON`, { method, url, status: response.status, transient: false }, { cause: error });
     }

@@ -1,6 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { InvocationContext } from '@azure/functions';
-import { AuthInternalPaths, EventTypes, Topics, type Money, type Topic } from '@shop/contracts';
+import {
+  adminContactsReplySchema,
+  AuthInternalPaths,
+  cartAbandonedDataSchema,
+  EventTypes,
+  moneySchema,
+  orderConfirmedEventDataSchema,
+  orderShippedEventDataSchema,
+  productChangedDataSchema,
+  Topics,
+  userContactSchema,
+  type CartAbandonedData,
+  type Money,
+  type OrderEventData,
+  type ProductChangedData,
+  type Topic,
+  type UserContact,
+} from '@shop/contracts';
 import { z } from 'zod';
 import { ServiceCallError, type ServiceClient } from '../jobs/service-client';
 import type { EmailMessage, EmailSender } from './email-sender';
@@ -44,7 +61,7 @@ export function toIncomingEvent(message: unknown, topic: Topic, fallbackId?: str
 }
 
 function inferType(topic: Topic, data: Record<string, unknown>): string | undefined {
-  if (topic === Topics.products && ('changes' in data || 'changedFields' in data)) return EventTypes.productUpdated;
+  if (topic === Topics.products && 'changes' in data) return EventTypes.productUpdated;
   if (topic === Topics.orders && data.status === 'confirmed') return EventTypes.orderConfirmed;
   if (topic === Topics.orders && data.status === 'shipped') return EventTypes.orderShipped;
   if (topic === Topics.carts && 'itemCount' in data) return EventTypes.cartAbandoned;
@@ -54,25 +71,6 @@ function inferType(topic: Topic, data: Record<string, unknown>): string | undefi
 function hashOf(value: unknown): string {
   return `sha256:${createHash('sha256').update(JSON.stringify(value)).digest('hex')}`;
 }
-
-const money = z.object({ amount: z.number().int(), currency: z.string().regex(/^[A-Z]{3}$/) });
-const productUpdatedData = z.object({
-  productId: z.string(),
-  sku: z.string(),
-  changes: z.record(z.string(), z.unknown()).optional(),
-  changedFields: z.array(z.string()).optional(),
-  actor: z.union([z.object({ userId: z.string(), email: z.string() }), z.object({ system: z.string(), source: z.string().optional() })]).optional(),
-});
-const orderData = z.object({
-  orderId: z.string(),
-  userId: z.string(),
-  lines: z.array(z.object({ productId: z.string(), quantity: z.number().int() })).default([]),
-  total: money,
-});
-const cartAbandonedData = z.object({ userId: z.string(), itemCount: z.number().int().positive(), subtotal: money, lastUpdatedAt: z.string().optional() });
-
-const account = z.object({ id: z.string(), email: z.string().email(), name: z.string().optional().default('') });
-type Account = z.infer<typeof account>;
 
 /** What the notifier needs. */
 export interface NotifierDeps {
@@ -133,21 +131,21 @@ export class Notifier {
     let messages: EmailMessage[] | undefined;
     switch (event.type) {
       case EventTypes.productUpdated: {
-        const data = productUpdatedData.safeParse(event.data);
+        const data = productChangedDataSchema.safeParse(event.data);
         if (!data.success) return invalid(data.error);
         messages = await this.productUpdatedEmails(data.data);
         break;
       }
       case EventTypes.orderConfirmed:
       case EventTypes.orderShipped: {
-        const data = orderData.safeParse(event.data);
+        const data = (event.type === EventTypes.orderConfirmed ? orderConfirmedEventDataSchema : orderShippedEventDataSchema).safeParse(event.data);
         if (!data.success) return invalid(data.error);
         const customer = await this.user(data.data.userId, context);
         messages = customer && [this.orderEmail(event.type, data.data, customer)];
         break;
       }
       case EventTypes.cartAbandoned: {
-        const data = cartAbandonedData.safeParse(event.data);
+        const data = cartAbandonedDataSchema.safeParse(event.data);
         if (!data.success) return invalid(data.error);
         const customer = await this.user(data.data.userId, context);
         messages = customer && [this.cartReminderEmail(data.data, customer)];
@@ -166,10 +164,10 @@ export class Notifier {
     return 'sent';
   }
 
-  /** The account, or undefined (logged) when auth does not know it; other failures throw. */
-  private async user(userId: string, context: InvocationContext): Promise<Account | undefined> {
+  /** The account's contact, or undefined (logged) when auth does not know it; other failures throw. */
+  private async user(userId: string, context: InvocationContext): Promise<UserContact | undefined> {
     try {
-      return account.parse(await this.deps.auth.get<unknown>(AuthInternalPaths.user(userId)));
+      return await this.deps.auth.get(AuthInternalPaths.user(userId), userContactSchema);
     } catch (error) {
       if (error instanceof ServiceCallError && error.status === 404) {
         context.warn(`user ${userId} is unknown to auth; no email`);
@@ -179,15 +177,14 @@ export class Notifier {
     }
   }
 
-  private async productUpdatedEmails(data: z.infer<typeof productUpdatedData>): Promise<EmailMessage[]> {
-    const admins = z.object({ items: z.array(account) }).parse(await this.deps.auth.get<unknown>(AuthInternalPaths.admins)).items;
+  private async productUpdatedEmails(data: ProductChangedData): Promise<EmailMessage[]> {
+    const { items: admins } = await this.deps.auth.get(AuthInternalPaths.admins, adminContactsReplySchema);
     const actor = data.actor;
-    const byActor = (admin: Account) =>
-      actor !== undefined && 'userId' in actor && (admin.id === actor.userId || admin.email.toLowerCase() === actor.email.toLowerCase());
-    const actorLabel = actor === undefined ? 'an unknown actor' : 'userId' in actor ? actor.email : `the ${actor.system}${actor.source ? ` (${actor.source})` : ''} system`;
-    const changes = data.changes
-      ? Object.entries(data.changes).filter(([field]) => !unmentionableField.test(field)).map(([field, value]) => `- ${field}: ${this.describeValue(value)}`)
-      : (data.changedFields ?? []).filter((field) => !unmentionableField.test(field)).map((field) => `- ${field}`);
+    const byActor = (admin: UserContact) => 'userId' in actor && (admin.id === actor.userId || admin.email.toLowerCase() === actor.email.toLowerCase());
+    const actorLabel = 'userId' in actor ? actor.email : `the ${actor.system}${actor.source ? ` (${actor.source})` : ''} system`;
+    const changes = Object.entries(data.changes)
+      .filter(([field]) => !unmentionableField.test(field))
+      .map(([field, value]) => `- ${field}: ${this.describeValue(value)}`);
     const text = [
       `Product ${data.sku} (${data.productId}) was updated by ${actorLabel}.`,
       '',
@@ -199,7 +196,7 @@ export class Notifier {
     return admins.filter((admin) => !byActor(admin)).map((admin) => ({ to: admin.email, subject: `Product ${data.sku} was updated`, text }));
   }
 
-  private orderEmail(type: string, data: z.infer<typeof orderData>, customer: Account): EmailMessage {
+  private orderEmail(type: string, data: OrderEventData, customer: UserContact): EmailMessage {
     const shipped = type === EventTypes.orderShipped;
     const items = data.lines.reduce((sum, line) => sum + line.quantity, 0);
     return {
@@ -215,7 +212,7 @@ export class Notifier {
     };
   }
 
-  private cartReminderEmail(data: z.infer<typeof cartAbandonedData>, customer: Account): EmailMessage {
+  private cartReminderEmail(data: CartAbandonedData, customer: UserContact): EmailMessage {
     const items = data.itemCount === 1 ? '1 item' : `${data.itemCount} items`;
     return {
       to: customer.email,
@@ -225,7 +222,7 @@ export class Notifier {
   }
 
   private describeValue(value: unknown): string {
-    const asMoney = money.safeParse(value);
+    const asMoney = moneySchema.safeParse(value);
     if (asMoney.success) return this.formatMoney(asMoney.data);
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     return text.length > 200 ? `${text.slice(0, 197)}...` : text;

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One request the fake service received. */
@@ -23,7 +23,7 @@ export interface FakeService {
 export async function startFakeService(): Promise<FakeService> {
   const routes = new Map<string, { status: number; body: unknown }>();
   const calls: RecordedCall[] = [];
-  const server: Server = createServer(async (req: IncomingMessage, res) => {
+  const answerRequest = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -31,6 +31,13 @@ export async function startFakeService(): Promise<FakeService> {
     const route = routes.get(`${req.method} ${req.url}`);
     res.writeHead(route?.status ?? 404, { 'content-type': 'application/json' });
     res.end(JSON.stringify(route?.body ?? { title: 'Not Found' }));
+  };
+  // A request the fake cannot read (a body that is not JSON) answers 500, so the caller under test sees a failure.
+  const server: Server = createServer((req, res) => {
+    answerRequest(req, res).catch((error: unknown) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(error));
+    });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -33,7 +33,7 @@ describe('local functions (npm start)', () => {
       await broker.whenIdle();
       const files = readdirSync(path.join(dir, 'outbox')).filter((name) => name.endsWith('.eml'));
       expect(files).toHaveLength(1);
-      const email = readEml(path.join(dir, 'outbox', files[0]!));
+      const email = readEml(path.join(dir, 'outbox', files[0]));
       expect(email.headers.to).toBe('dana@example.com');
       expect(email.headers.subject).toBe('Your order order-9 is confirmed');
       expect(fake.calls).toEqual([{ method: 'GET', path: AuthInternalPaths.user('user-1'), token: 'tkn', body: undefined }]);

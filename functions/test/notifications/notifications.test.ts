@@ -25,6 +25,8 @@ const admins = [
   { id: 'admin-2', email: 'bob@example.com', name: 'Bob' },
   { id: 'admin-3', email: 'carol@example.com', name: 'Carol' },
 ];
+/** A product id as catalog's events carry it (a UUID). */
+const productId = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const orderData = (status: string) => ({ orderId: 'order-7', userId: 'user-1', status, lines: [{ productId: 'p-1', quantity: 2 }, { productId: 'p-2', quantity: 1 }], total: { amount: 123456, currency: 'EUR' } });
 
 describe('notifications', () => {
@@ -56,7 +58,7 @@ describe('notifications', () => {
   it('when an admin updates a product, then every other admin gets an email saying what changed, and the actor none', async () => {
     await handle(
       Topics.products,
-      cloudEvent(EventTypes.productUpdated, { productId: 'p-1', sku: 'BK-1', version: 2, changes: { name: 'New name', price: { amount: 1999, currency: 'EUR' } }, actor: { userId: 'admin-2', email: 'bob@example.com' } }),
+      cloudEvent(EventTypes.productUpdated, { productId, sku: 'BK-1', version: 2, changes: { name: 'New name', price: { amount: 1999, currency: 'EUR' } }, actor: { userId: 'admin-2', email: 'bob@example.com' } }),
     );
     const sent = emails();
     expect(sent.map((email) => email.headers.to).sort()).toEqual(['alice@example.com', 'carol@example.com']);
@@ -76,7 +78,7 @@ describe('notifications', () => {
   });
 
   it('when the sync (a system) updates a product, then every admin gets an email', async () => {
-    await handle(Topics.products, cloudEvent(EventTypes.productUpdated, { productId: 'p-1', sku: 'BK-1', changes: { stock: 3 }, actor: { system: 'catalog-sync', source: 'erp' } }));
+    await handle(Topics.products, cloudEvent(EventTypes.productUpdated, { productId, sku: 'BK-1', version: 5, changes: { stock: 3 }, actor: { system: 'catalog-sync', source: 'erp' } }));
     expect(emails().map((email) => email.headers.to).sort()).toEqual(['alice@example.com', 'bob@example.com', 'carol@example.com']);
   });
 
@@ -84,12 +86,12 @@ describe('notifications', () => {
     await handle(Topics.orders, cloudEvent(EventTypes.orderConfirmed, orderData('confirmed')));
     await handle(Topics.orders, orderData('shipped')); // bare data, as a producer without the envelope would send it
     const [confirmed, shipped] = emails();
-    expect(confirmed!.headers.to).toBe('dana@example.com');
-    expect(confirmed!.headers.subject).toBe('Your order order-7 is confirmed');
-    expect(confirmed!.body).toContain('Hello Dana,');
-    expect(confirmed!.body).toContain('Items: 3');
-    expect(confirmed!.body).toContain('Total: €1,234.56');
-    expect(shipped!.headers.subject).toBe('Your order order-7 has shipped');
+    expect(confirmed.headers.to).toBe('dana@example.com');
+    expect(confirmed.headers.subject).toBe('Your order order-7 is confirmed');
+    expect(confirmed.body).toContain('Hello Dana,');
+    expect(confirmed.body).toContain('Items: 3');
+    expect(confirmed.body).toContain('Total: €1,234.56');
+    expect(shipped.headers.subject).toBe('Your order order-7 has shipped');
     expect(auth.calls.filter((call) => call.path === AuthInternalPaths.user('user-1'))).toHaveLength(2);
   });
 
@@ -97,8 +99,8 @@ describe('notifications', () => {
     await handle(Topics.carts, cloudEvent(EventTypes.cartAbandoned, { userId: 'user-1', itemCount: 2, subtotal: { amount: 500, currency: 'JPY' }, lastUpdatedAt: '2024-03-04T08:00:00Z' }));
     const [reminder, ...rest] = emails();
     expect(rest).toHaveLength(0);
-    expect(reminder!.headers.subject).toBe('You left 2 items in your cart');
-    expect(reminder!.body).toContain('subtotal ¥500');
+    expect(reminder.headers.subject).toBe('You left 2 items in your cart');
+    expect(reminder.body).toContain('subtotal ¥500');
   });
 
   it('when the same event id arrives twice, then only one email is sent', async () => {
@@ -111,6 +113,9 @@ describe('notifications', () => {
   it('when an event type sends no email or its data is unusable, then it is ignored without email or error', async () => {
     await handle(Topics.orders, cloudEvent(EventTypes.orderPlaced, orderData('placed')));
     await handle(Topics.orders, cloudEvent(EventTypes.orderConfirmed, { orderId: 'no-user' }));
+    // Not the payload its contract describes: a confirmation whose status says otherwise, a product change without its version.
+    await handle(Topics.orders, cloudEvent(EventTypes.orderConfirmed, orderData('shipped')));
+    await handle(Topics.products, cloudEvent(EventTypes.productUpdated, { productId, sku: 'BK-1', changes: { name: 'x' }, actor: { system: 'catalog-sync' } }));
     await handle(Topics.orders, 'not json');
     expect(emails()).toHaveLength(0);
     expect(auth.calls).toHaveLength(0);
@@ -125,6 +130,18 @@ describe('notifications', () => {
     auth.answer('GET', AuthInternalPaths.user('user-1'), user);
     await handle(Topics.orders, event);
     expect(emails()).toHaveLength(1);
+  });
+
+  it('when auth answers a contact that is not one, then the handler fails saying so (and nothing is sent)', async () => {
+    auth.answer('GET', AuthInternalPaths.user('user-1'), { id: 'user-1', name: 'Dana' });
+    await expect(handle(Topics.orders, cloudEvent(EventTypes.orderConfirmed, orderData('confirmed')))).rejects.toThrow(
+      /answered a reply that does not match AuthUserContact:[\s\S]*email/,
+    );
+    auth.answer('GET', AuthInternalPaths.admins, [admins[0]]);
+    await expect(handle(Topics.products, cloudEvent(EventTypes.productUpdated, { productId, sku: 'BK-1', version: 2, changes: { name: 'x' }, actor: { system: 'catalog-sync' } }))).rejects.toThrow(
+      /answered a reply that does not match AuthAdminContacts/,
+    );
+    expect(emails()).toHaveLength(0);
   });
 
   it('when auth does not know the customer, then the event is ignored (logged), not retried', async () => {

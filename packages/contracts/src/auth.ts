@@ -18,6 +18,9 @@ export const authRolesMatchRoles: [Role] extends [AuthRole] ? ([AuthRole] extend
 /** An email as accepted at registration: trimmed, lower-cased, a plain address of at most 254 characters. */
 export const accountEmailSchema = z.string().max(320).trim().toLowerCase().pipe(z.email('must be a valid email address').max(254));
 
+/** The length limits of a new password, in characters (code points): auth enforces them, the sign-up form shows them. */
+export const PasswordLimits = { minLength: 10, maxLength: 128 } as const;
+
 /** A password as typed; the policy (length, content) is the service's, this only bounds the input. */
 const passwordInputSchema = z.string().min(1).max(1024);
 

@@ -50,3 +50,23 @@ export const serviceBaseConfigSchema = z.object({
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional().describe('When set, traces/metrics/logs go to Application Insights'),
   SHUTDOWN_TIMEOUT_MS: env.positiveInt(10_000).describe('How long in-flight requests may take to drain on SIGTERM'),
 });
+
+/**
+ * Settings of a service that owns a database: PostgreSQL from DATABASE_URL (with an optional read replica), else an
+ * embedded PGlite in DATA_DIR (`.data/<appId>`), and the outbox relay's poll. Spread into the service's schema, with
+ * `readReplicaNeedsPrimary` as its `superRefine`.
+ */
+export function serviceDatabaseConfigShape(appId: string) {
+  return {
+    DATABASE_URL: z.string().url().optional().describe('PostgreSQL primary. When unset, an embedded PGlite database in DATA_DIR is used'),
+    DATABASE_READ_URL: z.string().url().optional().describe('PostgreSQL read replica for the read-only queries (only with DATABASE_URL)'),
+    DATABASE_MAX_CONNECTIONS: env.positiveInt(10).describe('Connection pool size per pool (primary and replica)'),
+    DATA_DIR: z.string().default(`.data/${appId}`).describe('PGlite data folder, relative to the working directory, when DATABASE_URL is unset'),
+    OUTBOX_POLL_INTERVAL_MS: env.positiveInt(500).describe('How often the outbox relay looks for unpublished events when nothing nudges it'),
+  };
+}
+
+/** A read replica without a primary is a configuration mistake: refused with the variable named. */
+export function readReplicaNeedsPrimary(config: { DATABASE_URL?: string; DATABASE_READ_URL?: string }, context: z.RefinementCtx): void {
+  if (config.DATABASE_READ_URL && !config.DATABASE_URL) context.addIssue({ code: 'custom', message: 'DATABASE_READ_URL needs DATABASE_URL', path: ['DATABASE_READ_URL'] });
+}

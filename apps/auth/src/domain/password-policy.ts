@@ -1,5 +1,6 @@
-/** Limits of the password policy. */
-export const PasswordLimits = { minLength: 10, maxLength: 128 } as const;
+import { PasswordLimits } from '@shop/contracts';
+
+export { PasswordLimits };
 
 /** A few of the most used passwords that pass the length rule; a real deployment would check a breach corpus. */
 const commonPasswords = new Set([

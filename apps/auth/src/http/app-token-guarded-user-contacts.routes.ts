@@ -8,7 +8,7 @@ import { userIdParamsSchema } from './auth.schemas';
  * Service-to-service reads under /internal/auth, guarded by Dapr's app API token when one is configured (and never
  * routed by the gateway): account contacts for notifications.
  */
-export function appTokenGuardedUserContactsRoutes(deps: { service: AuthService; appApiToken?: string }): Router {
+export function createAppTokenGuardedUserContactsRouter(deps: { service: AuthService; appApiToken?: string }): Router {
   const router = Router();
   // Guarded per route: the router is mounted at the root, so a router-wide guard would also catch /api requests.
   const internalOnly = requireInternalCaller({ appApiToken: deps.appApiToken });

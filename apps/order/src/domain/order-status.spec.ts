@@ -33,7 +33,7 @@ describe('order state machine', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ type: 'conflict', extensions: { status: from } });
+    expect(error).toMatchObject({ type: 'conflict', extensions: { orderStatus: from } });
   });
 
   it('when the final statuses are left, then nothing may follow them', () => {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { describeApiError } from '../api/api-error';
-import type { Order } from '../api/types';
+import type { OrderWithHistory } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { isCancellableByShopper, orderReference, orderStatusLabel } from '../lib/order-status';
 import { OrderSummary } from '../shop/order-summary';
@@ -12,7 +12,7 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
 export function OrderDetailPage() {
   const { id = '' } = useParams();
   const { shop } = useApp();
-  const [order, setOrder] = useState<Order>();
+  const [order, setOrder] = useState<OrderWithHistory>();
   const [error, setError] = useState<string>();
   const [cancelling, setCancelling] = useState(false);
 
@@ -47,7 +47,7 @@ export function OrderDetailPage() {
       </p>
       {error && <Alert>{error}</Alert>}
       <OrderSummary order={order} />
-      {order.history && order.history.length > 0 && (
+      {order.history.length > 0 && (
         <>
           <h2>History</h2>
           <ol className="history">
@@ -60,7 +60,7 @@ export function OrderDetailPage() {
         </>
       )}
       {isCancellableByShopper(order.status) && (
-        <button type="button" className="button secondary" onClick={cancel} disabled={cancelling}>
+        <button type="button" className="button secondary" onClick={() => void cancel()} disabled={cancelling}>
           {cancelling ? 'Cancelling…' : 'Cancel order'}
         </button>
       )}

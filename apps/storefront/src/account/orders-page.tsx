@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import type { Order } from '../api/types';
+import type { Order } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
 import { itemCount, orderReference, orderStatusLabel } from '../lib/order-status';
@@ -58,7 +58,7 @@ export function OrdersPage() {
           </div>
         )
       )}
-      <LoadMoreButton nextCursor={nextCursor} loading={loadingMore} onClick={loadMore} />
+      <LoadMoreButton nextCursor={nextCursor} loading={loadingMore} onClick={() => void loadMore()} />
     </section>
   );
 }

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, describeApiError } from '../api/api-error';
 import { useApp } from '../app/app-context';
-import { validateRegistration, type FieldErrors } from '../lib/validation';
+import type { FieldErrors } from '../lib/validation';
+import { validateRegistration } from './registration-form';
 import { Alert, Field, PageHeading } from '../ui/components';
 import { safeNextPath } from './safe-next';
 
@@ -26,7 +27,7 @@ export function RegisterPage() {
     setFailure(undefined);
     try {
       await client.register({ name: form.name.trim(), email: form.email.trim(), password: form.password });
-      navigate(next, { replace: true });
+      void navigate(next, { replace: true });
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 409) setErrors({ email: 'An account with this email exists already. Sign in instead.' });
       else if (caught instanceof ApiError && caught.status === 400 && caught.problem.errors?.length) {
@@ -40,7 +41,7 @@ export function RegisterPage() {
   return (
     <section className="narrow">
       <PageHeading>Create an account</PageHeading>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(event) => void submit(event)} noValidate>
         <Field label="Name" name="name" autoComplete="name" value={form.name} error={errors.name} onChange={edit('name')} required />
         <Field label="Email" type="email" name="email" autoComplete="email" value={form.email} error={errors.email} onChange={edit('email')} required />
         <Field

@@ -26,7 +26,7 @@ export function SignInPage() {
     setFailure(undefined);
     try {
       await client.signIn(email.trim(), password);
-      navigate(next, { replace: true });
+      void navigate(next, { replace: true });
     } catch (caught) {
       setFailure(caught instanceof ApiError && caught.status === 401 ? 'The email or password is not right.' : describeApiError(caught));
     } finally {
@@ -37,7 +37,7 @@ export function SignInPage() {
   return (
     <section className="narrow">
       <PageHeading>Sign in</PageHeading>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(event) => void submit(event)} noValidate>
         <Field label="Email" type="email" name="email" autoComplete="email" value={email} error={errors.email} onChange={(e) => setEmail(e.target.value)} required />
         <Field label="Password" type="password" name="password" autoComplete="current-password" value={password} error={errors.password} onChange={(e) => setPassword(e.target.value)} required />
         {failure && <Alert>{failure}</Alert>}

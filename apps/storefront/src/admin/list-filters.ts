@@ -1,13 +1,9 @@
-import type { OrderStatus, ProductStatus } from '../api/types';
+import { isCalendarDate, OrderStatuses, productStatuses, type OrderStatus, type ProductStatus } from '@shop/contracts';
 import type { FieldErrors } from '../lib/validation';
-import { productStatuses } from './product-form';
-import { addUtcDays, isCalendarDay } from './utc-days';
+import { addUtcDays } from './utc-days';
 
 // The filters of the admin lists live in the page URL (shareable, and back/forward work); anything malformed in a
 // hand-edited link is dropped rather than sent, since the APIs would answer 400.
-
-/** Every order status, in the order of the order service's state machine. */
-export const orderStatuses: readonly OrderStatus[] = ['pending', 'reserved', 'paid', 'confirmed', 'shipped', 'delivered', 'payment_failed', 'cancelled'];
 
 /** The product list's filters: a search text and a status ('' = every status). */
 export interface ProductFilters {
@@ -41,9 +37,9 @@ export function orderFiltersFromParams(params: URLSearchParams): OrderFilters {
   const status = params.get('status') ?? '';
   const day = (key: string) => {
     const value = params.get(key) ?? '';
-    return isCalendarDay(value) ? value : '';
+    return isCalendarDate(value) ? value : '';
   };
-  return { status: (orderStatuses as readonly string[]).includes(status) ? (status as OrderStatus) : '', from: day('from'), to: day('to') };
+  return { status: (OrderStatuses as readonly string[]).includes(status) ? (status as OrderStatus) : '', from: day('from'), to: day('to') };
 }
 
 /** The URL parameters of order filters, leaving out what is unset. */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { describeApiError } from '../api/api-error';
-import type { Order } from '../api/types';
+import type { OrderWithHistory } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
 import { Alert, PageHeading, PostalAddress, Spinner } from '../ui/components';
@@ -13,7 +13,7 @@ import { formatUtcDateTime } from './utc-days';
 export function OrderDetailPage() {
   const { id = '' } = useParams();
   const { admin } = useApp();
-  const [order, setOrder] = useState<Order>();
+  const [order, setOrder] = useState<OrderWithHistory>();
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [working, setWorking] = useState(false);
@@ -74,7 +74,7 @@ export function OrderDetailPage() {
       {error && <Alert>{error}</Alert>}
       {step && (
         <p>
-          <button type="button" className="button primary" onClick={fulfil} disabled={working}>
+          <button type="button" className="button primary" onClick={() => void fulfil()} disabled={working}>
             {working ? 'Saving…' : step.label}
           </button>
         </p>
@@ -150,7 +150,7 @@ export function OrderDetailPage() {
       </div>
 
       <h2>Status history</h2>
-      {order.history && order.history.length > 0 ? (
+      {order.history.length > 0 ? (
         <div className="table-scroll">
           <table className="data-table admin-table">
             <caption className="visually-hidden">Status history, oldest first</caption>

@@ -1,4 +1,4 @@
-import type { Order, OrderStatus } from '../api/types';
+import type { Order, OrderStatus } from '@shop/contracts';
 
 /** How each status reads in the back office: every step of the checkout by name, unlike the shopper's view. */
 export const adminOrderStatusLabels: Record<OrderStatus, string> = {

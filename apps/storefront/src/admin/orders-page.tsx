@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import type { Order, OrderStatus } from '../api/types';
+import { OrderStatuses, type Order, type OrderStatus } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
 import { useCursorPages } from '../lib/use-cursor-pages';
 import { Alert, Field, LoadMoreButton, PageHeading, SelectField, Spinner } from '../ui/components';
-import { orderFiltersFromParams, orderSearchFromFilters, orderStatuses, paramsFromOrderFilters, type OrderFilters } from './list-filters';
+import { orderFiltersFromParams, orderSearchFromFilters, paramsFromOrderFilters, type OrderFilters } from './list-filters';
 import { itemCount, orderReference } from '../lib/order-status';
 import { adminOrderStatusLabels, shortId } from './order-fulfilment';
 import { formatUtcDateTime } from './utc-days';
@@ -27,7 +27,7 @@ export function OrdersPage() {
       <form className="admin-filters" onSubmit={(event) => event.preventDefault()} aria-label="Filter orders">
         <SelectField label="Status" value={filters.status} onChange={(event) => update({ status: event.target.value as OrderStatus | '' })}>
           <option value="">All statuses</option>
-          {orderStatuses.map((status) => (
+          {OrderStatuses.map((status) => (
             <option key={status} value={status}>
               {adminOrderStatusLabels[status]}
             </option>
@@ -84,7 +84,7 @@ export function OrdersPage() {
               </tbody>
             </table>
           </div>
-          <LoadMoreButton nextCursor={nextCursor} loading={loadingMore} onClick={loadMore} />
+          <LoadMoreButton nextCursor={nextCursor} loading={loadingMore} onClick={() => void loadMore()} />
         </>
       )}
     </section>

@@ -29,7 +29,7 @@ export function ProductCreatePage() {
     setSaving(true);
     try {
       const created = await admin.createProduct(input);
-      navigate(`/admin/products/${created.product.id}`, { state: { notice: 'Product created.' } });
+      void navigate(`/admin/products/${created.product.id}`, { state: { notice: 'Product created.' } });
     } catch (caught) {
       const fields = fieldErrorsFromProblem(caught);
       setErrors(fields);
@@ -45,7 +45,7 @@ export function ProductCreatePage() {
       </p>
       <PageHeading>New product</PageHeading>
       {failure && <Alert>{failure}</Alert>}
-      <form className="admin-form" onSubmit={submit} noValidate>
+      <form className="admin-form" onSubmit={(event) => void submit(event)} noValidate>
         <div className="admin-form-grid">
           <Field label="SKU" value={form.sku} error={errors.sku} onChange={(event) => change('sku', event.target.value)} autoComplete="off" required />
           <Field label="Name" value={form.name} error={errors.name} onChange={(event) => change('name', event.target.value)} required />

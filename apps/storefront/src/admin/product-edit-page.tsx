@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { ApiError, describeApiError } from '../api/api-error';
 import type { VersionedProduct } from '../api/admin-api';
-import type { ProductStatus } from '../api/types';
+import { productStatuses, type ProductStatus } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
 import type { FieldErrors } from '../lib/validation';
@@ -13,7 +13,6 @@ import {
   parseStockInput,
   productPatchFromForm,
   productStatusLabels,
-  productStatuses,
   rebaseEditForm,
   type ProductEditForm,
 } from './product-form';

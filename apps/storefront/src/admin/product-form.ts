@@ -1,26 +1,20 @@
 import { ApiError } from '../api/api-error';
-import type { ProductInput } from '../api/admin-api';
-import type { AdminProduct, ProductStatus } from '../api/types';
+import type { ProductInputBody, ProductPatchBody } from '../api/admin-api';
+import { isUuid, MAX_PRICE_MINOR_UNITS, productInputSchema, productInventoryBodySchema, skuSchema, type AdminProductView, type ProductStatus } from '@shop/contracts';
 import { minorUnitDigits, moneyInputValue, parseMoneyInput } from '../lib/money';
+import { lengthLimitOf } from '../lib/schema-issues';
 import type { FieldErrors } from '../lib/validation';
 
-// The same limits as catalog's product schema (apps/catalog/src/domain/product.ts), so an admin hears about a
-// mistake before anything is sent; the catalog still decides.
-const skuPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// The forms check with catalog's own product schema, so an admin hears about a mistake before anything is sent; the
+// catalog still decides (an existing category, a SKU nobody else uses).
+
+// Categories are named by their slug; catalog looks it up, the form only steers towards the slug's form.
 const categorySlugPattern = /^[a-z0-9-]{1,100}$/;
-// Tabs and line breaks are fine in a description; other control characters are refused by the catalog.
-// eslint-disable-next-line no-control-regex
-const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-/** The largest price the catalog accepts, in minor units. */
-const maxPriceMinorUnits = 9_999_999_999;
 /** The largest stock the catalog accepts. */
-const maxOnHand = 1_000_000_000;
+const maxOnHand = productInventoryBodySchema.shape.onHand.maxValue ?? Number.MAX_SAFE_INTEGER;
 
 /** Currencies the back office offers for new products. */
 export const productCurrencies = ['EUR', 'USD', 'GBP'] as const;
-/** Every product status, in the order the back office lists them. */
-export const productStatuses: readonly ProductStatus[] = ['active', 'draft', 'archived'];
 /** How a status reads in the back office. */
 export const productStatusLabels: Record<ProductStatus, string> = { active: 'Active', draft: 'Draft', archived: 'Archived' };
 
@@ -34,7 +28,7 @@ export interface ProductEditForm {
 }
 
 /** The fields of the edit form a merge-patch may carry. */
-export type ProductPatch = Partial<Pick<ProductInput, 'name' | 'description' | 'brand' | 'price' | 'status'>>;
+export type ProductPatch = Pick<ProductPatchBody, 'name' | 'description' | 'brand' | 'price' | 'status'>;
 
 /** The create form as typed. */
 export interface NewProductForm {
@@ -64,16 +58,18 @@ export const productFieldLabels: Record<keyof NewProductForm, string> = {
 };
 
 /** The edit form prefilled with a product. */
-export function editFormFromProduct(product: AdminProduct): ProductEditForm {
+export function editFormFromProduct(product: AdminProductView): ProductEditForm {
   return { name: product.name, description: product.description, brand: product.brand ?? '', price: moneyInputValue(product.price), status: product.status };
 }
 
-function text(value: string, label: string, max: number, required: boolean): string | undefined {
+/** Checks a text field with its rule in catalog's input schema; a blank optional field is left out (or cleared). */
+function text(field: 'name' | 'description' | 'brand', value: string, label: string, required: boolean): string | undefined {
   const trimmed = value.trim();
-  if (required && !trimmed) return `Enter the ${label.toLowerCase()}.`;
-  if (trimmed.length > max) return `Use at most ${max} characters.`;
-  if (controlCharacters.test(trimmed)) return 'Remove the special characters.';
-  return undefined;
+  if (!trimmed) return required ? `Enter the ${label.toLowerCase()}.` : undefined;
+  const result = productInputSchema.shape[field].safeParse(trimmed);
+  if (result.success) return undefined;
+  const limit = lengthLimitOf(result.error.issues);
+  return limit === undefined ? 'Remove the special characters.' : `Use at most ${limit} characters.`;
 }
 
 function priceError(value: string, currency: string): { amount?: number; error?: string } {
@@ -82,7 +78,7 @@ function priceError(value: string, currency: string): { amount?: number; error?:
   const digits = minorUnitDigits(currency);
   const example = digits === 0 ? '1299' : `12.${'9'.repeat(digits)}`;
   if (amount === undefined) return { error: `Enter an amount like ${example}, with at most ${digits} decimal ${digits === 1 ? 'place' : 'places'}.` };
-  if (amount > maxPriceMinorUnits) return { error: 'The price is too high.' };
+  if (amount > MAX_PRICE_MINOR_UNITS) return { error: 'The price is too high.' };
   return { amount };
 }
 
@@ -90,15 +86,15 @@ function priceError(value: string, currency: string): { amount?: number; error?:
  * Compares the edit form with the product it started from: the merge-patch holds only the fields that changed
  * (trimmed; an emptied brand becomes null, which clears it), and the errors say what to fix first.
  */
-export function productPatchFromForm(form: ProductEditForm, product: AdminProduct): { patch: ProductPatch; errors: FieldErrors } {
+export function productPatchFromForm(form: ProductEditForm, product: AdminProductView): { patch: ProductPatch; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const patch: ProductPatch = {};
   const set = (field: keyof ProductEditForm, message: string | undefined) => {
     if (message) errors[field] = message;
   };
-  set('name', text(form.name, 'name', 200, true));
-  set('description', text(form.description, 'description', 10_000, false));
-  set('brand', text(form.brand, 'brand', 100, false));
+  set('name', text('name', form.name, 'name', true));
+  set('description', text('description', form.description, 'description', false));
+  set('brand', text('brand', form.brand, 'brand', false));
   const price = priceError(form.price, product.price.currency);
   set('price', price.error);
 
@@ -117,7 +113,7 @@ export function productPatchFromForm(form: ProductEditForm, product: AdminProduc
  * After a write of this page changed the product (stock, archive), the fields the admin had not touched follow the
  * new product; the ones they were editing keep their edit.
  */
-export function rebaseEditForm(form: ProductEditForm, before: AdminProduct, after: AdminProduct): ProductEditForm {
+export function rebaseEditForm(form: ProductEditForm, before: AdminProductView, after: AdminProductView): ProductEditForm {
   const was = editFormFromProduct(before);
   const now = editFormFromProduct(after);
   return {
@@ -130,18 +126,18 @@ export function rebaseEditForm(form: ProductEditForm, before: AdminProduct, afte
 }
 
 /** Checks the create form and builds the catalog's input from it. */
-export function newProductInputFromForm(form: NewProductForm): { input?: ProductInput; errors: FieldErrors } {
+export function newProductInputFromForm(form: NewProductForm): { input?: ProductInputBody; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const set = (field: keyof NewProductForm, message: string | undefined) => {
     if (message) errors[field] = message;
   };
   const sku = form.sku.trim();
   if (!sku) set('sku', 'Enter the SKU.');
-  else if (!skuPattern.test(sku)) set('sku', 'Use 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit.');
-  else if (uuidPattern.test(sku)) set('sku', 'A SKU must not look like a product id.');
-  set('name', text(form.name, 'name', 200, true));
-  set('description', text(form.description, 'description', 10_000, false));
-  set('brand', text(form.brand, 'brand', 100, false));
+  else if (isUuid(sku)) set('sku', 'A SKU must not look like a product id.');
+  else if (!skuSchema.safeParse(sku).success) set('sku', 'Use 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit.');
+  set('name', text('name', form.name, 'name', true));
+  set('description', text('description', form.description, 'description', false));
+  set('brand', text('brand', form.brand, 'brand', false));
   const category = form.category.trim();
   if (category && !categorySlugPattern.test(category)) set('category', 'Use the category’s slug: lower-case letters, digits and dashes, like desk-lamps.');
   const currencyKnown = (productCurrencies as readonly string[]).includes(form.currency);

@@ -1,13 +1,13 @@
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import type { AdminProduct, ProductStatus } from '../api/types';
+import { productStatuses, type AdminProductView, type ProductStatus } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
 import { useCursorPages } from '../lib/use-cursor-pages';
 import { useSearchText } from '../lib/use-search-text';
 import { Alert, Field, LoadMoreButton, PageHeading, SelectField, Spinner } from '../ui/components';
 import { paramsFromProductFilters, productFiltersFromParams } from './list-filters';
-import { productStatusLabels, productStatuses } from './product-form';
+import { productStatusLabels } from './product-form';
 
 /** Every product in any status: search as you type, a status filter (both in the URL), "load more" on the cursor. */
 export function ProductsPage() {
@@ -15,7 +15,7 @@ export function ProductsPage() {
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => productFiltersFromParams(params), [params]);
   const [searchText, setSearchText] = useSearchText(filters.q, (q) => setParams(paramsFromProductFilters({ ...filters, q }), { replace: true }));
-  const { items: products, nextCursor, error, loadingMore, loadMore } = useCursorPages<AdminProduct>(
+  const { items: products, nextCursor, error, loadingMore, loadMore } = useCursorPages<AdminProductView>(
     (cursor) => admin.products({ q: filters.q || undefined, status: filters.status, cursor }),
     JSON.stringify([filters.q, filters.status]),
   );
@@ -87,7 +87,7 @@ export function ProductsPage() {
               </tbody>
             </table>
           </div>
-          <LoadMoreButton nextCursor={nextCursor} loading={loadingMore} onClick={loadMore} />
+          <LoadMoreButton nextCursor={nextCursor} loading={loadingMore} onClick={() => void loadMore()} />
         </>
       )}
     </section>

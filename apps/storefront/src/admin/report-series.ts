@@ -1,10 +1,8 @@
-import type { DailyReport } from '../api/types';
+import { daysInRange, isCalendarDate, MAX_REPORT_RANGE_DAYS, type DailyReport } from '@shop/contracts';
 import type { FieldErrors } from '../lib/validation';
 import { minorUnitDigits } from '../lib/money';
-import { addUtcDays, daysInRange, isCalendarDay, utcDayOf, utcDayStart, utcDaysOfRange } from './utc-days';
+import { addUtcDays, utcDayOf, utcDayStart, utcDaysOfRange } from './utc-days';
 
-/** The longest range the order service answers in one read (both days included). */
-export const maxReportRangeDays = 92;
 /** Days the reports page shows until the admin picks a range. */
 export const defaultReportRangeDays = 14;
 
@@ -45,7 +43,7 @@ export function buildReportSeries(reports: readonly DailyReport[], range: DayRan
     reported[index] = true;
     // One report per day (the service stores one): it is the day's total, not a part of it.
     orders[index] = report.orders;
-    for (const money of report.revenue) revenue[money.currency]![index] = money.amount;
+    for (const money of report.revenue) revenue[money.currency][index] = money.amount;
   }
   return { days, reported, orders, currencies, revenue };
 }
@@ -81,11 +79,11 @@ export function defaultReportRange(now: Date): DayRange {
 /** Checks a range as the admin typed it, with the order service's rules; messages by field (`from`, `to`). */
 export function validateReportRange(range: DayRange): FieldErrors {
   const errors: FieldErrors = {};
-  if (!isCalendarDay(range.from)) errors.from = 'Enter a date.';
-  if (!isCalendarDay(range.to)) errors.to = 'Enter a date.';
+  if (!isCalendarDate(range.from)) errors.from = 'Enter a date.';
+  if (!isCalendarDate(range.to)) errors.to = 'Enter a date.';
   if (errors.from || errors.to) return errors;
   const days = daysInRange(range.from, range.to);
   if (days < 1) errors.to = 'Choose a day on or after the From day.';
-  else if (days > maxReportRangeDays) errors.to = `Choose at most ${maxReportRangeDays} days.`;
+  else if (days > MAX_REPORT_RANGE_DAYS) errors.to = `Choose at most ${MAX_REPORT_RANGE_DAYS} days.`;
   return errors;
 }

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { describeApiError } from '../api/api-error';
-import type { DailyReport } from '../api/types';
+import { MAX_REPORT_RANGE_DAYS, type DailyReport } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { formatMoney } from '../lib/money';
 import { Alert, Field, PageHeading, SelectField, Spinner } from '../ui/components';
@@ -49,7 +49,7 @@ export function ReportsPage() {
       <PageHeading>Reports</PageHeading>
       <form className="admin-filters" onSubmit={(event) => event.preventDefault()} aria-label="Report range">
         <Field label="From" type="date" value={from} error={errors.from} hint="UTC day, included." onChange={(event) => update({ from: event.target.value })} />
-        <Field label="To" type="date" value={to} error={errors.to} hint="UTC day, included; at most 92 days." onChange={(event) => update({ to: event.target.value })} />
+        <Field label="To" type="date" value={to} error={errors.to} hint={`UTC day, included; at most ${MAX_REPORT_RANGE_DAYS} days.`} onChange={(event) => update({ to: event.target.value })} />
         {series && series.currencies.length > 1 && (
           <SelectField label="Chart currency" value={currency} onChange={(event) => setChosenCurrency(event.target.value)}>
             {series.currencies.map((code) => (

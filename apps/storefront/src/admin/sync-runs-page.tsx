@@ -1,17 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { describeApiError } from '../api/api-error';
-import type { SyncRun } from '../api/types';
+import type { SyncRunView } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { Alert, PageHeading, Spinner } from '../ui/components';
 import { formatUtcDateTime } from './utc-days';
 
-const runStatusLabels: Record<SyncRun['status'], string> = { running: 'Running', succeeded: 'Succeeded', partial: 'Partial', failed: 'Failed' };
+const runStatusLabels: Record<SyncRunView['status'], string> = { running: 'Running', succeeded: 'Succeeded', partial: 'Partial', failed: 'Failed' };
 const countColumns = ['fetched', 'created', 'updated', 'unchanged', 'archived'] as const;
 
 /** The catalog sync's runs, newest first, with their counts and (folded away) rejected records and errors. */
 export function SyncRunsPage() {
   const { admin } = useApp();
-  const [runs, setRuns] = useState<SyncRun[]>();
+  const [runs, setRuns] = useState<SyncRunView[]>();
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
 
@@ -113,7 +113,7 @@ export function SyncRunsPage() {
   );
 }
 
-function RunProblems({ run }: { run: SyncRun }) {
+function RunProblems({ run }: { run: SyncRunView }) {
   if (run.rejected.length === 0 && run.errors.length === 0) return <span className="muted">–</span>;
   const summary = [
     run.rejectedCount > 0 ? `${run.rejectedCount} rejected` : '',

@@ -1,17 +1,13 @@
-// The back office works in UTC days, as the order service's reports and the admin order search do.
+import { daysInRange } from '@shop/contracts';
+
+// The back office works in UTC days, as the order service's reports and the admin order search do. What a calendar
+// day is and how many a range covers are the order API's own rules (isCalendarDate, daysInRange in the contracts).
 
 const dayMs = 86_400_000;
 
 /** The UTC calendar day (YYYY-MM-DD) of an instant. */
 export function utcDayOf(at: Date): string {
   return at.toISOString().slice(0, 10);
-}
-
-/** Whether `text` is a real calendar date written YYYY-MM-DD (what `<input type="date">` gives). */
-export function isCalendarDay(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && utcDayOf(parsed) === text;
 }
 
 /** Milliseconds since the epoch of the start (00:00 UTC) of `day`. */
@@ -22,11 +18,6 @@ export function utcDayStart(day: string): number {
 /** `day` moved by `days` (negative: earlier). */
 export function addUtcDays(day: string, days: number): string {
   return utcDayOf(new Date(utcDayStart(day) + days * dayMs));
-}
-
-/** How many days the range from `from` to `to` covers, both included; 0 or less when `to` is before `from`. */
-export function daysInRange(from: string, to: string): number {
-  return Math.round((utcDayStart(to) - utcDayStart(from)) / dayMs) + 1;
 }
 
 /** Every day from `from` to `to`, both included, oldest first; empty when `to` is before `from`. */

@@ -1,26 +1,34 @@
+import type { z } from 'zod';
 import type { ApiClient } from './client';
 import { toQueryString } from './shop-api';
-import type { AdminProduct, DailyReport, Order, OrderStatus, Page, ProductStatus, SyncRun } from './types';
+import type {
+  AdminProductPage,
+  AdminProductView,
+  DailyReportList,
+  Order,
+  OrderPage,
+  OrderStatus,
+  OrderWithHistory,
+  ProductInventoryBody,
+  productInputSchema,
+  productPatchSchema,
+  ProductStatus,
+  SyncRunList,
+} from '@shop/contracts';
 
-/** The writable fields of a product (catalog's admin API); prices are integer minor units. */
-export interface ProductInput {
-  sku: string;
-  name: string;
-  description?: string;
-  brand?: string | null;
-  category?: string | null;
-  imageUrls?: string[];
-  price: { amount: number; currency: string };
-  status?: ProductStatus;
-}
+/** The writable fields of a new product as sent (omitted optional fields take the catalog's defaults); prices are integer minor units. */
+export type ProductInputBody = z.input<typeof productInputSchema>;
+
+/** A JSON merge-patch of a product as sent: only the fields to change, `null` clearing one. */
+export type ProductPatchBody = z.input<typeof productPatchSchema>;
 
 /** A product with the ETag to send back in If-Match: the version check of every admin write. */
 export interface VersionedProduct {
-  product: AdminProduct;
+  product: AdminProductView;
   etag: string;
 }
 
-function versioned(response: { data: AdminProduct; headers: Headers }): VersionedProduct {
+function versioned(response: { data: AdminProductView; headers: Headers }): VersionedProduct {
   return { product: response.data, etag: response.headers.get('etag') ?? `"v${response.data.version}"` };
 }
 
@@ -29,13 +37,13 @@ export function adminApi(client: ApiClient) {
   const auth = 'required' as const;
   return {
     products: async (query: { q?: string; status?: ProductStatus | ''; sort?: string; limit?: number; cursor?: string }) =>
-      (await client.request<Page<AdminProduct>>(`/api/catalog/admin/products${toQueryString({ limit: 25, ...query })}`, { auth })).data,
-    product: async (id: string) => versioned(await client.request<AdminProduct>(`/api/catalog/admin/products/${encodeURIComponent(id)}`, { auth })),
-    createProduct: async (input: ProductInput) => versioned(await client.request<AdminProduct>('/api/catalog/products', { method: 'POST', body: input, auth })),
+      (await client.request<AdminProductPage>(`/api/catalog/admin/products${toQueryString({ limit: 25, ...query })}`, { auth })).data,
+    product: async (id: string) => versioned(await client.request<AdminProductView>(`/api/catalog/admin/products/${encodeURIComponent(id)}`, { auth })),
+    createProduct: async (input: ProductInputBody) => versioned(await client.request<AdminProductView>('/api/catalog/products', { method: 'POST', body: input, auth })),
     /** Merge-patch guarded by the ETag the admin started from; a stale one is a 412 naming the current version. */
-    updateProduct: async (id: string, patch: Partial<ProductInput>, etag: string) =>
+    updateProduct: async (id: string, patch: ProductPatchBody, etag: string) =>
       versioned(
-        await client.request<AdminProduct>(`/api/catalog/products/${encodeURIComponent(id)}`, {
+        await client.request<AdminProductView>(`/api/catalog/products/${encodeURIComponent(id)}`, {
           method: 'PATCH',
           body: patch,
           contentType: 'application/merge-patch+json',
@@ -44,21 +52,21 @@ export function adminApi(client: ApiClient) {
         }),
       ),
     archiveProduct: async (id: string, etag: string) =>
-      versioned(await client.request<AdminProduct>(`/api/catalog/products/${encodeURIComponent(id)}/archive`, { method: 'POST', headers: { 'if-match': etag }, auth })),
+      versioned(await client.request<AdminProductView>(`/api/catalog/products/${encodeURIComponent(id)}/archive`, { method: 'POST', headers: { 'if-match': etag }, auth })),
     setStock: async (id: string, onHand: number, etag: string) =>
       versioned(
-        await client.request<AdminProduct>(`/api/catalog/products/${encodeURIComponent(id)}/inventory`, { method: 'PUT', body: { onHand }, headers: { 'if-match': etag }, auth }),
+        await client.request<AdminProductView>(`/api/catalog/products/${encodeURIComponent(id)}/inventory`, { method: 'PUT', body: { onHand } satisfies ProductInventoryBody, headers: { 'if-match': etag }, auth }),
       ),
 
     orders: async (query: { status?: OrderStatus | ''; userId?: string; from?: string; to?: string; limit?: number; cursor?: string }) =>
-      (await client.request<Page<Order>>(`/api/orders/admin/orders${toQueryString({ limit: 25, ...query })}`, { auth })).data,
-    order: async (id: string) => (await client.request<Order>(`/api/orders/${encodeURIComponent(id)}`, { auth })).data,
+      (await client.request<OrderPage>(`/api/orders/admin/orders${toQueryString({ limit: 25, ...query })}`, { auth })).data,
+    order: async (id: string) => (await client.request<OrderWithHistory>(`/api/orders/${encodeURIComponent(id)}`, { auth })).data,
     shipOrder: async (id: string) => (await client.request<Order>(`/api/orders/${encodeURIComponent(id)}/ship`, { method: 'POST', auth })).data,
     deliverOrder: async (id: string) => (await client.request<Order>(`/api/orders/${encodeURIComponent(id)}/deliver`, { method: 'POST', auth })).data,
 
-    syncRuns: async (source?: string) => (await client.request<{ items: SyncRun[] }>(`/api/catalog/sync-runs${toQueryString({ source, limit: 50 })}`, { auth })).data.items,
+    syncRuns: async (source?: string) => (await client.request<SyncRunList>(`/api/catalog/sync-runs${toQueryString({ source, limit: 50 })}`, { auth })).data.items,
     dailyReports: async (from: string, to: string) =>
-      (await client.request<{ items: DailyReport[] }>(`/api/orders/reports/daily${toQueryString({ from, to })}`, { auth })).data.items,
+      (await client.request<DailyReportList>(`/api/orders/reports/daily${toQueryString({ from, to })}`, { auth })).data.items,
   };
 }
 

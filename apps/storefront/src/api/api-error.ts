@@ -1,19 +1,11 @@
-/** One field a validation problem names (`errors` of the platform's problem+json). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+import type { ProblemDocument } from '@shop/contracts';
 
-/** An RFC 9457 problem as the platform answers it, with whatever extension members the service added. */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  errors?: FieldProblem[];
-  requestId?: string;
-  [extension: string]: unknown;
-}
+/**
+ * A failed answer as the client read it: the platform's problem document with whatever extension members the service
+ * added, every member optional because the body may not be one (a proxy's HTML error page, a network failure with
+ * status 0, the client's own "please sign in").
+ */
+export type Problem = Partial<ProblemDocument>;
 
 /**
  * The one error the API client throws: an HTTP answer that was not 2xx (with its problem), or a network failure

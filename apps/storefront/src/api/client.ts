@@ -1,5 +1,6 @@
 import { ApiError, apiErrorFromResponse } from './api-error';
-import type { SessionStorage, SessionTokens, User } from './session';
+import type { AuthUser, LoginBody, LogoutBody, RefreshBody, RegisterBody, TokenResponse } from '@shop/contracts';
+import type { SessionStorage, SessionTokens } from './session';
 
 /** How a request uses the session: `optional` sends the token when signed in, `required` refuses without one. */
 export type AuthMode = 'none' | 'optional' | 'required';
@@ -17,13 +18,6 @@ export interface ApiResponse<T> {
   status: number;
   data: T;
   headers: Headers;
-}
-
-interface TokenAnswer {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  user: User;
 }
 
 export interface ApiClientOptions {
@@ -58,7 +52,7 @@ const refreshMarginMs = 30_000;
 export class ApiClient {
   private session: SessionTokens | undefined;
   private refreshing: Promise<SessionTokens | undefined> | undefined;
-  private readonly listeners = new Set<(user: User | undefined) => void>();
+  private readonly listeners = new Set<(user: AuthUser | undefined) => void>();
   private readonly fetchImpl: typeof fetch;
   private readonly now: () => number;
 
@@ -68,7 +62,7 @@ export class ApiClient {
     this.now = options.now ?? Date.now;
   }
 
-  get user(): User | undefined {
+  get user(): AuthUser | undefined {
     return this.session?.user;
   }
 
@@ -77,7 +71,7 @@ export class ApiClient {
   }
 
   /** Calls `listener` whenever the user signs in or out (or the session is lost). */
-  onUserChange(listener: (user: User | undefined) => void): () => void {
+  onUserChange(listener: (user: AuthUser | undefined) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -98,13 +92,13 @@ export class ApiClient {
     return { status: response.status, headers: response.headers, data: (text ? JSON.parse(text) : undefined) as T };
   }
 
-  async signIn(email: string, password: string): Promise<User> {
-    const { data } = await this.request<TokenAnswer>('/api/auth/login', { method: 'POST', body: { email, password }, auth: 'none' });
+  async signIn(email: string, password: string): Promise<AuthUser> {
+    const { data } = await this.request<TokenResponse>('/api/auth/login', { method: 'POST', body: { email, password } satisfies LoginBody, auth: 'none' });
     this.setSession(this.tokensFrom(data));
     return data.user;
   }
 
-  async register(input: { email: string; password: string; name: string }): Promise<User> {
+  async register(input: RegisterBody): Promise<AuthUser> {
     await this.request('/api/auth/register', { method: 'POST', body: input, auth: 'none' });
     return this.signIn(input.email, input.password);
   }
@@ -112,7 +106,7 @@ export class ApiClient {
   async signOut(): Promise<void> {
     const refreshToken = this.session?.refreshToken;
     this.setSession(undefined);
-    if (refreshToken) await this.request('/api/auth/logout', { method: 'POST', body: { refreshToken }, auth: 'none' }).catch(() => undefined);
+    if (refreshToken) await this.request('/api/auth/logout', { method: 'POST', body: { refreshToken } satisfies LogoutBody, auth: 'none' }).catch(() => undefined);
   }
 
   private async send(path: string, options: RequestOptions, token: string | undefined): Promise<Response> {
@@ -163,19 +157,19 @@ export class ApiClient {
         this.setSession(stored);
         return stored;
       }
-      const response = await this.send('/api/auth/refresh', { method: 'POST', body: { refreshToken } }, undefined);
+      const response = await this.send('/api/auth/refresh', { method: 'POST', body: { refreshToken } satisfies RefreshBody }, undefined);
       if (response.status === 401 || response.status === 400) {
         this.setSession(undefined);
         return undefined;
       }
       if (!response.ok) throw await apiErrorFromResponse(response);
-      const tokens = this.tokensFrom((await response.json()) as TokenAnswer);
+      const tokens = this.tokensFrom((await response.json()) as TokenResponse);
       this.setSession(tokens);
       return tokens;
     });
   }
 
-  private tokensFrom(answer: TokenAnswer): SessionTokens {
+  private tokensFrom(answer: TokenResponse): SessionTokens {
     return {
       accessToken: answer.accessToken,
       refreshToken: answer.refreshToken,

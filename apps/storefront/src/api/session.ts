@@ -1,11 +1,4 @@
-/** The signed-in user as auth describes it. */
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  roles: string[];
-  createdAt: string;
-}
+import type { AuthUser } from '@shop/contracts';
 
 /** Tokens of a signed-in session. */
 export interface SessionTokens {
@@ -13,7 +6,8 @@ export interface SessionTokens {
   refreshToken: string;
   /** Epoch milliseconds after which the access token is refreshed before use. */
   accessTokenExpiresAt: number;
-  user: User;
+  /** The signed-in account as auth answered it at sign-in or the last refresh. */
+  user: AuthUser;
 }
 
 /** Where the session survives a reload. */

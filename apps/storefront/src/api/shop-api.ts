@@ -1,5 +1,18 @@
 import type { ApiClient } from './client';
-import type { Cart, Category, Order, Page, Product, ShippingAddress } from './types';
+import type {
+  AddCartItemBody,
+  CartView,
+  CategoryTree,
+  CheckoutProcessing,
+  Order,
+  OrderPage,
+  OrderWithHistory,
+  PlaceOrderBody,
+  ProductPage,
+  ProductSort,
+  ProductView,
+  SetCartItemQuantityBody,
+} from '@shop/contracts';
 
 /** The catalog search as the storefront's URL carries it. Prices are integer minor units. */
 export interface ProductQuery {
@@ -9,7 +22,7 @@ export interface ProductQuery {
   minPrice?: number;
   maxPrice?: number;
   inStock?: boolean;
-  sort?: 'relevance' | 'price' | '-price' | 'newest';
+  sort?: ProductSort;
   limit?: number;
   cursor?: string;
 }
@@ -29,26 +42,27 @@ export function toQueryString(values: Record<string, string | number | boolean |
 export function shopApi(client: ApiClient) {
   return {
     searchProducts: async (query: ProductQuery, signal?: AbortSignal) =>
-      (await client.request<Page<Product>>(`/api/catalog/products${toQueryString({ ...query })}`, { auth: 'none', signal })).data,
-    product: async (idOrSku: string) => (await client.request<Product>(`/api/catalog/products/${encodeURIComponent(idOrSku)}`, { auth: 'none' })).data,
-    categories: async () => (await client.request<{ items: Category[] }>('/api/catalog/categories', { auth: 'none' })).data.items,
+      (await client.request<ProductPage>(`/api/catalog/products${toQueryString({ ...query })}`, { auth: 'none', signal })).data,
+    product: async (idOrSku: string) => (await client.request<ProductView>(`/api/catalog/products/${encodeURIComponent(idOrSku)}`, { auth: 'none' })).data,
+    categories: async () => (await client.request<CategoryTree>('/api/catalog/categories', { auth: 'none' })).data.items,
 
-    cart: async () => (await client.request<Cart>('/api/cart')).data,
-    addToCart: async (productId: string, quantity: number) => (await client.request<Cart>('/api/cart/items', { method: 'POST', body: { productId, quantity } })).data,
+    cart: async () => (await client.request<CartView>('/api/cart')).data,
+    addToCart: async (productId: string, quantity: number) => (await client.request<CartView>('/api/cart/items', { method: 'POST', body: { productId, quantity } satisfies AddCartItemBody })).data,
     setCartQuantity: async (productId: string, quantity: number) =>
-      (await client.request<Cart>(`/api/cart/items/${encodeURIComponent(productId)}`, { method: 'PATCH', body: { quantity } })).data,
-    removeFromCart: async (productId: string) => (await client.request<Cart>(`/api/cart/items/${encodeURIComponent(productId)}`, { method: 'DELETE' })).data,
+      (await client.request<CartView>(`/api/cart/items/${encodeURIComponent(productId)}`, { method: 'PATCH', body: { quantity } satisfies SetCartItemQuantityBody })).data,
+    removeFromCart: async (productId: string) => (await client.request<CartView>(`/api/cart/items/${encodeURIComponent(productId)}`, { method: 'DELETE' })).data,
 
     /** Places the order; the key identifies this attempt, so a repeated click or a retry places it once. */
-    placeOrder: async (input: { shippingAddress: ShippingAddress; paymentToken: string }, idempotencyKey: string) =>
-      client.request<Order | { orderId: string; status: 'processing' }>('/api/orders', {
+    placeOrder: async (input: PlaceOrderBody, idempotencyKey: string) =>
+      // 201: the order, settled; 202: it exists, the payment is still running.
+      client.request<Order | CheckoutProcessing>('/api/orders', {
         method: 'POST',
         body: input,
         auth: 'required',
         headers: { 'idempotency-key': idempotencyKey },
       }),
-    myOrders: async (cursor?: string) => (await client.request<Page<Order>>(`/api/orders${toQueryString({ limit: 20, cursor })}`, { auth: 'required' })).data,
-    order: async (id: string) => (await client.request<Order>(`/api/orders/${encodeURIComponent(id)}`, { auth: 'required' })).data,
+    myOrders: async (cursor?: string) => (await client.request<OrderPage>(`/api/orders${toQueryString({ limit: 20, cursor })}`, { auth: 'required' })).data,
+    order: async (id: string) => (await client.request<OrderWithHistory>(`/api/orders/${encodeURIComponent(id)}`, { auth: 'required' })).data,
     cancelOrder: async (id: string) => (await client.request<Order>(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST', auth: 'required' })).data,
   };
 }

@@ -2,18 +2,17 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { adminApi, type AdminApi } from '../api/admin-api';
 import { ApiClient } from '../api/client';
 import { shopApi, type ShopApi } from '../api/shop-api';
-import type { User } from '../api/session';
-import type { Cart } from '../api/types';
+import type { AuthUser, CartView } from '@shop/contracts';
 
 interface AppServices {
   client: ApiClient;
   shop: ShopApi;
   admin: AdminApi;
-  user: User | undefined;
+  user: AuthUser | undefined;
   /** The shopper's cart as last answered by the cart service (undefined until the first read). */
-  cart: Cart | undefined;
-  setCart(cart: Cart): void;
-  reloadCart(): Promise<void>;
+  cart: CartView | undefined;
+  setCart: (cart: CartView) => void;
+  reloadCart: () => Promise<void>;
 }
 
 const AppContext = createContext<AppServices | undefined>(undefined);
@@ -22,8 +21,8 @@ const AppContext = createContext<AppServices | undefined>(undefined);
 export function AppProvider({ client, children }: { client: ApiClient; children: ReactNode }) {
   const shop = useMemo(() => shopApi(client), [client]);
   const admin = useMemo(() => adminApi(client), [client]);
-  const [user, setUser] = useState<User | undefined>(client.user);
-  const [cart, setCart] = useState<Cart | undefined>();
+  const [user, setUser] = useState<AuthUser | undefined>(client.user);
+  const [cart, setCart] = useState<CartView | undefined>();
 
   const reloadCart = useCallback(async () => {
     try {

@@ -5,16 +5,18 @@ import { Layout } from './layout';
 import { CatalogPage } from '../shop/catalog-page';
 import { ProductPage } from '../shop/product-page';
 import { CartPage } from '../shop/cart-page';
-import { CheckoutPage } from '../shop/checkout-page';
 import { ConfirmationPage } from '../shop/confirmation-page';
 import { SignInPage } from '../account/sign-in-page';
-import { RegisterPage } from '../account/register-page';
 import { OrdersPage } from '../account/orders-page';
 import { OrderDetailPage } from '../account/order-detail-page';
 import { Spinner } from '../ui/components';
 
 // The back office is its own chunk: shoppers never download it.
 const AdminApp = lazy(() => import('../admin/admin-app'));
+// The forms that check their input with the services' own schemas (zod and the contracts) load when first opened, so
+// the first page of the shop stays free of them.
+const CheckoutPage = lazy(() => import('../shop/checkout-page').then((module) => ({ default: module.CheckoutPage })));
+const RegisterPage = lazy(() => import('../account/register-page').then((module) => ({ default: module.RegisterPage })));
 
 /** Sends a signed-out visitor to sign in, coming back here afterwards. */
 export function RequireUser({ children }: { children: ReactNode }) {
@@ -35,7 +37,9 @@ export function AppRoutes() {
           path="checkout"
           element={
             <RequireUser>
-              <CheckoutPage />
+              <Suspense fallback={<Spinner />}>
+                <CheckoutPage />
+              </Suspense>
             </RequireUser>
           }
         />
@@ -48,7 +52,14 @@ export function AppRoutes() {
           }
         />
         <Route path="account/sign-in" element={<SignInPage />} />
-        <Route path="account/register" element={<RegisterPage />} />
+        <Route
+          path="account/register"
+          element={
+            <Suspense fallback={<Spinner />}>
+              <RegisterPage />
+            </Suspense>
+          }
+        />
         <Route
           path="account/orders"
           element={

@@ -1,4 +1,4 @@
-import type { Availability, AvailabilityIssue } from '../api/types';
+import type { Availability, CartAvailabilityIssue } from '@shop/contracts';
 
 /** Below this many units a product page says how many are left. */
 export const lowStockThreshold = 5;
@@ -11,7 +11,7 @@ export function availabilityLabel(availability: Availability): { text: string; t
 }
 
 /** Why a cart line cannot be ordered as it is, in a shopper's words; undefined when it can. */
-export function cartLineIssueText(issue: AvailabilityIssue, available: number): string | undefined {
+export function cartLineIssueText(issue: CartAvailabilityIssue | null, available: number): string | undefined {
   switch (issue) {
     case 'out_of_stock':
       return 'Sold out: remove it to check out.';

@@ -1,4 +1,4 @@
-import type { Money } from '../api/types';
+import type { Money } from '@shop/contracts';
 
 const formatters = new Map<string, Intl.NumberFormat>();
 

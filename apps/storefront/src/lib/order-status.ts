@@ -1,4 +1,4 @@
-import type { Order, OrderStatus } from '../api/types';
+import type { Order, OrderStatus } from '@shop/contracts';
 
 const labels: Record<OrderStatus, string> = {
   pending: 'Processing',

@@ -1,6 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { describeApiError } from '../api/api-error';
-import type { Page } from '../api/types';
+
+/** One page of a keyset-paged list as the platform's APIs answer it (products, orders); null cursor on the last page. */
+export interface CursorPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 export interface CursorPages<T> {
   /** What is shown so far; undefined while the first page loads (or failed). */
@@ -9,7 +14,7 @@ export interface CursorPages<T> {
   error: string | undefined;
   loadingMore: boolean;
   /** Appends the next page (the API's opaque keyset cursor). */
-  loadMore(): Promise<void>;
+  loadMore: () => Promise<void>;
 }
 
 /**
@@ -17,7 +22,7 @@ export interface CursorPages<T> {
  * changes the list starts over (answers for an older query are dropped); undefined means "do not load" (invalid
  * filters).
  */
-export function useCursorPages<T>(fetchPage: (cursor: string | undefined, signal: AbortSignal) => Promise<Page<T>>, queryKey: string | undefined): CursorPages<T> {
+export function useCursorPages<T>(fetchPage: (cursor: string | undefined, signal: AbortSignal) => Promise<CursorPage<T>>, queryKey: string | undefined): CursorPages<T> {
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
   const [items, setItems] = useState<T[]>();

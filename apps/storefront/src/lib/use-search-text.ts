@@ -10,8 +10,8 @@ export function useSearchText(committed: string, commit: (text: string) => void,
   const settled = useDebouncedValue(text, delayMs);
   useEffect(() => {
     if (settled.trim() !== committed) commit(settled.trim());
-    // Only a settled change of the typed text commits; the URL changing is handled below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Only a settled change of the typed text commits (so `committed` and `commit` are left out of the dependencies on
+    // purpose); the URL changing is handled below.
   }, [settled]);
   useEffect(() => setText((current) => (current.trim() === committed ? current : committed)), [committed]);
   return [text, setText];

@@ -54,8 +54,8 @@ export function CartPage() {
           <CartView
             cart={cart}
             busyProductId={busyProductId}
-            onQuantityChange={(productId, quantity) => change(productId, () => shop.setCartQuantity(productId, quantity))}
-            onRemove={(productId) => change(productId, () => shop.removeFromCart(productId))}
+            onQuantityChange={(productId, quantity) => void change(productId, () => shop.setCartQuantity(productId, quantity))}
+            onRemove={(productId) => void change(productId, () => shop.removeFromCart(productId))}
           />
           <div className="cart-actions">
             {cart.hasAvailabilityIssues && <p className="flag flag-warning">Fix the flagged items to check out.</p>}

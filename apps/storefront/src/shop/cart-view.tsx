@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import type { Cart, CartLine } from '../api/types';
+// The wire type is aliased: `CartView` is this file's component.
+import type { CartLine, CartView as Cart } from '@shop/contracts';
 import { cartLineIssueText } from '../lib/availability';
 import { formatMoney } from '../lib/money';
 import { Price, ProductImage } from '../ui/components';
@@ -7,8 +8,8 @@ import { Price, ProductImage } from '../ui/components';
 export interface CartViewProps {
   cart: Cart;
   busyProductId?: string;
-  onQuantityChange(productId: string, quantity: number): void;
-  onRemove(productId: string): void;
+  onQuantityChange: (productId: string, quantity: number) => void;
+  onRemove: (productId: string) => void;
 }
 
 /**
@@ -29,16 +30,18 @@ export function CartView({ cart, busyProductId, onQuantityChange, onRemove }: Ca
 }
 
 function CartLineRow({ line, busy, onQuantityChange, onRemove }: { line: CartLine; busy: boolean } & Pick<CartViewProps, 'onQuantityChange' | 'onRemove'>) {
-  const issue = cartLineIssueText(line.availabilityIssue, line.availability.available);
+  // The cart keeps a line whose product catalog no longer sells; it then has no name, SKU or stock figures.
+  const issue = cartLineIssueText(line.availabilityIssue, line.availability?.available ?? 0);
+  const name = cartLineName(line);
   const quantityId = `quantity-${line.productId}`;
   return (
     <li className={`cart-line${issue ? ' has-issue' : ''}`} data-testid="cart-line">
-      <ProductImage src={line.imageUrl} name={line.name} size="thumb" />
+      <ProductImage src={line.imageUrl} name={name} size="thumb" />
       <div className="cart-line-info">
         <Link to={`/products/${line.productId}`} className="cart-line-name">
-          {line.name}
+          {name}
         </Link>
-        <p className="muted small">SKU {line.sku}</p>
+        {line.sku !== null && <p className="muted small">SKU {line.sku}</p>}
         {line.unitPrice && (
           <p className="small">
             <Price money={line.unitPrice} /> each
@@ -57,7 +60,7 @@ function CartLineRow({ line, busy, onQuantityChange, onRemove }: { line: CartLin
       </div>
       <div className="cart-line-actions">
         <label htmlFor={quantityId} className="visually-hidden">
-          Quantity of {line.name}
+          Quantity of {name}
         </label>
         <input
           id={quantityId}
@@ -76,13 +79,18 @@ function CartLineRow({ line, busy, onQuantityChange, onRemove }: { line: CartLin
           }}
           onKeyDown={(event) => event.key === 'Enter' && event.currentTarget.blur()}
         />
-        <button type="button" className="link-button" disabled={busy} onClick={() => onRemove(line.productId)} aria-label={`Remove ${line.name}`}>
+        <button type="button" className="link-button" disabled={busy} onClick={() => onRemove(line.productId)} aria-label={`Remove ${name}`}>
           Remove
         </button>
       </div>
       <p className="cart-line-total">{line.lineTotal ? <Price money={line.lineTotal} /> : <span className="muted">—</span>}</p>
     </li>
   );
+}
+
+/** What a line is called: catalog's name, or a placeholder once catalog no longer has the product. */
+export function cartLineName(line: Pick<CartLine, 'name'>): string {
+  return line.name ?? 'A product no longer sold';
 }
 
 /** Item count and subtotal; taxes are included and shipping is free in this shop, so the subtotal is what is charged. */

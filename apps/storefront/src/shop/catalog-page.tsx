@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { ProductQuery } from '../api/shop-api';
-import type { Category, Product } from '../api/types';
+import type { CategoryTreeNode, ProductView } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { catalogQueryFromParams, paramsFromCatalogQuery } from '../lib/catalog-query';
 import { useCursorPages } from '../lib/use-cursor-pages';
@@ -21,9 +21,9 @@ export function CatalogPage() {
   const query = useMemo(() => catalogQueryFromParams(params), [params]);
   const queryKey = paramsFromCatalogQuery(query).toString();
 
-  const [categories, setCategories] = useState<Category[]>([]);
+  const [categories, setCategories] = useState<CategoryTreeNode[]>([]);
   const [brandsSeen, setBrandsSeen] = useState<string[]>([]);
-  const { items: products, nextCursor, error, loadingMore, loadMore } = useCursorPages<Product>(
+  const { items: products, nextCursor, error, loadingMore, loadMore } = useCursorPages<ProductView>(
     (cursor, signal) => shop.searchProducts({ ...query, limit: pageSize, cursor }, signal),
     queryKey,
   );
@@ -144,7 +144,7 @@ export function CatalogPage() {
                 </li>
               ))}
             </ul>
-            <LoadMoreButton nextCursor={nextCursor} loading={loadingMore} onClick={loadMore} />
+            <LoadMoreButton nextCursor={nextCursor} loading={loadingMore} onClick={() => void loadMore()} />
           </>
         )}
       </section>
@@ -152,7 +152,7 @@ export function CatalogPage() {
   );
 }
 
-function findCategory(categories: Category[], slug: string): Category | undefined {
+function findCategory(categories: CategoryTreeNode[], slug: string): CategoryTreeNode | undefined {
   for (const category of categories) {
     if (category.slug === slug) return category;
     const found = findCategory(category.children, slug);
@@ -161,7 +161,7 @@ function findCategory(categories: Category[], slug: string): Category | undefine
   return undefined;
 }
 
-function CategoryNode({ category, query }: { category: Category; query: ProductQuery }) {
+function CategoryNode({ category, query }: { category: CategoryTreeNode; query: ProductQuery }) {
   const selected = query.category === category.slug;
   return (
     <li>
@@ -179,7 +179,7 @@ function CategoryNode({ category, query }: { category: Category; query: ProductQ
   );
 }
 
-function PriceInput({ label, value, onChange }: { label: string; value: number | undefined; onChange(minor: number | undefined): void }) {
+function PriceInput({ label, value, onChange }: { label: string; value: number | undefined; onChange: (minor: number | undefined) => void }) {
   const id = label.toLowerCase().replace(/\s+/g, '-');
   const commit = (text: string) => {
     const whole = text.trim() === '' ? undefined : Math.max(0, Math.floor(Number(text)));

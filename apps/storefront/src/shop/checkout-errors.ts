@@ -1,5 +1,5 @@
 import { ApiError, describeApiError } from '../api/api-error';
-import type { Cart } from '../api/types';
+import { outOfStockExtensionSchema, unavailableProductsExtensionSchema, type CartView } from '@shop/contracts';
 
 /** What went wrong with a checkout attempt, and whether the next attempt needs a new idempotency key. */
 export interface CheckoutFailure {
@@ -12,13 +12,13 @@ export interface CheckoutFailure {
   attemptSettled: boolean;
 }
 
-function productNames(ids: string[], cart: Cart | undefined): string {
+function productNames(ids: string[], cart: CartView | undefined): string {
   const names = ids.map((id) => cart?.lines.find((line) => line.productId === id)?.name ?? 'an item');
   return [...new Set(names)].join(', ');
 }
 
 /** Turns the order API's refusals into words a shopper understands (the cart is always kept). */
-export function describeCheckoutFailure(error: unknown, cart: Cart | undefined): CheckoutFailure {
+export function describeCheckoutFailure(error: unknown, cart: CartView | undefined): CheckoutFailure {
   if (!(error instanceof ApiError)) return { message: describeApiError(error), attemptSettled: false };
   const problem = error.problem;
   switch (error.status) {
@@ -27,7 +27,8 @@ export function describeCheckoutFailure(error: unknown, cart: Cart | undefined):
     case 402:
       return { message: 'Your payment was declined and nothing was charged. Your cart is kept: choose another payment method and try again.', attemptSettled: true };
     case 409: {
-      const outOfStock = Array.isArray(problem.outOfStock) ? (problem.outOfStock as { productId: string; available: number }[]) : [];
+      // The lines catalog could not reserve, as the order API passes them on (absent: the reservation expired).
+      const outOfStock = outOfStockExtensionSchema.safeParse(problem).data?.outOfStock ?? [];
       if (outOfStock.length > 0) {
         return {
           message: `Sorry, not enough stock left of ${productNames(outOfStock.map((line) => line.productId), cart)}. Nothing was charged; we updated your cart so you can adjust it.`,
@@ -37,7 +38,7 @@ export function describeCheckoutFailure(error: unknown, cart: Cart | undefined):
       return { message: 'Your items were held too long and were released; any payment was refunded. Please place the order again.', attemptSettled: true };
     }
     case 422: {
-      const unavailable = Array.isArray(problem.unavailable) ? (problem.unavailable as string[]) : [];
+      const unavailable = unavailableProductsExtensionSchema.safeParse(problem).data?.unavailable ?? [];
       if (unavailable.length > 0) return { message: `${productNames(unavailable, cart)} is no longer sold. Remove it from your cart to check out.`, attemptSettled: true };
       if (error.problem.errors?.length) return { message: 'Please correct the highlighted fields.', attemptSettled: true };
       return { message: problem.detail ?? 'Your cart cannot be ordered as it is.', attemptSettled: true };

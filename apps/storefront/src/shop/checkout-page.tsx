@@ -1,19 +1,20 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { describeApiError } from '../api/api-error';
-import type { ShippingAddress } from '../api/types';
+import { SimulatedPaymentTokens, type ShippingAddress } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { newIdempotencyKey } from '../lib/idempotency';
 import { formatMoney } from '../lib/money';
-import { normalizeShippingAddress, shippingCountries, validateShippingAddress, type FieldErrors } from '../lib/validation';
+import type { FieldErrors } from '../lib/validation';
+import { normalizeShippingAddress, shippingCountries, validateShippingAddress } from './shipping-address-form';
 import { Alert, Field, PageHeading, SelectField, Spinner } from '../ui/components';
-import { CartTotals } from './cart-view';
+import { CartTotals, cartLineName } from './cart-view';
 import { describeCheckoutFailure } from './checkout-errors';
 
 /** The simulated payment methods, offered plainly: this shop takes no real payments. */
 export const paymentChoices = [
-  { token: 'pm_sim_approve', label: 'Test card that is approved' },
-  { token: 'pm_sim_decline', label: 'Test card that is declined' },
+  { token: SimulatedPaymentTokens.approve, label: 'Test card that is approved' },
+  { token: SimulatedPaymentTokens.decline, label: 'Test card that is declined' },
 ] as const;
 
 const emptyAddress: ShippingAddress = { name: '', line1: '', line2: '', city: '', postalCode: '', country: '', phone: '' };
@@ -63,7 +64,7 @@ export function CheckoutPage() {
     try {
       const { data } = await shop.placeOrder({ shippingAddress: normalizeShippingAddress(address), paymentToken }, attemptKey.current);
       const orderId = 'orderId' in data ? data.orderId : data.id;
-      navigate(`/orders/${orderId}/confirmation`);
+      void navigate(`/orders/${orderId}/confirmation`);
     } catch (caught) {
       const outcome = describeCheckoutFailure(caught, cart);
       if (outcome.attemptSettled) attemptKey.current = newIdempotencyKey();
@@ -93,7 +94,7 @@ export function CheckoutPage() {
     <section className="checkout-page">
       <PageHeading>Checkout</PageHeading>
       <div className="checkout-layout">
-        <form ref={formRef} onSubmit={placeOrder} noValidate aria-describedby={failure ? 'checkout-failure' : undefined}>
+        <form ref={formRef} onSubmit={(event) => void placeOrder(event)} noValidate aria-describedby={failure ? 'checkout-failure' : undefined}>
           <fieldset>
             <legend>Shipping address</legend>
             <Field label="Full name" name="name" autoComplete="name" value={address.name} error={errors.name} onChange={(e) => edit('name', e.target.value)} required />
@@ -156,7 +157,7 @@ export function CheckoutPage() {
             {cart.lines.map((line) => (
               <li key={line.productId}>
                 <span>
-                  {line.quantity} × {line.name}
+                  {line.quantity} × {cartLineName(line)}
                 </span>
                 <span>{line.lineTotal ? formatMoney(line.lineTotal) : '—'}</span>
               </li>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { describeApiError } from '../api/api-error';
-import type { Order } from '../api/types';
+import type { Order } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { isOrderInProgress, orderReference, orderStatusLabel } from '../lib/order-status';
 import { Alert, PageHeading, Spinner } from '../ui/components';
@@ -26,7 +26,7 @@ export function ConfirmationPage() {
         const current = await shop.order(id);
         if (stopped) return;
         setOrder(current);
-        if (isOrderInProgress(current.status) && Date.now() - startedAt < pollForMs) timer = setTimeout(load, pollIntervalMs);
+        if (isOrderInProgress(current.status) && Date.now() - startedAt < pollForMs) timer = setTimeout(() => void load(), pollIntervalMs);
         else void reloadCart();
       } catch (caught) {
         if (!stopped) setError(describeApiError(caught));

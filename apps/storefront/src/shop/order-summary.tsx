@@ -1,4 +1,4 @@
-import type { Order } from '../api/types';
+import type { Order } from '@shop/contracts';
 import { formatMoney } from '../lib/money';
 import { PostalAddress } from '../ui/components';
 

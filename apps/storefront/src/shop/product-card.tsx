@@ -1,11 +1,11 @@
 import { Link } from 'react-router';
-import type { Product } from '../api/types';
+import type { ProductView } from '@shop/contracts';
 import { availabilityLabel } from '../lib/availability';
 import { Price, ProductImage } from '../ui/components';
 import { useAddToCart } from './use-add-to-cart';
 
 /** One product of the grid: the whole card is reachable by its name link; "Add to cart" adds one unit. */
-export function ProductCard({ product }: { product: Product }) {
+export function ProductCard({ product }: { product: ProductView }) {
   const stock = availabilityLabel(product.availability);
   const { add, adding, result } = useAddToCart();
   return (
@@ -24,7 +24,7 @@ export function ProductCard({ product }: { product: Product }) {
           type="button"
           className="button"
           disabled={adding || stock.tone === 'out'}
-          onClick={() => add(product.id, 1, product.name)}
+          onClick={() => void add(product.id, 1, product.name)}
           aria-label={`Add to cart: ${product.name}`}
         >
           {adding ? 'Adding…' : 'Add to cart'}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { describeApiError } from '../api/api-error';
-import type { Product } from '../api/types';
+import type { ProductView } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { availabilityLabel } from '../lib/availability';
 import { Alert, PageHeading, Price, ProductImage, Spinner } from '../ui/components';
@@ -13,7 +13,7 @@ const maxQuantityChoice = 10;
 export function ProductPage() {
   const { ref = '' } = useParams();
   const { shop } = useApp();
-  const [product, setProduct] = useState<Product>();
+  const [product, setProduct] = useState<ProductView>();
   const [error, setError] = useState<string>();
   const [imageIndex, setImageIndex] = useState(0);
   const [quantity, setQuantity] = useState(1);
@@ -101,7 +101,7 @@ export function ProductPage() {
                 {Object.entries(product.attributes).map(([key, value]) => (
                   <div key={key}>
                     <dt>{key}</dt>
-                    <dd>{typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd>
+                    <dd>{typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)}</dd>
                   </div>
                 ))}
               </dl>

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
-import type { Money, ShippingAddress } from '../api/types';
+import type { Money, ShippingAddress } from '@shop/contracts';
 import { formatMoney } from '../lib/money';
 
 export function Price({ money, className }: { money: Money; className?: string }) {
@@ -101,7 +101,7 @@ export function ProductImage({ src, name, size = 'card' }: { src: string | null 
       .split(/\s+/)
       .filter(Boolean)
       .slice(0, 2)
-      .map((word) => word[0]!.toUpperCase())
+      .map((word) => word[0].toUpperCase())
       .join('');
     return (
       <div className={`product-image product-image-${size} placeholder`} style={{ backgroundColor: `hsl(${hue(name)} 45% 88%)` }} role="img" aria-label={name}>
@@ -124,7 +124,7 @@ export function PageHeading({ children }: { children: ReactNode }) {
 }
 
 /** "Load more" under a list read by cursor; absent on the last page. */
-export function LoadMoreButton({ nextCursor, loading, onClick }: { nextCursor: string | null; loading: boolean; onClick(): void }) {
+export function LoadMoreButton({ nextCursor, loading, onClick }: { nextCursor: string | null; loading: boolean; onClick: () => void }) {
   if (!nextCursor) return null;
   return (
     <button type="button" className="button secondary load-more" onClick={onClick} disabled={loading}>

@@ -2,10 +2,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
 import AdminApp from '../../src/admin/admin-app';
-import type { AdminProduct } from '../../src/api/types';
+import type { AdminProductView, AuthRole } from '@shop/contracts';
 import { FakeBackend, renderWithApp } from '../app-harness';
 
-function product(index: number): AdminProduct {
+function product(index: number): AdminProductView {
   return {
     id: `00000000-0000-4000-8000-00000000000${index}`,
     sku: `SKU-${index}`,
@@ -27,7 +27,7 @@ function product(index: number): AdminProduct {
   };
 }
 
-function openAdmin(path: string, backend: FakeBackend, roles?: string[]) {
+function openAdmin(path: string, backend: FakeBackend, roles?: AuthRole[]) {
   return renderWithApp(
     <Routes>
       <Route path="/admin/*" element={<AdminApp />} />
@@ -106,7 +106,7 @@ describe('AdminApp', () => {
     fireEvent.change(screen.getByLabelText('Currency'), { target: { value: 'USD' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create product' }));
     expect(await screen.findByText('SKU is already used.')).toBeTruthy();
-    expect(backend.adminRequests('POST')[0]!.body).toEqual({ sku: 'LAMP-7', name: 'Lamp', description: 'Bright.', brand: null, category: null, price: { amount: 1990, currency: 'USD' }, status: 'draft' });
+    expect(backend.adminRequests('POST')[0].body).toEqual({ sku: 'LAMP-7', name: 'Lamp', description: 'Bright.', brand: null, category: null, price: { amount: 1990, currency: 'USD' }, status: 'draft' });
 
     fireEvent.click(screen.getByRole('button', { name: 'Create product' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Edit Lamp' })).toBeTruthy();

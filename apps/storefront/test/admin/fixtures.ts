@@ -1,9 +1,9 @@
-import type { AdminProduct } from '../../src/api/types';
+import type { AdminProductView } from '@shop/contracts';
 
 export const fixtureProductId = '0b7e6c1e-5a8d-4c43-9d0c-2f7a7c1b9e11';
 
 /** A product as the catalog's admin API answers it, version 3, with the given fields changed. */
-export function adminProduct(overrides: Partial<AdminProduct> = {}): AdminProduct {
+export function adminProduct(overrides: Partial<AdminProductView> = {}): AdminProductView {
   return {
     id: fixtureProductId,
     sku: 'LAMP-1',

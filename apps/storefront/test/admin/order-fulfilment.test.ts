@@ -1,6 +1,7 @@
 import { describePaymentMethod, nextFulfilmentStep, shortId } from '../../src/admin/order-fulfilment';
 import { itemCount } from '../../src/lib/order-status';
-import { addUtcDays, daysInRange, formatUtcDateTime, isCalendarDay, utcDaysOfRange } from '../../src/admin/utc-days';
+import { daysInRange, isCalendarDate } from '@shop/contracts';
+import { addUtcDays, formatUtcDateTime, utcDaysOfRange } from '../../src/admin/utc-days';
 
 describe('order fulfilment', () => {
   it('when an order is confirmed or shipped, then the next step is offered; in any other status none is', () => {
@@ -28,9 +29,9 @@ describe('UTC days', () => {
   });
 
   it('when text is checked as a day, then only real YYYY-MM-DD dates pass', () => {
-    expect(isCalendarDay('2028-02-29')).toBe(true);
-    expect(isCalendarDay('2026-02-29')).toBe(false);
-    expect(isCalendarDay('2026-3-1')).toBe(false);
+    expect(isCalendarDate('2028-02-29')).toBe(true);
+    expect(isCalendarDate('2026-02-29')).toBe(false);
+    expect(isCalendarDate('2026-3-1')).toBe(false);
   });
 
   it('when an instant is shown, then it is in UTC and says so', () => {

@@ -4,12 +4,12 @@ import { Route, Routes } from 'react-router';
 import { OrderDetailPage } from '../../src/admin/order-detail-page';
 import { OrdersPage } from '../../src/admin/orders-page';
 import { SyncRunsPage } from '../../src/admin/sync-runs-page';
-import type { Order, OrderStatus, SyncRun } from '../../src/api/types';
+import type { OrderStatus, OrderWithHistory, SyncRunView } from '@shop/contracts';
 import { FakeBackend, renderWithApp } from '../app-harness';
 
 const orderId = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 
-function order(status: OrderStatus, history: Order['history'] = []): Order {
+function order(status: OrderStatus, history: OrderWithHistory['history'] = []): OrderWithHistory {
   const money = (amount: number) => ({ amount, currency: 'EUR' });
   return {
     id: orderId,
@@ -50,7 +50,7 @@ describe('OrdersPage', () => {
     expect(within(row).getByRole('link').getAttribute('href')).toBe(`/admin/orders/${orderId}`);
     expect(within(row).getByRole('link').textContent).toBe('7C9E6679');
     expect(row.textContent).toContain('user-123');
-    expect(within(row).getAllByRole('cell')[3]!.textContent).toBe('3');
+    expect(within(row).getAllByRole('cell')[3].textContent).toBe('3');
     expect(row.textContent).toContain('UTC');
 
     fireEvent.change(screen.getByLabelText('To'), { target: { value: '2029-12-31' } });
@@ -98,7 +98,7 @@ describe('OrderDetailPage', () => {
 });
 
 describe('SyncRunsPage', () => {
-  const run: SyncRun = {
+  const run: SyncRunView = {
     runId: 'r1',
     source: 'erp',
     trigger: 'timer',

@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
-import type { AdminProduct } from '../../src/api/types';
+import type { AdminProductView } from '@shop/contracts';
 import { ProductEditPage } from '../../src/admin/product-edit-page';
 import { formatMoney } from '../../src/lib/money';
 import { FakeBackend, renderWithApp } from '../app-harness';
@@ -13,7 +13,7 @@ const adminPath = `/api/catalog/admin/products/${id}`;
 
 const product = adminProduct;
 
-const answer = (body: AdminProduct) => ({ status: 200, body, headers: { etag: `"v${body.version}"` } });
+const answer = (body: AdminProductView) => ({ status: 200, body, headers: { etag: `"v${body.version}"` } });
 
 async function openEditPage(backend: FakeBackend) {
   renderWithApp(
@@ -25,20 +25,20 @@ async function openEditPage(backend: FakeBackend) {
   await screen.findByRole('heading', { level: 1, name: 'Edit Desk lamp' });
 }
 
-const input = (label: string) => screen.getByLabelText(label) as HTMLInputElement;
+const input = (label: string) => screen.getByLabelText<HTMLInputElement>(label);
 const type = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
 
 describe('ProductEditPage', () => {
   it('when the admin changes some fields and saves, then only those are sent as a merge-patch with the loaded ETag, and the next write uses the new one', async () => {
     const backend = new FakeBackend().on('GET', adminPath, answer(product()));
-    backend.on('PATCH', path, (request) => answer(product({ ...(request.body as Partial<AdminProduct>), version: 4 })));
+    backend.on('PATCH', path, (request) => answer(product({ ...(request.body as Partial<AdminProductView>), version: 4 })));
     await openEditPage(backend);
 
     expect(input('Name').value).toBe('Desk lamp');
     expect(input('Description').value).toBe('A lamp.');
     expect(input('Brand').value).toBe('Lumo');
     expect(input('Price').value).toBe('49.99');
-    expect((screen.getByLabelText('Status') as HTMLSelectElement).value).toBe('active');
+    expect(screen.getByLabelText<HTMLSelectElement>('Status').value).toBe('active');
 
     type('Name', 'Desk lamp XL');
     type('Price', '54.50');
@@ -46,15 +46,15 @@ describe('ProductEditPage', () => {
 
     expect(await screen.findByText('Saved.')).toBeTruthy();
     const [patch] = backend.adminRequests('PATCH');
-    expect(patch!.body).toEqual({ name: 'Desk lamp XL', price: { amount: 5450, currency: 'EUR' } });
-    expect(patch!.headers['if-match']).toBe('"v3"');
-    expect(patch!.headers['content-type']).toBe('application/merge-patch+json');
+    expect(patch.body).toEqual({ name: 'Desk lamp XL', price: { amount: 5450, currency: 'EUR' } });
+    expect(patch.headers['if-match']).toBe('"v3"');
+    expect(patch.headers['content-type']).toBe('application/merge-patch+json');
 
     type('Brand', '');
     fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
     await waitFor(() => expect(backend.adminRequests('PATCH')).toHaveLength(2));
-    expect(backend.adminRequests('PATCH')[1]!.body).toEqual({ brand: null });
-    expect(backend.adminRequests('PATCH')[1]!.headers['if-match']).toBe('"v4"');
+    expect(backend.adminRequests('PATCH')[1].body).toEqual({ brand: null });
+    expect(backend.adminRequests('PATCH')[1].headers['if-match']).toBe('"v4"');
   });
 
   it('when someone else changed the product (412), then the current values are shown and the admin can start again from them', async () => {
@@ -78,7 +78,7 @@ describe('ProductEditPage', () => {
     expect(input('Description').value).toBe('A lamp.');
     expect(screen.queryByText(/Someone else changed this product/)).toBeNull();
 
-    backend.on('PATCH', path, (request) => answer(product({ name: 'Desk lamp (new)', price: { amount: 5999, currency: 'EUR' }, ...(request.body as Partial<AdminProduct>), version: 6 })));
+    backend.on('PATCH', path, (request) => answer(product({ name: 'Desk lamp (new)', price: { amount: 5999, currency: 'EUR' }, ...(request.body as Partial<AdminProductView>), version: 6 })));
     type('Description', 'My better description.');
     fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByText('Saved.')).toBeTruthy();
@@ -120,7 +120,7 @@ describe('ProductEditPage', () => {
     type('Stock on hand', '2');
     fireEvent.click(screen.getByRole('button', { name: 'Update stock' }));
     expect(await screen.findByText('3 units are reserved; on hand cannot go below that')).toBeTruthy();
-    expect(backend.adminRequests('PUT')[1]!.headers['if-match']).toBe('"v4"');
+    expect(backend.adminRequests('PUT')[1].headers['if-match']).toBe('"v4"');
   });
 
   it('when the admin confirms archiving, then the product is archived with its ETag; declining sends nothing', async () => {
@@ -133,8 +133,8 @@ describe('ProductEditPage', () => {
       expect(backend.adminRequests('POST')).toHaveLength(0);
       fireEvent.click(screen.getByRole('button', { name: 'Archive product' }));
       expect(await screen.findByText('Product archived.')).toBeTruthy();
-      expect(backend.adminRequests('POST')[0]!.headers['if-match']).toBe('"v3"');
-      expect((screen.getByLabelText('Status') as HTMLSelectElement).value).toBe('archived');
+      expect(backend.adminRequests('POST')[0].headers['if-match']).toBe('"v3"');
+      expect(screen.getByLabelText<HTMLSelectElement>('Status').value).toBe('archived');
       expect(screen.queryByRole('button', { name: 'Archive product' })).toBeNull();
     } finally {
       confirm.mockRestore();

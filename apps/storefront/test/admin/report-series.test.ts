@@ -1,4 +1,4 @@
-import type { DailyReport } from '../../src/api/types';
+import type { DailyReport } from '@shop/contracts';
 import { buildReportSeries, defaultReportRange, revenueChartData, seriesTotals, toMajorUnits, validateReportRange } from '../../src/admin/report-series';
 
 function report(date: string, orders: number, revenue: Array<[number, string]>): DailyReport {

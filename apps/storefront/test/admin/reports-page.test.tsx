@@ -3,7 +3,7 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
 import { ReportsPage } from '../../src/admin/reports-page';
 import { defaultReportRange, type ReportSeries } from '../../src/admin/report-series';
-import type { DailyReport } from '../../src/api/types';
+import type { DailyReport } from '@shop/contracts';
 import { formatMoney } from '../../src/lib/money';
 import { FakeBackend, renderWithApp } from '../app-harness';
 
@@ -12,7 +12,8 @@ const mockChartProps: Array<{ series: ReportSeries; currency: string | undefined
 jest.mock('../../src/admin/revenue-chart', () => ({
   RevenueChart: (props: { series: ReportSeries; currency: string | undefined }) => {
     mockChartProps.push(props);
-    return require('react').createElement('figure', { 'data-testid': 'revenue-chart' });
+    // The factory runs before the test file's imports are bound, so React is fetched here.
+    return jest.requireActual<typeof import('react')>('react').createElement('figure', { 'data-testid': 'revenue-chart' });
   },
 }));
 
@@ -41,8 +42,8 @@ describe('ReportsPage', () => {
     const backend = new FakeBackend().on('GET', reportsPath(from, to), { status: 200, body: { items: [] } });
     openReports('/admin/reports', backend);
     expect(await screen.findByText('No reports in this range yet. Reports are written by the daily job for each finished UTC day.')).toBeTruthy();
-    expect((screen.getByLabelText('From') as HTMLInputElement).value).toBe(from);
-    expect((screen.getByLabelText('To') as HTMLInputElement).value).toBe(to);
+    expect(screen.getByLabelText<HTMLInputElement>('From').value).toBe(from);
+    expect(screen.getByLabelText<HTMLInputElement>('To').value).toBe(to);
     expect(screen.queryByTestId('revenue-chart')).toBeNull();
   });
 
@@ -62,9 +63,9 @@ describe('ReportsPage', () => {
     expect(within(table).getAllByRole('columnheader').map((cell) => cell.textContent)).toEqual(['Date', 'Orders', 'Revenue (EUR)', 'Revenue (USD)']);
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows).toHaveLength(4);
-    expect(rows[0]!.textContent).toContain(formatMoney({ amount: 1999, currency: 'EUR' }));
-    expect(rows[1]!.textContent).toContain('No report');
-    expect(rows[3]!.textContent).toContain(formatMoney({ amount: 2249, currency: 'EUR' }));
+    expect(rows[0].textContent).toContain(formatMoney({ amount: 1999, currency: 'EUR' }));
+    expect(rows[1].textContent).toContain('No report');
+    expect(rows[3].textContent).toContain(formatMoney({ amount: 2249, currency: 'EUR' }));
 
     fireEvent.change(screen.getByLabelText('Chart currency'), { target: { value: 'USD' } });
     expect(mockChartProps.at(-1)!.currency).toBe('USD');

@@ -9,7 +9,7 @@ import { orderIdParamsSchema } from './route-params.schemas';
  * The stock-reservation routes that the order service calls through Dapr service invocation (never routed by the
  * gateway). Guarded by Dapr's app API token: with one configured, callers must present it (`dapr-api-token`).
  */
-export function createInternalReservationsRouter(deps: { reservations: ReservationService; appApiToken?: string }): Router {
+export function createAppTokenGuardedReservationsRouter(deps: { reservations: ReservationService; appApiToken?: string }): Router {
   const { reservations } = deps;
   const internalOnly = requireInternalCaller({ appApiToken: deps.appApiToken });
   const router = Router();

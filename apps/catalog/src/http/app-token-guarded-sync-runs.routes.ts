@@ -9,7 +9,7 @@ import { runIdParamsSchema } from './route-params.schemas';
  * The sync's internal routes (never routed by the gateway; mounted at the root): open a run, finish it. Guarded per
  * route by Dapr's app API token when one is configured: the caller is the Functions app, not a user.
  */
-export function createInternalSyncRunsRouter(deps: { catalogSync: CatalogSyncService; appApiToken?: string }): Router {
+export function createAppTokenGuardedSyncRunsRouter(deps: { catalogSync: CatalogSyncService; appApiToken?: string }): Router {
   const router = Router();
   const internalOnly = requireInternalCaller({ appApiToken: deps.appApiToken });
 
