@@ -9,23 +9,13 @@ import type {
   OrderWithHistory,
   PlaceOrderBody,
   ProductPage,
-  ProductSort,
+  ProductListQuery,
   ProductView,
   SetCartItemQuantityBody,
 } from '@shop/contracts';
 
-/** The catalog search as the storefront's URL carries it. Prices are integer minor units. */
-export interface ProductQuery {
-  q?: string;
-  category?: string;
-  brand?: string;
-  minPrice?: number;
-  maxPrice?: number;
-  inStock?: boolean;
-  sort?: ProductSort;
-  limit?: number;
-  cursor?: string;
-}
+/** The catalog search as the storefront's URL carries it: the catalog's own parsed query (prices in integer minor units). */
+export type ProductQuery = ProductListQuery;
 
 /** Builds a query string from the defined, non-empty values only (the APIs refuse unknown or empty keys). */
 export function toQueryString(values: Record<string, string | number | boolean | undefined | null>): string {
