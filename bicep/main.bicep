@@ -189,6 +189,10 @@ var subscriptions = concat([
     name: 'functions'
   }
   {
+    topic: 'users'
+    name: 'functions'
+  }
+  {
     topic: 'analytics'
     name: 'order'
   }
@@ -357,6 +361,7 @@ module serviceBusRoles 'modules/service-bus-roles.bicep' = {
           'products'
           'orders'
           'carts'
+          'users'
         ]
       }
     ])

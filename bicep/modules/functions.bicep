@@ -294,6 +294,12 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'EMAIL_OUTBOX_DIR'
           value: '/tmp/outbox'
         }
+        {
+          // Per-instance dedupe of notifications until the Functions app signs in to Azure Cache for Redis with its
+          // identity (the cache refuses access keys); then 'redis' with NOTIFICATION_CLAIMS_REDIS_URL (issue 15).
+          name: 'NOTIFICATION_CLAIMS_STORE'
+          value: 'memory'
+        }
       ]
     }
   }

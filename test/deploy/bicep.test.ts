@@ -196,7 +196,7 @@ describe('bicep', () => {
     expect(readFileSync(join(bicepDir, 'modules', 'service-bus.bicep'), 'utf8')).toContain("map(topics, topic => '${topic}.deadletter')");
     const pubsubScopes = yamlDocuments(join(repoRoot, 'dapr-components', 'azure', 'subscriptions.yaml')) as Array<{ spec: { topic: string }; scopes: string[] }>;
     for (const s of pubsubScopes) expect(main).toMatch(new RegExp(`topic: '${s.spec.topic}'\\s+name: '${s.scopes[0]}'`));
-    for (const topic of [Topics.products, Topics.orders]) expect(main).toMatch(new RegExp(`topic: '${topic}'\\s+name: 'functions'`));
+    for (const topic of [Topics.products, Topics.orders, Topics.carts, Topics.users]) expect(main).toMatch(new RegExp(`topic: '${topic}'\\s+name: 'functions'`));
   });
 
   test('when identities are federated, then the subjects are the chart service accounts in the chart namespace', () => {

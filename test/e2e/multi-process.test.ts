@@ -36,7 +36,7 @@ describeWithBackends(['postgres', 'redis'], 'the platform as separate processes 
     expect(stocked.status).toBe(200);
 
     const email = `shopper-${Date.now()}@example.com`;
-    expect((await call('POST', '/api/auth/register', { body: { email, password: 'correct horse battery', name: 'Shopper' } })).status).toBe(201);
+    expect((await call('POST', '/api/auth/register', { body: { email, password: 'correct horse battery', name: 'Shopper' } })).status).toBe(202);
     const token = (await call('POST', '/api/auth/login', { body: { email, password: 'correct horse battery' } })).body.accessToken as string;
 
     const search = await call('GET', `/api/catalog/products?q=${marker}`);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -93,6 +93,8 @@ export async function startProcessPlatform(options: { databaseServerUrl: string;
       REDIS_KEY_PREFIX: options.redisKeyPrefix,
       SERVICE_URLS: serviceUrls,
       LOG_LEVEL: 'warn',
+      // Separate processes guard their internal routes with one shared token (they refuse to start without it).
+      APP_API_TOKEN: randomBytes(24).toString('base64url'),
     };
     const databaseFor = async (app: string) => {
       const database = await createThrowawayDatabase(options.databaseServerUrl, `e2e${app}`);

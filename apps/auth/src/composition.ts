@@ -9,7 +9,7 @@ import type { AuthConfig } from './config';
 import { type Logger } from '@shop/kernel';
 import { createAuthStore, migrateAuthDatabase } from './data/auth-store';
 import { OutboxAuthEvents } from './events/publishers';
-import { StateStoreLoginThrottle } from './data/login-throttle';
+import { SqlLoginThrottle } from './data/login-throttle';
 import { AuthService } from './domain/auth.service';
 import { PasswordHasher } from './domain/password-hasher';
 import { createAppTokenGuardedUserContactsRouter } from './http/app-token-guarded-user-contacts.routes';
@@ -25,7 +25,7 @@ export interface AuthAppDeps {
   logger: Logger;
   /** A migrated database (see `migrateAuthDatabase`). */
   db: Database;
-  /** Holds the login failure counters. */
+  /** Not read any more (the login throttle counts in `db`); kept until the launcher and tests stop passing it. */
   stateStore: StateStore;
   /** The first signs; all are published in the JWKS. */
   signingKeys: SigningKey[];
@@ -54,9 +54,10 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()), issuer: config.TOKEN_ISSUER, audience: config.TOKEN_AUDIENCE });
-  const throttle = new StateStoreLoginThrottle({
-    stateStore: deps.stateStore,
+  const throttle = new SqlLoginThrottle({
+    sql: deps.db,
     limits: {
+      maxFailuresPerAccountAndAddress: config.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
       maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
       windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
@@ -75,6 +76,8 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
   const httpApp = createHttpApp({
     service: AppIds.auth,
     logger,
+    // req.ip, the address the login throttle counts, is the client's only behind these proxies.
+    trustedProxies: config.TRUSTED_PROXIES,
     metrics: deps.metrics ?? createServiceMetrics(AppIds.auth),
     readinessChecks: [{ name: 'database', check: () => deps.db.ping() }],
     mountRoutes: (app) => {

@@ -28,7 +28,8 @@ describe('loadAuthConfig', () => {
 
   it('when several PEM keys are given separated by a blank line or with escaped newlines, then all load and the first signs', () => {
     const [a, b] = [pem(), pem()];
-    const config = loadAuthConfig({ NODE_ENV: 'production', AUTH_SIGNING_KEYS: `${a}\n${b}` });
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://auth@db.internal/auth', BUILDING_BLOCKS: 'dapr', APP_API_TOKEN: 'x'.repeat(16) };
+    const config = loadAuthConfig({ ...production, AUTH_SIGNING_KEYS: `${a}\n${b}` });
     expect(config.AUTH_SIGNING_KEYS).toHaveLength(2);
     const escaped = loadAuthConfig({ AUTH_SIGNING_KEYS: a.replace(/\n/g, '\\n') });
     expect(escaped.AUTH_SIGNING_KEYS![0].kid).toBe(config.AUTH_SIGNING_KEYS![0].kid);

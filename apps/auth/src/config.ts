@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defaultTokenAudience, defaultTokenIssuer, signingKeyFromPem, type SigningKey } from '@shop/auth-tokens';
+import { defaultMaxTokenLifetimeSeconds, defaultTokenAudience, defaultTokenIssuer, signingKeyFromPem, type SigningKey } from '@shop/auth-tokens';
 import { AppIds } from '@shop/contracts';
-import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape } from '@shop/platform';
-import { buildingBlocksConfigSchema } from '@shop/service-runtime';
+import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape, serviceDatabaseRules, withConfigRules } from '@shop/platform';
+import { appApiTokenSetting, buildingBlocksConfigSchema, buildingBlocksRules } from '@shop/service-runtime';
 
 const pemBlockPattern = /-----BEGIN ((?:RSA )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/g;
 
@@ -53,7 +53,10 @@ export const authConfigSchema = serviceBaseConfigSchema
       .describe('One or more PEM RSA private keys separated by a blank line: the first signs, all are published in the JWKS. Unset: a key is generated at start (not in production)'),
     TOKEN_ISSUER: z.string().min(1).default(defaultTokenIssuer).describe('`iss` of access tokens and of the discovery document; verifiers must expect the same'),
     TOKEN_AUDIENCE: z.string().min(1).default(defaultTokenAudience).describe('`aud` of access tokens'),
-    ACCESS_TOKEN_TTL_SECONDS: env.positiveInt(900).describe('Lifetime of access tokens; also how long a role change takes to reach every service'),
+    ACCESS_TOKEN_TTL_SECONDS: env
+      .positiveInt(900)
+      .pipe(z.number().max(defaultMaxTokenLifetimeSeconds, { error: `must be at most ${defaultMaxTokenLifetimeSeconds}: every service refuses longer-lived tokens` }))
+      .describe('Lifetime of access tokens; also how long a role change takes to reach every service'),
     REFRESH_TOKEN_TTL_SECONDS: env.positiveInt(30 * 24 * 3600).describe('Lifetime of each refresh token (every refresh issues a new one)'),
     PASSWORD_HASH_COST: z.coerce
       .number()
@@ -63,15 +66,21 @@ export const authConfigSchema = serviceBaseConfigSchema
       .describe('scrypt N for new password hashes (existing hashes keep theirs and are upgraded at the next login)'),
     ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional().describe('The first admin: created at start if missing, else given the admin role'),
     ADMIN_PASSWORD: z.string().optional().describe('Password of the first admin when it has to be created (an existing account keeps its password)'),
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(5).describe('Failed logins per account (email) within the window before 429'),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: env.positiveInt(5).describe('Strict: failed logins of one client address against one account within the window before 429'),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: env
+      .positiveInt(5)
+      .describe('Loose: failed logins of one account (all addresses) within the window after which addresses that already failed on it wait a doubling delay (at most 15 minutes); addresses that have not failed are never held'),
     LOGIN_MAX_FAILURES_PER_ADDRESS: env.positiveInt(50).describe('Failed logins per client address within the window before 429'),
-    LOGIN_THROTTLE_WINDOW_SECONDS: env.positiveInt(900).describe('Window of the login failure counters'),
-    APP_API_TOKEN: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Secret. Dapr's app API token: when set, the internal routes (/internal/auth/...) require it in the dapr-api-token header"),
+    LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(900, 'must be at most 900: a refusal must never last longer than 15 minutes')
+      .default(900)
+      .describe('Window of the login counters (at most 900 s)'),
+    APP_API_TOKEN: appApiTokenSetting('the internal routes (/internal/auth/...) require it in the dapr-api-token header'),
   })
+  .apply(withConfigRules([...serviceDatabaseRules, ...buildingBlocksRules]))
   .superRefine((config, context) => {
     readReplicaNeedsPrimary(config, context);
     if (config.NODE_ENV === 'production' && !config.AUTH_SIGNING_KEYS) {

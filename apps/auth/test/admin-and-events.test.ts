@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { InMemoryEventBus, InMemoryStateStore, type CloudEvent } from '@shop/building-blocks';
-import { AppIds, EventTypes, Topics, userRegisteredDataSchema } from '@shop/contracts';
+import { AppIds, EventTypes, Topics, userRegisteredDataSchema, userRegistrationRepeatedDataSchema } from '@shop/contracts';
 import { createServiceMetrics } from '@shop/platform';
 import type { Database } from '@shop/postgres';
 import { describeEachDatabase, eventually } from '@shop/testing';
 import { startAuthService, type RunningAuthService } from '../src/composition';
-import { authDatabases, newAccount, silentLogger, testConfig, testSigningKey } from './auth-test-kit';
+import { authDatabases, newAccount, registerAndSignIn, silentLogger, testConfig, testSigningKey } from './auth-test-kit';
 
 const adminEmail = 'Root.Admin@Example.com';
 const adminPassword = 'a long admin passphrase';
@@ -64,7 +64,7 @@ describeEachDatabase<Database>('auth service: first admin, admin API and events'
   it('when an existing customer is named ADMIN_EMAIL, then a restart gives them the admin role and keeps their password', async () => {
     const service = running[0];
     const account = newAccount('promoted');
-    await request(service.url).post('/api/auth/register').send(account).expect(201);
+    await request(service.url).post('/api/auth/register').send(account).expect(202);
     const restarted = await startAuthService({
       config: { ...testConfig({ ADMIN_EMAIL: account.email, ADMIN_PASSWORD: 'another admin passphrase' }), PORT: 0, HOST: '127.0.0.1', AUTH_SIGNING_KEYS: [testSigningKey()] },
       logger: silentLogger,
@@ -80,13 +80,30 @@ describeEachDatabase<Database>('auth service: first admin, admin API and events'
   it('when a user registers, then user.registered is published on the users topic without the password', async () => {
     const service = running[0];
     const account = newAccount('evented');
-    const { body } = await request(service.url).post('/api/auth/register').send(account).expect(201);
-    const event = await eventually(() => received.find((e) => e.subject === body.user.id));
+    const { user } = await registerAndSignIn(service.url, account);
+    const event = await eventually(() => received.find((e) => e.subject === user.id));
     expect(event).toMatchObject({ type: EventTypes.userRegistered, source: AppIds.auth, topic: Topics.users });
-    expect(event.data).toEqual({ userId: body.user.id, email: account.email, name: account.name, registeredAt: body.user.createdAt });
+    expect(event.data).toEqual({ userId: user.id, email: account.email, name: account.name, registeredAt: user.createdAt });
     expect(userRegisteredDataSchema.parse(event.data)).toEqual(event.data);
     expect(JSON.stringify(event)).not.toContain(account.password);
     expect(JSON.stringify(event)).not.toContain('scrypt');
+  });
+
+  it('when an e-mail that has an account is registered again, then user.registration_repeated is published once for its owner', async () => {
+    const service = running[0];
+    const account = newAccount('repeated');
+    const { user } = await registerAndSignIn(service.url, account);
+    await request(service.url).post('/api/auth/register').send({ ...account, name: 'Someone Else', password: 'another long passphrase' }).expect(202);
+    const repeated = await eventually(() => received.find((e) => e.subject === user.id && e.type === EventTypes.userRegistrationRepeated));
+    expect(repeated).toMatchObject({ source: AppIds.auth, topic: Topics.users });
+    // The account's own name, not the stranger's, and never a password.
+    expect(repeated.data).toEqual({ userId: user.id, email: account.email, name: account.name, attemptedAt: expect.any(String) });
+    expect(userRegistrationRepeatedDataSchema.parse(repeated.data)).toEqual(repeated.data);
+    expect(JSON.stringify(repeated)).not.toContain('another long passphrase');
+    // The relay deletes an outbox row in the transaction that publishes it: once none is left, every publish is done.
+    await eventually(async () => (await getDb().query('SELECT 1 FROM outbox_events WHERE subject = $1', [user.id])).rows.length === 0);
+    const types = received.filter((e) => e.subject === user.id).map((e) => e.type);
+    expect(types.sort()).toEqual([EventTypes.userRegistered, EventTypes.userRegistrationRepeated].sort());
   });
 
   it('when an admin lists users with an email search, then the matching page comes back with the total', async () => {
@@ -94,7 +111,7 @@ describeEachDatabase<Database>('auth service: first admin, admin API and events'
     const token = await signIn(service.url, adminEmail, adminPassword);
     const tag = `find-${Date.now()}`;
     for (let i = 0; i < 3; i += 1) {
-      await request(service.url).post('/api/auth/register').send({ ...newAccount(), email: `${tag}-${i}@example.com` }).expect(201);
+      await request(service.url).post('/api/auth/register').send({ ...newAccount(), email: `${tag}-${i}@example.com` }).expect(202);
     }
     const page = await request(service.url).get('/api/auth/users').query({ email: tag.toUpperCase(), limit: 2 }).set('Authorization', `Bearer ${token}`).expect(200);
     expect(page.body.total).toBe(3);
@@ -113,11 +130,10 @@ describeEachDatabase<Database>('auth service: first admin, admin API and events'
     const service = running[0];
     const adminToken = await signIn(service.url, adminEmail, adminPassword);
     const account = newAccount('grantee');
-    const { body } = await request(service.url).post('/api/auth/register').send(account).expect(201);
-    const oldToken = await signIn(service.url, account.email, account.password);
+    const { user, accessToken: oldToken } = await registerAndSignIn(service.url, account);
 
     const res = await request(service.url)
-      .put(`/api/auth/users/${body.user.id}/roles`)
+      .put(`/api/auth/users/${user.id}/roles`)
       .set('Authorization', `Bearer ${adminToken}`)
       .send({ roles: ['admin'] })
       .expect(200);
@@ -131,15 +147,14 @@ describeEachDatabase<Database>('auth service: first admin, admin API and events'
   it('when a customer calls the admin API, then 403 and nothing changes', async () => {
     const service = running[0];
     const account = newAccount('customer');
-    const { body } = await request(service.url).post('/api/auth/register').send(account).expect(201);
-    const token = await signIn(service.url, account.email, account.password);
+    const { user, accessToken: token } = await registerAndSignIn(service.url, account);
     await request(service.url).get('/api/auth/users').set('Authorization', `Bearer ${token}`).expect(403);
-    await request(service.url).put(`/api/auth/users/${body.user.id}/roles`).set('Authorization', `Bearer ${token}`).send({ roles: ['admin'] }).expect(403);
+    await request(service.url).put(`/api/auth/users/${user.id}/roles`).set('Authorization', `Bearer ${token}`).send({ roles: ['admin'] }).expect(403);
     await request(service.url).get('/api/auth/users').expect(401);
-    const { rows } = await getDb().query<{ roles: string[] }>('SELECT roles FROM users WHERE id = $1', [body.user.id]);
+    const { rows } = await getDb().query<{ roles: string[] }>('SELECT roles FROM users WHERE id = $1', [user.id]);
     expect(rows[0].roles).toEqual(['customer']);
     // A user may read their own account, not someone else's.
-    await request(service.url).get(`/api/auth/users/${body.user.id}`).set('Authorization', `Bearer ${token}`).expect(200);
+    await request(service.url).get(`/api/auth/users/${user.id}`).set('Authorization', `Bearer ${token}`).expect(200);
     await request(service.url).get(`/api/auth/users/${(await adminUsers())[0].id}`).set('Authorization', `Bearer ${token}`).expect(403);
   });
 

@@ -1,4 +1,6 @@
+import request from 'supertest';
 import { generateSigningKey, type SigningKey } from '@shop/auth-tokens';
+import { tokenResponseSchema, type TokenResponse } from '@shop/contracts';
 import { InMemoryStateStore } from '@shop/building-blocks';
 import { createLogger, createServiceMetrics } from '@shop/platform';
 import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
@@ -11,9 +13,12 @@ import { type Logger } from '@shop/kernel';
 
 export const silentLogger: Logger = createLogger({ service: 'auth-test', level: 'silent' });
 
-/** A valid configuration with a low scrypt cost (fast tests); `overrides` are environment variables. */
+/**
+ * A valid configuration with a low scrypt cost (fast tests); `overrides` are environment variables. supertest calls
+ * from loopback, which is trusted as the proxy, so a test chooses the client address with X-Forwarded-For.
+ */
 export function testConfig(overrides: Record<string, string> = {}): AuthConfig {
-  return loadAuthConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '1024', ...overrides });
+  return loadAuthConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '1024', TRUSTED_PROXIES: 'loopback', ...overrides });
 }
 
 /** Database openers for describeEachDatabase: a migrated in-memory PGlite, or a migrated throwaway PostgreSQL database. */
@@ -67,4 +72,17 @@ export async function rowCounts(db: Database): Promise<{ users: number; outbox: 
   );
   const row = rows[0];
   return { users: row.users, outbox: row.outbox, refreshTokens: row.refresh_tokens };
+}
+
+/**
+ * Registers `account` (202: the answer names no account) and signs it in, for tests that need the new account's id;
+ * `target` is an Express app or a base URL.
+ */
+export async function registerAndSignIn(
+  target: Parameters<typeof request>[0],
+  account: { email: string; password: string; name: string },
+): Promise<TokenResponse> {
+  await request(target).post('/api/auth/register').send(account).expect(202);
+  const { body } = await request(target).post('/api/auth/login').send({ email: account.email, password: account.password }).expect(200);
+  return tokenResponseSchema.parse(body);
 }

@@ -32,7 +32,7 @@ describe('auth service in the embedded default (no DATABASE_URL)', () => {
   it('when started twice on the same DATA_DIR with a generated key, then accounts survive the restart and old access tokens do not', async () => {
     const account = newAccount('embedded');
     const first = await start();
-    await request(first.url).post('/api/auth/register').send(account).expect(201);
+    await request(first.url).post('/api/auth/register').send(account).expect(202);
     const { accessToken } = (await request(first.url).post('/api/auth/login').send({ email: account.email, password: account.password }).expect(200)).body;
     await first.stop();
 

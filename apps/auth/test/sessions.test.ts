@@ -15,7 +15,7 @@ describeEachDatabase<Database>('auth sessions (refresh tokens) over HTTP', authD
   /** Registers a fresh account and logs it in; returns the first grant. */
   async function signIn(): Promise<{ accessToken: string; refreshToken: string; user: { id: string } }> {
     const account = newAccount('session');
-    await api().post('/api/auth/register').send(account).expect(201);
+    await api().post('/api/auth/register').send(account).expect(202);
     const res = await api().post('/api/auth/login').send({ email: account.email, password: account.password }).expect(200);
     return res.body;
   }
@@ -66,7 +66,7 @@ describeEachDatabase<Database>('auth sessions (refresh tokens) over HTTP', authD
 
   it('when one family is revoked, then the same user\'s other sessions keep working', async () => {
     const account = newAccount('two-sessions');
-    await api().post('/api/auth/register').send(account).expect(201);
+    await api().post('/api/auth/register').send(account).expect(202);
     const laptop = (await api().post('/api/auth/login').send({ email: account.email, password: account.password }).expect(200)).body;
     const phone = (await api().post('/api/auth/login').send({ email: account.email, password: account.password }).expect(200)).body;
     await refresh(laptop.refreshToken).expect(200);
@@ -113,5 +113,29 @@ describeEachDatabase<Database>('auth sessions (refresh tokens) over HTTP', authD
     const refreshed = (await refresh(session.refreshToken).expect(200)).body;
     const principal = await auth.verifier.verify(refreshed.accessToken);
     expect(principal.roles).toEqual(['customer', 'admin']);
+  });
+
+  it('when an admin is demoted through the admin API, then the next refresh carries no admin role and the admin route answers 403 with it', async () => {
+    const acting = await signIn();
+    const demoted = await signIn();
+    await getDb().query("UPDATE users SET roles = ARRAY['customer','admin']::text[] WHERE id = ANY($1::uuid[])", [[acting.user.id, demoted.user.id]]);
+    const actingAdmin = (await refresh(acting.refreshToken).expect(200)).body;
+    const demotedAdmin = (await refresh(demoted.refreshToken).expect(200)).body;
+    const listUsers = (accessToken: string) => api().get('/api/auth/users').set('Authorization', `Bearer ${accessToken}`);
+    await listUsers(demotedAdmin.accessToken).expect(200);
+
+    await api().put(`/api/auth/users/${demoted.user.id}/roles`).set('Authorization', `Bearer ${actingAdmin.accessToken}`).send({ roles: ['customer'] }).expect(200);
+
+    const afterDemotion = (await refresh(demotedAdmin.refreshToken).expect(200)).body;
+    expect((await auth.verifier.verify(afterDemotion.accessToken)).roles).toEqual(['customer']);
+    expect(afterDemotion.user.roles).toEqual(['customer']);
+    const res = await listUsers(afterDemotion.accessToken).expect(403);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('when the account of a session is deleted, then its refresh token is refused', async () => {
+    const session = await signIn();
+    await getDb().query('DELETE FROM users WHERE id = $1', [session.user.id]);
+    await refresh(session.refreshToken).expect(401);
   });
 });

@@ -19,7 +19,7 @@ describeEachDatabase<Database>('auth access tokens and key publication', authDat
     // The current key signs; the retired one is still published during the rotation.
     auth = buildTestApp(getDb(), { signingKeys: [testSigningKey(), retiredKey], env: { PUBLIC_BASE_URL: 'https://shop.example.com/' } });
     const account = newAccount('tokens');
-    await request(auth.app).post('/api/auth/register').send(account).expect(201);
+    await request(auth.app).post('/api/auth/register').send(account).expect(202);
     session = (await request(auth.app).post('/api/auth/login').send({ email: account.email, password: account.password }).expect(200)).body;
   });
   const api = () => request(auth.app);

@@ -31,6 +31,7 @@ export type CartSettings = Pick<
   | 'CATALOG_TIMEOUT_MS'
   | 'ABANDONED_CART_IDLE_HOURS'
   | 'APP_API_TOKEN'
+  | 'TRUSTED_PROXIES'
 >;
 
 /** The defaults of CartSettings (as loadCartConfig({}) gives them). */
@@ -44,6 +45,7 @@ export const defaultCartSettings: CartSettings = {
   CATALOG_APP_ID: AppIds.catalog,
   CATALOG_TIMEOUT_MS: 3000,
   ABANDONED_CART_IDLE_HOURS: 24,
+  TRUSTED_PROXIES: [],
 };
 
 /** What the cart's HTTP app is built from (tests inject in-memory adapters here). */
@@ -92,6 +94,8 @@ export function createCartApp(deps: CartAppDeps): CartApp {
   const httpApp = createHttpApp({
     service: AppIds.cart,
     logger: deps.logger,
+    // The guest cart's cookie is Secure when the request came over HTTPS, which only a trusted proxy can tell.
+    trustedProxies: settings.TRUSTED_PROXIES,
     metrics: deps.metrics ?? createServiceMetrics(AppIds.cart, { collectProcessMetrics: false }),
     readinessChecks: [{ name: 'state-store', check: async () => void (await deps.stateStore.get('cart:readiness-probe')) }],
     mountRoutes: (app) => {

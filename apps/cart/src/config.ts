@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppIds, MAX_ABANDONED_CART_IDLE_HOURS, MAX_REQUESTED_CART_QUANTITY } from '@shop/contracts';
-import { env, loadConfig, serviceBaseConfigSchema } from '@shop/platform';
-import { buildingBlocksConfigSchema } from '@shop/service-runtime';
+import { env, loadConfig, serviceBaseConfigSchema, withConfigRules } from '@shop/platform';
+import { appApiTokenSetting, buildingBlocksConfigSchema, buildingBlocksRules } from '@shop/service-runtime';
 
 /** The cart's environment: every variable described, defaulted where a default is safe. */
 export const cartConfigSchema = serviceBaseConfigSchema
@@ -27,12 +27,9 @@ export const cartConfigSchema = serviceBaseConfigSchema
       .positiveInt(24)
       .pipe(z.number().max(MAX_ABANDONED_CART_IDLE_HOURS))
       .describe(`Hours without a change after which a signed-in cart is reminded (cart.abandoned), when the job does not say (1..${MAX_ABANDONED_CART_IDLE_HOURS})`),
-    APP_API_TOKEN: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Secret. Dapr's app API token: when set, the internal route (abandoned-cart reminders) requires it in the dapr-api-token header"),
-  });
+    APP_API_TOKEN: appApiTokenSetting('the internal route (abandoned-cart reminders) requires it in the dapr-api-token header'),
+  })
+  .apply(withConfigRules(buildingBlocksRules));
 
 /** The validated configuration of the cart service. */
 export type CartConfig = z.infer<typeof cartConfigSchema>;

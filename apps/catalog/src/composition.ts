@@ -41,6 +41,8 @@ export async function migrateCatalog(db: Database): Promise<void> {
 
 /** What the catalog's HTTP app is built from (tests inject in-memory adapters here). */
 export interface CatalogAppDeps {
+  /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (TRUSTED_PROXIES); default: nobody. */
+  trustedProxies?: readonly string[];
   db: Database;
   stateStore: StateStore;
   eventBus: EventBus;
@@ -96,6 +98,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
   const httpApp = createHttpApp({
     service: AppIds.catalog,
     logger: deps.logger,
+    trustedProxies: deps.trustedProxies,
     metrics: deps.metrics ?? createServiceMetrics(AppIds.catalog, { collectProcessMetrics: false }),
     readinessChecks: [
       { name: 'database', check: () => deps.db.ping() },
@@ -147,6 +150,7 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
     );
     const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
     const catalog = createCatalogApp({
+      trustedProxies: config.TRUSTED_PROXIES,
       db,
       stateStore: blocks.stateStore,
       eventBus: blocks.eventBus,

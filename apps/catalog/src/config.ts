@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppIds } from '@shop/contracts';
-import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape } from '@shop/platform';
-import { buildingBlocksConfigSchema } from '@shop/service-runtime';
+import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape, serviceDatabaseRules, withConfigRules } from '@shop/platform';
+import { appApiTokenSetting, buildingBlocksConfigSchema, buildingBlocksRules } from '@shop/service-runtime';
 
 /** The catalog's environment: every variable described, defaulted where a default is safe. */
 export const catalogConfigSchema = serviceBaseConfigSchema
@@ -17,11 +17,7 @@ export const catalogConfigSchema = serviceBaseConfigSchema
     AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies admin tokens'),
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
     ANALYTICS_FLUSH_INTERVAL_MS: env.positiveInt(1000).describe('Anonymous product views are counted per product and published once per product per interval'),
-    APP_API_TOKEN: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Secret. Dapr's app API token: when set, the internal routes (reservations, sync runs) require it in the dapr-api-token header"),
+    APP_API_TOKEN: appApiTokenSetting('the internal routes (reservations, sync runs) require it in the dapr-api-token header'),
     RESERVATION_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900).describe('How long a reservation holds its units when the order names no ttlSeconds'),
     LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(5).describe('inventory.low is published when a reservation takes availability from above this to at or below it'),
     RESERVATION_SWEEP_INTERVAL_MS: z.coerce
@@ -31,6 +27,7 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .default(60_000)
       .describe('How often the service itself releases expired reservations (0: never; the scheduled function calls release-expired instead)'),
   })
+  .apply(withConfigRules([...serviceDatabaseRules, ...buildingBlocksRules]))
   .superRefine(readReplicaNeedsPrimary)
   .transform(({ SEED_DEMO_CATALOG, ...config }) => ({
     ...config,

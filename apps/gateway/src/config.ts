@@ -8,6 +8,8 @@ export const gatewayConfigSchema = serviceBaseConfigSchema.extend({
   WEB_APP_DIR: z.string().optional().describe('Folder of the built web app (apps/storefront/dist) to serve at /; unset: API only'),
   UPSTREAM_TIMEOUT_MS: env.positiveInt(30_000).describe('How long a service may take to answer before the gateway answers 504'),
 });
+
+/** The gateway's validated settings. */
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 /** Reads and validates the gateway's environment. */

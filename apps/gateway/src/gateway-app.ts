@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NextFunction } from 'express';
+import type { NextFunction, Request } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { RoutePrefixes, type AppId } from '@shop/contracts';
 import { createHttpApp, currentRequestContext, type HttpApp, type ServiceMetrics } from '@shop/platform';
@@ -16,6 +16,8 @@ export interface GatewayDeps {
   upstreamTimeoutMs?: number;
   /** The built web app (apps/storefront/dist) to serve at `/`; unset: the gateway serves the API only. */
   webAppDir?: string;
+  /** Proxies in front of the gateway whose X-Forwarded-For it believes (TRUSTED_PROXIES); default none. */
+  trustedProxies?: readonly string[];
 }
 
 /** The app a path belongs to, by the same prefix rules as the Application Gateway / Ingress in Azure. */
@@ -24,9 +26,21 @@ export function appIdForPath(path: string): AppId | undefined {
 }
 
 /**
+ * Keeps of a request's X-Forwarded-For only the hops the gateway's trusted proxies vouch for (client first, as
+ * Express's `req.ips` lists them); http-proxy then appends the gateway's own socket peer. What a client wrote itself
+ * is dropped, so a service that trusts the gateway gets the real client address, not one the client chose.
+ */
+export function keepTrustedForwardedFor(req: Pick<Request, 'ips' | 'headers'>): void {
+  const vouchedFor = req.ips;
+  if (vouchedFor.length > 0) req.headers['x-forwarded-for'] = vouchedFor.join(', ');
+  else delete req.headers['x-forwarded-for'];
+}
+
+/**
  * The gateway: a reverse proxy that forwards `/api/<area>/...` unchanged to the owning service, streaming bodies
- * (it never parses them), adding X-Forwarded-* and passing the request id and trace context on; and, when given
- * one, the built web app at `/`.
+ * (it never parses them), adding X-Forwarded-* (For: the client address it can vouch for) and passing the request id
+ * and trace context on; and, when given one, the built web app at `/`. Nothing else reaches a service: no /metrics
+ * (the gateway does not serve its own either), no /internal, no other path.
  */
 export function createGatewayApp(deps: GatewayDeps): HttpApp {
   // The proxy reports a failed upstream in an event, outside Express's chain: each proxied request's `next` is kept
@@ -69,6 +83,9 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
     logger: deps.logger,
     metrics: deps.metrics,
     bodyParsing: 'none',
+    trustedProxies: deps.trustedProxies,
+    // The public listener: metrics are scraped from each pod's own port inside the cluster, never through here.
+    serveMetrics: false,
     mountRoutes: (app) => {
       app.use(createApiDocsRouter());
       app.use('/api', (req, res, next) => {
@@ -79,6 +96,7 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
         }
         // Mounted under /api, Express strips the prefix from req.url; the services expect the full path.
         req.url = req.originalUrl;
+        keepTrustedForwardedFor(req);
         nextOfRequest.set(req, next);
         void proxy(req, res, next);
       });

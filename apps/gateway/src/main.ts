@@ -13,6 +13,7 @@ void runServiceMain({
       serviceUrls: parseServiceUrls(config.SERVICE_URLS),
       upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
       webAppDir: config.WEB_APP_DIR,
+      trustedProxies: config.TRUSTED_PROXIES,
     });
     return listen(gateway, { port: config.PORT, host: config.HOST, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   },

@@ -121,3 +121,74 @@ describe('gateway routing', () => {
     });
   });
 });
+
+describe('gateway as the public listener', () => {
+  /** A service behind the gateway that trusts it (TRUSTED_PROXIES=loopback) and tells which client address it saw. */
+  async function addressEchoService(): Promise<RunningServer> {
+    const app = createHttpApp({
+      service: 'auth',
+      logger,
+      metrics: createServiceMetrics('auth', { collectProcessMetrics: false }),
+      trustedProxies: ['loopback'],
+      mountRoutes: (a) => {
+        a.get('/api/auth/whoami', (req, res) => void res.json({ ip: req.ip, forwardedFor: req.header('x-forwarded-for') }));
+      },
+    });
+    return listen(app, { port: 0, host: '127.0.0.1', logger });
+  }
+
+  let service: RunningServer;
+  let gateway: RunningServer;
+  beforeAll(async () => {
+    service = await addressEchoService();
+    gateway = await listen(createGatewayApp({ logger, metrics: createServiceMetrics('gateway', { collectProcessMetrics: false }), serviceUrls: { auth: service.url } }), { port: 0, host: '127.0.0.1', logger });
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    await service.stop();
+  });
+
+  it('when /metrics is asked of the gateway, then 404 problem+json, while the service still answers /metrics on its own port', async () => {
+    const throughGateway = await fetch(`${gateway.url}/metrics`);
+    expect(throughGateway.status).toBe(404);
+    expect(throughGateway.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await throughGateway.text()).not.toContain('http_request_duration');
+    const direct = await fetch(`${service.url}/metrics`);
+    expect(direct.status).toBe(200);
+    expect(await direct.text()).toContain('http_request_duration');
+  });
+
+  it('when a path outside /api is asked (/internal, /readyz of a service), then the gateway answers it itself and never forwards it', async () => {
+    for (const path of ['/internal/auth/users/1/contact', '/api/../internal/auth/users', '/auth/metrics']) {
+      const res = await fetch(`${gateway.url}${path}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it('when a client writes a new X-Forwarded-For on every request, then the service behind the gateway sees the same client address every time', async () => {
+    const seen = new Set<string>();
+    for (let i = 1; i <= 5; i++) {
+      const res = await fetch(`${gateway.url}/api/auth/whoami`, { headers: { 'x-forwarded-for': `203.0.113.${i}` } });
+      const body = (await res.json()) as { ip: string; forwardedFor: string };
+      // Only the peer the gateway saw, once: nothing the client wrote.
+      expect(body.forwardedFor).toBe('127.0.0.1');
+      seen.add(body.ip);
+    }
+    expect([...seen]).toHaveLength(1);
+    expect([...seen][0]).toMatch(/127\.0\.0\.1|::1/);
+  });
+
+  it('when the gateway trusts the proxy in front of it, then the client address that proxy wrote reaches the service', async () => {
+    const trusting = await listen(
+      createGatewayApp({ logger, metrics: createServiceMetrics('gateway', { collectProcessMetrics: false }), serviceUrls: { auth: service.url }, trustedProxies: ['loopback'] }),
+      { port: 0, host: '127.0.0.1', logger },
+    );
+    try {
+      const res = await fetch(`${trusting.url}/api/auth/whoami`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+      expect((await res.json()) as { ip: string; forwardedFor: string }).toEqual({ ip: '203.0.113.9', forwardedFor: '203.0.113.9,127.0.0.1' });
+    } finally {
+      await trusting.stop();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, loadConfig, serviceBaseConfigSchema } from '@shop/platform';
+import { env, loadConfig, serviceBaseConfigSchema, trustedProxiesSetting } from '@shop/platform';
 
 /** Settings of the embedded platform (`npm start`). Every service's own settings pass through to it as well. */
 export const launcherConfigSchema = serviceBaseConfigSchema.extend({
@@ -12,6 +12,10 @@ export const launcherConfigSchema = serviceBaseConfigSchema.extend({
   WEB_APP_DIR: z.string().optional().describe('The built storefront served at / (default: apps/storefront/dist of this checkout)'),
   SEED_DEMO_CATALOG: env.boolean(true).describe('Seed the demo catalog into an empty catalog database'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn').describe('Log level of every service (warn keeps the console readable)'),
+  TRUSTED_PROXIES: trustedProxiesSetting().describe('Proxies in front of the gateway whose X-Forwarded-For it believes (default none; the services always trust the gateway on loopback)'),
+}).refine((config) => config.NODE_ENV !== 'production', {
+  path: ['NODE_ENV'],
+  message: 'must not be production: the embedded platform keeps data in PGlite and events in memory; in production run each service on its own (see the README)',
 });
 export type LauncherConfig = z.infer<typeof launcherConfigSchema>;
 

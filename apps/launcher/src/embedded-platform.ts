@@ -42,7 +42,8 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
   const serviceUrls: Record<string, string> = {};
   const started: RunningServer[] = [];
   const publicBaseUrl = `http://localhost:${config.PORT}`;
-  const common = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: config.LOG_LEVEL, PUBLIC_BASE_URL: publicBaseUrl };
+  // The services listen on loopback and believe the X-Forwarded-For of the gateway in front of them, also on loopback.
+  const common = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: config.LOG_LEVEL, PUBLIC_BASE_URL: publicBaseUrl, TRUSTED_PROXIES: 'loopback' };
 
   let functions: LocalFunctions | undefined;
   const stopAll = async () => {
@@ -110,6 +111,7 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
         metrics: createServiceMetrics(AppIds.gateway),
         serviceUrls: { ...serviceUrls },
         webAppDir: builtWebAppDir,
+        trustedProxies: config.TRUSTED_PROXIES,
       }),
       { port: config.PORT, host: config.HOST, logger: gatewayLogger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS },
     );

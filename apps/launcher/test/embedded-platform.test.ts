@@ -39,7 +39,7 @@ describe('embedded platform through the gateway', () => {
 
   it('when a user registers and logs in, then me answers through the gateway; the admin updates a product and the next read shows it', async () => {
     const email = `shopper-${Date.now()}@example.com`;
-    expect((await call('POST', '/api/auth/register', { body: { email, password: 'correct horse battery', name: 'Shopper' } })).status).toBe(201);
+    expect((await call('POST', '/api/auth/register', { body: { email, password: 'correct horse battery', name: 'Shopper' } })).status).toBe(202);
     const login = await call('POST', '/api/auth/login', { body: { email, password: 'correct horse battery' } });
     expect(login.status).toBe(200);
     expect((await call('GET', '/api/auth/me', { token: login.body.accessToken })).body.user.email).toBe(email);

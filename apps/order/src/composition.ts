@@ -54,6 +54,8 @@ export async function migrateOrderDatabase(db: Database): Promise<void> {
 
 /** What the order HTTP app is built from (tests inject their adapters here). */
 export interface OrderAppDeps {
+  /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (TRUSTED_PROXIES); default: nobody. */
+  trustedProxies?: readonly string[];
   /** A migrated database (see `migrateOrderDatabase`). */
   db: Database;
   verifier: TokenVerifier;
@@ -105,6 +107,7 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
   const httpApp = createHttpApp({
     service: AppIds.order,
     logger: deps.logger,
+    trustedProxies: deps.trustedProxies,
     metrics: deps.metrics ?? createServiceMetrics(AppIds.order, { collectProcessMetrics: false }),
     readinessChecks: [{ name: 'database', check: () => deps.db.ping() }],
     mountRoutes: (app) => {
@@ -155,6 +158,7 @@ export function startOrderService(options: StartOrderOptions): Promise<RunningOr
     );
     const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
     const app = createOrderApp({
+      trustedProxies: config.TRUSTED_PROXIES,
       db,
       verifier,
       logger,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppIds } from '@shop/contracts';
-import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape } from '@shop/platform';
-import { buildingBlocksConfigSchema } from '@shop/service-runtime';
+import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape, serviceDatabaseRules, withConfigRules } from '@shop/platform';
+import { appApiTokenSetting, buildingBlocksConfigSchema, buildingBlocksRules } from '@shop/service-runtime';
 
 /** The order service's environment: every variable described, defaulted where a default is safe. */
 export const orderConfigSchema = serviceBaseConfigSchema
@@ -9,7 +9,7 @@ export const orderConfigSchema = serviceBaseConfigSchema
   .extend({
     PORT: env.port(3004),
     ...serviceDatabaseConfigShape(AppIds.order),
-    APP_API_TOKEN: z.string().min(1).optional().describe('Secret. Dapr\'s app API token: sent as dapr-api-token on calls to the catalog\'s internal routes, and required on this service\'s own internal routes (daily report)'),
+    APP_API_TOKEN: appApiTokenSetting("sent as dapr-api-token on calls to the catalog's internal routes, and required on this service's own internal routes (daily report)"),
     AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies access tokens'),
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
     CATALOG_APP_ID: z.string().min(1).default(AppIds.catalog).describe('App id of the catalog (stock reservations)'),
@@ -22,6 +22,7 @@ export const orderConfigSchema = serviceBaseConfigSchema
     RECOVERY_LEASE_MS: env.positiveInt(60_000).describe('How long one replica owns an order it resumes before another may try'),
     RECOVERY_BATCH_SIZE: env.positiveInt(50).describe('Orders resumed per recovery round'),
   })
+  .apply(withConfigRules([...serviceDatabaseRules, ...buildingBlocksRules]))
   .superRefine(readReplicaNeedsPrimary);
 
 /** The validated configuration of the order service. */

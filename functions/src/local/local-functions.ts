@@ -9,7 +9,9 @@ import { FolderReportStore, type ReportStore } from '../jobs/report-store';
 import { ServiceClient } from '../jobs/service-client';
 import { notifiedTopics } from '../notifications/functions';
 import { OutboxFolderEmailSender } from '../notifications/email-sender';
+import type { NotificationClaims } from '../notifications/notification-claims';
 import { Notifier, toIncomingEvent } from '../notifications/notifier';
+import { inMemoryNotificationClaims } from '../notifications/state-store-notification-claims';
 import { HttpCatalogSyncRuns } from '../sync/catalog-sync-runs';
 import { runCatalogSync } from '../sync/run-catalog-sync';
 import { EventBusBatchPublisher } from '../sync/sync-batch-publisher';
@@ -40,6 +42,11 @@ export interface LocalFunctionsOptions {
   /** Idle hours before a cart reminder; the cart's default when unset. */
   abandonedCartIdleHours?: number;
   /**
+   * Where e-mails are claimed before sending (closed by `stop()`). Default: in this process's memory, right for the
+   * one-process `npm start`; pass claims on a shared store when several processes consume the same events.
+   */
+  notificationClaims?: NotificationClaims;
+  /**
    * The catalog sync's settings (SYNC_SOURCES, SYNC_SCHEDULE, ...: see functions/README.md). With sources configured,
    * every source is synced on SYNC_SCHEDULE, its batches published on this bus; without, no sync is scheduled.
    */
@@ -48,7 +55,7 @@ export interface LocalFunctionsOptions {
 
 /** The running local functions. */
 export interface LocalFunctions {
-  /** Stops the timers, waits for running jobs and closes the event bus. Idempotent. */
+  /** Stops the timers, waits for running jobs and closes the event bus and the notification claims. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -73,9 +80,11 @@ export async function startLocalFunctions(options: LocalFunctionsOptions): Promi
     reports,
     abandonedCartIdleHours: options.abandonedCartIdleHours,
   });
+  const claims = options.notificationClaims ?? inMemoryNotificationClaims();
   const notifier = new Notifier({
     auth: client(serviceUrls.auth),
     email: new OutboxFolderEmailSender({ folder: options.emailOutboxDir, senderAddress: options.emailSenderAddress ?? 'no-reply@shop.local' }),
+    claims,
   });
 
   for (const topic of notifiedTopics) subscribeNotifications(options.eventBus, topic, notifier, logger);
@@ -106,6 +115,7 @@ export async function startLocalFunctions(options: LocalFunctionsOptions): Promi
         syncTimer?.stop();
         await Promise.allSettled([...running]);
         await options.eventBus.close();
+        await claims.close();
       })()),
   };
 }

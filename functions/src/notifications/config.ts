@@ -11,11 +11,34 @@ export const notificationsSettingsSchema = z
     ACS_EMAIL_ENDPOINT: z.url().optional().describe('Required with acs. Endpoint of the Communication Services resource'),
     EMAIL_SENDER_ADDRESS: z.string().email().default('no-reply@shop.local').describe('Optional. From address (a verified ACS sender in Azure)'),
     EMAIL_OUTBOX_DIR: z.string().min(1).default('.data/outbox').describe('Optional. Folder of the .eml files with outbox'),
-    NOTIFICATION_DEDUPE_CAPACITY: z.coerce.number().int().positive().default(10_000).describe('Optional. Event ids remembered against redelivery'),
+    NOTIFICATION_CLAIMS_STORE: z
+      .enum(['redis', 'memory'])
+      .default('redis')
+      .describe("Optional. Where e-mails are claimed before sending: 'redis' (shared by every instance) or 'memory' (one instance only, local runs)"),
+    NOTIFICATION_CLAIMS_REDIS_URL: z
+      .url({ protocol: /^rediss?$/ })
+      .optional()
+      .describe('Required with redis. redis:// or rediss:// URL of the Redis holding the claims (credentials in the URL)'),
+    NOTIFICATION_SENDING_LEASE_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(120)
+      .describe('Optional. Seconds a claim holds while sending; a worker that dies mid-send delays the e-mail this long'),
+    NOTIFICATION_SENT_RETENTION_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(604_800)
+      .describe('Optional. Seconds a sent e-mail is remembered against redelivery (default 7 days)'),
   })
   .refine((settings) => settings.EMAIL_TRANSPORT !== 'acs' || settings.ACS_EMAIL_ENDPOINT, {
     message: 'ACS_EMAIL_ENDPOINT is required when EMAIL_TRANSPORT is acs',
     path: ['ACS_EMAIL_ENDPOINT'],
+  })
+  .refine((settings) => settings.NOTIFICATION_CLAIMS_STORE !== 'redis' || settings.NOTIFICATION_CLAIMS_REDIS_URL, {
+    message: 'NOTIFICATION_CLAIMS_REDIS_URL is required when NOTIFICATION_CLAIMS_STORE is redis (the default)',
+    path: ['NOTIFICATION_CLAIMS_REDIS_URL'],
   });
 
 /** The validated notification settings. */

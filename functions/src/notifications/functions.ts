@@ -1,17 +1,20 @@
 // Registers the notification functions with the Functions host. Outside the host importing this does nothing.
 import { app, type InvocationContext } from '@azure/functions';
+import { RedisStateStore } from '@shop/building-blocks';
 import { AppIds, Topics, type Topic } from '@shop/contracts';
 import { runningInFunctionsHost } from '../jobs/config';
 import { ServiceClient } from '../jobs/service-client';
 import { loadNotificationsSettings, type NotificationsSettings } from './config';
 import { AcsEmailSender, OutboxFolderEmailSender, type EmailSender } from './email-sender';
-import { Notifier, toIncomingEvent } from './notifier';
+import type { NotificationClaims } from './notification-claims';
+import { Notifier, toIncomingEvent, type ClaimWait } from './notifier';
+import { inMemoryNotificationClaims, StateStoreNotificationClaims } from './state-store-notification-claims';
 
 /** The Service Bus subscription every notification function reads (one per topic). */
 export const notificationsSubscription = AppIds.functions;
 
 /** The topics whose events send email. */
-export const notifiedTopics = [Topics.products, Topics.orders, Topics.carts] as const;
+export const notifiedTopics = [Topics.products, Topics.orders, Topics.carts, Topics.users] as const;
 
 /** A Service Bus topic-triggered function as the host calls it. */
 export type ServiceBusHandler = (message: unknown, context: InvocationContext) => Promise<void>;
@@ -39,12 +42,25 @@ export function emailSenderFromSettings(settings: NotificationsSettings): EmailS
     : new OutboxFolderEmailSender({ folder: settings.EMAIL_OUTBOX_DIR, senderAddress: settings.EMAIL_SENDER_ADDRESS });
 }
 
+/** The e-mail claims the settings choose: Redis shared by every instance, or this instance's memory. */
+export function notificationClaimsFromSettings(settings: NotificationsSettings): NotificationClaims {
+  const lifetimes = { sendingLeaseSeconds: settings.NOTIFICATION_SENDING_LEASE_SECONDS, sentRetentionSeconds: settings.NOTIFICATION_SENT_RETENTION_SECONDS };
+  if (settings.NOTIFICATION_CLAIMS_STORE === 'memory') return inMemoryNotificationClaims(lifetimes);
+  return new StateStoreNotificationClaims({ store: new RedisStateStore({ url: settings.NOTIFICATION_CLAIMS_REDIS_URL!, keyPrefix: 'notification-claim:' }), ...lifetimes });
+}
+
+/** How long a worker waits for another that is sending the same e-mail: until the lease must have lapsed. */
+export function claimWaitFromSettings(settings: NotificationsSettings): ClaimWait {
+  return { pollMs: 500, maxMs: (settings.NOTIFICATION_SENDING_LEASE_SECONDS + 5) * 1000 };
+}
+
 /** Registers one Service Bus topic trigger per notified topic. */
 export function registerNotificationFunctions(settings: NotificationsSettings): void {
   const notifier = new Notifier({
     auth: new ServiceClient({ baseUrl: settings.AUTH_INTERNAL_URL, appApiToken: settings.APP_API_TOKEN, timeoutMs: settings.INTERNAL_CALL_TIMEOUT_MS, maxRetries: settings.INTERNAL_CALL_MAX_RETRIES }),
     email: emailSenderFromSettings(settings),
-    dedupeCapacity: settings.NOTIFICATION_DEDUPE_CAPACITY,
+    claims: notificationClaimsFromSettings(settings),
+    claimWait: claimWaitFromSettings(settings),
   });
   for (const topic of notifiedTopics) {
     app.serviceBusTopic(`notify-${topic}`, {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { InvocationContext } from '@azure/functions';
 import {
   adminContactsReplySchema,
@@ -11,17 +12,19 @@ import {
   productChangedDataSchema,
   Topics,
   userContactSchema,
+  userRegistrationRepeatedDataSchema,
   type CartAbandonedData,
   type Money,
   type OrderEventData,
   type ProductChangedData,
   type Topic,
   type UserContact,
+  type UserRegistrationRepeatedData,
 } from '@shop/contracts';
 import { z } from 'zod';
 import { ServiceCallError, type ServiceClient } from '../jobs/service-client';
 import type { EmailMessage, EmailSender } from './email-sender';
-import { RecentIds } from './recent-ids';
+import type { NotificationClaims, NotificationKey } from './notification-claims';
 
 /** An event as the notifier reads it, whether it came as a CloudEvent envelope or as bare data. */
 export interface IncomingEvent {
@@ -34,7 +37,13 @@ export interface IncomingEvent {
 export type NotificationOutcome = 'sent' | 'duplicate' | 'ignored' | 'invalid';
 
 /** The event types that send email. */
-export const notifiedEventTypes = [EventTypes.productUpdated, EventTypes.orderConfirmed, EventTypes.orderShipped, EventTypes.cartAbandoned] as const;
+export const notifiedEventTypes = [
+  EventTypes.productUpdated,
+  EventTypes.orderConfirmed,
+  EventTypes.orderShipped,
+  EventTypes.cartAbandoned,
+  EventTypes.userRegistrationRepeated,
+] as const;
 
 /**
  * Reads a Service Bus message body (or a bus delivery): a CloudEvent envelope, or the bare data of one, whose type is
@@ -65,6 +74,7 @@ function inferType(topic: Topic, data: Record<string, unknown>): string | undefi
   if (topic === Topics.orders && data.status === 'confirmed') return EventTypes.orderConfirmed;
   if (topic === Topics.orders && data.status === 'shipped') return EventTypes.orderShipped;
   if (topic === Topics.carts && 'itemCount' in data) return EventTypes.cartAbandoned;
+  if (topic === Topics.users && 'attemptedAt' in data) return EventTypes.userRegistrationRepeated;
   return undefined;
 }
 
@@ -72,14 +82,35 @@ function hashOf(value: unknown): string {
   return `sha256:${createHash('sha256').update(JSON.stringify(value)).digest('hex')}`;
 }
 
+/** How long a worker waits for another worker that is sending the same e-mail before giving the event back. */
+export interface ClaimWait {
+  /** Milliseconds between two looks at the claim. */
+  pollMs: number;
+  /** Milliseconds to wait at most; a little longer than the sending lease, so a dead worker's lapsed claim is taken over. */
+  maxMs: number;
+}
+
 /** What the notifier needs. */
 export interface NotifierDeps {
   auth: ServiceClient;
   email: EmailSender;
-  /** Event ids (and per-recipient sends) remembered against redelivery. Default 10 000. */
-  dedupeCapacity?: number;
+  /** Durable deduplication shared by every worker: each e-mail is claimed before it is sent. */
+  claims: NotificationClaims;
+  /** Default: a look every 500 ms for at most 125 s (the default lease of 120 s and a margin). */
+  claimWait?: ClaimWait;
   /** Locale of money and dates in emails. Default `en-US`. */
   locale?: string;
+}
+
+/**
+ * Thrown when another worker still held an e-mail's claim after the whole wait: the event goes back to the host,
+ * which redelivers it; by then the e-mail is sent (a duplicate) or the claim has lapsed (this worker sends).
+ */
+export class NotificationInProgressError extends Error {
+  constructor(public readonly key: NotificationKey) {
+    super(`another worker is sending the ${key.kind} e-mail of event ${key.eventId}; redeliver later`);
+    this.name = 'NotificationInProgressError';
+  }
 }
 
 /** Field names never put into an email, whatever an event carries. */
@@ -90,37 +121,24 @@ const unmentionableField = /password|token|secret|key|credential/i;
  * service down: the host redelivers); returns 'ignored' or 'invalid' for events it cannot use (logged, not retried).
  */
 export class Notifier {
-  private readonly recent: RecentIds;
-  private readonly inFlight = new Map<string, Promise<NotificationOutcome>>();
   private readonly locale: string;
+  private readonly claimWait: ClaimWait;
 
   constructor(private readonly deps: NotifierDeps) {
-    this.recent = new RecentIds(deps.dedupeCapacity ?? 10_000);
     this.locale = deps.locale ?? 'en-US';
+    this.claimWait = deps.claimWait ?? { pollMs: 500, maxMs: 125_000 };
   }
 
-  /** Handles one event once per id (a concurrent duplicate waits for the first and reports 'duplicate'). */
+  /**
+   * Handles one event: each of its e-mails is sent once across every worker and every redelivery ('duplicate' when
+   * all of them had been sent before). A worker that finds another one sending waits for its outcome.
+   */
   async handle(event: IncomingEvent, context: InvocationContext): Promise<NotificationOutcome> {
     if (!(notifiedEventTypes as readonly string[]).includes(event.type)) {
       context.log(`event ${event.id} of type ${event.type} sends no email; ignored`);
       return 'ignored';
     }
-    const eventKey = `event:${event.id}`;
-    const running = this.inFlight.get(eventKey);
-    if (running) return running.then(() => 'duplicate', () => this.handle(event, context));
-    if (this.recent.has(eventKey)) {
-      context.log(`event ${event.id} was already handled; not emailing again`);
-      return 'duplicate';
-    }
-    const work = this.notify(event, context);
-    this.inFlight.set(eventKey, work);
-    try {
-      const outcome = await work;
-      this.recent.add(eventKey);
-      return outcome;
-    } finally {
-      this.inFlight.delete(eventKey);
-    }
+    return this.notify(event, context);
   }
 
   private async notify(event: IncomingEvent, context: InvocationContext): Promise<NotificationOutcome> {
@@ -151,17 +169,58 @@ export class Notifier {
         messages = customer && [this.cartReminderEmail(data.data, customer)];
         break;
       }
+      case EventTypes.userRegistrationRepeated: {
+        const data = userRegistrationRepeatedDataSchema.safeParse(event.data);
+        if (!data.success) return invalid(data.error);
+        messages = [this.registrationRepeatedEmail(data.data)];
+        break;
+      }
     }
     if (!messages) return 'ignored';
+    let sent = 0;
     for (const message of messages) {
       // Per recipient, so a retry after a partial failure does not email the ones already reached.
-      const sendKey = `send:${event.id}:${message.to.toLowerCase()}`;
-      if (this.recent.has(sendKey)) continue;
-      await this.deps.email.send(message);
-      this.recent.add(sendKey);
+      if (await this.sendOnce({ kind: event.type, eventId: event.id, recipient: message.to }, message, context)) sent += 1;
     }
-    context.log(`event ${event.id} (${event.type}): ${messages.length} email(s) sent`);
+    if (messages.length > 0 && sent === 0) {
+      context.log(`event ${event.id} (${event.type}) was already emailed; not emailing again`);
+      return 'duplicate';
+    }
+    context.log(`event ${event.id} (${event.type}): ${sent} email(s) sent`);
     return 'sent';
+  }
+
+  /**
+   * Sends one e-mail unless some worker sent it already: claim, send, mark sent; a failed send releases the claim and
+   * throws (the redelivery sends). True when this call sent it.
+   */
+  private async sendOnce(key: NotificationKey, message: EmailMessage, context: InvocationContext): Promise<boolean> {
+    const { claims } = this.deps;
+    const waitUntil = Date.now() + this.claimWait.maxMs;
+    for (;;) {
+      const outcome = await claims.claim(key);
+      if (outcome.kind === 'already_sent') return false;
+      if (outcome.kind === 'claimed') {
+        try {
+          await this.deps.email.send(message);
+        } catch (error) {
+          await claims.release(outcome.claim).catch((releaseError: unknown) => {
+            // The lease lapses on its own; the redelivery sends then.
+            context.warn(`could not release the claim of event ${key.eventId}: ${String(releaseError)}`);
+          });
+          throw error;
+        }
+        // The e-mail is out: a failure to record it must not fail the event (a redelivery would send it again).
+        const recorded = await claims.markSent(outcome.claim).catch((markError: unknown) => {
+          context.warn(`event ${key.eventId}: e-mail sent but not recorded as sent: ${String(markError)}`);
+          return true;
+        });
+        if (!recorded) context.warn(`event ${key.eventId}: the sending lease lapsed before the e-mail went out; another worker may send it again`);
+        return true;
+      }
+      if (Date.now() >= waitUntil) throw new NotificationInProgressError(key);
+      await sleep(this.claimWait.pollMs);
+    }
   }
 
   /** The account's contact, or undefined (logged) when auth does not know it; other failures throw. */
@@ -219,6 +278,26 @@ export class Notifier {
       subject: `You left ${items} in your cart`,
       text: [`Hello ${customer.name || 'there'},`, '', `Your cart still holds ${items} (subtotal ${this.formatMoney(data.subtotal)}).`, 'Come back any time to finish your order.'].join('\n'),
     };
+  }
+
+  /** To the owner of an address someone tried to register again (auth answered that attempt like a new registration). */
+  private registrationRepeatedEmail(data: UserRegistrationRepeatedData): EmailMessage {
+    return {
+      to: data.email,
+      subject: 'Someone tried to create an account with your address',
+      text: [
+        `Hello ${data.name || 'there'},`,
+        '',
+        `Someone tried to create a new account with this e-mail address (${data.email}) on ${this.formatTime(data.attemptedAt)}, but it already belongs to your account.`,
+        '',
+        'If it was you: you already have an account. Sign in, or reset your password if you have forgotten it.',
+        'If it was not you: you can ignore this e-mail. Nothing about your account has changed.',
+      ].join('\n'),
+    };
+  }
+
+  private formatTime(isoTime: string): string {
+    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'long', timeStyle: 'long', timeZone: 'UTC' }).format(new Date(isoTime));
   }
 
   private describeValue(value: unknown): string {

@@ -10,6 +10,8 @@ export interface ShopifySourceOptions {
   baseUrl: string;
   currency: string;
   pageSize: number;
+  /** Pages one listing reads at most: a `next` link after the last of them ends the listing as failed. */
+  maxPages: number;
   timeoutMs: number;
   http: SupplierHttpClient;
 }
@@ -56,7 +58,8 @@ function stripHtml(html: string): string {
 
 /**
  * `GET {baseUrl}/products.json?limit=` then each `Link: <…page_info=…>; rel="next"` until there is none. Cursor
- * pagination is sequential by nature; a failed page ends the listing (the cursor to the rest is unknown).
+ * pagination is sequential by nature; a failed page ends the listing (the cursor to the rest is unknown). The client
+ * refuses a `next` link to another origin; a listing still linking on after `maxPages` pages ends as failed too.
  */
 export class ShopifySource implements ProductSource {
   readonly name: string;
@@ -69,6 +72,10 @@ export class ShopifySource implements ProductSource {
     start.searchParams.set('limit', String(this.options.pageSize));
     let url: string | undefined = start.toString();
     for (let pageNumber = 0; url; pageNumber++) {
+      if (pageNumber >= this.options.maxPages) {
+        yield { kind: 'failed', pageNumber, error: `page ${pageNumber}: the listing goes on past the page limit of ${this.options.maxPages} pages a run (SYNC_MAX_PAGES); later pages not read` };
+        return;
+      }
       try {
         const { body, headers } = await this.options.http.getJson(url);
         const parsed = z.object({ products: z.array(z.unknown()) }).safeParse(body);
@@ -77,7 +84,9 @@ export class ShopifySource implements ProductSource {
           return;
         }
         yield { kind: 'records', pageNumber, records: parsed.data.products.flatMap(toVariantRecords) };
-        url = nextLinkOf(headers.get('link'));
+        // A relative target resolves against the page (RFC 8288); where it points is the client's to check.
+        const next = nextLinkOf(headers.get('link'));
+        url = next === undefined ? undefined : (URL.parse(next, url)?.toString() ?? next);
       } catch (error) {
         yield { kind: 'failed', pageNumber, error: `page ${pageNumber}: ${describeFetchError(error, this.options.timeoutMs)}; later pages not reachable` };
         return;

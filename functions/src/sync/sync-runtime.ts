@@ -33,10 +33,13 @@ export function createProductSource(config: SyncSourceConfig, settings: SyncSett
     concurrency: settings.SYNC_PAGE_CONCURRENCY,
     breakerThreshold: settings.SYNC_BREAKER_THRESHOLD,
     breakerHalfOpenMs: settings.SYNC_BREAKER_HALF_OPEN_MS,
+    // The base URL's origin is the only one trusted with the key: links and redirects elsewhere are refused.
+    trustedOrigin: new URL(config.baseUrl).origin,
+    maxResponseBytes: settings.SYNC_MAX_PAGE_BYTES,
     headers,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
-  const common = { name: config.name, baseUrl: config.baseUrl, currency: config.currency, pageSize: config.pageSize, timeoutMs: settings.SYNC_TIMEOUT_MS, http };
+  const common = { name: config.name, baseUrl: config.baseUrl, currency: config.currency, pageSize: config.pageSize, maxPages: settings.SYNC_MAX_PAGES, timeoutMs: settings.SYNC_TIMEOUT_MS, http };
   return config.kind === 'dummyjson' ? new DummyJsonSource({ ...common, pageConcurrency: settings.SYNC_PAGE_CONCURRENCY }) : new ShopifySource(common);
 }
 

@@ -45,6 +45,8 @@ export const syncSettingsSchema = z.object({
   SYNC_BATCH_SIZE: intSetting(100, 1, 1000).describe('Products per catalog-sync batch (one Service Bus message each)'),
   SYNC_BREAKER_THRESHOLD: intSetting(5, 1, 100).describe('Consecutive failed supplier requests that open the source circuit breaker'),
   SYNC_BREAKER_HALF_OPEN_MS: intSetting(30_000, 100, 3_600_000).describe('How long an open breaker refuses requests before trying one again'),
+  SYNC_MAX_PAGE_BYTES: intSetting(10 * 1024 * 1024, 1024, 1024 * 1024 * 1024).describe('Largest supplier answer (one page) in bytes, counted while it streams in; a larger one stops the run as partial'),
+  SYNC_MAX_PAGES: intSetting(1000, 1, 1_000_000).describe('Pages one run reads per source at most; a listing longer than that (or one that never ends) stops the run as partial'),
   CATALOG_INTERNAL_URL: z.url().default('http://127.0.0.1:3002').describe("Base URL of catalog's internal API (sync runs)"),
   APP_API_TOKEN: z.string().min(1).optional().describe('Sent as dapr-api-token to catalog when set (a Key Vault reference in Azure)'),
   SERVICEBUS_FULLY_QUALIFIED_NAMESPACE: z

@@ -7,6 +7,7 @@ import { ServiceClient } from '../../src/jobs/service-client';
 import { OutboxFolderEmailSender } from '../../src/notifications/email-sender';
 import { createServiceBusHandler } from '../../src/notifications/functions';
 import { Notifier } from '../../src/notifications/notifier';
+import { inMemoryNotificationClaims } from '../../src/notifications/state-store-notification-claims';
 import { startFakeService, type FakeService } from '../jobs/fake-service';
 import { readEml } from './eml';
 
@@ -47,6 +48,7 @@ describe('notifications', () => {
     const notifier = new Notifier({
       auth: new ServiceClient({ baseUrl: auth.url, appApiToken: 'tkn', maxRetries: 1, initialRetryDelayMs: 1 }),
       email: new OutboxFolderEmailSender({ folder: outbox, senderAddress: 'no-reply@shop.test' }),
+      claims: inMemoryNotificationClaims(),
     });
     handle = (topic, message) => createServiceBusHandler(notifier, topic)(message, context());
   });
@@ -101,6 +103,21 @@ describe('notifications', () => {
     expect(rest).toHaveLength(0);
     expect(reminder.headers.subject).toBe('You left 2 items in your cart');
     expect(reminder.body).toContain('subtotal ¥500');
+  });
+
+  it('when someone registers an address that already has an account, then its owner gets one e-mail saying so (and how to get back in)', async () => {
+    const attempt = { userId: 'user-1', email: 'dana@example.com', name: 'Dana', attemptedAt: '2024-03-04T10:00:00.000Z' };
+    await handle(Topics.users, cloudEvent(EventTypes.userRegistrationRepeated, attempt, 'evt-repeat'));
+    await handle(Topics.users, cloudEvent(EventTypes.userRegistrationRepeated, attempt, 'evt-repeat'));
+    await handle(Topics.users, cloudEvent(EventTypes.userRegistered, { userId: 'user-2', email: 'erin@example.com', name: 'Erin', registeredAt: '2024-03-04T10:00:00.000Z' }));
+    const [email, ...rest] = emails();
+    expect(rest).toHaveLength(0);
+    expect(email.headers.to).toBe('dana@example.com');
+    expect(email.headers.subject).toBe('Someone tried to create an account with your address');
+    expect(email.body).toContain('Hello Dana,');
+    expect(email.body).toContain('Someone tried to create a new account with this e-mail address (dana@example.com) on March 4, 2024');
+    expect(email.body).toMatch(/If it was you: .*Sign in, or reset your password/);
+    expect(auth.calls).toHaveLength(0);
   });
 
   it('when the same event id arrives twice, then only one email is sent', async () => {

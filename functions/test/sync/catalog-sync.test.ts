@@ -1,21 +1,13 @@
 import { HttpCatalogSyncRuns } from '../../src/sync/catalog-sync-runs';
 import { runCatalogSync, type SyncProgress } from '../../src/sync/run-catalog-sync';
-import type { SyncBatch, SyncBatchPublisher } from '../../src/sync/sync-batch-publisher';
 import { createProductSource } from '../../src/sync/sync-runtime';
 import { loadSyncSettings } from '../../src/sync/sync-settings';
 import { toMinorUnits } from '../../src/sync/minor-units';
 import { parseRetryAfter } from '../../src/sync/supplier-http-client';
 import { nextLinkOf } from '../../src/sync/shopify-source';
 import { FakeCatalog } from './fake-catalog';
+import { RecordingPublisher } from './recording-publisher';
 import { SupplierStandIn, dummyProduct, shopifyProduct } from './supplier-stand-in';
-
-class RecordingPublisher implements SyncBatchPublisher {
-  batches: SyncBatch[] = [];
-  async publishBatch(batch: SyncBatch): Promise<void> {
-    this.batches.push(structuredClone(batch));
-  }
-  async close(): Promise<void> {}
-}
 
 let supplier: SupplierStandIn;
 let catalog: FakeCatalog;

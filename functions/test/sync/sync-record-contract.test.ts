@@ -15,12 +15,13 @@ import { SupplierStandIn, dummyProduct, shopifyProduct } from './supplier-stand-
 /** Three upper-case letters, so the old copy let it through, but no ISO 4217 currency. */
 const unknownCurrency = 'ABC';
 
-function httpClient(): SupplierHttpClient {
-  return new SupplierHttpClient({ sourceName: 'acme', timeoutMs: 1000, maxRetries: 0, concurrency: 2, breakerThreshold: 5, breakerHalfOpenMs: 1000 });
+function httpClient(baseUrl: string): SupplierHttpClient {
+  const limits = { trustedOrigin: new URL(baseUrl).origin, maxResponseBytes: 1024 * 1024 };
+  return new SupplierHttpClient({ sourceName: 'acme', timeoutMs: 1000, maxRetries: 0, concurrency: 2, breakerThreshold: 5, breakerHalfOpenMs: 1000, ...limits });
 }
 
 function dummySource(baseUrl: string, currency: string): DummyJsonSource {
-  return new DummyJsonSource({ name: 'acme', baseUrl, currency, pageSize: 10, pageConcurrency: 1, timeoutMs: 1000, http: httpClient() });
+  return new DummyJsonSource({ name: 'acme', baseUrl, currency, pageSize: 10, maxPages: 100, pageConcurrency: 1, timeoutMs: 1000, http: httpClient(baseUrl) });
 }
 
 /** The record catalog would be sent for DummyJSON product 1 in `currency`. */
@@ -55,7 +56,7 @@ describe('the sync validates records with catalog’s own schema', () => {
     expect(catalogReason).toBe('price.currency: must be an upper-case ISO 4217 currency code such as EUR');
 
     expect(dummySource(supplier.url, unknownCurrency).normalise(dummyProduct(1))).toEqual({ ok: false, externalId: '1', reason: catalogReason });
-    const shopify = new ShopifySource({ name: 'acme', baseUrl: supplier.url, currency: unknownCurrency, pageSize: 10, timeoutMs: 1000, http: httpClient() });
+    const shopify = new ShopifySource({ name: 'acme', baseUrl: supplier.url, currency: unknownCurrency, pageSize: 10, maxPages: 100, timeoutMs: 1000, http: httpClient(supplier.url) });
     expect(shopify.normalise({ id: 10, product: shopifyProduct(1), variant: { id: 10, sku: 'SH-1', price: '1.50' } })).toEqual({ ok: false, externalId: '10', reason: catalogReason });
   });
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 // Type-only: index.ts re-exports this file, so a value import of `Roles` from it would be a cycle at load time.
 import type { Role } from './index';
 
-// Auth's public API (`/api/auth`), its admin API (`/api/auth/users`), its internal contact reads and `user.registered`.
+// Auth's public API (`/api/auth`), its admin API (`/api/auth/users`), its internal contact reads, `user.registered` and
+// `user.registration_repeated`.
 
 /** No control characters (line breaks, NUL, escapes) in names shown to people and written to logs. */
 const noControlCharacters = /^[^\p{Cc}]*$/u;
@@ -65,7 +66,20 @@ export const authUserSchema = z
 /** An account as the API shows it. */
 export type AuthUser = z.infer<typeof authUserSchema>;
 
-/** Reply of register (201), `GET /me`, `GET /users/{id}` and `PUT /users/{id}/roles`: `{ user }`. */
+/**
+ * Reply of `POST /api/auth/register` (202), the same whether the e-mail was free (the account now exists and can sign
+ * in) or already registered (nothing is created; its owner is e-mailed): the answer must not reveal which.
+ */
+export const registrationAcceptedReplySchema = z
+  .object({ status: z.literal('accepted'), email: z.string() })
+  .meta({
+    id: 'AuthRegistrationAccepted',
+    description: 'The registration was accepted for this (normalised) e-mail; sign in with it. Identical for a new and an already registered address',
+  });
+/** Reply of registration. */
+export type RegistrationAcceptedReply = z.infer<typeof registrationAcceptedReplySchema>;
+
+/** Reply of `GET /me`, `GET /users/{id}` and `PUT /users/{id}/roles`: `{ user }`. */
 export const authUserReplySchema = z.object({ user: authUserSchema }).meta({ id: 'AuthUserReply', description: 'One account' });
 /** Reply carrying one account. */
 export type AuthUserReply = z.infer<typeof authUserReplySchema>;
@@ -131,3 +145,13 @@ export const userRegisteredDataSchema = z
   .meta({ id: 'UserRegisteredEvent', description: 'A new account was created (by registration or as the first admin)' });
 /** Data of a `user.registered` event. */
 export type UserRegisteredData = z.infer<typeof userRegisteredDataSchema>;
+
+/**
+ * Data of `user.registration_repeated` on the `users` topic (subject: the user id): someone registered an e-mail that
+ * already has an account. For an e-mail to the owner; `name` is the account's, never what the form said.
+ */
+export const userRegistrationRepeatedDataSchema = z
+  .object({ userId: z.string().min(1), email: z.string(), name: z.string(), attemptedAt: z.iso.datetime() })
+  .meta({ id: 'UserRegistrationRepeatedEvent', description: 'A registration was attempted with the e-mail of an existing account' });
+/** Data of a `user.registration_repeated` event. */
+export type UserRegistrationRepeatedData = z.infer<typeof userRegistrationRepeatedDataSchema>;

@@ -55,6 +55,7 @@ export const EventTypes = {
   inventoryReleased: 'inventory.released',
   inventoryLow: 'inventory.low',
   userRegistered: 'user.registered',
+  userRegistrationRepeated: 'user.registration_repeated',
   orderPlaced: 'order.placed',
   orderConfirmed: 'order.confirmed',
   orderCancelled: 'order.cancelled',

@@ -1,8 +1,15 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
-/** A configuration that failed validation; `message` is one line naming each bad variable and what was expected. */
+/**
+ * A configuration that failed validation; `message` is one line naming each bad variable and what was expected, and
+ * `problems` the same, one entry per variable (what a refusing service prints, one per line).
+ */
 export class ConfigError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly problems: string[] = [message],
+  ) {
     super(message);
     this.name = 'ConfigError';
   }
@@ -23,7 +30,7 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
     const shown = got === undefined ? 'it is not set' : `got "${redactIfSecret(variable, got)}"`;
     return `${variable}: ${issue.message} (${shown})`;
   });
-  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`, problems);
 }
 
 function redactIfSecret(variable: string, value: string): string {
@@ -43,9 +50,37 @@ export const env = {
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 
-/** Settings every service has: listening, logging, telemetry, shutdown. */
+/** The names Express's `trust proxy` knows besides addresses and CIDRs (proxy-addr's pre-defined ranges). */
+const namedProxyRanges = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Whether `entry` is an IP address, a CIDR (address/prefix length) or one of the named ranges. */
+function isProxyAddressOrRange(entry: string): boolean {
+  if (namedProxyRanges.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUSTED_PROXIES: the hops whose X-Forwarded-For the service believes, as "cidr,cidr" (or `loopback`, `linklocal`,
+ * `uniquelocal`). Empty (the default) trusts nobody: the client address is the socket's peer.
+ */
+export const trustedProxiesSetting = () =>
+  z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .refine((entries) => entries.every(isProxyAddressOrRange), 'must be a comma-separated list of IP addresses, CIDRs (10.20.16.0/24) or loopback, linklocal, uniquelocal')
+    .describe('Proxies whose X-Forwarded-For is believed (comma-separated CIDRs, or loopback); empty: nobody, the client address is the peer');
+
+/** Settings every service has: listening, logging, telemetry, shutdown, the proxies it trusts. */
 export const serviceBaseConfigSchema = z.object({
-  HOST: z.string().default('0.0.0.0').describe('Interface to listen on'),
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('production refuses unsafe defaults (embedded database, in-memory building blocks, no app API token)'),
+  HOST: z.string().default('127.0.0.1').describe('Interface to listen on: loopback unless told otherwise (the Dockerfile and the chart set 0.0.0.0)'),
+  TRUSTED_PROXIES: trustedProxiesSetting(),
   LOG_LEVEL: env.logLevel().describe('pino log level'),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional().describe('When set, traces/metrics/logs go to Application Insights'),
   SHUTDOWN_TIMEOUT_MS: env.positiveInt(10_000).describe('How long in-flight requests may take to drain on SIGTERM'),
@@ -70,3 +105,37 @@ export function serviceDatabaseConfigShape(appId: string) {
 export function readReplicaNeedsPrimary(config: { DATABASE_URL?: string; DATABASE_READ_URL?: string }, context: z.RefinementCtx): void {
   if (config.DATABASE_READ_URL && !config.DATABASE_URL) context.addIssue({ code: 'custom', message: 'DATABASE_READ_URL needs DATABASE_URL', path: ['DATABASE_READ_URL'] });
 }
+
+/** A rule over several variables of a configuration: `violated` says when `variable` is wrong, `expected` what it must be. */
+export interface ConfigRule<T = Record<string, unknown>> {
+  variable: string;
+  expected: string;
+  violated: (config: T) => boolean;
+}
+
+/**
+ * Adds `rules` to an object schema (`schema.apply(withConfigRules(rules))`) so that they are checked even when some
+ * variable already failed: a refused start then names every problem at once. A rule may see a failed variable as null
+ * or its raw value, so it tests presence and exact values only.
+ */
+export function withConfigRules(rules: ConfigRule[]): <S extends z.ZodObject>(schema: S) => S {
+  return (schema) => rules.reduce((checked, rule) => checked.refine((config) => !rule.violated(config as Record<string, unknown>), { path: [rule.variable], message: rule.expected, when: () => true }), schema);
+}
+
+/** Whether the configuration says production (the chart and the Dockerfile set NODE_ENV=production). */
+export function isProduction(config: { NODE_ENV?: unknown }): boolean {
+  return config.NODE_ENV === 'production';
+}
+
+/**
+ * The rules of a service that owns a database: production needs PostgreSQL (the embedded PGlite would keep the data
+ * inside the container, apart for every replica). Beside `readReplicaNeedsPrimary`.
+ */
+export const serviceDatabaseRules: ConfigRule<{ NODE_ENV?: unknown; DATABASE_URL?: unknown }>[] = [
+  {
+    variable: 'DATABASE_URL',
+    expected: 'is required when NODE_ENV=production: a postgres:// URL (the embedded PGlite is for development only)',
+    // An invalid URL is reported by its own check; this rule is about a missing one.
+    violated: (config) => isProduction(config) && config.DATABASE_URL === undefined,
+  },
+];

@@ -231,3 +231,48 @@ describe('express integration', () => {
     expect(expressPackage.version).toMatch(/^5\./);
   });
 });
+
+describe('client address', () => {
+  function addressApp(trustedProxies?: string[]) {
+    return createHttpApp({
+      service: 'test',
+      logger,
+      metrics: createServiceMetrics('test', { collectProcessMetrics: false }),
+      trustedProxies,
+      mountRoutes: (app) => {
+        app.get('/ip', (req, res) => void res.json({ ip: req.ip }));
+      },
+    }).app;
+  }
+  const ipOf = async (app: express.Express, forwardedFor?: string) => {
+    const call = request(app).get('/ip');
+    return ((await (forwardedFor === undefined ? call : call.set('X-Forwarded-For', forwardedFor))).body as { ip: string }).ip;
+  };
+
+  it('when no proxy is trusted (the default), then X-Forwarded-For is ignored and the address is the peer, whatever the client writes', async () => {
+    const app = addressApp();
+    const peer = await ipOf(app);
+    expect(await ipOf(app, '203.0.113.1')).toBe(peer);
+    expect(await ipOf(app, '203.0.113.2, 10.0.0.1')).toBe(peer);
+  });
+
+  it('when the peer is a trusted proxy, then the address is the nearest untrusted hop of X-Forwarded-For, not what the client prepended', async () => {
+    const app = addressApp(['loopback', '10.20.16.0/24']);
+    expect(await ipOf(app, '203.0.113.5')).toBe('203.0.113.5');
+    // The client wrote 198.51.100.1; the trusted App Gateway (10.20.16.4) appended the address it saw, 203.0.113.5.
+    expect(await ipOf(app, '198.51.100.1, 203.0.113.5, 10.20.16.4')).toBe('203.0.113.5');
+  });
+
+  it('when a trusted proxy writes addresses with ports (Application Gateway), then the address is the same for every connection of the client', async () => {
+    const app = addressApp(['loopback']);
+    expect(await ipOf(app, '203.0.113.5:51234')).toBe('203.0.113.5');
+    expect(await ipOf(app, '203.0.113.5:60001')).toBe('203.0.113.5');
+    expect(await ipOf(app, '[2001:db8::5]:60001')).toBe('2001:db8::5');
+  });
+
+  it('when a service serves metrics (the default), then /metrics answers; when told not to, then 404', async () => {
+    const quiet = createHttpApp({ service: 'test', logger, metrics: createServiceMetrics('test', { collectProcessMetrics: false }), serveMetrics: false, mountRoutes: () => undefined }).app;
+    expect((await request(addressApp()).get('/metrics')).status).toBe(200);
+    expect((await request(quiet).get('/metrics')).status).toBe(404);
+  });
+});

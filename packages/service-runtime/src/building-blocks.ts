@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DaprEventBus, DaprServiceInvoker, DaprStateStore, HttpServiceInvoker, InMemoryEventBus, InMemoryStateStore, RedisStateStore, RedisStreamsEventBus, type EventBus, type InMemoryBroker, type ServiceInvoker, type StateStore } from '@shop/building-blocks';
 import { Components } from '@shop/contracts';
 import { type Logger } from '@shop/kernel';
+import { isProduction, type ConfigRule } from '@shop/platform';
 
 /** Environment variables that choose and locate the building-block backends. */
 export const buildingBlocksConfigSchema = z.object({
@@ -29,6 +30,54 @@ export const buildingBlocksConfigSchema = z.object({
     .describe('Without Dapr: where other services listen, as "appId=url,appId=url" (e.g. "auth=http://127.0.0.1:3001")'),
 });
 export type BuildingBlocksConfig = z.infer<typeof buildingBlocksConfigSchema>;
+
+/** Which building blocks a configuration chooses: BUILDING_BLOCKS, else redis when REDIS_URL is set, else memory. */
+export function buildingBlocksKindOf(config: { BUILDING_BLOCKS?: unknown; REDIS_URL?: unknown }): 'memory' | 'redis' | 'dapr' {
+  if (config.BUILDING_BLOCKS === 'memory' || config.BUILDING_BLOCKS === 'redis' || config.BUILDING_BLOCKS === 'dapr') return config.BUILDING_BLOCKS;
+  return typeof config.REDIS_URL === 'string' ? 'redis' : 'memory';
+}
+
+/** The least an app API token may be: a random secret, not a word. */
+const minimumAppApiTokenLength = 16;
+
+/**
+ * APP_API_TOKEN of a service: the shared secret of service-to-service calls (Dapr's app API token in Kubernetes, the
+ * same value for every service when they run as separate processes). `what` says what it guards in this service.
+ */
+export function appApiTokenSetting(what: string) {
+  return z
+    .string()
+    .min(minimumAppApiTokenLength)
+    .optional()
+    .describe(`Secret (at least ${minimumAppApiTokenLength} characters). Dapr's app API token, or the shared token of separate processes: ${what}. Required unless the service runs embedded (BUILDING_BLOCKS=memory, not in production)`);
+}
+
+/** The settings the building-block rules read. */
+type BuildingBlockRuleSettings = { NODE_ENV?: unknown; BUILDING_BLOCKS?: unknown; REDIS_URL?: unknown; APP_API_TOKEN?: unknown };
+
+/**
+ * The rules of a service's building blocks (pass them to `withConfigRules`): production chooses dapr or redis
+ * explicitly (in-memory state and events are lost at a restart and not shared by replicas), redis needs its URL, and a
+ * service that other processes can call (anything but the one-process embedded mode) needs APP_API_TOKEN, so its
+ * internal routes only answer the platform's services.
+ */
+export const buildingBlocksRules: ConfigRule<BuildingBlockRuleSettings>[] = [
+  {
+    variable: 'BUILDING_BLOCKS',
+    expected: 'must be dapr or redis when NODE_ENV=production (in-memory state and events are for development only)',
+    violated: (config) => isProduction(config) && config.BUILDING_BLOCKS !== 'dapr' && config.BUILDING_BLOCKS !== 'redis',
+  },
+  {
+    variable: 'REDIS_URL',
+    expected: 'is required with BUILDING_BLOCKS=redis: a redis:// URL',
+    violated: (config) => config.BUILDING_BLOCKS === 'redis' && config.REDIS_URL === undefined,
+  },
+  {
+    variable: 'APP_API_TOKEN',
+    expected: `is required outside the one-process embedded mode (with BUILDING_BLOCKS=redis or dapr, or NODE_ENV=production): a random secret of at least ${minimumAppApiTokenLength} characters, the same for every service`,
+    violated: (config) => config.APP_API_TOKEN === undefined && (isProduction(config) || buildingBlocksKindOf(config) !== 'memory'),
+  },
+];
 
 /** The three Dapr building blocks a service uses, whatever backs them. */
 export interface BuildingBlocks {
@@ -66,7 +115,7 @@ export function createBuildingBlocks(config: BuildingBlocksConfig, options: { ap
 }
 
 function buildingBlocksOf(config: BuildingBlocksConfig, options: { appId: string; logger?: Logger }): BuildingBlocks {
-  const kind = config.BUILDING_BLOCKS ?? (config.REDIS_URL ? 'redis' : 'memory');
+  const kind = buildingBlocksKindOf(config);
   switch (kind) {
     case 'memory':
       return createEmbeddedBuildingBlocks({ appId: options.appId, serviceUrls: parseServiceUrls(config.SERVICE_URLS) });

@@ -31,4 +31,21 @@ describe('authServiceTokenVerifier', () => {
     const verifier = authServiceTokenVerifier(invoker, { authAppId: 'auth', jwksPath: '/jwks' });
     await expect(verifier.verify(signer.sign(principal))).rejects.toMatchObject({ type: 'unauthorized' });
   });
+
+  it('when auth signs two-hour tokens, then they are refused by default and accepted by a service that allows that lifetime', async () => {
+    const longSigner = new AccessTokenSigner({ keys: [generateSigningKey()], ttlSeconds: 7200 });
+    const location = { authAppId: 'auth', jwksPath: '/jwks' };
+    const token = longSigner.sign(principal);
+    await expect(authServiceTokenVerifier(authInvoker(longSigner).invoker, location).verify(token)).rejects.toMatchObject({
+      type: 'unauthorized',
+      message: 'The access token lives longer than allowed',
+    });
+    const lenient = authServiceTokenVerifier(authInvoker(longSigner).invoker, location, { maxLifetimeSeconds: 7200 });
+    await expect(lenient.verify(token)).resolves.toMatchObject({ userId: 'u-1' });
+  });
+
+  it('when a service names its audience, then tokens for the default audience are refused', async () => {
+    const verifier = authServiceTokenVerifier(authInvoker(signer).invoker, { authAppId: 'auth', jwksPath: '/jwks' }, { audience: 'shop-admin-api' });
+    await expect(verifier.verify(signer.sign(principal))).rejects.toMatchObject({ type: 'unauthorized' });
+  });
 });

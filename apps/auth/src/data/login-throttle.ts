@@ -1,91 +1,100 @@
 import { createHash } from 'node:crypto';
-import { EtagMismatchError, type StateStore } from '@shop/building-blocks';
-import type { LoginThrottle, ThrottleDecision } from '../domain/ports';
+import type { SqlExecutor } from '@shop/postgres';
+import { decideLoginAttempt, type CounterReading, type LoginThrottle, type LoginThrottleLimits, type ThrottleDecision } from '../domain/login-throttle';
 
-/** Limits of the login throttle. */
-export interface LoginThrottleLimits {
-  maxFailuresPerAccount: number;
-  maxFailuresPerAddress: number;
-  windowSeconds: number;
+interface CounterRow {
+  scope_key: string;
+  attempts: number;
+  window_ends_at: Date;
+  previous_attempt_at: Date | null;
 }
 
-/** A failure counter as stored: a fixed window that starts at the first failure and expires with its TTL. */
-interface FailureWindow {
-  failures: number;
-  startedAtMs: number;
-}
-
-/** Attempts of an ETag-guarded increment before giving up (only reached under extreme contention on one key). */
-const maxIncrementAttempts = 20;
+/** Every this many reservations, expired counters are deleted (a bounded batch), so the table does not grow forever. */
+const sweepEveryReservations = 100;
+const sweepBatchSize = 500;
 
 /**
- * Counts failed logins per account (normalised email) and per client address in the state store, in fixed
- * windows kept by the store's TTL, and refuses further attempts once a limit is reached. Increments are
- * ETag-guarded read-modify-writes, so concurrent failures all count. Keys hold a hash of the email, not the
- * email itself.
+ * Counts login attempts in the auth database's `login_throttle_counters`, in fixed windows. A reservation is ONE
+ * statement (`INSERT ... ON CONFLICT DO UPDATE ... RETURNING`) over the three counters of the attempt, so concurrent
+ * attempts each get their own count and none can slip past a limit between a read and a write. Lives in PostgreSQL
+ * rather than the state store: the auth service has its database anyway, and sign-in keeps working without Redis.
+ * Keys hold a hash of the e-mail, not the e-mail itself.
  */
-export class StateStoreLoginThrottle implements LoginThrottle {
+export class SqlLoginThrottle implements LoginThrottle {
   private readonly now: () => number;
+  private reservationsSinceSweep = 0;
 
-  constructor(
-    private readonly deps: { stateStore: StateStore; limits: LoginThrottleLimits; now?: () => number },
-  ) {
+  constructor(private readonly deps: { sql: SqlExecutor; limits: LoginThrottleLimits; now?: () => number }) {
     this.now = deps.now ?? Date.now;
   }
 
-  async check(email: string, address: string | undefined): Promise<ThrottleDecision> {
-    const { limits } = this.deps;
-    const checks: Array<{ scope: 'account' | 'address'; key: string; max: number }> = [{ scope: 'account', key: accountKey(email), max: limits.maxFailuresPerAccount }];
-    if (address) checks.push({ scope: 'address', key: addressKey(address), max: limits.maxFailuresPerAddress });
-    const windows = await Promise.all(checks.map((c) => this.deps.stateStore.get<FailureWindow>(c.key)));
-    let refusal: ThrottleDecision = { allowed: true };
-    checks.forEach((c, i) => {
-      const window = windows[i]?.value;
-      if (!window || window.failures < c.max) return;
-      const retryAfterSeconds = this.secondsLeft(window);
-      if (refusal.allowed || retryAfterSeconds > refusal.retryAfterSeconds) refusal = { allowed: false, retryAfterSeconds, scope: c.scope };
-    });
-    return refusal;
+  async reserveAttempt(email: string, address: string | undefined): Promise<ThrottleDecision> {
+    const now = new Date(this.now());
+    const keys = counterKeys(email, address);
+    const scopeKeys = [keys.accountAndAddress, keys.address, keys.account].filter((key): key is string => key !== undefined);
+    const { rows } = await this.deps.sql.query<CounterRow>(
+      // Rows are locked in the array's order (pair, address, account) by every reservation, so two never deadlock.
+      // A window that has ended starts again at this attempt.
+      `INSERT INTO login_throttle_counters AS c (scope_key, attempts, window_ends_at, last_attempt_at)
+       SELECT key, 1, $2::timestamptz, $1::timestamptz FROM unnest($3::text[]) WITH ORDINALITY AS k (key, position) ORDER BY position
+       ON CONFLICT (scope_key) DO UPDATE SET
+         attempts = CASE WHEN c.window_ends_at <= $1 THEN 1 ELSE c.attempts + 1 END,
+         previous_attempt_at = CASE WHEN c.window_ends_at <= $1 THEN NULL ELSE c.last_attempt_at END,
+         window_ends_at = CASE WHEN c.window_ends_at <= $1 THEN EXCLUDED.window_ends_at ELSE c.window_ends_at END,
+         last_attempt_at = EXCLUDED.last_attempt_at
+       RETURNING scope_key, attempts, window_ends_at, previous_attempt_at`,
+      [now, new Date(now.getTime() + this.deps.limits.windowSeconds * 1000), scopeKeys],
+    );
+    const readings = new Map(rows.map((row) => [row.scope_key, toReading(row)]));
+    const reading = (key: string): CounterReading => {
+      const found = readings.get(key);
+      if (!found) throw new Error(`the login throttle reservation returned no counter for ${key}`);
+      return found;
+    };
+    await this.sweepExpiredNowAndThen(now);
+    return decideLoginAttempt(
+      { accountAndAddress: reading(keys.accountAndAddress), address: keys.address ? reading(keys.address) : undefined, account: reading(keys.account) },
+      this.deps.limits,
+      now,
+    );
   }
 
-  async recordFailure(email: string, address: string | undefined): Promise<void> {
-    await Promise.all([this.increment(accountKey(email)), address ? this.increment(addressKey(address)) : undefined]);
+  async recordSuccess(email: string, address: string | undefined): Promise<void> {
+    const keys = counterKeys(email, address);
+    const givenBack = [keys.address, keys.account].filter((key): key is string => key !== undefined);
+    await this.deps.sql.query(
+      `WITH cleared AS (DELETE FROM login_throttle_counters WHERE scope_key = $1)
+       UPDATE login_throttle_counters SET attempts = greatest(attempts - 1, 0) WHERE scope_key = ANY ($2::text[])`,
+      [keys.accountAndAddress, givenBack],
+    );
   }
 
-  async resetAccount(email: string): Promise<void> {
-    await this.deps.stateStore.delete(accountKey(email));
-  }
-
-  private secondsLeft(window: FailureWindow): number {
-    const endsAt = window.startedAtMs + this.deps.limits.windowSeconds * 1000;
-    return Math.max(1, Math.ceil((endsAt - this.now()) / 1000));
-  }
-
-  private async increment(key: string): Promise<void> {
-    const store = this.deps.stateStore;
-    for (let attempt = 0; attempt < maxIncrementAttempts; attempt += 1) {
-      const current = await store.get<FailureWindow>(key);
-      try {
-        if (!current) {
-          await store.save<FailureWindow>(key, { failures: 1, startedAtMs: this.now() }, { onlyIfAbsent: true, ttlSeconds: this.deps.limits.windowSeconds });
-        } else {
-          // The TTL is what is left of the window, so the window does not slide with every failure.
-          const next = { failures: current.value.failures + 1, startedAtMs: current.value.startedAtMs };
-          await store.save<FailureWindow>(key, next, { etag: current.etag, ttlSeconds: this.secondsLeft(current.value) });
-        }
-        return;
-      } catch (error) {
-        if (!(error instanceof EtagMismatchError)) throw error;
-      }
-    }
-    throw new Error(`could not count a login failure on ${key}: too much contention`);
+  private async sweepExpiredNowAndThen(now: Date): Promise<void> {
+    this.reservationsSinceSweep += 1;
+    if (this.reservationsSinceSweep < sweepEveryReservations) return;
+    this.reservationsSinceSweep = 0;
+    await this.deps.sql.query(
+      `DELETE FROM login_throttle_counters WHERE scope_key IN (
+         SELECT scope_key FROM login_throttle_counters WHERE window_ends_at <= $1 LIMIT ${sweepBatchSize})`,
+      [now],
+    );
   }
 }
 
-function accountKey(email: string): string {
-  return `auth:login-failures:account:${createHash('sha256').update(email).digest('base64url')}`;
+function toReading(row: CounterRow): CounterReading {
+  return {
+    attempts: Number(row.attempts),
+    windowEndsAt: new Date(row.window_ends_at),
+    previousAttemptAt: row.previous_attempt_at === null ? null : new Date(row.previous_attempt_at),
+  };
 }
 
-function addressKey(address: string): string {
-  return `auth:login-failures:address:${address}`;
+/** The counter keys of one attempt. */
+function counterKeys(email: string, address: string | undefined): { accountAndAddress: string; address?: string; account: string } {
+  const account = createHash('sha256').update(email).digest('base64url');
+  return {
+    accountAndAddress: `account-address:${account}:${address ?? 'unknown'}`,
+    address: address ? `address:${address}` : undefined,
+    account: `account:${account}`,
+  };
 }

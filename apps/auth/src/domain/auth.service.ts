@@ -3,7 +3,8 @@ import { Roles, type AuthUser, type LoginBody, type RegisterBody, type Role, typ
 import { AppError } from '@shop/kernel';
 import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolations } from './password-policy';
-import type { AccessTokenIssuer, AuthContext, AuthStore, LoginThrottle, UserRecordPage } from './ports';
+import type { LoginThrottle } from './login-throttle';
+import type { AccessTokenIssuer, AuthContext, AuthStore, UserRecordPage } from './ports';
 import { generateRefreshToken, hashRefreshToken, refusalOf } from './refresh-token';
 import { normaliseEmail, toUserContact, toAuthUser, type UserRecord } from './user';
 
@@ -21,6 +22,11 @@ export interface AuthServiceDeps {
   now?: () => Date;
 }
 
+/** The answer to a registration, the same whether the e-mail was free or not. */
+export interface RegistrationAccepted {
+  email: string;
+}
+
 /** One login failure answer for every cause, so the response does not tell which emails have accounts. */
 const invalidCredentials = () => new AppError('unauthorized', 'The email or password is incorrect');
 const invalidRefreshToken = () => new AppError('unauthorized', 'The refresh token is invalid, expired or revoked');
@@ -36,8 +42,13 @@ export class AuthService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Creates a customer account and writes `user.registered` in the same transaction. */
-  async register(_ctx: AuthContext, input: RegisterBody): Promise<AuthUser> {
+  /**
+   * Creates a customer account and writes `user.registered` in the same transaction. An e-mail that already has an
+   * account gets the same answer (and the same password hashing, so about the same time) but no second account:
+   * `user.registration_repeated` is written instead, so its owner is told by e-mail and nobody else learns that
+   * the address is registered.
+   */
+  async register(_ctx: AuthContext, input: RegisterBody): Promise<RegistrationAccepted> {
     const email = normaliseEmail(input.email);
     const violations = passwordPolicyViolations(input.password, email);
     if (violations.length > 0) {
@@ -46,20 +57,23 @@ export class AuthService {
       });
     }
     const passwordHash = await this.deps.hasher.hash(input.password);
-    const user = await this.deps.store.transaction(async (tx) => {
+    const attemptedAt = this.now();
+    await this.deps.store.transaction(async (tx) => {
       const inserted = await tx.users.insertIfEmailFree({ id: randomUUID(), email, name: input.name, passwordHash, roles: [Roles.customer] });
-      if (inserted) await tx.events.userRegistered(inserted);
-      return inserted;
+      if (inserted) return tx.events.userRegistered(inserted);
+      // The insert waited for any concurrent registration of this e-mail, so the account is visible here.
+      const existing = await tx.users.findByEmail(email);
+      if (existing) await tx.events.userRegistrationRepeated(existing, attemptedAt);
     });
-    if (!user) throw new AppError('conflict', 'An account with this email already exists');
     this.deps.onEventsWritten?.();
-    return toAuthUser(user);
+    return { email };
   }
 
   /** Checks the password and starts a session (a new refresh-token family). Throttled per account and address. */
   async login(ctx: AuthContext, input: LoginBody): Promise<TokenResponse> {
     const email = normaliseEmail(input.email);
-    const decision = await this.deps.throttle.check(email, ctx.clientAddress);
+    // Reserved before the password is checked: concurrent attempts cannot all pass a check made before any failed.
+    const decision = await this.deps.throttle.reserveAttempt(email, ctx.clientAddress);
     if (!decision.allowed) {
       throw new AppError('too_many_requests', 'Too many failed sign-in attempts; try again later', { retryAfterSeconds: decision.retryAfterSeconds });
     }
@@ -67,11 +81,9 @@ export class AuthService {
     let valid = false;
     if (user) valid = await this.deps.hasher.verify(input.password, user.passwordHash);
     else await this.deps.hasher.verifyAgainstDummy(input.password);
-    if (!user || !valid) {
-      await this.deps.throttle.recordFailure(email, ctx.clientAddress);
-      throw invalidCredentials();
-    }
-    await this.deps.throttle.resetAccount(email);
+    // A failure needs no further write: the reserved attempt is the count.
+    if (!user || !valid) throw invalidCredentials();
+    await this.deps.throttle.recordSuccess(email, ctx.clientAddress);
     if (this.deps.hasher.needsRehash(user.passwordHash)) {
       await this.deps.store.users.setPasswordHash(user.id, await this.deps.hasher.hash(input.password));
     }

@@ -78,6 +78,8 @@ export interface RefreshTokensRepository {
 /** Port: the events the auth service publishes, written in the transaction of the change (outbox). */
 export interface AuthEvents {
   userRegistered(user: UserRecord): Promise<void>;
+  /** Someone tried to register `user`'s e-mail again (the owner is told; the answer to the caller reveals nothing). */
+  userRegistrationRepeated(user: UserRecord, attemptedAt: Date): Promise<void>;
 }
 
 /** The repositories and event writer bound to one transaction. */
@@ -110,17 +112,4 @@ export interface AuthContext {
   clientAddress?: string;
   /** The authenticated caller, when there is one. */
   principal?: Principal;
-}
-
-/** Whether a login attempt may go ahead. */
-export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number; scope: 'account' | 'address' };
-
-/** Port: counts failed logins per account (normalised email) and per client address, and refuses attempts past the limits. */
-export interface LoginThrottle {
-  /** Refuses when either the account or the address has used up its failures in the current window. */
-  check(email: string, address: string | undefined): Promise<ThrottleDecision>;
-  /** Counts one failed login against the account and the address. */
-  recordFailure(email: string, address: string | undefined): Promise<void>;
-  /** Forgets the account's failures (after a successful login); the address counter is kept. */
-  resetAccount(email: string): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { EventTypes, Topics, type UserRegisteredData } from '@shop/contracts';
+import { EventTypes, Topics, type UserRegisteredData, type UserRegistrationRepeatedData } from '@shop/contracts';
 import { enqueueEvent } from '@shop/outbox';
 import type { SqlExecutor } from '@shop/postgres';
 import type { AuthEvents } from '../domain/ports';
@@ -11,5 +11,11 @@ export class OutboxAuthEvents implements AuthEvents {
   async userRegistered(user: UserRecord): Promise<void> {
     const data: UserRegisteredData = { userId: user.id, email: user.email, name: user.name, registeredAt: user.createdAt.toISOString() };
     await enqueueEvent(this.tx, Topics.users, { type: EventTypes.userRegistered, subject: user.id, data });
+  }
+
+  async userRegistrationRepeated(user: UserRecord, attemptedAt: Date): Promise<void> {
+    // The account's own name, never the one typed into the form: the e-mail to the owner must not carry a stranger's text.
+    const data: UserRegistrationRepeatedData = { userId: user.id, email: user.email, name: user.name, attemptedAt: attemptedAt.toISOString() };
+    await enqueueEvent(this.tx, Topics.users, { type: EventTypes.userRegistrationRepeated, subject: user.id, data });
   }
 }

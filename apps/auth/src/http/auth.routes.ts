@@ -1,6 +1,14 @@
 import { Router, type Response } from 'express';
 import { authenticate, requirePrincipal, type TokenVerifier } from '@shop/auth-tokens';
-import { loginBodySchema, logoutBodySchema, refreshBodySchema, registerBodySchema, type AuthUserReply, type TokenResponse } from '@shop/contracts';
+import {
+  loginBodySchema,
+  logoutBodySchema,
+  refreshBodySchema,
+  registerBodySchema,
+  type AuthUserReply,
+  type RegistrationAcceptedReply,
+  type TokenResponse,
+} from '@shop/contracts';
 import { parseOrThrow } from '@shop/platform';
 import type { AuthService } from '../domain/auth.service';
 
@@ -15,8 +23,10 @@ export function authRoutes(deps: { service: AuthService; verifier: TokenVerifier
 
   router.post('/register', async (req, res) => {
     const body = parseOrThrow(registerBodySchema, req.body, 'body');
-    const reply: AuthUserReply = { user: await deps.service.register({ clientAddress: req.ip }, body) };
-    res.status(201).location(`${req.baseUrl}/users/${reply.user.id}`).json(reply);
+    const accepted = await deps.service.register({ clientAddress: req.ip }, body);
+    // 202 and no Location: the same answer for a free and a taken e-mail, so it cannot tell which addresses have accounts.
+    const reply: RegistrationAcceptedReply = { status: 'accepted', email: accepted.email };
+    noStore(res).status(202).json(reply);
   });
 
   router.post('/login', async (req, res) => {

@@ -29,8 +29,11 @@ export function RegisterPage() {
       await client.register({ name: form.name.trim(), email: form.email.trim(), password: form.password });
       void navigate(next, { replace: true });
     } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 409) setErrors({ email: 'An account with this email exists already. Sign in instead.' });
-      else if (caught instanceof ApiError && caught.status === 400 && caught.problem.errors?.length) {
+      // Auth answers a sign-up for an address that has an account exactly like a new one (and e-mails its owner), so
+      // the sign-in that follows is what fails: say what may have happened without claiming either way.
+      if (caught instanceof ApiError && caught.status === 401) {
+        setFailure('We could not sign you in. If this address already has an account, we have e-mailed its owner: sign in or reset your password.');
+      } else if (caught instanceof ApiError && caught.status === 400 && caught.problem.errors?.length) {
         setErrors(Object.fromEntries(caught.problem.errors.map((problem) => [problem.field.split('.').pop() ?? problem.field, problem.message])));
       } else setFailure(describeApiError(caught));
     } finally {

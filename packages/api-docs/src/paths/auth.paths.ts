@@ -8,6 +8,7 @@ import {
   logoutBodySchema,
   refreshBodySchema,
   registerBodySchema,
+  registrationAcceptedReplySchema,
   setRolesBodySchema,
   tokenResponseSchema,
   userContactSchema,
@@ -19,7 +20,6 @@ import { emptyResponse, jsonResponse } from '../responses';
 
 const userId = pathParameters({ id: uuidParameter('The account id') });
 const noStore = z.object({ 'Cache-Control': z.literal('no-store').meta({ description: 'Tokens and accounts are never cached' }) });
-const location = z.object({ Location: z.string().meta({ description: 'Where the new account is: /api/auth/users/{id}' }) });
 
 /** Auth: registration, tokens, the caller's account, the JWKS; account administration; the internal contact reads. */
 export const authOperations: readonly ApiOperation[] = [
@@ -29,16 +29,19 @@ export const authOperations: readonly ApiOperation[] = [
     path: '/api/auth/register',
     summary: 'Create a customer account',
     access: 'anyone',
+    description:
+      'The answer is the same whether the e-mail was free (the account is created; sign in with POST /api/auth/login) or already has an account (nothing is created and its owner is e-mailed), so it cannot be used to find out which addresses are registered.',
     request: { body: jsonRequestBody(registerBodySchema) },
-    responses: { 201: jsonResponse('The new account (sign in with POST /api/auth/login)', authUserReplySchema, location) },
-    problems: [400, 409],
+    responses: { 202: jsonResponse('Accepted (the same for a new and an already registered e-mail)', registrationAcceptedReplySchema, noStore) },
+    problems: [400],
   },
   {
     operationId: 'login',
     method: 'post',
     path: '/api/auth/login',
     summary: 'Sign in: an access token and a refresh token',
-    description: 'Failed attempts are counted per account and per client address; past the limit the answer is 429 until the window ends.',
+    description:
+      'Every attempt is counted before the password is checked: per account and client address (5 in 15 minutes, then 429 until the window ends), per client address, and per account (past its limit, addresses that already failed on it wait a doubling delay of at most 15 minutes; an address that has not failed is not held, so a flood does not lock the owner out). 429 carries Retry-After.',
     access: 'anyone',
     request: { body: jsonRequestBody(loginBodySchema) },
     responses: { 200: jsonResponse('Signed in', tokenResponseSchema, noStore) },

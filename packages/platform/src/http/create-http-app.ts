@@ -30,8 +30,14 @@ export interface HttpAppOptions {
   readinessChecks?: ReadinessCheck[];
   /** JSON body limit (default 1 MiB); larger bodies get 413. */
   bodyLimit?: string | number;
-  /** Express `trust proxy` (the gateway / Application Gateway in front), so `req.ip` is the client's. Default: loopback and private ranges. */
-  trustProxy?: boolean | number | string | string[];
+  /**
+   * The proxies in front whose X-Forwarded-For is believed (TRUSTED_PROXIES: addresses, CIDRs, `loopback`), set as
+   * Express's `trust proxy`: `req.ip` is the address the nearest untrusted hop connected from. Default: nobody (the
+   * socket's peer), so a client cannot choose its own address by writing the header.
+   */
+  trustedProxies?: readonly string[];
+  /** Serve /metrics on this listener (default true). The gateway, the public listener, does not. */
+  serveMetrics?: boolean;
   /** Per-check timeout of /readyz (default 2000 ms). */
   readinessTimeoutMs?: number;
   /** `json` (default): parse JSON bodies, 415 for other media types. `none`: leave bodies unread (a proxy streams them on). */
@@ -61,10 +67,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   let shuttingDown = false;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', options.trustProxy ?? ['loopback', 'linklocal', 'uniquelocal']);
+  const trustedProxies = options.trustedProxies ?? [];
+  app.set('trust proxy', trustedProxies.length > 0 ? [...trustedProxies] : false);
   // Weak ETags from Express would answer 304s for API responses we did not mean to be cacheable; services set their own.
   app.set('etag', false);
 
+  if (trustedProxies.length > 0) app.use(forwardedForWithoutPorts);
   app.use(requestContextAndTelemetry(logger, metrics));
   app.use(staticSecurityHeaders());
   if ((options.bodyParsing ?? 'json') === 'json') {
@@ -96,9 +104,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     if (!ready) logger.warn({ checks: results }, 'not ready');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  if (options.serveMetrics ?? true) {
+    app.get('/metrics', async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
 
   options.mountFallback?.(app);
   app.use(unknownRouteHandler);
@@ -110,6 +120,27 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     },
   };
 }
+
+/** `1.2.3.4:5678` or `[2001:db8::1]:5678`: an address with the port some proxies add (Azure Application Gateway). */
+const addressWithPort = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):\d+|\[([0-9A-Fa-f:.]+)\]:\d+)$/;
+
+/**
+ * Drops the ports from X-Forwarded-For entries before Express reads them: Express's `trust proxy` takes an entry
+ * with a port for an untrusted address, which would make every connection of one client a new address.
+ */
+const forwardedForWithoutPorts: RequestHandler = (req, _res, next) => {
+  const header = req.headers['x-forwarded-for'];
+  if (typeof header === 'string' && header.includes(':')) {
+    req.headers['x-forwarded-for'] = header
+      .split(',')
+      .map((entry) => {
+        const match = addressWithPort.exec(entry.trim());
+        return match ? (match[1] ?? match[2]) : entry.trim();
+      })
+      .join(', ');
+  }
+  next();
+};
 
 /**
  * helmet's security headers. With the options used here helmet sets the same headers on every response, so they are

@@ -6,9 +6,10 @@ import { AppError } from '@shop/kernel';
 export const appApiTokenHeader = 'dapr-api-token';
 
 /**
- * Guards service-to-service routes (`/internal/...`, never routed by the gateway or the ingress). With an app API
- * token configured (Dapr's APP_API_TOKEN, from Key Vault) the caller must present it in `dapr-api-token`; without
- * one (the embedded default, services on loopback only) the routes are open to whoever reaches the port.
+ * Guards service-to-service routes (`/internal/...`, never routed by the gateway or the ingress): the caller must
+ * present the app API token (APP_API_TOKEN: Dapr's, from Key Vault, or the shared token of separate processes) in
+ * `dapr-api-token`, else 401. A service's configuration refuses to start without a token unless it runs embedded
+ * (one process, in-memory building blocks, loopback only, not production): only there are the routes open.
  */
 export function requireInternalCaller(options: { appApiToken?: string }): RequestHandler {
   const expected = options.appApiToken ? Buffer.from(options.appApiToken) : undefined;

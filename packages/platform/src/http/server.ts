@@ -16,6 +16,7 @@ export interface RunningServer {
 /** Options of `listen`. */
 export interface ListenOptions {
   port: number;
+  /** Interface to listen on; default loopback (a container sets 0.0.0.0 through HOST). */
   host?: string;
   logger: Logger;
   shutdownTimeoutMs?: number;
@@ -25,7 +26,7 @@ export interface ListenOptions {
 
 /** Starts a built app on a port (0 for any free one). */
 export async function listen(httpApp: HttpApp, options: ListenOptions): Promise<RunningServer> {
-  const server = httpApp.app.listen(options.port, options.host ?? '0.0.0.0');
+  const server = httpApp.app.listen(options.port, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   // Longer than the idle timeout of the load balancers in front, so they never reuse a socket we just closed.
   server.keepAliveTimeout = 65_000;
