@@ -109,16 +109,7 @@ export class SqlProductWrites implements ProductWrites {
        RETURNING id`,
       [
         product.id,
-        product.sku,
-        product.name,
-        product.description,
-        product.brand,
-        product.categoryId,
-        JSON.stringify(product.imageUrls),
-        JSON.stringify(product.attributes),
-        product.priceAmount,
-        product.priceCurrency,
-        product.status,
+        ...editableColumnValues(product),
         product.source,
         product.externalId,
         product.contentHash,
@@ -139,16 +130,7 @@ export class SqlProductWrites implements ProductWrites {
       [
         id,
         expectedVersion,
-        product.sku,
-        product.name,
-        product.description,
-        product.brand,
-        product.categoryId,
-        JSON.stringify(product.imageUrls),
-        JSON.stringify(product.attributes),
-        product.priceAmount,
-        product.priceCurrency,
-        product.status,
+        ...editableColumnValues(product),
         product.contentHash,
         now,
       ],
@@ -170,4 +152,20 @@ export class SqlProductWrites implements ProductWrites {
   enqueueProductEvent(event: ProductEvent): Promise<void> {
     return outbox.enqueueProductEvent(this.sql, event);
   }
+}
+
+/** The columns an edit may change, in the order the INSERT and the UPDATE above list them (sku … status). */
+function editableColumnValues(product: ProductRecord): unknown[] {
+  return [
+    product.sku,
+    product.name,
+    product.description,
+    product.brand,
+    product.categoryId,
+    JSON.stringify(product.imageUrls),
+    JSON.stringify(product.attributes),
+    product.priceAmount,
+    product.priceCurrency,
+    product.status,
+  ];
 }
