@@ -57,8 +57,8 @@ describe('a suite that needs PostgreSQL, run by Jest without DATABASE_URL', () =
       join(scratch, 'needs-postgres.fixture.ts'),
       [
         `import { describeWithBackend } from ${JSON.stringify(join(__dirname, 'index'))};`,
-        `describeWithBackend('postgres', 'orders on PostgreSQL', () => {`,
-        `  it('talks to the server', () => expect(true).toBe(true));`,
+        `describeWithBackend('postgres', 'orders on PostgreSQL', (url) => {`,
+        `  it('is given the server it needs', () => expect(url).toMatch(/^postgres/));`,
         `});`,
         '',
       ].join('\n'),
