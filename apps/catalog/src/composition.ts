@@ -10,7 +10,7 @@ import type { CatalogConfig } from './config';
 import { SqlCatalogSyncRepository } from './data/catalog-sync.repository';
 import { migrateOutbox } from './data/outbox';
 import { SqlProductAdminRepository } from './data/product-admin.repository';
-import { StateStoreProductCache } from './data/product-cache';
+import { StateStoreProductCache, type ProductCacheBreakerSettings } from './data/product-cache';
 import { SqlProductQueryRepository } from './data/product-query.repository';
 import { SqlReservationRepository } from './data/reservation.repository';
 import { AfterCommit } from './domain/after-commit';
@@ -51,6 +51,8 @@ export interface CatalogAppDeps {
   metrics?: ServiceMetrics;
   /** Default 30 s. */
   productCacheTtlSeconds?: number;
+  /** When the product cache stops calling a failing state store and when it tries again (defaults: 3 failures, 5 s). */
+  productCacheBreaker?: ProductCacheBreakerSettings;
   /** Told after each commit that enqueued events, so they go out at once instead of at the next poll. */
   outboxRelay?: { nudge(): void };
   /** Extra routes on the app (the building blocks' subscription endpoints). */
@@ -83,7 +85,11 @@ export interface CatalogApp extends HttpApp {
 
 /** Builds the catalog's Express app (public, admin and internal routes, health, metrics) on the given adapters. */
 export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
-  const cache = new StateStoreProductCache(deps.stateStore, deps.productCacheTtlSeconds ?? 30);
+  const cache = new StateStoreProductCache(deps.stateStore, {
+    ttlSeconds: deps.productCacheTtlSeconds ?? 30,
+    logger: deps.logger,
+    breaker: deps.productCacheBreaker,
+  });
   const afterCommit = new AfterCommit({ cache, onEventsCommitted: () => deps.outboxRelay?.nudge(), logger: deps.logger });
   const productQueries = new ProductQueryService({ repository: new SqlProductQueryRepository(deps.db), cache, logger: deps.logger });
   const productAdmin = new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db), afterCommit });

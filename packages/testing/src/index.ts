@@ -1,3 +1,4 @@
 export * from './backend-requirement';
 export * from './backends';
 export * from './browser';
+export * from './tcp-proxy';

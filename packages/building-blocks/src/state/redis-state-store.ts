@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connectRedis, type OwnedRedisClient, type RedisConnectionOptions } from '../redis-connection';
+import { connectRedis, DEFAULT_REDIS_COMMAND_TIMEOUT_MS, withCommandTimeout, type OwnedRedisClient, type RedisConnectionOptions } from '../redis-connection';
 import { assertValidSaveOptions, toStateJson } from './save-options';
 import { EtagMismatchError, type SaveOptions, type StateEntry, type StateStore } from './state-store';
 import { silentLogger, type Logger } from '@shop/kernel';
@@ -9,6 +9,11 @@ export type RedisStateStoreOptions = RedisConnectionOptions & {
   /** Prepended to every key (e.g. `cart:`), so several stores and test runs share one Redis. */
   keyPrefix: string;
   logger?: Logger;
+  /**
+   * How long one command may take before it rejects with RedisCommandTimeoutError, so a dead or stalled Redis
+   * costs its caller this long and not seconds (its outcome is then unknown: a write may still land). Default 250 ms.
+   */
+  commandTimeoutMs?: number;
 };
 
 /**
@@ -41,16 +46,18 @@ export class RedisStateStore implements StateStore {
   private readonly logger: Logger;
   private connection?: Promise<OwnedRedisClient>;
   private readonly options: RedisStateStoreOptions;
+  private readonly commandTimeoutMs: number;
 
   constructor(options: RedisStateStoreOptions) {
     this.options = options;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS;
     this.prefix = options.keyPrefix;
     this.logger = options.logger ?? silentLogger;
   }
 
   async get<T>(key: string): Promise<StateEntry<T> | undefined> {
     const { client } = await this.connect();
-    const [json, etag] = await client.hmGet(this.prefix + key, ['d', 'e']);
+    const [json, etag] = await this.bounded(client.hmGet(this.prefix + key, ['d', 'e']));
     if (json === null || etag === null) return undefined;
     return { key, value: JSON.parse(json) as T, etag };
   }
@@ -62,15 +69,23 @@ export class RedisStateStore implements StateStore {
     const etag = randomBytes(12).toString('base64url');
     const mode = options.onlyIfAbsent ? 'absent' : options.etag !== undefined ? 'match' : 'any';
     const ttl = options.ttlSeconds === undefined ? '' : String(Math.max(1, Math.round(options.ttlSeconds * 1000)));
-    const saved = await client.eval(saveScript, { keys: [this.prefix + key], arguments: [mode, options.etag ?? '', json, etag, ttl] });
+    const saved = await this.bounded(client.eval(saveScript, { keys: [this.prefix + key], arguments: [mode, options.etag ?? '', json, etag, ttl] }));
     if (saved !== 1) throw new EtagMismatchError(key);
     return etag;
   }
 
   async delete(key: string, options: { etag?: string } = {}): Promise<void> {
     const { client } = await this.connect();
-    const deleted = await client.eval(deleteScript, { keys: [this.prefix + key], arguments: [options.etag ?? ''] });
+    const deleted = await this.bounded(client.eval(deleteScript, { keys: [this.prefix + key], arguments: [options.etag ?? ''] }));
     if (deleted !== 1) throw new EtagMismatchError(key);
+  }
+
+  /**
+   * One command, bounded by the command timeout: a stalled Redis costs this long, not seconds. Connecting is bounded
+   * by the client's own connect timeout instead (a TLS handshake to a managed cache may take longer than a command).
+   */
+  private bounded<R>(command: Promise<R>): Promise<R> {
+    return withCommandTimeout(command, this.commandTimeoutMs);
   }
 
   /** Closes the connection if the store opened it (a shared client is left to its owner). */
@@ -85,7 +100,9 @@ export class RedisStateStore implements StateStore {
   /** Connects on first use, so constructing the store never throws and wiring stays synchronous. */
   private connect(): Promise<OwnedRedisClient> {
     if (!this.connection) {
-      this.connection = connectRedis(this.options, (error) => this.logger.error({ err: error }, 'redis state store connection error'));
+      this.connection = connectRedis(this.options, (error) => this.logger.error({ err: error }, 'redis state store connection error'), {
+        disableOfflineQueue: true,
+      });
       // A failed connect is not cached: the next call tries again.
       this.connection.catch(() => (this.connection = undefined));
     }
