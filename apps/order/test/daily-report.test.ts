@@ -2,30 +2,20 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { InMemoryBroker, type CloudEvent, type InvokeRequest, type ServiceInvoker } from '@shop/building-blocks';
 import { AppIds, EventTypes, OrderInternalPaths, Topics } from '@shop/contracts';
-import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
+import type { Database } from '@shop/postgres';
 import { createEmbeddedBuildingBlocks } from '@shop/service-runtime';
-import { describeEachDatabase, eventually, type TestDatabase } from '@shop/testing';
-import { createOrderApp, loadOrderConfig, migrateOrderDatabase, startOrderService, type OrderApp } from '../src';
+import { describeEachDatabase, eventually } from '@shop/testing';
+import { createOrderApp, loadOrderConfig, startOrderService, type OrderApp } from '../src';
 import { analyticsHandler } from '../src/events/subscriptions';
 import { SqlAnalyticsAggregates } from '../src/data/reports.repository';
 import { CatalogProductCategories } from '../src/clients/catalog-product-categories';
+import { orderDatabases } from './order-databases';
 import { adminBearer, bearerFor, testLogger, testVerifier } from './test-identity';
 
 const appApiToken = 'report-test-token';
 const day = '2025-05-04';
 
-const orderDatabases = {
-  pglite: async (): Promise<TestDatabase<Database>> => {
-    const db = await PgliteDatabase.open();
-    await migrateOrderDatabase(db);
-    return { db, close: () => db.close() };
-  },
-  postgres: async (serverUrl: string): Promise<TestDatabase<Database>> => {
-    const handle = await openThrowawayPgDatabase(serverUrl, 'order_report_test');
-    await migrateOrderDatabase(handle.db);
-    return handle;
-  },
-};
+const databases = orderDatabases('order_report_test');
 
 /** Catalog's public product API as the report sees it: p-lamp is in lighting, p-pen has no category, p-gone is 404. */
 const catalogInvoker: ServiceInvoker & { calls: InvokeRequest[] } = {
@@ -59,7 +49,7 @@ function analyticsEvent(type: string, data: unknown, time = `${day}T10:00:00Z`, 
   return { specversion: '1.0', id, source: AppIds.catalog, type, time, datacontenttype: 'application/json', data };
 }
 
-describeEachDatabase<Database>('order daily report', orderDatabases, (getDb) => {
+describeEachDatabase<Database>('order daily report', databases, (getDb) => {
   let order: OrderApp;
   beforeAll(() => {
     order = createOrderApp({

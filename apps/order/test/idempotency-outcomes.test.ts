@@ -1,32 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { SimulatedPaymentTokens } from '@shop/contracts';
-import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
-import { describeEachDatabase, type TestDatabase } from '@shop/testing';
-import { createOrderApp, migrateOrderDatabase, type OrderApp } from '../src';
+import type { Database } from '@shop/postgres';
+import { describeEachDatabase } from '@shop/testing';
+import { createOrderApp, type OrderApp } from '../src';
 import { SqlOrderRepository } from '../src/data/orders.repository';
 import { hashRequest } from '../src/domain/checkout.service';
+import { orderDatabases } from './order-databases';
 import { bearerFor, testLogger, testVerifier } from './test-identity';
 
-const orderDatabases = {
-  pglite: async (): Promise<TestDatabase<Database>> => {
-    const db = await PgliteDatabase.open();
-    await migrateOrderDatabase(db);
-    return { db, close: () => db.close() };
-  },
-  postgres: async (serverUrl: string): Promise<TestDatabase<Database>> => {
-    const handle = await openThrowawayPgDatabase(serverUrl, 'order_idempotency_test');
-    await migrateOrderDatabase(handle.db);
-    return handle;
-  },
-};
+const databases = orderDatabases('order_idempotency_test');
 
 const body = {
   shippingAddress: { name: 'Ada Lovelace', line1: 'Hauptstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
   paymentToken: SimulatedPaymentTokens.decline,
 };
 
-describeEachDatabase<Database>('idempotency keys answered in the previous release\'s shape', orderDatabases, (getDb) => {
+describeEachDatabase<Database>('idempotency keys answered in the previous release\'s shape', databases, (getDb) => {
   let order: OrderApp;
   let repository: SqlOrderRepository;
 

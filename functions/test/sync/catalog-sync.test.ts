@@ -7,7 +7,7 @@ import { parseRetryAfter } from '../../src/sync/supplier-http-client';
 import { nextLinkOf } from '../../src/sync/shopify-source';
 import { FakeCatalog } from './fake-catalog';
 import { RecordingPublisher } from './recording-publisher';
-import { SupplierStandIn, dummyProduct, shopifyProduct } from './supplier-stand-in';
+import { SupplierStandIn, dummyProduct, dummyRecord, shopifyProduct } from './supplier-stand-in';
 
 let supplier: SupplierStandIn;
 let catalog: FakeCatalog;
@@ -101,19 +101,7 @@ describe('runCatalogSync over a DummyJSON-style supplier', () => {
     ]);
     const products = sentProducts(publisher);
     expect(products.map((p) => p.externalId)).toEqual(['1', '2', '4', '6', '8', ...Array.from({ length: 16 }, (_, i) => String(i + 10))]);
-    expect(products[0]).toEqual({
-      externalId: '1',
-      sku: 'SKU-1',
-      name: 'Product 1',
-      description: 'Description of product 1',
-      brand: 'Acme',
-      categoryPath: ['beauty'],
-      imageUrls: ['https://cdn.example.com/p/1.png'],
-      attributes: { tags: ['demo'], rating: 4.5 },
-      price: { amount: 199, currency: 'EUR' },
-      status: 'active',
-      onHand: 3,
-    });
+    expect(products[0]).toEqual(dummyRecord('EUR'));
     expect(products.find((p) => p.externalId === '2')!.brand).toBeNull();
     expect(publisher.batches.map((b) => [b.id, b.data.source, b.data.runId, b.data.products.length])).toEqual([
       ['run-1:1', 'acme', 'run-1', 8],

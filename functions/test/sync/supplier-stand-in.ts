@@ -158,3 +158,20 @@ export function shopifyProduct(id: number, price = '19.99'): Record<string, unkn
     variants: [{ id: id * 10, sku: `SH-${id}`, title: 'Default Title', price, inventory_quantity: 7 }],
   };
 }
+
+/** The record catalog would be sent for DummyJSON product 1 in `currency`. */
+export function dummyRecord(currency: string): Record<string, unknown> {
+  return {
+    externalId: '1',
+    sku: 'SKU-1',
+    name: 'Product 1',
+    description: 'Description of product 1',
+    brand: 'Acme',
+    categoryPath: ['beauty'],
+    imageUrls: ['https://cdn.example.com/p/1.png'],
+    attributes: { tags: ['demo'], rating: 4.5 },
+    price: { amount: 199, currency },
+    status: 'active',
+    onHand: 3,
+  };
+}

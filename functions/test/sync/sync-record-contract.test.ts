@@ -6,7 +6,7 @@ import { ShopifySource } from '../../src/sync/shopify-source';
 import type { SyncBatch, SyncBatchPublisher } from '../../src/sync/sync-batch-publisher';
 import { SupplierHttpClient } from '../../src/sync/supplier-http-client';
 import { loadSyncSettings } from '../../src/sync/sync-settings';
-import { SupplierStandIn, dummyProduct, shopifyProduct } from './supplier-stand-in';
+import { SupplierStandIn, dummyProduct, dummyRecord, shopifyProduct } from './supplier-stand-in';
 
 // Catalog's bulk upsert validates every record with `syncRecordSchema` of @shop/contracts; the sync must refuse
 // exactly the records catalog refuses, with catalog's reason. The copy of the schema the sync once kept accepted any
@@ -22,23 +22,6 @@ function httpClient(baseUrl: string): SupplierHttpClient {
 
 function dummySource(baseUrl: string, currency: string): DummyJsonSource {
   return new DummyJsonSource({ name: 'acme', baseUrl, currency, pageSize: 10, maxPages: 100, pageConcurrency: 1, timeoutMs: 1000, http: httpClient(baseUrl) });
-}
-
-/** The record catalog would be sent for DummyJSON product 1 in `currency`. */
-function dummyRecord(currency: string): Record<string, unknown> {
-  return {
-    externalId: '1',
-    sku: 'SKU-1',
-    name: 'Product 1',
-    description: 'Description of product 1',
-    brand: 'Acme',
-    categoryPath: ['beauty'],
-    imageUrls: ['https://cdn.example.com/p/1.png'],
-    attributes: { tags: ['demo'], rating: 4.5 },
-    price: { amount: 199, currency },
-    status: 'active',
-    onHand: 3,
-  };
 }
 
 describe('the sync validates records with catalog’s own schema', () => {
