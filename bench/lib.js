@@ -52,20 +52,40 @@ function stopChild(child) {
   });
 }
 
-/** Loads `url` for the configured duration after a warm-up; returns requests/s and latency percentiles. */
+/**
+ * Loads `url` for the configured duration after a warm-up; returns requests/s and latency percentiles (p95 from the
+ * response times of the measured run, since autocannon reports p90 and p97.5 but not p95). `options.durationSeconds`,
+ * `warmupSeconds` and `connections` override the settings for one call.
+ */
 async function load(url, options = {}) {
-  const run = (duration) =>
-    autocannon({ url, connections: options.connections ?? settings.connections, duration, method: options.method ?? 'GET', headers: options.headers, body: options.body, requests: options.requests });
-  if (settings.warmupSeconds > 0) await run(settings.warmupSeconds);
-  const result = await run(settings.durationSeconds);
+  const run = (duration, responseTimes) =>
+    new Promise((resolve, reject) => {
+      const instance = autocannon(
+        { url, connections: options.connections ?? settings.connections, duration, method: options.method ?? 'GET', headers: options.headers, body: options.body, requests: options.requests },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+      if (responseTimes) instance.on('response', (_client, _status, _bytes, responseTime) => responseTimes.push(responseTime));
+    });
+  const warmupSeconds = options.warmupSeconds ?? settings.warmupSeconds;
+  if (warmupSeconds > 0) await run(warmupSeconds);
+  const responseTimes = [];
+  const result = await run(options.durationSeconds ?? settings.durationSeconds, responseTimes);
   const errors = result.errors + result.timeouts + result.non2xx;
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
+    p95: percentile(responseTimes, 95),
     p99: result.latency.p99,
     errors,
     total: result.requests.total,
   };
+}
+
+/** The p-th percentile (nearest rank) of a list of numbers; NaN when it is empty. Sorts the list in place. */
+function percentile(values, p) {
+  if (values.length === 0) return Number.NaN;
+  values.sort((a, b) => a - b);
+  return values[Math.min(values.length - 1, Math.max(0, Math.ceil((p / 100) * values.length) - 1))];
 }
 
 /** Prints a table of results with each row's ratio to the baseline row. */
@@ -86,4 +106,4 @@ function printTable(title, rows, baselineName) {
   process.stdout.write(`${format(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(format).join('\n')}\n`);
 }
 
-module.exports = { settings, startTarget, reportReady, load, printTable };
+module.exports = { settings, startTarget, reportReady, load, percentile, printTable, logDir };

@@ -99,6 +99,9 @@ param syncSources string = '[]'
 @description('Optional. Azure Communication Services endpoint of the e-mails; empty keeps them in a folder of the Functions app (not for production).')
 param acsEmailEndpoint string = ''
 
+@description('Optional. Public URL of the shop (https://, e.g. a custom domain of Front Door) that the password reset and e-mail verification links open. Empty: the Front Door endpoint.')
+param shopPublicUrl string = ''
+
 @description('Optional. Tags of every resource.')
 param tags object = {}
 
@@ -315,6 +318,7 @@ module functions 'modules/functions.bicep' = {
     servicesInternalBaseUrl: servicesInternalBaseUrl
     syncSources: syncSources
     acsEmailEndpoint: acsEmailEndpoint
+    shopPublicUrl: empty(shopPublicUrl) ? 'https://${frontDoor.outputs.endpointHostName}' : shopPublicUrl
     subnetId: network.outputs.subnetIds.functions
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     appInsightsResourceId: monitoring.outputs.appInsightsResourceId

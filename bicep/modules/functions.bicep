@@ -41,6 +41,9 @@ param acsEmailEndpoint string = ''
 @description('Optional. Sender address of the e-mails (an address of a domain verified in Communication Services).')
 param emailSenderAddress string = 'no-reply@shop.example'
 
+@description('Required. Public URL of the shop (https://...): the password reset and e-mail verification links open its pages.')
+param shopPublicUrl string
+
 @description('Optional. Tags of every resource.')
 param tags object = {}
 
@@ -293,6 +296,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'EMAIL_OUTBOX_DIR'
           value: '/tmp/outbox'
+        }
+        {
+          name: 'SHOP_PUBLIC_URL'
+          value: shopPublicUrl
         }
         {
           // Per-instance dedupe of notifications until the Functions app signs in to Azure Cache for Redis with its

@@ -146,6 +146,15 @@ describe.each(environments)('charts/shop rendered with $valuesFile', ({ valuesFi
     expect(ofKind(objects, 'SecretProviderClass').length).toBe(keyVault ? services.length : 0);
   });
 
+  test('when auth is configured, then it names the shop\'s origins (production requires them) and keeps the refresh cookie Secure', () => {
+    const config = ofKind(objects, 'ConfigMap').find((c) => c.metadata.name === 'shop-auth')!.data as Record<string, string>;
+    const origins = config.SHOP_ORIGINS.split(',');
+    for (const origin of origins) expect(new URL(origin).origin).toBe(origin);
+    // The shop's public URL is one of them: its pages are the ones that refresh sessions.
+    expect(origins).toContain(new URL(config.PUBLIC_BASE_URL).origin);
+    expect(config.SESSION_COOKIE_SECURE ?? 'true').toBe('true');
+  });
+
   test('when traffic enters, then the Ingress routes exactly the RoutePrefixes to their services and never /internal', () => {
     const ingresses = ofKind(objects, 'Ingress');
     expect(ingresses.length).toBe(ingress ? 1 : 0);

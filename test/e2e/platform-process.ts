@@ -11,6 +11,8 @@ const repositoryRoot = join(__dirname, '..', '..');
 export interface PlatformProcess {
   url: string;
   admin: { email: string; password: string };
+  /** Its DATA_DIR; the e-mails it sends land in `outbox/` there as .eml files. */
+  dataDir: string;
   output(): string;
   stop(): Promise<void>;
 }
@@ -69,5 +71,5 @@ export async function startPlatformProcess(): Promise<PlatformProcess> {
     await stop();
     throw new Error(`npm start was not up within 120 s:\n${output}`);
   }
-  return { url: `http://localhost:${port}`, admin, output: () => output, stop };
+  return { url: `http://localhost:${port}`, admin, dataDir, output: () => output, stop };
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumTestFlags, describeWithChromium, eventually } from '@shop/testing';
@@ -101,6 +101,42 @@ describeWithChromium(
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL((url) => url.pathname === '/admin/products');
       return page;
+    }
+
+    const newPassword = 'a fresh sentence for a new password';
+
+    /** A new account, signed up in `page` (which ends on the home page, signed in). */
+    async function signedUpShopper(page: Page, label: string): Promise<string> {
+      const email = `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+      await page.goto(`${platform.url}/account/sign-in`);
+      await signUp(page, email);
+      await page.waitForURL((url) => url.pathname === '/');
+      await signedInNav(page).waitFor();
+      return email;
+    }
+
+    /** The header's "Sign out" button: there once the tab holds a session. */
+    const signedInNav = (page: Page) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out' });
+    /** The header's "Sign in" link: there once the tab knows it has no session. */
+    const signedOutNav = (page: Page) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' });
+
+    /** What page scripts can read back from the tab's storage and document.cookie. */
+    const readableByScripts = (page: Page) =>
+      page.evaluate<string>(`JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })`);
+
+    /** The link of the latest e-mail to `to` in the platform's outbox folder that contains `path`. */
+    async function linkInEmail(to: string, path: string): Promise<string> {
+      const outbox = join(platform.dataDir, 'outbox');
+      return eventually(async () => {
+        const files = existsSync(outbox) ? (await readdir(outbox)).filter((file) => file.endsWith('.eml')).sort() : [];
+        for (const file of files.reverse()) {
+          const text = await readFile(join(outbox, file), 'utf8');
+          if (!new RegExp(`^To: .*${to.replace(/[.+]/g, '\\$&')}`, 'mi').test(text)) continue;
+          const link = new RegExp(`https?://[^\\s"<>]*${path}#token=[A-Za-z0-9_-]+`).exec(text);
+          if (link) return link[0];
+        }
+        return undefined;
+      }, 20_000);
     }
 
     it('when a guest searches, filters, adds two products, signs up and checks out, then the order is confirmed once and in the history', async () => {
@@ -243,6 +279,159 @@ describeWithChromium(
       expect(current.price.amount).toBe(product.price.amount);
       await Promise.all([firstContext.close(), secondContext.close()]);
     }, 120_000);
+
+    it('when a shopper signs in and reloads, then the session comes back from the HttpOnly cookie and no token is readable by scripts', async () => {
+      const { context, page } = await newShopper();
+      // What an earlier version left behind: its refresh token in localStorage.
+      await page.goto(`${platform.url}/`);
+      await page.evaluate(`localStorage.setItem('shop.session.v1', JSON.stringify({ refreshToken: 'legacy-refresh-token' }))`);
+      await signedUpShopper(page, 'reload');
+      await page.reload();
+      await signedInNav(page).waitFor();
+      await page.goto(`${platform.url}/account/orders`);
+      await page.getByRole('heading', { name: 'Your orders' }).waitFor();
+
+      const [cookie] = (await context.cookies(platform.url + '/api/auth/session/refresh')).filter((candidate) => candidate.name === 'shop_refresh');
+      expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/auth/session' });
+      const readable = await readableByScripts(page);
+      expect(readable).not.toContain(cookie.value);
+      expect(readable).not.toContain('legacy-refresh-token');
+      // No JWT (an access token) either: they start with the base64url of '{"', which is "eyJ".
+      expect(readable).not.toContain('eyJ');
+      expect(JSON.parse(readable)).toEqual({ local: {}, session: {}, cookie: expect.not.stringContaining('shop_refresh') });
+      await context.close();
+    }, 120_000);
+
+    it('when two tabs reload at the same moment, then both stay signed in (their refreshes take turns under the Web Lock), and a sign-out reaches both', async () => {
+      const { context, page: first } = await newShopper();
+      await signedUpShopper(first, 'two-tabs');
+      const second = await context.newPage();
+      second.setDefaultTimeout(20_000);
+      await second.goto(`${platform.url}/account`);
+      await second.getByRole('heading', { name: 'Your account' }).waitFor();
+      expect(await second.evaluate<boolean>(`typeof navigator.locks?.request === 'function' && typeof BroadcastChannel === 'function'`)).toBe(true);
+
+      for (let round = 0; round < 3; round += 1) {
+        await Promise.all([first.reload(), second.reload()]);
+        await Promise.all([signedInNav(first).waitFor(), second.getByRole('heading', { name: 'Your account' }).waitFor()]);
+      }
+      // A reused refresh token would have revoked the session: a further restore still works.
+      const third = await context.newPage();
+      await third.goto(`${platform.url}/account/orders`);
+      await third.getByRole('heading', { name: 'Your orders' }).waitFor();
+      await third.close();
+
+      await signedInNav(first).click();
+      await signedOutNav(second).waitFor();
+      await second.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await context.close();
+    }, 120_000);
+
+    it('when a shopper forgets the password, then the e-mailed link sets a new one, ends the other sessions, and only the new password signs in', async () => {
+      const { context: signedInElsewhere, page: elsewhere } = await newShopper();
+      const email = await signedUpShopper(elsewhere, 'forgot');
+
+      const { context, page } = await newShopper();
+      await page.goto(`${platform.url}/account/sign-in`);
+      await page.getByRole('link', { name: 'Forgot your password?' }).click();
+      await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+      await expectNoSeriousAccessibilityViolations(page, 'forgot password');
+      await page.getByLabel('Email').fill(email);
+      await page.getByRole('button', { name: 'Send the link' }).click();
+      await page.getByRole('status').filter({ hasText: `If an account exists for ${email}, we have sent a link to reset its password. The link is valid for 30 minutes.` }).waitFor();
+
+      const link = new URL(await linkInEmail(email, '/account/reset-password'));
+      await page.goto(`${platform.url}${link.pathname}${link.hash}`);
+      await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+      // The token leaves the address bar (and with it the history entry).
+      await page.waitForURL((url) => url.pathname === '/account/reset-password' && url.hash === '');
+      await expectNoSeriousAccessibilityViolations(page, 'reset password');
+      await page.getByLabel('New password', { exact: true }).fill(newPassword);
+      await page.getByLabel('Repeat the new password').fill(newPassword);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.getByText('Your password has been changed. Sign in with the new one.').waitFor();
+
+      // The link works once (opened afresh, as from the e-mail: not as a fragment change of the page already open).
+      await page.goto(`${platform.url}/`);
+      await page.goto(`${platform.url}${link.pathname}${link.hash}`);
+      await page.getByLabel('New password', { exact: true }).fill(newPassword);
+      await page.getByLabel('Repeat the new password').fill(newPassword);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.getByRole('alert').filter({ hasText: 'The reset link is invalid or has expired.' }).waitFor();
+
+      await page.goto(`${platform.url}/account/sign-in`);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill('a long walk in the park');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').filter({ hasText: 'The email or password is not right.' }).waitFor();
+      await page.getByLabel('Password').fill(newPassword);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((url) => url.pathname === '/');
+      await signedInNav(page).waitFor();
+
+      // The browser that was signed in before the reset is signed out at its next refresh.
+      await elsewhere.reload();
+      await signedOutNav(elsewhere).waitFor();
+      await Promise.all([context.close(), signedInElsewhere.close()]);
+    }, 150_000);
+
+    it('when a new shopper opens the e-mailed confirmation link, then the address is confirmed and the account notice goes away', async () => {
+      const { context, page } = await newShopper();
+      const email = await signedUpShopper(page, 'verify');
+      await page.goto(`${platform.url}/account`);
+      const notice = page.getByRole('region', { name: 'Please confirm your email address' });
+      await notice.waitFor();
+      await expect(page.getByText('(not confirmed yet)').count()).resolves.toBe(1);
+
+      const link = new URL(await linkInEmail(email, '/account/verify-email'));
+      await page.goto(`${platform.url}${link.pathname}${link.hash}`);
+      await page.getByText(`Thank you: ${email} is confirmed.`).waitFor();
+      await page.waitForURL((url) => url.pathname === '/account/verify-email' && url.hash === '');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+      await page.getByRole('heading', { name: 'Your account' }).waitFor();
+      await page.getByText('(confirmed)').waitFor();
+      await expect(notice.count()).resolves.toBe(0);
+      // Auth holds it too: a reload (a new session read from the cookie) shows the same.
+      await page.reload();
+      await page.getByText('(confirmed)').waitFor();
+      await context.close();
+    }, 120_000);
+
+    it('when a shopper signs out everywhere, then another tab here is signed out at once and another browser at its next refresh', async () => {
+      const { context, page } = await newShopper();
+      const email = await signedUpShopper(page, 'everywhere');
+      const otherTab = await context.newPage();
+      otherTab.setDefaultTimeout(20_000);
+      await otherTab.goto(`${platform.url}/`);
+      await signedInNav(otherTab).waitFor();
+
+      // Another device: its clock is ours to move, so its access token can expire without waiting for it.
+      const { context: otherBrowser, page: device } = await newShopper();
+      await device.clock.install();
+      await device.goto(`${platform.url}/account/sign-in?next=/account`);
+      await device.getByLabel('Email').fill(email);
+      await device.getByLabel('Password').fill('a long walk in the park');
+      await device.getByRole('button', { name: 'Sign in' }).click();
+      await device.getByRole('heading', { name: 'Your account' }).waitFor();
+
+      await page.goto(`${platform.url}/account`);
+      await page.getByRole('heading', { name: 'Your account' }).waitFor();
+      await expectNoSeriousAccessibilityViolations(page, 'account');
+      await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await page.getByText('You are signed out on every device.').waitFor();
+      await signedOutNav(otherTab).waitFor();
+
+      // The device still holds an access token (valid until it expires); its next refresh is refused.
+      await device.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders', exact: true }).waitFor();
+      await device.clock.fastForward('02:00:00');
+      await device.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders', exact: true }).click();
+      await device.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await device.getByText('Your session has ended. Please sign in again.').waitFor();
+      await signedOutNav(device).waitFor();
+      await device.reload();
+      await signedOutNav(device).waitFor();
+      await Promise.all([context.close(), otherBrowser.close()]);
+    }, 150_000);
 
     it('when the storefront opens at phone width, then nothing scrolls sideways', async () => {
       const { context, page } = await newShopper({ width: 390, height: 844 });

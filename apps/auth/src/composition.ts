@@ -5,7 +5,7 @@ import { AppIds } from '@shop/contracts';
 import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import type { Database } from '@shop/postgres';
 import { listenService, openServiceDatabase, startService } from '@shop/service-runtime';
-import type { AuthConfig } from './config';
+import { resolveShopOrigins, type AuthConfig } from './config';
 import { type Logger } from '@shop/kernel';
 import { createAuthStore, migrateAuthDatabase } from './data/auth-store';
 import { OutboxAuthEvents } from './events/publishers';
@@ -13,6 +13,9 @@ import { SqlLoginThrottle } from './data/login-throttle';
 import { AuthService } from './domain/auth.service';
 import { PasswordHasher } from './domain/password-hasher';
 import { createAppTokenGuardedUserContactsRouter } from './http/app-token-guarded-user-contacts.routes';
+import { createAppTokenGuardedUserAuthorizationsRouter } from './http/app-token-guarded-user-authorizations.routes';
+import { UsersTableAuthorizations } from './data/user-authorizations';
+import { SqlUsersRepository } from './data/users.repository';
 import { authRoutes } from './http/auth.routes';
 import { usersRoutes } from './http/users.routes';
 import { authBasePath, wellKnownRoutes } from './http/well-known.routes';
@@ -34,7 +37,7 @@ export interface AuthAppDeps {
   mountOnApp?: (app: Express) => void;
   /** Called after a commit that wrote events to the outbox (nudges the relay). */
   onEventsWritten?: () => void;
-  /** Clock of the throttle windows (epoch ms); tests move it instead of sleeping. */
+  /** Clock of the throttle windows and of token expiry (epoch ms); tests move it instead of sleeping. */
   now?: () => number;
 }
 
@@ -72,7 +75,10 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     onEventsWritten: deps.onEventsWritten,
     onSecurityEvent: (event) => logger.warn(event, 'refresh token presented twice: its whole session family is revoked'),
+    now: deps.now ? () => new Date(deps.now!()) : undefined,
   });
+  // Current roles, read from the primary: the role change and the other services' destructive admin actions check them.
+  const authorizations = new UsersTableAuthorizations(new SqlUsersRepository(deps.db));
   const httpApp = createHttpApp({
     service: AppIds.auth,
     logger,
@@ -83,9 +89,10 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     mountRoutes: (app) => {
       deps.mountOnApp?.(app);
       app.use(createAppTokenGuardedUserContactsRouter({ service, appApiToken: config.APP_API_TOKEN }));
+      app.use(createAppTokenGuardedUserAuthorizationsRouter({ authorizations, appApiToken: config.APP_API_TOKEN }));
       app.use(`${authBasePath}/.well-known`, wellKnownRoutes({ signer, publicBaseUrl: config.PUBLIC_BASE_URL }));
-      app.use(`${authBasePath}/users`, usersRoutes({ service, verifier }));
-      app.use(authBasePath, authRoutes({ service, verifier }));
+      app.use(`${authBasePath}/users`, usersRoutes({ service, verifier, authorizations }));
+      app.use(authBasePath, authRoutes({ service, verifier, shopOrigins: resolveShopOrigins(config), sessionCookie: { secure: config.SESSION_COOKIE_SECURE } }));
     },
   });
   return { ...httpApp, service, verifier };

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError } from '@shop/platform';
-import { loadAuthConfig } from './config';
+import { loadAuthConfig, resolveShopOrigins } from './config';
 
 const pem = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
@@ -17,7 +17,10 @@ describe('loadAuthConfig', () => {
       LOGIN_MAX_FAILURES_PER_ACCOUNT: 5,
       LOGIN_MAX_FAILURES_PER_ADDRESS: 50,
       LOGIN_THROTTLE_WINDOW_SECONDS: 900,
+      SESSION_COOKIE_SECURE: true,
     });
+    // The gateway's local URL, under both loopback names a browser may open it by.
+    expect(resolveShopOrigins(config)).toEqual(['http://localhost:8080', 'http://127.0.0.1:8080']);
     expect(config.AUTH_SIGNING_KEYS).toBeUndefined();
   });
 
@@ -28,7 +31,13 @@ describe('loadAuthConfig', () => {
 
   it('when several PEM keys are given separated by a blank line or with escaped newlines, then all load and the first signs', () => {
     const [a, b] = [pem(), pem()];
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://auth@db.internal/auth', BUILDING_BLOCKS: 'dapr', APP_API_TOKEN: 'x'.repeat(16) };
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://auth@db.internal/auth',
+      BUILDING_BLOCKS: 'dapr',
+      APP_API_TOKEN: 'x'.repeat(16),
+      SHOP_ORIGINS: 'https://shop.example.com',
+    };
     const config = loadAuthConfig({ ...production, AUTH_SIGNING_KEYS: `${a}\n${b}` });
     expect(config.AUTH_SIGNING_KEYS).toHaveLength(2);
     const escaped = loadAuthConfig({ AUTH_SIGNING_KEYS: a.replace(/\n/g, '\\n') });
@@ -44,5 +53,35 @@ describe('loadAuthConfig', () => {
     expect(() => loadAuthConfig({ PASSWORD_HASH_COST: '1000' })).toThrow(/PASSWORD_HASH_COST/);
     expect(() => loadAuthConfig({ ADMIN_EMAIL: 'root@example.com' })).toThrow(/ADMIN_PASSWORD/);
     expect(loadAuthConfig({ ADMIN_EMAIL: ' Root@Example.com ', ADMIN_PASSWORD: 'long enough pass' }).ADMIN_EMAIL).toBe('root@example.com');
+  });
+
+  it('when SHOP_ORIGINS lists origins, then they are the shop origins, else the default follows PUBLIC_BASE_URL', () => {
+    expect(resolveShopOrigins(loadAuthConfig({ SHOP_ORIGINS: ' https://shop.example.com/ ,https://www.shop.example.com:8443' }))).toEqual([
+      'https://shop.example.com',
+      'https://www.shop.example.com:8443',
+    ]);
+    expect(resolveShopOrigins(loadAuthConfig({ PUBLIC_BASE_URL: 'http://127.0.0.1:9090' }))).toEqual(['http://localhost:9090', 'http://127.0.0.1:9090']);
+    expect(resolveShopOrigins(loadAuthConfig({ PUBLIC_BASE_URL: 'https://shop.example.com/' }))).toEqual(['https://shop.example.com']);
+  });
+
+  it.each(['https://shop.example.com/account', 'shop.example.com', 'ftp://shop.example.com', 'https://user@shop.example.com', ','])(
+    'when SHOP_ORIGINS holds %s, then loading fails naming it',
+    (value) => {
+      expect(() => loadAuthConfig({ SHOP_ORIGINS: value })).toThrow(/SHOP_ORIGINS: must be a comma-separated list of origins/);
+    },
+  );
+
+  it('when NODE_ENV=production lacks SHOP_ORIGINS or sets SESSION_COOKIE_SECURE=false, then loading fails naming both at once', () => {
+    let problems: string[] = [];
+    try {
+      loadAuthConfig({ NODE_ENV: 'production', SESSION_COOKIE_SECURE: 'false' });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^SHOP_ORIGINS: is required when NODE_ENV=production/), expect.stringMatching(/^SESSION_COOKIE_SECURE: must not be false when NODE_ENV=production/)]),
+    );
+    // Outside production a plain-http development host may turn it off.
+    expect(loadAuthConfig({ SESSION_COOKIE_SECURE: 'false' }).SESSION_COOKIE_SECURE).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defaultMaxTokenLifetimeSeconds, defaultTokenAudience, defaultTokenIssuer, signingKeyFromPem, type SigningKey } from '@shop/auth-tokens';
 import { AppIds } from '@shop/contracts';
-import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape, serviceDatabaseRules, withConfigRules } from '@shop/platform';
+import { env, isProduction, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape, serviceDatabaseRules, withConfigRules } from '@shop/platform';
 import { appApiTokenSetting, buildingBlocksConfigSchema, buildingBlocksRules } from '@shop/service-runtime';
 
 const pemBlockPattern = /-----BEGIN ((?:RSA )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/g;
@@ -24,6 +24,33 @@ export function parseSigningKeys(value: string): SigningKey[] {
 }
 
 const isPowerOfTwo = (n: number) => Number.isInteger(n) && n >= 2 && (n & (n - 1)) === 0;
+
+/** `https://shop.example.com` as an origin: http(s), a host, an optional port, nothing after (a trailing / is dropped). */
+function asOrigin(entry: string): string | undefined {
+  const trimmed = entry.trim().replace(/\/$/, '');
+  try {
+    const url = new URL(trimmed);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === trimmed ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The shop origins when SHOP_ORIGINS is unset (development only): the origin of PUBLIC_BASE_URL, whose default is the
+ * gateway's local URL; a loopback one is allowed under both of its names, since a browser may open either.
+ */
+export function defaultShopOrigins(publicBaseUrl: string): string[] {
+  const url = new URL(publicBaseUrl);
+  if (url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') return [url.origin];
+  const port = url.port ? `:${url.port}` : '';
+  return [`${url.protocol}//localhost${port}`, `${url.protocol}//127.0.0.1${port}`];
+}
+
+/** The origins whose pages may use the session cookie (refresh, logout): SHOP_ORIGINS, else the development default. */
+export function resolveShopOrigins(config: Pick<AuthConfig, 'SHOP_ORIGINS' | 'PUBLIC_BASE_URL'>): string[] {
+  return config.SHOP_ORIGINS ?? defaultShopOrigins(config.PUBLIC_BASE_URL);
+}
 
 /** The auth service's environment: every variable it reads, described and defaulted where that is safe. */
 export const authConfigSchema = serviceBaseConfigSchema
@@ -79,8 +106,41 @@ export const authConfigSchema = serviceBaseConfigSchema
       .default(900)
       .describe('Window of the login counters (at most 900 s)'),
     APP_API_TOKEN: appApiTokenSetting('the internal routes (/internal/auth/...) require it in the dapr-api-token header'),
+    SHOP_ORIGINS: z
+      .string()
+      .optional()
+      .transform((value, context) => {
+        if (value === undefined) return undefined;
+        const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+        const origins = entries.map(asOrigin);
+        const wrong = entries.filter((_, index) => origins[index] === undefined);
+        if (entries.length === 0 || wrong.length > 0) {
+          context.addIssue({ code: 'custom', message: `must be a comma-separated list of origins such as https://shop.example.com (not: ${wrong.join(', ') || 'an empty list'})` });
+          return z.NEVER;
+        }
+        return [...new Set(origins as string[])];
+      })
+      .describe('Origins of the shop\'s pages (comma-separated, e.g. https://shop.example.com): a session refresh or logout whose Origin header is not one of them is refused (403). Unset: the origin of PUBLIC_BASE_URL, both localhost and 127.0.0.1 for a loopback one (not in production)'),
+    SESSION_COOKIE_SECURE: env
+      .boolean(true)
+      .describe('Secure attribute of the shop_refresh cookie. false only for a plain-http development setup on another host than localhost (browsers accept Secure cookies on http://localhost); refused in production'),
   })
-  .apply(withConfigRules([...serviceDatabaseRules, ...buildingBlocksRules]))
+  .apply(
+    withConfigRules([
+      ...serviceDatabaseRules,
+      ...buildingBlocksRules,
+      {
+        variable: 'SHOP_ORIGINS',
+        expected: 'is required when NODE_ENV=production: the origins of the shop (https://shop.example.com), whose pages alone may refresh a session',
+        violated: (config) => isProduction(config) && config.SHOP_ORIGINS === undefined,
+      },
+      {
+        variable: 'SESSION_COOKIE_SECURE',
+        expected: 'must not be false when NODE_ENV=production: the refresh cookie must never travel over plain http',
+        violated: (config) => isProduction(config) && config.SESSION_COOKIE_SECURE === false,
+      },
+    ]),
+  )
   .superRefine((config, context) => {
     readReplicaNeedsPrimary(config, context);
     if (config.NODE_ENV === 'production' && !config.AUTH_SIGNING_KEYS) {

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { EventTypes, registrationAcceptedReplySchema, tokenResponseSchema } from '@shop/contracts';
 import type { Database } from '@shop/postgres';
 import { describeEachDatabase } from '@shop/testing';
-import { authDatabases, buildTestApp, newAccount, rowCounts } from './auth-test-kit';
+import { authDatabases, buildTestApp, newAccount, rowCounts, sessionCookieValue, shopOrigin } from './auth-test-kit';
 import { PasswordHasher } from '../src/domain/password-hasher';
 import type { AuthApp } from '../src/composition';
 
@@ -29,11 +29,12 @@ describeEachDatabase<Database>('auth accounts over HTTP', authDatabases, (getDb)
       const login = await api().post('/api/auth/login').set('X-Forwarded-For', nextAddress()).send({ email: account.email, password: account.password }).expect(200);
       expect(login.body).toEqual({
         accessToken: expect.any(String),
-        refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43,}$/),
         expiresIn: 900,
         tokenType: 'Bearer',
-        user: { id: expect.any(String), email: account.email, name: account.name, roles: ['customer'], createdAt: expect.any(String) },
+        user: { id: expect.any(String), email: account.email, name: account.name, roles: ['customer'], emailVerified: false, createdAt: expect.any(String) },
       });
+      // The refresh token is the session cookie's, never in the body.
+      expect(sessionCookieValue(login)).toMatch(/^[A-Za-z0-9_-]{43,}$/);
       expect(login.headers['cache-control']).toBe('no-store');
       expect(tokenResponseSchema.parse(login.body)).toEqual(login.body);
 
@@ -79,8 +80,8 @@ describeEachDatabase<Database>('auth accounts over HTTP', authDatabases, (getDb)
           'SELECT type, data FROM outbox_events WHERE subject = (SELECT id::text FROM users WHERE email = $1) ORDER BY seq',
           [existing.email],
         );
-        expect(rows.map((row) => row.type)).toEqual([EventTypes.userRegistered, EventTypes.userRegistrationRepeated]);
-        expect(rows[1].data).toMatchObject({ email: existing.email, name: existing.name });
+        expect(rows.map((row) => row.type)).toEqual([EventTypes.userRegistered, EventTypes.userEmailVerificationRequested, EventTypes.userRegistrationRepeated]);
+        expect(rows[2].data).toMatchObject({ email: existing.email, name: existing.name });
       } finally {
         hashes.mockRestore();
       }
@@ -246,8 +247,8 @@ describeEachDatabase<Database>('auth accounts over HTTP', authDatabases, (getDb)
     it('when login has an extra field or a wrong type, then 400', async () => {
       await expectProblemAndNoWrites(() => api().post('/api/auth/login').send({ email: 'a@example.com', password: 'x', remember: true }), 400);
       await expectProblemAndNoWrites(() => api().post('/api/auth/login').send({ email: 'a@example.com', password: 123 }), 400);
-      await expectProblemAndNoWrites(() => api().post('/api/auth/refresh').send({}), 400);
-      await expectProblemAndNoWrites(() => api().post('/api/auth/logout').send({ refreshToken: 'x'.repeat(600) }), 400);
+      await expectProblemAndNoWrites(() => api().post('/api/auth/session/refresh').set('Origin', shopOrigin).send({ refreshToken: 'x' }), 400);
+      await expectProblemAndNoWrites(() => api().post('/api/auth/session/logout').set('Origin', shopOrigin).send({ refreshToken: 'x'.repeat(600) }), 400);
     });
 
     it('when the body is 2 MB, then 413', async () => {

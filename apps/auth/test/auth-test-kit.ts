@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { generateSigningKey, type SigningKey } from '@shop/auth-tokens';
-import { tokenResponseSchema, type TokenResponse } from '@shop/contracts';
+import { AuthSessionCookie, tokenResponseSchema, type TokenResponse } from '@shop/contracts';
 import { InMemoryStateStore } from '@shop/building-blocks';
 import { createLogger, createServiceMetrics } from '@shop/platform';
 import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
@@ -64,14 +64,63 @@ export function newAccount(label = 'user'): { email: string; password: string; n
 }
 
 /** Rows in the tables a failed request must not touch. */
-export async function rowCounts(db: Database): Promise<{ users: number; outbox: number; refreshTokens: number }> {
-  const { rows } = await db.query<{ users: number; outbox: number; refresh_tokens: number }>(
+export async function rowCounts(db: Database): Promise<{ users: number; outbox: number; refreshTokens: number; oneTimeTokens: number }> {
+  const { rows } = await db.query<{ users: number; outbox: number; refresh_tokens: number; one_time_tokens: number }>(
     `SELECT (SELECT count(*) FROM users)::int8 AS users,
             (SELECT count(*) FROM outbox_events)::int8 AS outbox,
-            (SELECT count(*) FROM refresh_tokens)::int8 AS refresh_tokens`,
+            (SELECT count(*) FROM refresh_tokens)::int8 AS refresh_tokens,
+            (SELECT count(*) FROM one_time_tokens)::int8 AS one_time_tokens`,
   );
   const row = rows[0];
-  return { users: row.users, outbox: row.outbox, refreshTokens: row.refresh_tokens };
+  return { users: row.users, outbox: row.outbox, refreshTokens: row.refresh_tokens, oneTimeTokens: row.one_time_tokens };
+}
+
+/** The shop origin the test configuration allows by default (PUBLIC_BASE_URL's default, the gateway's local URL). */
+export const shopOrigin = 'http://localhost:8080';
+
+/** The `Set-Cookie` line of the session cookie in a response, if it sets one. */
+export function sessionSetCookie(res: request.Response): string | undefined {
+  const header = res.headers['set-cookie'] as unknown as string[] | string | undefined;
+  const lines = header === undefined ? [] : Array.isArray(header) ? header : [header];
+  return lines.find((line) => line.startsWith(`${AuthSessionCookie.name}=`));
+}
+
+/** The refresh token a response set as the session cookie (fails the test when it set none or cleared it). */
+export function sessionCookieValue(res: request.Response): string {
+  const line = sessionSetCookie(res);
+  const value = line?.slice(AuthSessionCookie.name.length + 1).split(';')[0];
+  if (!value) throw new Error(`the response set no session cookie (Set-Cookie: ${JSON.stringify(res.headers['set-cookie'])})`);
+  return value;
+}
+
+/** `Cookie` header value that carries `refreshToken` as the session cookie. */
+export const sessionCookieHeader = (refreshToken: string) => `${AuthSessionCookie.name}=${refreshToken}`;
+
+/**
+ * The one-time token of the latest `type` event (password reset, e-mail verification) written for `userId`, as the
+ * notifier would read it from the event (auth itself keeps only its hash).
+ */
+export async function latestLinkToken(db: Database, userId: string, type: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ data: { token: string } }>('SELECT data FROM outbox_events WHERE subject = $1 AND type = $2 ORDER BY seq DESC LIMIT 1', [userId, type]);
+  return rows[0]?.data.token;
+}
+
+/** How many `type` events were written for `userId`. */
+export async function eventCount(db: Database, userId: string, type: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM outbox_events WHERE subject = $1 AND type = $2', [userId, type]);
+  return Number(rows[0].n);
+}
+
+/** A clock the tests move instead of sleeping (epoch ms), for `buildTestApp({ now })`. */
+export function testClock(start = Date.now()): { now: number; advanceSeconds(seconds: number): void; read: () => number } {
+  const clock = {
+    now: start,
+    advanceSeconds(seconds: number) {
+      clock.now += seconds * 1000;
+    },
+    read: () => clock.now,
+  };
+  return clock;
 }
 
 /**
@@ -82,7 +131,20 @@ export async function registerAndSignIn(
   target: Parameters<typeof request>[0],
   account: { email: string; password: string; name: string },
 ): Promise<TokenResponse> {
+  return (await registerAndStartSession(target, account)).grant;
+}
+
+/** Registers `account` and signs in: the reply body and the refresh token of the session cookie. */
+export async function registerAndStartSession(
+  target: Parameters<typeof request>[0],
+  account: { email: string; password: string; name: string },
+): Promise<{ grant: TokenResponse; refreshToken: string }> {
   await request(target).post('/api/auth/register').send(account).expect(202);
-  const { body } = await request(target).post('/api/auth/login').send({ email: account.email, password: account.password }).expect(200);
-  return tokenResponseSchema.parse(body);
+  return startSession(target, account);
+}
+
+/** Signs `account` in: the reply body and the refresh token of the session cookie. */
+export async function startSession(target: Parameters<typeof request>[0], account: { email: string; password: string }): Promise<{ grant: TokenResponse; refreshToken: string }> {
+  const res = await request(target).post('/api/auth/login').send({ email: account.email, password: account.password }).expect(200);
+  return { grant: tokenResponseSchema.parse(res.body), refreshToken: sessionCookieValue(res) };
 }

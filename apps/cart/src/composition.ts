@@ -16,6 +16,7 @@ import { newGuestCartId } from './domain/guest-cart-id';
 import { EventBusAbandonedCartNotices } from './events/publishers';
 import { orderConfirmedConsumer, orderConfirmedHandler, subscribeCartHandlers } from './events/subscriptions';
 import { createAppTokenGuardedAbandonedCartsRouter } from './http/app-token-guarded-abandoned-carts.routes';
+import { createAppTokenGuardedCartCheckoutsRouter } from './http/app-token-guarded-cart-checkouts.routes';
 import { createCartRouter } from './http/cart.routes';
 
 /** The settings the cart app runs with: the cart's part of CartConfig. */
@@ -68,7 +69,7 @@ export interface CartAppDeps {
 
 /** The cart's HTTP app and its event handler. */
 export interface CartApp extends HttpApp {
-  /** The `orders` topic handler (order.confirmed → ordered quantities leave the cart); idempotent on the event id. */
+  /** The `orders` topic handler (order.confirmed → the order's hold on the cart is dropped); idempotent on the event id. */
   handleOrderConfirmed: EventHandler<unknown>;
 }
 
@@ -101,6 +102,7 @@ export function createCartApp(deps: CartAppDeps): CartApp {
     mountRoutes: (app) => {
       deps.mountExtraRoutes?.(app);
       app.use(createAppTokenGuardedAbandonedCartsRouter({ reminders, defaultIdleHours: settings.ABANDONED_CART_IDLE_HOURS, appApiToken: settings.APP_API_TOKEN }));
+      app.use(createAppTokenGuardedCartCheckoutsRouter({ service, appApiToken: settings.APP_API_TOKEN }));
       app.use('/api/cart', createCartRouter({ service, verifier: deps.verifier, guestCartTtlSeconds: settings.GUEST_CART_TTL_SECONDS }));
     },
   });

@@ -1,12 +1,13 @@
 import path from 'node:path';
-import type { TokenVerifier } from '@shop/auth-tokens';
+import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
 import type { EventBus, StateStore } from '@shop/building-blocks';
 import { AppIds } from '@shop/contracts';
-import type { Logger } from '@shop/kernel';
+import { AppError, type Logger } from '@shop/kernel';
 import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, type Database } from '@shop/postgres';
 import { authServiceTokenVerifier, listenService, openServiceDatabase, startService, type BuildingBlocks } from '@shop/service-runtime';
 import type { CatalogConfig } from './config';
+import { AuthUserAuthorizations } from './clients/auth-user-authorizations.client';
 import { SqlCatalogSyncRepository } from './data/catalog-sync.repository';
 import { migrateOutbox } from './data/outbox';
 import { SqlProductAdminRepository } from './data/product-admin.repository';
@@ -47,6 +48,8 @@ export interface CatalogAppDeps {
   stateStore: StateStore;
   eventBus: EventBus;
   verifier: TokenVerifier;
+  /** Current roles in auth's database, confirmed before a product is deleted; default: none (the delete answers 503). */
+  authorizations?: UserAuthorizations;
   logger: Logger;
   metrics?: ServiceMetrics;
   /** Default 30 s. */
@@ -68,6 +71,11 @@ export interface CatalogAppDeps {
 }
 
 type HttpAppMount = Parameters<typeof createHttpApp>[0]['mountRoutes'];
+
+/** Fails closed: an app built without a way to ask auth confirms nobody's role. */
+const noAuthorizations: UserAuthorizations = {
+  authorizationOf: () => Promise.reject(new AppError('unavailable', 'This catalog cannot confirm admin roles with the auth service', { retryAfterSeconds: 1 })),
+};
 
 /** The catalog's HTTP app and the services behind it. */
 export interface CatalogApp extends HttpApp {
@@ -115,7 +123,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       // Public and admin routes under /api/catalog (the gateway's prefix); admin ones check the admin token per route.
       app.use('/api/catalog', createProductsRouter({ productQueries, analytics }));
       app.use('/api/catalog', createCategoriesRouter({ productQueries }));
-      app.use('/api/catalog', createAdminProductsRouter({ productAdmin, productQueries, verifier: deps.verifier }));
+      app.use('/api/catalog', createAdminProductsRouter({ productAdmin, productQueries, verifier: deps.verifier, authorizations: deps.authorizations ?? noAuthorizations }));
       app.use('/api/catalog', createAdminSyncRunsRouter({ catalogSync, verifier: deps.verifier }));
       // Under /internal (never routed by the gateway): the bulk upsert wants an admin token, the rest the app token.
       app.use(createAdminBulkUpsertRouter({ catalogSync, verifier: deps.verifier }));
@@ -135,6 +143,8 @@ export interface StartCatalogOptions {
   db?: Database;
   /** Verifies admin tokens; default: against the auth service's JWKS, fetched through service invocation. */
   verifier?: TokenVerifier;
+  /** Confirms admin roles; default: auth's internal route, through service invocation. */
+  authorizations?: UserAuthorizations;
   metrics?: ServiceMetrics;
 }
 
@@ -161,6 +171,8 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       stateStore: blocks.stateStore,
       eventBus: blocks.eventBus,
       verifier,
+      authorizations:
+        options.authorizations ?? new AuthUserAuthorizations({ invoker: blocks.invoker, authAppId: config.AUTH_APP_ID, appApiToken: config.APP_API_TOKEN }),
       logger,
       metrics: options.metrics ?? createServiceMetrics(AppIds.catalog),
       productCacheTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,

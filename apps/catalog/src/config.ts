@@ -14,10 +14,10 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .optional()
       .describe('Load the demo catalog into an empty database at start. Default: true with the embedded database, false with DATABASE_URL'),
     PRODUCT_CACHE_TTL_SECONDS: env.positiveInt(30).describe('How long a product representation stays in the state-store cache (bounds staleness should an invalidation be lost)'),
-    AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies admin tokens'),
+    AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies admin tokens and which confirms the admin role before a product is deleted'),
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
     ANALYTICS_FLUSH_INTERVAL_MS: env.positiveInt(1000).describe('Anonymous product views are counted per product and published once per product per interval'),
-    APP_API_TOKEN: appApiTokenSetting('the internal routes (reservations, sync runs) require it in the dapr-api-token header'),
+    APP_API_TOKEN: appApiTokenSetting("the internal routes (reservations, sync runs) require it in the dapr-api-token header, and it is sent on calls to auth's internal routes"),
     RESERVATION_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900).describe('How long a reservation holds its units when the order names no ttlSeconds'),
     LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(5).describe('inventory.low is published when a reservation takes availability from above this to at or below it'),
     RESERVATION_SWEEP_INTERVAL_MS: z.coerce

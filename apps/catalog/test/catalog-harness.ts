@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { InMemoryEventBus, InMemoryStateStore, type CloudEvent } from '@shop/building-blocks';
 import { Topics, adminProductViewSchema, type AdminProductView } from '@shop/contracts';
-import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey } from '@shop/auth-tokens';
+import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey, type UserAuthorizations } from '@shop/auth-tokens';
 import { createLogger } from '@shop/platform';
 import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
 import { eventually, type TestDatabase } from '@shop/testing';
@@ -32,6 +32,11 @@ export const tokens = {
   customer: signer.sign({ userId: 'customer-1', email: 'customer@example.com', roles: ['customer'] }),
   /** An admin token signed by a key the catalog does not trust. */
   unknownKey: strangerSigner.sign({ userId: 'admin-x', email: 'x@example.com', roles: ['admin'] }),
+};
+
+/** Auth's database as these tokens' users stand in it: the admin is still an admin (test/e2e/current-admin-role.test.ts asks the real auth). */
+const stillAdmins: UserAuthorizations = {
+  authorizationOf: async (userId) => (userId === 'admin-1' ? { userId, roles: ['customer', 'admin'], disabled: false } : undefined),
 };
 
 /** The catalog app on in-memory building blocks, with a running outbox relay and a recorder of published events. */
@@ -75,7 +80,7 @@ export async function buildHarness(db: Database, options: HarnessOptions = {}): 
   const relay = new OutboxRelay({ db, eventBus, logger, pollIntervalMs: 50 });
   relay.start();
   const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()) });
-  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, logger, outboxRelay: relay, appApiToken: options.appApiToken });
+  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken });
   return {
     catalog,
     http: request(catalog.app),

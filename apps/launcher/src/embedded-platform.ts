@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadAuthConfig, startAuthService } from '@shop/auth';
 import { InMemoryBroker, InMemoryEventBus } from '@shop/building-blocks';
@@ -41,9 +42,13 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
   const broker = new InMemoryBroker({ logger: loggerFor('broker') });
   const serviceUrls: Record<string, string> = {};
   const started: RunningServer[] = [];
-  const publicBaseUrl = `http://localhost:${config.PORT}`;
+  // The shop's origin must be known before auth starts (only its pages may refresh a session), so port 0 is chosen now.
+  const gatewayPort = config.PORT === 0 ? await freePort(config.HOST) : config.PORT;
+  const publicBaseUrl = `http://localhost:${gatewayPort}`;
   // The services listen on loopback and believe the X-Forwarded-For of the gateway in front of them, also on loopback.
   const common = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: config.LOG_LEVEL, PUBLIC_BASE_URL: publicBaseUrl, TRUSTED_PROXIES: 'loopback' };
+  const shopOrigins = [`http://localhost:${gatewayPort}`, `http://127.0.0.1:${gatewayPort}`];
+  if (!['0.0.0.0', '127.0.0.1', 'localhost', '::'].includes(config.HOST)) shopOrigins.push(`http://${config.HOST}:${gatewayPort}`);
 
   let functions: LocalFunctions | undefined;
   const stopAll = async () => {
@@ -53,7 +58,14 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
   try {
     const auth = await startAuthService({
       config: loadAuthConfig(
-        embeddedServiceEnvironment(environment, { ...common, DATA_DIR: join(dataDir, AppIds.auth), ADMIN_EMAIL: config.ADMIN_EMAIL, ADMIN_PASSWORD: admin.password, AUTH_SIGNING_KEYS: signingKeys }),
+        embeddedServiceEnvironment(environment, {
+          ...common,
+          DATA_DIR: join(dataDir, AppIds.auth),
+          ADMIN_EMAIL: config.ADMIN_EMAIL,
+          ADMIN_PASSWORD: admin.password,
+          AUTH_SIGNING_KEYS: signingKeys,
+          SHOP_ORIGINS: environment.SHOP_ORIGINS || shopOrigins.join(','),
+        }),
       ),
       logger: loggerFor(AppIds.auth),
       blocks: createEmbeddedBuildingBlocks({ appId: AppIds.auth, broker, serviceUrls: { ...serviceUrls } }),
@@ -99,6 +111,8 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
       logger: loggerFor(AppIds.functions),
       emailOutboxDir: join(dataDir, 'outbox'),
       reportsDir: join(dataDir, 'reports'),
+      // The password reset and e-mail verification links open the storefront behind this gateway.
+      shopPublicUrl: environment.SHOP_PUBLIC_URL || publicBaseUrl,
       // SYNC_SOURCES (and the other SYNC_* settings) in the environment schedule the catalog sync as well.
       syncEnvironment: environment,
     });
@@ -113,7 +127,7 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
         webAppDir: builtWebAppDir,
         trustedProxies: config.TRUSTED_PROXIES,
       }),
-      { port: config.PORT, host: config.HOST, logger: gatewayLogger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+      { port: gatewayPort, host: config.HOST, logger: gatewayLogger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS },
     );
     started.push(gateway);
     const gatewayHost = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
@@ -132,4 +146,16 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
     await broker.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** A TCP port that is free on `host` right now (the gateway binds it a moment later). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port was assigned'))));
+    });
+  });
 }

@@ -121,6 +121,38 @@ describe('embedded platform through the gateway', () => {
     expect(confirmation).toContain(placed.body.id.slice(0, 8));
   });
 
+  it('when a shopper forgets the password, then the e-mailed link opens the shop and resets it, and the session cookie refreshes only from the shop', async () => {
+    const email = `forgetful-${Date.now()}@example.com`;
+    await call('POST', '/api/auth/register', { body: { email, password: 'correct horse battery', name: 'Forgetful' } });
+    const login = await fetch(`${platform.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery' }) });
+    expect(login.status).toBe(200);
+    const sessionCookie = (headers: Headers) => headers.getSetCookie().find((line) => line.startsWith('shop_refresh='))!.split(';')[0];
+    const refresh = (cookie: string, origin: string) => call('POST', '/api/auth/session/refresh', { headers: { cookie, origin } });
+    expect((await refresh(sessionCookie(login.headers), 'https://elsewhere.example')).status).toBe(403);
+    const refreshed = await refresh(sessionCookie(login.headers), new URL(platform.url).origin);
+    expect(refreshed.status).toBe(200);
+    const rotated = sessionCookie(refreshed.headers);
+
+    expect((await call('POST', '/api/auth/password-reset', { body: { email } })).status).toBe(202);
+    const outbox = join(dataDir, 'outbox');
+    const deadline = Date.now() + 10_000;
+    let link: string | undefined;
+    while (!link && Date.now() < deadline) {
+      for (const file of await readdir(outbox).catch(() => [] as string[])) {
+        const text = await readFile(join(outbox, file), 'utf8');
+        if (text.includes(`To: ${email}`) && text.includes('Subject: Reset your password')) link = /^(http\S+#token=\S+)\r?$/m.exec(text)?.[1];
+      }
+      if (!link) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(link).toBeDefined();
+    expect(link!.startsWith(`${new URL(platform.url).origin}/account/reset-password#token=`)).toBe(true);
+    const token = new URLSearchParams(new URL(link!).hash.slice(1)).get('token')!;
+    expect((await call('POST', '/api/auth/password-reset/confirm', { body: { token, password: 'a brand new passphrase' } })).status).toBe(204);
+    // Every session ended, the one of the latest cookie included.
+    expect((await refresh(rotated, new URL(platform.url).origin)).status).toBe(401);
+    expect((await call('POST', '/api/auth/login', { body: { email, password: 'a brand new passphrase' } })).status).toBe(200);
+  });
+
   it('when the platform is asked for something that does not exist, then problem+json comes back', async () => {
     const res = await call('GET', '/api/catalog/products/does-not-exist');
     expect(res.status).toBe(404);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Express } from 'express';
 import { AppIds } from '@shop/contracts';
-import type { TokenVerifier } from '@shop/auth-tokens';
+import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
 import { migrateOutbox } from '@shop/outbox';
 import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, type Database } from '@shop/postgres';
@@ -17,12 +17,13 @@ import { CatalogProductCategories } from './clients/catalog-product-categories';
 import { CheckoutRecovery, type CheckoutRecoverySettings } from './jobs/checkout-recovery';
 import { CheckoutService, type CheckoutHooks, type CheckoutSettings } from './domain/checkout.service';
 import { OrderService } from './domain/order.service';
-import type { CartReader, Clock, PaymentProvider, StockReservations } from './domain/ports';
+import type { CartCheckouts, Clock, PaymentProvider, StockReservations } from './domain/ports';
 import { createOrdersRouter } from './http/orders.routes';
-import { CartServiceReader } from './clients/cart-reader';
+import { CartServiceCheckouts } from './clients/cart-checkouts';
+import { AuthUserAuthorizations } from './clients/auth-user-authorizations.client';
 import { CatalogStockReservations } from './clients/catalog-stock-reservations';
 import { SimulatedPaymentProvider } from './clients/simulated-payment-provider';
-import { type Logger } from '@shop/kernel';
+import { AppError, type Logger } from '@shop/kernel';
 
 /** Where the SQL migrations are, from src (tests) and from dist alike. */
 export const orderMigrationsDir = path.join(__dirname, '..', 'migrations');
@@ -59,7 +60,10 @@ export interface OrderAppDeps {
   /** A migrated database (see `migrateOrderDatabase`). */
   db: Database;
   verifier: TokenVerifier;
-  cart: CartReader;
+  /** Current roles in auth's database, confirmed before an admin cancels someone else's order; default: none (503). */
+  authorizations?: UserAuthorizations;
+  /** The shopper's cart: read, taken by the order, given back when it does not go through. */
+  cart: CartCheckouts;
   stock: StockReservations;
   payments: PaymentProvider;
   logger: Logger;
@@ -79,6 +83,11 @@ export interface OrderAppDeps {
   /** Clock of the daily report's generatedAt. */
   clock?: () => Date;
 }
+
+/** Fails closed: an app built without a way to ask auth confirms nobody's role. */
+const noAuthorizations: UserAuthorizations = {
+  authorizationOf: () => Promise.reject(new AppError('unavailable', 'This order service cannot confirm admin roles with the auth service', { retryAfterSeconds: 1 })),
+};
 
 /** The order app, with the services and the recovery loop (not started) behind it. */
 export interface OrderApp extends HttpApp {
@@ -101,7 +110,7 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
     logger: deps.logger,
     hooks: deps.checkoutHooks,
   });
-  const orders = new OrderService({ repository, stock: deps.stock, payments: deps.payments, logger: deps.logger });
+  const orders = new OrderService({ repository, stock: deps.stock, payments: deps.payments, cart: deps.cart, logger: deps.logger });
   const recovery = new CheckoutRecovery({ repository, checkout, logger: deps.logger, settings: deps.recoverySettings });
   const reports = new DailyReportService({ repository: new SqlReportsRepository(deps.db), categories: deps.categories, clock: deps.clock });
   const httpApp = createHttpApp({
@@ -115,7 +124,7 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
       app.use(createAppTokenGuardedDailyReportRouter({ reports, appApiToken: deps.appApiToken }));
       // Before the orders router, whose authenticate() applies to everything under /api/orders.
       app.use('/api/orders/reports', createReportsAdminRouter({ reports, verifier: deps.verifier }));
-      app.use('/api/orders', createOrdersRouter({ checkout, orders, verifier: deps.verifier }));
+      app.use('/api/orders', createOrdersRouter({ checkout, orders, verifier: deps.verifier, authorizations: deps.authorizations ?? noAuthorizations }));
     },
   });
   return { ...httpApp, checkout, orders, recovery, reports };
@@ -130,6 +139,8 @@ export interface StartOrderOptions {
   db?: Database;
   /** Verifies access tokens; default: against the auth service's JWKS, fetched through service invocation. */
   verifier?: TokenVerifier;
+  /** Confirms admin roles; default: auth's internal route, through service invocation. */
+  authorizations?: UserAuthorizations;
   /** Default: the SimulatedPaymentProvider on the building blocks' state store. */
   paymentProvider?: PaymentProvider;
   checkoutHooks?: CheckoutHooks;
@@ -161,8 +172,10 @@ export function startOrderService(options: StartOrderOptions): Promise<RunningOr
       trustedProxies: config.TRUSTED_PROXIES,
       db,
       verifier,
+      authorizations:
+        options.authorizations ?? new AuthUserAuthorizations({ invoker: blocks.invoker, authAppId: config.AUTH_APP_ID, appApiToken: config.APP_API_TOKEN }),
       logger,
-      cart: new CartServiceReader({ invoker: blocks.invoker, cartAppId: config.CART_APP_ID }),
+      cart: new CartServiceCheckouts({ invoker: blocks.invoker, cartAppId: config.CART_APP_ID, appApiToken: config.APP_API_TOKEN }),
       stock: new CatalogStockReservations({ invoker: blocks.invoker, catalogAppId: config.CATALOG_APP_ID, appApiToken: config.APP_API_TOKEN }),
       payments: options.paymentProvider ?? new SimulatedPaymentProvider({ stateStore: blocks.stateStore, slowAnswerMs: config.PAYMENT_TIMEOUT_MS + 1000 }),
       checkoutSettings: {

@@ -9,8 +9,8 @@ export const orderConfigSchema = serviceBaseConfigSchema
   .extend({
     PORT: env.port(3004),
     ...serviceDatabaseConfigShape(AppIds.order),
-    APP_API_TOKEN: appApiTokenSetting("sent as dapr-api-token on calls to the catalog's internal routes, and required on this service's own internal routes (daily report)"),
-    AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies access tokens'),
+    APP_API_TOKEN: appApiTokenSetting("sent as dapr-api-token on calls to the catalog's, the cart's and auth's internal routes, and required on this service's own internal routes (daily report)"),
+    AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies access tokens and which confirms the admin role before an admin cancels someone else\'s order'),
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
     CATALOG_APP_ID: z.string().min(1).default(AppIds.catalog).describe('App id of the catalog (stock reservations)'),
     CART_APP_ID: z.string().min(1).default(AppIds.cart).describe('App id of the cart'),

@@ -55,7 +55,7 @@ describeEachDatabase<Database>('order daily report', databases, (getDb) => {
     order = createOrderApp({
       db: getDb(),
       verifier: testVerifier,
-      cart: { readCart: async () => ({ lines: [] }) },
+      cart: { readCart: async () => ({ lines: [], version: '' }), take: async () => 'cart_changed', release: async () => undefined },
       stock: {} as never,
       payments: {} as never,
       logger: testLogger,

@@ -25,7 +25,7 @@ describeEachDatabase<Database>('idempotency keys answered in the previous releas
     order = createOrderApp({
       db: getDb(),
       verifier: testVerifier,
-      cart: { readCart: () => Promise.reject(new Error('a replay reads no cart')) },
+      cart: { readCart: () => Promise.reject(new Error('a replay reads no cart')), take: () => Promise.reject(new Error('a replay takes no cart')), release: () => Promise.reject(new Error('a replay releases no cart')) },
       stock: {} as never,
       payments: {} as never,
       logger: testLogger,

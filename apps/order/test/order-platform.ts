@@ -1,12 +1,12 @@
 import request from 'supertest';
-import { InMemoryBroker, InMemoryStateStore, type CloudEvent } from '@shop/building-blocks';
+import { InMemoryBroker, InMemoryStateStore, RedisStateStore, type CloudEvent, type EventBus, type EventHandler, type StateStore, type SubscriptionOptions } from '@shop/building-blocks';
 import { loadCatalogConfig, startCatalogService } from '@shop/catalog';
 import { loadCartConfig, startCartService } from '@shop/cart';
 import { AppIds, SimulatedPaymentTokens, Topics } from '@shop/contracts';
 import type { RunningServer } from '@shop/platform';
 import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
-import { createEmbeddedBuildingBlocks } from '@shop/service-runtime';
-import { eventually, type TestDatabase } from '@shop/testing';
+import { createEmbeddedBuildingBlocks, type BuildingBlocks } from '@shop/service-runtime';
+import { backendUrl, eventually, uniqueTestTag, type TestDatabase } from '@shop/testing';
 import { loadOrderConfig, startOrderService, type RunningOrderService } from '../src';
 import type { CheckoutHooks } from '../src/domain/checkout.service';
 import { CheckoutStatuses } from '../src/domain/order-status';
@@ -56,6 +56,8 @@ export interface OrderServiceOptions {
 export interface TestPlatform {
   catalog: ReturnType<typeof request>;
   cart: ReturnType<typeof request>;
+  /** Where the cart service listens (its internal routes included). */
+  cartUrl: string;
   orders: ReturnType<typeof request>;
   order: RunningOrderService;
   dbs: PlatformDatabases;
@@ -74,6 +76,13 @@ export interface TestPlatform {
   publishOnBroker(topic: string, event: { id: string; type: string; subject: string; data: unknown }): Promise<void>;
   /** Resolves once the broker has delivered everything published so far (no handler running, no retry waiting). */
   eventsDelivered(): Promise<void>;
+  /**
+   * Holds every event on its way to the cart (order.confirmed included) until the returned function is called, as a
+   * slow broker would; `eventsDelivered` waits for them too.
+   */
+  holdCartEvents(): () => void;
+  /** The cart's state store (Redis or memory), to look at a cart as stored. */
+  cartStore: StateStore;
   /** Runs one recovery round that treats every order in the checkout as stale. */
   recoverNow(): Promise<number>;
   close(): Promise<void>;
@@ -81,10 +90,25 @@ export interface TestPlatform {
 
 let skuCounter = 0;
 
+/** The app API token every service of the test platform shares (the internal routes require it). */
+export const platformAppApiToken = 'order-test-platform-app-token';
+
+/** How the platform's other services run. */
+export interface PlatformOptions {
+  /** The cart keeps its carts on this Redis (the production shape); default: in memory. */
+  cartRedisUrl?: string;
+}
+
+/** The Redis a suite on PostgreSQL keeps the cart on, when REDIS_URL is set: PostgreSQL and Redis, as in production. */
+export function cartRedisUrlFor(kind: 'pglite' | 'postgres'): string | undefined {
+  return kind === 'postgres' ? backendUrl('redis') : undefined;
+}
+
 /** Starts catalog, cart and order on free ports. */
-export async function startTestPlatform(dbs: PlatformDatabases, options: OrderServiceOptions = {}): Promise<TestPlatform> {
+export async function startTestPlatform(dbs: PlatformDatabases, options: OrderServiceOptions = {}, platformOptions: PlatformOptions = {}): Promise<TestPlatform> {
   const broker = new InMemoryBroker();
-  const base = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' };
+  // One app API token for all, as separate processes share it: the internal routes (reservations, cart checkouts) require it.
+  const base = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', APP_API_TOKEN: platformAppApiToken };
   const catalogServer: RunningServer = await startCatalogService({
     config: loadCatalogConfig({ ...base, SEED_DEMO_CATALOG: 'false', RESERVATION_SWEEP_INTERVAL_MS: '0', OUTBOX_POLL_INTERVAL_MS: '50' }),
     logger: testLogger,
@@ -92,10 +116,26 @@ export async function startTestPlatform(dbs: PlatformDatabases, options: OrderSe
     db: dbs.catalog,
     verifier: testVerifier,
   });
+  const cartEvents = { gate: Promise.resolve() };
+  const cartEmbedded = createEmbeddedBuildingBlocks({ appId: AppIds.cart, broker, serviceUrls: { [AppIds.catalog]: catalogServer.url } });
+  // A loaded test machine can take longer than the store's outage timeout for one command; this is about correctness.
+  const cartRedis = platformOptions.cartRedisUrl
+    ? new RedisStateStore({ url: platformOptions.cartRedisUrl, keyPrefix: `${uniqueTestTag('order-test-cart')}:`, commandTimeoutMs: 10_000 })
+    : undefined;
+  const cartBlocks: BuildingBlocks = {
+    ...cartEmbedded,
+    stateStore: cartRedis ?? cartEmbedded.stateStore,
+    eventBus: gatedEventBus(cartEmbedded.eventBus, () => cartEvents.gate),
+    close: async () => {
+      await cartEmbedded.close();
+      await cartRedis?.close();
+    },
+  };
   const cartServer: RunningServer = await startCartService({
-    config: loadCartConfig(base),
+    // On Redis, the test's carts and inbox entries expire by themselves.
+    config: loadCartConfig(cartRedis ? { ...base, USER_CART_TTL_SECONDS: '900', GUEST_CART_TTL_SECONDS: '900', INBOX_TTL_SECONDS: '900' } : base),
     logger: testLogger,
-    blocks: createEmbeddedBuildingBlocks({ appId: AppIds.cart, broker, serviceUrls: { [AppIds.catalog]: catalogServer.url } }),
+    blocks: cartBlocks,
     verifier: testVerifier,
   });
   const paymentStore = new InMemoryStateStore();
@@ -134,6 +174,7 @@ export async function startTestPlatform(dbs: PlatformDatabases, options: OrderSe
   const platform: TestPlatform = {
     catalog,
     cart,
+    cartUrl: cartServer.url,
     get orders() {
       return request(order.url);
     },
@@ -180,6 +221,12 @@ export async function startTestPlatform(dbs: PlatformDatabases, options: OrderSe
       await recorder.eventBus.publish(topic, event);
     },
     eventsDelivered: () => broker.whenIdle(),
+    holdCartEvents: () => {
+      let open: () => void = () => undefined;
+      cartEvents.gate = new Promise<void>((resolve) => (open = resolve));
+      return () => open();
+    },
+    cartStore: cartBlocks.stateStore,
     recoverNow: async () => {
       // A new replica whose loop treats everything older than 1 ms as stale; its start round is the recovery. The
       // orders in the checkout must be that old by the database's clock first.
@@ -205,6 +252,24 @@ export async function startTestPlatform(dbs: PlatformDatabases, options: OrderSe
     },
   };
   return platform;
+}
+
+/** An event bus whose handlers wait for `gate()` before each delivery. */
+function gatedEventBus(bus: EventBus, gate: () => Promise<void>): EventBus {
+  return {
+    publish: (topic, event) => bus.publish(topic, event),
+    subscribe: <T>(topic: string, handler: EventHandler<T>, options: SubscriptionOptions) =>
+      bus.subscribe<T>(
+        topic,
+        async (event) => {
+          await gate();
+          return handler(event);
+        },
+        options,
+      ),
+    start: () => bus.start(),
+    close: () => bus.close(),
+  };
 }
 
 /** Row counts of the order database, to prove that a refused request wrote nothing. */

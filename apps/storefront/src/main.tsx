@@ -2,12 +2,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { ApiClient } from './api/client';
-import { browserSessionStorage } from './api/session';
+import { forgetLegacyStoredSession } from './api/session';
 import { AppProvider } from './app/app-context';
 import { AppRoutes } from './app/routes';
 import './styles.css';
 
-const client = new ApiClient({ storage: browserSessionStorage() });
+// Earlier versions kept the refresh token in localStorage; the session now lives in auth's HttpOnly cookie.
+forgetLegacyStoredSession();
+const client = new ApiClient();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -50,6 +50,21 @@ const gzippedSize = (file: string) => gzipSync(readFileSync(join(dist, file)), {
     }
   });
 
+  it('when a shopper opens the shop, then the account pages opened from e-mails (and the account page) are chunks of their own', () => {
+    const firstPage = firstPageScripts(html).map((src) => readFileSync(join(dist, src), 'utf8')).join('\n');
+    const chunks = readdirSync(join(dist, 'assets')).filter((file) => file.endsWith('.js'));
+    for (const [page, text] of [
+      ['forgot-password-page', 'we have sent a link to reset its password'],
+      ['reset-password-page', 'Your password has been changed'],
+      ['verify-email-page', 'The confirmation link is invalid or has expired'],
+      ['account-page', 'Sign out everywhere'],
+    ]) {
+      expect(firstPage).not.toContain(text);
+      const pageChunk = chunks.find((file) => file.startsWith(`${page}-`));
+      expect(pageChunk && readFileSync(join(dist, 'assets', pageChunk), 'utf8')).toContain(text);
+    }
+  });
+
   it('when files are built, then every asset name carries a content hash (the year-long cache depends on it)', () => {
     for (const file of readdirSync(join(dist, 'assets'))) expect(file).toMatch(/-[A-Za-z0-9_-]{8,}\.(js|css|map|svg|png|woff2?)(\.map)?$/);
   });

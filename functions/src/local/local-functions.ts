@@ -7,6 +7,7 @@ import { Cron } from 'croner';
 import { createJobHandlers, type JobHandlers, type TimerHandler } from '../jobs/job-handlers';
 import { FolderReportStore, type ReportStore } from '../jobs/report-store';
 import { ServiceClient } from '../jobs/service-client';
+import { developmentShopPublicUrl } from '../notifications/config';
 import { notifiedTopics } from '../notifications/functions';
 import { OutboxFolderEmailSender } from '../notifications/email-sender';
 import type { NotificationClaims } from '../notifications/notification-claims';
@@ -39,6 +40,8 @@ export interface LocalFunctionsOptions {
   schedules?: LocalSchedules;
   /** Sender address of the emails. Default `no-reply@shop.local`. */
   emailSenderAddress?: string;
+  /** Public URL of the shop, which the account e-mails link to. Default the gateway's local URL, http://localhost:8080. */
+  shopPublicUrl?: string;
   /** Idle hours before a cart reminder; the cart's default when unset. */
   abandonedCartIdleHours?: number;
   /**
@@ -85,6 +88,7 @@ export async function startLocalFunctions(options: LocalFunctionsOptions): Promi
     auth: client(serviceUrls.auth),
     email: new OutboxFolderEmailSender({ folder: options.emailOutboxDir, senderAddress: options.emailSenderAddress ?? 'no-reply@shop.local' }),
     claims,
+    shopPublicUrl: (options.shopPublicUrl ?? developmentShopPublicUrl).replace(/\/+$/, ''),
   });
 
   for (const topic of notifiedTopics) subscribeNotifications(options.eventBus, topic, notifier, logger);

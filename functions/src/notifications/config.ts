@@ -1,8 +1,18 @@
 import { z } from 'zod';
 
+/** The shop's public URL when SHOP_PUBLIC_URL is unset in development: the gateway's local URL (`npm start`). */
+export const developmentShopPublicUrl = 'http://localhost:8080';
+
 /** Settings of the notification functions. */
 export const notificationsSettingsSchema = z
   .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).optional().describe('Optional. development or test lets SHOP_PUBLIC_URL default'),
+    AZURE_FUNCTIONS_ENVIRONMENT: z.string().optional().describe('Set by the host (Core Tools: Development); Development lets SHOP_PUBLIC_URL default'),
+    SHOP_PUBLIC_URL: z
+      .url({ protocol: /^https?$/ })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional()
+      .describe(`Required outside development. Public URL of the shop: the password reset and e-mail verification links open its pages (development default ${developmentShopPublicUrl})`),
     AUTH_INTERNAL_URL: z.url().describe('Required. Base URL of the auth service (user and admin e-mail addresses)'),
     APP_API_TOKEN: z.string().min(1).optional().describe('Optional. Sent as dapr-api-token on internal calls when set'),
     INTERNAL_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).describe('Optional. Timeout of one internal call attempt'),
@@ -39,7 +49,18 @@ export const notificationsSettingsSchema = z
   .refine((settings) => settings.NOTIFICATION_CLAIMS_STORE !== 'redis' || settings.NOTIFICATION_CLAIMS_REDIS_URL, {
     message: 'NOTIFICATION_CLAIMS_REDIS_URL is required when NOTIFICATION_CLAIMS_STORE is redis (the default)',
     path: ['NOTIFICATION_CLAIMS_REDIS_URL'],
-  });
+  })
+  // Fails closed: in Azure the host may set no environment name at all, and a link to localhost helps no customer.
+  .refine((settings) => settings.SHOP_PUBLIC_URL !== undefined || isDevelopment(settings), {
+    message: 'SHOP_PUBLIC_URL is required outside development (NODE_ENV=development or test, or AZURE_FUNCTIONS_ENVIRONMENT=Development): the public URL of the shop, e.g. https://shop.example.com',
+    path: ['SHOP_PUBLIC_URL'],
+  })
+  .transform((settings) => ({ ...settings, SHOP_PUBLIC_URL: settings.SHOP_PUBLIC_URL ?? developmentShopPublicUrl }));
+
+/** Whether the environment says development, where SHOP_PUBLIC_URL may default to the gateway's local URL. */
+function isDevelopment(settings: { NODE_ENV?: string; AZURE_FUNCTIONS_ENVIRONMENT?: string }): boolean {
+  return settings.NODE_ENV === 'development' || settings.NODE_ENV === 'test' || settings.AZURE_FUNCTIONS_ENVIRONMENT?.toLowerCase() === 'development';
+}
 
 /** The validated notification settings. */
 export type NotificationsSettings = z.infer<typeof notificationsSettingsSchema>;

@@ -61,6 +61,7 @@ export function registerNotificationFunctions(settings: NotificationsSettings): 
     email: emailSenderFromSettings(settings),
     claims: notificationClaimsFromSettings(settings),
     claimWait: claimWaitFromSettings(settings),
+    shopPublicUrl: settings.SHOP_PUBLIC_URL,
   });
   for (const topic of notifiedTopics) {
     app.serviceBusTopic(`notify-${topic}`, {

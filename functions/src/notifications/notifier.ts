@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InvocationContext } from '@azure/functions';
 import {
+  AccountLinkPaths,
   adminContactsReplySchema,
   AuthInternalPaths,
   cartAbandonedDataSchema,
@@ -12,6 +13,8 @@ import {
   productChangedDataSchema,
   Topics,
   userContactSchema,
+  userEmailVerificationRequestedDataSchema,
+  userPasswordResetRequestedDataSchema,
   userRegistrationRepeatedDataSchema,
   type CartAbandonedData,
   type Money,
@@ -19,6 +22,8 @@ import {
   type ProductChangedData,
   type Topic,
   type UserContact,
+  type UserEmailVerificationRequestedData,
+  type UserPasswordResetRequestedData,
   type UserRegistrationRepeatedData,
 } from '@shop/contracts';
 import { z } from 'zod';
@@ -43,6 +48,8 @@ export const notifiedEventTypes = [
   EventTypes.orderShipped,
   EventTypes.cartAbandoned,
   EventTypes.userRegistrationRepeated,
+  EventTypes.userPasswordResetRequested,
+  EventTypes.userEmailVerificationRequested,
 ] as const;
 
 /**
@@ -100,6 +107,8 @@ export interface NotifierDeps {
   claimWait?: ClaimWait;
   /** Locale of money and dates in emails. Default `en-US`. */
   locale?: string;
+  /** Public URL of the shop (SHOP_PUBLIC_URL, no trailing slash): the links of the account e-mails open its pages. */
+  shopPublicUrl: string;
 }
 
 /**
@@ -173,6 +182,18 @@ export class Notifier {
         const data = userRegistrationRepeatedDataSchema.safeParse(event.data);
         if (!data.success) return invalid(data.error);
         messages = [this.registrationRepeatedEmail(data.data)];
+        break;
+      }
+      case EventTypes.userPasswordResetRequested: {
+        const data = userPasswordResetRequestedDataSchema.safeParse(event.data);
+        if (!data.success) return invalid(data.error);
+        messages = [this.passwordResetEmail(data.data)];
+        break;
+      }
+      case EventTypes.userEmailVerificationRequested: {
+        const data = userEmailVerificationRequestedDataSchema.safeParse(event.data);
+        if (!data.success) return invalid(data.error);
+        messages = [this.emailVerificationEmail(data.data)];
         break;
       }
     }
@@ -294,6 +315,45 @@ export class Notifier {
         'If it was not you: you can ignore this e-mail. Nothing about your account has changed.',
       ].join('\n'),
     };
+  }
+
+  /** The reset link: the token in the fragment, which browsers never send to a server nor put in a Referer. */
+  private passwordResetEmail(data: UserPasswordResetRequestedData): EmailMessage {
+    return {
+      to: data.email,
+      subject: 'Reset your password',
+      text: [
+        `Hello ${data.name || 'there'},`,
+        '',
+        `Someone, hopefully you, asked to reset the password of the account ${data.email}. To choose a new password, open this link:`,
+        '',
+        this.accountLink(AccountLinkPaths.resetPassword, data.token),
+        '',
+        `The link works once, until ${this.formatTime(data.expiresAt)}. Using it signs your account out everywhere.`,
+        'If you did not ask for it, ignore this e-mail: your password stays as it is.',
+      ].join('\n'),
+    };
+  }
+
+  private emailVerificationEmail(data: UserEmailVerificationRequestedData): EmailMessage {
+    return {
+      to: data.email,
+      subject: 'Confirm your e-mail address',
+      text: [
+        `Hello ${data.name || 'there'},`,
+        '',
+        `Please confirm that ${data.email} is your e-mail address by opening this link:`,
+        '',
+        this.accountLink(AccountLinkPaths.verifyEmail, data.token),
+        '',
+        `The link works once, until ${this.formatTime(data.expiresAt)}.`,
+        'If you did not create an account with this address, ignore this e-mail.',
+      ].join('\n'),
+    };
+  }
+
+  private accountLink(path: string, token: string): string {
+    return `${this.deps.shopPublicUrl}${path}#token=${encodeURIComponent(token)}`;
   }
 
   private formatTime(isoTime: string): string {

@@ -70,6 +70,7 @@ function describeSharedClaims(title: string, openClaims: (lifetimes?: Partial<No
         email: deps.email ?? outboxSender(),
         claims: deps.claims,
         claimWait: { pollMs: 5, maxMs: deps.maxWaitMs ?? 10_000 },
+        shopPublicUrl: 'https://shop.test',
       });
 
     beforeEach(async () => {

@@ -2,7 +2,7 @@ import { loadNotificationsSettings } from '../../src/notifications/config';
 import { notificationClaimsFromSettings } from '../../src/notifications/functions';
 import { StateStoreNotificationClaims } from '../../src/notifications/state-store-notification-claims';
 
-const base = { AUTH_INTERNAL_URL: 'http://auth.internal' };
+const base = { AUTH_INTERNAL_URL: 'http://auth.internal', SHOP_PUBLIC_URL: 'https://shop.example.com' };
 
 describe('notification settings', () => {
   it('when no claims store is configured, then the settings are refused naming the Redis URL (instances must share their claims)', () => {
@@ -24,5 +24,17 @@ describe('notification settings', () => {
     const outcome = await claims.claim({ kind: 'order.confirmed', eventId: 'e-1', recipient: 'a@example.com' });
     expect(outcome.kind).toBe('claimed');
     await claims.close();
+  });
+
+  it('when SHOP_PUBLIC_URL is unset, then it is refused outside development and defaults to the gateway\'s local URL in development', () => {
+    const { SHOP_PUBLIC_URL: _unset, ...withoutUrl } = { ...base, NOTIFICATION_CLAIMS_STORE: 'memory' };
+    // Azure may name no environment at all: that is not development.
+    expect(() => loadNotificationsSettings(withoutUrl)).toThrow(/SHOP_PUBLIC_URL[\s\S]*required outside development/);
+    expect(() => loadNotificationsSettings({ ...withoutUrl, NODE_ENV: 'production' })).toThrow(/SHOP_PUBLIC_URL/);
+    expect(() => loadNotificationsSettings({ ...withoutUrl, AZURE_FUNCTIONS_ENVIRONMENT: 'Production' })).toThrow(/SHOP_PUBLIC_URL/);
+    expect(loadNotificationsSettings({ ...withoutUrl, AZURE_FUNCTIONS_ENVIRONMENT: 'Development' }).SHOP_PUBLIC_URL).toBe('http://localhost:8080');
+    expect(loadNotificationsSettings({ ...withoutUrl, NODE_ENV: 'development' }).SHOP_PUBLIC_URL).toBe('http://localhost:8080');
+    expect(loadNotificationsSettings({ ...withoutUrl, SHOP_PUBLIC_URL: 'https://shop.example.com/' }).SHOP_PUBLIC_URL).toBe('https://shop.example.com');
+    expect(() => loadNotificationsSettings({ ...withoutUrl, SHOP_PUBLIC_URL: 'javascript:alert(1)' })).toThrow(/SHOP_PUBLIC_URL/);
   });
 });

@@ -11,7 +11,10 @@ import { inMemoryNotificationClaims } from '../../src/notifications/state-store-
 import { startFakeService, type FakeService } from '../jobs/fake-service';
 import { readEml } from './eml';
 
-const context = () => new InvocationContext({ functionName: 'notify', invocationId: 'test', logHandler: () => undefined });
+/** Every line the functions log through their invocation contexts, to look for secrets in. */
+const logged: string[] = [];
+const context = () =>
+  new InvocationContext({ functionName: 'notify', invocationId: 'test', logHandler: (level, ...args) => void logged.push(`${level} ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`) });
 const cloudEvent = (type: string, data: unknown, id = `evt-${Math.random()}`) => ({
   specversion: '1.0',
   id,
@@ -49,7 +52,9 @@ describe('notifications', () => {
       auth: new ServiceClient({ baseUrl: auth.url, appApiToken: 'tkn', maxRetries: 1, initialRetryDelayMs: 1 }),
       email: new OutboxFolderEmailSender({ folder: outbox, senderAddress: 'no-reply@shop.test' }),
       claims: inMemoryNotificationClaims(),
+      shopPublicUrl: 'https://shop.example.com',
     });
+    logged.length = 0;
     handle = (topic, message) => createServiceBusHandler(notifier, topic)(message, context());
   });
   afterEach(async () => {
@@ -118,6 +123,46 @@ describe('notifications', () => {
     expect(email.body).toContain('Someone tried to create a new account with this e-mail address (dana@example.com) on March 4, 2024');
     expect(email.body).toMatch(/If it was you: .*Sign in, or reset your password/);
     expect(auth.calls).toHaveLength(0);
+  });
+
+  it('when a password reset is requested, then the owner gets one e-mail with the link to the reset page, the token in its fragment and in no log line', async () => {
+    const token = 'Zm9yZ290dGVuLXBhc3N3b3JkLXRva2VuLTMyYnl0ZXM';
+    const requested = { userId: 'user-1', email: 'dana@example.com', name: 'Dana', token, requestedAt: '2024-03-04T10:00:00.000Z', expiresAt: '2024-03-04T10:30:00.000Z' };
+    await handle(Topics.users, cloudEvent(EventTypes.userPasswordResetRequested, requested, 'evt-reset'));
+    await handle(Topics.users, cloudEvent(EventTypes.userPasswordResetRequested, requested, 'evt-reset'));
+    const [email, ...rest] = emails();
+    expect(rest).toHaveLength(0);
+    expect(email.headers.to).toBe('dana@example.com');
+    expect(email.headers.subject).toBe('Reset your password');
+    expect(email.body).toContain('Hello Dana,');
+    expect(email.body).toContain(`\r\nhttps://shop.example.com/account/reset-password#token=${token}\r\n`);
+    expect(email.body).toContain('The link works once, until March 4, 2024 at 10:30:00 AM UTC');
+    expect(email.body).toContain('If you did not ask for it, ignore this e-mail');
+    expect(auth.calls).toHaveLength(0);
+    expect(logged.length).toBeGreaterThan(0);
+    for (const line of logged) expect(line).not.toContain(token);
+  });
+
+  it('when an e-mail address is to be verified, then its owner gets one e-mail with the link to the verification page, and no log line has the token', async () => {
+    const token = 'dmVyaWZ5LXRoaXMtYWRkcmVzcy1wbGVhc2UtMzJieXQ';
+    const requested = { userId: 'user-2', email: 'erin@example.com', name: 'Erin', token, requestedAt: '2024-03-04T10:00:00.000Z', expiresAt: '2024-03-05T10:00:00.000Z' };
+    await handle(Topics.users, cloudEvent(EventTypes.userEmailVerificationRequested, requested, 'evt-verify'));
+    const [email, ...rest] = emails();
+    expect(rest).toHaveLength(0);
+    expect(email.headers.to).toBe('erin@example.com');
+    expect(email.headers.subject).toBe('Confirm your e-mail address');
+    expect(email.body).toContain(`\r\nhttps://shop.example.com/account/verify-email#token=${token}\r\n`);
+    expect(email.body).toContain('until March 5, 2024');
+    for (const line of logged) expect(line).not.toContain(token);
+  });
+
+  it('when an account e-mail event lacks its token or has a malformed one, then nothing is sent and the log does not echo its data', async () => {
+    const secretish = 'not-a-valid-expiry-but-secret-looking';
+    await handle(Topics.users, cloudEvent(EventTypes.userPasswordResetRequested, { userId: 'user-1', email: 'dana@example.com', name: 'Dana', requestedAt: '2024-03-04T10:00:00.000Z', expiresAt: '2024-03-04T10:30:00.000Z' }));
+    await handle(Topics.users, cloudEvent(EventTypes.userEmailVerificationRequested, { userId: 'user-1', email: 'dana@example.com', name: 'Dana', token: secretish, requestedAt: '2024-03-04T10:00:00.000Z', expiresAt: 'tomorrow' }));
+    expect(emails()).toHaveLength(0);
+    expect(logged.filter((line) => line.includes('has data we cannot read'))).toHaveLength(2);
+    for (const line of logged) expect(line).not.toContain(secretish);
   });
 
   it('when the same event id arrives twice, then only one email is sent', async () => {

@@ -5,10 +5,12 @@ import { catalogSyncOperations } from './paths/catalog-sync.paths';
 import { catalogOperations } from './paths/catalog.paths';
 import { orderOperations } from './paths/orders.paths';
 import { reservationOperations } from './paths/reservations.paths';
+import { userAuthorizationOperations } from './paths/user-authorizations.paths';
 
 /** Every operation of the platform's services, context by context: what the document describes. */
 export const platformOperations: readonly ApiOperation[] = [
   ...authOperations,
+  ...userAuthorizationOperations,
   ...catalogOperations,
   ...catalogSyncOperations,
   ...reservationOperations,

@@ -18,7 +18,7 @@ export function registerSecuritySchemes(registry: OpenAPIRegistry): void {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'The access token from POST /api/auth/login or /api/auth/refresh (RS256, verified against GET /api/auth/.well-known/jwks.json).',
+    description: 'The access token from POST /api/auth/login or /api/auth/session/refresh (RS256, verified against GET /api/auth/.well-known/jwks.json).',
   });
   registry.registerComponent('securitySchemes', SecuritySchemeNames.guestCartHeader, {
     type: 'apiKey',

@@ -4,3 +4,4 @@ export * from './access-token-signer';
 export * from './jwks';
 export * from './token-verifier';
 export * from './middleware';
+export * from './current-role';

@@ -17,4 +17,5 @@ export { HttpServiceInvoker, callerAppIdHeader, type HttpServiceInvokerOptions }
 export { DaprServiceInvoker, type DaprServiceInvokerOptions } from './invoke/dapr-service-invoker';
 
 export type { RedisClient, RedisConnectionOptions } from './redis-connection';
-export { DaprSidecarError, type DaprSidecarOptions, type SidecarFailure } from './dapr/dapr-sidecar';
+export { DaprSidecarError, SidecarUnreachableError, type DaprSidecarOptions, type SidecarFailure } from './dapr/dapr-sidecar';
+export { DefaultOutageBreaker, OutageBreaker, type OutageBreakerOptions, type OutageBreakerSettings } from './outage-breaker';

@@ -2,8 +2,8 @@ import { z } from 'zod';
 // Type-only: index.ts re-exports this file, so a value import of `Roles` from it would be a cycle at load time.
 import type { Role } from './index';
 
-// Auth's public API (`/api/auth`), its admin API (`/api/auth/users`), its internal contact reads, `user.registered` and
-// `user.registration_repeated`.
+// Auth's public API (`/api/auth`), its admin API (`/api/auth/users`), its internal contact reads, and its events on the
+// `users` topic.
 
 /** No control characters (line breaks, NUL, escapes) in names shown to people and written to logs. */
 const noControlCharacters = /^[^\p{Cc}]*$/u;
@@ -43,26 +43,74 @@ export const loginBodySchema = z
 /** Body of `POST /api/auth/login`. */
 export type LoginBody = z.infer<typeof loginBodySchema>;
 
-const refreshTokenShape = { refreshToken: z.string().min(1).max(512) };
+/** The cookie that carries the refresh token: HttpOnly, Secure, SameSite=Strict, sent only to the session routes. */
+export const AuthSessionCookie = {
+  name: 'shop_refresh',
+  /** Browsers send it to `/api/auth/session/refresh` and `/api/auth/session/logout`, nowhere else. */
+  path: '/api/auth/session',
+} as const;
 
-/** Body of `POST /api/auth/refresh`. */
-export const refreshBodySchema = z
-  .strictObject(refreshTokenShape)
-  .meta({ id: 'AuthRefreshBody', description: 'The latest refresh token of the session; it is spent, a new one comes back' });
-/** Body of `POST /api/auth/refresh`. */
-export type RefreshBody = z.infer<typeof refreshBodySchema>;
+/** Body of `POST /api/auth/session/refresh` and `/api/auth/session/logout`: nothing (the cookie carries the token). */
+export const sessionCookieBodySchema = z
+  .strictObject({})
+  .optional()
+  .meta({ id: 'AuthSessionCookieBody', description: 'No body, or `{}`: the refresh token travels in the shop_refresh cookie' });
 
-/** Body of `POST /api/auth/logout`. */
-export const logoutBodySchema = z
-  .strictObject(refreshTokenShape)
-  .meta({ id: 'AuthLogoutBody', description: 'A refresh token of the session to end (its whole family is revoked)' });
-/** Body of `POST /api/auth/logout`. */
-export type LogoutBody = z.infer<typeof logoutBodySchema>;
+/** Body of `POST /api/auth/password-reset`. Any well-formed address gets the same answer, registered or not. */
+export const passwordResetRequestBodySchema = z
+  .strictObject({ email: accountEmailSchema })
+  .meta({ id: 'AuthPasswordResetRequestBody', description: 'The e-mail address of the account whose password is forgotten' });
+/** Body of the password reset request. */
+export type PasswordResetRequestBody = z.infer<typeof passwordResetRequestBodySchema>;
+
+/** A one-time token as e-mailed in a link (32 random bytes, base64url); the bound only limits the input. */
+const oneTimeTokenInputSchema = z.string().min(1).max(512);
+
+/** Body of `POST /api/auth/password-reset/confirm`. */
+export const passwordResetConfirmBodySchema = z
+  .strictObject({ token: oneTimeTokenInputSchema, password: passwordInputSchema })
+  .meta({ id: 'AuthPasswordResetConfirmBody', description: 'The token of the e-mailed link and the new password (same rules as at registration)' });
+/** Body of the password reset confirmation. */
+export type PasswordResetConfirmBody = z.infer<typeof passwordResetConfirmBodySchema>;
+
+/** Body of `POST /api/auth/email-verification/confirm`. */
+export const emailVerificationConfirmBodySchema = z
+  .strictObject({ token: oneTimeTokenInputSchema })
+  .meta({ id: 'AuthEmailVerificationConfirmBody', description: 'The token of the e-mailed verification link' });
+/** Body of the e-mail verification confirmation. */
+export type EmailVerificationConfirmBody = z.infer<typeof emailVerificationConfirmBodySchema>;
+
+/**
+ * Reply (202) of `POST /api/auth/password-reset` and `POST /api/auth/email-verification`: the request was taken. For a
+ * reset it is the same whether or not the address has an account, and whether or not an e-mail went out.
+ */
+export const acceptedReplySchema = z
+  .object({ status: z.literal('accepted') })
+  .meta({ id: 'AuthAccepted', description: 'Accepted; if there is something to send, a link is on its way by e-mail' });
+/** Reply of the requests that e-mail a link. */
+export type AcceptedReply = z.infer<typeof acceptedReplySchema>;
+
+/** Lifetimes of the e-mailed one-time links, in seconds. */
+export const OneTimeLinkLifetimes = { passwordResetSeconds: 30 * 60, emailVerificationSeconds: 24 * 3600 } as const;
+
+/** Where the e-mailed links point, under the shop's public URL; the token rides in the fragment (never sent to a server). */
+export const AccountLinkPaths = {
+  resetPassword: '/account/reset-password',
+  verifyEmail: '/account/verify-email',
+} as const;
 
 /** An account as the API shows it: never the password hash. */
 export const authUserSchema = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(authRoleSchema), createdAt: z.iso.datetime() })
-  .meta({ id: 'AuthUser', description: 'An account: id, email, display name, roles and creation time' });
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    roles: z.array(authRoleSchema),
+    /** Whether the owner proved the address by opening an e-mailed link (an admin role needs it). */
+    emailVerified: z.boolean(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'AuthUser', description: 'An account: id, email, display name, roles, whether the e-mail address is verified, and creation time' });
 /** An account as the API shows it. */
 export type AuthUser = z.infer<typeof authUserSchema>;
 
@@ -79,24 +127,25 @@ export const registrationAcceptedReplySchema = z
 /** Reply of registration. */
 export type RegistrationAcceptedReply = z.infer<typeof registrationAcceptedReplySchema>;
 
-/** Reply of `GET /me`, `GET /users/{id}` and `PUT /users/{id}/roles`: `{ user }`. */
+/** Reply of `GET /me`, `GET /users/{id}`, `PUT /users/{id}/roles` and `POST /email-verification/confirm`: `{ user }`. */
 export const authUserReplySchema = z.object({ user: authUserSchema }).meta({ id: 'AuthUserReply', description: 'One account' });
 /** Reply carrying one account. */
 export type AuthUserReply = z.infer<typeof authUserReplySchema>;
 
-/** Reply of `POST /api/auth/login` and `POST /api/auth/refresh` (never cached). */
+/**
+ * Reply of `POST /api/auth/login` and `POST /api/auth/session/refresh` (never cached). The refresh token is not in it:
+ * it comes as the `shop_refresh` HttpOnly cookie, out of reach of page scripts.
+ */
 export const tokenResponseSchema = z
   .object({
     /** RS256 JWT, verified by every service against the JWKS. */
     accessToken: z.string(),
-    /** Opaque; spent by its first use at `/refresh`. */
-    refreshToken: z.string(),
     /** Seconds the access token is valid. */
     expiresIn: z.number().int().positive(),
     tokenType: z.literal('Bearer'),
     user: authUserSchema,
   })
-  .meta({ id: 'AuthTokenResponse', description: 'An access token, the next refresh token, and the account' });
+  .meta({ id: 'AuthTokenResponse', description: 'An access token and the account (the refresh token is set as the shop_refresh cookie)' });
 /** Reply of login and refresh. */
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
@@ -155,3 +204,23 @@ export const userRegistrationRepeatedDataSchema = z
   .meta({ id: 'UserRegistrationRepeatedEvent', description: 'A registration was attempted with the e-mail of an existing account' });
 /** Data of a `user.registration_repeated` event. */
 export type UserRegistrationRepeatedData = z.infer<typeof userRegistrationRepeatedDataSchema>;
+
+/**
+ * Data of `user.password_reset_requested` on the `users` topic (subject: the user id), for the e-mail with the reset
+ * link. It carries the one-time token itself (auth keeps only its hash), so it must never be logged.
+ */
+export const userPasswordResetRequestedDataSchema = z
+  .object({ userId: z.string().min(1), email: z.string(), name: z.string(), token: z.string().min(1), expiresAt: z.iso.datetime(), requestedAt: z.iso.datetime() })
+  .meta({ id: 'UserPasswordResetRequestedEvent', description: 'The owner of an account asked for a password reset link (the token is secret: never log it)' });
+/** Data of a `user.password_reset_requested` event. */
+export type UserPasswordResetRequestedData = z.infer<typeof userPasswordResetRequestedDataSchema>;
+
+/**
+ * Data of `user.email_verification_requested` on the `users` topic (subject: the user id), for the e-mail with the
+ * verification link (at registration, and when the owner asks again). Carries the one-time token: never log it.
+ */
+export const userEmailVerificationRequestedDataSchema = z
+  .object({ userId: z.string().min(1), email: z.string(), name: z.string(), token: z.string().min(1), expiresAt: z.iso.datetime(), requestedAt: z.iso.datetime() })
+  .meta({ id: 'UserEmailVerificationRequestedEvent', description: 'An account needs its e-mail address verified (the token is secret: never log it)' });
+/** Data of a `user.email_verification_requested` event. */
+export type UserEmailVerificationRequestedData = z.infer<typeof userEmailVerificationRequestedDataSchema>;

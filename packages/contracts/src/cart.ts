@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { currencyCodeSchema, moneySchema } from './money';
+import { problemDocumentSchema } from './problem';
 
-// The cart's public API (`/api/cart`), its internal abandoned-cart route and its `cart.abandoned` event.
+// The cart's public API (`/api/cart`), its internal abandoned-cart and checkout routes and its `cart.abandoned` event.
 
 /**
  * The largest quantity a request may name at all. Above it the input is nonsense (400); between the configured
@@ -154,3 +155,74 @@ export const cartAbandonedDataSchema = z
   .meta({ id: 'CartAbandonedEvent', description: 'A signed-in cart with lines was left unchanged for the configured idle time' });
 /** Data of a `cart.abandoned` event. */
 export type CartAbandonedData = z.infer<typeof cartAbandonedDataSchema>;
+
+// ---------------------------------------------------------------- checkouts of a user's cart (internal, the order service)
+
+/** A UUID in any case, lower-cased: an order id as the cart keeps it. */
+const cartCheckoutOrderIdSchema = z
+  .string({ error: 'must be an order id (UUID)' })
+  .regex(uuidPattern, { error: 'must be an order id (UUID)' })
+  .transform((id) => id.toLowerCase());
+
+/**
+ * Body of `POST /internal/cart/users/{userId}/checkouts`: the order takes the user's cart as it was at
+ * `cartVersion` (the cart's ETag as `GET /api/cart` answered it, without `W/` and quotes).
+ */
+export const startCartCheckoutBodySchema = z
+  .strictObject({
+    orderId: cartCheckoutOrderIdSchema,
+    cartVersion: z.string({ error: 'must be the version of the cart (its ETag)' }).min(1).max(128),
+  })
+  .meta({ id: 'StartCartCheckoutBody', description: 'The order that takes the cart, and the version of the cart it was priced from' });
+/** Body of a checkout's take of the cart. */
+export type StartCartCheckoutBody = z.infer<typeof startCartCheckoutBodySchema>;
+
+/** A line a checkout took out of the cart. */
+export const heldCartLineSchema = z.object({ productId: z.string(), quantity: z.number().int().positive() });
+/** A line a checkout took out of the cart. */
+export type HeldCartLine = z.infer<typeof heldCartLineSchema>;
+
+/** Reply of `POST /internal/cart/users/{userId}/checkouts` (also to a repeated take by the same order). */
+export const cartCheckoutSchema = z
+  .object({
+    orderId: z.string(),
+    /** held: the lines wait with the order until it is confirmed or gives them back; completed: the order was confirmed. */
+    status: z.enum(['held', 'completed']),
+    /** The lines the order holds; empty once it completed. */
+    lines: z.array(heldCartLineSchema),
+  })
+  .meta({ id: 'CartCheckout', description: 'The cart lines an order took: held until it is confirmed (completed) or gives them back' });
+/** Reply of a checkout's take of the cart. */
+export type CartCheckout = z.infer<typeof cartCheckoutSchema>;
+
+/** Why the cart refused to be taken by an order (the `reason` member of the 409). */
+export const cartCheckoutRefusalSchema = z
+  .enum(['cart_changed', 'checkout_released'])
+  .meta({ id: 'CartCheckoutRefusal', description: 'cart_changed: the cart is no longer at that version (changed by the shopper, or taken by another order); checkout_released: this order gave the cart back already' });
+/** Why the cart refused to be taken. */
+export type CartCheckoutRefusal = z.infer<typeof cartCheckoutRefusalSchema>;
+
+/** The 409 problem of a take the cart refused: the order must not go on with the cart it read. */
+export const cartCheckoutRefusedProblemSchema = problemDocumentSchema
+  .extend({ orderId: z.string(), reason: cartCheckoutRefusalSchema })
+  .meta({ id: 'CartCheckoutRefusedProblem', description: '409: the cart moved on (or the order released it); nothing was taken' });
+
+/** Body of `POST /internal/cart/users/{userId}/checkouts/{orderId}/release`: nothing, or an empty object. */
+export const releaseCartCheckoutBodySchema = z
+  .strictObject({})
+  .optional()
+  .meta({ id: 'ReleaseCartCheckoutBody', description: 'No body, or an empty JSON object' });
+
+/** Reply of `POST /internal/cart/users/{userId}/checkouts/{orderId}/release`. */
+export const releaseCartCheckoutReplySchema = z
+  .object({
+    orderId: z.string(),
+    /**
+     * released: the held lines are back in the cart (now or by an earlier call); nothing_held: the order took nothing,
+     * and a late take by it is refused from now on; completed: the order was confirmed, its lines stay with it.
+     */
+    status: z.enum(['released', 'nothing_held', 'completed']),
+  })
+  .meta({ id: 'ReleaseCartCheckoutReply', description: 'What the release of an order’s hold on the cart did' });
+/** Reply of a checkout's release of the cart. */
+export type ReleaseCartCheckoutReply = z.infer<typeof releaseCartCheckoutReplySchema>;

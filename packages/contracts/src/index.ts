@@ -56,6 +56,8 @@ export const EventTypes = {
   inventoryLow: 'inventory.low',
   userRegistered: 'user.registered',
   userRegistrationRepeated: 'user.registration_repeated',
+  userPasswordResetRequested: 'user.password_reset_requested',
+  userEmailVerificationRequested: 'user.email_verification_requested',
   orderPlaced: 'order.placed',
   orderConfirmed: 'order.confirmed',
   orderCancelled: 'order.cancelled',
@@ -97,10 +99,17 @@ export const CatalogInternalPaths = {
   finishSyncRun: (runId: string) => `/internal/catalog/sync-runs/${encodeURIComponent(runId)}/finish`,
 } as const;
 
-/** Cart's internal routes, called by the batch jobs. */
+/** Cart's internal routes, called by the batch jobs and the order service's checkout. */
 export const CartInternalPaths = {
   /** POST `{idleHours?}`: publishes `cart.abandoned` once for every signed-in cart idle that long → `{reminded}`. */
   remindAbandonedCarts: '/internal/cart/abandoned-carts/remind',
+  /**
+   * POST `{orderId, cartVersion}`: the order takes the user's cart at that version, its lines move into the order's
+   * hold → `{orderId, status, lines}`; 409 when the cart moved on. Idempotent per order id.
+   */
+  checkouts: (userId: string) => `/internal/cart/users/${encodeURIComponent(userId)}/checkouts`,
+  /** POST: the order gives the cart back (its held lines return) → `{orderId, status}`. Idempotent; after it the order can take nothing. */
+  releaseCheckout: (userId: string, orderId: string) => `/internal/cart/users/${encodeURIComponent(userId)}/checkouts/${encodeURIComponent(orderId)}/release`,
 } as const;
 
 /** Order's internal routes, called by the batch jobs. */
@@ -117,7 +126,10 @@ export const AuthInternalPaths = {
   admins: '/internal/auth/admins',
 } as const;
 
-/** Cart's internal API, called by the order service with the shopper's own bearer token. */
+/**
+ * Cart's API as the order service reads it, with the shopper's own bearer token: the cart, whose ETag is the version
+ * a checkout takes it at (`CartInternalPaths.checkouts`).
+ */
 export const CartPaths = {
   cart: '/api/cart',
 } as const;
@@ -138,3 +150,4 @@ export * from './orders';
 export * from './catalog';
 export * from './reservations';
 export * from './catalog-sync';
+export * from './user-authorization';

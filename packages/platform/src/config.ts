@@ -96,6 +96,12 @@ export function serviceDatabaseConfigShape(appId: string) {
     DATABASE_URL: z.string().url().optional().describe('PostgreSQL primary. When unset, an embedded PGlite database in DATA_DIR is used'),
     DATABASE_READ_URL: z.string().url().optional().describe('PostgreSQL read replica for the read-only queries (only with DATABASE_URL)'),
     DATABASE_MAX_CONNECTIONS: env.positiveInt(10).describe('Connection pool size per pool (primary and replica)'),
+    DATABASE_ACQUIRE_TIMEOUT_MS: env
+      .positiveInt(1000)
+      .describe('Longest wait for a PostgreSQL connection from the pool, opening a new one included; past it the call answers 503'),
+    DATABASE_STATEMENT_TIMEOUT_MS: env
+      .positiveInt(5000)
+      .describe("PostgreSQL's statement_timeout; a server that stops answering altogether is given up on 500 ms after it (503)"),
     DATA_DIR: z.string().default(`.data/${appId}`).describe('PGlite data folder, relative to the working directory, when DATABASE_URL is unset'),
     OUTBOX_POLL_INTERVAL_MS: env.positiveInt(500).describe('How often the outbox relay looks for unpublished events when nothing nudges it'),
   };

@@ -23,7 +23,7 @@ export interface Database extends SqlExecutor {
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: { isolation?: IsolationLevel }): Promise<T>;
   /** Runs a multi-statement SQL script (migrations). */
   exec(script: string): Promise<void>;
-  /** Resolves when the primary (and replica) answer; for readiness checks. */
+  /** Resolves when the primary server answers, quickly or not at all; for readiness checks (reads fall back from a lost replica to the primary). */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

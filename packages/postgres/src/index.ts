@@ -1,4 +1,5 @@
 export * from './database';
+export * from './connection-failures';
 export * from './pg-database';
 export * from './pglite-database';
 export * from './migrations';

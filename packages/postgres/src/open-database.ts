@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
+import type { Logger } from '@shop/kernel';
 import type { Database } from './database';
-import { PgDatabase } from './pg-database';
+import { PgDatabase, type DatabaseBreakerSettings } from './pg-database';
 import { PgliteDatabase } from './pglite-database';
 
 /** Where a service's database is: a PostgreSQL URL, or an embedded PGlite folder (or memory). */
@@ -13,12 +14,29 @@ export interface DatabaseLocation {
   embeddedDataDir?: string;
   applicationName?: string;
   maxConnections?: number;
+  /** PostgreSQL only: longest wait for a pooled connection (default 1000 ms). */
+  acquireTimeoutMs?: number;
+  /** PostgreSQL only: the server's statement_timeout (default 5000 ms). */
+  statementTimeoutMs?: number;
+  /** PostgreSQL only: when the circuit breaker opens and half-opens. */
+  breaker?: DatabaseBreakerSettings;
+  /** PostgreSQL only: where the breaker's opening and closing are reported. */
+  logger?: Logger;
 }
 
 /** Opens the database a service is configured for. */
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
   if (location.url) {
-    return new PgDatabase({ url: location.url, readUrl: location.readUrl, applicationName: location.applicationName, maxConnections: location.maxConnections });
+    return new PgDatabase({
+      url: location.url,
+      readUrl: location.readUrl,
+      applicationName: location.applicationName,
+      maxConnections: location.maxConnections,
+      acquireTimeoutMs: location.acquireTimeoutMs,
+      statementTimeoutMs: location.statementTimeoutMs,
+      breaker: location.breaker,
+      logger: location.logger,
+    });
   }
   if (location.embeddedDataDir) await mkdir(location.embeddedDataDir, { recursive: true });
   return PgliteDatabase.open(location.embeddedDataDir);

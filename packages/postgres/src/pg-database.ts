@@ -1,4 +1,7 @@
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, IsolatedCircuitError, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import pg from 'pg';
+import { AppError, silentLogger, type Logger } from '@shop/kernel';
+import { databaseUnavailable, isConnectionFailure, isPoolExhausted } from './connection-failures';
 import type { Database, IsolationLevel, QueryResult, SqlExecutor } from './database';
 
 /** int8 (count(*), sums, bigint ids) as a JS number, as PGlite does, so both adapters return the same shapes. */
@@ -9,7 +12,15 @@ const typeParsers: pg.CustomTypesConfig = {
   },
 };
 
-/** Pool sizing of the pg adapter. */
+/** When the pg adapter stops calling a server that cannot be reached, and when it tries again. */
+export interface DatabaseBreakerSettings {
+  /** Connection failures in a row that open the breaker. Default 3. */
+  consecutiveFailures?: number;
+  /** How long the breaker stays open before one trial call may go through (half-open). Default 2000 ms. */
+  halfOpenAfterMs?: number;
+}
+
+/** Pool sizing, timeouts and breaker of the pg adapter. */
 export interface PgDatabaseOptions {
   url: string;
   /** Read replica URL; read-only queries go there when set. */
@@ -17,78 +28,194 @@ export interface PgDatabaseOptions {
   maxConnections?: number;
   /** Sent to the server so its views show which service holds a connection. */
   applicationName?: string;
+  /** The server cancels a statement running longer (statement_timeout). Default 5000 ms. */
   statementTimeoutMs?: number;
+  /** Longest wait for a pooled connection, opening a new one included. Default 1000 ms. */
+  acquireTimeoutMs?: number;
+  /** Longest wait of `ping()` (readiness). Default 750 ms, so that it reports its own reason within a 1 s probe. */
+  pingTimeoutMs?: number;
+  breaker?: DatabaseBreakerSettings;
+  /** Where the opening and the closing of a breaker are reported. */
+  logger?: Logger;
 }
 
-/** The Database port on real PostgreSQL through `pg` pools. */
-export class PgDatabase implements Database {
-  readonly kind = 'postgres' as const;
-  private readonly primary: pg.Pool;
-  private readonly replica?: pg.Pool;
+/** The client-side limit of a query is this much above the server's, so that the server's own cancel comes first. */
+const clientTimeoutMarginMs = 500;
 
-  constructor(options: PgDatabaseOptions) {
-    const common = {
-      max: options.maxConnections ?? 10,
-      application_name: options.applicationName,
-      statement_timeout: options.statementTimeoutMs ?? 15_000,
-      types: typeParsers,
-      idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: 5_000,
-    };
-    this.primary = new pg.Pool({ connectionString: options.url, ...common });
-    if (options.readUrl) this.replica = new pg.Pool({ connectionString: options.readUrl, ...common });
+/**
+ * One pool behind its circuit breaker. Only connection failures count; a call refused by the open (or half-open)
+ * breaker, like a connection failure, becomes the 503 `databaseUnavailable` error. Other errors pass unchanged.
+ */
+class GuardedPool {
+  readonly pool: pg.Pool;
+  private readonly breaker: CircuitBreakerPolicy;
+
+  constructor(
+    readonly role: 'primary' | 'replica',
+    config: pg.PoolConfig,
+    settings: DatabaseBreakerSettings,
+    logger: Logger,
+  ) {
+    this.pool = new pg.Pool(config);
     // An idle client that loses its server must not crash the process; the next query reconnects.
-    const ignoreIdleError = () => undefined;
-    this.primary.on('error', ignoreIdleError);
-    this.replica?.on('error', ignoreIdleError);
+    this.pool.on('error', () => undefined);
+    this.breaker = circuitBreaker(
+      // A full pool (every connection busy past the acquire timeout) is load, not an outage: 503 for that call only.
+      handleWhen((error) => isConnectionFailure(error) && !isPoolExhausted(error)),
+      { halfOpenAfter: settings.halfOpenAfterMs ?? 2000, breaker: new ConsecutiveBreaker(settings.consecutiveFailures ?? 3) },
+    );
+    this.breaker.onBreak((reason) =>
+      logger.warn({ err: 'error' in reason ? reason.error : undefined, pool: role }, `database ${role} unavailable; calls fail fast until it answers again`),
+    );
+    this.breaker.onReset(() => logger.info({ pool: role }, `database ${role} answers again`));
+  }
+
+  /** Runs `call` unless the breaker is open; while a trial call is out, other calls fail at once rather than queue behind it. */
+  async run<T>(call: () => Promise<T>): Promise<T> {
+    if (this.breaker.state === CircuitState.HalfOpen) throw databaseUnavailable(new BrokenCircuitError('a trial call is out'));
+    try {
+      return await this.breaker.execute(call);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError || isConnectionFailure(error)) throw databaseUnavailable(error);
+      throw error;
+    }
   }
 
   async query<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
-    const result = await this.primary.query(sql, params as unknown[]);
-    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    return this.run(async () => toResult<R>(await this.pool.query(sql, params as unknown[])));
+  }
+}
+
+function toResult<R>(result: pg.QueryResult): QueryResult<R> {
+  return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+}
+
+/**
+ * The Database port on real PostgreSQL through `pg` pools, each behind a circuit breaker.
+ *
+ * A dead or stalled server costs a bounded wait, then fast failures: acquiring a connection waits at most
+ * `acquireTimeoutMs`, the server cancels a statement after `statementTimeoutMs`, and a server that stops answering
+ * altogether (no reset, no cancel) is given up on shortly after that, on the client. After three such failures in a
+ * row (by default) the breaker opens: calls fail at once with 503 until, two seconds later, one trial call finds out
+ * whether the server is back. Reads of the replica fall back to the primary while the replica cannot be reached.
+ */
+export class PgDatabase implements Database {
+  readonly kind = 'postgres' as const;
+  private readonly primary: GuardedPool;
+  private readonly replica?: GuardedPool;
+  /** A pool of one for the readiness probe, apart so that a busy primary pool does not make it fail. */
+  private readonly probe: pg.Pool;
+  private readonly pingTimeoutMs: number;
+
+  constructor(options: PgDatabaseOptions) {
+    const statementTimeoutMs = options.statementTimeoutMs ?? 5000;
+    const logger = options.logger ?? silentLogger;
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 750;
+    const common: pg.PoolConfig = {
+      max: options.maxConnections ?? 10,
+      application_name: options.applicationName,
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + clientTimeoutMarginMs,
+      // A client that vanished mid-transaction (a partition, a killed pod) must not hold its locks until the server's
+      // TCP keepalive notices. Generous, because the outbox relay keeps its transaction open while the bus retries.
+      idle_in_transaction_session_timeout: 120_000,
+      connectionTimeoutMillis: options.acquireTimeoutMs ?? 1000,
+      // Finds connections whose peer vanished without a reset before a query waits on them.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      idleTimeoutMillis: 30_000,
+      types: typeParsers,
+    };
+    const breaker = options.breaker ?? {};
+    this.primary = new GuardedPool('primary', { connectionString: options.url, ...common }, breaker, logger);
+    if (options.readUrl) this.replica = new GuardedPool('replica', { connectionString: options.readUrl, ...common }, breaker, logger);
+    this.probe = new pg.Pool({
+      connectionString: options.url,
+      max: 1,
+      application_name: options.applicationName,
+      connectionTimeoutMillis: this.pingTimeoutMs,
+      query_timeout: this.pingTimeoutMs,
+      keepAlive: true,
+      idleTimeoutMillis: 30_000,
+    });
+    this.probe.on('error', () => undefined);
+  }
+
+  query<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+    return this.primary.query<R>(sql, params);
   }
 
   async readQuery<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
-    const result = await (this.replica ?? this.primary).query(sql, params as unknown[]);
-    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    if (!this.replica) return this.primary.query<R>(sql, params);
+    try {
+      return await this.replica.query<R>(sql, params);
+    } catch (error) {
+      // The primary answers what the replica would have, only fresher.
+      if (error instanceof AppError && error.type === 'unavailable') return this.primary.query<R>(sql, params);
+      throw error;
+    }
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: { isolation?: IsolationLevel }): Promise<T> {
-    const client = await this.primary.connect();
-    const tx: SqlExecutor = {
-      query: async <R>(sql: string, params?: unknown[]) => {
-        const result = await client.query(sql, params as unknown[]);
-        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
-      },
-    };
-    let broken = false;
-    try {
-      await client.query(`BEGIN ISOLATION LEVEL ${(options?.isolation ?? 'read committed').toUpperCase()}`);
-      const result = await work(tx);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
+  /**
+   * Runs `work` in one transaction. A connection that breaks in it is discarded, not returned to the pool, and the
+   * transaction fails with 503 whatever `work` made of the failure; the server rolls back what it had not committed.
+   * The one unknown outcome is a COMMIT whose answer was lost: it may have committed.
+   */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: { isolation?: IsolationLevel }): Promise<T> {
+    return this.primary.run(async () => {
+      const client = await this.primary.pool.connect();
+      let connectionFailure: unknown;
+      // A checked-out client reports a broken connection as an 'error' event too, which unheard would crash the process.
+      const onClientError = (error: Error) => void (connectionFailure ??= error);
+      client.on('error', onClientError);
+      const tx: SqlExecutor = {
+        query: async <R>(sql: string, params?: unknown[]) => {
+          try {
+            return toResult<R>(await client.query(sql, params as unknown[]));
+          } catch (error) {
+            if (isConnectionFailure(error)) connectionFailure ??= error;
+            throw error;
+          }
+        },
+      };
+      let broken = false;
       try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
+        await tx.query(`BEGIN ISOLATION LEVEL ${(options?.isolation ?? 'read committed').toUpperCase()}`);
+        const result = await work(tx);
+        await tx.query('COMMIT');
+        return result;
+      } catch (error) {
+        // A ROLLBACK on a broken connection would only wait for its own timeout: discarding the connection rolls back.
+        if (connectionFailure === undefined) {
+          try {
+            await client.query('ROLLBACK');
+          } catch (rollbackError) {
+            broken = true;
+            if (isConnectionFailure(rollbackError)) connectionFailure = rollbackError;
+          }
+        }
+        throw connectionFailure ?? error;
+      } finally {
+        client.off('error', onClientError);
+        client.release(broken || connectionFailure !== undefined);
       }
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   async exec(script: string): Promise<void> {
     await this.primary.query(script);
   }
 
+  /** Asks the primary server itself (not the breaker) for `SELECT 1`, waiting at most `pingTimeoutMs`. */
   async ping(): Promise<void> {
-    await this.primary.query('SELECT 1');
-    if (this.replica) await this.replica.query('SELECT 1');
+    try {
+      await this.probe.query('SELECT 1');
+    } catch (error) {
+      throw new Error(`PostgreSQL primary did not answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.primary.end(), this.replica?.end()]);
+    await Promise.all([this.primary.pool.end(), this.replica?.pool.end(), this.probe.end()]);
   }
 }

@@ -42,7 +42,9 @@ export async function createThrowawayDatabase(serverUrl: string, prefix = 'test'
 /** Opens a PgDatabase on a throwaway database; `close` also drops it. */
 export async function openThrowawayPgDatabase(serverUrl: string, prefix?: string): Promise<{ db: PgDatabase; close(): Promise<void> }> {
   const throwaway = await createThrowawayDatabase(serverUrl, prefix);
-  const db = new PgDatabase({ url: throwaway.url, maxConnections: 20 });
+  // The former, roomier timeouts: a loaded test machine must not turn a slow wait into a 503 in a suite about something
+  // else. The outage suites build their PgDatabase with small timeouts of their own.
+  const db = new PgDatabase({ url: throwaway.url, maxConnections: 20, acquireTimeoutMs: 5000, statementTimeoutMs: 15_000 });
   return {
     db,
     close: async () => {

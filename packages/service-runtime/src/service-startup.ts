@@ -54,6 +54,10 @@ export interface ServiceDatabaseSettings {
   DATABASE_URL?: string;
   DATABASE_READ_URL?: string;
   DATABASE_MAX_CONNECTIONS?: number;
+  /** Longest wait for a pooled PostgreSQL connection, opening one included (ms). */
+  DATABASE_ACQUIRE_TIMEOUT_MS?: number;
+  /** PostgreSQL's statement_timeout (ms); the client gives up on a silent server shortly after it. */
+  DATABASE_STATEMENT_TIMEOUT_MS?: number;
   /** PGlite folder when DATABASE_URL is unset. */
   DATA_DIR: string;
   OUTBOX_POLL_INTERVAL_MS?: number;
@@ -92,6 +96,9 @@ export async function openServiceDatabase(options: OpenServiceDatabaseOptions, r
       embeddedDataDir: settings.DATABASE_URL ? undefined : path.resolve(settings.DATA_DIR),
       applicationName: options.appId,
       maxConnections: settings.DATABASE_MAX_CONNECTIONS,
+      acquireTimeoutMs: settings.DATABASE_ACQUIRE_TIMEOUT_MS,
+      statementTimeoutMs: settings.DATABASE_STATEMENT_TIMEOUT_MS,
+      logger: options.logger,
     }));
   if (!options.db) resources.add('database', () => db.close());
   await options.migrate(db);

@@ -1,6 +1,6 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
-/** A TCP proxy in front of a real server that a fault test can stall and release. */
+/** A TCP proxy in front of a real server that a fault test can stall, stop and release. */
 export interface TcpProxy {
   /** The port the proxy listens on, on 127.0.0.1 (a free one). */
   readonly port: number;
@@ -11,8 +11,15 @@ export interface TcpProxy {
    * connections stay open, so a client's commands hang as they would against a stalled server.
    */
   pause(): void;
-  /** Forwards the held bytes and forwards again. */
+  /**
+   * Acts like a stopped server: every open connection is reset, and each new one is reset as soon as it is accepted,
+   * so a client fails at once (ECONNRESET) instead of waiting. Bytes held by `pause` are dropped with their connections.
+   */
+  refuse(): void;
+  /** Ends `pause` (forwards the held bytes, then forwards again) or `refuse` (accepts connections again). */
   resume(): void;
+  /** How many connections the proxy has accepted so far (refused ones included). */
+  readonly connectionsAccepted: number;
   /** Stops listening and destroys every connection. */
   close(): Promise<void>;
 }
@@ -41,6 +48,8 @@ class HeldPipe {
 /** Starts a proxy on 127.0.0.1 (a free port) that forwards every connection to `target`. */
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let paused = false;
+  let refusing = false;
+  let connectionsAccepted = 0;
   const sockets = new Set<Socket>();
   const pipes = new Set<HeldPipe>();
   const track = (socket: Socket) => {
@@ -50,6 +59,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     socket.on('error', () => socket.destroy());
   };
   const server: Server = createServer((client) => {
+    connectionsAccepted += 1;
+    if (refusing) {
+      client.on('error', () => undefined);
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = createConnection(target);
     track(client);
     track(upstream);
@@ -78,10 +93,19 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       url.port = String(port);
       return url.toString();
     },
+    get connectionsAccepted() {
+      return connectionsAccepted;
+    },
     pause: () => {
       paused = true;
     },
+    refuse: () => {
+      refusing = true;
+      // A reset rather than a FIN: the client sees its connection fail, not a clean end it might wait on.
+      for (const socket of sockets) socket.resetAndDestroy();
+    },
     resume: () => {
+      refusing = false;
       paused = false;
       for (const pipe of pipes) pipe.flush();
     },

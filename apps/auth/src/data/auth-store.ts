@@ -2,6 +2,8 @@ import path from 'node:path';
 import { migrateOutbox } from '@shop/outbox';
 import { migrate, type Database, type SqlExecutor } from '@shop/postgres';
 import type { AuthEvents, AuthStore } from '../domain/ports';
+import { SqlLinkEmailLimits } from './link-email-limits';
+import { SqlOneTimeTokensRepository } from './one-time-tokens.repository';
 import { SqlRefreshTokensRepository } from './refresh-tokens.repository';
 import { SqlUsersRepository } from './users.repository';
 
@@ -23,7 +25,17 @@ export function createAuthStore(db: Database, eventsIn: (tx: SqlExecutor) => Aut
     users: new SqlUsersRepository(db),
     usersForReading: new SqlUsersRepository({ query: (sql, params) => db.readQuery(sql, params) }),
     refreshTokens: new SqlRefreshTokensRepository(db),
+    oneTimeTokens: new SqlOneTimeTokensRepository(db),
+    linkEmailLimits: new SqlLinkEmailLimits(db),
     transaction: (work) =>
-      db.transaction((tx) => work({ users: new SqlUsersRepository(tx), refreshTokens: new SqlRefreshTokensRepository(tx), events: eventsIn(tx) })),
+      db.transaction((tx) =>
+        work({
+          users: new SqlUsersRepository(tx),
+          refreshTokens: new SqlRefreshTokensRepository(tx),
+          oneTimeTokens: new SqlOneTimeTokensRepository(tx),
+          linkEmailLimits: new SqlLinkEmailLimits(tx),
+          events: eventsIn(tx),
+        }),
+      ),
   };
 }

@@ -64,4 +64,12 @@ export class SqlRefreshTokensRepository implements RefreshTokensRepository {
     );
     return rowCount;
   }
+
+  async revokeAllOfUser(userId: string, now: Date): Promise<number> {
+    const { rowCount } = await this.sql.query(
+      'UPDATE refresh_tokens SET revoked_at = $2::timestamptz WHERE user_id = $1 AND revoked_at IS NULL',
+      [userId, now.toISOString()],
+    );
+    return rowCount;
+  }
 }

@@ -9,11 +9,12 @@ interface UserRow {
   name: string;
   password_hash: string;
   roles: Role[];
+  email_verified: boolean;
   created_at: Date;
   updated_at: Date;
 }
 
-const columns = 'id, email, name, password_hash, roles, created_at, updated_at';
+const columns = 'id, email, name, password_hash, roles, email_verified, created_at, updated_at';
 
 function toRecord(row: UserRow): UserRecord {
   return {
@@ -22,6 +23,7 @@ function toRecord(row: UserRow): UserRecord {
     name: row.name,
     passwordHash: row.password_hash,
     roles: row.roles,
+    emailVerified: row.email_verified,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
@@ -59,11 +61,13 @@ export class SqlUsersRepository implements UsersRepository {
 
   async upsertWithRole(user: NewUser, role: Role): Promise<{ user: UserRecord; created: boolean }> {
     // xmax = 0 only on a freshly inserted row version: tells an insert from the conflict update in one statement.
+    // The address is the one the operator named, so it counts as verified (an admin role needs that).
     const { rows } = await this.sql.query<UserRow & { created: boolean }>(
-      `INSERT INTO users (id, email, name, password_hash, roles) VALUES ($1, $2, $3, $4, $5::text[])
+      `INSERT INTO users (id, email, name, password_hash, roles, email_verified) VALUES ($1, $2, $3, $4, $5::text[], true)
        ON CONFLICT ((lower(email))) DO UPDATE
          SET roles = CASE WHEN $6 = ANY (users.roles) THEN users.roles ELSE users.roles || $6::text END,
-             updated_at = CASE WHEN $6 = ANY (users.roles) THEN users.updated_at ELSE now() END
+             email_verified = true,
+             updated_at = CASE WHEN $6 = ANY (users.roles) AND users.email_verified THEN users.updated_at ELSE now() END
        RETURNING ${columns}, (xmax = 0) AS created`,
       [user.id, user.email, user.name, user.passwordHash, user.roles, role],
     );
@@ -78,6 +82,14 @@ export class SqlUsersRepository implements UsersRepository {
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
     await this.sql.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [id, passwordHash]);
+  }
+
+  async markEmailVerified(id: string): Promise<UserRecord | undefined> {
+    const { rows } = await this.sql.query<UserRow>(
+      `UPDATE users SET email_verified = true, updated_at = CASE WHEN email_verified THEN updated_at ELSE now() END WHERE id = $1 RETURNING ${columns}`,
+      [id],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   async list(options: { emailContains?: string; limit: number; offset: number }): Promise<UserRecordPage> {

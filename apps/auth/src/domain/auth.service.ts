@@ -1,10 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { Roles, type AuthUser, type LoginBody, type RegisterBody, type Role, type TokenResponse, type UserContact } from '@shop/contracts';
+import {
+  Roles,
+  type AuthUser,
+  type EmailVerificationConfirmBody,
+  type LoginBody,
+  type PasswordResetConfirmBody,
+  type PasswordResetRequestBody,
+  type RegisterBody,
+  type Role,
+  type TokenResponse,
+  type UserContact,
+} from '@shop/contracts';
 import { AppError } from '@shop/kernel';
 import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolations } from './password-policy';
 import type { LoginThrottle } from './login-throttle';
-import type { AccessTokenIssuer, AuthContext, AuthStore, UserRecordPage } from './ports';
+import {
+  emailVerificationLimitScope,
+  generateOneTimeToken,
+  hashOneTimeToken,
+  linkEmailWindowSeconds,
+  oneTimeTokenLifetimeSeconds,
+  passwordResetLimitScope,
+  type OneTimeTokenPurpose,
+} from './one-time-token';
+import type { AccessTokenIssuer, AuthContext, AuthStore, AuthTransaction, OneTimeLink, UserRecordPage } from './ports';
 import { generateRefreshToken, hashRefreshToken, refusalOf } from './refresh-token';
 import { normaliseEmail, toUserContact, toAuthUser, type UserRecord } from './user';
 
@@ -27,9 +47,27 @@ export interface RegistrationAccepted {
   email: string;
 }
 
+/** A session handed out by login or refresh: the reply body, and the refresh token that goes into the cookie. */
+export interface SessionGrant {
+  reply: TokenResponse;
+  refreshToken: string;
+  /** Seconds the refresh token lives: the cookie's Max-Age. */
+  refreshTokenTtlSeconds: number;
+}
+
 /** One login failure answer for every cause, so the response does not tell which emails have accounts. */
 const invalidCredentials = () => new AppError('unauthorized', 'The email or password is incorrect');
 const invalidRefreshToken = () => new AppError('unauthorized', 'The refresh token is invalid, expired or revoked');
+/** One answer for an unknown, expired and spent link: which one it was helps nobody but a guesser. */
+const invalidResetLink = () =>
+  new AppError('invalid', 'The reset link is invalid or has expired', { fields: [{ field: 'body.token', message: 'is invalid or has expired' }] });
+const invalidVerificationLink = () =>
+  new AppError('invalid', 'The verification link is invalid or has expired', { fields: [{ field: 'body.token', message: 'is invalid or has expired' }] });
+const passwordRefused = (violations: string[]) =>
+  new AppError('invalid', `The password ${violations.join('; ')}`, { fields: violations.map((message) => ({ field: 'body.password', message })) });
+
+/** Every this many link requests, expired tokens and elapsed e-mail limits are deleted (bounded batches). */
+const sweepEveryLinkRequests = 100;
 
 /**
  * Accounts and sessions: registration, password login with throttling, refresh-token rotation with replay
@@ -37,40 +75,46 @@ const invalidRefreshToken = () => new AppError('unauthorized', 'The refresh toke
  */
 export class AuthService {
   private readonly now: () => Date;
+  private linkRequestsSinceSweep = 0;
 
   constructor(private readonly deps: AuthServiceDeps) {
     this.now = deps.now ?? (() => new Date());
   }
 
   /**
-   * Creates a customer account and writes `user.registered` in the same transaction. An e-mail that already has an
-   * account gets the same answer (and the same password hashing, so about the same time) but no second account:
-   * `user.registration_repeated` is written instead, so its owner is told by e-mail and nobody else learns that
-   * the address is registered.
+   * Creates a customer account and writes `user.registered` and its e-mail verification link in the same
+   * transaction. An e-mail that already has an account gets the same answer (and the same password hashing and as
+   * many statements, so about the same time) but no second account: `user.registration_repeated` is written instead,
+   * so its owner is told by e-mail and nobody else learns that the address is registered.
    */
   async register(_ctx: AuthContext, input: RegisterBody): Promise<RegistrationAccepted> {
     const email = normaliseEmail(input.email);
     const violations = passwordPolicyViolations(input.password, email);
-    if (violations.length > 0) {
-      throw new AppError('invalid', `The password ${violations.join('; ')}`, {
-        fields: violations.map((message) => ({ field: 'body.password', message })),
-      });
-    }
+    if (violations.length > 0) throw passwordRefused(violations);
     const passwordHash = await this.deps.hasher.hash(input.password);
     const attemptedAt = this.now();
+    const verification = this.newLink('email_verification', attemptedAt);
     await this.deps.store.transaction(async (tx) => {
       const inserted = await tx.users.insertIfEmailFree({ id: randomUUID(), email, name: input.name, passwordHash, roles: [Roles.customer] });
-      if (inserted) return tx.events.userRegistered(inserted);
+      if (inserted) {
+        await tx.events.userRegistered(inserted);
+        // The new account's address is proved by the link of this e-mail; the limit's window starts with it.
+        await tx.linkEmailLimits.claim(emailVerificationLimitScope(inserted.id), attemptedAt, linkEmailWindowSeconds);
+        return this.storeLink(tx, inserted, 'email_verification', verification);
+      }
       // The insert waited for any concurrent registration of this e-mail, so the account is visible here.
       const existing = await tx.users.findByEmail(email);
       if (existing) await tx.events.userRegistrationRepeated(existing, attemptedAt);
+      // In place of the new account's verification link (a claim and an insert): as many indexed statements.
+      await tx.oneTimeTokens.findUsable(hashOneTimeToken(verification.token), 'email_verification', attemptedAt);
+      await tx.users.findByEmail(email);
     });
     this.deps.onEventsWritten?.();
     return { email };
   }
 
   /** Checks the password and starts a session (a new refresh-token family). Throttled per account and address. */
-  async login(ctx: AuthContext, input: LoginBody): Promise<TokenResponse> {
+  async login(ctx: AuthContext, input: LoginBody): Promise<SessionGrant> {
     const email = normaliseEmail(input.email);
     // Reserved before the password is checked: concurrent attempts cannot all pass a check made before any failed.
     const decision = await this.deps.throttle.reserveAttempt(email, ctx.clientAddress);
@@ -95,9 +139,10 @@ export class AuthService {
 
   /**
    * Exchanges a refresh token for a new access and refresh token (rotation). A token that was already used is a
-   * replay: its whole family is revoked, so the thief's and the victim's latest tokens both stop working.
+   * replay: its whole family is revoked, so the thief's and the victim's latest tokens both stop working. The
+   * account is read again, so the new access token carries its current roles (a demoted admin loses admin here).
    */
-  async refresh(_ctx: AuthContext, refreshToken: string): Promise<TokenResponse> {
+  async refresh(_ctx: AuthContext, refreshToken: string): Promise<SessionGrant> {
     const tokenHash = hashRefreshToken(refreshToken);
     const now = this.now();
     const outcome = await this.deps.store.transaction(async (tx) => {
@@ -126,6 +171,98 @@ export class AuthService {
   async logout(_ctx: AuthContext, refreshToken: string): Promise<void> {
     const existing = await this.deps.store.refreshTokens.findByHash(hashRefreshToken(refreshToken));
     if (existing && !existing.revokedAt) await this.deps.store.refreshTokens.revokeFamily(existing.familyId, this.now());
+  }
+
+  /** "Sign out everywhere": revokes every refresh-token family of the caller. Access tokens run out on their own. */
+  async revokeAllSessions(ctx: AuthContext): Promise<void> {
+    if (!ctx.principal) throw new AppError('unauthorized', 'Sign in to do this');
+    await this.deps.store.refreshTokens.revokeAllOfUser(ctx.principal.userId, this.now());
+  }
+
+  /**
+   * Sends a password reset link to the address when it has an account, at most once a minute. The caller learns
+   * nothing: unknown addresses take the same steps (a token is generated and hashed, the limit claimed, a transaction
+   * of as many statements run), and the answer is the same.
+   */
+  async requestPasswordReset(_ctx: AuthContext, input: PasswordResetRequestBody): Promise<void> {
+    const email = normaliseEmail(input.email);
+    const now = this.now();
+    const user = await this.deps.store.users.findByEmail(email);
+    const link = this.newLink('password_reset', now);
+    const sent = await this.deps.store.transaction(async (tx) => {
+      const allowed = await tx.linkEmailLimits.claim(passwordResetLimitScope(email), now, linkEmailWindowSeconds);
+      if (user && allowed) {
+        await this.storeLink(tx, user, 'password_reset', link);
+        return true;
+      }
+      // In place of the two writes of a sent link: the same kind of indexed statements, so the time does not tell.
+      await tx.oneTimeTokens.findUsable(hashOneTimeToken(link.token), 'password_reset', now);
+      await tx.users.findByEmail(email);
+      return false;
+    });
+    if (sent) this.deps.onEventsWritten?.();
+    await this.sweepNowAndThen(now);
+  }
+
+  /**
+   * Sets a new password with the token of a reset link (same policy as registration). The token is spent atomically
+   * (single use), and with it every other reset link of the account and every session (all refresh-token families).
+   * The link came by e-mail, so the address counts as verified from then on.
+   */
+  async confirmPasswordReset(ctx: AuthContext, input: PasswordResetConfirmBody): Promise<void> {
+    const tokenHash = hashOneTimeToken(input.token);
+    // Looked at without spending first: a password the policy refuses must leave the link usable for a better one.
+    const found = await this.deps.store.oneTimeTokens.findUsable(tokenHash, 'password_reset', this.now());
+    const user = found && (await this.deps.store.users.findById(found.userId));
+    if (!user) throw invalidResetLink();
+    const violations = passwordPolicyViolations(input.password, user.email);
+    if (violations.length > 0) throw passwordRefused(violations);
+    const passwordHash = await this.deps.hasher.hash(input.password);
+    const spentAt = this.now();
+    const changed = await this.deps.store.transaction(async (tx) => {
+      const consumed = await tx.oneTimeTokens.consume(tokenHash, 'password_reset', spentAt);
+      if (!consumed) return false;
+      await tx.users.setPasswordHash(consumed.userId, passwordHash);
+      await tx.users.markEmailVerified(consumed.userId);
+      await tx.oneTimeTokens.spendAllOfUser(consumed.userId, 'password_reset', spentAt);
+      await tx.refreshTokens.revokeAllOfUser(consumed.userId, spentAt);
+      return true;
+    });
+    // Another request spent the token between the look and the spend.
+    if (!changed) throw invalidResetLink();
+    // The owner proved who they are: their own failed attempts no longer hold them back from signing in.
+    await this.deps.throttle.recordSuccess(user.email, ctx.clientAddress);
+  }
+
+  /** Sends the caller a new verification link (at most once a minute); `conflict` when the address is verified already. */
+  async requestEmailVerification(ctx: AuthContext): Promise<void> {
+    if (!ctx.principal) throw new AppError('unauthorized', 'Sign in to do this');
+    const user = await this.deps.store.users.findById(ctx.principal.userId);
+    if (!user) throw new AppError('unauthorized', 'The account of this token no longer exists');
+    if (user.emailVerified) throw new AppError('conflict', 'The e-mail address is already verified');
+    const now = this.now();
+    const link = this.newLink('email_verification', now);
+    const sent = await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.linkEmailLimits.claim(emailVerificationLimitScope(user.id), now, linkEmailWindowSeconds))) return false;
+      await this.storeLink(tx, user, 'email_verification', link);
+      return true;
+    });
+    if (sent) this.deps.onEventsWritten?.();
+    await this.sweepNowAndThen(now);
+  }
+
+  /** Marks the address of the link's account verified, spending the link (and the account's other verification links). */
+  async confirmEmailVerification(_ctx: AuthContext, input: EmailVerificationConfirmBody): Promise<AuthUser> {
+    const tokenHash = hashOneTimeToken(input.token);
+    const now = this.now();
+    const verified = await this.deps.store.transaction(async (tx) => {
+      const consumed = await tx.oneTimeTokens.consume(tokenHash, 'email_verification', now);
+      if (!consumed) return undefined;
+      await tx.oneTimeTokens.spendAllOfUser(consumed.userId, 'email_verification', now);
+      return tx.users.markEmailVerified(consumed.userId);
+    });
+    if (!verified) throw invalidVerificationLink();
+    return toAuthUser(verified);
   }
 
   /** The caller's own account. */
@@ -167,12 +304,19 @@ export class AuthService {
 
   /**
    * Replaces an account's roles (admin). Everyone keeps `customer`; an admin cannot take away their own admin role
-   * (so the last admin cannot lock everybody out by accident). Takes effect with the account's next access token.
+   * (so the last admin cannot lock everybody out by accident), and only a verified address may hold admin (whoever
+   * controls the inbox controls the account). Takes effect with the account's next access token.
    */
   async setRoles(ctx: AuthContext, id: string, roles: Role[]): Promise<AuthUser> {
     const wanted = normaliseRoles(roles);
     if (ctx.principal?.userId === id && !wanted.includes(Roles.admin)) {
       throw new AppError('conflict', 'You cannot remove your own admin role');
+    }
+    if (wanted.includes(Roles.admin)) {
+      // A verified address never becomes unverified, so this read cannot go stale before the update.
+      const target = await this.deps.store.users.findById(id);
+      if (!target) throw new AppError('not_found', `No user ${id}`);
+      if (!target.emailVerified) throw new AppError('conflict', 'An admin role needs a verified e-mail address');
     }
     const user = await this.deps.store.users.setRoles(id, wanted);
     if (!user) throw new AppError('not_found', `No user ${id}`);
@@ -221,14 +365,38 @@ export class AuthService {
     return token;
   }
 
-  private grant(user: UserRecord, refreshToken: string): TokenResponse {
+  private grant(user: UserRecord, refreshToken: string): SessionGrant {
     return {
-      accessToken: this.deps.tokens.sign({ userId: user.id, email: user.email, roles: user.roles }),
+      reply: {
+        accessToken: this.deps.tokens.sign({ userId: user.id, email: user.email, roles: user.roles }),
+        expiresIn: this.deps.tokens.ttlSeconds,
+        tokenType: 'Bearer',
+        user: toAuthUser(user),
+      },
       refreshToken,
-      expiresIn: this.deps.tokens.ttlSeconds,
-      tokenType: 'Bearer',
-      user: toAuthUser(user),
+      refreshTokenTtlSeconds: this.deps.refreshTokenTtlSeconds,
     };
+  }
+
+  /** A fresh link of `purpose` issued at `now` (token in clear; only its hash is stored). */
+  private newLink(purpose: OneTimeTokenPurpose, now: Date): OneTimeLink {
+    return { token: generateOneTimeToken(), requestedAt: now, expiresAt: new Date(now.getTime() + oneTimeTokenLifetimeSeconds[purpose] * 1000) };
+  }
+
+  /** Stores the link's hash and writes the event that has the notifier e-mail it, in the transaction `tx`. */
+  private async storeLink(tx: AuthTransaction, user: UserRecord, purpose: OneTimeTokenPurpose, link: OneTimeLink): Promise<void> {
+    await tx.oneTimeTokens.insert({ tokenHash: hashOneTimeToken(link.token), userId: user.id, purpose, createdAt: link.requestedAt, expiresAt: link.expiresAt });
+    if (purpose === 'password_reset') await tx.events.passwordResetRequested(user, link);
+    else await tx.events.emailVerificationRequested(user, link);
+  }
+
+  /** Deletes expired links and elapsed e-mail limits once every so many link requests, so the tables stay small. */
+  private async sweepNowAndThen(now: Date): Promise<void> {
+    this.linkRequestsSinceSweep += 1;
+    if (this.linkRequestsSinceSweep < sweepEveryLinkRequests) return;
+    this.linkRequestsSinceSweep = 0;
+    await this.deps.store.oneTimeTokens.deleteExpired(now);
+    await this.deps.store.linkEmailLimits.deleteOlderThan(new Date(now.getTime() - linkEmailWindowSeconds * 1000));
   }
 }
 

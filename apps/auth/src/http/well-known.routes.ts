@@ -14,7 +14,7 @@ export function wellKnownRoutes(deps: { signer: AccessTokenSigner; publicBaseUrl
     token_endpoint: `${base}/login`,
     registration_endpoint: `${base}/register`,
     userinfo_endpoint: `${base}/me`,
-    revocation_endpoint: `${base}/logout`,
+    revocation_endpoint: `${base}/session/logout`,
     grant_types_supported: ['password', 'refresh_token'],
     response_types_supported: ['token'],
     subject_types_supported: ['public'],

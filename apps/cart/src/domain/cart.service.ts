@@ -1,6 +1,23 @@
 import type { AddCartItemBody, CartMergeSkippedLine, CartView } from '@shop/contracts';
 import { AppError, type Logger } from '@shop/kernel';
-import { addItem, emptyCart, mergeGuestLines, removeLine, removeOrderedQuantities, setLineQuantity, type CartLimits, type OrderedLine, type StoredCart } from './cart';
+import {
+  addItem,
+  cartVersionOf,
+  confirmOrder,
+  emptyCart,
+  hasCheckoutState,
+  mergeGuestLines,
+  releaseCheckout,
+  removeLine,
+  setLineQuantity,
+  takeForCheckout,
+  withoutStaleCheckouts,
+  type CartLimits,
+  type CheckoutTaking,
+  type OrderedLine,
+  type SettledCheckout,
+  type StoredCart,
+} from './cart';
 import { activityHourOf } from './abandoned-cart';
 import { toCartView } from './cart-view';
 import {
@@ -23,6 +40,8 @@ export interface CartContext {
 /** The answer of a cart operation. */
 export interface CartOutcome {
   view: CartView;
+  /** The version of the cart's lines (`cartVersionOf`): the API's ETag, which a checkout takes the cart at. */
+  version: string;
   /** The guest cart this operation wrote (created or refreshed): the API hands its id out again, with a fresh cookie. */
   writtenGuestCartId?: string;
 }
@@ -42,10 +61,11 @@ export interface CartServiceDeps {
   now?: () => Date;
 }
 
-/** What a confirmed order tells the cart. */
+/** What a confirmed order tells the cart: whose cart held its lines, and what it ordered. */
 export interface ConfirmedOrder {
   orderId: string;
   userId: string;
+  /** Subtracted from the cart's lines only for an order that never took the cart (see `confirmOrder`). */
   lines: OrderedLine[];
 }
 
@@ -65,7 +85,7 @@ export class CartService {
   async getCart(ctx: CartContext): Promise<CartOutcome> {
     const keyed = keyedOwnerOf(ctx.owner);
     const stored = keyed ? await this.deps.repository.load(keyed) : undefined;
-    return { view: await this.viewOf(ctx.owner, stored ? keyed : undefined, stored?.cart) };
+    return { view: await this.viewOf(ctx.owner, stored ? keyed : undefined, stored?.cart), version: cartVersionOf(stored?.cart.lines ?? []) };
   }
 
   /** Adds units of an active product (priced by catalog now) to the cart. */
@@ -89,11 +109,21 @@ export class CartService {
     return this.change(ctx, (cart) => removeLine(cart, productId, this.now()));
   }
 
-  /** Empties the cart (the stored cart is deleted). */
+  /**
+   * Empties the cart: the stored cart is deleted, unless checkouts of it are under way or settled recently (their
+   * holds must be able to come back, and a late take must still be refused), in which case only its lines go.
+   */
   async clearCart(ctx: CartContext): Promise<CartOutcome> {
     const keyed = keyedOwnerOf(ctx.owner);
-    if (keyed) await this.deps.repository.delete(keyed);
-    return { view: await this.viewOf(ctx.owner, undefined, undefined) };
+    if (keyed) {
+      await this.retryOnConflict(async () => {
+        const current = await this.deps.repository.load(keyed);
+        if (!current) return;
+        if (!hasCheckoutState(current.cart)) return this.deps.repository.delete(keyed, current.version);
+        if (current.cart.lines.length > 0) await this.deps.repository.save(keyed, { ...current.cart, lines: [], updatedAt: this.now().toISOString() }, { version: current.version });
+      });
+    }
+    return { view: await this.viewOf(ctx.owner, undefined, undefined), version: cartVersionOf([]) };
   }
 
   /**
@@ -136,14 +166,44 @@ export class CartService {
   }
 
   /**
-   * Takes a confirmed order's quantities out of the user's cart, once per event id (the inbox, plus the event ids
-   * kept in the cart itself for deliveries that race each other). `duplicate` when the event was seen before.
+   * A checkout takes the user's cart for its order: in one guarded write, the lines (still at `cartVersion`, the
+   * version the order was priced from) move into a hold for the order, and the cart shows none from then on.
+   * Idempotent per order id. Refused (nothing written) when the lines moved on or the order gave the cart back already.
+   */
+  async startCheckout(userId: string, input: { orderId: string; cartVersion: string }): Promise<CheckoutTaking> {
+    let taking: CheckoutTaking = { kind: 'refused', reason: 'cart_changed' };
+    await this.write({ kind: 'user', userId }, (cart) => {
+      const taken = takeForCheckout(cart, input.orderId, input.cartVersion, this.now());
+      taking = taken.taking;
+      return taken.cart;
+    });
+    return taking;
+  }
+
+  /**
+   * A checkout that did not go through gives the cart back: the order's held lines return (see `releaseCheckout`).
+   * Idempotent; an order that took nothing can take nothing afterwards; a confirmed order keeps its lines.
+   */
+  async releaseCheckout(userId: string, orderId: string): Promise<SettledCheckout['outcome']> {
+    let outcome: SettledCheckout['outcome'] = 'nothing_held';
+    await this.write({ kind: 'user', userId }, (cart) => {
+      const released = releaseCheckout(cart, orderId, this.deps.limits, this.now());
+      outcome = released.outcome;
+      return released.cart;
+    });
+    return outcome;
+  }
+
+  /**
+   * On order.confirmed: the order's hold is dropped, its lines are the order's now; the cart's own lines stay as they
+   * are. An order the cart holds nothing of and has no record of never took the cart (an order service of the
+   * previous release confirmed it during a rolling deploy): its quantities come out of the lines, as that release
+   * expected (`confirmOrder`). Once per event id (the inbox, plus the ids kept in the cart for deliveries that race);
+   * dropping a hold by order id is idempotent of itself. `duplicate` when the event was seen before.
    */
   async applyConfirmedOrder(eventId: string, order: ConfirmedOrder): Promise<'applied' | 'duplicate'> {
     if (await this.deps.processedOrderEvents.has(eventId)) return 'duplicate';
-    await this.write({ kind: 'user', userId: order.userId }, (cart) =>
-      cart.lines.length === 0 ? cart : removeOrderedQuantities(cart, eventId, order.lines, this.now()),
-    );
+    await this.write({ kind: 'user', userId: order.userId }, (cart) => confirmOrder(cart, eventId, order, this.now()));
     await this.deps.processedOrderEvents.record(eventId);
     return 'applied';
   }
@@ -153,12 +213,13 @@ export class CartService {
     const written = await this.write(ctx.owner, modify);
     const view = await this.viewOf(ctx.owner, written.cart ? written.owner : undefined, written.cart, known);
     const writtenGuestCartId = written.saved && written.owner?.kind === 'guest' ? written.owner.cartId : undefined;
-    return { view, writtenGuestCartId };
+    return { view, version: cartVersionOf(written.cart?.lines ?? []), writtenGuestCartId };
   }
 
   /**
    * Read → modify → guarded save, retried on a concurrent write. A change that returns the cart unchanged writes
-   * nothing. A guest without a live cart gets a new id: ids are only ever made here, never taken from a client.
+   * nothing; one that writes also drops holds too old to ever settle (`withoutStaleCheckouts`). A guest without a
+   * live cart gets a new id: ids are only ever made here, never taken from a client.
    */
   private async write(
     owner: CartOwner,
@@ -171,8 +232,9 @@ export class CartService {
     return this.retryOnConflict(async () => {
       const current = keyed ? await this.deps.repository.load(keyed) : undefined;
       const base = current?.cart ?? emptyCart(this.now());
-      const next = modify(base);
-      if (next === base) return { owner: current ? keyed : undefined, cart: current?.cart, saved: false };
+      const modified = modify(base);
+      if (modified === base) return { owner: current ? keyed : undefined, cart: current?.cart, saved: false };
+      const next = withoutStaleCheckouts(modified, this.now());
       if (!current && owner.kind === 'guest' && !issued) {
         keyed = { kind: 'guest', cartId: this.deps.newGuestCartId() };
         issued = true;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CartMergeSkippedLine, Money } from '@shop/contracts';
 import { AppError } from '@shop/kernel';
 
@@ -16,10 +17,15 @@ export interface StoredCart {
   createdAt: string;
   updatedAt: string;
   /**
-   * Ids of the last order.confirmed events applied to this cart. Written in the same ETag-guarded save as the
-   * removal, so a redelivery racing the first delivery cannot remove the ordered quantities twice.
+   * Ids of the last order.confirmed events whose quantities were subtracted from the lines (orders that never took
+   * the cart: `confirmOrder`). Written in the same ETag-guarded save as the subtraction, so a redelivery racing the
+   * first delivery cannot subtract twice; replicas of the previous release read it the same way.
    */
   appliedOrderEvents: string[];
+  /** Lines taken by checkouts whose orders have not settled yet (absent in carts written before holds existed). */
+  checkouts?: CheckoutHold[];
+  /** The last checkouts that settled, by order id. */
+  settledCheckouts?: SettledCheckout[];
   /**
    * The `updatedAt` a `cart.abandoned` reminder was sent for (user carts only). Claimed in an ETag-guarded save
    * before publishing, so concurrent reminder runs send one; any later change moves `updatedAt` past it.
@@ -38,9 +44,6 @@ export interface PricedProduct {
   id: string;
   price: Money;
 }
-
-/** How many applied order events a cart remembers; the inbox keys cover older redeliveries. */
-const REMEMBERED_ORDER_EVENTS = 20;
 
 /** A cart with no lines, created at `now`. */
 export function emptyCart(now: Date): StoredCart {
@@ -116,25 +119,154 @@ export function mergeGuestLines(userCart: StoredCart, guestLines: StoredCartLine
   return { cart: touch({ ...userCart, lines }, now), skipped };
 }
 
+/** The lines a checkout took out of the cart for its order, kept until the order is confirmed or gives them back. */
+export interface CheckoutHold {
+  orderId: string;
+  lines: StoredCartLine[];
+  /** UTC ISO 8601. A hold older than CHECKOUT_HOLD_MAX_AGE_MS is dropped on the cart's next write. */
+  heldAt: string;
+}
+
+/** How a checkout of the cart ended, remembered by order id so that a late or repeated call changes nothing. */
+export interface SettledCheckout {
+  orderId: string;
+  /**
+   * released: the held lines went back into the cart; nothing_held: the order gave the cart back before it took
+   * anything (and can take nothing now); completed: the order was confirmed and keeps its lines.
+   */
+  outcome: 'released' | 'nothing_held' | 'completed';
+  /** UTC ISO 8601. */
+  at: string;
+}
+
+/**
+ * How long a hold waits for its order to settle. Orders settle within minutes (the order service's recovery cancels
+ * an interrupted checkout and gives the cart back); a hold this old belongs to an order that never will, and is
+ * dropped on the next write so that holds cannot pile up in a cart.
+ */
+export const CHECKOUT_HOLD_MAX_AGE_MS = 7 * 24 * 3600_000;
+
+/** How many settled checkouts a cart remembers (also only for CHECKOUT_HOLD_MAX_AGE_MS). */
+const REMEMBERED_SETTLED_CHECKOUTS = 20;
+
+/**
+ * The version of a cart's lines: a hash of what a checkout would buy (product, quantity, price when added, when
+ * added). Writes that leave the lines alone (a hold dropped, a reminder claimed) keep it, so they never make a
+ * checkout in progress fail; any change of the lines, a line removed and added again included, moves it on.
+ */
+export function cartVersionOf(lines: readonly StoredCartLine[]): string {
+  const canonical = JSON.stringify(lines.map((line) => [line.productId, line.quantity, line.priceAtAdd.amount, line.priceAtAdd.currency, line.addedAt]));
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 27);
+}
+
+/** What an order's take of the cart came to. */
+export type CheckoutTaking =
+  /** The lines are held for the order (taken now, or by an earlier call with the same order id). */
+  | { kind: 'held'; hold: CheckoutHold }
+  /** The order took the cart earlier and was confirmed since. */
+  | { kind: 'completed' }
+  /** Nothing taken: the lines are not at the version the order was priced from, or the order gave the cart back already. */
+  | { kind: 'refused'; reason: 'cart_changed' | 'checkout_released' };
+
+/**
+ * Moves the cart's lines into a hold for `orderId` when they are still at `cartVersion`: the cart shows no lines from
+ * then on, and the next add starts afresh. Idempotent per order id; the cart is returned unchanged when nothing moves.
+ */
+export function takeForCheckout(cart: StoredCart, orderId: string, cartVersion: string, now: Date): { cart: StoredCart; taking: CheckoutTaking } {
+  const hold = cart.checkouts?.find((candidate) => candidate.orderId === orderId);
+  if (hold) return { cart, taking: { kind: 'held', hold } };
+  const settled = cart.settledCheckouts?.find((candidate) => candidate.orderId === orderId);
+  if (settled) return { cart, taking: settled.outcome === 'completed' ? { kind: 'completed' } : { kind: 'refused', reason: 'checkout_released' } };
+  if (cart.lines.length === 0 || cartVersionOf(cart.lines) !== cartVersion) return { cart, taking: { kind: 'refused', reason: 'cart_changed' } };
+  const taken: CheckoutHold = { orderId, lines: cart.lines, heldAt: now.toISOString() };
+  return { cart: touch({ ...cart, lines: [], checkouts: [...(cart.checkouts ?? []), taken] }, now), taking: { kind: 'held', hold: taken } };
+}
+
+/**
+ * Gives an order's hold back: the held lines return in front of anything added since (quantities of one product add
+ * up to the per-line cap; lines past the line limit, or added since in another currency than the held ones, are
+ * dropped), so a failed checkout leaves the cart as it was. An order that took nothing is remembered as such, so a
+ * take of it still under way is refused when it arrives. Idempotent; a confirmed order's lines stay with it.
+ */
+export function releaseCheckout(cart: StoredCart, orderId: string, limits: CartLimits, now: Date): { cart: StoredCart; outcome: SettledCheckout['outcome'] } {
+  const settled = cart.settledCheckouts?.find((candidate) => candidate.orderId === orderId);
+  if (settled) return { cart, outcome: settled.outcome };
+  const hold = cart.checkouts?.find((candidate) => candidate.orderId === orderId);
+  if (!hold) return { cart: settle(cart, orderId, 'nothing_held', now), outcome: 'nothing_held' };
+  const withoutHold = { ...cart, checkouts: cart.checkouts?.filter((candidate) => candidate !== hold) };
+  const restored = touch({ ...withoutHold, lines: heldLinesFirst(hold.lines, cart.lines, limits) }, now);
+  return { cart: settle(restored, orderId, 'released', now), outcome: 'released' };
+}
+
+/**
+ * Drops the hold of a confirmed order: its lines are the order's now. The lines in the cart are not touched (nor
+ * `updatedAt`: this is not the shopper's doing), so a late confirmation never empties a cart filled again since.
+ * Unchanged when the order holds nothing here (settled already, or it took no lines).
+ */
+export function completeCheckout(cart: StoredCart, orderId: string, now: Date): StoredCart {
+  const hold = cart.checkouts?.find((candidate) => candidate.orderId === orderId);
+  if (!hold) return cart;
+  return settle({ ...cart, checkouts: cart.checkouts?.filter((candidate) => candidate !== hold) }, orderId, 'completed', now);
+}
+
 /** One line of a confirmed order. */
 export interface OrderedLine {
   productId: string;
   quantity: number;
 }
 
+/** How many subtracted order events a cart remembers; the inbox keys cover older redeliveries. */
+const REMEMBERED_ORDER_EVENTS = 20;
+
 /**
- * Takes a confirmed order's quantities out of the cart: lines drop to what was added beyond the order (or go),
- * products the order did not contain stay. Applying the same event id twice changes nothing.
+ * Applies order.confirmed (event `eventId`) to the cart. An order the cart knows as a checkout (held, or settled)
+ * took its lines when the checkout started: its hold is dropped (`completeCheckout`) and the cart's lines stay.
+ *
+ * An order the cart does not know never took the cart: it was placed by an order service of the previous release
+ * (which reads the cart but never takes it), still confirming orders during a rolling deploy. For it the cart does
+ * what that release did: the ordered quantities come out of the live lines (units added beyond them stay), once per
+ * event id. A cart without any of the ordered products is left as it is.
  */
-export function removeOrderedQuantities(cart: StoredCart, eventId: string, orderedLines: OrderedLine[], now: Date): StoredCart {
+export function confirmOrder(cart: StoredCart, eventId: string, order: { orderId: string; lines: readonly OrderedLine[] }, now: Date): StoredCart {
+  const knownCheckout = cart.checkouts?.some((hold) => hold.orderId === order.orderId) || cart.settledCheckouts?.some((settled) => settled.orderId === order.orderId);
+  if (knownCheckout) return completeCheckout(cart, order.orderId, now);
   if (cart.appliedOrderEvents.includes(eventId)) return cart;
   const ordered = new Map<string, number>();
-  for (const line of orderedLines) ordered.set(line.productId, (ordered.get(line.productId) ?? 0) + line.quantity);
-  const lines = cart.lines
-    .map((line) => ({ ...line, quantity: line.quantity - (ordered.get(line.productId) ?? 0) }))
-    .filter((line) => line.quantity > 0);
+  for (const line of order.lines) ordered.set(line.productId, (ordered.get(line.productId) ?? 0) + line.quantity);
+  if (!cart.lines.some((line) => ordered.has(line.productId))) return cart;
+  const lines = cart.lines.map((line) => ({ ...line, quantity: line.quantity - (ordered.get(line.productId) ?? 0) })).filter((line) => line.quantity > 0);
   const appliedOrderEvents = [...cart.appliedOrderEvents, eventId].slice(-REMEMBERED_ORDER_EVENTS);
   return touch({ ...cart, lines, appliedOrderEvents }, now);
+}
+
+/** Whether the cart keeps state of checkouts (holds, or settled ones it must remember) besides its lines. */
+export function hasCheckoutState(cart: StoredCart): boolean {
+  return (cart.checkouts?.length ?? 0) > 0 || (cart.settledCheckouts?.length ?? 0) > 0;
+}
+
+/** The cart without holds and settled checkouts older than CHECKOUT_HOLD_MAX_AGE_MS (the same cart when there are none). */
+export function withoutStaleCheckouts(cart: StoredCart, now: Date): StoredCart {
+  const oldest = now.getTime() - CHECKOUT_HOLD_MAX_AGE_MS;
+  const checkouts = cart.checkouts?.filter((hold) => Date.parse(hold.heldAt) >= oldest);
+  const settledCheckouts = cart.settledCheckouts?.filter((settled) => Date.parse(settled.at) >= oldest);
+  if (checkouts?.length === cart.checkouts?.length && settledCheckouts?.length === cart.settledCheckouts?.length) return cart;
+  return { ...cart, checkouts, settledCheckouts };
+}
+
+function settle(cart: StoredCart, orderId: string, outcome: SettledCheckout['outcome'], now: Date): StoredCart {
+  const settledCheckouts = [...(cart.settledCheckouts ?? []), { orderId, outcome, at: now.toISOString() }].slice(-REMEMBERED_SETTLED_CHECKOUTS);
+  return { ...cart, settledCheckouts };
+}
+
+function heldLinesFirst(held: readonly StoredCartLine[], addedSince: readonly StoredCartLine[], limits: CartLimits): StoredCartLine[] {
+  const lines = held.map((line) => ({ ...line, quantity: Math.min(limits.maxLineQuantity, line.quantity) }));
+  const currency = lines[0]?.priceAtAdd.currency;
+  for (const line of addedSince) {
+    const existing = lines.find((candidate) => candidate.productId === line.productId);
+    if (existing) existing.quantity = Math.min(limits.maxLineQuantity, existing.quantity + line.quantity);
+    else if ((currency === undefined || line.priceAtAdd.currency === currency) && lines.length < limits.maxLines) lines.push({ ...line });
+  }
+  return lines;
 }
 
 function assertLineQuantity(quantity: number, limits: CartLimits, alreadyInCart: number): void {

@@ -9,13 +9,19 @@ export const orderConfirmedConsumer = AppIds.cart;
 /** order.confirmed as the order contract defines it; an order without lines has nothing the cart could act on. */
 const orderConfirmedDataSchema = orderConfirmedEventDataSchema.refine((order) => order.lines.length > 0, { error: 'an order has at least one line', path: ['lines'] });
 
-/** What the cart takes from a confirmed order: product ids lower-cased, as the cart stores them. */
+/** What the cart takes from a confirmed order: order and product ids lower-cased, as the cart keeps them. */
 function confirmedOrderOf(data: Pick<OrderEventData, 'orderId' | 'userId' | 'lines'>): ConfirmedOrder {
-  return { orderId: data.orderId, userId: data.userId, lines: data.lines.map((line) => ({ productId: line.productId.toLowerCase(), quantity: line.quantity })) };
+  return {
+    orderId: data.orderId.toLowerCase(),
+    userId: data.userId,
+    lines: data.lines.map((line) => ({ productId: line.productId.toLowerCase(), quantity: line.quantity })),
+  };
 }
 
 /**
- * Handles the `orders` topic: on `order.confirmed`, takes the ordered quantities out of the user's cart, once per
+ * Handles the `orders` topic: on `order.confirmed`, drops the order's hold on the user's cart (its lines left the
+ * cart when the checkout took it); for an order that never took the cart (confirmed by an order service of the
+ * previous release during a rolling deploy), takes the ordered quantities out of the cart's lines instead. Once per
  * event id. SUCCESS when applied, already applied, or not an order.confirmed event (the topic carries every order
  * event); DROP when the data is malformed (it never will be processable); RETRY when the state store fails.
  */

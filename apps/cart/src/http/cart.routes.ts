@@ -55,12 +55,15 @@ export function createCartRouter(deps: CartRoutesDeps): Router {
     send(req, res, resolved, await service.removeItem(resolved, productId));
   });
 
-  /** Every answer is the whole cart; a guest cart that was written gets its id (and a fresh cookie) back. */
+  /** Every answer is the whole cart with its version; a guest cart that was written gets its id (and a fresh cookie) back. */
   function send(req: Request, res: Response, resolved: ResolvedCartOwner, outcome: CartOutcome): void {
     if (outcome.writtenGuestCartId) sendCartId(req, res, outcome.writtenGuestCartId, deps.guestCartTtlSeconds);
     else if (outcome.view.cartId) res.setHeader(CartIdHeader, outcome.view.cartId);
     // Carts are personal: no shared cache may keep one.
     res.setHeader('Cache-Control', 'no-store');
+    // The version of the lines, which a checkout takes the cart at. Weak: the body also carries catalog's current
+    // prices and stock, which the version does not cover.
+    res.setHeader('ETag', `W/"${outcome.version}"`);
     const merge = resolved.merge ? { mergedGuestCart: true as const, ...(resolved.merge.skipped.length > 0 ? { mergeSkippedLines: resolved.merge.skipped } : {}) } : {};
     const body: CartView = { ...outcome.view, ...merge };
     res.json(body);

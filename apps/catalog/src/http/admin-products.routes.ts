@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { TokenVerifier } from '@shop/auth-tokens';
+import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
 import {
   ProductPageLimits,
   adminProductListQuerySchema,
@@ -14,7 +14,7 @@ import { productEntityTag } from '../domain/entity-tag';
 import { toAdminProductView, type ProductWithAvailability } from '../domain/product';
 import type { ProductAdminService } from '../domain/product-admin.service';
 import type { ProductQueryService } from '../domain/product-query.service';
-import { adminOnly, contextOf } from './admin-auth';
+import { adminOnly, contextOf, currentAdminOnly } from './admin-auth';
 import { CachePolicies } from './cache-policy';
 import { expectedVersionsOf } from './preconditions';
 
@@ -32,10 +32,20 @@ function sendAdminProduct(res: Response, product: ProductWithAvailability, statu
   res.type('application/json').send(body);
 }
 
-/** Admin product management (admin token): create, replace, patch, archive, delete, stock, and reads of every status. */
-export function createAdminProductsRouter(deps: { productAdmin: ProductAdminService; productQueries: ProductQueryService; verifier: TokenVerifier }): Router {
+/**
+ * Admin product management (admin token): create, replace, patch, archive, delete, stock, and reads of every status.
+ * The delete alone also confirms the role in auth's database: it is the one write that cannot be undone (the product
+ * and its stock are gone); the others leave the product for any admin to correct, and trust the token like the reads.
+ */
+export function createAdminProductsRouter(deps: {
+  productAdmin: ProductAdminService;
+  productQueries: ProductQueryService;
+  verifier: TokenVerifier;
+  authorizations: UserAuthorizations;
+}): Router {
   const { productAdmin, productQueries } = deps;
   const admin = adminOnly(deps.verifier);
+  const currentAdmin = currentAdminOnly(deps.verifier, deps.authorizations);
   const router = Router();
 
   router.post('/products', ...admin, async (req, res) => {
@@ -62,7 +72,7 @@ export function createAdminProductsRouter(deps: { productAdmin: ProductAdminServ
     sendAdminProduct(res, await productAdmin.archiveProduct(contextOf(res), idOf(req), expected));
   });
 
-  router.delete('/products/:id', ...admin, async (req, res) => {
+  router.delete('/products/:id', ...currentAdmin, async (req, res) => {
     const expected = expectedVersionsOf(req);
     await productAdmin.deleteProduct(contextOf(res), idOf(req), expected);
     res.status(204).end();

@@ -12,6 +12,11 @@ export type CheckoutOutcome =
   | { kind: 'confirmed'; order: Order }
   /** The order exists and its payment outcome is not known yet (a timeout, an interruption): the recovery finishes it. */
   | { kind: 'processing'; orderId: string }
+  /**
+   * The cart was no longer at the version the order was priced from when the order came to take it (the shopper
+   * changed it, or a concurrent checkout took it): the order is cancelled before anything was reserved or charged.
+   */
+  | { kind: 'cart_changed'; orderId: string }
   /** The catalog has fewer units than asked for: the order is cancelled. */
   | { kind: 'out_of_stock'; orderId: string; lines: OrderOutOfStockLine[] }
   /** Some products cannot be ordered (no longer sold): the order is cancelled. */
@@ -28,8 +33,11 @@ export type CheckoutOutcome =
   | { kind: 'cancelled_while_paying'; orderId: string; status: OrderStatus }
   /** The order had left the checkout already, in `status`, when this checkout came to settle it. */
   | { kind: 'left_checkout'; orderId: string; status: OrderStatus; reason: string | null }
-  /** The stock could not be reserved right now: the order is cancelled, and a retry with the same key starts over. */
-  | { kind: 'unavailable'; orderId: string; retryAfterSeconds: number };
+  /**
+   * The cart could not be taken or the stock reserved right now (`dependency` did not answer): the order is cancelled
+   * and the cart given back, and a retry with the same key starts over.
+   */
+  | { kind: 'unavailable'; orderId: string; retryAfterSeconds: number; dependency: 'cart' | 'stock' };
 
 /** The outcomes an idempotency key keeps: all but `unavailable`, whose key is forgotten so that a retry starts over. */
 export type StoredCheckoutOutcome = Exclude<CheckoutOutcome, { kind: 'unavailable' }>;

@@ -35,7 +35,7 @@ function checkoutWithRunningKey(outcome: StoredCheckoutOutcome | undefined, look
   };
   return new CheckoutService({
     repository: repository as OrderRepository,
-    cart: { readCart: () => Promise.reject(new Error('a replay reads no cart')) },
+    cart: { readCart: () => Promise.reject(new Error('a replay reads no cart')), take: () => Promise.reject(new Error('a replay takes no cart')), release: () => Promise.reject(new Error('a replay releases no cart')) },
     stock: {} as never,
     payments: {} as never,
     settings: { reservationTtlSeconds: 900, paymentTimeoutMs: 300, idempotencyWaitMs: 1000 },

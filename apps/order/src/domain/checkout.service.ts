@@ -3,7 +3,7 @@ import { SimulatedPaymentTokens, type PlaceOrderBody } from '@shop/contracts';
 import { AppError, type Logger } from '@shop/kernel';
 import { isStoredOutcome, type CheckoutOutcome, type StoredCheckoutOutcome } from './checkout-outcome';
 import { describePaymentMethod, priceLines, type Order } from './order';
-import type { CartReader, ChargeResult, Clock, OrderRepository, PaymentProvider, StockReservations } from './ports';
+import type { CartCheckouts, ChargeResult, Clock, OrderRepository, PaymentProvider, StockReservations } from './ports';
 
 /** What a shopper sends to place an order (the order API's request body). */
 export type PlaceOrderInput = PlaceOrderBody;
@@ -17,6 +17,8 @@ export interface Shopper {
 
 /** Points where a test can stop the saga, as if the process died there. */
 export interface CheckoutHooks {
+  /** After the pending order exists, before it takes the cart. */
+  beforeTakingCart?: (order: Order) => Promise<void>;
   /** After the stock is reserved and the order is `reserved`, before the payment. */
   afterReserve?: (order: Order) => Promise<void>;
   /** After the payment is captured and the order is `paid`, before the reservation is committed. */
@@ -35,7 +37,7 @@ export interface CheckoutSettings {
 /** What the saga is built from. */
 export interface CheckoutDeps {
   repository: OrderRepository;
-  cart: CartReader;
+  cart: CartCheckouts;
   stock: StockReservations;
   payments: PaymentProvider;
   settings: CheckoutSettings;
@@ -46,9 +48,11 @@ export interface CheckoutDeps {
 }
 
 /**
- * The checkout saga: cart → pending order → stock reservation → payment → commit → confirmed, each step with its
- * compensation (release the stock, refund the payment). Every step is idempotent per order id, so the recovery
- * loop can resume an order from whatever status a crash left it in.
+ * The checkout saga: cart read → pending order → the cart taken (its lines held for the order) → stock reservation →
+ * payment → commit → confirmed, each step with its compensation (give the cart back, release the stock, refund the
+ * payment). Every step is idempotent per order id, so the recovery loop can resume an order from whatever status a
+ * crash left it in. An order leaves the checkout either confirmed (holding the cart's lines) or with the cart given
+ * back: a compensation that fails keeps the order in the checkout, and the recovery finishes it.
  */
 export class CheckoutService {
   constructor(private readonly deps: CheckoutDeps) {}
@@ -86,7 +90,7 @@ export class CheckoutService {
 
     let outcome: CheckoutOutcome;
     try {
-      outcome = await this.reserveAndPay(orderId, input.paymentToken);
+      outcome = await this.takeCartReserveAndPay(orderId, cart.version, input.paymentToken);
     } catch (error) {
       // A dependency failed mid-way: the order stays where it is and the recovery loop finishes it.
       this.deps.logger.error({ err: error, orderId }, 'checkout interrupted; the recovery loop will resume the order');
@@ -100,19 +104,19 @@ export class CheckoutService {
 
   /**
    * Resumes an order a crash (or an unknown payment outcome) left inside the checkout. The payment token is never
-   * stored, so an order that never reached the provider cannot be paid any more: it is cancelled and its stock
-   * released. Returns the outcome the order's checkout now ends in (stored for its idempotency key).
+   * stored, so an order that never reached the provider cannot be paid any more: it is cancelled, its stock released
+   * and the cart given back. Returns the outcome the order's checkout now ends in (stored for its idempotency key).
    */
   async resume(order: Order): Promise<CheckoutOutcome> {
     let outcome: CheckoutOutcome;
     switch (order.status) {
       case 'pending':
-        outcome = await this.abandon(order.id, 'checkout_interrupted');
+        outcome = await this.abandon(order, 'checkout_interrupted');
         break;
       case 'reserved': {
         // "Charge again with the same key": the provider answers with the first result of that key.
         const charge = await this.deps.payments.findCharge(order.id);
-        outcome = charge ? await this.settleCharge(order, charge) : await this.abandon(order.id, 'checkout_interrupted');
+        outcome = charge ? await this.settleCharge(order, charge) : await this.abandon(order, 'checkout_interrupted');
         break;
       }
       case 'paid':
@@ -125,9 +129,30 @@ export class CheckoutService {
     return outcome;
   }
 
-  private async reserveAndPay(orderId: string, paymentToken: string): Promise<CheckoutOutcome> {
-    const { repository, stock, settings, hooks } = this.deps;
+  private async takeCartReserveAndPay(orderId: string, cartVersion: string, paymentToken: string): Promise<CheckoutOutcome> {
+    const { repository, cart, stock, settings, hooks } = this.deps;
     const pending = await this.mustFind(orderId);
+    await hooks?.beforeTakingCart?.(pending);
+    let taking;
+    try {
+      taking = await cart.take({ userId: pending.userId, orderId, cartVersion });
+    } catch (error) {
+      // Unknown whether the cart was taken: give it back (which also refuses a take still on its way) and cancel.
+      this.deps.logger.warn({ err: error, orderId }, 'taking the cart failed');
+      await this.abandon(pending, 'cart_unavailable').catch((abandonError: unknown) => this.deps.logger.warn({ err: abandonError, orderId }, 'cancelling after a failed take of the cart failed; the recovery loop will'));
+      return { kind: 'unavailable', orderId, retryAfterSeconds: 1, dependency: 'cart' };
+    }
+    if (taking === 'cart_changed') {
+      // Nothing was taken, so nothing goes back: the cart belongs to whoever changed or took it.
+      try {
+        await repository.transition(orderId, 'cancelled', { reason: 'cart_changed', failureReason: 'cart_changed' });
+      } catch (error) {
+        // Cancelled meanwhile (the customer, which also made the cart refuse this order): that is how it ended.
+        if (!(error instanceof AppError && error.type === 'conflict')) throw error;
+        return outcomeOfSettledOrder(await this.mustFind(orderId));
+      }
+      return { kind: 'cart_changed', orderId };
+    }
     let reservation;
     try {
       reservation = await stock.reserve({
@@ -138,20 +163,23 @@ export class CheckoutService {
     } catch (error) {
       // Unknown whether the catalog reserved: release (idempotent) and cancel; if that fails too, recovery does it.
       this.deps.logger.warn({ err: error, orderId }, 'reserving stock failed');
-      await this.abandon(orderId, 'reservation_failed').catch((abandonError: unknown) => this.deps.logger.warn({ err: abandonError, orderId }, 'cancelling after a failed reservation failed; the recovery loop will'));
-      return { kind: 'unavailable', orderId, retryAfterSeconds: 1 };
+      await this.abandon(pending, 'reservation_failed').catch((abandonError: unknown) => this.deps.logger.warn({ err: abandonError, orderId }, 'cancelling after a failed reservation failed; the recovery loop will'));
+      return { kind: 'unavailable', orderId, retryAfterSeconds: 1, dependency: 'stock' };
     }
     if (reservation.status === 'out_of_stock') {
+      await this.giveCartBack(pending);
       await repository.transition(orderId, 'cancelled', { reason: 'out_of_stock', failureReason: 'out_of_stock' });
       return { kind: 'out_of_stock', orderId, lines: reservation.outOfStock };
     }
     if (reservation.status === 'unavailable') {
+      await this.giveCartBack(pending);
       await repository.transition(orderId, 'cancelled', { reason: 'products_unavailable', failureReason: 'products_unavailable' });
       return { kind: 'products_unavailable', orderId, productIds: reservation.productIds };
     }
     const priced = priceLines(reservation.lines);
     if (!priced || priced.currency !== pending.currency) {
       await stock.release(orderId);
+      await this.giveCartBack(pending);
       await repository.transition(orderId, 'cancelled', { reason: 'mixed_currencies', failureReason: 'mixed_currencies' });
       return { kind: 'mixed_currencies', orderId };
     }
@@ -188,6 +216,7 @@ export class CheckoutService {
     if (charge.status === 'unknown') return { kind: 'processing', orderId: order.id };
     if (charge.status === 'declined') {
       await stock.release(order.id).catch((error: unknown) => logger.warn({ err: error, orderId: order.id }, 'release after a declined payment failed; the expiry sweep returns the stock'));
+      await this.giveCartBack(order);
       await repository.transition(order.id, 'payment_failed', { reason: 'payment_declined', failureReason: charge.reason });
       return { kind: 'payment_declined', orderId: order.id, reason: charge.reason };
     }
@@ -215,15 +244,25 @@ export class CheckoutService {
       return { kind: 'confirmed', order: confirmed };
     }
     if (order.paymentId) await this.refund(order.id, order.paymentId, order.total);
+    await this.giveCartBack(order);
     await repository.transition(order.id, 'cancelled', { reason: 'reservation_expired', failureReason: 'reservation_expired' });
     return { kind: 'reservation_expired', orderId: order.id };
   }
 
-  /** Releases whatever the order may hold and cancels it. */
-  private async abandon(orderId: string, reason: string): Promise<CheckoutOutcome> {
-    await this.deps.stock.release(orderId);
-    const cancelled = await this.deps.repository.transition(orderId, 'cancelled', { reason, failureReason: reason });
+  /** Releases whatever the order may hold (stock, the cart's lines) and cancels it. */
+  private async abandon(order: Order, reason: string): Promise<CheckoutOutcome> {
+    await this.deps.stock.release(order.id);
+    await this.giveCartBack(order);
+    const cancelled = await this.deps.repository.transition(order.id, 'cancelled', { reason, failureReason: reason });
     return { kind: 'interrupted', orderId: cancelled.id };
+  }
+
+  /**
+   * The order does not go through: its hold on the cart goes back before the order leaves the checkout. Should the
+   * cart not answer, this throws and the order stays where it is, for the recovery to end it (and give the cart back).
+   */
+  private async giveCartBack(order: Order): Promise<void> {
+    await this.deps.cart.release({ userId: order.userId, orderId: order.id });
   }
 
   private async refund(orderId: string, paymentId: string, amount: Order['total']): Promise<void> {

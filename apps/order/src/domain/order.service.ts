@@ -1,6 +1,6 @@
 import type { OrderWithHistory } from '@shop/contracts';
 import type { Order } from './order';
-import type { AdminOrderFilter, OrderPage, OrderRepository, PaymentProvider, StockReservations } from './ports';
+import type { AdminOrderFilter, CartCheckouts, OrderPage, OrderRepository, PaymentProvider, StockReservations } from './ports';
 import { AppError, type Logger } from '@shop/kernel';
 
 export type { OrderWithHistory } from '@shop/contracts';
@@ -10,10 +10,22 @@ export interface OrderServiceDeps {
   repository: OrderRepository;
   stock: StockReservations;
   payments: PaymentProvider;
+  /** Where an order cancelled before it was paid gives the cart back. */
+  cart: CartCheckouts;
   logger: Logger;
 }
 
-/** Reading orders, the customer's cancellation and the admin's fulfilment steps. */
+/** Why an order was cancelled on request: its `failureReason` and the reason of `order.cancelled`. */
+const cancelReasons = { customer: 'customer_cancelled', admin: 'admin_cancelled' } as const;
+
+/** Who asks for a cancellation. */
+export interface Canceller {
+  userId: string;
+  /** Given when the caller's token claims the admin role: resolves once the role is confirmed as current, else throws. */
+  confirmAdmin?: () => Promise<void>;
+}
+
+/** Reading orders, cancellation (the customer's, or an admin's) and the admin's fulfilment steps. */
 export class OrderService {
   constructor(private readonly deps: OrderServiceDeps) {}
 
@@ -41,19 +53,31 @@ export class OrderService {
   }
 
   /**
-   * The customer cancels before shipping. The status changes first (so a concurrent ship gets 409, never a
-   * shipped-and-refunded order), then the stock is released and a confirmed order's payment refunded. Both are
-   * idempotent: cancelling a customer-cancelled order again retries them, so a failure there can be retried.
+   * Cancels before shipping, for the order's customer or for an admin. The status changes first (so a concurrent ship
+   * gets 409, never a shipped-and-refunded order), then the stock is released and a confirmed order's payment
+   * refunded. Both are idempotent: cancelling a cancelled order again retries them, so a failure there can be retried.
+   * Someone else's order is `not_found` (no hint that it exists) unless the caller is an admin whom `confirmAdmin`
+   * confirms; its refusal (403, or 503 when it cannot tell) stands.
    */
-  async cancelByCustomer(userId: string, orderId: string): Promise<Order> {
-    let order = await this.ownOrder(userId, orderId);
+  async cancel(canceller: Canceller, orderId: string): Promise<Order> {
+    let order = await this.deps.repository.findOrder(orderId);
+    if (!order) throw new AppError('not_found', 'No such order');
+    let reason: string = cancelReasons.customer;
+    if (order.userId !== canceller.userId) {
+      if (!canceller.confirmAdmin) throw new AppError('not_found', 'No such order');
+      await canceller.confirmAdmin();
+      reason = cancelReasons.admin;
+    }
     if (order.status === 'paid') {
       throw new AppError('conflict', 'The payment of this order is being completed; try again in a moment', { retryAfterSeconds: 1, extensions: { orderStatus: order.status } });
     }
-    const retrying = order.status === 'cancelled' && order.failureReason === 'customer_cancelled';
-    if (!retrying) order = await this.deps.repository.transition(orderId, 'cancelled', { reason: 'customer_cancelled', failureReason: 'customer_cancelled' });
+    const retrying = order.status === 'cancelled' && (order.failureReason === cancelReasons.customer || order.failureReason === cancelReasons.admin);
+    if (!retrying) order = await this.deps.repository.transition(orderId, 'cancelled', { reason, failureReason: reason });
     await this.deps.stock.release(orderId);
+    // A payment id means the order got as far as paid (here: confirmed), so its lines are the order's; an order
+    // cancelled before that gives the cart back (idempotent, and a no-op for an order that took nothing).
     if (order.paymentId) await this.deps.payments.refund({ paymentId: order.paymentId, amount: order.total, idempotencyKey: `refund:${orderId}` });
+    else await this.deps.cart.release({ userId: order.userId, orderId });
     return order;
   }
 

@@ -77,10 +77,39 @@ export interface StockReservations {
 
 // ---------------------------------------------------------------- cart
 
-/** Port: reads the shopper's cart with the shopper's own credentials. */
-export interface CartReader {
-  /** The cart's lines (prices are hints; the reservation's snapshot is what the order charges). */
-  readCart(authorization: string): Promise<{ lines: PricedLine[] }>;
+/** The shopper's cart as a checkout reads it: its lines, and the version they are at. */
+export interface CartContents {
+  /** Prices are hints; the reservation's snapshot is what the order charges. */
+  lines: PricedLine[];
+  /** The cart's version (its ETag): the order takes the cart at this version or not at all. */
+  version: string;
+}
+
+/** Who takes or gives back which cart. */
+export interface CartCheckoutRef {
+  userId: string;
+  orderId: string;
+}
+
+/**
+ * Port: the shopper's cart as the checkout uses it. The order binds to one version of the cart: right after the
+ * pending order exists, the cart's lines at that version move into a hold for the order (the cart shows none from
+ * then on); an order that does not go through gives them back.
+ */
+export interface CartCheckouts {
+  /** The cart's lines and version, read with the shopper's own credentials. */
+  readCart(authorization: string): Promise<CartContents>;
+  /**
+   * Takes the cart for the order if it is still at `cartVersion`: `taken` (now, or earlier by this order), or
+   * `cart_changed` (nothing taken: the shopper changed the cart, another order took it, or this order gave it back).
+   * Idempotent per order. Throws when the cart cannot answer: whether it was taken is then unknown (release it).
+   */
+  take(request: CartCheckoutRef & { cartVersion: string }): Promise<'taken' | 'cart_changed'>;
+  /**
+   * Gives the order's hold back to the cart (its lines return). Idempotent; for an order that took nothing it makes
+   * sure the order can take nothing any more; a confirmed order's lines stay with it. Throws when the cart cannot answer.
+   */
+  release(request: CartCheckoutRef): Promise<void>;
 }
 
 // ---------------------------------------------------------------- persistence

@@ -69,12 +69,25 @@ describe('checkout outcomes over HTTP', () => {
     ],
     [
       'unavailable',
-      { kind: 'unavailable', orderId, retryAfterSeconds: 1 },
+      { kind: 'unavailable', orderId, retryAfterSeconds: 1, dependency: 'stock' },
       503,
       `{"orderId":"${orderId}","type":"urn:shop:problem:unavailable","title":"Temporarily unavailable","status":503,"detail":"The stock could not be reserved right now; try again (the same Idempotency-Key may be reused)"}`,
     ],
   ])('when the outcome is %s, then the answer is %d with the same body as before', (_kind, outcome, status, body) => {
     expect(wire(outcome)).toMatchObject({ status, body });
+  });
+
+  it('when the cart changed before the order could take it, then the answer is a 409 that says so, with the order and reason cart_changed', () => {
+    expect(wire({ kind: 'cart_changed', orderId })).toEqual({
+      status: 409,
+      body: `{"orderId":"${orderId}","reason":"cart_changed","type":"urn:shop:problem:conflict","title":"Conflict with the current state","status":409,"detail":"The cart changed while the order was being placed (it was edited, or another checkout took it); nothing was charged. Review the cart and place the order again"}`,
+    });
+  });
+
+  it('when the cart cannot be taken right now, then the 503 says it is the cart and asks to retry after a second', () => {
+    const answer = wire({ kind: 'unavailable', orderId, retryAfterSeconds: 1, dependency: 'cart' });
+    expect(answer).toMatchObject({ status: 503, retryAfterSeconds: 1 });
+    expect(JSON.parse(answer.body)).toMatchObject({ detail: 'The cart could not be taken right now; try again (the same Idempotency-Key may be reused)' });
   });
 
   it('when the order is confirmed, then the answer is 201 with the order and its Location', () => {
@@ -86,7 +99,7 @@ describe('checkout outcomes over HTTP', () => {
   });
 
   it('when the stock cannot be reserved right now, then the 503 asks to retry after a second, and only it does', () => {
-    expect(wire({ kind: 'unavailable', orderId, retryAfterSeconds: 1 }).retryAfterSeconds).toBe(1);
+    expect(wire({ kind: 'unavailable', orderId, retryAfterSeconds: 1, dependency: 'stock' }).retryAfterSeconds).toBe(1);
     expect(wire({ kind: 'out_of_stock', orderId, lines: [] }).retryAfterSeconds).toBeUndefined();
   });
 });

@@ -25,6 +25,11 @@ export function answerOfCheckoutOutcome(outcome: CheckoutOutcome): CheckoutAnswe
         body: { orderId: outcome.orderId, status: 'processing', detail: 'The payment outcome is not known yet; the order is completed in the background' },
         location: orderLocation(outcome.orderId),
       };
+    case 'cart_changed':
+      return problem('conflict', 'The cart changed while the order was being placed (it was edited, or another checkout took it); nothing was charged. Review the cart and place the order again', {
+        orderId: outcome.orderId,
+        reason: 'cart_changed',
+      });
     case 'out_of_stock':
       return problem('conflict', 'Some products are out of stock', { orderId: outcome.orderId, outOfStock: outcome.lines });
     case 'products_unavailable':
@@ -43,7 +48,7 @@ export function answerOfCheckoutOutcome(outcome: CheckoutOutcome): CheckoutAnswe
       return problem('conflict', `The order was ${outcome.status}`, { orderId: outcome.orderId, reason: outcome.reason });
     case 'unavailable':
       return {
-        problem: new AppError('unavailable', 'The stock could not be reserved right now; try again (the same Idempotency-Key may be reused)', {
+        problem: new AppError('unavailable', `${outcome.dependency === 'cart' ? 'The cart could not be taken' : 'The stock could not be reserved'} right now; try again (the same Idempotency-Key may be reused)`, {
           retryAfterSeconds: outcome.retryAfterSeconds,
           extensions: { orderId: outcome.orderId },
         }),

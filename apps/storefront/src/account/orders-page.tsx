@@ -5,6 +5,7 @@ import { formatMoney } from '../lib/money';
 import { itemCount, orderReference, orderStatusLabel } from '../lib/order-status';
 import { useCursorPages } from '../lib/use-cursor-pages';
 import { Alert, LoadMoreButton, PageHeading, Spinner } from '../ui/components';
+import { EmailVerificationNotice } from './email-verification-notice';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -16,6 +17,7 @@ export function OrdersPage() {
   return (
     <section>
       <PageHeading>Your orders</PageHeading>
+      <EmailVerificationNotice />
       {error && <Alert>{error}</Alert>}
       {!orders && !error ? (
         <Spinner label="Loading your orders…" />

@@ -4,6 +4,7 @@ import { ApiError, describeApiError } from '../api/api-error';
 import { useApp } from '../app/app-context';
 import type { FieldErrors } from '../lib/validation';
 import { validateRegistration } from './registration-form';
+import { newPasswordHint } from './password-rules';
 import { Alert, Field, PageHeading } from '../ui/components';
 import { safeNextPath } from './safe-next';
 
@@ -52,7 +53,7 @@ export function RegisterPage() {
           type="password"
           name="password"
           autoComplete="new-password"
-          hint="At least 10 characters; a short sentence works well."
+          hint={newPasswordHint}
           value={form.password}
           error={errors.password}
           onChange={edit('password')}

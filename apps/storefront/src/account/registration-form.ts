@@ -1,6 +1,7 @@
-import { PasswordLimits, registerBodySchema } from '@shop/contracts';
+import { registerBodySchema } from '@shop/contracts';
 import { lengthLimitOf } from '../lib/schema-issues';
 import type { FieldErrors } from '../lib/validation';
+import { newPasswordErrors } from './password-rules';
 
 /** The registration form as typed. */
 export interface RegistrationForm {
@@ -9,9 +10,6 @@ export interface RegistrationForm {
   password: string;
   confirmPassword: string;
 }
-
-// Auth's password policy is the service's: the form checks what a shopper can fix before sending (the contract's
-// length limits in characters, not the email); auth checks the rest (common passwords).
 
 /** Checks the registration form: name and email with auth's own request schema, then the password rules shoppers can check. */
 export function validateRegistration(input: RegistrationForm): FieldErrors {
@@ -25,10 +23,5 @@ export function validateRegistration(input: RegistrationForm): FieldErrors {
   const email = input.email.trim();
   if (!email) errors.email = 'Enter your email address.';
   else if (!registerBodySchema.shape.email.safeParse(email).success) errors.email = 'Enter an email address like name@example.com.';
-  const passwordCharacters = [...input.password].length;
-  if (passwordCharacters < PasswordLimits.minLength) errors.password = `Use at least ${PasswordLimits.minLength} characters.`;
-  else if (passwordCharacters > PasswordLimits.maxLength) errors.password = `Use at most ${PasswordLimits.maxLength} characters.`;
-  else if (email && input.password.toLowerCase() === email.toLowerCase()) errors.password = 'Do not use your email address as the password.';
-  if (!errors.password && input.confirmPassword !== input.password) errors.confirmPassword = 'The passwords do not match.';
-  return errors;
+  return { ...errors, ...newPasswordErrors({ password: input.password, confirmPassword: input.confirmPassword, email }) };
 }

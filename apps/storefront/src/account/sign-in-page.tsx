@@ -7,7 +7,7 @@ import { Alert, Field, PageHeading } from '../ui/components';
 import { safeNextPath } from './safe-next';
 
 export function SignInPage() {
-  const { client } = useApp();
+  const { client, sessionEnd } = useApp();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNextPath(params.get('next'));
@@ -37,6 +37,8 @@ export function SignInPage() {
   return (
     <section className="narrow">
       <PageHeading>Sign in</PageHeading>
+      {sessionEnd === 'signed-out-everywhere' && <Alert tone="info">You are signed out on every device.</Alert>}
+      {sessionEnd === 'expired' && <Alert tone="info">Your session has ended. Please sign in again.</Alert>}
       <form onSubmit={(event) => void submit(event)} noValidate>
         <Field label="Email" type="email" name="email" autoComplete="email" value={email} error={errors.email} onChange={(e) => setEmail(e.target.value)} required />
         <Field label="Password" type="password" name="password" autoComplete="current-password" value={password} error={errors.password} onChange={(e) => setPassword(e.target.value)} required />
@@ -45,6 +47,9 @@ export function SignInPage() {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <p>
+        <Link to="/account/forgot-password">Forgot your password?</Link>
+      </p>
       <p>
         New here? <Link to={`/account/register?next=${encodeURIComponent(next)}`}>Create an account</Link>
       </p>

@@ -3,7 +3,7 @@ import { useApp } from './app-context';
 
 /** Header, skip link and footer around every storefront page. */
 export function Layout() {
-  const { user, cart, client } = useApp();
+  const { user, sessionRestored, cart, client } = useApp();
   const navigate = useNavigate();
   const itemCount = cart?.itemCount ?? 0;
   return (
@@ -32,6 +32,11 @@ export function Layout() {
                 <li>
                   <NavLink to="/account/orders">Orders</NavLink>
                 </li>
+                <li>
+                  <NavLink to="/account" end>
+                    Account
+                  </NavLink>
+                </li>
                 {user.roles.includes('admin') && (
                   <li>
                     <NavLink to="/admin">Admin</NavLink>
@@ -51,9 +56,12 @@ export function Layout() {
                 </li>
               </>
             ) : (
-              <li>
-                <NavLink to="/account/sign-in">Sign in</NavLink>
-              </li>
+              // Until the session cookie has been read, the shopper may well be signed in: no "Sign in" that flickers away.
+              sessionRestored && (
+                <li>
+                  <NavLink to="/account/sign-in">Sign in</NavLink>
+                </li>
+              )
             )}
           </ul>
         </nav>

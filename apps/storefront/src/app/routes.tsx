@@ -17,11 +17,17 @@ const AdminApp = lazy(() => import('../admin/admin-app'));
 // the first page of the shop stays free of them.
 const CheckoutPage = lazy(() => import('../shop/checkout-page').then((module) => ({ default: module.CheckoutPage })));
 const RegisterPage = lazy(() => import('../account/register-page').then((module) => ({ default: module.RegisterPage })));
+// Pages a shopper opens now and then (mostly from an e-mail): chunks of their own too.
+const AccountPage = lazy(() => import('../account/account-page').then((module) => ({ default: module.AccountPage })));
+const ForgotPasswordPage = lazy(() => import('../account/forgot-password-page').then((module) => ({ default: module.ForgotPasswordPage })));
+const ResetPasswordPage = lazy(() => import('../account/reset-password-page').then((module) => ({ default: module.ResetPasswordPage })));
+const VerifyEmailPage = lazy(() => import('../account/verify-email-page').then((module) => ({ default: module.VerifyEmailPage })));
 
-/** Sends a signed-out visitor to sign in, coming back here afterwards. */
+/** Sends a signed-out visitor to sign in, coming back here afterwards (once the session cookie has been read). */
 export function RequireUser({ children }: { children: ReactNode }) {
-  const { user } = useApp();
+  const { user, sessionRestored } = useApp();
   const location = useLocation();
+  if (!user && !sessionRestored) return <Spinner />;
   if (!user) return <Navigate to={`/account/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return children;
 }
@@ -52,6 +58,19 @@ export function AppRoutes() {
           }
         />
         <Route path="account/sign-in" element={<SignInPage />} />
+        <Route
+          path="account"
+          element={
+            <RequireUser>
+              <Suspense fallback={<Spinner />}>
+                <AccountPage />
+              </Suspense>
+            </RequireUser>
+          }
+        />
+        <Route path="account/forgot-password" element={<Lazy page={<ForgotPasswordPage />} />} />
+        <Route path="account/reset-password" element={<Lazy page={<ResetPasswordPage />} />} />
+        <Route path="account/verify-email" element={<Lazy page={<VerifyEmailPage />} />} />
         <Route
           path="account/register"
           element={
@@ -90,6 +109,11 @@ export function AppRoutes() {
       </Route>
     </Routes>
   );
+}
+
+/** A lazily loaded page, with the spinner while its chunk loads. */
+function Lazy({ page }: { page: ReactNode }) {
+  return <Suspense fallback={<Spinner />}>{page}</Suspense>;
 }
 
 function NotFound() {

@@ -15,6 +15,19 @@ export function Alert({ tone = 'error', children }: { tone?: 'error' | 'info' | 
   );
 }
 
+/**
+ * A live region that is on the page before its message: screen readers announce a message put into a region they
+ * already know more reliably than a region that appears with it. Empty, it takes no space.
+ */
+export function LiveRegion({ tone = 'info', children }: { tone?: 'info' | 'success'; children: ReactNode }) {
+  const hasMessage = children !== undefined && children !== null && children !== false && children !== '';
+  return (
+    <div className={hasMessage ? `alert alert-${tone}` : undefined} role="status" aria-live="polite" aria-atomic="true">
+      {hasMessage ? children : null}
+    </div>
+  );
+}
+
 export function Spinner({ label = 'Loading…' }: { label?: string }) {
   return (
     <p className="spinner" role="status">

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import {
+  AccountLinkPaths,
   AuthInternalPaths,
+  AuthSessionCookie,
+  OneTimeLinkLifetimes,
+  acceptedReplySchema,
   adminContactsReplySchema,
   authUserReplySchema,
+  emailVerificationConfirmBodySchema,
   listUsersQuerySchema,
   loginBodySchema,
-  logoutBodySchema,
-  refreshBodySchema,
+  passwordResetConfirmBodySchema,
+  passwordResetRequestBodySchema,
   registerBodySchema,
   registrationAcceptedReplySchema,
   setRolesBodySchema,
@@ -20,6 +25,21 @@ import { emptyResponse, jsonResponse } from '../responses';
 
 const userId = pathParameters({ id: uuidParameter('The account id') });
 const noStore = z.object({ 'Cache-Control': z.literal('no-store').meta({ description: 'Tokens and accounts are never cached' }) });
+const cookieAttributes = `HttpOnly; Secure; SameSite=Strict; Path=${AuthSessionCookie.path}`;
+const setsSessionCookie = noStore.extend({
+  'Set-Cookie': z.string().meta({
+    description: `${AuthSessionCookie.name}=<refresh token>; Max-Age=<refresh-token lifetime>; ${cookieAttributes}: the session's next refresh token, out of reach of page scripts`,
+  }),
+});
+const clearsSessionCookie = z.object({
+  'Set-Cookie': z.string().meta({ description: `${AuthSessionCookie.name}=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; ${cookieAttributes}: the session cookie is dropped` }),
+});
+/** What the cookie session routes read: the cookie, and the Origin header of a page of the shop. */
+const sessionCookieRequest = {
+  cookies: z.object({ [AuthSessionCookie.name]: z.string().optional().meta({ description: 'The refresh token, as login or the last refresh set it' }) }),
+  headers: z.object({ Origin: z.string().meta({ description: 'The origin of the shop page making the request (SHOP_ORIGINS); missing or another: 403' }) }),
+};
+const minutes = (seconds: number) => `${seconds / 60} minutes`;
 
 /** Auth: registration, tokens, the caller's account, the JWKS; account administration; the internal contact reads. */
 export const authOperations: readonly ApiOperation[] = [
@@ -39,33 +59,90 @@ export const authOperations: readonly ApiOperation[] = [
     operationId: 'login',
     method: 'post',
     path: '/api/auth/login',
-    summary: 'Sign in: an access token and a refresh token',
+    summary: 'Sign in: an access token, and the refresh token as a cookie',
     description:
-      'Every attempt is counted before the password is checked: per account and client address (5 in 15 minutes, then 429 until the window ends), per client address, and per account (past its limit, addresses that already failed on it wait a doubling delay of at most 15 minutes; an address that has not failed is not held, so a flood does not lock the owner out). 429 carries Retry-After.',
+      `The refresh token is not in the body: it is set as the ${AuthSessionCookie.name} cookie (${cookieAttributes}), which only POST /api/auth/session/refresh and /session/logout receive. Every attempt is counted before the password is checked: per account and client address (5 in 15 minutes, then 429 until the window ends), per client address, and per account (past its limit, addresses that already failed on it wait a doubling delay of at most 15 minutes; an address that has not failed is not held, so a flood does not lock the owner out). 429 carries Retry-After.`,
     access: 'anyone',
     request: { body: jsonRequestBody(loginBodySchema) },
-    responses: { 200: jsonResponse('Signed in', tokenResponseSchema, noStore) },
+    responses: { 200: jsonResponse('Signed in', tokenResponseSchema, setsSessionCookie) },
     problems: [400, 401, 429],
   },
   {
-    operationId: 'refreshTokens',
+    operationId: 'refreshSession',
     method: 'post',
-    path: '/api/auth/refresh',
-    summary: 'Trade the refresh token for new tokens',
-    description: 'A refresh token is spent by its first use. Presented a second time, the whole session family is revoked (a stolen token stops working for both parties).',
+    path: '/api/auth/session/refresh',
+    summary: 'A new access token from the session cookie',
+    description:
+      `No body (or {}): the ${AuthSessionCookie.name} cookie carries the refresh token, and the answer sets its successor. Only a page of the shop may ask: a request whose Origin header is missing or not one of SHOP_ORIGINS is refused (403). A refresh token is spent by its first use; presented a second time, the whole session family is revoked (a stolen token stops working for both parties). The account's roles are read again, so a demoted admin loses the role here. 401 (missing, unknown, expired or revoked cookie) also drops the cookie.`,
     access: 'anyone',
-    request: { body: jsonRequestBody(refreshBodySchema) },
-    responses: { 200: jsonResponse('New tokens', tokenResponseSchema, noStore) },
-    problems: [400, 401],
+    request: sessionCookieRequest,
+    responses: { 200: jsonResponse('New tokens', tokenResponseSchema, setsSessionCookie) },
+    problems: [400, { status: 401, description: 'No usable session cookie: sign in again (the cookie is dropped)' }, { status: 403, description: 'The request does not come from a page of the shop (Origin)' }],
   },
   {
-    operationId: 'logout',
+    operationId: 'logoutSession',
     method: 'post',
-    path: '/api/auth/logout',
-    summary: 'End the session of a refresh token',
+    path: '/api/auth/session/logout',
+    summary: 'End the session of the cookie',
+    description: 'No body (or {}). Revokes the cookie\'s whole session family and drops the cookie; also 204 without a cookie or with a spent one. Same Origin rule as the refresh.',
     access: 'anyone',
-    request: { body: jsonRequestBody(logoutBodySchema) },
-    responses: { 204: emptyResponse('Signed out (also when the token was already spent or unknown)') },
+    request: sessionCookieRequest,
+    responses: { 204: emptyResponse('Signed out', clearsSessionCookie) },
+    problems: [400, { status: 403, description: 'The request does not come from a page of the shop (Origin)' }],
+  },
+  {
+    operationId: 'revokeAllSessions',
+    method: 'post',
+    path: '/api/auth/sessions/revoke-all',
+    summary: 'Sign out everywhere',
+    description: 'Revokes every session (refresh-token family) of the caller, on every device, and drops this browser\'s cookie. Access tokens already issued run out within their lifetime.',
+    access: 'signed-in',
+    responses: { 204: emptyResponse('Every session ended', clearsSessionCookie) },
+    problems: [],
+  },
+  {
+    operationId: 'requestPasswordReset',
+    method: 'post',
+    path: '/api/auth/password-reset',
+    summary: 'E-mail a password reset link',
+    description:
+      `Always 202, with the same body, whether or not the address has an account, so it cannot be used to find out which addresses are registered. For an account, a link to ${AccountLinkPaths.resetPassword}#token=... is e-mailed, valid for ${minutes(OneTimeLinkLifetimes.passwordResetSeconds)} and usable once; at most one e-mail per address a minute (later requests in that minute send nothing).`,
+    access: 'anyone',
+    request: { body: jsonRequestBody(passwordResetRequestBodySchema) },
+    responses: { 202: jsonResponse('Accepted (the same for every address)', acceptedReplySchema, noStore) },
+    problems: [400],
+  },
+  {
+    operationId: 'confirmPasswordReset',
+    method: 'post',
+    path: '/api/auth/password-reset/confirm',
+    summary: 'Set a new password with the token of a reset link',
+    description:
+      'The password follows the rules of registration (400 on body.password, the link stays usable). The token is spent, with every other reset link of the account, and every session of the account ends (all refresh-token families are revoked): sign in with the new password. An unknown, expired or spent token is 400 on body.token ("The reset link is invalid or has expired").',
+    access: 'anyone',
+    request: { body: jsonRequestBody(passwordResetConfirmBodySchema) },
+    responses: { 204: emptyResponse('The password is changed and every session ended', clearsSessionCookie) },
+    problems: [400],
+  },
+  {
+    operationId: 'requestEmailVerification',
+    method: 'post',
+    path: '/api/auth/email-verification',
+    summary: 'E-mail a new verification link to the caller',
+    description: `A link to ${AccountLinkPaths.verifyEmail}#token=..., valid for ${OneTimeLinkLifetimes.emailVerificationSeconds / 3600} hours and usable once (registration sends the first one); at most one e-mail a minute. 409 when the address is verified already.`,
+    access: 'signed-in',
+    responses: { 202: jsonResponse('Accepted', acceptedReplySchema, noStore) },
+    problems: [{ status: 409, description: 'The e-mail address is already verified' }],
+  },
+  {
+    operationId: 'confirmEmailVerification',
+    method: 'post',
+    path: '/api/auth/email-verification/confirm',
+    summary: 'Verify the e-mail address with the token of a verification link',
+    description: 'Spends the token (and the account\'s other verification links) and answers the account with emailVerified true. An unknown, expired or spent token is 400 on body.token.',
+    access: 'anyone',
+    request: { body: jsonRequestBody(emailVerificationConfirmBodySchema) },
+    responses: { 200: jsonResponse('The account, verified', authUserReplySchema, noStore) },
     problems: [400],
   },
   {
@@ -122,11 +199,17 @@ export const authOperations: readonly ApiOperation[] = [
     method: 'put',
     path: '/api/auth/users/{id}/roles',
     summary: 'Replace the roles of an account',
-    description: 'An admin cannot remove their own admin role (409).',
+    description:
+      'An admin cannot remove their own admin role, and the admin role is granted only to a verified e-mail address (409). The caller\'s admin role is confirmed in auth\'s database, not only read from the token: an admin demoted since the token was issued gets 403.',
     access: 'admin',
     request: { params: userId, body: jsonRequestBody(setRolesBodySchema) },
     responses: { 200: jsonResponse('The account with its new roles', authUserReplySchema) },
-    problems: [400, 404, 409],
+    problems: [
+      400,
+      404,
+      { status: 409, description: 'The caller would remove their own admin role' },
+      { status: 409, description: 'An admin role needs a verified e-mail address' },
+    ],
   },
   {
     operationId: 'listAdminContacts',

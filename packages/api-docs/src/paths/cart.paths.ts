@@ -1,7 +1,19 @@
 import { z } from 'zod';
-import { CartInternalPaths, addCartItemBodySchema, cartViewSchema, remindAbandonedCartsBodySchema, remindAbandonedCartsReplySchema, setCartItemQuantityBodySchema } from '@shop/contracts';
+import {
+  CartInternalPaths,
+  addCartItemBodySchema,
+  cartCheckoutRefusedProblemSchema,
+  cartCheckoutSchema,
+  cartViewSchema,
+  releaseCartCheckoutBodySchema,
+  releaseCartCheckoutReplySchema,
+  remindAbandonedCartsBodySchema,
+  remindAbandonedCartsReplySchema,
+  setCartItemQuantityBodySchema,
+  startCartCheckoutBodySchema,
+} from '@shop/contracts';
 import { jsonRequestBody, type ApiOperation } from '../api-operation';
-import { pathParameters, uuidParameter } from '../path-parameters';
+import { pathParameters, textParameter, uuidParameter } from '../path-parameters';
 import { jsonResponse } from '../responses';
 
 const productId = pathParameters({ productId: uuidParameter('The product id of the line (any case)') });
@@ -11,7 +23,10 @@ const cartHeaders = z.object({
   'X-Cart-Id': z.string().optional().meta({ description: 'The guest cart\'s id: keep it and send it back (a browser also gets it in the cart_id cookie)' }),
   'Set-Cookie': z.string().optional().meta({ description: 'cart_id=<id>; HttpOnly; SameSite=Lax; Path=/api/cart, when a guest cart was written' }),
   'Cache-Control': z.literal('no-store').meta({ description: 'A cart is personal: no cache keeps it' }),
+  ETag: z.string().meta({ description: 'W/"<version>": the version of the cart\'s lines, which a checkout takes the cart at (weak: catalog\'s current prices in the body are not part of it)' }),
 });
+
+const checkoutUser = { userId: textParameter('The user whose cart it is (the id in their access token)') };
 
 const cart = (description: string) => jsonResponse(description, cartViewSchema, cartHeaders);
 
@@ -77,5 +92,29 @@ export const cartOperations: readonly ApiOperation[] = [
     request: { body: { ...jsonRequestBody(remindAbandonedCartsBodySchema), required: false } },
     responses: { 200: jsonResponse('How many reminders were published', remindAbandonedCartsReplySchema) },
     problems: [400, 503],
+  },
+  {
+    operationId: 'startCartCheckout',
+    method: 'post',
+    path: '/internal/cart/users/{userId}/checkouts',
+    summary: 'An order takes the user\'s cart (the order service\'s checkout)',
+    description:
+      'In one guarded write the cart\'s lines, when still at `cartVersion`, move into a hold for the order: the cart shows no lines from then on. The hold is dropped when order.confirmed arrives, or its lines return on release; a hold whose order never settles is dropped after 7 days. Idempotent per order id.',
+    access: 'service',
+    request: { params: pathParameters(checkoutUser), body: jsonRequestBody(startCartCheckoutBodySchema) },
+    responses: { 200: jsonResponse('The lines the order holds (or completed: the order was confirmed since)', cartCheckoutSchema) },
+    problems: [400, { status: 409, schema: cartCheckoutRefusedProblemSchema, description: 'Nothing taken: the cart moved on (cart_changed), or the order gave it back already (checkout_released)' }, 503],
+  },
+  {
+    operationId: 'releaseCartCheckout',
+    method: 'post',
+    path: '/internal/cart/users/{userId}/checkouts/{orderId}/release',
+    summary: 'An order that did not go through gives the cart back',
+    description:
+      'The held lines return in front of anything added since (quantities capped by the cart\'s limits). Idempotent; for an order that took nothing it makes sure the order can take nothing any more; a confirmed order keeps its lines.',
+    access: 'service',
+    request: { params: pathParameters({ ...checkoutUser, orderId: uuidParameter('The order (any case)') }), body: { ...jsonRequestBody(releaseCartCheckoutBodySchema), required: false } },
+    responses: { 200: jsonResponse('What the release did', releaseCartCheckoutReplySchema) },
+    problems: [400, 409, 503],
   },
 ];

@@ -122,11 +122,12 @@ export const catalogOperations: readonly ApiOperation[] = [
     method: 'delete',
     path: '/api/catalog/products/{id}',
     summary: 'Delete a product',
-    description: 'Refused (409) while orders hold reservations of it: archive it instead.',
+    description:
+      'Refused (409) while orders hold reservations of it: archive it instead. It cannot be undone, so the admin role is confirmed in auth\'s database, not only read from the token: an admin demoted since the token was issued gets 403; when auth cannot answer, 503 with Retry-After.',
     access: 'admin',
     request: { params: productId, headers: ifMatch },
     responses: { 204: emptyResponse('Deleted') },
-    problems: [...versionedWriteProblems, 409],
+    problems: [...versionedWriteProblems, 409, 503],
   },
   {
     operationId: 'setProductInventory',

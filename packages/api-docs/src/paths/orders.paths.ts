@@ -37,7 +37,7 @@ export const orderOperations: readonly ApiOperation[] = [
     path: '/api/orders',
     summary: 'Check out the caller\'s cart',
     description:
-      'Reserves the cart\'s stock, charges the payment method and confirms the order. Retries with the same Idempotency-Key and body answer what the first request answered (or 409 while it still runs); a problem of a checkout that got as far as an order names it in `orderId`.',
+      'Takes the cart (its lines leave it at once and belong to the order; a checkout that does not go through gives them back), reserves their stock, charges the payment method and confirms the order. Retries with the same Idempotency-Key and body answer what the first request answered (or 409 while it still runs); a problem of a checkout that got as far as an order names it in `orderId`.',
     access: 'signed-in',
     request: {
       headers: z.object({
@@ -54,11 +54,12 @@ export const orderOperations: readonly ApiOperation[] = [
     },
     problems: [
       400,
-      { status: 402, description: 'The payment was declined (members: orderId, reason); nothing is charged and the stock is released' },
+      { status: 402, description: 'The payment was declined (members: orderId, reason); nothing is charged, the stock is released and the cart\'s lines are back' },
       { status: 409, schema: checkoutOutOfStockProblem, description: 'Some products are out of stock (outOfStock lists them)' },
       {
         status: 409,
-        description: 'The reservation expired before the payment completed, the checkout was interrupted, the order was cancelled meanwhile, or a request with this key is still running',
+        description:
+          'The cart changed while the order was being placed (reason: cart_changed; it was edited, or a concurrent checkout took it), the reservation expired before the payment completed, the checkout was interrupted, the order was cancelled meanwhile, or a request with this key is still running',
       },
       { status: 422, description: 'The cart is empty, mixes currencies or holds products that cannot be ordered; or the key was used with another body' },
       428,
@@ -97,14 +98,22 @@ export const orderOperations: readonly ApiOperation[] = [
     problems: [400, 404],
   },
   {
-    operationId: 'cancelOwnOrder',
+    operationId: 'cancelOrder',
     method: 'post',
     path: '/api/orders/{id}/cancel',
-    summary: 'Cancel one\'s own order before it ships (a paid order is refunded)',
+    summary: 'Cancel an order before it ships (a paid order is refunded): one\'s own, or as an admin anyone\'s',
+    description:
+      'Someone else\'s order is 404 unless the caller is an admin; the admin role is then confirmed in auth\'s database, not only read from the token (failureReason `admin_cancelled`).',
     access: 'signed-in',
     request: { params: orderId },
     responses: { 200: jsonResponse('The cancelled order', orderSchema) },
-    problems: [400, 404, { status: 409, description: 'The order can no longer be cancelled (it has shipped or ended), or its payment is being completed: retry after Retry-After seconds' }],
+    problems: [
+      400,
+      { status: 403, description: 'Someone else\'s order, and the caller\'s account no longer holds the admin role that its token names' },
+      404,
+      { status: 409, description: 'The order can no longer be cancelled (it has shipped or ended), or its payment is being completed: retry after Retry-After seconds' },
+      { status: 503, description: 'Someone else\'s order, and auth cannot confirm the caller\'s admin role right now: retry after Retry-After seconds' },
+    ],
   },
   {
     operationId: 'shipOrder',

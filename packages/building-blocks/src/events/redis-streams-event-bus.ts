@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deadLetterTopicOf } from '@shop/contracts';
-import { connectRedis, type OwnedRedisClient, type RedisClient, type RedisConnectionOptions } from '../redis-connection';
+import { silentLogger, type Logger } from '@shop/kernel';
+import { OutageBreaker, type OutageBreakerSettings } from '../outage-breaker';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, isRedisOutage, RedisCommandTimeoutError, RedisConnection, withCommandTimeout, type RedisClient, type RedisConnectionOptions } from '../redis-connection';
 import { deliveryPolicyOf, retryDelayMs, runHandler, toCloudEvent, type DeliveryPolicy } from './cloud-events';
 import type { CloudEvent, EventBus, EventHandler, OutgoingEvent, SubscriptionOptions } from './event-bus';
-import { silentLogger, type Logger } from '@shop/kernel';
 
 /** Options of the Redis Streams event bus. */
 export type RedisStreamsEventBusOptions = RedisConnectionOptions & {
@@ -28,6 +30,15 @@ export type RedisStreamsEventBusOptions = RedisConnectionOptions & {
    * so events published before the subscriber ever ran are not lost. `end`: only events published afterwards.
    */
   newGroupStartsAt?: 'beginning' | 'end';
+  /**
+   * How long a command other than the blocking read may take (a publish, an acknowledgement, a scan), so a publish to
+   * a dead or stalled Redis fails in this time and the outbox keeps the event. Default 250 ms.
+   */
+  commandTimeoutMs?: number;
+  /** How long `start()` waits for the first connection to Redis before it fails. Default 5000 ms. */
+  startTimeoutMs?: number;
+  /** When publishing stops calling a Redis that keeps failing. Default: 3 failures in a row, a trial call after 2 s. */
+  publishBreaker?: OutageBreakerSettings;
   logger?: Logger;
 };
 
@@ -41,6 +52,10 @@ const RETRY_PARKING_CONSUMER = 'retry-backoff';
 /** Entries fetched per scan of the pending list. */
 const PENDING_SCAN_COUNT = 100;
 
+/** A read loop that failed waits this long before trying again, doubling per failure in a row up to the cap. */
+const LOOP_RETRY_INITIAL_MS = 100;
+const LOOP_RETRY_MAX_MS = 2000;
+
 interface Subscription {
   topic: string;
   stream: string;
@@ -50,7 +65,7 @@ interface Subscription {
   /** Unique per subscription and process, so replicas (and two subscriptions of one group here) compete. */
   consumer: string;
   /** Blocking reads hold a connection, so each subscription reads on its own. */
-  reader?: RedisClient;
+  reader?: RedisConnection;
   loop?: Promise<void>;
 }
 
@@ -63,6 +78,11 @@ interface StreamEntry {
  * EventBus on Redis Streams: one stream per topic, one consumer group per subscription group, at-least-once with
  * exponential-backoff redelivery driven by the pending-entries list and its delivery counter, and dead-lettering to
  * the dead-letter topic's stream. Handlers of one subscription run one at a time, in stream order.
+ *
+ * While Redis is down or stalled, publishing fails at once (AppError `unavailable`; the outbox keeps the event and
+ * retries) and the read loops pause, backing off up to 2 s between attempts, with one warning per outage. When Redis
+ * is back they resume: what was published and not yet acknowledged is delivered then, and what this consumer had
+ * read but could not finish is made due again at once.
  */
 export class RedisStreamsEventBus implements EventBus {
   private readonly options: RedisStreamsEventBusOptions;
@@ -75,7 +95,12 @@ export class RedisStreamsEventBus implements EventBus {
   private readonly subscriptions: Subscription[] = [];
   /** Entry ids whose handler is running here, so the stale-delivery scan never takes over our own slow handler. */
   private readonly processing = new Set<string>();
-  private connection?: Promise<OwnedRedisClient>;
+  private readonly connection: RedisConnection;
+  private readonly commandTimeoutMs: number;
+  private readonly startTimeoutMs: number;
+  private readonly publishBreaker: OutageBreaker;
+  /** Ends the read loops' pauses when the bus closes. */
+  private readonly stopped = new AbortController();
   private starting?: Promise<void>;
   private stopping = false;
 
@@ -86,13 +111,19 @@ export class RedisStreamsEventBus implements EventBus {
     this.blockMs = options.blockMs ?? 1000;
     this.batchSize = options.batchSize ?? 10;
     this.processingTimeoutMs = options.processingTimeoutMs ?? 30_000;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS;
+    this.startTimeoutMs = options.startTimeoutMs ?? 5000;
+    this.connection = new RedisConnection(options, { name: 'redis event bus', logger: this.logger });
+    this.publishBreaker = new OutageBreaker({ what: 'The event bus', isOutage: isRedisOutage, logger: this.logger, ...options.publishBreaker });
   }
 
   async publish<T>(topic: string, event: OutgoingEvent<T>): Promise<CloudEvent<T>> {
     if (this.stopping) throw new Error('RedisStreamsEventBus is closed');
     const envelope = toCloudEvent(this.options.source, event);
     const json = JSON.stringify(envelope);
-    await this.append(topic, json);
+    // A publish that timed out may still land later: the outbox then sends it again with the same id, and consumers
+    // deduplicate on it.
+    await this.publishBreaker.run(async () => this.append(await this.connection.ready(), topic, json));
     return JSON.parse(json) as CloudEvent<T>;
   }
 
@@ -119,20 +150,14 @@ export class RedisStreamsEventBus implements EventBus {
     return this.starting;
   }
 
+  /** A start fails when Redis cannot be reached within `startTimeoutMs`; once started, the loops ride out outages. */
   private async startReading(): Promise<void> {
-    const { client } = await this.connect();
+    const client = await this.connection.ready(this.startTimeoutMs);
     for (const subscription of this.subscriptions) {
-      await this.ensureGroup(client, subscription);
-      if (subscription.reader?.isOpen) continue; // connected by an earlier, failed start
-      const reader = client.duplicate();
-      reader.on('error', (error: unknown) => this.logger.error({ err: error, stream: subscription.stream }, 'redis stream reader connection error'));
-      try {
-        await reader.connect();
-      } catch (error) {
-        reader.destroy();
-        throw error;
-      }
-      subscription.reader = reader;
+      await this.bounded(this.ensureGroup(client, subscription));
+      // The reader of an earlier, failed start is still connecting: it is used, not replaced.
+      subscription.reader ??= this.connection.duplicate(`redis event bus reader of ${subscription.stream}`);
+      await subscription.reader.ready(this.startTimeoutMs);
     }
     for (const subscription of this.subscriptions) subscription.loop = this.readLoop(subscription);
   }
@@ -141,23 +166,28 @@ export class RedisStreamsEventBus implements EventBus {
   async close(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.stopped.abort();
     await this.starting?.catch(() => undefined);
     await Promise.allSettled(this.subscriptions.flatMap((s) => s.loop ?? []));
-    const connection = await this.connection?.catch(() => undefined);
-    if (connection?.client.isOpen) {
-      for (const subscription of this.subscriptions) await this.forgetConsumer(connection.client, subscription).catch(() => undefined);
+    const client = await this.connection.ready(0).catch(() => undefined);
+    if (client) {
+      for (const subscription of this.subscriptions) await this.bounded(this.forgetConsumer(client, subscription)).catch(() => undefined);
     }
-    for (const subscription of this.subscriptions) if (subscription.reader?.isOpen) await subscription.reader.close();
-    if (connection?.owned && connection.client.isOpen) await connection.client.close();
+    for (const subscription of this.subscriptions) await subscription.reader?.close();
+    await this.connection.close();
   }
 
   private streamOf(topic: string): string {
     return this.options.streamPrefix + topic;
   }
 
-  private async append(topic: string, json: string): Promise<string> {
-    const { client } = await this.connect();
-    return client.xAdd(this.streamOf(topic), '*', { event: json }, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.maxStreamLength } });
+  private append(client: RedisClient, topic: string, json: string): Promise<string> {
+    return this.bounded(client.xAdd(this.streamOf(topic), '*', { event: json }, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.maxStreamLength } }));
+  }
+
+  /** Every command but the blocking read is bounded by the command timeout. */
+  private bounded<R>(command: Promise<R>): Promise<R> {
+    return withCommandTimeout(command, this.commandTimeoutMs);
   }
 
   private async ensureGroup(client: RedisClient, subscription: Subscription): Promise<void> {
@@ -169,44 +199,95 @@ export class RedisStreamsEventBus implements EventBus {
     }
   }
 
+  /**
+   * Reads and delivers until the bus closes. A failure (Redis down or stalled) pauses the loop with a growing wait;
+   * the first failure of an outage is logged as a warning, the recovery once. After a failure, what this consumer
+   * had read but not acknowledged is handed to the redelivery scan at once, rather than after `processingTimeoutMs`.
+   */
   private async readLoop(subscription: Subscription): Promise<void> {
-    const { client } = await this.connect();
     // Redelivery is checked about twice per initial backoff, so a retry is late by at most half of it.
     const scanEveryMs = Math.max(20, Math.min(subscription.policy.initialBackoffMs / 2, 1000));
     let nextScan = 0;
+    let failures = 0;
+    const where = { stream: subscription.stream, group: subscription.group };
     while (!this.stopping) {
+      let client: RedisClient | undefined;
       try {
+        client = await this.connection.ready();
+        const reader = await subscription.reader!.ready();
+        if (failures > 0) {
+          await this.releaseOwnPending(client, subscription);
+          nextScan = 0;
+        }
         if (Date.now() >= nextScan) {
           await this.redeliverDue(client, subscription);
           nextScan = Date.now() + scanEveryMs;
         }
         const block = Math.max(1, Math.min(this.blockMs, nextScan - Date.now()));
-        const reply = await subscription.reader!.xReadGroup(subscription.group, subscription.consumer, { key: subscription.stream, id: '>' }, { COUNT: this.batchSize, BLOCK: block });
-        const entries = (reply as Array<{ messages: StreamEntry[] }> | null)?.flatMap((stream) => stream.messages) ?? [];
+        const entries = await this.readNew(reader, subscription, block);
+        if (failures > 0) {
+          this.logger.info({ ...where, failedAttempts: failures }, 'redis stream consumer resumed');
+          failures = 0;
+        }
         for (let i = 0; i < entries.length; i += 1) {
           if (this.stopping) {
-            await this.parkForRedelivery(client, subscription, entries.slice(i).map((e) => e.id), true);
+            await this.bounded(this.parkForRedelivery(client, subscription, entries.slice(i).map((e) => e.id), true));
             break;
           }
           await this.deliver(client, subscription, entries[i], 1);
         }
       } catch (error) {
         if (this.stopping) break;
-        if (String((error as Error).message).startsWith('NOGROUP')) {
+        if (String((error as Error).message).startsWith('NOGROUP') && client) {
           // The stream or group was deleted under us (an operator, a test cleanup): declare it again.
-          await this.ensureGroup(client, subscription).catch(() => undefined);
-        } else {
-          this.logger.error({ err: error, stream: subscription.stream, group: subscription.group }, 'redis stream read failed; retrying');
-          await new Promise((resolve) => setTimeout(resolve, 500));
+          await this.bounded(this.ensureGroup(client, subscription)).catch(() => undefined);
+          continue;
         }
+        failures += 1;
+        if (failures === 1) this.logger.warn({ ...where, err: error }, 'redis stream consumer paused: Redis is not answering; retrying with backoff');
+        else this.logger.debug({ ...where, err: error, failedAttempts: failures }, 'redis stream consumer still paused');
+        await sleep(Math.min(LOOP_RETRY_INITIAL_MS * 2 ** (failures - 1), LOOP_RETRY_MAX_MS), undefined, { signal: this.stopped.signal }).catch(() => undefined);
       }
+    }
+  }
+
+  /**
+   * One blocking read of new entries. Its wait is bounded too (the block time plus the command timeout): a reader
+   * whose server stopped answering is dropped, with the reads it still had queued, and a new one connects, so no
+   * late reply hands entries to a read nobody waits for.
+   */
+  private async readNew(reader: RedisClient, subscription: Subscription, blockMs: number): Promise<StreamEntry[]> {
+    const read = reader.xReadGroup(subscription.group, subscription.consumer, { key: subscription.stream, id: '>' }, { COUNT: this.batchSize, BLOCK: blockMs });
+    try {
+      const reply = await withCommandTimeout(read, blockMs + this.commandTimeoutMs);
+      return (reply as Array<{ messages: StreamEntry[] }> | null)?.flatMap((stream) => stream.messages) ?? [];
+    } catch (error) {
+      if (error instanceof RedisCommandTimeoutError) {
+        read.catch(() => undefined);
+        subscription.reader!.destroy();
+        subscription.reader = this.connection.duplicate(`redis event bus reader of ${subscription.stream}`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Makes every entry this consumer holds due for redelivery at once: after a failure it cannot tell which of them
+   * were handled (an acknowledgement may have been lost), and none of them has a handler running.
+   */
+  private async releaseOwnPending(client: RedisClient, subscription: Subscription): Promise<void> {
+    for (;;) {
+      const held = await this.bounded(client.xPendingRange(subscription.stream, subscription.group, '-', '+', PENDING_SCAN_COUNT, { consumer: subscription.consumer }));
+      if (held.length === 0) return;
+      await this.bounded(this.parkForRedelivery(client, subscription, held.map((entry) => entry.id), true));
+      if (held.length < PENDING_SCAN_COUNT) return;
     }
   }
 
   /** Hands failed deliveries whose backoff has passed, and deliveries of consumers that went silent, to this consumer. */
   private async redeliverDue(client: RedisClient, subscription: Subscription): Promise<void> {
     const { stream, group, policy } = subscription;
-    const parked = await client.xPendingRange(stream, group, '-', '+', PENDING_SCAN_COUNT, { consumer: RETRY_PARKING_CONSUMER });
+    const parked = await this.bounded(client.xPendingRange(stream, group, '-', '+', PENDING_SCAN_COUNT, { consumer: RETRY_PARKING_CONSUMER }));
     for (const entry of parked) {
       if (this.stopping) return;
       // The wait grows with the delivery counter: initial, 2x, 4x ...
@@ -214,7 +295,7 @@ export class RedisStreamsEventBus implements EventBus {
       if (entry.millisecondsSinceLastDelivery < wait) continue;
       await this.claimAndDeliver(client, subscription, entry.id, wait, entry.deliveriesCounter + 1);
     }
-    const stale = await client.xPendingRange(stream, group, '-', '+', PENDING_SCAN_COUNT, { IDLE: this.processingTimeoutMs });
+    const stale = await this.bounded(client.xPendingRange(stream, group, '-', '+', PENDING_SCAN_COUNT, { IDLE: this.processingTimeoutMs }));
     for (const entry of stale) {
       if (this.stopping) return;
       if (entry.consumer === RETRY_PARKING_CONSUMER || this.processing.has(entry.id)) continue;
@@ -225,11 +306,11 @@ export class RedisStreamsEventBus implements EventBus {
 
   /** XCLAIM succeeds for one consumer only (it resets the idle time the others' claim requires). */
   private async claimAndDeliver(client: RedisClient, subscription: Subscription, id: string, minIdleMs: number, attempt: number): Promise<void> {
-    const [entry] = (await client.xClaim(subscription.stream, subscription.group, subscription.consumer, minIdleMs, id)) as Array<StreamEntry | null>;
+    const [entry] = (await this.bounded(client.xClaim(subscription.stream, subscription.group, subscription.consumer, minIdleMs, id))) as Array<StreamEntry | null>;
     if (entry === undefined) return; // another consumer was quicker
     if (entry === null) {
       // Trimmed away while pending: nothing left to deliver, only the pending-list entry to clear.
-      await client.xAck(subscription.stream, subscription.group, id);
+      await this.bounded(client.xAck(subscription.stream, subscription.group, id));
       return;
     }
     if (attempt > subscription.policy.maxAttempts) {
@@ -260,12 +341,13 @@ export class RedisStreamsEventBus implements EventBus {
     }
     const { outcome, error } = result;
     if (outcome === 'SUCCESS') {
-      await client.xAck(stream, group, entry.id);
+      // Should Redis fail now, the entry stays pending and is delivered again after the outage (at least once).
+      await this.bounded(client.xAck(stream, group, entry.id));
       return;
     }
     if (outcome === 'RETRY' && attempt < policy.maxAttempts) {
       if (error) this.logger.warn({ ...context, eventId: event.id, err: error }, 'event handler failed; will retry');
-      await this.parkForRedelivery(client, subscription, [entry.id], false);
+      await this.bounded(this.parkForRedelivery(client, subscription, [entry.id], false));
       return;
     }
     this.logger.warn({ ...context, eventId: event.id, outcome, err: error }, 'event dead-lettered');
@@ -283,8 +365,8 @@ export class RedisStreamsEventBus implements EventBus {
 
   /** The entry, unchanged, goes to the dead-letter topic's stream; only then is it acknowledged (at worst it lands there twice). */
   private async deadLetter(client: RedisClient, subscription: Subscription, entry: StreamEntry): Promise<void> {
-    await this.append(deadLetterTopicOf(subscription.topic), entry.message.event ?? JSON.stringify(entry.message));
-    await client.xAck(subscription.stream, subscription.group, entry.id);
+    await this.append(client, deadLetterTopicOf(subscription.topic), entry.message.event ?? JSON.stringify(entry.message));
+    await this.bounded(client.xAck(subscription.stream, subscription.group, entry.id));
   }
 
   /** Removes this process's consumer from the group when it holds nothing, so groups do not collect dead consumer names. */
@@ -293,11 +375,4 @@ export class RedisStreamsEventBus implements EventBus {
     if (pending.length === 0) await client.xGroupDelConsumer(subscription.stream, subscription.group, subscription.consumer);
   }
 
-  private connect(): Promise<OwnedRedisClient> {
-    if (!this.connection) {
-      this.connection = connectRedis(this.options, (error) => this.logger.error({ err: error }, 'redis event bus connection error'));
-      this.connection.catch(() => (this.connection = undefined));
-    }
-    return this.connection;
-  }
 }

@@ -38,7 +38,7 @@ export interface HttpAppOptions {
   trustedProxies?: readonly string[];
   /** Serve /metrics on this listener (default true). The gateway, the public listener, does not. */
   serveMetrics?: boolean;
-  /** Per-check timeout of /readyz (default 2000 ms). */
+  /** Per-check timeout of /readyz (default 1000 ms): a probe answers within it even when a dependency hangs. */
   readinessTimeoutMs?: number;
   /** `json` (default): parse JSON bodies, 415 for other media types. `none`: leave bodies unread (a proxy streams them on). */
   bodyParsing?: 'json' | 'none';
@@ -85,6 +85,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Logged when readiness changes, not on every probe (Kubernetes probes every few seconds).
+  let lastReady = true;
   app.get('/readyz', async (_req, res) => {
     if (shuttingDown) {
       res.status(503).json({ status: 'shutting_down' });
@@ -93,7 +95,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     const results = await Promise.all(
       (options.readinessChecks ?? []).map(async ({ name, check }) => {
         try {
-          await withTimeout(check(), options.readinessTimeoutMs ?? 2000, name);
+          await withTimeout(check(), options.readinessTimeoutMs ?? 1000, name);
           return { name, ok: true as const };
         } catch (error) {
           return { name, ok: false as const, error: error instanceof Error ? error.message : String(error) };
@@ -101,7 +103,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       }),
     );
     const ready = results.every((r) => r.ok);
-    if (!ready) logger.warn({ checks: results }, 'not ready');
+    if (!ready && lastReady) logger.warn({ checks: results }, 'not ready');
+    if (ready && !lastReady) logger.info({ checks: results }, 'ready again');
+    lastReady = ready;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
   });
   if (options.serveMetrics ?? true) {
