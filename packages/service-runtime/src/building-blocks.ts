@@ -19,6 +19,13 @@ export const buildingBlocksConfigSchema = z.object({
     .default('programmatic')
     .describe('With BUILDING_BLOCKS=dapr: list subscriptions at /dapr/subscribe (programmatic) or leave them to Subscription resources (declarative: the chart)'),
   DAPR_API_TOKEN: z.string().optional().describe('Token the sidecar requires on its API, when app API token auth is on (a secret)'),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(10_000)
+    .optional()
+    .describe('With BUILDING_BLOCKS=redis: how long a Redis command may take before the call fails (503 on request paths). Default 500'),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
@@ -121,8 +128,9 @@ function buildingBlocksOf(config: BuildingBlocksConfig, options: { appId: string
       return createEmbeddedBuildingBlocks({ appId: options.appId, serviceUrls: parseServiceUrls(config.SERVICE_URLS) });
     case 'redis': {
       if (!config.REDIS_URL) throw new Error('BUILDING_BLOCKS=redis needs REDIS_URL');
-      const stateStore = new RedisStateStore({ url: config.REDIS_URL, keyPrefix: `${config.REDIS_KEY_PREFIX}:state:${options.appId}:`, logger: options.logger });
-      const eventBus = new RedisStreamsEventBus({ url: config.REDIS_URL, source: options.appId, streamPrefix: `${config.REDIS_KEY_PREFIX}:events:`, logger: options.logger });
+      const commandTimeoutMs = config.REDIS_COMMAND_TIMEOUT_MS;
+      const stateStore = new RedisStateStore({ url: config.REDIS_URL, keyPrefix: `${config.REDIS_KEY_PREFIX}:state:${options.appId}:`, logger: options.logger, commandTimeoutMs });
+      const eventBus = new RedisStreamsEventBus({ url: config.REDIS_URL, source: options.appId, streamPrefix: `${config.REDIS_KEY_PREFIX}:events:`, logger: options.logger, commandTimeoutMs });
       return {
         kind,
         stateStore,

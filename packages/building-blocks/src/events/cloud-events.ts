@@ -3,7 +3,9 @@ import type { CloudEvent, DeliveryOutcome, OutgoingEvent, SubscriptionOptions } 
 
 /** Defaults of `SubscriptionOptions` (documented on the port). */
 export const DeliveryDefaults = {
-  maxAttempts: 5,
+  // 12 deliveries 200 ms apart doubling to the cap span about 4 minutes: a consumer whose database or store is down
+  // for a restart or a failover waits it out instead of dead-lettering (Dapr's resiliency policy in AKS is similar).
+  maxAttempts: 12,
   initialBackoffMs: 200,
   /** Retry delays double per attempt up to this cap, so a long outage does not push retries out for hours. */
   maxBackoffMs: 60_000,

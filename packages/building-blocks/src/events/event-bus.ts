@@ -43,7 +43,7 @@ export type EventHandler<T = unknown> = (event: CloudEvent<T>) => Promise<Delive
 export interface SubscriptionOptions {
   /** Competing-consumer group: replicas of one app share it and each event reaches one of them. Usually the app id. */
   group: string;
-  /** Deliveries before an event goes to the dead-letter topic. Default 5. */
+  /** Deliveries before an event goes to the dead-letter topic. Default 12 (about 4 minutes of retries). */
   maxAttempts?: number;
   /** First retry delay in ms, doubled per attempt (capped). Default 200. */
   initialBackoffMs?: number;

@@ -32,7 +32,7 @@ export type RedisStreamsEventBusOptions = RedisConnectionOptions & {
   newGroupStartsAt?: 'beginning' | 'end';
   /**
    * How long a command other than the blocking read may take (a publish, an acknowledgement, a scan), so a publish to
-   * a dead or stalled Redis fails in this time and the outbox keeps the event. Default 250 ms.
+   * a dead or stalled Redis fails in this time and the outbox keeps the event. Default 500 ms (DEFAULT_REDIS_COMMAND_TIMEOUT_MS).
    */
   commandTimeoutMs?: number;
   /** How long `start()` waits for the first connection to Redis before it fails. Default 5000 ms. */

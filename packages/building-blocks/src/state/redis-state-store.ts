@@ -21,7 +21,7 @@ export type RedisStateStoreOptions = RedisConnectionOptions & {
   logger?: Logger;
   /**
    * How long one command may take before the call fails, so a dead or stalled Redis costs its caller this long and
-   * not seconds. A write that timed out never lands afterwards (see the scripts). Default 250 ms.
+   * not seconds. A write that timed out never lands afterwards (see the scripts). Default 500 ms (DEFAULT_REDIS_COMMAND_TIMEOUT_MS).
    */
   commandTimeoutMs?: number;
   /** How long a call waits for the store's first connection to Redis. Default 500 ms. */
