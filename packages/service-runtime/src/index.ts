@@ -2,3 +2,4 @@ export * from './building-blocks';
 export * from './run-service';
 export * from './token-verifier';
 export * from './service-startup';
+export * from './auth-user-authorizations.client';

@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { HttpServiceInvoker } from '@shop/building-blocks';
 import { AppIds } from '@shop/contracts';
 import { AppError } from '@shop/kernel';
-import { AuthUserAuthorizations } from '../src/clients/auth-user-authorizations.client';
+import { AuthUserAuthorizations } from '../src/auth-user-authorizations.client';
 
-/** Auth's internal route as the order service's client meets it: a real HTTP server that answers what a test says. */
-describe('the catalog\'s client of auth\'s current roles', () => {
-  const appApiToken = 'catalog-client-test-token-0123456789';
+/** Auth's internal route as catalog's and order's client meets it: a real HTTP server that answers what a test says. */
+describe('the client of auth\'s current roles (catalog and order)', () => {
+  const appApiToken = 'roles-client-test-token-0123456789';
   let answer: (path: string) => { status: number; body?: unknown } | 'never';
   const seen: Array<{ path: string; token: string | undefined }> = [];
   let server: Server;
