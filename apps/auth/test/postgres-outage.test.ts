@@ -2,19 +2,9 @@ import { InMemoryEventBus, InMemoryStateStore } from '@shop/building-blocks';
 import { AppIds } from '@shop/contracts';
 import { createServiceMetrics } from '@shop/platform';
 import { PgDatabase, createThrowawayDatabase, type ThrowawayDatabase } from '@shop/postgres';
-import { describeWithBackend, eventually, startTcpProxy, type TcpProxy } from '@shop/testing';
+import { describeWithBackend, eventually, startTcpProxy, timedCall, type TcpProxy, type TimedAnswer } from '@shop/testing';
 import { migrateAuthDatabase, startAuthService, type RunningAuthService } from '../src/composition';
 import { newAccount, silentLogger, testConfig } from './auth-test-kit';
-
-/** One answer of the running service, and how long it took. */
-interface TimedAnswer {
-  status: number;
-  ms: number;
-  contentType: string | null;
-  retryAfter: string | null;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read an answer's fields freely and assert on them
-  body: any;
-}
 
 describeWithBackend('postgres', 'auth service while PostgreSQL is down', (serverUrl) => {
   const account = newAccount('outage');
@@ -22,16 +12,7 @@ describeWithBackend('postgres', 'auth service while PostgreSQL is down', (server
   let proxy: TcpProxy;
   let service: RunningAuthService;
 
-  async function call(method: string, path: string, body?: unknown): Promise<TimedAnswer> {
-    const startedAt = performance.now();
-    const res = await fetch(`${service.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, ms: performance.now() - startedAt, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), body: text ? JSON.parse(text) : undefined };
-  }
+  const call = (method: string, path: string, body?: unknown): Promise<TimedAnswer> => timedCall(service.url, method, path, { body });
 
   const login = () => call('POST', '/api/auth/login', { email: account.email, password: account.password });
 

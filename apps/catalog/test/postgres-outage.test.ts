@@ -5,20 +5,10 @@ import { AppIds } from '@shop/contracts';
 import { createLogger, type RunningServer } from '@shop/platform';
 import { PgDatabase, createThrowawayDatabase, type ThrowawayDatabase } from '@shop/postgres';
 import { createEmbeddedBuildingBlocks } from '@shop/service-runtime';
-import { describeWithBackend, eventually, startTcpProxy, type TcpProxy } from '@shop/testing';
+import { describeWithBackend, eventually, startTcpProxy, timedCall, type TcpProxy, type TimedAnswer } from '@shop/testing';
 import { migrateCatalog, startCatalogService } from '../src/composition';
 import { loadCatalogConfig } from '../src/config';
 import { productBody } from './catalog-harness';
-
-/** One answer of the running service, and how long it took. */
-interface TimedAnswer {
-  status: number;
-  ms: number;
-  contentType: string | null;
-  retryAfter: string | null;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read an answer's fields freely and assert on them
-  body: any;
-}
 
 const signer = new AccessTokenSigner({ keys: [generateSigningKey()] });
 const adminToken = signer.sign({ userId: 'admin-1', email: 'admin@example.com', roles: ['admin'] });
@@ -31,16 +21,8 @@ describeWithBackend('postgres', 'catalog service while PostgreSQL is down', (ser
   let service: RunningServer;
   let productId: string;
 
-  async function call(method: string, path: string, body?: unknown): Promise<TimedAnswer> {
-    const startedAt = performance.now();
-    const res = await fetch(`${service.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, ms: performance.now() - startedAt, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), body: text ? JSON.parse(text) : undefined };
-  }
+  const call = (method: string, path: string, body?: unknown): Promise<TimedAnswer> =>
+    timedCall(service.url, method, path, { body, headers: { authorization: `Bearer ${adminToken}` } });
 
   const createProduct = () => call('POST', '/api/catalog/products', productBody({ name: `Outage Lantern ${tag}` }));
   // A search is never cached: it reads PostgreSQL every time.

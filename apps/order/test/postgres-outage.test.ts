@@ -4,7 +4,7 @@ import { AppIds, EventTypes, SimulatedPaymentTokens, Topics } from '@shop/contra
 import { silentLogger, type Logger } from '@shop/kernel';
 import { PgDatabase, createThrowawayDatabase, type ThrowawayDatabase } from '@shop/postgres';
 import { createEmbeddedBuildingBlocks, type BuildingBlocks } from '@shop/service-runtime';
-import { describeWithBackend, eventually, startTcpProxy, type TcpProxy } from '@shop/testing';
+import { describeWithBackend, eventually, startTcpProxy, timedCall, type TcpProxy, type TimedAnswer } from '@shop/testing';
 import { loadOrderConfig, migrateOrderDatabase, startOrderService, type RunningOrderService } from '../src';
 import { bearerFor, testVerifier } from './test-identity';
 
@@ -21,16 +21,6 @@ function recordingLogger(): { logger: Logger; messages: string[] } {
   return { logger, messages };
 }
 
-/** One answer of the running service, and how long it took. */
-interface TimedAnswer {
-  status: number;
-  ms: number;
-  contentType: string | null;
-  retryAfter: string | null;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read an answer's fields freely and assert on them
-  body: any;
-}
-
 const shippingAddress = { name: 'Ada Lovelace', line1: 'Hauptstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' };
 
 describeWithBackend('postgres', 'order service while PostgreSQL is down', (serverUrl) => {
@@ -45,16 +35,8 @@ describeWithBackend('postgres', 'order service while PostgreSQL is down', (serve
   let service: RunningOrderService;
   let log: ReturnType<typeof recordingLogger>;
 
-  async function call(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<TimedAnswer> {
-    const startedAt = performance.now();
-    const res = await fetch(`${service.url}${path}`, {
-      method,
-      headers: { authorization: bearerFor(userId), ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await res.text();
-    return { status: res.status, ms: performance.now() - startedAt, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), body: text ? JSON.parse(text) : undefined };
-  }
+  const call = (method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<TimedAnswer> =>
+    timedCall(service.url, method, path, { body: options.body, headers: { authorization: bearerFor(userId), ...options.headers } });
 
   const readOrder = () => call('GET', `/api/orders/${orderId}`);
   const listOrders = () => call('GET', '/api/orders');

@@ -2,3 +2,4 @@ export * from './backend-requirement';
 export * from './backends';
 export * from './browser';
 export * from './tcp-proxy';
+export * from './timed-call';
