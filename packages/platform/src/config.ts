@@ -96,8 +96,10 @@ export function serviceDatabaseConfigShape(appId: string) {
     DATABASE_URL: z.string().url().optional().describe('PostgreSQL primary. When unset, an embedded PGlite database in DATA_DIR is used'),
     DATABASE_READ_URL: z.string().url().optional().describe('PostgreSQL read replica for the read-only queries (only with DATABASE_URL)'),
     DATABASE_MAX_CONNECTIONS: env.positiveInt(10).describe('Connection pool size per pool (primary and replica)'),
+    // 5 s, not less: in a flash sale (200 checkouts at once on a pool of 10) a 1 s wait answered 503 to shoppers on a
+    // healthy database; an outage is cut short by the breaker and by refused connections failing at once instead.
     DATABASE_ACQUIRE_TIMEOUT_MS: env
-      .positiveInt(1000)
+      .positiveInt(5000)
       .describe('Longest wait for a PostgreSQL connection from the pool, opening a new one included; past it the call answers 503'),
     DATABASE_STATEMENT_TIMEOUT_MS: env
       .positiveInt(5000)

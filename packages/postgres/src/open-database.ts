@@ -14,7 +14,7 @@ export interface DatabaseLocation {
   embeddedDataDir?: string;
   applicationName?: string;
   maxConnections?: number;
-  /** PostgreSQL only: longest wait for a pooled connection (default 1000 ms). */
+  /** PostgreSQL only: longest wait for a pooled connection (default 5000 ms). */
   acquireTimeoutMs?: number;
   /** PostgreSQL only: the server's statement_timeout (default 5000 ms). */
   statementTimeoutMs?: number;

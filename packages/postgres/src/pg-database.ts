@@ -30,7 +30,7 @@ export interface PgDatabaseOptions {
   applicationName?: string;
   /** The server cancels a statement running longer (statement_timeout). Default 5000 ms. */
   statementTimeoutMs?: number;
-  /** Longest wait for a pooled connection, opening a new one included. Default 1000 ms. */
+  /** Longest wait for a pooled connection, opening a new one included. Default 5000 ms (see DATABASE_ACQUIRE_TIMEOUT_MS). */
   acquireTimeoutMs?: number;
   /** Longest wait of `ping()` (readiness). Default 750 ms, so that it reports its own reason within a 1 s probe. */
   pingTimeoutMs?: number;
@@ -119,7 +119,7 @@ export class PgDatabase implements Database {
       // A client that vanished mid-transaction (a partition, a killed pod) must not hold its locks until the server's
       // TCP keepalive notices. Generous, because the outbox relay keeps its transaction open while the bus retries.
       idle_in_transaction_session_timeout: 120_000,
-      connectionTimeoutMillis: options.acquireTimeoutMs ?? 1000,
+      connectionTimeoutMillis: options.acquireTimeoutMs ?? 5000,
       // Finds connections whose peer vanished without a reset before a query waits on them.
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,

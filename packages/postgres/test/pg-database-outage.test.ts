@@ -36,7 +36,7 @@ function proxyTarget(url: string): { host: string; port: number } {
   return { host: parsed.hostname, port: Number(parsed.port || 5432) };
 }
 
-// Small timeouts, so that the stalled cases end quickly; the defaults are 5000 ms (statement), 1000 ms (acquire).
+// Small timeouts, so that the stalled cases end quickly; the defaults are 5000 ms (statement) and 5000 ms (acquire).
 const faultTimeouts = { statementTimeoutMs: 300, acquireTimeoutMs: 300, pingTimeoutMs: 300, breaker: { consecutiveFailures: 3, halfOpenAfterMs: 500 } };
 
 describeWithBackend('postgres', 'PgDatabase while its server fails', (serverUrl) => {
