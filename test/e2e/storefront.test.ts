@@ -230,6 +230,8 @@ describeWithChromium(
       await page.getByRole('alert').filter({ hasText: 'Your payment was declined and nothing was charged' }).waitFor();
       expect(page.url()).toBe(`${platform.url}/checkout`);
       await page.getByRole('link', { name: /^Cart/ }).click();
+      // The cart page renders its lines once its read answers; count them after the first is there.
+      await page.getByTestId('cart-line').first().waitFor();
       await expect(page.getByTestId('cart-line').count()).resolves.toBe(1);
       await expect(page.getByTestId('cart-line').textContent()).resolves.toContain(product.name);
       await context.close();

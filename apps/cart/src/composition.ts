@@ -5,6 +5,7 @@ import { type Logger } from '@shop/kernel';
 import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { authServiceTokenVerifier, listenService, startService, type BuildingBlocks } from '@shop/service-runtime';
 import type { CartConfig } from './config';
+import { CachedProductCatalog } from './clients/cached-product-catalog';
 import { InvokerProductCatalog } from './clients/catalog-products.client';
 import { StateStoreCartActivityIndex } from './data/cart-activity-index';
 import { StateStoreCartRepository } from './data/cart.repository';
@@ -13,6 +14,7 @@ import { CockatielWriteConflictRetry } from './data/write-conflict-retry.policy'
 import { AbandonedCartReminders } from './domain/abandoned-cart-reminders';
 import { CartService } from './domain/cart.service';
 import { newGuestCartId } from './domain/guest-cart-id';
+import type { ProductCatalog } from './domain/ports';
 import { EventBusAbandonedCartNotices } from './events/publishers';
 import { orderConfirmedConsumer, orderConfirmedHandler, subscribeCartHandlers } from './events/subscriptions';
 import { createAppTokenGuardedAbandonedCartsRouter } from './http/app-token-guarded-abandoned-carts.routes';
@@ -30,6 +32,7 @@ export type CartSettings = Pick<
   | 'INBOX_TTL_SECONDS'
   | 'CATALOG_APP_ID'
   | 'CATALOG_TIMEOUT_MS'
+  | 'CATALOG_PRODUCT_CACHE_MS'
   | 'ABANDONED_CART_IDLE_HOURS'
   | 'APP_API_TOKEN'
   | 'TRUSTED_PROXIES'
@@ -45,6 +48,7 @@ export const defaultCartSettings: CartSettings = {
   INBOX_TTL_SECONDS: 7 * 24 * 3600,
   CATALOG_APP_ID: AppIds.catalog,
   CATALOG_TIMEOUT_MS: 3000,
+  CATALOG_PRODUCT_CACHE_MS: 1000,
   ABANDONED_CART_IDLE_HOURS: 24,
   TRUSTED_PROXIES: [],
 };
@@ -83,7 +87,7 @@ export function createCartApp(deps: CartAppDeps): CartApp {
   const service = new CartService({
     repository,
     activity,
-    catalog: new InvokerProductCatalog(deps.invoker, { catalogAppId: settings.CATALOG_APP_ID, timeoutMs: settings.CATALOG_TIMEOUT_MS }),
+    catalog: productCatalogOf(deps.invoker, settings),
     processedOrderEvents: new StateStoreProcessedEvents(deps.stateStore, orderConfirmedConsumer, settings.INBOX_TTL_SECONDS),
     limits: { maxLineQuantity: settings.CART_MAX_LINE_QUANTITY, maxLines: settings.CART_MAX_LINES },
     writeRetry,
@@ -107,6 +111,13 @@ export function createCartApp(deps: CartAppDeps): CartApp {
     },
   });
   return { ...httpApp, handleOrderConfirmed: orderConfirmedHandler(service, deps.logger) };
+}
+
+/** Catalog through service invocation, its answers reused for CATALOG_PRODUCT_CACHE_MS (0: not at all). */
+function productCatalogOf(invoker: ServiceInvoker, settings: CartSettings): ProductCatalog {
+  const catalog = new InvokerProductCatalog(invoker, { catalogAppId: settings.CATALOG_APP_ID, timeoutMs: settings.CATALOG_TIMEOUT_MS });
+  if (settings.CATALOG_PRODUCT_CACHE_MS === 0) return catalog;
+  return new CachedProductCatalog(catalog, { ttlMs: settings.CATALOG_PRODUCT_CACHE_MS, maxProducts: 10_000 });
 }
 
 /** What `startCartService` needs; `verifier` is built from the config when not given. */

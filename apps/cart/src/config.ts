@@ -21,6 +21,13 @@ export const cartConfigSchema = serviceBaseConfigSchema
     INBOX_TTL_SECONDS: env.positiveInt(7 * 24 * 3600).describe('How long processed event ids are remembered (redeliveries within it change nothing)'),
     CATALOG_APP_ID: z.string().min(1).default(AppIds.catalog).describe('App id of the catalog service, which prices and describes the lines'),
     CATALOG_TIMEOUT_MS: env.positiveInt(3000).describe('Timeout of one product read from catalog; past it the cart answers 503'),
+    CATALOG_PRODUCT_CACHE_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(1000)
+      .describe("How long the cart reuses catalog's answer for a product (prices and stock shown in carts lag a change by at most this; orders are always priced by catalog); 0: ask catalog every time"),
     AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies access tokens'),
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
     ABANDONED_CART_IDLE_HOURS: env

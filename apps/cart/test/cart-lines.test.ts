@@ -1,6 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpServiceInvoker } from '@shop/building-blocks';
 import { AppIds } from '@shop/contracts';
 import { bearerFor, buildTestCart, cartOf, quantities, startTestCatalog, untrustedBearer, type TestCart, type TestCatalog, type TestProduct } from './cart-harness';
+
+/** How long this suite's cart reuses catalog's answer for a product (the default is 1 s). */
+const productCacheMs = 100;
 
 describe('cart lines: add, change, remove, totals and catalog data', () => {
   let catalog: TestCatalog;
@@ -17,7 +21,7 @@ describe('cart lines: add, change, remove, totals and catalog data', () => {
       catalog.createProduct({ name: 'Aurora Lantern', price: { amount: 1999, currency: 'EUR' } }),
       catalog.createProduct({ name: 'Camp Stove', price: { amount: 4550, currency: 'EUR' } }),
     ]);
-    t = buildTestCart({ catalogUrl: catalog.url, settings: { CART_MAX_LINE_QUANTITY: 5, CART_MAX_LINES: 3 } });
+    t = buildTestCart({ catalogUrl: catalog.url, settings: { CART_MAX_LINE_QUANTITY: 5, CART_MAX_LINES: 3, CATALOG_PRODUCT_CACHE_MS: productCacheMs } });
   }, 60_000);
   afterAll(() => catalog?.stop());
 
@@ -64,7 +68,7 @@ describe('cart lines: add, change, remove, totals and catalog data', () => {
     expect(t.store.writes).toBe(writes);
   });
 
-  it('when the admin changes price and stock in catalog, then the cart shows the new price with both prices and the stock issue', async () => {
+  it('when the admin changes price and stock in catalog, then once the cart\'s product cache has expired the cart shows the new price with both prices and the stock issue', async () => {
     const [kettle, mug, tent] = await Promise.all([catalog.createProduct(), catalog.createProduct({ onHand: 10 }), catalog.createProduct()]);
     const user = newUser();
     for (const [product, quantity] of [[kettle, 2], [mug, 4], [tent, 1]] as const) {
@@ -73,6 +77,11 @@ describe('cart lines: add, change, remove, totals and catalog data', () => {
     await catalog.setPrice(kettle.id, 2499);
     await catalog.setStock(mug.id, 3);
     await catalog.setStock(tent.id, 0);
+    // Within CATALOG_PRODUCT_CACHE_MS the cart still prices from catalog's previous answer...
+    const cachedView = cartOf(await t.http.get('/api/cart').set('Authorization', user).expect(200));
+    expect(cachedView.lines.find((l) => l.productId === kettle.id)).toMatchObject({ priceChanged: false, unitPrice: { amount: 1999, currency: 'EUR' } });
+    // ...and after it, from catalog's current one.
+    await sleep(productCacheMs + 50);
 
     const view = cartOf(await t.http.get('/api/cart').set('Authorization', user).expect(200));
     const line = (id: string) => view.lines.find((l) => l.productId === id)!;
@@ -95,6 +104,7 @@ describe('cart lines: add, change, remove, totals and catalog data', () => {
     await t.http.post('/api/cart/items').set('Authorization', user).send({ productId: lamp.id, quantity: 1 }).expect(200);
     await t.http.post('/api/cart/items').set('Authorization', user).send({ productId: stove.id, quantity: 1 }).expect(200);
     await catalog.archive(lamp.id);
+    await sleep(productCacheMs + 50);
     const view = cartOf(await t.http.get('/api/cart').set('Authorization', user).expect(200));
     expect(view.lines.find((l) => l.productId === lamp.id)).toMatchObject({ availabilityIssue: 'unavailable', unitPrice: null, lineTotal: null, priceAtAdd: { amount: 1999 } });
     expect(view.subtotal).toEqual({ amount: 4550, currency: 'EUR' });

@@ -132,6 +132,7 @@ describe('gateway as the public listener', () => {
       trustedProxies: ['loopback'],
       mountRoutes: (a) => {
         a.get('/api/auth/whoami', (req, res) => void res.json({ ip: req.ip, forwardedFor: req.header('x-forwarded-for') }));
+        a.get('/api/auth/connection', (req, res) => void res.json({ gatewayPort: req.socket.remotePort, connection: req.header('connection') ?? null }));
       },
     });
     return listen(app, { port: 0, host: '127.0.0.1', logger });
@@ -164,6 +165,16 @@ describe('gateway as the public listener', () => {
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
+  });
+
+  it('when requests follow one another, then the gateway reuses its connection to the service instead of opening one per request', async () => {
+    const seen: Array<{ gatewayPort: number; connection: string | null }> = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${gateway.url}/api/auth/connection`);
+      seen.push((await res.json()) as { gatewayPort: number; connection: string | null });
+    }
+    expect(seen.map((s) => s.connection)).not.toContain('close');
+    expect(new Set(seen.map((s) => s.gatewayPort)).size).toBe(1);
   });
 
   it('when a client writes a new X-Forwarded-For on every request, then the service behind the gateway sees the same client address every time', async () => {

@@ -3,7 +3,7 @@ import { enqueueEvent } from '@shop/outbox';
 import type { Database, SqlExecutor } from '@shop/postgres';
 import type { Order, OrderLine, OrderStatusChange, ShippingAddress, StoredPaymentMethod } from '../domain/order';
 import { orderEventData } from '../domain/order-events';
-import { assertTransition, CheckoutStatuses, eventTypeOfTransition, type OrderStatus } from '../domain/order-status';
+import { assertTransition, canTransition, CheckoutStatuses, eventTypeOfTransition, OrderStatuses, type OrderStatus } from '../domain/order-status';
 import type { StoredCheckoutOutcome } from '../domain/checkout-outcome';
 import type { AdminOrderFilter, IdempotencyRecord, NewOrder, OrderPage, OrderRepository, TransitionChanges } from '../domain/ports';
 import { outcomeOfLegacyAnswer } from './legacy-checkout-answer';
@@ -36,6 +36,23 @@ interface LineRow {
 }
 
 const orderColumns = 'id, user_id, status, currency, subtotal, total, shipping_address, payment_method, payment_id, failure_reason, version, created_at, updated_at';
+const qualifiedOrderColumns = orderColumns
+  .split(', ')
+  .map((column) => `o.${column}`)
+  .join(', ');
+
+/** A line as the transition statement aggregates it (json_agg). */
+type LineJson = Omit<LineRow, 'order_id'>;
+
+/** Statuses from which the state machine allows `to`. */
+function statusesThatMayBecome(to: OrderStatus): OrderStatus[] {
+  return OrderStatuses.filter((from) => canTransition(from, to));
+}
+
+/** True when some transition into `to` publishes an event. */
+function mayPublish(to: OrderStatus): boolean {
+  return OrderStatuses.some((from) => canTransition(from, to) && eventTypeOfTransition(from, to) !== undefined);
+}
 
 /**
  * The checkout's statuses as an SQL list, from the one list in the domain. Written into the query text (they are
@@ -70,25 +87,43 @@ export class SqlOrderRepository implements OrderRepository {
     return { requestHash: row.request_hash, orderId: row.order_id, outcome: storedOutcomeOf(row) };
   }
 
-  async createPendingOrder(order: NewOrder, idempotency: { key: string; requestHash: string }): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      // A concurrent insert of the same key waits for the other transaction and then inserts nothing.
-      const claimed = await tx.query('INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key', [
+  async createPendingOrder(order: NewOrder, idempotency: { key: string; requestHash: string }): Promise<Order | undefined> {
+    // One statement, so one round trip and atomic without a transaction: the key is claimed and, only when the claim
+    // inserted a row, the order, its lines and its first history row go in with it. A concurrent insert of the same
+    // key waits for the other statement and then claims nothing, which leaves every other part empty. The foreign
+    // keys between the parts are checked at the end of the statement, when all of them are there.
+    const { rows } = await this.db.query<OrderRow>(
+      `WITH claim AS (
+         INSERT INTO idempotency_keys (user_id, key, request_hash, order_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING order_id
+       ), placed AS (
+         INSERT INTO orders (id, user_id, status, currency, subtotal, total, shipping_address, payment_method)
+         SELECT order_id, $1, 'pending', $5, $6, $6, $7::jsonb, $8::jsonb FROM claim
+         RETURNING ${orderColumns}
+       ), lines AS (
+         INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price, quantity, line_total)
+         SELECT placed.id, l.line_no, l.product_id, l.sku, l.name, l.unit_price, l.quantity, l.line_total
+         FROM placed, unnest($9::int[], $10::text[], $11::text[], $12::text[], $13::int[], $14::int[], $15::int[])
+           AS l (line_no, product_id, sku, name, unit_price, quantity, line_total)
+       ), history AS (
+         INSERT INTO order_status_history (order_id, from_status, to_status, reason) SELECT id, NULL, 'pending', 'checkout_started' FROM placed
+       )
+       SELECT * FROM placed`,
+      [
         order.userId,
         idempotency.key,
         idempotency.requestHash,
-      ]);
-      if (claimed.rows.length === 0) return false;
-      await tx.query(
-        `INSERT INTO orders (id, user_id, status, currency, subtotal, total, shipping_address, payment_method)
-         VALUES ($1, $2, 'pending', $3, $4, $4, $5::jsonb, $6::jsonb)`,
-        [order.id, order.userId, order.currency, order.subtotal.amount, JSON.stringify(order.shippingAddress), JSON.stringify(order.paymentMethod)],
-      );
-      await insertLines(tx, order.id, order.lines);
-      await tx.query("INSERT INTO order_status_history (order_id, from_status, to_status, reason) VALUES ($1, NULL, 'pending', 'checkout_started')", [order.id]);
-      await tx.query('UPDATE idempotency_keys SET order_id = $3 WHERE user_id = $1 AND key = $2', [order.userId, idempotency.key, order.id]);
-      return true;
-    });
+        order.id,
+        order.currency,
+        order.subtotal.amount,
+        JSON.stringify(order.shippingAddress),
+        JSON.stringify(order.paymentMethod),
+        ...lineColumns(order.lines),
+      ],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return toOrder(row, order.lines.map((line) => lineRowOf(order.id, line)));
   }
 
   async saveCheckoutOutcome(target: { userId: string; key: string } | { orderId: string }, outcome: StoredCheckoutOutcome): Promise<void> {
@@ -124,28 +159,60 @@ export class SqlOrderRepository implements OrderRepository {
   }
 
   async transition(orderId: string, to: OrderStatus, changes: TransitionChanges = {}): Promise<Order> {
-    const { order, wroteEvent } = await this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ status: OrderStatus }>('SELECT status FROM orders WHERE id = $1 FOR UPDATE', [orderId]);
-      const from = rows[0]?.status;
-      if (!from) throw new AppError('not_found', 'No such order');
-      assertTransition(from, to);
-      if (changes.lines) {
-        await tx.query('DELETE FROM order_lines WHERE order_id = $1', [orderId]);
-        await insertLines(tx, orderId, changes.lines);
-      }
-      await tx.query(
-        `UPDATE orders SET status = $2, version = version + 1, updated_at = now(),
-           subtotal = coalesce($3, subtotal), total = coalesce($3, total),
-           payment_id = coalesce($4, payment_id), failure_reason = coalesce($5, failure_reason)
-         WHERE id = $1`,
-        [orderId, to, changes.subtotal?.amount ?? null, changes.paymentId ?? null, changes.failureReason ?? null],
+    // Lock, status check, update and history row in one statement: the row is locked first (FOR UPDATE returns its
+    // latest version after any concurrent writer), and the update applies only from a status the state machine
+    // allows. The event of the transition needs the order as updated, so it follows in the same transaction; a
+    // transition without an event and without new lines is that one statement alone.
+    const transitionStatement = async (sql: SqlExecutor) => {
+      const { rows } = await sql.query<OrderRow & { from_status: OrderStatus; lines: LineJson[] }>(
+        `WITH before AS (
+           SELECT id, status FROM orders WHERE id = $1 FOR UPDATE
+         ), changed AS (
+           UPDATE orders o SET status = $2, version = o.version + 1, updated_at = now(),
+             subtotal = coalesce($3, o.subtotal), total = coalesce($3, o.total),
+             payment_id = coalesce($4, o.payment_id), failure_reason = coalesce($5, o.failure_reason)
+           FROM before WHERE o.id = before.id AND before.status = ANY($6::text[])
+           RETURNING ${qualifiedOrderColumns}, before.status AS from_status
+         ), history AS (
+           INSERT INTO order_status_history (order_id, from_status, to_status, reason) SELECT id, from_status, $2, $7 FROM changed
+         )
+         SELECT changed.*,
+           (SELECT coalesce(json_agg(json_build_object('product_id', product_id, 'sku', sku, 'name', name, 'unit_price', unit_price,
+                     'quantity', quantity, 'line_total', line_total) ORDER BY line_no), '[]'::json)
+            FROM order_lines WHERE order_id = $1) AS lines
+         FROM changed`,
+        [orderId, to, changes.subtotal?.amount ?? null, changes.paymentId ?? null, changes.failureReason ?? null, statusesThatMayBecome(to), changes.reason ?? null],
       );
-      await tx.query('INSERT INTO order_status_history (order_id, from_status, to_status, reason) VALUES ($1, $2, $3, $4)', [orderId, from, to, changes.reason ?? null]);
-      const updated = (await loadOrder(tx, orderId))!;
-      const type = eventTypeOfTransition(from, to);
-      if (type) await enqueueEvent(tx, Topics.orders, { type, subject: orderId, data: orderEventData(type, updated, changes.reason) });
+      const row = rows[0];
+      if (!row) {
+        // Nothing changed: no such order, or one whose status may not become `to` (assertTransition says which).
+        const current = await sql.query<{ status: OrderStatus }>('SELECT status FROM orders WHERE id = $1', [orderId]);
+        if (!current.rows[0]) throw new AppError('not_found', 'No such order');
+        assertTransition(current.rows[0].status, to);
+        throw new AppError('conflict', `The order could not become ${to}`);
+      }
+      const updated = toOrder(row, row.lines.map((line) => ({ ...line, order_id: orderId })));
+      return { updated, type: eventTypeOfTransition(row.from_status, to) };
+    };
+
+    const withEvent = async (sql: SqlExecutor) => {
+      const { updated, type } = await transitionStatement(sql);
+      if (type) await enqueueEvent(sql, Topics.orders, { type, subject: orderId, data: orderEventData(type, updated, changes.reason) });
       return { order: updated, wroteEvent: type !== undefined };
-    });
+    };
+
+    // Whether a transition publishes depends on where it comes from, which only the locked row tells: a target that
+    // never publishes from anywhere runs as the single statement, every other one in a transaction.
+    const { order, wroteEvent } =
+      changes.lines || mayPublish(to)
+        ? await this.db.transaction(async (tx) => {
+            if (changes.lines) {
+              await tx.query('DELETE FROM order_lines WHERE order_id = $1', [orderId]);
+              await insertLines(tx, orderId, changes.lines);
+            }
+            return withEvent(tx);
+          })
+        : await withEvent(this.db);
     if (wroteEvent) this.onEventsWritten();
     return order;
   }
@@ -221,12 +288,37 @@ function processingOf(orderId: string | null): StoredCheckoutOutcome | undefined
 }
 
 async function insertLines(tx: SqlExecutor, orderId: string, lines: readonly OrderLine[]): Promise<void> {
-  for (const [index, line] of lines.entries()) {
-    await tx.query(
-      'INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price, quantity, line_total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [orderId, index + 1, line.productId, line.sku, line.name, line.unitPrice.amount, line.quantity, line.lineTotal.amount],
-    );
-  }
+  await tx.query(
+    `INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price, quantity, line_total)
+     SELECT $1, l.line_no, l.product_id, l.sku, l.name, l.unit_price, l.quantity, l.line_total
+     FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[]) AS l (line_no, product_id, sku, name, unit_price, quantity, line_total)`,
+    [orderId, ...lineColumns(lines)],
+  );
+}
+
+/** The lines as one array per column (line numbers from 1), for an INSERT ... SELECT FROM unnest(...). */
+function lineColumns(lines: readonly OrderLine[]): [number[], string[], string[], string[], number[], number[], number[]] {
+  return [
+    lines.map((_, index) => index + 1),
+    lines.map((line) => line.productId),
+    lines.map((line) => line.sku),
+    lines.map((line) => line.name),
+    lines.map((line) => line.unitPrice.amount),
+    lines.map((line) => line.quantity),
+    lines.map((line) => line.lineTotal.amount),
+  ];
+}
+
+function lineRowOf(orderId: string, line: OrderLine): LineRow {
+  return {
+    order_id: orderId,
+    product_id: line.productId,
+    sku: line.sku,
+    name: line.name,
+    unit_price: line.unitPrice.amount,
+    quantity: line.quantity,
+    line_total: line.lineTotal.amount,
+  };
 }
 
 async function loadOrder(sql: SqlExecutor, orderId: string): Promise<Order | undefined> {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { SimulatedPaymentTokens, type PlaceOrderBody } from '@shop/contracts';
 import { AppError, type Logger } from '@shop/kernel';
 import { isStoredOutcome, type CheckoutOutcome, type StoredCheckoutOutcome } from './checkout-outcome';
-import { describePaymentMethod, priceLines, type Order } from './order';
+import { describePaymentMethod, priceLines, sameLines, type Order } from './order';
 import type { CartCheckouts, ChargeResult, Clock, OrderRepository, PaymentProvider, StockReservations } from './ports';
 
 /** What a shopper sends to place an order (the order API's request body). */
@@ -69,12 +69,16 @@ export class CheckoutService {
     if (existing) return this.replay(shopper.userId, idempotencyKey, requestHash);
 
     const cart = await this.deps.cart.readCart(shopper.authorization);
-    if (cart.lines.length === 0) throw new AppError('unprocessable', 'The cart is empty');
+    if (cart.lines.length === 0) {
+      // A request with the same key that got in first may have taken the cart meanwhile: its outcome is the answer.
+      if (await repository.findIdempotencyKey(shopper.userId, idempotencyKey)) return this.replay(shopper.userId, idempotencyKey, requestHash);
+      throw new AppError('unprocessable', 'The cart is empty');
+    }
     const priced = priceLines(cart.lines);
     if (!priced) throw new AppError('unprocessable', 'The cart mixes currencies (or its total is out of range); one order is paid in one currency');
 
     const orderId = randomUUID();
-    const created = await repository.createPendingOrder(
+    const pending = await repository.createPendingOrder(
       {
         id: orderId,
         userId: shopper.userId,
@@ -86,11 +90,11 @@ export class CheckoutService {
       },
       { key: idempotencyKey, requestHash },
     );
-    if (!created) return this.replay(shopper.userId, idempotencyKey, requestHash);
+    if (!pending) return this.replay(shopper.userId, idempotencyKey, requestHash);
 
     let outcome: CheckoutOutcome;
     try {
-      outcome = await this.takeCartReserveAndPay(orderId, cart.version, input.paymentToken);
+      outcome = await this.takeCartReserveAndPay(pending, cart.version, input.paymentToken);
     } catch (error) {
       // A dependency failed mid-way: the order stays where it is and the recovery loop finishes it.
       this.deps.logger.error({ err: error, orderId }, 'checkout interrupted; the recovery loop will resume the order');
@@ -129,9 +133,9 @@ export class CheckoutService {
     return outcome;
   }
 
-  private async takeCartReserveAndPay(orderId: string, cartVersion: string, paymentToken: string): Promise<CheckoutOutcome> {
+  private async takeCartReserveAndPay(pending: Order, cartVersion: string, paymentToken: string): Promise<CheckoutOutcome> {
     const { repository, cart, stock, settings, hooks } = this.deps;
-    const pending = await this.mustFind(orderId);
+    const orderId = pending.id;
     await hooks?.beforeTakingCart?.(pending);
     let taking;
     try {
@@ -183,7 +187,9 @@ export class CheckoutService {
       await repository.transition(orderId, 'cancelled', { reason: 'mixed_currencies', failureReason: 'mixed_currencies' });
       return { kind: 'mixed_currencies', orderId };
     }
-    const reserved = await repository.transition(orderId, 'reserved', { reason: 'stock_reserved', lines: priced.lines, subtotal: priced.subtotal });
+    // The lines are rewritten only when catalog priced them otherwise than the cart did (a price changed meanwhile).
+    const repriced = sameLines(priced.lines, pending.lines) ? {} : { lines: priced.lines, subtotal: priced.subtotal };
+    const reserved = await repository.transition(orderId, 'reserved', { reason: 'stock_reserved', ...repriced });
     await hooks?.afterReserve?.(reserved);
     const charge = await this.chargeWithin(settings.paymentTimeoutMs, {
       orderId,

@@ -32,6 +32,27 @@ export function priceLines(lines: readonly PricedLine[]): { currency: string; li
   return { currency, lines: priced, subtotal: { amount: subtotal, currency } };
 }
 
+/**
+ * True when two line lists say the same, line by line (product, SKU, name, unit price, quantity): a reservation
+ * that priced the cart's lines exactly as the cart did leaves the order's lines as they are.
+ */
+export function sameLines(a: readonly OrderLine[], b: readonly OrderLine[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((line, index) => {
+      const other = b[index];
+      return (
+        line.productId === other.productId &&
+        line.sku === other.sku &&
+        line.name === other.name &&
+        line.quantity === other.quantity &&
+        line.unitPrice.amount === other.unitPrice.amount &&
+        line.unitPrice.currency === other.unitPrice.currency
+      );
+    })
+  );
+}
+
 /** What may be stored of a payment token: which simulated outcome it asks for, or its last four characters. */
 export function describePaymentMethod(paymentToken: string, simulatedTokens: Readonly<Record<string, string>>): StoredPaymentMethod {
   const outcome = Object.entries(simulatedTokens).find(([, token]) => token === paymentToken)?.[0];

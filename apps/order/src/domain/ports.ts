@@ -156,10 +156,10 @@ export interface AdminOrderFilter {
 export interface OrderRepository {
   findIdempotencyKey(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
   /**
-   * Stores the key and the pending order in one transaction. Returns false (and writes nothing) when the key
-   * exists already: another request with the key got there first.
+   * Stores the key and the pending order atomically and answers the order. Answers undefined (and writes nothing)
+   * when the key exists already: another request with the key got there first.
    */
-  createPendingOrder(order: NewOrder, idempotency: { key: string; requestHash: string }): Promise<boolean>;
+  createPendingOrder(order: NewOrder, idempotency: { key: string; requestHash: string }): Promise<Order | undefined>;
   /**
    * Stores the outcome of a key. By order id (the recovery): only where no outcome or `processing` is stored, so a
    * replay after the recovery gets the final outcome instead of "still processing".
