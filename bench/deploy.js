@@ -33,6 +33,8 @@ const settings = {
   // scrypt N of the shoppers' passwords: signing 240 shoppers up is set-up, not what this measures.
   passwordHashCost: number('BENCH_PASSWORD_HASH_COST', 1024),
   profileDir: process.env.BENCH_PROFILE_DIR || undefined,
+  // Processes of each of auth, catalog, cart and order (one gateway in front of them all).
+  replicas: number('BENCH_REPLICAS', 1),
 };
 
 const cartProducts = 40;
@@ -156,10 +158,10 @@ async function main() {
   const startedAt = Date.now();
   const loadAtStart = machineLoad();
   out(`bench:deploy: logs in ${logDir}${settings.profileDir ? `, CPU profiles in ${settings.profileDir}` : ''}\n`);
-  const platform = await startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLevel: settings.logLevel, passwordHashCost: settings.passwordHashCost, profileDir: settings.profileDir });
+  const platform = await startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLevel: settings.logLevel, passwordHashCost: settings.passwordHashCost, profileDir: settings.profileDir, replicas: settings.replicas });
   const client = createClient(platform.gatewayUrl, { maxSockets: Math.max(settings.flashShoppers, ...settings.loopShoppers) + 16 });
   try {
-    out(`services up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (Redis prefix ${platform.redisKeyPrefix}; databases ${platform.databases.map((d) => d.name).join(', ')})\n`);
+    out(`services up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${settings.replicas} process${settings.replicas > 1 ? 'es' : ''} of each service; Redis prefix ${platform.redisKeyPrefix}; databases ${platform.databases.map((d) => d.name).join(', ')})\n`);
     // What the services burn doing nothing (relay and consumer polling, timers), before anything is measured.
     await settle(platform);
     const idleBefore = await snapshot(platform, stats);
@@ -188,10 +190,12 @@ async function main() {
       await target.stop();
     }
     const baseline = rows[0];
+    // The gateway spreads over every catalog replica; a direct run loads only the first.
+    const catalogDirectly = settings.replicas > 1 ? `catalog directly (one of its ${settings.replicas} processes)` : 'catalog directly';
     rows.push({ name: '`GET /api/catalog/products/{id}` (cache hit), through the gateway', ...(await loadWithCpu(platform, stats, `${platform.gatewayUrl}${productPath}`)) });
-    rows.push({ name: '`GET /api/catalog/products/{id}` (cache hit), catalog directly', ...(await loadWithCpu(platform, stats, `${platform.serviceUrl('catalog')}${productPath}`)) });
+    rows.push({ name: `\`GET /api/catalog/products/{id}\` (cache hit), ${catalogDirectly}`, ...(await loadWithCpu(platform, stats, `${platform.serviceUrl('catalog')}${productPath}`)) });
     rows.push({ name: '`GET /api/catalog/products?q=…`, through the gateway', ...(await loadWithCpu(platform, stats, `${platform.gatewayUrl}${searchPath}`)) });
-    rows.push({ name: '`GET /api/catalog/products?q=…`, catalog directly', ...(await loadWithCpu(platform, stats, `${platform.serviceUrl('catalog')}${searchPath}`)) });
+    rows.push({ name: `\`GET /api/catalog/products?q=…\`, ${catalogDirectly}`, ...(await loadWithCpu(platform, stats, `${platform.serviceUrl('catalog')}${searchPath}`)) });
 
     // Shoppers, registered and signed in through the gateway; products with stock.
     const signUpStarted = Date.now();
@@ -265,7 +269,7 @@ function report(rows, baseline, loops, sale, totalSeconds, loadAtStart) {
   const { durationSeconds: d, warmupSeconds: w, connections: c, loopSeconds } = settings;
   out(
     `\n### \`npm run bench:deploy\`\n\n` +
-      `Services as separate processes (auth, catalog, cart, order, gateway) on PostgreSQL and Redis, logging at ${settings.logLevel} to files; ` +
+      `Services as separate processes (${settings.replicas > 1 ? `${settings.replicas} processes of each of auth, catalog, cart and order behind one gateway` : 'auth, catalog, cart, order, gateway'}) on PostgreSQL and Redis, logging at ${settings.logLevel} to files; ` +
       `load generator on the same machine. Reads and cart add: autocannon, ${c} connections, ${d} s after a ${w} s warm-up. ` +
       `Checkout loops: ${loopSeconds} s after a ${w} s warm-up. Whole run ${totalSeconds} s; ${loadAtStart} before it, ${machineLoad()} at the end.\n\n`,
   );

@@ -2,6 +2,8 @@
 // auth, catalog, cart, order and the gateway, each its own Node process from its build, a PostgreSQL database per
 // service (created fresh here, dropped at the end), Redis state and streams under a key prefix of this run only, a
 // generated RSA signing key and a random APP_API_TOKEN. Logs go to files, as a container runtime would collect them.
+// With `replicas` above 1, each of auth, catalog, cart and order runs that many processes on one database and one Redis
+// prefix (replicas, as a Deployment's pods), listed in SERVICE_URLS as `app=url|url`; one gateway in front.
 const { spawn } = require('node:child_process');
 const { generateKeyPairSync, randomBytes } = require('node:crypto');
 const { once } = require('node:events');
@@ -29,9 +31,12 @@ function lastLines(file, count = 30) {
   }
 }
 
-/** Starts `apps/<app>/dist/main.js` with exactly `env` (plus PATH), logging to a file; resolves once /readyz is 200. */
-async function startService(app, port, env, { logDir, nodeArgs = [] }) {
-  const logFile = join(logDir, `${app}.log`);
+/**
+ * Starts `apps/<app>/dist/main.js` with exactly `env` (plus PATH), logging to `<name>.log` (`name`: the app, or the
+ * app and its replica number); resolves once /readyz is 200.
+ */
+async function startService(app, port, env, { logDir, nodeArgs = [], name = app }) {
+  const logFile = join(logDir, `${name}.log`);
   const logFd = openSync(logFile, 'a');
   const child = spawn(process.execPath, [...nodeArgs, join(repositoryRoot, 'apps', app, 'dist', 'main.js')], {
     cwd: repositoryRoot,
@@ -42,17 +47,18 @@ async function startService(app, port, env, { logDir, nodeArgs = [] }) {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode} before it was ready; ${logFile}:\n${lastLines(logFile)}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready; ${logFile}:\n${lastLines(logFile)}`);
     const ready = await fetch(`${url}/readyz`).then((res) => res.status === 200, () => false);
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${app} was not ready within 60 s; ${logFile}:\n${lastLines(logFile)}`);
+      throw new Error(`${name} was not ready within 60 s; ${logFile}:\n${lastLines(logFile)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     app,
+    name,
     url,
     pid: child.pid,
     logFile,
@@ -85,10 +91,12 @@ async function dropRedisPrefix(redisUrl, prefix) {
 }
 
 /**
- * Starts the five processes. `options.profileDir` runs each with --cpu-prof (written there when it exits);
- * `options.passwordHashCost` sets auth's PASSWORD_HASH_COST (sign-up is set-up here, not what is measured).
+ * Starts the processes: `options.replicas` (default 1) of each service, then the gateway. `options.profileDir` runs
+ * each with --cpu-prof (written there when it exits, one file per process); `options.passwordHashCost` sets auth's
+ * PASSWORD_HASH_COST (sign-up is set-up here, not what is measured).
  */
-async function startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLevel = 'info', passwordHashCost, profileDir }) {
+async function startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLevel = 'info', passwordHashCost, profileDir, replicas = 1 }) {
+  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`replicas must be a whole number of at least 1, not ${replicas}`);
   const runId = randomBytes(4).toString('hex');
   const redisKeyPrefix = `bench${runId}`;
   const databases = [];
@@ -100,9 +108,13 @@ async function startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLe
   };
   try {
     const apps = ['auth', 'catalog', 'cart', 'order'];
-    const ports = {};
-    for (const app of [...apps, 'gateway']) ports[app] = await freePort();
-    const serviceUrls = apps.map((app) => `${app}=http://127.0.0.1:${ports[app]}`).join(',');
+    // Each service's replica ports, and the gateway's.
+    const ports = { gateway: await freePort() };
+    for (const app of apps) {
+      ports[app] = [];
+      while (ports[app].length < replicas) ports[app].push(await freePort());
+    }
+    const serviceUrls = apps.map((app) => `${app}=${ports[app].map((port) => `http://127.0.0.1:${port}`).join('|')}`).join(',');
     const admin = { email: 'admin@bench.example', password: `Bench-admin-${randomBytes(12).toString('base64url')}` };
     const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     const common = {
@@ -130,13 +142,23 @@ async function startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLe
       cart: async () => ({}),
       order: async () => ({ DATABASE_URL: await databaseFor('order') }),
     };
-    const nodeArgs = (app) => (profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${app}-${runId}.cpuprofile`] : []);
-    for (const app of apps) services.push(await startService(app, ports[app], { ...common, ...(await perApp[app]()) }, { logDir, nodeArgs: nodeArgs(app) }));
+    const nodeArgs = (name) => (profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${runId}.cpuprofile`] : []);
+    for (const app of apps) {
+      // One database and one set of settings per service, shared by its replicas.
+      const env = { ...common, ...(await perApp[app]()) };
+      // One after the other: the first replica migrates its database (and seeds it) before the next one starts.
+      for (const [index, port] of ports[app].entries()) {
+        const name = replicas > 1 ? `${app}-${index + 1}` : app;
+        services.push(await startService(app, port, env, { logDir, nodeArgs: nodeArgs(name), name }));
+      }
+    }
     // As in the README, the gateway gets the exported SERVICE_URLS (and believes no forwarded-for of its own).
     services.push(await startService('gateway', ports.gateway, { SERVICE_URLS: serviceUrls, LOG_LEVEL: logLevel }, { logDir, nodeArgs: nodeArgs('gateway') }));
     return {
       gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+      /** The URL of the service's first replica. */
       serviceUrl: (app) => services.find((s) => s.app === app).url,
+      replicas,
       admin,
       services,
       databases,
@@ -160,9 +182,10 @@ if (require.main === module) {
     process.stderr.write('needs DATABASE_URL (a PostgreSQL server where it may create databases) and REDIS_URL\n');
     process.exit(2);
   }
-  startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLevel: process.env.BENCH_LOG_LEVEL ?? 'info', passwordHashCost: 1024, profileDir: process.env.BENCH_PROFILE_DIR || undefined }).then(
+  const replicas = Number(process.env.BENCH_REPLICAS || 1);
+  startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLevel: process.env.BENCH_LOG_LEVEL ?? 'info', passwordHashCost: 1024, profileDir: process.env.BENCH_PROFILE_DIR || undefined, replicas }).then(
     (platform) => {
-      process.stdout.write(`gateway ${platform.gatewayUrl}\n${platform.services.map((s) => `${s.app} ${s.url} pid ${s.pid}`).join('\n')}\nlogs in ${logDir}\n`);
+      process.stdout.write(`gateway ${platform.gatewayUrl}\n${platform.services.map((s) => `${s.name} ${s.url} pid ${s.pid}`).join('\n')}\nlogs in ${logDir}\n`);
       let stopping = false;
       const stop = () => {
         if (stopping) return;

@@ -1,6 +1,7 @@
 // What the services spent during a scenario, read from outside them: CPU time from /proc/<pid>/stat, HTTP requests
-// per route from each service's /metrics, transactions per database from pg_stat_database, Redis commands from INFO.
-// Each is a snapshot; a scenario takes one before and one after and reports the difference.
+// per route from each service's /metrics (both summed over a service's replicas), transactions per database from
+// pg_stat_database, Redis commands from INFO. Each is a snapshot; a scenario takes one before and one after and
+// reports the difference.
 const { execFileSync } = require('node:child_process');
 const { readdirSync, readFileSync } = require('node:fs');
 const pg = require('pg');
@@ -103,7 +104,9 @@ async function redisCommandsProcessed(redisUrl) {
 
 /** One snapshot of everything above. */
 async function snapshot(platform, { databaseServerUrl, redisUrl, detailed = false }) {
-  const cpu = Object.fromEntries(platform.services.map((service) => [service.app, cpuMsOf(service.pid)]));
+  // Per service, summed over its replicas' processes.
+  const cpu = {};
+  for (const service of platform.services) cpu[service.app] = (cpu[service.app] ?? 0) + (cpuMsOf(service.pid) ?? 0);
   const taken = { at: Date.now(), cpu };
   if (!detailed) return taken;
   taken.redisCpu = cpuMsOfProcessesNamed('redis-server');
@@ -113,7 +116,7 @@ async function snapshot(platform, { databaseServerUrl, redisUrl, detailed = fals
   return taken;
 }
 
-/** The difference between two snapshots: CPU ms per service (and in total), and the detailed counters when taken. */
+/** The difference between two snapshots: CPU ms per service, all its replicas (and in total), and the detailed counters when taken. */
 function difference(before, after) {
   const cpu = {};
   let total = 0;

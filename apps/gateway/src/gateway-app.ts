@@ -11,8 +11,11 @@ import { AppError, type Logger } from '@shop/kernel';
 export interface GatewayDeps {
   logger: Logger;
   metrics: ServiceMetrics;
-  /** Base URL of each app; read on every request, so a launcher may fill it in as services come up. */
-  serviceUrls: Partial<Record<AppId, string>>;
+  /**
+   * Base URL of each app, or the URLs of its replicas, which requests take in turn; read on every request, so a
+   * launcher may fill it in as services come up.
+   */
+  serviceUrls: Partial<Record<AppId, string | readonly string[]>>;
   upstreamTimeoutMs?: number;
   /** The built web app (apps/storefront/dist) to serve at `/`; unset: the gateway serves the API only. */
   webAppDir?: string;
@@ -43,6 +46,7 @@ export function keepTrustedForwardedFor(req: Pick<Request, 'ips' | 'headers'>): 
  * (the gateway does not serve its own either), no /internal, no other path.
  */
 export function createGatewayApp(deps: GatewayDeps): HttpApp {
+  const upstreamFor = roundRobinUpstreams(deps.serviceUrls);
   // The proxy reports a failed upstream in an event, outside Express's chain: each proxied request's `next` is kept
   // here so that the failure goes to the platform's error handler, which renders every problem of the API.
   const nextOfRequest = new WeakMap<IncomingMessage, NextFunction>();
@@ -55,7 +59,7 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
     agent: upstreamAgent,
     router: (req) => {
       const appId = appIdForPath((req.url ?? '/').split('?')[0]);
-      return (appId && deps.serviceUrls[appId]) || undefined;
+      return appId && upstreamFor.next(appId);
     },
     // The router always answers for the paths we forward; this target is never used.
     target: 'http://127.0.0.1:9',
@@ -96,7 +100,7 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
       app.use(createApiDocsRouter());
       app.use('/api', (req, res, next) => {
         const appId = appIdForPath(req.originalUrl.split('?')[0]);
-        if (!appId || !deps.serviceUrls[appId]) {
+        if (!appId || !upstreamFor.serves(appId)) {
           next(new AppError('not_found', `No service serves ${req.originalUrl.split('?')[0]}`));
           return;
         }
@@ -109,4 +113,26 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
     },
     mountFallback: deps.webAppDir ? (app) => mountWebApp(app, deps.webAppDir!) : undefined,
   });
+}
+
+/**
+ * Picks the upstream of each request from `serviceUrls`, read afresh every time: an app's URLs in turn, one request
+ * each. A failed request is answered 502/504 and never sent again to another replica, as it may have had its effect.
+ */
+function roundRobinUpstreams(serviceUrls: GatewayDeps['serviceUrls']) {
+  const requestsSent = new Map<AppId, number>();
+  const urlsOf = (appId: AppId): readonly string[] => {
+    const urls = serviceUrls[appId];
+    return (typeof urls === 'string' ? [urls] : (urls ?? [])).filter(Boolean);
+  };
+  return {
+    serves: (appId: AppId) => urlsOf(appId).length > 0,
+    next: (appId: AppId): string | undefined => {
+      const urls = urlsOf(appId);
+      if (urls.length === 0) return undefined;
+      const sent = requestsSent.get(appId) ?? 0;
+      requestsSent.set(appId, sent + 1);
+      return urls[sent % urls.length];
+    },
+  };
 }

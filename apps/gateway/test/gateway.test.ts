@@ -122,6 +122,45 @@ describe('gateway routing', () => {
   });
 });
 
+describe('gateway in front of replicas', () => {
+  let first: RunningServer;
+  let second: RunningServer;
+  beforeAll(async () => {
+    [first, second] = await Promise.all([echoService('catalog-1'), echoService('catalog-2')]);
+  });
+  afterAll(async () => {
+    await Promise.all([first.stop(), second.stop()]);
+  });
+
+  it('when an app has two URLs, then consecutive requests go to each in turn', async () => {
+    const gateway = createGatewayApp({ logger, metrics: createServiceMetrics('gateway', { collectProcessMetrics: false }), serviceUrls: { catalog: [first.url, second.url] } }).app;
+    const servedBy: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await request(gateway).get(`/api/catalog/products/${i}`);
+      expect(res.status).toBe(200);
+      servedBy.push(res.headers['x-served-by']);
+    }
+    expect(servedBy).toEqual(['catalog-1', 'catalog-2', 'catalog-1', 'catalog-2']);
+  });
+
+  it('when the replica whose turn it is is down, then that request answers 502 and is not sent to the other replica', async () => {
+    const answers: string[] = [];
+    const gateway = createGatewayApp({ logger, metrics: createServiceMetrics('gateway', { collectProcessMetrics: false }), serviceUrls: { catalog: ['http://127.0.0.1:1', second.url] } }).app;
+    for (let i = 0; i < 4; i++) {
+      const res = await request(gateway).post('/api/catalog/products').send({ n: i });
+      answers.push(res.status === 201 ? `${res.headers['x-served-by']} ${JSON.stringify(res.body.body)}` : String(res.status));
+    }
+    expect(answers).toEqual(['502', 'catalog-2 {"n":1}', '502', 'catalog-2 {"n":3}']);
+  });
+
+  it('when an app is listed with no URL, then its paths answer 404 as if no service served them', async () => {
+    const gateway = createGatewayApp({ logger, metrics: createServiceMetrics('gateway', { collectProcessMetrics: false }), serviceUrls: { catalog: [] } }).app;
+    const res = await request(gateway).get('/api/catalog/products');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+  });
+});
+
 describe('gateway as the public listener', () => {
   /** A service behind the gateway that trusts it (TRUSTED_PROXIES=loopback) and tells which client address it saw. */
   async function addressEchoService(): Promise<RunningServer> {

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { z } from 'zod';
-import { DaprEventBus, DaprServiceInvoker, DaprStateStore, HttpServiceInvoker, InMemoryEventBus, InMemoryStateStore, RedisStateStore, RedisStreamsEventBus, type EventBus, type InMemoryBroker, type ServiceInvoker, type StateStore } from '@shop/building-blocks';
+import { DaprEventBus, DaprServiceInvoker, DaprStateStore, HttpServiceInvoker, InMemoryEventBus, InMemoryStateStore, RedisStateStore, RedisStreamsEventBus, type EventBus, type HttpServiceInvokerOptions, type InMemoryBroker, type ServiceInvoker, type StateStore } from '@shop/building-blocks';
 import { Components } from '@shop/contracts';
 import { type Logger } from '@shop/kernel';
 import { isProduction, type ConfigRule } from '@shop/platform';
@@ -34,7 +34,7 @@ export const buildingBlocksConfigSchema = z.object({
   SERVICE_URLS: z
     .string()
     .default('')
-    .describe('Without Dapr: where other services listen, as "appId=url,appId=url" (e.g. "auth=http://127.0.0.1:3001")'),
+    .describe('Without Dapr: where other services listen, as "appId=url,appId=url" (e.g. "auth=http://127.0.0.1:3001"); an app with several replicas lists their URLs separated by | ("catalog=http://127.0.0.1:3002|http://127.0.0.1:3012"), and calls take them in turn'),
 });
 export type BuildingBlocksConfig = z.infer<typeof buildingBlocksConfigSchema>;
 
@@ -98,13 +98,24 @@ export interface BuildingBlocks {
   close(): Promise<void>;
 }
 
-/** Parses SERVICE_URLS ("auth=http://127.0.0.1:3001,catalog=...") into a map. */
-export function parseServiceUrls(value: string): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [appId, url] = pair.split('=', 2);
-    if (!appId || !url) throw new Error(`SERVICE_URLS entry "${pair}" is not appId=url`);
-    map[appId.trim()] = url.trim();
+/**
+ * Parses SERVICE_URLS ("auth=http://127.0.0.1:3001,catalog=http://127.0.0.1:3002|http://127.0.0.1:3012") into the
+ * URLs of each app: one, or those of its replicas separated by `|`. Throws, naming the entry, on anything else.
+ */
+export function parseServiceUrls(value: string): Record<string, string[]> {
+  const map: Record<string, string[]> = {};
+  for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const separator = entry.indexOf('=');
+    const appId = entry.slice(0, separator).trim();
+    if (separator < 0 || !appId) throw new Error(`SERVICE_URLS entry "${entry}" is not appId=url or appId=url|url`);
+    // Named twice is most likely an attempt at replicas, which would otherwise silently keep only the last URL.
+    if (Object.hasOwn(map, appId)) throw new Error(`SERVICE_URLS names "${appId}" twice; list its replicas in one entry, ${appId}=url|url`);
+    const urls = entry.slice(separator + 1).split('|').map((url) => url.trim());
+    for (const url of urls) {
+      if (!url) throw new Error(`SERVICE_URLS entry "${entry}" has an empty URL; separate the URLs of "${appId}" with a single |`);
+      if (!/^https?:\/\/[^/]/.test(url)) throw new Error(`SERVICE_URLS entry "${entry}": "${url}" is not an http:// or https:// URL`);
+    }
+    map[appId] = urls;
   }
   return map;
 }
@@ -168,7 +179,7 @@ function buildingBlocksOf(config: BuildingBlocksConfig, options: { appId: string
  * In-process building blocks: an in-memory state store of the app's own, an event bus on `broker` (share one
  * broker between the services of one process so their events reach each other), and direct HTTP invocation.
  */
-export function createEmbeddedBuildingBlocks(options: { appId: string; broker?: InMemoryBroker; serviceUrls: Record<string, string> }): BuildingBlocks {
+export function createEmbeddedBuildingBlocks(options: { appId: string; broker?: InMemoryBroker; serviceUrls: HttpServiceInvokerOptions['services'] }): BuildingBlocks {
   const stateStore = new InMemoryStateStore();
   const eventBus = new InMemoryEventBus({ source: options.appId, broker: options.broker });
   const invoker = new HttpServiceInvoker({ services: options.serviceUrls, callerAppId: options.appId });
