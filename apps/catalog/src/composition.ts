@@ -27,6 +27,7 @@ import { createCategoriesRouter } from './http/categories.routes';
 import { createAppTokenGuardedReservationsRouter } from './http/app-token-guarded-reservations.routes';
 import { createAppTokenGuardedSyncRunsRouter } from './http/app-token-guarded-sync-runs.routes';
 import { createProductsRouter } from './http/products.routes';
+import { SearchPageCache } from './http/search-page-cache';
 import { seedDemoCatalog } from './jobs/demo-catalog.seed';
 import { ReservationSweeper } from './jobs/reservation-sweeper';
 
@@ -53,6 +54,8 @@ export interface CatalogAppDeps {
   metrics?: ServiceMetrics;
   /** Default 30 s. */
   productCacheTtlSeconds?: number;
+  /** How long a rendered page of public search results is reused (SEARCH_RESULTS_CACHE_MS). Default 0: never. */
+  searchResultsCacheMs?: number;
   /** When the product cache stops calling a failing state store and when it tries again (defaults: 3 failures, 5 s). */
   productCacheBreaker?: ProductCacheBreakerSettings;
   /** Told after each commit that enqueued events, so they go out at once instead of at the next poll. */
@@ -120,7 +123,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     mountRoutes: (app) => {
       deps.mountExtraRoutes?.(app);
       // Public and admin routes under /api/catalog (the gateway's prefix); admin ones check the admin token per route.
-      app.use('/api/catalog', createProductsRouter({ productQueries, analytics }));
+      app.use('/api/catalog', createProductsRouter({ productQueries, analytics, searchPages: new SearchPageCache({ ttlMs: deps.searchResultsCacheMs ?? 0, maxPages: 5000 }) }));
       app.use('/api/catalog', createCategoriesRouter({ productQueries }));
       app.use('/api/catalog', createAdminProductsRouter({ productAdmin, productQueries, verifier: deps.verifier, authorizations: deps.authorizations ?? noAuthorizations }));
       app.use('/api/catalog', createAdminSyncRunsRouter({ catalogSync, verifier: deps.verifier }));
@@ -175,6 +178,7 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       logger,
       metrics: options.metrics ?? createServiceMetrics(AppIds.catalog),
       productCacheTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
+      searchResultsCacheMs: config.SEARCH_RESULTS_CACHE_MS,
       analyticsFlushIntervalMs: config.ANALYTICS_FLUSH_INTERVAL_MS,
       appApiToken: config.APP_API_TOKEN,
       reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,

@@ -14,6 +14,13 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .optional()
       .describe('Load the demo catalog into an empty database at start. Default: true with the embedded database, false with DATABASE_URL'),
     PRODUCT_CACHE_TTL_SECONDS: env.positiveInt(30).describe('How long a product representation stays in the state-store cache (bounds staleness should an invalidation be lost)'),
+    SEARCH_RESULTS_CACHE_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(15_000)
+      .default(1000)
+      .describe('How long a rendered page of public search results is reused by this process (identical searches meanwhile share one query); 0: never'),
     AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies admin tokens and which confirms the admin role before a product is deleted'),
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
     ANALYTICS_FLUSH_INTERVAL_MS: env.positiveInt(1000).describe('Anonymous product views are counted per product and published once per product per interval'),

@@ -57,6 +57,8 @@ export interface CatalogHarness {
 /** Options of a harness: the app API token the internal routes require (none by default). */
 export interface HarnessOptions {
   appApiToken?: string;
+  /** SEARCH_RESULTS_CACHE_MS of the app; default 0 (every search reads the database). */
+  searchResultsCacheMs?: number;
 }
 
 /** Builds the catalog app on `db` with fresh in-memory adapters. */
@@ -80,7 +82,7 @@ export async function buildHarness(db: Database, options: HarnessOptions = {}): 
   const relay = new OutboxRelay({ db, eventBus, logger, pollIntervalMs: 50 });
   relay.start();
   const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()) });
-  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken });
+  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, searchResultsCacheMs: options.searchResultsCacheMs });
   return {
     catalog,
     http: request(catalog.app),

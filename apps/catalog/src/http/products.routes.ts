@@ -8,6 +8,7 @@ import type { CatalogAnalytics } from '../domain/ports';
 import { toProductView } from '../domain/product';
 import type { ProductQueryService } from '../domain/product-query.service';
 import { CachePolicies } from './cache-policy';
+import type { SearchPageCache } from './search-page-cache';
 
 /**
  * "Anonymous" means a shopper who is not signed in: no Authorization header, and not another service of the
@@ -20,25 +21,29 @@ function isAnonymous(req: Request): boolean {
 }
 
 /** Public product reads: search/list and one product by id or SKU. */
-export function createProductsRouter(deps: { productQueries: ProductQueryService; analytics: CatalogAnalytics }): Router {
-  const { productQueries, analytics } = deps;
+export function createProductsRouter(deps: { productQueries: ProductQueryService; analytics: CatalogAnalytics; searchPages: SearchPageCache }): Router {
+  const { productQueries, analytics, searchPages } = deps;
   const router = Router();
 
   router.get('/products', async (req, res) => {
     const query = parseOrThrow(productListQuerySchema, req.query, 'query');
-    const page = await productQueries.searchProducts({ ...query, limit: query.limit ?? ProductPageLimits.default }, ['active']);
+    const page = await searchPages.pageOf(query, async () => {
+      const found = await productQueries.searchProducts({ ...query, limit: query.limit ?? ProductPageLimits.default }, ['active']);
+      return { body: JSON.stringify({ items: found.items.map(toProductView), nextCursor: found.nextCursor } satisfies ProductPage), resultCount: found.items.length };
+    });
     if (isAnonymous(req)) {
       analytics.catalogSearched({
         q: query.q,
         category: query.category,
         brand: query.brand,
         sort: query.sort ?? (query.q ? 'relevance' : 'newest'),
-        resultCount: page.items.length,
+        resultCount: page.resultCount,
         page: query.cursor ? 'next' : 'first',
       });
     }
     res.setHeader('Cache-Control', CachePolicies.productList);
-    res.json({ items: page.items.map(toProductView), nextCursor: page.nextCursor } satisfies ProductPage);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(page.body);
   });
 
   // The hot path: on a cache hit this is one state-store read and a write of the cached bytes.

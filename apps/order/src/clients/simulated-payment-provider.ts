@@ -54,15 +54,15 @@ export class SimulatedPaymentProvider implements PaymentProvider {
   constructor(private readonly options: SimulatedPaymentProviderOptions) {}
 
   async charge(request: ChargeRequest): Promise<SettledCharge> {
-    const existing = await this.options.stateStore.get<SimulatedCharge>(chargePrefix + request.idempotencyKey);
-    if (existing) return existing.value.result;
+    // No read first: the create-only save is the check, and a repeat gets the first result from saveOnce.
     const result: SettledCharge =
       request.paymentToken === SimulatedPaymentTokens.approve || request.paymentToken === SimulatedPaymentTokens.timeout
         ? { status: 'captured', paymentId: `pay_sim_${randomUUID()}` }
         : { status: 'declined', reason: request.paymentToken === SimulatedPaymentTokens.decline ? 'card_declined' : 'unknown_payment_method' };
     const record: SimulatedCharge = { idempotencyKey: request.idempotencyKey, orderId: request.orderId, amount: request.amount, result, at: new Date().toISOString() };
     const stored = await this.saveOnce(chargePrefix + request.idempotencyKey, record);
-    if (stored === record) await this.addToIndex(chargePrefix + request.idempotencyKey);
+    if (stored !== record) return stored.result;
+    await this.addToIndex(chargePrefix + request.idempotencyKey);
     if (request.paymentToken === SimulatedPaymentTokens.timeout) await new Promise((resolve) => setTimeout(resolve, this.options.slowAnswerMs));
     return stored.result;
   }
