@@ -46,7 +46,9 @@ async function fillCarts(base, users, productId, concurrency = 16) {
 }
 
 async function main() {
-  const target = await startTarget(join(__dirname, 'targets/platform.js'));
+  // BENCH_PROFILE_DIR: a V8 CPU profile of the embedded platform, written there when it stops (read it with profile-top.js).
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const target = await startTarget(join(__dirname, 'targets/platform.js'), {}, profile);
   const [, base, dataDir, adminEmail, adminPassword] = /READY (\S+) (\S+) (\S+) (\S+)/.exec(target.extra);
   const signer = new AccessTokenSigner({ keys: [signingKeyFromPem(readFileSync(join(dataDir, 'auth-signing-key.pem'), 'utf8'))] });
   const shopper = () => {
