@@ -36,8 +36,8 @@ resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
     name: 'Premium'
   }
   properties: {
+    // Anonymous pull does not exist in this API version (it came later, off by default): nothing to turn off.
     adminUserEnabled: false
-    anonymousPullEnabled: false
     zoneRedundancy: 'Enabled'
     publicNetworkAccess: publicNetworkAccess
     networkRuleBypassOptions: 'AzureServices'

@@ -17,13 +17,6 @@ param location string = resourceGroup().location
 ])
 param capacity int = 1
 
-@description('Optional. Availability zones of the cache.')
-param zones string[] = [
-  '1'
-  '2'
-  '3'
-]
-
 @description('Optional. Replicas per primary (one per extra zone).')
 @minValue(1)
 @maxValue(3)
@@ -53,7 +46,8 @@ resource redis 'Microsoft.Cache/redis@2024-11-01' = {
   name: 'redis-${namePrefix}-${uniqueString(resourceGroup().id)}'
   location: location
   tags: tags
-  zones: zones
+  // One zone per node: the primary and each replica. Azure refuses more zones than nodes (3 zones with one replica).
+  zones: take(['1', '2', '3'], replicasPerPrimary + 1)
   properties: {
     sku: {
       name: 'Premium'

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { Language, Parser, type Node } from 'web-tree-sitter';
@@ -219,3 +220,31 @@ describe('bicep', () => {
     expect(egress.find((e) => e.name.startsWith('service bus'))!.cidrs).toEqual([subnet('privateEndpoints')]);
   });
 });
+
+/**
+ * Azure's published resource types, as the shared type checker reads them (`../shared/tools/check-bicep-types.mjs`,
+ * with the subset of bicep-types-az in `../shared/schemas`). It is not part of this repository: where the project is
+ * checked out without the folder beside it, the suite says so in its title and skips.
+ */
+const bicepTypeChecker = join(repoRoot, '..', 'shared', 'tools', 'check-bicep-types.mjs');
+const typeCheckerPresent = existsSync(bicepTypeChecker);
+(typeCheckerPresent ? describe : describe.skip)(
+  `bicep against Azure's resource type definitions${typeCheckerPresent ? '' : ' [skipped: ../shared/tools/check-bicep-types.mjs is not beside the project]'}`,
+  () => {
+    test('when every template is checked against bicep-types-az, then every type, API version and property exists and no literal breaks its type', () => {
+      const run = spawnSync(process.execPath, [bicepTypeChecker, '--root', repoRoot, '--json'], { encoding: 'utf8', timeout: 120_000 });
+      const report = JSON.parse(run.stdout) as { findings: Array<{ level: string; file: string; line: number; message: string }> };
+      const errors = report.findings.filter((finding) => finding.level === 'error').map((finding) => `${finding.file}:${finding.line} ${finding.message}`);
+      expect(errors).toEqual([]);
+      expect(run.status).toBe(0);
+    }, 150_000);
+
+    test('when Redis is deployed with fewer replicas than zones, then it asks for one zone per node (Azure refuses more zones than nodes)', () => {
+      const redis = readFileSync(join(bicepDir, 'modules', 'redis.bicep'), 'utf8');
+      expect(redis).toContain("zones: take(['1', '2', '3'], replicasPerPrimary + 1)");
+      expect(redis).not.toMatch(/^param zones/m);
+      const main = readFileSync(join(bicepDir, 'main.bicep'), 'utf8');
+      expect(main).toContain("replicasPerPrimary: environmentName == 'prod' ? 2 : 1");
+    });
+  },
+);

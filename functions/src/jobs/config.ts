@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { presentSettings } from '../app-settings';
 
 /** Reads a positive integer setting (app settings are strings). */
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -26,7 +27,7 @@ export type JobsSettings = z.infer<typeof jobsSettingsSchema>;
 
 /** Validates the batch-job settings; throws one error listing every bad key. */
 export function loadJobsSettings(environment: Record<string, string | undefined> = process.env): JobsSettings {
-  const parsed = jobsSettingsSchema.safeParse(environment);
+  const parsed = jobsSettingsSchema.safeParse(presentSettings(environment));
   if (!parsed.success) throw new Error(`Invalid batch-job settings:\n${z.prettifyError(parsed.error)}`);
   if (!parsed.data.REPORTS_BLOB_ACCOUNT_URL && !parsed.data.REPORTS_BLOB_CONNECTION_STRING) {
     throw new Error('Invalid batch-job settings: set REPORTS_BLOB_ACCOUNT_URL (Azure) or REPORTS_BLOB_CONNECTION_STRING (Azurite)');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { presentSettings } from '../app-settings';
 
 /** The shop's public URL when SHOP_PUBLIC_URL is unset in development: the gateway's local URL (`npm start`). */
 export const developmentShopPublicUrl = 'http://localhost:8080';
@@ -67,7 +68,7 @@ export type NotificationsSettings = z.infer<typeof notificationsSettingsSchema>;
 
 /** Validates the notification settings; throws one error listing every bad key. */
 export function loadNotificationsSettings(environment: Record<string, string | undefined> = process.env): NotificationsSettings {
-  const parsed = notificationsSettingsSchema.safeParse(environment);
+  const parsed = notificationsSettingsSchema.safeParse(presentSettings(environment));
   if (!parsed.success) throw new Error(`Invalid notification settings:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { presentSettings } from '../app-settings';
 import { currencyCodeSchema, syncSourceSchema } from '@shop/contracts';
 
 /** One external product source the sync reads. */
@@ -61,7 +62,7 @@ export type SyncSettings = z.infer<typeof syncSettingsSchema>;
 
 /** Validates the sync settings once; throws one error naming every bad key (values are never echoed). */
 export function loadSyncSettings(env: Record<string, string | undefined>): SyncSettings {
-  const parsed = syncSettingsSchema.safeParse(env);
+  const parsed = syncSettingsSchema.safeParse(presentSettings(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid sync settings: ${problems}`);
