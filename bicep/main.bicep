@@ -27,8 +27,9 @@ param kubernetesVersion string = ''
 @description('Required. AKS node pools.')
 param aksPools aksPoolsType
 
-@description('Optional. Entra group object ids that administer AKS.')
-param aksAdminGroupObjectIds string[] = []
+@description('Required. Entra group object ids that administer AKS (they get Azure Kubernetes Service RBAC Cluster Admin); the parameter files read SHOP_AKS_ADMIN_GROUP_ID.')
+@minLength(1)
+param aksAdminGroupObjectIds string[]
 
 @description('Required. PostgreSQL compute and storage.')
 param postgresSizing postgresSizingType
@@ -366,6 +367,15 @@ module serviceBusRoles 'modules/service-bus-roles.bicep' = {
           'orders'
           'carts'
           'users'
+        ]
+      }
+      {
+        // The supplier sync sends its batches to catalog's catalog-sync topic (functions/src/sync); without this role
+        // Service Bus refuses every sync.
+        principalId: functions.outputs.principalId
+        role: 'sender'
+        topics: [
+          'catalog-sync'
         ]
       }
     ])

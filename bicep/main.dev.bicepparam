@@ -22,6 +22,11 @@ param aksPools = {
   }
 }
 
+// The Entra group of the cluster's operators: no default, a deployment without it fails to build.
+param aksAdminGroupObjectIds = [
+  readEnvironmentVariable('SHOP_AKS_ADMIN_GROUP_ID')
+]
+
 param postgresSizing = {
   skuName: 'Standard_B2s'
   tier: 'Burstable'
@@ -37,7 +42,8 @@ param postgresAuthMode = 'EntraAndPassword'
 param postgresAdministratorPassword = readEnvironmentVariable('SHOP_POSTGRES_ADMIN_PASSWORD', '')
 
 param postgresEntraAdministrator = {
-  objectId: '00000000-0000-0000-0000-000000000000'
+  // The object id of the Entra group that administers PostgreSQL: no default, a deployment without it fails to build.
+  objectId: readEnvironmentVariable('SHOP_POSTGRES_ADMIN_GROUP_ID')
   principalName: 'shop-dev-postgres-admins'
 }
 

@@ -23,8 +23,9 @@ param applicationGatewayId string
 @description('Required. Node pools: system, user and spot.')
 param pools poolsType
 
-@description('Optional. Entra group object ids that administer the cluster (Azure RBAC for Kubernetes).')
-param adminGroupObjectIds string[] = []
+@description('Required. Entra group object ids that administer the cluster (Azure RBAC for Kubernetes); at least one.')
+@minLength(1)
+param adminGroupObjectIds string[]
 
 @description('Optional. Availability zones of the node pools.')
 param zones string[] = [
@@ -74,6 +75,8 @@ type poolsType = {
 }
 
 var roleIds = {
+  // Azure Kubernetes Service RBAC Cluster Admin
+  clusterAdmin: 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b'
   contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c'
   reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
   networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7'
@@ -227,6 +230,20 @@ resource dapr 'Microsoft.KubernetesConfiguration/extensions@2024-11-01' = {
     }
   }
 }
+
+// Local accounts are off and Kubernetes authorisation is Azure RBAC: without a role assignment nobody, the operators
+// included, can use kubectl or skaffold. The admin groups get Cluster Admin on this cluster (not the subscription).
+resource adminGroupsClusterAdmin 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for groupId in adminGroupObjectIds: {
+    name: guid(aks.id, groupId, roleIds.clusterAdmin)
+    scope: aks
+    properties: {
+      principalId: groupId
+      principalType: 'Group'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.clusterAdmin)
+    }
+  }
+]
 
 // The AGIC add-on's identity manages the gateway and reads the resource group and the gateway's subnet.
 resource appGateway 'Microsoft.Network/applicationGateways@2024-05-01' existing = {

@@ -85,6 +85,15 @@ type entraAdministratorType = {
 
 var passwordAuth = authMode == 'EntraAndPassword'
 
+// The primary in zone 1, its zone-redundant standby in zone 2, and the read replicas in the zones the primary is not
+// in (3 first): losing the primary's zone must not also take the replicas that keep the reads answering.
+var primaryZone = '1'
+var standbyZone = '2'
+var replicaZones = [
+  '3'
+  '2'
+]
+
 resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: 'psql-${namePrefix}-${uniqueString(resourceGroup().id)}'
   location: location
@@ -102,10 +111,10 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
       passwordAuth: passwordAuth ? 'Enabled' : 'Disabled'
       tenantId: subscription().tenantId
     }
-    availabilityZone: '1'
+    availabilityZone: primaryZone
     highAvailability: {
       mode: highAvailability
-      standbyAvailabilityZone: highAvailability == 'ZoneRedundant' ? '2' : null
+      standbyAvailabilityZone: highAvailability == 'ZoneRedundant' ? standbyZone : null
     }
     storage: {
       storageSizeGB: sizing.storageSizeGB
@@ -173,7 +182,7 @@ resource replicas 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = [
     properties: {
       createMode: 'Replica'
       sourceServerResourceId: server.id
-      availabilityZone: string((i % 3) + 1)
+      availabilityZone: replicaZones[i % length(replicaZones)]
       network: {
         delegatedSubnetResourceId: delegatedSubnetId
         privateDnsZoneArmResourceId: privateDnsZoneId

@@ -248,3 +248,55 @@ const typeCheckerPresent = existsSync(bicepTypeChecker);
     });
   },
 );
+
+describe('bicep: what the Functions app may do on Service Bus', () => {
+  test('when the supplier sync publishes its batches, then the Functions identity holds Azure Service Bus Data Sender on exactly the topic it sends to', () => {
+    const main = readFileSync(join(bicepDir, 'main.bicep'), 'utf8');
+    const publisher = readFileSync(join(repoRoot, 'functions', 'src', 'sync', 'service-bus-batch-publisher.ts'), 'utf8');
+    expect(publisher).toContain('createSender(Topics.catalogSync)');
+    const functionsRoles = [...main.matchAll(/principalId: functions\.outputs\.principalId\s+role: '(sender|receiver)'\s+topics: \[([^\]]*)\]/g)].map((match) => ({
+      role: match[1],
+      topics: [...match[2].matchAll(/'([^']+)'/g)].map((topic) => topic[1]),
+    }));
+    expect(functionsRoles).toContainEqual({ role: 'sender', topics: [Topics.catalogSync] });
+    expect(functionsRoles.filter((assignment) => assignment.role === 'sender')).toHaveLength(1);
+  });
+});
+
+describe('bicep: PostgreSQL zones', () => {
+  test('when read replicas are deployed, then none of them sits in the primary\'s zone', () => {
+    const postgres = readFileSync(join(bicepDir, 'modules', 'postgres.bicep'), 'utf8');
+    const primaryZone = /^var primaryZone = '(\d)'/m.exec(postgres)![1];
+    const replicaZones = [.../^var replicaZones = \[([^\]]*)\]/m.exec(postgres)![1].matchAll(/'(\d)'/g)].map((zone) => zone[1]);
+    expect(postgres).toContain('availabilityZone: primaryZone');
+    expect(postgres).toContain('availabilityZone: replicaZones[i % length(replicaZones)]');
+    expect(replicaZones.length).toBeGreaterThan(0);
+    expect(replicaZones).not.toContain(primaryZone);
+  });
+});
+
+describe('bicep: who administers the cluster and the database', () => {
+  const nilGuid = '00000000-0000-0000-0000-000000000000';
+
+  test('when a parameter file is deployed, then the AKS and PostgreSQL admin groups come from the environment with no default, never a nil GUID', () => {
+    for (const file of paramFiles) {
+      const text = readFileSync(file, 'utf8');
+      expect({ file: rel(file), hasNilGuid: text.includes(nilGuid) }).toEqual({ file: rel(file), hasNilGuid: false });
+      expect(text).toMatch(/param aksAdminGroupObjectIds = \[\s*readEnvironmentVariable\('SHOP_AKS_ADMIN_GROUP_ID'\)\s*\]/);
+      expect(text).toContain("objectId: readEnvironmentVariable('SHOP_POSTGRES_ADMIN_GROUP_ID')");
+    }
+    const main = readFileSync(join(bicepDir, 'main.bicep'), 'utf8');
+    expect(main).toMatch(/@minLength\(1\)\s+param aksAdminGroupObjectIds string\[\]\n/);
+  });
+
+  test('when the cluster has local accounts off, then each admin group holds Azure Kubernetes Service RBAC Cluster Admin on the cluster itself', () => {
+    const aks = readFileSync(join(bicepDir, 'modules', 'aks.bicep'), 'utf8');
+    expect(aks).toContain('disableLocalAccounts: true');
+    expect(aks).toContain("clusterAdmin: 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b'");
+    const assignment = /resource adminGroupsClusterAdmin 'Microsoft\.Authorization\/roleAssignments@[^']+' = \[\s*for groupId in adminGroupObjectIds: \{([\s\S]*?)\n\]/.exec(aks)?.[1] ?? '';
+    expect(assignment).toContain('scope: aks');
+    expect(assignment).toContain('principalId: groupId');
+    expect(assignment).toContain("principalType: 'Group'");
+    expect(assignment).toContain('roleIds.clusterAdmin');
+  });
+});
