@@ -79,8 +79,9 @@ resource wafPolicy 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPo
     managedRules: {
       managedRuleSets: [
         {
-          ruleSetType: 'OWASP'
-          ruleSetVersion: '3.2'
+          // Microsoft's Default Rule Set 2.1 (the OWASP CRS 3.3.2 base plus Microsoft's own rules), as Front Door uses.
+          ruleSetType: 'Microsoft_DefaultRuleSet'
+          ruleSetVersion: '2.1'
         }
         {
           ruleSetType: 'Microsoft_BotManagerRuleSet'

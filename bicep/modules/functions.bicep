@@ -192,8 +192,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: scale.instanceMemoryMB
       }
       runtime: {
+        // The same major as the services' images (Dockerfile NODE_IMAGE): one Node.js in production.
         name: 'node'
-        version: '20'
+        version: '22'
       }
     }
     siteConfig: {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { Language, Parser, type Node } from 'web-tree-sitter';
 import { Topics } from '@shop/contracts';
-import { filesUnder, repoRoot, yamlDocuments } from './deploy-support';
+import { describeWhenPresent, filesUnder, repoRoot, yamlDocuments } from './deploy-support';
 
 const bicepDir = join(repoRoot, 'bicep');
 const bicepFiles = filesUnder(bicepDir, ['.bicep']);
@@ -223,31 +223,19 @@ describe('bicep', () => {
 
 /**
  * Azure's published resource types, as the shared type checker reads them (`../shared/tools/check-bicep-types.mjs`,
- * with the subset of bicep-types-az in `../shared/schemas`). It is not part of this repository: where the project is
- * checked out without the folder beside it, the suite says so in its title and skips.
+ * with the subset of bicep-types-az in `../shared/schemas`). Neither is part of this repository: a clone without the
+ * folder beside it says so in the suite's title and skips, as the other suites on `../shared` do.
  */
 const bicepTypeChecker = join(repoRoot, '..', 'shared', 'tools', 'check-bicep-types.mjs');
-const typeCheckerPresent = existsSync(bicepTypeChecker);
-(typeCheckerPresent ? describe : describe.skip)(
-  `bicep against Azure's resource type definitions${typeCheckerPresent ? '' : ' [skipped: ../shared/tools/check-bicep-types.mjs is not beside the project]'}`,
-  () => {
-    test('when every template is checked against bicep-types-az, then every type, API version and property exists and no literal breaks its type', () => {
-      const run = spawnSync(process.execPath, [bicepTypeChecker, '--root', repoRoot, '--json'], { encoding: 'utf8', timeout: 120_000 });
-      const report = JSON.parse(run.stdout) as { findings: Array<{ level: string; file: string; line: number; message: string }> };
-      const errors = report.findings.filter((finding) => finding.level === 'error').map((finding) => `${finding.file}:${finding.line} ${finding.message}`);
-      expect(errors).toEqual([]);
-      expect(run.status).toBe(0);
-    }, 150_000);
-
-    test('when Redis is deployed with fewer replicas than zones, then it asks for one zone per node (Azure refuses more zones than nodes)', () => {
-      const redis = readFileSync(join(bicepDir, 'modules', 'redis.bicep'), 'utf8');
-      expect(redis).toContain("zones: take(['1', '2', '3'], replicasPerPrimary + 1)");
-      expect(redis).not.toMatch(/^param zones/m);
-      const main = readFileSync(join(bicepDir, 'main.bicep'), 'utf8');
-      expect(main).toContain("replicasPerPrimary: environmentName == 'prod' ? 2 : 1");
-    });
-  },
-);
+describeWhenPresent(bicepTypeChecker, "bicep against Azure's resource type definitions", () => {
+  test('when every template is checked against bicep-types-az, then every type, API version and property exists and no literal breaks its type', () => {
+    const run = spawnSync(process.execPath, [bicepTypeChecker, '--root', repoRoot, '--json'], { encoding: 'utf8', timeout: 120_000 });
+    const report = JSON.parse(run.stdout) as { findings: Array<{ level: string; file: string; line: number; message: string }> };
+    const errors = report.findings.filter((finding) => finding.level === 'error').map((finding) => `${finding.file}:${finding.line} ${finding.message}`);
+    expect(errors).toEqual([]);
+    expect(run.status).toBe(0);
+  }, 150_000);
+});
 
 describe('bicep: what the Functions app may do on Service Bus', () => {
   test('when the supplier sync publishes its batches, then the Functions identity holds Azure Service Bus Data Sender on exactly the topic it sends to', () => {
@@ -263,7 +251,15 @@ describe('bicep: what the Functions app may do on Service Bus', () => {
   });
 });
 
-describe('bicep: PostgreSQL zones', () => {
+describe('bicep: zones', () => {
+  test('when Redis is deployed with fewer replicas than zones, then it asks for one zone per node (Azure refuses more zones than nodes)', () => {
+    const redis = readFileSync(join(bicepDir, 'modules', 'redis.bicep'), 'utf8');
+    expect(redis).toContain("zones: take(['1', '2', '3'], replicasPerPrimary + 1)");
+    expect(redis).not.toMatch(/^param zones/m);
+    const main = readFileSync(join(bicepDir, 'main.bicep'), 'utf8');
+    expect(main).toContain("replicasPerPrimary: environmentName == 'prod' ? 2 : 1");
+  });
+
   test('when read replicas are deployed, then none of them sits in the primary\'s zone', () => {
     const postgres = readFileSync(join(bicepDir, 'modules', 'postgres.bicep'), 'utf8');
     const primaryZone = /^var primaryZone = '(\d)'/m.exec(postgres)![1];
@@ -298,5 +294,21 @@ describe('bicep: who administers the cluster and the database', () => {
     expect(assignment).toContain('principalId: groupId');
     expect(assignment).toContain("principalType: 'Group'");
     expect(assignment).toContain('roleIds.clusterAdmin');
+  });
+});
+
+describe('bicep: one runtime and current rule sets', () => {
+  test('when the Functions app and the services run in Azure, then they run the same Node.js major', () => {
+    const dockerNodeMajor = /^ARG NODE_IMAGE=node:(\d+)\./m.exec(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'))![1];
+    const functions = readFileSync(join(bicepDir, 'modules', 'functions.bicep'), 'utf8');
+    const functionsNodeMajor = /runtime: \{[^}]*name: 'node'\s+version: '(\d+)'/.exec(functions)![1];
+    expect(functionsNodeMajor).toBe(dockerNodeMajor);
+  });
+
+  test('when a WAF policy filters requests, then it runs Microsoft\'s Default Rule Set 2.1, on Front Door and on the Application Gateway alike', () => {
+    for (const module of ['front-door.bicep', 'app-gateway.bicep']) {
+      const text = readFileSync(join(bicepDir, 'modules', module), 'utf8');
+      expect({ module, drs21: /ruleSetType: 'Microsoft_DefaultRuleSet'\s+ruleSetVersion: '2\.1'/.test(text), owasp: text.includes("ruleSetType: 'OWASP'") }).toEqual({ module, drs21: true, owasp: false });
+    }
   });
 });

@@ -39,6 +39,8 @@ describe('skaffold.yaml', () => {
     expect(Object.keys(profiles).sort()).toEqual(['aks', 'debug', 'local']);
     expect(profiles.local.build.local.push).toBe(false);
     expect(profiles.aks.build.local.push).toBe(true);
+    // AKS nodes are x86-64: an image built on an arm64 workstation must still start there.
+    expect(profiles.aks.build.platforms).toEqual(['linux/amd64']);
     const valuesPatch = profiles.aks.patches.find((p: { path: string }) => p.path === '/deploy/helm/releases/0/valuesFiles');
     expect(valuesPatch.value).toEqual(['charts/shop/values-prod.yaml']);
     for (const patch of profiles.aks.patches as Array<{ value: unknown }>) {
