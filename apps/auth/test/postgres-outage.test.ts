@@ -40,7 +40,8 @@ describeWithBackend('postgres', 'auth service while PostgreSQL is down', (server
 
   beforeAll(async () => {
     throwaway = await createThrowawayDatabase(serverUrl, 'auth_outage');
-    const direct = new PgDatabase({ url: throwaway.url });
+    // The schema the service keeps its tables in (its app id), so that what is set up here is what it reads.
+    const direct = new PgDatabase({ url: throwaway.url, schema: AppIds.auth });
     try {
       await migrateAuthDatabase(direct);
     } finally {

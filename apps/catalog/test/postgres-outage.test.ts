@@ -58,7 +58,8 @@ describeWithBackend('postgres', 'catalog service while PostgreSQL is down', (ser
 
   beforeAll(async () => {
     throwaway = await createThrowawayDatabase(serverUrl, 'catalog_outage');
-    const direct = new PgDatabase({ url: throwaway.url });
+    // The schema the service keeps its tables in (its app id), so that what is set up here is what it reads.
+    const direct = new PgDatabase({ url: throwaway.url, schema: AppIds.catalog });
     try {
       await migrateCatalog(direct);
     } finally {

@@ -68,7 +68,8 @@ describeWithBackend('postgres', 'order service while PostgreSQL is down', (serve
 
   beforeAll(async () => {
     throwaway = await createThrowawayDatabase(serverUrl, 'order_outage');
-    direct = new PgDatabase({ url: throwaway.url });
+    // The schema the service keeps its tables in (its app id), so that what is set up here is what it reads.
+    direct = new PgDatabase({ url: throwaway.url, schema: AppIds.order });
     await migrateOrderDatabase(direct);
     await direct.query(
       `INSERT INTO orders (id, user_id, status, currency, subtotal, total, shipping_address, payment_method)

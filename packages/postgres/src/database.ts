@@ -17,6 +17,11 @@ export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializabl
 export interface Database extends SqlExecutor {
   /** Which adapter this is, for logs and for tests that only make sense on one. */
   readonly kind: 'postgres' | 'pglite';
+  /**
+   * The schema the service's tables live in, when it has one of its own (PostgreSQL): migrations create it first and
+   * every connection finds its tables there. Undefined: the default schema (PGlite, and databases opened without one).
+   */
+  readonly schema?: string;
   /** Runs a read-only query on a read replica when one is configured (may lag the primary), else on the primary. */
   readQuery<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */

@@ -36,6 +36,9 @@ export async function migrate(db: Database, directory: string, options: { lockKe
   const lockKey = options.lockKey ?? 'schema_migrations';
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
+    // The service's own schema first (a name PgDatabase has checked; quoted, as `order` is a reserved word): its
+    // bookkeeping table and tables go there.
+    if (db.schema) await tx.query(`CREATE SCHEMA IF NOT EXISTS "${db.schema}"`);
     await tx.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
          name text PRIMARY KEY,

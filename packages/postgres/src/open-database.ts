@@ -22,6 +22,8 @@ export interface DatabaseLocation {
   breaker?: DatabaseBreakerSettings;
   /** PostgreSQL only: where the breaker's opening and closing are reported. */
   logger?: Logger;
+  /** PostgreSQL only: the service's own schema (see PgDatabaseOptions.schema). */
+  schema?: string;
 }
 
 /** Opens the database a service is configured for. */
@@ -36,6 +38,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
       statementTimeoutMs: location.statementTimeoutMs,
       breaker: location.breaker,
       logger: location.logger,
+      schema: location.schema,
     });
   }
   if (location.embeddedDataDir) await mkdir(location.embeddedDataDir, { recursive: true });

@@ -37,7 +37,16 @@ export interface PgDatabaseOptions {
   breaker?: DatabaseBreakerSettings;
   /** Where the opening and the closing of a breaker are reported. */
   logger?: Logger;
+  /**
+   * The service's own schema: every connection (primary, replica, probe) gets it as its `search_path`, and migrations
+   * create it. PostgreSQL 15 and later (Azure's 16 too) no longer let an ordinary role create tables in `public`; a
+   * role granted `ALL ON DATABASE` may create a schema, and owns what it creates there.
+   */
+  schema?: string;
 }
+
+/** A schema name written into SQL and into the connection's options: lower-case letters, digits and `_` only. */
+const schemaNamePattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The client-side limit of a query is this much above the server's, so that the server's own cancel comes first. */
 const clientTimeoutMarginMs = 500;
@@ -101,6 +110,7 @@ function toResult<R>(result: pg.QueryResult): QueryResult<R> {
  */
 export class PgDatabase implements Database {
   readonly kind = 'postgres' as const;
+  readonly schema?: string;
   private readonly primary: GuardedPool;
   private readonly replica?: GuardedPool;
   /** A pool of one for the readiness probe, apart so that a busy primary pool does not make it fail. */
@@ -108,6 +118,10 @@ export class PgDatabase implements Database {
   private readonly pingTimeoutMs: number;
 
   constructor(options: PgDatabaseOptions) {
+    if (options.schema !== undefined && !schemaNamePattern.test(options.schema)) throw new Error(`"${options.schema}" is not a schema name this platform uses (lower-case letters, digits, _)`);
+    this.schema = options.schema;
+    // Quoted: an app id may be a reserved word (`order`).
+    const searchPath = options.schema ? { options: `-c search_path="${options.schema}"` } : {};
     const statementTimeoutMs = options.statementTimeoutMs ?? 5000;
     const logger = options.logger ?? silentLogger;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 750;
@@ -125,6 +139,7 @@ export class PgDatabase implements Database {
       keepAliveInitialDelayMillis: 10_000,
       idleTimeoutMillis: 30_000,
       types: typeParsers,
+      ...searchPath,
     };
     const breaker = options.breaker ?? {};
     this.primary = new GuardedPool('primary', { connectionString: options.url, ...common }, breaker, logger);
@@ -137,6 +152,7 @@ export class PgDatabase implements Database {
       query_timeout: this.pingTimeoutMs,
       keepAlive: true,
       idleTimeoutMillis: 30_000,
+      ...searchPath,
     });
     this.probe.on('error', () => undefined);
   }

@@ -99,6 +99,9 @@ export async function openServiceDatabase(options: OpenServiceDatabaseOptions, r
       acquireTimeoutMs: settings.DATABASE_ACQUIRE_TIMEOUT_MS,
       statementTimeoutMs: settings.DATABASE_STATEMENT_TIMEOUT_MS,
       logger: options.logger,
+      // On PostgreSQL each service keeps its tables in a schema named after it (Azure grants a service role only
+      // ALL ON DATABASE, which does not include creating tables in public).
+      schema: options.appId,
     }));
   if (!options.db) resources.add('database', () => db.close());
   await options.migrate(db);
