@@ -3,6 +3,7 @@ import pg from 'pg';
 import { migrateAuthDatabase } from '@shop/auth';
 import { migrateCatalog } from '@shop/catalog';
 import { migrateOrderDatabase } from '@shop/order';
+import { enqueueEvent } from '@shop/outbox';
 import { PgDatabase, createThrowawayDatabase, type Database, type ThrowawayDatabase } from '@shop/postgres';
 import { describeWithBackend } from '@shop/testing';
 
@@ -67,6 +68,10 @@ describeWithBackend('postgres', 'service migrations as a role granted only ALL O
     await migrate(db); // a restart applies nothing again
     const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
     expect(rows[0].n).toBe(0);
+    // A write as the service makes one with every change: an event into its outbox, in a transaction.
+    await db.transaction((tx) => enqueueEvent(tx, 'least-privilege', { type: 'probe.written', subject: appId, data: {} }));
+    const written = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox_events WHERE type = 'probe.written'");
+    expect(written.rows[0].n).toBe(1);
     const placed = await asSuperuser(superuserUrl, async (client) => {
       const found = await client.query<{ schema: string; owner: string }>(
         `SELECT n.nspname AS schema, pg_get_userbyid(c.relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
