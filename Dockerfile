@@ -35,9 +35,15 @@ RUN npm ci --omit=dev --workspace "${SERVICE}" --include-workspace-root=false --
 
 FROM ${NODE_IMAGE} AS runtime
 ARG PORT=8080
+ARG SERVICE
+# OpenTelemetry starts before the service's first require (it must patch http and pg as they load): the preload
+# exports to Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set and does nothing otherwise.
+# The service name (cloud role in Application Insights) is the workspace's folder name: apps/catalog -> catalog.
 ENV NODE_ENV=production \
     PORT=${PORT} \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    NODE_OPTIONS="--require /app/packages/platform/dist/telemetry-preload.js" \
+    OTEL_SERVICE_NAME=${SERVICE#apps/}
 WORKDIR /app
 # npm, npx and corepack are not needed at run time: remove them (and what they carry) from the final image.
 RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \

@@ -47,17 +47,6 @@ param postgresHighAvailability string = 'ZoneRedundant'
 @maxValue(5)
 param postgresReadReplicaCount int = 0
 
-@description('Optional. PostgreSQL authentication: EntraOnly, or EntraAndPassword while the services connect with passwords.')
-@allowed([
-  'EntraOnly'
-  'EntraAndPassword'
-])
-param postgresAuthMode string = 'EntraAndPassword'
-
-@description('Optional. PostgreSQL administrator password (EntraAndPassword only). Read from the environment by the parameter files; never written down.')
-@secure()
-param postgresAdministratorPassword string = ''
-
 @description('Required. The Entra group that administers PostgreSQL.')
 param postgresEntraAdministrator postgresEntraAdministratorType
 
@@ -85,20 +74,20 @@ param serviceBusCapacity int = 1
 @minValue(10)
 param frontDoorRateLimitPerMinute int = 600
 
-@description('Optional. Principal (object) id of the release pipeline identity that uploads the storefront build (Storage Blob Data Contributor on its account); empty: grant it by hand.')
+@description('Optional. Principal (object) id of a release pipeline identity (running inside the VNet) that uploads the storefront build too (Storage Blob Data Contributor on its account); empty: only the storefront-publish deployment script uploads.')
 param webPublisherPrincipalId string = ''
+
+@description('Optional. https URL of a storefront build archive (.tar.gz of the contents of apps/storefront/dist) that a deployment script uploads from inside the VNet; each new URL uploads again. Empty: nothing is uploaded.')
+param storefrontArchiveUrl string = ''
 
 @description('Optional. Principals that may set Key Vault secrets (Key Vault Secrets Officer).')
 param keyVaultSecretsOfficerPrincipalIds string[] = []
 
-@description('Optional. Base URL (https) of the internal ingress that routes the services\' /internal paths and the auth JWKS to the cluster; the Functions\' jobs call it. Empty: the jobs have nowhere to call until it is set.')
-param servicesInternalBaseUrl string = ''
-
 @description('Optional. JSON list of the external catalog sync sources (name, kind, baseUrl, credentialRef...; see functions/README.md).')
 param syncSources string = '[]'
 
-@description('Optional. Azure Communication Services endpoint of the e-mails; empty keeps them in a folder of the Functions app (not for production).')
-param acsEmailEndpoint string = ''
+@description('Optional. Geography where Communication Services keeps the e-mail data at rest.')
+param communicationDataLocation string = 'Europe'
 
 @description('Optional. Public URL of the shop (https://, e.g. a custom domain of Front Door) that the password reset and e-mail verification links open. Empty: the Front Door endpoint.')
 param shopPublicUrl string = ''
@@ -155,6 +144,13 @@ var serviceAppIds = [
   'auth'
   'catalog'
   'cart'
+  'order'
+]
+
+// The services that own a PostgreSQL database (shop_<appId>); cart keeps its carts in Redis.
+var databaseAppIds = [
+  'auth'
+  'catalog'
   'order'
 ]
 
@@ -289,6 +285,18 @@ module aks 'modules/aks.bicep' = {
   }
 }
 
+// The cloud provider (the cluster identity) creates the services' internal load balancers with their frontends in
+// snet-internal-lb: Network Contributor on that subnet only.
+module internalLoadBalancerNetworkContributor 'modules/subnet-role-assignment.bicep' = {
+  name: 'internal-lb-network-contributor'
+  params: {
+    virtualNetworkName: network.outputs.name
+    subnetName: network.outputs.internalLoadBalancer.subnetName
+    principalId: aks.outputs.principalId
+    roleDefinitionId: '4d97b98b-1d4f-4787-a291-c67834d212e7' // Network Contributor
+  }
+}
+
 module identities 'modules/identities.bicep' = {
   name: 'identities'
   params: {
@@ -316,13 +324,30 @@ module functions 'modules/functions.bicep' = {
     namePrefix: namePrefix
     location: location
     keyVaultName: keyVaultName
-    servicesInternalBaseUrl: servicesInternalBaseUrl
+    // The private route: each service's internal load balancer frontend in snet-internal-lb (the chart's Services
+    // ask for these addresses), reached over the VNet integration.
+    internalServiceUrls: {
+      auth: 'http://${network.outputs.internalLoadBalancer.ips.auth}'
+      catalog: 'http://${network.outputs.internalLoadBalancer.ips.catalog}'
+      cart: 'http://${network.outputs.internalLoadBalancer.ips.cart}'
+      order: 'http://${network.outputs.internalLoadBalancer.ips.order}'
+    }
     syncSources: syncSources
-    acsEmailEndpoint: acsEmailEndpoint
+    communicationServiceName: communication.outputs.name
+    emailSenderAddress: communication.outputs.senderAddress
     shopPublicUrl: empty(shopPublicUrl) ? 'https://${frontDoor.outputs.endpointHostName}' : shopPublicUrl
     subnetId: network.outputs.subnetIds.functions
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     appInsightsResourceId: monitoring.outputs.appInsightsResourceId
+    tags: allTags
+  }
+}
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  params: {
+    namePrefix: namePrefix
+    dataLocation: communicationDataLocation
     tags: allTags
   }
 }
@@ -440,13 +465,49 @@ module postgres 'modules/postgres.bicep' = {
     sizing: postgresSizing
     highAvailability: postgresHighAvailability
     readReplicaCount: postgresReadReplicaCount
-    authMode: postgresAuthMode
-    administratorLoginPassword: postgresAdministratorPassword
     entraAdministrator: postgresEntraAdministrator
-    databases: [
-      'shop_auth'
-      'shop_catalog'
-      'shop_order'
+    // The deployment scripts' identity creates the services' database principals (only an administrator may).
+    servicePrincipalAdministrators: [
+      {
+        objectId: deploymentScripts.outputs.principalId
+        principalName: deploymentScripts.outputs.name
+      }
+    ]
+    databases: [for appId in databaseAppIds: 'shop_${appId}']
+    tags: allTags
+  }
+}
+
+// The operators' way in: Key Vault, PostgreSQL and the web storage account answer only inside the VNet, so the
+// data-plane steps run there as deployment scripts (their container groups join snet-deployment-scripts).
+module deploymentScripts 'modules/deployment-scripts.bicep' = {
+  name: 'deployment-scripts'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    subnetId: network.outputs.subnetIds.deploymentScripts
+    tags: allTags
+  }
+}
+
+// Each service identity with a database becomes its Entra principal there (role name: the identity's name, the user
+// of its DATABASE_URL), granted ALL on its own database, on every deployment (idempotent).
+module databasePrincipals 'modules/database-principals.bicep' = {
+  name: 'database-principals'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    runnerIdentityResourceId: deploymentScripts.outputs.resourceId
+    runnerPrincipalName: deploymentScripts.outputs.name
+    runnerStorageAccountName: deploymentScripts.outputs.storageAccountName
+    subnetId: deploymentScripts.outputs.subnetId
+    postgresFqdn: postgres.outputs.fqdn
+    principals: [
+      for appId in databaseAppIds: {
+        roleName: identities.outputs.identities[indexOf(serviceAppIds, appId)].name
+        objectId: identities.outputs.identities[indexOf(serviceAppIds, appId)].principalId
+        database: 'shop_${appId}'
+      }
     ]
     tags: allTags
   }
@@ -457,7 +518,28 @@ module webStorage 'modules/web-storage.bicep' = {
   params: {
     namePrefix: namePrefix
     location: location
-    publisherPrincipalId: webPublisherPrincipalId
+    publisherPrincipalIds: concat([
+      deploymentScripts.outputs.principalId
+    ], empty(webPublisherPrincipalId) ? [] : [
+      webPublisherPrincipalId
+    ])
+    privateEndpointSubnetId: network.outputs.subnetIds.privateEndpoints
+    privateDnsZoneId: network.outputs.privateDnsZoneIds.blob
+    tags: allTags
+  }
+}
+
+module storefrontPublish 'modules/storefront-publish.bicep' = {
+  name: 'storefront-publish'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    runnerIdentityResourceId: deploymentScripts.outputs.resourceId
+    runnerStorageAccountName: deploymentScripts.outputs.storageAccountName
+    subnetId: deploymentScripts.outputs.subnetId
+    webStorageAccountName: webStorage.outputs.name
+    webContainerName: webStorage.outputs.containerName
+    archiveUrl: storefrontArchiveUrl
     tags: allTags
   }
 }
@@ -511,6 +593,20 @@ output redisHost string = redis.outputs.redisHost
 
 @description('PostgreSQL server FQDN (host of each DATABASE_URL).')
 output postgresFqdn string = postgres.outputs.fqdn
+
+// No password in them: the services sign in with Entra tokens (DATABASE_AUTH=entra) as the role named after their
+// identity, which the database-principals deployment script created.
+@description('DATABASE_URL of each service with a database, by app id (Key Vault secrets <app>-database-url).')
+output databaseUrls object = toObject(databaseAppIds, appId => appId, appId => 'postgres://${identities.outputs.identities[indexOf(serviceAppIds, appId)].name}@${postgres.outputs.fqdn}:5432/shop_${appId}?sslmode=verify-full')
+
+@description('The services\' internal load balancers: their subnet and the frontend address of each, by app id (chart: internalLoadBalancer.subnetName, services.<app>.internalLoadBalancer.ip; Skaffold: INTERNAL_LB_SUBNET, <APP>_INTERNAL_IP).')
+output internalLoadBalancer object = network.outputs.internalLoadBalancer
+
+@description('Address prefix of the Functions integration subnet (chart: internalLoadBalancer.callerCidrs).')
+output functionsSubnetPrefix string = network.outputs.subnetPrefixes.functions
+
+@description('Public URL of the platform, the Front Door endpoint (auth PUBLIC_BASE_URL; Skaffold: PUBLIC_BASE_URL).')
+output publicBaseUrl string = 'https://${frontDoor.outputs.endpointHostName}'
 
 @description('Read replica FQDNs (host of DATABASE_READ_URL).')
 output postgresReplicaFqdns string[] = postgres.outputs.replicaFqdns

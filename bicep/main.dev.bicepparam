@@ -1,5 +1,4 @@
-// Development environment. No secret here: the PostgreSQL administrator password is read from the deploying
-// shell's environment (SHOP_POSTGRES_ADMIN_PASSWORD) at deployment time.
+// Development environment. No secret here, nor in the environment: PostgreSQL accepts Entra ID sign-ins only.
 using 'main.bicep'
 
 param environmentName = 'dev'
@@ -36,10 +35,6 @@ param postgresSizing = {
 param postgresHighAvailability = 'Disabled'
 
 param postgresReadReplicaCount = 0
-
-param postgresAuthMode = 'EntraAndPassword'
-
-param postgresAdministratorPassword = readEnvironmentVariable('SHOP_POSTGRES_ADMIN_PASSWORD', '')
 
 param postgresEntraAdministrator = {
   // The object id of the Entra group that administers PostgreSQL: no default, a deployment without it fails to build.

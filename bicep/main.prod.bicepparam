@@ -1,6 +1,5 @@
-// Production environment: zone-redundant everything, read replica, larger pools. No secret here: the PostgreSQL
-// administrator password is read from the deploying shell's environment (SHOP_POSTGRES_ADMIN_PASSWORD), and only
-// while the services still connect with passwords (postgresAuthMode EntraAndPassword).
+// Production environment: zone-redundant everything, read replica, larger pools. No secret here, nor in the
+// environment: PostgreSQL accepts Entra ID sign-ins only.
 using 'main.bicep'
 
 param environmentName = 'prod'
@@ -37,10 +36,6 @@ param postgresSizing = {
 param postgresHighAvailability = 'ZoneRedundant'
 
 param postgresReadReplicaCount = 1
-
-param postgresAuthMode = 'EntraAndPassword'
-
-param postgresAdministratorPassword = readEnvironmentVariable('SHOP_POSTGRES_ADMIN_PASSWORD', '')
 
 param postgresEntraAdministrator = {
   // The object id of the Entra group that administers PostgreSQL: no default, a deployment without it fails to build.

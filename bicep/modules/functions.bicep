@@ -26,8 +26,8 @@ param scale scaleType = {
 @description('Required. Name of the Key Vault that holds the app API token (secret dapr-app-api-token).')
 param keyVaultName string
 
-@description('Optional. Base URL of the internal ingress that routes the services\' /internal paths and the auth JWKS.')
-param servicesInternalBaseUrl string = ''
+@description('Required. Base URL (http://<internal load balancer address>) of each service the jobs, the notifications and the sync call, by app id; reached over the VNet, never the internet.')
+param internalServiceUrls internalServiceUrlsType
 
 @description('Optional. JSON list of the catalog sync sources.')
 param syncSources string = '[]'
@@ -35,17 +35,32 @@ param syncSources string = '[]'
 @description('Optional. NCRONTAB schedule (seconds first) of the catalog sync.')
 param syncSchedule string = '0 0 */6 * * *'
 
-@description('Optional. Azure Communication Services endpoint of the e-mails; empty writes them to a folder instead.')
-param acsEmailEndpoint string = ''
+@description('Required. Name of the Communication Services resource the e-mails are sent through (its endpoint becomes ACS_EMAIL_ENDPOINT; the identity gets its sending role there).')
+param communicationServiceName string
 
-@description('Optional. Sender address of the e-mails (an address of a domain verified in Communication Services).')
-param emailSenderAddress string = 'no-reply@shop.example'
+@description('Required. Sender address of the e-mails (an address of a domain linked to the Communication Services resource).')
+param emailSenderAddress string
 
 @description('Required. Public URL of the shop (https://...): the password reset and e-mail verification links open its pages.')
 param shopPublicUrl string
 
 @description('Optional. Tags of every resource.')
 param tags object = {}
+
+@description('Base URLs of the services the Functions app calls.')
+type internalServiceUrlsType = {
+  @description('Required. auth (user and admin e-mail addresses, the JWKS).')
+  auth: string
+  @description('Required. catalog (expired reservations, sync runs).')
+  catalog: string
+  @description('Required. cart (abandoned carts).')
+  cart: string
+  @description('Required. order (daily report).')
+  order: string
+}
+
+// Where auth serves its JWKS (apps/auth/src/http/well-known.routes.ts: authBasePath + /.well-known/jwks.json).
+var authJwksPath = '/api/auth/.well-known/jwks.json'
 
 @description('Flex Consumption scale limits.')
 type scaleType = {
@@ -63,6 +78,9 @@ var roleIds = {
   queueContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
   tableContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
   metricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Monitoring Metrics Publisher
+  // Communication and Email Service Owner: the only built-in role that lets an Entra identity send through
+  // Communication Services (the service does not honour custom roles), so it is granted on that one resource only.
+  emailSender: '09976791-48a7-449e-bb21-39d1a415f350'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -142,6 +160,20 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.metricsPublisher)
+  }
+}
+
+resource communicationService 'Microsoft.Communication/communicationServices@2026-03-18' existing = {
+  name: communicationServiceName
+}
+
+resource emailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(communicationService.id, identity.id, roleIds.emailSender)
+  scope: communicationService
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.emailSender)
   }
 }
 
@@ -234,6 +266,13 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: 'ClientId=${identity.properties.clientId};Authorization=AAD'
         }
         {
+          // The Node.js worker's command-line arguments (read by the Functions host when it starts the worker): the
+          // same OpenTelemetry preload as the services' images, so http and the Azure SDKs are patched before the
+          // app loads them. Its path is where the zip deploy puts the package (scripts/package-functions.js).
+          name: 'languageWorkers__node__arguments'
+          value: '--require /home/site/wwwroot/node_modules/@shop/platform/dist/telemetry-preload.js'
+        }
+        {
           // DefaultAzureCredential in the code picks the user-assigned identity by this.
           name: 'AZURE_CLIENT_ID'
           value: identity.properties.clientId
@@ -248,23 +287,23 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
         {
           name: 'CATALOG_INTERNAL_URL'
-          value: servicesInternalBaseUrl
+          value: internalServiceUrls.catalog
         }
         {
           name: 'CART_INTERNAL_URL'
-          value: servicesInternalBaseUrl
+          value: internalServiceUrls.cart
         }
         {
           name: 'ORDER_INTERNAL_URL'
-          value: servicesInternalBaseUrl
+          value: internalServiceUrls.order
         }
         {
           name: 'AUTH_INTERNAL_URL'
-          value: servicesInternalBaseUrl
+          value: internalServiceUrls.auth
         }
         {
           name: 'AUTH_JWKS_URL'
-          value: empty(servicesInternalBaseUrl) ? '' : '${servicesInternalBaseUrl}/api/auth/.well-known/jwks.json'
+          value: '${internalServiceUrls.auth}${authJwksPath}'
         }
         {
           name: 'SYNC_SOURCES'
@@ -284,19 +323,15 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
         {
           name: 'EMAIL_TRANSPORT'
-          value: empty(acsEmailEndpoint) ? 'outbox' : 'acs'
+          value: 'acs'
         }
         {
           name: 'ACS_EMAIL_ENDPOINT'
-          value: acsEmailEndpoint
+          value: 'https://${communicationService.properties.hostName}'
         }
         {
           name: 'EMAIL_SENDER_ADDRESS'
           value: emailSenderAddress
-        }
-        {
-          name: 'EMAIL_OUTBOX_DIR'
-          value: '/tmp/outbox'
         }
         {
           name: 'SHOP_PUBLIC_URL'

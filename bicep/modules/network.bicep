@@ -1,6 +1,7 @@
 // The virtual network: subnets for AKS nodes and pods (Azure CNI, required by AGIC), Application Gateway, private
-// endpoints, the PostgreSQL delegated subnet and the Functions' VNet integration; one NSG per subnet; the private DNS
-// zones of every private endpoint and of PostgreSQL, linked to the VNet.
+// endpoints, the PostgreSQL delegated subnet, the Functions' VNet integration, the services' internal load balancers
+// (the Functions' private route to the cluster) and the deployment scripts that run the data-plane steps from inside
+// the VNet; an NSG on every subnet; the private DNS zones of every private endpoint and of PostgreSQL, linked to the VNet.
 
 @description('Required. Name prefix of the resources (e.g. shop-prod).')
 param namePrefix string
@@ -18,6 +19,8 @@ param subnetPrefixes subnetPrefixesType = {
   privateEndpoints: '10.20.17.0/24'
   postgres: '10.20.18.0/24'
   functions: '10.20.19.0/24'
+  internalLoadBalancer: '10.20.20.0/27'
+  deploymentScripts: '10.20.21.0/27'
 }
 
 @description('Optional. Tags of every resource.')
@@ -35,7 +38,19 @@ type subnetPrefixesType = {
   postgres: string
   @description('Required. Functions VNet integration (delegated).')
   functions: string
+  @description('Required. Frontends of the services\' internal load balancers (Kubernetes Services of type LoadBalancer, internal).')
+  internalLoadBalancer: string
+  @description('Required. Container groups of the deployment scripts (delegated to Container Instances).')
+  deploymentScripts: string
 }
+
+// App ids that the Functions app calls, in the order of their frontend addresses in the internal load balancer subnet.
+var internalServiceAppIds = [
+  'auth'
+  'catalog'
+  'cart'
+  'order'
+]
 
 var privateDnsZoneNames = {
   postgres: 'privatelink.postgres.database.azure.com'
@@ -43,6 +58,8 @@ var privateDnsZoneNames = {
   redis: 'privatelink.redis.cache.windows.net'
   keyVault: 'privatelink.vaultcore.azure.net'
   registry: 'privatelink.azurecr.io'
+  // The web storage account's blob endpoint, for the uploads of the storefront from inside the VNet.
+  blob: 'privatelink.blob.${environment().suffixes.storage}'
 }
 
 resource nsgAks 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
@@ -141,6 +158,21 @@ resource nsgPrivate 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
         }
       }
       {
+        // The default AllowVnetOutBound rule already admits it; written down so that a later deny rule cannot cut
+        // the Functions' only route to the services (jobs, notifications, the sync's JWKS) without failing a test.
+        name: 'allow-functions-to-internal-load-balancers'
+        properties: {
+          priority: 100
+          direction: 'Outbound'
+          access: 'Allow'
+          protocol: 'Tcp'
+          sourceAddressPrefix: subnetPrefixes.functions
+          sourcePortRange: '*'
+          destinationAddressPrefix: subnetPrefixes.internalLoadBalancer
+          destinationPortRange: '80'
+        }
+      }
+      {
         name: 'deny-all-inbound'
         properties: {
           priority: 4000
@@ -235,6 +267,41 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
           ]
         }
       }
+      {
+        // Only frontend addresses live here; the load balancer's backends are the AKS nodes, so the AKS subnet's
+        // NSG and the chart's NetworkPolicy decide who gets through.
+        name: 'snet-internal-lb'
+        properties: {
+          addressPrefix: subnetPrefixes.internalLoadBalancer
+          networkSecurityGroup: {
+            id: nsgPrivate.id
+          }
+        }
+      }
+      {
+        // Deployment scripts run their container group here (database principals, storefront upload); their own
+        // storage account admits this subnet through the service endpoint.
+        name: 'snet-deployment-scripts'
+        properties: {
+          addressPrefix: subnetPrefixes.deploymentScripts
+          networkSecurityGroup: {
+            id: nsgPrivate.id
+          }
+          serviceEndpoints: [
+            {
+              service: 'Microsoft.Storage'
+            }
+          ]
+          delegations: [
+            {
+              name: 'container-instances'
+              properties: {
+                serviceName: 'Microsoft.ContainerInstance/containerGroups'
+              }
+            }
+          ]
+        }
+      }
     ]
   }
 }
@@ -278,6 +345,19 @@ output subnetIds object = {
   privateEndpoints: vnet.properties.subnets[2].id
   postgres: vnet.properties.subnets[3].id
   functions: vnet.properties.subnets[4].id
+  internalLoadBalancer: vnet.properties.subnets[5].id
+  deploymentScripts: vnet.properties.subnets[6].id
+}
+
+@description('The address prefixes of the subnets (the chart admits the Functions subnet to the internal routes).')
+output subnetPrefixes object = subnetPrefixes
+
+// Azure keeps the first four addresses of a subnet (network, gateway, two DNS), so the first frontend is host 3
+// (x.x.x.4): auth, then catalog, cart and order, the addresses the chart's Services ask for.
+@description('The internal load balancer subnet and the static frontend address of each service in it, by app id.')
+output internalLoadBalancer object = {
+  subnetName: vnet.properties.subnets[5].name
+  ips: toObject(range(0, length(internalServiceAppIds)), i => internalServiceAppIds[i], i => cidrHost(subnetPrefixes.internalLoadBalancer, 3 + i))
 }
 
 @description('The resource ids of the private DNS zones, by service.')
@@ -287,4 +367,5 @@ output privateDnsZoneIds object = {
   redis: dnsZones[2].id
   keyVault: dnsZones[3].id
   registry: dnsZones[4].id
+  blob: dnsZones[5].id
 }

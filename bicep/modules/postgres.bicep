@@ -1,7 +1,7 @@
-// PostgreSQL flexible server: private access through the delegated subnet, zone-redundant HA, Entra ID
-// authentication (an Entra group administers it), optional read replicas, one database per service.
-// Password authentication stays enabled only while the services connect with DATABASE_URL passwords
-// (authMode EntraAndPassword); switch to EntraOnly once they use Entra tokens (docs/deploy.md).
+// PostgreSQL flexible server: private access through the delegated subnet, zone-redundant HA, Microsoft Entra ID
+// authentication only (no administrator password exists), optional read replicas, one database per service.
+// An Entra group administers it, beside the service principals (the deployment scripts' identity) that create the
+// services' identities as database principals; the services sign in with Entra tokens (DATABASE_AUTH=entra).
 
 @description('Required. Name prefix of the resources (e.g. shop-prod).')
 param namePrefix string
@@ -42,22 +42,11 @@ param highAvailability string = 'ZoneRedundant'
 @maxValue(5)
 param readReplicaCount int = 0
 
-@description('Optional. Authentication: Entra ID only, or Entra ID plus passwords (needed while DATABASE_URL carries a password).')
-@allowed([
-  'EntraOnly'
-  'EntraAndPassword'
-])
-param authMode string = 'EntraAndPassword'
-
-@description('Optional. Administrator login (only with authMode EntraAndPassword).')
-param administratorLogin string = 'shopadmin'
-
-@description('Optional. Administrator password (only with authMode EntraAndPassword; pass it at deployment time, never in a file).')
-@secure()
-param administratorLoginPassword string = ''
-
 @description('Required. The Entra administrator of the server (a group).')
 param entraAdministrator entraAdministratorType
+
+@description('Optional. Service principals (managed identities) that administer the server too, e.g. the identity of the deployment script that creates the services\' database principals.')
+param servicePrincipalAdministrators entraAdministratorType[] = []
 
 @description('Required. Databases to create, one per service.')
 param databases string[]
@@ -77,13 +66,11 @@ type sizingType = {
 
 @description('The Entra administrator of the server.')
 type entraAdministratorType = {
-  @description('Required. Object id of the Entra group.')
+  @description('Required. Object id of the Entra principal.')
   objectId: string
-  @description('Required. Display name of the group.')
+  @description('Required. Display name of the principal (its role name on the server).')
   principalName: string
 }
-
-var passwordAuth = authMode == 'EntraAndPassword'
 
 // The primary in zone 1, its zone-redundant standby in zone 2, and the read replicas in the zones the primary is not
 // in (3 first): losing the primary's zone must not also take the replicas that keep the reads answering.
@@ -104,11 +91,11 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   }
   properties: {
     version: version
-    administratorLogin: passwordAuth ? administratorLogin : null
-    administratorLoginPassword: passwordAuth ? administratorLoginPassword : null
+    // No administrator login or password: with password authentication off there is no password to
+    // leak, rotate or leave empty.
     authConfig: {
       activeDirectoryAuth: 'Enabled'
-      passwordAuth: passwordAuth ? 'Enabled' : 'Disabled'
+      passwordAuth: 'Disabled'
       tenantId: subscription().tenantId
     }
     availabilityZone: primaryZone
@@ -142,6 +129,23 @@ resource entraAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@20
   }
 }
 
+// One at a time: the server takes one administrator operation at a time.
+@batchSize(1)
+resource servicePrincipalAdmins 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2024-08-01' = [
+  for admin in servicePrincipalAdministrators: {
+    parent: server
+    name: admin.objectId
+    properties: {
+      principalType: 'ServicePrincipal'
+      principalName: admin.principalName
+      tenantId: subscription().tenantId
+    }
+    dependsOn: [
+      entraAdmin
+    ]
+  }
+]
+
 resource requireTls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
   parent: server
   name: 'require_secure_transport'
@@ -151,6 +155,7 @@ resource requireTls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@20
   }
   dependsOn: [
     entraAdmin
+    servicePrincipalAdmins
   ]
 }
 

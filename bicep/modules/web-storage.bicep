@@ -1,7 +1,8 @@
 // The storefront's static files (apps/storefront/dist): a private blob container that only Front Door reads, over
-// a Private Link connection (Front Door Premium). No public blob access and no shared keys: the release pipeline
-// uploads with its Entra identity (Storage Blob Data Contributor, granted here), setting each blob's Cache-Control
-// (hashed assets a year and immutable, index.html no-cache); docs/deploy.md has the commands.
+// a Private Link connection (Front Door Premium). No public blob access and no shared keys: uploads come from inside
+// the VNet through the account's blob private endpoint (privatelink.blob zone), by the storefront-publish deployment
+// script or a release pipeline identity (Storage Blob Data Contributor, granted here), setting each blob's
+// Cache-Control (hashed assets a year and immutable, index.html no-cache); docs/deploy.md has the commands.
 
 @description('Required. Name prefix of the resources (e.g. shop-prod).')
 param namePrefix string
@@ -9,8 +10,14 @@ param namePrefix string
 @description('Optional. Region of the storage account.')
 param location string = resourceGroup().location
 
-@description('Optional. Principal (object) id of the release pipeline identity that uploads the built files; empty: no role assignment.')
-param publisherPrincipalId string = ''
+@description('Optional. Principal (object) ids of the service principals that upload the built files (the deployment scripts\' identity, a release pipeline).')
+param publisherPrincipalIds string[] = []
+
+@description('Required. Resource id of the subnet of the blob private endpoint.')
+param privateEndpointSubnetId string
+
+@description('Required. Resource id of the privatelink.blob private DNS zone.')
+param privateDnsZoneId string
 
 @description('Optional. Tags of every resource.')
 param tags object = {}
@@ -49,13 +56,30 @@ resource webContainer 'Microsoft.Storage/storageAccounts/blobServices/containers
   }
 }
 
-resource publisherRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(publisherPrincipalId)) {
-  name: guid(storage.id, publisherPrincipalId, blobDataContributorRoleId)
-  scope: storage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributorRoleId)
-    principalId: publisherPrincipalId
-    principalType: 'ServicePrincipal'
+resource publisherRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for principalId in publisherPrincipalIds: {
+    name: guid(storage.id, principalId, blobDataContributorRoleId)
+    scope: storage
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributorRoleId)
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+// The uploaders' way in: with public network access off, only this endpoint (and Front Door's own Private Link
+// connection) reaches the blobs.
+module blobEndpoint 'private-endpoint.bicep' = {
+  name: 'pe-${storage.name}-blob'
+  params: {
+    name: 'pe-${storage.name}-blob'
+    location: location
+    subnetId: privateEndpointSubnetId
+    targetResourceId: storage.id
+    groupId: 'blob'
+    privateDnsZoneId: privateDnsZoneId
+    tags: tags
   }
 }
 

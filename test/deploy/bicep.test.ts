@@ -57,6 +57,11 @@ const knownApiVersions: Record<string, string[]> = {
   'Microsoft.Storage/storageAccounts/blobServices/containers': ['2023-05-01'],
   'Microsoft.Web/serverfarms': ['2024-04-01'],
   'Microsoft.Web/sites': ['2024-04-01'],
+  'Microsoft.Communication/communicationServices': ['2026-03-18'],
+  'Microsoft.Communication/emailServices': ['2026-03-18'],
+  'Microsoft.Communication/emailServices/domains': ['2026-03-18'],
+  'Microsoft.Network/virtualNetworks/subnets': ['2024-05-01'],
+  'Microsoft.Resources/deploymentScripts': ['2023-08-01'],
 };
 
 /** A declared parameter of a Bicep file. */

@@ -3,12 +3,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DaprEventBus } from '@shop/building-blocks';
 import { AppIds, Components, Topics, deadLetterTopicOf } from '@shop/contracts';
-import { describeWhenPresent, filesUnder, renderShop, repoRoot, sharedSchemasDir, yamlDocuments, type KubeObject } from './deploy-support';
+import { stringify } from 'yaml';
+import { describeWhenPresent, exampleAksEnvironment, filesUnder, renderShopForAks, repoRoot, sharedSchemasDir, yamlDocuments, type KubeObject } from './deploy-support';
 
 const azureDir = join(repoRoot, 'dapr-components', 'azure');
 const localDir = join(repoRoot, 'dapr-components', 'local', 'resources');
 const load = (dir: string) => filesUnder(dir, ['.yaml']).flatMap((file) => yamlDocuments(file).map((doc: KubeObject) => ({ file: relative(repoRoot, file), doc })));
-const azure = load(azureDir);
+/**
+ * On AKS the components that name Azure resources (Service Bus, Redis, Key Vault) are rendered by charts/shop from
+ * the Bicep outputs Skaffold passes; the Configuration, Resiliency and Subscriptions name none and stay files.
+ */
+const renderedForAks = renderShopForAks().filter((o) => o.apiVersion.startsWith('dapr.io/'));
+const azure = [...load(azureDir), ...renderedForAks.map((doc) => ({ file: 'charts/shop (rendered for AKS)', doc }))];
 const local = load(localDir);
 
 /** App ids allowed in scopes: the services the chart deploys with a sidecar. */
@@ -53,7 +59,26 @@ describe('dapr-components', () => {
     expect(meta(Components.stateStore)).toMatchObject({ enableTLS: 'true', useEntraID: 'true', redisHost: expect.stringMatching(/:6380$/) });
     expect(byName[Components.secretStore].spec.type).toBe('secretstores.azure.keyvault');
     expect(meta(Components.secretStore).vaultName).toBeTruthy();
-    for (const { file } of azure) expect(readFileSync(join(repoRoot, file), 'utf8')).not.toMatch(/connectionString|SharedAccessKey|azureClientSecret|redisPassword|accessKey/);
+    for (const { doc } of azure) expect(stringify(doc)).not.toMatch(/connectionString|SharedAccessKey|azureClientSecret|redisPassword|accessKey/);
+  });
+
+  test('when the Azure components name Azure resources, then the names are the Bicep outputs Skaffold passes, and no file holds one', () => {
+    const byName = Object.fromEntries(azure.filter((d) => d.doc.kind === 'Component').map((d) => [d.doc.metadata.name, d]));
+    const meta = (name: string) => Object.fromEntries((byName[name].doc.spec.metadata as Array<{ name: string; value: string }>).map((m) => [m.name, m.value]));
+    expect(meta(Components.pubsub).namespaceName).toBe(exampleAksEnvironment.SERVICE_BUS_NAMESPACE);
+    expect(meta(Components.stateStore).redisHost).toBe(exampleAksEnvironment.REDIS_HOST);
+    expect(meta(Components.secretStore).vaultName).toBe(exampleAksEnvironment.KEY_VAULT_NAME);
+    for (const component of Object.values(byName)) expect(component.file).toMatch(/^charts\/shop \(rendered for AKS\)/);
+    // What the components were once written with by hand, and would silently differ from Bicep's names. The example
+    // outputs of charts/shop/ci (renders without a deployment, never installed) are the one allowed place.
+    const exampleValues = join(repoRoot, 'charts', 'shop', 'ci');
+    const chartFiles = filesUnder(join(repoRoot, 'charts', 'shop'), ['.yaml']).filter((file) => !file.startsWith(exampleValues));
+    const written = [...filesUnder(azureDir, ['.yaml']), ...chartFiles].map((file) => readFileSync(file, 'utf8')).join('\n');
+    expect(written).not.toMatch(/[a-z0-9-]+\.(servicebus\.windows\.net|redis\.cache\.windows\.net)|kv-shop-prod/);
+  });
+
+  test('when the scopes of the rendered components are listed, then they are every app of the chart that uses Dapr building blocks', () => {
+    for (const doc of renderedForAks) expect([...(doc.scopes ?? [])].sort()).toEqual([...chartAppIds].sort());
   });
 
   test('when the local components run, then they use Redis and a file secret store holding placeholders only', () => {
@@ -109,7 +134,7 @@ describe('dapr-components', () => {
   });
 
   test('when the chart deploys the apps, then every scope names an app the chart deploys and the sidecars load the Configuration', () => {
-    const prod = renderShop('values-prod.yaml');
+    const prod = renderShopForAks();
     const deployed = prod.filter((o) => o.kind === 'Deployment').map((d) => d.spec.template.metadata.annotations['dapr.io/app-id']);
     for (const { doc } of azure) for (const scope of doc.scopes ?? []) if (scope !== AppIds.functions) expect(deployed).toContain(scope);
     const configuration = azure.find((d) => d.doc.kind === 'Configuration')!.doc;

@@ -86,3 +86,49 @@ export function renderShop(valuesFile: string, extraArgs: string[] = ['--api-ver
   const out = helm(['template', 'shop', 'charts/shop', '--namespace', 'shop', '-f', `charts/shop/${valuesFile}`, ...extraArgs]);
   return yamlDocuments(out, false) as KubeObject[];
 }
+
+/**
+ * The environment `skaffold run -p aks` reads, as docs/deploy.md exports it from main.bicep's outputs: example values
+ * in the shapes Bicep produces (the internal addresses are the contract's cidrHost(10.20.20.0/27, 3 + i)).
+ */
+export const exampleAksEnvironment: Readonly<Record<string, string>> = {
+  AZURE_TENANT_ID: '7d2f1c3e-9a4b-4c5d-8e6f-0a1b2c3d4e5f',
+  KEY_VAULT_NAME: 'kv-shopx-7q3',
+  AUTH_CLIENT_ID: '11111111-aaaa-4bbb-8ccc-000000000001',
+  CATALOG_CLIENT_ID: '11111111-aaaa-4bbb-8ccc-000000000002',
+  CART_CLIENT_ID: '11111111-aaaa-4bbb-8ccc-000000000003',
+  ORDER_CLIENT_ID: '11111111-aaaa-4bbb-8ccc-000000000004',
+  AUTH_INTERNAL_IP: '10.20.20.4',
+  CATALOG_INTERNAL_IP: '10.20.20.5',
+  CART_INTERNAL_IP: '10.20.20.6',
+  ORDER_INTERNAL_IP: '10.20.20.7',
+  INTERNAL_LB_SUBNET: 'snet-internal-lb',
+  PUBLIC_BASE_URL: 'https://ep-shopx-b7c9d2e4f6a8h0j1.z01.azurefd.net',
+  SERVICE_BUS_NAMESPACE: 'sb-shopx-7q3.servicebus.windows.net',
+  REDIS_HOST: 'redis-shopx-7q3.redis.cache.windows.net:6380',
+};
+
+/** The aks profile's Helm values: skaffold.yaml's setValueTemplates (base and profile patches, images left out) resolved as Skaffold does (it passes each as --set). */
+export function skaffoldAksValues(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const [skaffold] = yamlDocuments(join(repoRoot, 'skaffold.yaml'));
+  const aks = (skaffold.profiles as Array<{ name: string; patches: Array<{ op: string; path: string; value: unknown }> }>).find((p) => p.name === 'aks')!;
+  const templates: Record<string, string> = { ...skaffold.deploy.helm.releases[0].setValueTemplates };
+  const prefix = '/deploy/helm/releases/0/setValueTemplates/';
+  for (const patch of aks.patches) if (patch.op === 'add' && patch.path.startsWith(prefix)) templates[patch.path.slice(prefix.length)] = String(patch.value);
+  const values: Record<string, string> = {};
+  for (const [key, template] of Object.entries(templates)) {
+    if (template.includes('IMAGE_')) continue;
+    // Go templates print a missing map key as "<no value>".
+    values[key] = template.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_match, name: string) => env[name] ?? '<no value>');
+  }
+  return values;
+}
+
+/** charts/shop rendered as `skaffold run -p aks` installs it: values-prod.yaml plus the aks profile's values from an environment. */
+export function renderShopForAks(
+  env: Readonly<Record<string, string | undefined>> = exampleAksEnvironment,
+  extraArgs: string[] = ['--api-versions', 'dapr.io/v1alpha1', '--api-versions', 'azmonitoring.coreos.com/v1/PodMonitor'],
+): KubeObject[] {
+  const sets = Object.entries(skaffoldAksValues(env)).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
+  return renderShop('values-prod.yaml', [...sets, ...extraArgs]);
+}

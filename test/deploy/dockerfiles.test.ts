@@ -38,6 +38,15 @@ describe('Dockerfile', () => {
     expect(dockerfile).not.toMatch(/^HEALTHCHECK/m);
   });
 
+  test('when a service starts, then NODE_OPTIONS preloads OpenTelemetry from where the assembled runtime puts the platform, named after the service', () => {
+    // /app is the runtime's WORKDIR, where the build's /out (laid out as the repository) is copied.
+    expect(runtimeStage).toMatch(/^WORKDIR \/app$/m);
+    expect(runtimeStage).toContain('NODE_OPTIONS="--require /app/packages/platform/dist/telemetry-preload.js"');
+    expect(runtimeStage).toMatch(/^ARG SERVICE$/m);
+    expect(runtimeStage).toContain('OTEL_SERVICE_NAME=${SERVICE#apps/}');
+    expect(existsSync(join(repoRoot, 'packages', 'platform', 'src', 'telemetry-preload.ts'))).toBe(true);
+  });
+
   test('when Skaffold builds the images, then every service is an artifact of this Dockerfile with its workspace and port', () => {
     const skaffold = parse(readFileSync(join(repoRoot, 'skaffold.yaml'), 'utf8')) as { build: { artifacts: Array<{ image: string; docker: { dockerfile: string; buildArgs: Record<string, string> } }> } };
     const artifacts = Object.fromEntries(skaffold.build.artifacts.map((a) => [a.image, a.docker]));
@@ -88,6 +97,8 @@ describe('scripts/assemble-runtime.js', () => {
           if (existsSync(join(repoRoot, folder, 'migrations'))) expect(readdirSync(join(out, folder, 'migrations')).length).toBeGreaterThan(0);
         }
         expect(readFileSync(join(out, 'start.js'), 'utf8')).toContain(`require('./apps/${service}/dist/main.js')`);
+        // The file the image's NODE_OPTIONS requires.
+        expect(existsSync(join(out, 'packages', 'platform', 'dist', 'telemetry-preload.js'))).toBe(true);
         const files: string[] = [];
         const walk = (dir: string) => {
           for (const entry of readdirSync(dir, { withFileTypes: true })) {

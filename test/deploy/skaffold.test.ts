@@ -1,10 +1,51 @@
 import Ajv from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeWhenPresent, repoRoot, sharedSchemasDir, yamlDocuments } from './deploy-support';
+import { describeWhenPresent, exampleAksEnvironment, repoRoot, sharedSchemasDir, skaffoldAksValues, yamlDocuments } from './deploy-support';
 
+const skaffoldText = readFileSync(join(repoRoot, 'skaffold.yaml'), 'utf8');
 const [skaffold] = yamlDocuments(join(repoRoot, 'skaffold.yaml'));
 const schemaFile = join(sharedSchemasDir, 'skaffold-v4beta14.json');
+
+/** What the aks profile must read from the environment (the cross-helper contract of issue 15, plus the ids it had). */
+const aksEnvironment = [
+  'AZURE_TENANT_ID',
+  'KEY_VAULT_NAME',
+  'AUTH_CLIENT_ID',
+  'CATALOG_CLIENT_ID',
+  'CART_CLIENT_ID',
+  'ORDER_CLIENT_ID',
+  'AUTH_INTERNAL_IP',
+  'CATALOG_INTERNAL_IP',
+  'CART_INTERNAL_IP',
+  'ORDER_INTERNAL_IP',
+  'INTERNAL_LB_SUBNET',
+  'PUBLIC_BASE_URL',
+  'SERVICE_BUS_NAMESPACE',
+  'REDIS_HOST',
+];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON schema is walked by key; a missing key fails the assertion
+type JsonSchema = { properties?: Record<string, JsonSchema>; additionalProperties?: boolean | JsonSchema; propertyNames?: { enum?: string[]; pattern?: string } } & Record<string, any>;
+
+/** The sub-schema of values.schema.json that a dotted Helm key (services.auth.env.X) lands in, or undefined when the schema has no such key. */
+function schemaAt(schema: JsonSchema, dottedKey: string): JsonSchema | undefined {
+  let node: JsonSchema | undefined = schema;
+  for (const segment of dottedKey.split('.')) {
+    if (!node) return undefined;
+    if (node.properties?.[segment]) {
+      node = node.properties[segment];
+    } else if (typeof node.additionalProperties === 'object') {
+      const names = node.propertyNames;
+      if (names?.enum && !names.enum.includes(segment)) return undefined;
+      if (names?.pattern && !new RegExp(names.pattern).test(segment)) return undefined;
+      node = node.additionalProperties;
+    } else {
+      return undefined;
+    }
+  }
+  return node;
+}
 
 describe('skaffold.yaml', () => {
   test('when Skaffold reads it, then it is a skaffold/v4beta14 Config', () => {
@@ -54,5 +95,51 @@ describeWhenPresent(schemaFile, 'skaffold.yaml against the published v4beta14 sc
     const ajv = new Ajv({ strict: false, allErrors: true });
     const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
     expect(validate(skaffold) ? [] : validate.errors).toEqual([]);
+  });
+});
+
+describe('skaffold.yaml aks profile: the Bicep outputs reach the chart', () => {
+  const valuesSchema = JSON.parse(readFileSync(join(repoRoot, 'charts', 'shop', 'values.schema.json'), 'utf8')) as JsonSchema;
+  const templates = skaffoldAksValues(Object.fromEntries(aksEnvironment.map((name) => [name, `{{.${name}}}`])));
+  const header = skaffoldText.slice(0, skaffoldText.indexOf('apiVersion:'));
+
+  test('when the aks profile sets a Helm value, then values.schema.json has that key (a typo would be ignored by Helm otherwise)', () => {
+    const [release] = skaffold.deploy.helm.releases as Array<{ setValueTemplates: Record<string, string> }>;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML is walked by path; a wrong path fails the assertion that reads it
+    const debug = (skaffold.profiles as Array<{ name: string; patches: Array<{ value: any }> }>).find((p) => p.name === 'debug')!;
+    const keys = [...Object.keys(release.setValueTemplates), ...Object.keys(templates), ...debug.patches.flatMap((p) => Object.keys(p.value))];
+    expect(keys.length).toBeGreaterThan(20);
+    for (const key of new Set(keys)) expect({ key, inSchema: schemaAt(valuesSchema, key) !== undefined }).toEqual({ key, inSchema: true });
+  });
+
+  test('when an operator reads skaffold.yaml, then every environment variable it uses is documented at the top with its Bicep output, and main.bicep has that output', () => {
+    const used = [...new Set([...skaffoldText.matchAll(/\{\{\s*\.(\w+)\s*\}\}/g)].map((m) => m[1]).filter((name) => !name.startsWith('IMAGE_')))];
+    expect(used.sort()).toEqual([...aksEnvironment].sort());
+    const main = readFileSync(join(repoRoot, 'bicep', 'main.bicep'), 'utf8');
+    for (const name of [...used, 'SKAFFOLD_DEFAULT_REPO']) {
+      const row = new RegExp(`^#\\s+${name}\\s+([\\w.]+)\\s+\\S`, 'm').exec(header);
+      expect({ name, documented: Boolean(row) }).toEqual({ name, documented: true });
+      const output = row![1].split('.')[0];
+      expect({ name, output, inMainBicep: new RegExp(`^output ${output} `, 'm').test(main) }).toMatchObject({ inMainBicep: true });
+    }
+  });
+
+  test('when the aks profile resolves its templates, then each contract variable lands on its chart value', () => {
+    const resolved = skaffoldAksValues(exampleAksEnvironment);
+    expect(resolved).toMatchObject({
+      'global.azure.tenantId': exampleAksEnvironment.AZURE_TENANT_ID,
+      'secrets.keyVault.name': exampleAksEnvironment.KEY_VAULT_NAME,
+      'internalLoadBalancer.subnetName': exampleAksEnvironment.INTERNAL_LB_SUBNET,
+      'services.auth.env.PUBLIC_BASE_URL': exampleAksEnvironment.PUBLIC_BASE_URL,
+      'services.auth.env.SHOP_ORIGINS': exampleAksEnvironment.PUBLIC_BASE_URL,
+      'daprComponents.serviceBus.namespace': exampleAksEnvironment.SERVICE_BUS_NAMESPACE,
+      'daprComponents.redis.host': exampleAksEnvironment.REDIS_HOST,
+    });
+    for (const app of ['auth', 'catalog', 'cart', 'order']) {
+      expect(resolved[`services.${app}.workloadIdentity.clientId`]).toBe(exampleAksEnvironment[`${app.toUpperCase()}_CLIENT_ID`]);
+      expect(resolved[`services.${app}.internalLoadBalancer.ip`]).toBe(exampleAksEnvironment[`${app.toUpperCase()}_INTERNAL_IP`]);
+    }
+    // Helm's --set splits on commas: a value with one would set a list, not the value.
+    for (const value of Object.values(resolved)) expect(value).not.toContain(',');
   });
 });

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey, type SigningKey } from '@shop/auth-tokens';
 import type { EventBus, StateStore } from '@shop/building-blocks';
 import { AppIds } from '@shop/contracts';
-import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { createHttpApp, createServiceMetrics, rateLimitRejectionRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import type { Database } from '@shop/postgres';
 import { listenService, openServiceDatabase, startService } from '@shop/service-runtime';
 import { resolveShopOrigins, type AuthConfig } from './config';
@@ -57,8 +57,10 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()), issuer: config.TOKEN_ISSUER, audience: config.TOKEN_AUDIENCE });
+  const metrics = deps.metrics ?? createServiceMetrics(AppIds.auth);
   const throttle = new SqlLoginThrottle({
     sql: deps.db,
+    rejections: rateLimitRejectionRecorder(metrics, 'login'),
     limits: {
       maxFailuresPerAccountAndAddress: config.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
       maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
@@ -84,7 +86,7 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     logger,
     // req.ip, the address the login throttle counts, is the client's only behind these proxies.
     trustedProxies: config.TRUSTED_PROXIES,
-    metrics: deps.metrics ?? createServiceMetrics(AppIds.auth),
+    metrics,
     readinessChecks: [{ name: 'database', check: () => deps.db.ping() }],
     mountRoutes: (app) => {
       deps.mountOnApp?.(app);
@@ -141,8 +143,9 @@ export function startAuthService(options: StartAuthServiceOptions): Promise<Runn
   return startService(async (resources) => {
     const signingKeys = resolveSigningKeys(config, logger);
     if (options.closeBlocksOnStop && blocks.close) resources.add('building blocks', blocks.close);
+    const metrics = options.metrics ?? createServiceMetrics(AppIds.auth);
     const { db, relay } = await openServiceDatabase(
-      { appId: AppIds.auth, settings: config, db: options.db, migrate: migrateAuthDatabase, eventBus: blocks.eventBus, logger },
+      { appId: AppIds.auth, settings: config, db: options.db, migrate: migrateAuthDatabase, eventBus: blocks.eventBus, logger, metrics },
       resources,
     );
     const authApp = createAuthApp({
@@ -151,7 +154,7 @@ export function startAuthService(options: StartAuthServiceOptions): Promise<Runn
       db,
       stateStore: blocks.stateStore,
       signingKeys,
-      metrics: options.metrics,
+      metrics,
       mountOnApp: blocks.mountOnApp,
       onEventsWritten: () => relay.nudge(),
     });

@@ -2,8 +2,8 @@ import { AppIds } from '@shop/contracts';
 import type { EventBus, EventHandler, ServiceInvoker, StateStore } from '@shop/building-blocks';
 import type { TokenVerifier } from '@shop/auth-tokens';
 import { type Logger } from '@shop/kernel';
-import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
-import { authServiceTokenVerifier, listenService, startService, type BuildingBlocks } from '@shop/service-runtime';
+import { cacheLookupRecorder, createHttpApp, createServiceMetrics, type CacheLookupRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { authServiceTokenVerifier, listenService, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
 import type { CartConfig } from './config';
 import { CachedProductCatalog } from './clients/cached-product-catalog';
 import { InvokerProductCatalog } from './clients/catalog-products.client';
@@ -80,6 +80,7 @@ export interface CartApp extends HttpApp {
 /** Builds the cart's Express app (cart API, health, readiness on the state store, metrics) on the given adapters. */
 export function createCartApp(deps: CartAppDeps): CartApp {
   const settings: CartSettings = { ...defaultCartSettings, ...deps.settings };
+  const metrics = deps.metrics ?? createServiceMetrics(AppIds.cart, { collectProcessMetrics: false });
   const repository = new StateStoreCartRepository(deps.stateStore, { guestSeconds: settings.GUEST_CART_TTL_SECONDS, userSeconds: settings.USER_CART_TTL_SECONDS });
   // One policy for every guarded read-modify-write: carts and activity buckets alike.
   const writeRetry = new CockatielWriteConflictRetry({ maxAttempts: settings.CART_WRITE_MAX_ATTEMPTS });
@@ -87,7 +88,7 @@ export function createCartApp(deps: CartAppDeps): CartApp {
   const service = new CartService({
     repository,
     activity,
-    catalog: productCatalogOf(deps.invoker, settings),
+    catalog: productCatalogOf(deps.invoker, settings, cacheLookupRecorder(metrics, 'cart_product')),
     processedOrderEvents: new StateStoreProcessedEvents(deps.stateStore, orderConfirmedConsumer, settings.INBOX_TTL_SECONDS),
     limits: { maxLineQuantity: settings.CART_MAX_LINE_QUANTITY, maxLines: settings.CART_MAX_LINES },
     writeRetry,
@@ -101,7 +102,7 @@ export function createCartApp(deps: CartAppDeps): CartApp {
     logger: deps.logger,
     // The guest cart's cookie is Secure when the request came over HTTPS, which only a trusted proxy can tell.
     trustedProxies: settings.TRUSTED_PROXIES,
-    metrics: deps.metrics ?? createServiceMetrics(AppIds.cart, { collectProcessMetrics: false }),
+    metrics,
     readinessChecks: [{ name: 'state-store', check: async () => void (await deps.stateStore.get('cart:readiness-probe')) }],
     mountRoutes: (app) => {
       deps.mountExtraRoutes?.(app);
@@ -114,10 +115,10 @@ export function createCartApp(deps: CartAppDeps): CartApp {
 }
 
 /** Catalog through service invocation, its answers reused for CATALOG_PRODUCT_CACHE_MS (0: not at all). */
-function productCatalogOf(invoker: ServiceInvoker, settings: CartSettings): ProductCatalog {
+function productCatalogOf(invoker: ServiceInvoker, settings: CartSettings, lookups: CacheLookupRecorder): ProductCatalog {
   const catalog = new InvokerProductCatalog(invoker, { catalogAppId: settings.CATALOG_APP_ID, timeoutMs: settings.CATALOG_TIMEOUT_MS });
   if (settings.CATALOG_PRODUCT_CACHE_MS === 0) return catalog;
-  return new CachedProductCatalog(catalog, { ttlMs: settings.CATALOG_PRODUCT_CACHE_MS, maxProducts: 10_000 });
+  return new CachedProductCatalog(catalog, { ttlMs: settings.CATALOG_PRODUCT_CACHE_MS, maxProducts: 10_000, lookups });
 }
 
 /** What `startCartService` needs; `verifier` is built from the config when not given. */
@@ -139,6 +140,7 @@ export function startCartService(options: StartCartOptions): Promise<RunningServ
   return startService(async (resources) => {
     resources.add('building blocks', () => blocks.close());
     const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
+    const metrics = options.metrics ?? createServiceMetrics(AppIds.cart);
     const cart = createCartApp({
       stateStore: blocks.stateStore,
       invoker: blocks.invoker,
@@ -146,10 +148,10 @@ export function startCartService(options: StartCartOptions): Promise<RunningServ
       verifier,
       logger,
       settings: config,
-      metrics: options.metrics ?? createServiceMetrics(AppIds.cart),
+      metrics,
       mountExtraRoutes: (app) => blocks.mountOnApp(app),
     });
-    subscribeCartHandlers(blocks.eventBus, cart.handleOrderConfirmed);
+    subscribeCartHandlers(withDeliveryMetrics(blocks.eventBus, metrics), cart.handleOrderConfirmed);
     await blocks.eventBus.start();
     return listenService(cart, config, logger, resources);
   });

@@ -3,9 +3,9 @@ import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
 import type { EventBus, StateStore } from '@shop/building-blocks';
 import { AppIds } from '@shop/contracts';
 import { AppError, type Logger } from '@shop/kernel';
-import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { cacheLookupRecorder, createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, type Database } from '@shop/postgres';
-import { AuthUserAuthorizations, authServiceTokenVerifier, listenService, openServiceDatabase, startService, type BuildingBlocks } from '@shop/service-runtime';
+import { AuthUserAuthorizations, authServiceTokenVerifier, listenService, openServiceDatabase, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
 import type { CatalogConfig } from './config';
 import { SqlCatalogSyncRepository } from './data/catalog-sync.repository';
 import { migrateOutbox } from './data/outbox';
@@ -30,6 +30,8 @@ import { createProductsRouter } from './http/products.routes';
 import { SearchPageCache } from './http/search-page-cache';
 import { seedDemoCatalog } from './jobs/demo-catalog.seed';
 import { ReservationSweeper } from './jobs/reservation-sweeper';
+import type { CatalogMetrics } from './domain/catalog-metrics';
+import { createCatalogMetrics } from './http/prometheus-catalog-metrics';
 
 /** Where the SQL migrations are, from src (tests) and from dist alike. */
 export const catalogMigrationsDir = path.join(__dirname, '..', 'migrations');
@@ -89,16 +91,21 @@ export interface CatalogApp extends HttpApp {
   catalogSync: CatalogSyncService;
   /** Stock reservations of the checkout. */
   reservations: ReservationService;
+  /** The catalog's own counters (sync runs and items, reservations), for the catalog-sync subscription. */
+  catalogMetrics: CatalogMetrics;
   /** Publishes anonymous views (aggregated) and searches; close it on shutdown to publish the last views. */
   analytics: AnalyticsPublisher;
 }
 
 /** Builds the catalog's Express app (public, admin and internal routes, health, metrics) on the given adapters. */
 export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
+  const metrics = deps.metrics ?? createServiceMetrics(AppIds.catalog, { collectProcessMetrics: false });
+  const catalogMetrics = createCatalogMetrics(metrics);
   const cache = new StateStoreProductCache(deps.stateStore, {
     ttlSeconds: deps.productCacheTtlSeconds ?? 30,
     logger: deps.logger,
     breaker: deps.productCacheBreaker,
+    lookups: cacheLookupRecorder(metrics, 'catalog_product'),
   });
   const afterCommit = new AfterCommit({ cache, onEventsCommitted: () => deps.outboxRelay?.nudge(), logger: deps.logger });
   const productQueries = new ProductQueryService({ repository: new SqlProductQueryRepository(deps.db), cache, logger: deps.logger });
@@ -115,7 +122,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     service: AppIds.catalog,
     logger: deps.logger,
     trustedProxies: deps.trustedProxies,
-    metrics: deps.metrics ?? createServiceMetrics(AppIds.catalog, { collectProcessMetrics: false }),
+    metrics,
     readinessChecks: [
       { name: 'database', check: () => deps.db.ping() },
       { name: 'state-store', check: async () => void (await deps.stateStore.get('catalog:readiness-probe')) },
@@ -123,17 +130,17 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     mountRoutes: (app) => {
       deps.mountExtraRoutes?.(app);
       // Public and admin routes under /api/catalog (the gateway's prefix); admin ones check the admin token per route.
-      app.use('/api/catalog', createProductsRouter({ productQueries, analytics, searchPages: new SearchPageCache({ ttlMs: deps.searchResultsCacheMs ?? 0, maxPages: 5000 }) }));
+      app.use('/api/catalog', createProductsRouter({ productQueries, analytics, searchPages: new SearchPageCache({ ttlMs: deps.searchResultsCacheMs ?? 0, maxPages: 5000, lookups: cacheLookupRecorder(metrics, 'catalog_search_page') }) }));
       app.use('/api/catalog', createCategoriesRouter({ productQueries }));
       app.use('/api/catalog', createAdminProductsRouter({ productAdmin, productQueries, verifier: deps.verifier, authorizations: deps.authorizations ?? noAuthorizations }));
       app.use('/api/catalog', createAdminSyncRunsRouter({ catalogSync, verifier: deps.verifier }));
       // Under /internal (never routed by the gateway): the bulk upsert wants an admin token, the rest the app token.
-      app.use(createAdminBulkUpsertRouter({ catalogSync, verifier: deps.verifier }));
-      app.use(createAppTokenGuardedReservationsRouter({ reservations, appApiToken: deps.appApiToken }));
-      app.use(createAppTokenGuardedSyncRunsRouter({ catalogSync, appApiToken: deps.appApiToken }));
+      app.use(createAdminBulkUpsertRouter({ catalogSync, verifier: deps.verifier, metrics: catalogMetrics }));
+      app.use(createAppTokenGuardedReservationsRouter({ reservations, appApiToken: deps.appApiToken, metrics: catalogMetrics }));
+      app.use(createAppTokenGuardedSyncRunsRouter({ catalogSync, appApiToken: deps.appApiToken, metrics: catalogMetrics }));
     },
   });
-  return { ...httpApp, productQueries, productAdmin, catalogSync, reservations, analytics };
+  return { ...httpApp, productQueries, productAdmin, catalogSync, reservations, analytics, catalogMetrics };
 }
 
 /** What `startCatalogService` needs; `db` and `verifier` are opened/built from the config when not given. */
@@ -162,8 +169,9 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
   return startService(async (resources) => {
     // Opened first, so closed last: the last views and the relay go out before the bus they publish to closes.
     resources.add('building blocks', () => blocks.close());
+    const metrics = options.metrics ?? createServiceMetrics(AppIds.catalog);
     const { db, relay } = await openServiceDatabase(
-      { appId: AppIds.catalog, settings: config, db: options.db, migrate: migrateCatalog, eventBus: blocks.eventBus, logger },
+      { appId: AppIds.catalog, settings: config, db: options.db, migrate: migrateCatalog, eventBus: blocks.eventBus, logger, metrics },
       resources,
     );
     const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
@@ -176,7 +184,7 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       authorizations:
         options.authorizations ?? new AuthUserAuthorizations({ invoker: blocks.invoker, authAppId: config.AUTH_APP_ID, appApiToken: config.APP_API_TOKEN }),
       logger,
-      metrics: options.metrics ?? createServiceMetrics(AppIds.catalog),
+      metrics,
       productCacheTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
       searchResultsCacheMs: config.SEARCH_RESULTS_CACHE_MS,
       analyticsFlushIntervalMs: config.ANALYTICS_FLUSH_INTERVAL_MS,
@@ -191,7 +199,7 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       const report = await seedDemoCatalog(catalog.catalogSync);
       logger.info({ created: report.created, rejected: report.rejected.length }, 'seeded the demo catalog');
     }
-    subscribeCatalogHandlers(blocks.eventBus, catalog.catalogSync, logger);
+    subscribeCatalogHandlers(withDeliveryMetrics(blocks.eventBus, metrics), catalog.catalogSync, logger, catalog.catalogMetrics);
     await blocks.eventBus.start();
     relay.start();
     const sweeper = new ReservationSweeper(catalog.reservations, logger, config.RESERVATION_SWEEP_INTERVAL_MS);

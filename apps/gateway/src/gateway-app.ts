@@ -68,11 +68,9 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
     proxyTimeout: deps.upstreamTimeoutMs ?? 30_000,
     on: {
       proxyReq: (proxyReq) => {
+        // The trace context needs nothing here: the http instrumentation injects this hop's `traceparent`.
         const context = currentRequestContext();
-        if (context) {
-          proxyReq.setHeader('x-request-id', context.requestId);
-          proxyReq.setHeader('traceparent', context.traceparent);
-        }
+        if (context) proxyReq.setHeader('x-request-id', context.requestId);
       },
       error: (error, req, res) => {
         const timedOut = (error as NodeJS.ErrnoException).code === 'ECONNRESET' || /timed? ?out/i.test(error.message);

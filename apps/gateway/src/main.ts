@@ -15,6 +15,7 @@ void runServiceMain({
       webAppDir: config.WEB_APP_DIR,
       trustedProxies: config.TRUSTED_PROXIES,
     });
-    return listen(gateway, { port: config.PORT, host: config.HOST, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+    // With METRICS_PORT the gateway's own metrics are scraped there; its public port never serves them.
+    return listen(gateway, { port: config.PORT, host: config.HOST, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, metricsPort: config.METRICS_PORT });
   },
 });

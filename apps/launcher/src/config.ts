@@ -30,6 +30,7 @@ export function loadLauncherConfig(environment: NodeJS.ProcessEnv = process.env)
  * one-process-per-service mode), plus the overrides.
  */
 export function embeddedServiceEnvironment(environment: NodeJS.ProcessEnv, overrides: Record<string, string>): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _db, DATABASE_READ_URL: _replica, REDIS_URL: _redis, BUILDING_BLOCKS: _blocks, PORT: _port, ...rest } = environment;
+  // METRICS_PORT too: one port cannot take the metrics of five services; embedded, each serves /metrics on its own port.
+  const { DATABASE_URL: _db, DATABASE_READ_URL: _replica, REDIS_URL: _redis, BUILDING_BLOCKS: _blocks, PORT: _port, METRICS_PORT: _metrics, ...rest } = environment;
   return { ...rest, ...overrides };
 }

@@ -25,6 +25,8 @@ export interface EmbeddedPlatform {
   webAppDir: string | undefined;
   /** Where each service listens (loopback, any free port). */
   serviceUrls: Record<string, string>;
+  /** Where each service's and the gateway's /metrics are (the gateway's on a port of its own, never the public one). */
+  metricsUrls: Record<string, string>;
   admin: { email: string; password: string; passwordSource: SecretSource };
   /** Stops the gateway first, then the services in reverse start order. */
   stop(): Promise<void>;
@@ -127,7 +129,8 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
         webAppDir: builtWebAppDir,
         trustedProxies: config.TRUSTED_PROXIES,
       }),
-      { port: gatewayPort, host: config.HOST, logger: gatewayLogger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+      // Its metrics on a loopback port of their own: the public port never serves them, a local Prometheus scrapes this one.
+      { port: gatewayPort, host: config.HOST, logger: gatewayLogger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, metricsPort: 0 },
     );
     started.push(gateway);
     const gatewayHost = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
@@ -135,6 +138,10 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
       url: `http://${gatewayHost}:${gateway.port}`,
       webAppDir: builtWebAppDir,
       serviceUrls: { ...serviceUrls },
+      metricsUrls: {
+        ...Object.fromEntries(Object.entries(serviceUrls).map(([appId, url]) => [appId, `${url}/metrics`])),
+        ...(gateway.metricsUrl ? { [AppIds.gateway]: gateway.metricsUrl } : {}),
+      },
       admin: { email: config.ADMIN_EMAIL, password: admin.password, passwordSource: admin.source },
       stop: async () => {
         await stopAll();

@@ -5,7 +5,7 @@ import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
 import { migrateOutbox } from '@shop/outbox';
 import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, type Database } from '@shop/postgres';
-import { AuthUserAuthorizations, authServiceTokenVerifier, listenService, openServiceDatabase, startService, type BuildingBlocks } from '@shop/service-runtime';
+import { AuthUserAuthorizations, authServiceTokenVerifier, listenService, openServiceDatabase, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
 import type { OrderConfig } from './config';
 import { SqlOrderRepository } from './data/orders.repository';
 import { SqlAnalyticsAggregates, SqlReportsRepository } from './data/reports.repository';
@@ -15,6 +15,7 @@ import { createReportsAdminRouter } from './http/reports.routes';
 import { createAppTokenGuardedDailyReportRouter } from './http/app-token-guarded-daily-report.routes';
 import { CatalogProductCategories } from './clients/catalog-product-categories';
 import { CheckoutRecovery, type CheckoutRecoverySettings } from './jobs/checkout-recovery';
+import { createCheckoutMetrics } from './http/prometheus-checkout-metrics';
 import { CheckoutService, type CheckoutHooks, type CheckoutSettings } from './domain/checkout.service';
 import { OrderService } from './domain/order.service';
 import type { CartCheckouts, Clock, PaymentProvider, StockReservations } from './domain/ports';
@@ -98,6 +99,8 @@ export interface OrderApp extends HttpApp {
 
 /** Builds the order service's Express app (routes under /api/orders, health, metrics, problem+json) without listening. */
 export function createOrderApp(deps: OrderAppDeps): OrderApp {
+  const metrics = deps.metrics ?? createServiceMetrics(AppIds.order, { collectProcessMetrics: false });
+  const checkoutMetrics = createCheckoutMetrics(metrics);
   const repository = new SqlOrderRepository(deps.db, deps.onEventsWritten);
   const checkout = new CheckoutService({
     repository,
@@ -110,20 +113,20 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
     hooks: deps.checkoutHooks,
   });
   const orders = new OrderService({ repository, stock: deps.stock, payments: deps.payments, cart: deps.cart, logger: deps.logger });
-  const recovery = new CheckoutRecovery({ repository, checkout, logger: deps.logger, settings: deps.recoverySettings });
+  const recovery = new CheckoutRecovery({ repository, checkout, logger: deps.logger, settings: deps.recoverySettings, checkoutMetrics });
   const reports = new DailyReportService({ repository: new SqlReportsRepository(deps.db), categories: deps.categories, clock: deps.clock });
   const httpApp = createHttpApp({
     service: AppIds.order,
     logger: deps.logger,
     trustedProxies: deps.trustedProxies,
-    metrics: deps.metrics ?? createServiceMetrics(AppIds.order, { collectProcessMetrics: false }),
+    metrics,
     readinessChecks: [{ name: 'database', check: () => deps.db.ping() }],
     mountRoutes: (app) => {
       deps.mountOnApp?.(app);
       app.use(createAppTokenGuardedDailyReportRouter({ reports, appApiToken: deps.appApiToken }));
       // Before the orders router, whose authenticate() applies to everything under /api/orders.
       app.use('/api/orders/reports', createReportsAdminRouter({ reports, verifier: deps.verifier }));
-      app.use('/api/orders', createOrdersRouter({ checkout, orders, verifier: deps.verifier, authorizations: deps.authorizations ?? noAuthorizations }));
+      app.use('/api/orders', createOrdersRouter({ checkout, orders, verifier: deps.verifier, authorizations: deps.authorizations ?? noAuthorizations, checkoutMetrics }));
     },
   });
   return { ...httpApp, checkout, orders, recovery, reports };
@@ -162,8 +165,9 @@ export function startOrderService(options: StartOrderOptions): Promise<RunningOr
   return startService(async (resources) => {
     // Opened first, so closed last: the loop and the relay stop before the bus and the database they use.
     resources.add('building blocks', () => blocks.close());
+    const metrics = options.metrics ?? createServiceMetrics(AppIds.order);
     const { db, relay } = await openServiceDatabase(
-      { appId: AppIds.order, settings: config, db: options.db, migrate: migrateOrderDatabase, eventBus: blocks.eventBus, logger },
+      { appId: AppIds.order, settings: config, db: options.db, migrate: migrateOrderDatabase, eventBus: blocks.eventBus, logger, metrics },
       resources,
     );
     const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
@@ -189,13 +193,13 @@ export function startOrderService(options: StartOrderOptions): Promise<RunningOr
         batchSize: config.RECOVERY_BATCH_SIZE,
       },
       checkoutHooks: options.checkoutHooks,
-      metrics: options.metrics ?? createServiceMetrics(AppIds.order),
+      metrics,
       onEventsWritten: () => relay.nudge(),
       mountOnApp: (expressApp) => blocks.mountOnApp(expressApp),
       categories: new CatalogProductCategories({ invoker: blocks.invoker, catalogAppId: config.CATALOG_APP_ID }),
       appApiToken: config.APP_API_TOKEN,
     });
-    subscribeOrderHandlers(blocks.eventBus, { aggregates: new SqlAnalyticsAggregates(db), logger });
+    subscribeOrderHandlers(withDeliveryMetrics(blocks.eventBus, metrics), { aggregates: new SqlAnalyticsAggregates(db), logger });
     await blocks.eventBus.start();
     relay.start();
     resources.add('checkout recovery', () => app.recovery.stop());

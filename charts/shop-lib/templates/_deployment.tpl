@@ -92,6 +92,9 @@ spec:
             - name: http
               containerPort: {{ $svc.port }}
               protocol: TCP
+            - name: metrics
+              containerPort: {{ $root.Values.metrics.port }}
+              protocol: TCP
           envFrom:
             - configMapRef:
                 name: {{ $fullname }}

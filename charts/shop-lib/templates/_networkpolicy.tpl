@@ -1,4 +1,4 @@
-{{/* shop-lib.networkPolicy: what one service may receive (sidecars, Dapr control plane, the ingress for public services) and reach (DNS, Dapr, its Azure data services). */}}
+{{/* shop-lib.networkPolicy: what one service may receive (sidecars, Dapr control plane, metrics scrapers, the ingress for public services, the Functions app through an internal load balancer) and reach (DNS, Dapr, the OTLP collector, its Azure data services). */}}
 {{- define "shop-lib.networkPolicy" -}}
 {{- $np := .root.Values.networkPolicy -}}
 apiVersion: networking.k8s.io/v1
@@ -29,15 +29,16 @@ spec:
         - namespaceSelector:
             matchLabels:
               kubernetes.io/metadata.name: {{ $np.daprSystemNamespace }}
-    # Metrics scraping (Azure Monitor managed Prometheus agents run in kube-system).
+    # Metrics scraping (Azure Monitor managed Prometheus agents run in kube-system): the app's separate metrics
+    # listener and the sidecar's metrics port, never the app port.
     - from:
         - namespaceSelector:
             matchLabels:
               kubernetes.io/metadata.name: {{ $np.metricsNamespace }}
       ports:
-        - port: {{ .root.Values.dapr.metrics.port }}
+        - port: metrics
           protocol: TCP
-        - port: http
+        - port: {{ .root.Values.dapr.metrics.port }}
           protocol: TCP
     {{- if .svc.public }}
     # Public routes: Application Gateway (AGIC) sends to pod IPs from its own subnet.
@@ -55,6 +56,18 @@ spec:
         - port: http
           protocol: TCP
     {{- end }}
+    {{- if include "shop-lib.hasInternalLoadBalancer" . }}
+    # The Functions app through the service's internal load balancer (externalTrafficPolicy Local keeps its address):
+    # its subnet only, the app port only; the app checks the app API token on the /internal routes it calls.
+    - from:
+        {{- range required "internalLoadBalancer.callerCidrs is required with an internal load balancer (Bicep output functionsSubnetPrefix)" .root.Values.internalLoadBalancer.callerCidrs }}
+        - ipBlock:
+            cidr: {{ . }}
+        {{- end }}
+      ports:
+        - port: http
+          protocol: TCP
+    {{- end }}
     {{- if .svc.allowFromGateway }}
     # The local gateway (values-dev) proxies /api/* straight to the app port.
     - from:
@@ -67,7 +80,8 @@ spec:
           protocol: TCP
     {{- end }}
   egress:
-    # DNS
+    # DNS: CoreDNS (the policy sees the pod after the kube-dns Service address is translated), UDP and TCP for
+    # answers too large for UDP. AKS runs no node-local DNS cache here (aks.bicep enables no LocalDNS).
     - to:
         - namespaceSelector:
             matchLabels:
@@ -80,6 +94,25 @@ spec:
           protocol: UDP
         - port: 53
           protocol: TCP
+    {{- with $np.otlpCollector }}
+    {{- if .enabled }}
+    # Telemetry of the app and of its sidecar to the OpenTelemetry Collector (OTLP gRPC and HTTP).
+    - to:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: {{ .namespace }}
+          {{- with .podLabels }}
+          podSelector:
+            matchLabels:
+              {{- toYaml . | nindent 14 }}
+          {{- end }}
+      ports:
+        {{- range .ports }}
+        - port: {{ . }}
+          protocol: TCP
+        {{- end }}
+    {{- end }}
+    {{- end }}
     # Dapr control plane
     - to:
         - namespaceSelector:

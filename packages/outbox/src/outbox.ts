@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EventBus } from '@shop/building-blocks';
-import { currentRequestContext } from '@shop/platform';
+import { currentTraceparent } from '@shop/platform';
 import { migrate, type Database, type SqlExecutor } from '@shop/postgres';
 import { type Logger } from '@shop/kernel';
 
@@ -32,7 +32,7 @@ export async function enqueueEvent<T>(tx: SqlExecutor, topic: string, event: Out
     event.type,
     event.subject,
     JSON.stringify(event.data),
-    currentRequestContext()?.traceparent ?? null,
+    currentTraceparent() ?? null,
   ]);
   return id;
 }

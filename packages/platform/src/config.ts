@@ -84,6 +84,13 @@ export const serviceBaseConfigSchema = z.object({
   LOG_LEVEL: env.logLevel().describe('pino log level'),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional().describe('When set, traces/metrics/logs go to Application Insights'),
   SHUTDOWN_TIMEOUT_MS: env.positiveInt(10_000).describe('How long in-flight requests may take to drain on SIGTERM'),
+  METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe('When set, GET /metrics is served on this port (same HOST) and no longer on PORT (the chart sets 9464, the port only the scrapers reach); unset: /metrics on PORT'),
 });
 
 /**
@@ -95,6 +102,10 @@ export function serviceDatabaseConfigShape(appId: string) {
   return {
     DATABASE_URL: z.string().url().optional().describe('PostgreSQL primary. When unset, an embedded PGlite database in DATA_DIR is used'),
     DATABASE_READ_URL: z.string().url().optional().describe('PostgreSQL read replica for the read-only queries (only with DATABASE_URL)'),
+    DATABASE_AUTH: z
+      .enum(['password', 'entra'])
+      .default('password')
+      .describe("How PostgreSQL connections sign in: 'password' as the URL says, or 'entra' with an Entra access token of the workload identity as the password (Azure; the URLs then name the identity's role and carry no password)"),
     DATABASE_MAX_CONNECTIONS: env.positiveInt(10).describe('Connection pool size per pool (primary and replica)'),
     // 5 s, not less: in a flash sale (200 checkouts at once on a pool of 10) a 1 s wait answered 503 to shoppers on a
     // healthy database; an outage is cut short by the breaker and by refused connections failing at once instead.
@@ -139,11 +150,23 @@ export function isProduction(config: { NODE_ENV?: unknown }): boolean {
  * The rules of a service that owns a database: production needs PostgreSQL (the embedded PGlite would keep the data
  * inside the container, apart for every replica). Beside `readReplicaNeedsPrimary`.
  */
-export const serviceDatabaseRules: ConfigRule<{ NODE_ENV?: unknown; DATABASE_URL?: unknown }>[] = [
+export const serviceDatabaseRules: ConfigRule<{ NODE_ENV?: unknown; DATABASE_URL?: unknown; DATABASE_READ_URL?: unknown; DATABASE_AUTH?: unknown }>[] = [
   {
     variable: 'DATABASE_URL',
     expected: 'is required when NODE_ENV=production: a postgres:// URL (the embedded PGlite is for development only)',
     // An invalid URL is reported by its own check; this rule is about a missing one.
     violated: (config) => isProduction(config) && config.DATABASE_URL === undefined,
   },
+  // With Entra sign-in the token is the password: one written in the URL would be sent instead of it.
+  ...(['DATABASE_URL', 'DATABASE_READ_URL'] as const).map((variable) => ({
+    variable,
+    expected: "carries no password when DATABASE_AUTH=entra (postgres://<identity's role>@<host>:5432/<database>?sslmode=verify-full)",
+    violated: (config: Record<string, unknown>) => config.DATABASE_AUTH === 'entra' && urlHasPassword(config[variable]),
+  })),
 ];
+
+/** Whether a value is a URL with a password in it (anything else is some other check's business). */
+function urlHasPassword(value: unknown): boolean {
+  if (typeof value !== 'string' || !URL.canParse(value)) return false;
+  return new URL(value).password !== '';
+}

@@ -7,6 +7,7 @@ export * from './http/create-http-app';
 export * from './http/error-handler';
 export * from './http/problem';
 export * from './http/server';
+export * from './http/metrics-listener';
 export * from './http/validation';
 export * from './http/internal-caller';
 export * from './periodic-task';

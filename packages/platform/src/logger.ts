@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { activeTraceLogFields } from './request-context';
 
 /** Field names whose values are never written to a log: credentials, tokens, cookies, card data. */
 export const secretFieldNames = [
@@ -25,7 +26,10 @@ const secretFieldPlaces = ['', 'body.', 'headers.', 'req.headers.', 'request.', 
  */
 export const redactedLogPaths = secretFieldPlaces.flatMap((place) => secretFieldNames.map((name) => `${place}${name}`));
 
-/** Creates the JSON logger of a service; `service` is stamped on every line. */
+/**
+ * Creates the JSON logger of a service; `service` is stamped on every line, and a line written inside a span gets
+ * that span's `trace_id` and `span_id`, so the logs of a request are found from its trace and the other way round.
+ */
 export function createLogger(options: { service: string; level?: string; destination?: pino.DestinationStream }): Logger {
   return pino(
     {
@@ -34,6 +38,7 @@ export function createLogger(options: { service: string; level?: string; destina
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: redactedLogPaths, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
+      mixin: activeTraceLogFields,
     },
     // Standard output by default, written asynchronously: pino's default is a synchronous write per line, which made
     // the access log a tenth of a busy service's CPU (the write blocked the event loop; now libuv's pool does it, and

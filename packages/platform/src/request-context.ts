@@ -1,15 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomFillSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
 
-/** What is known about the request being served, available anywhere below its handler. */
+/**
+ * What is known about the request being served, available anywhere below its handler. The trace context is not
+ * here: it is OpenTelemetry's (the active span), which the http instrumentation extracts from `traceparent`.
+ */
 export interface RequestContext {
   requestId: string;
-  /** W3C trace id (32 hex) shared by every hop of the request. */
-  traceId: string;
-  /** This service's span id (16 hex) within the trace. */
-  spanId: string;
-  /** The `traceparent` to send on outgoing calls made for this request. */
-  traceparent: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -20,44 +18,52 @@ export function currentRequestContext(): RequestContext | undefined {
 }
 
 /** Runs `fn` with `context` as the current request context. */
-export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {
-  return storage.run(context, fn);
+export function runWithRequestContext<T>(requestContext: RequestContext, fn: () => T): T {
+  return storage.run(requestContext, fn);
 }
 
-/**
- * Random hex for trace and span ids, cut from a pooled buffer refilled 4 KiB at a time: one call into the CSPRNG
- * per ~170 requests instead of two per request, which shows on the hot read path.
- */
-const randomPool = Buffer.alloc(4096);
-let randomPoolOffset = randomPool.length;
-function randomHex(bytes: number): string {
-  if (randomPoolOffset + bytes > randomPool.length) {
-    randomFillSync(randomPool);
-    randomPoolOffset = 0;
-  }
-  const hex = randomPool.toString('hex', randomPoolOffset, randomPoolOffset + bytes);
-  randomPoolOffset += bytes;
-  return hex;
-}
-
-const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/**
- * Builds the context of an incoming request: keeps a well-formed `x-request-id` and the trace id of a valid
- * `traceparent` (W3C Trace Context), and starts a new span id for this hop. Anything malformed is replaced.
- */
-export function contextFromHeaders(requestIdHeader: string | undefined, traceparentHeader: string | undefined): RequestContext {
-  const requestId = requestIdHeader && requestIdPattern.test(requestIdHeader) ? requestIdHeader : randomUUID();
-  const match = traceparentHeader ? traceparentPattern.exec(traceparentHeader.trim()) : null;
-  const traceId = match && !/^0+$/.test(match[1]) ? match[1] : randomHex(16);
-  const flags = match ? match[3] : '01';
-  const spanId = randomHex(8);
-  return { requestId, traceId, spanId, traceparent: `00-${traceId}-${spanId}-${flags}` };
+/** Builds the context of an incoming request: keeps a well-formed `x-request-id`, else makes a new one. */
+export function requestContextFromHeaders(requestIdHeader: string | undefined): RequestContext {
+  return { requestId: requestIdHeader && requestIdPattern.test(requestIdHeader) ? requestIdHeader : randomUUID() };
 }
 
-/** Headers that carry the current request's identity to another service. */
+/**
+ * Headers that carry the current request to another service: its `x-request-id`, and the W3C trace context of the
+ * active span (`traceparent`, `tracestate`) written by OpenTelemetry's propagator. Without telemetry no propagator
+ * is registered and only the request id goes.
+ */
 export function propagationHeaders(): Record<string, string> {
-  const context = currentRequestContext();
-  return context ? { 'x-request-id': context.requestId, traceparent: context.traceparent } : {};
+  const headers: Record<string, string> = {};
+  const requestContext = currentRequestContext();
+  if (requestContext) headers['x-request-id'] = requestContext.requestId;
+  propagation.inject(context.active(), headers);
+  return headers;
+}
+
+/** The `traceparent` of the active span (to store with an event sent later), if there is one. */
+export function currentTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent;
+}
+
+/** The fields a log line gets from the active span: OpenTelemetry's names, which Application Insights correlates on. */
+export interface TraceLogFields {
+  trace_id?: string;
+  span_id?: string;
+  trace_flags?: string;
+}
+
+/**
+ * Trace and span id of the active span, or no fields outside a span. A new object each time: pino merges the logged
+ * object into what this returns.
+ */
+export function activeTraceLogFields(): TraceLogFields {
+  const span = trace.getActiveSpan();
+  if (!span) return {};
+  const spanContext = span.spanContext();
+  if (!isSpanContextValid(spanContext)) return {};
+  return { trace_id: spanContext.traceId, span_id: spanContext.spanId, trace_flags: `0${spanContext.traceFlags.toString(16)}`.slice(-2) };
 }

@@ -12,8 +12,21 @@ const serverGoingAwayStates = new Set(['57P01', '57P02', '57P03']);
  */
 const driverMessages = [/^Connection terminated/, /^timeout exceeded when trying to connect$/, /^Query read timeout$/, /not queryable/];
 
+/**
+ * No password could be had for a new connection (with Entra authentication: the identity endpoint or Entra ID did not
+ * answer, or the workload identity is not set up). For the callers it is the database being unreachable: 503, and it
+ * counts for the circuit breaker.
+ */
+export class DatabaseCredentialUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseCredentialUnavailableError';
+  }
+}
+
 function isConnectionFailureAtDepth(error: unknown, depth: number): boolean {
   if (typeof error !== 'object' || error === null || depth > 4) return false;
+  if (error instanceof DatabaseCredentialUnavailableError) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (networkErrorCodes.has(code) || serverGoingAwayStates.has(code)) return true;

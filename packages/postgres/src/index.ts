@@ -1,5 +1,6 @@
 export * from './database';
 export * from './connection-failures';
+export * from './entra-access-token';
 export * from './pg-database';
 export * from './pglite-database';
 export * from './migrations';

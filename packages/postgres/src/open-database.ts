@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from '@shop/kernel';
 import type { Database } from './database';
+import { entraPasswordSource, type DatabasePasswordSource } from './entra-access-token';
 import { PgDatabase, type DatabaseBreakerSettings } from './pg-database';
 import { PgliteDatabase } from './pglite-database';
 
@@ -24,7 +25,18 @@ export interface DatabaseLocation {
   logger?: Logger;
   /** PostgreSQL only: the service's own schema (see PgDatabaseOptions.schema). */
   schema?: string;
+  /**
+   * PostgreSQL only: how connections sign in. `password` (default): as the URL says. `entra`: with an Entra access
+   * token of the workload identity as the password (Azure, where password authentication is off); the URL names the
+   * identity's role and carries no password.
+   */
+  auth?: DatabaseAuthentication;
+  /** PostgreSQL with `entra` only: the token source, instead of the workload identity's (tests). */
+  entraPassword?: DatabasePasswordSource;
 }
+
+/** How a service signs in to PostgreSQL (DATABASE_AUTH). */
+export type DatabaseAuthentication = 'password' | 'entra';
 
 /** Opens the database a service is configured for. */
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
@@ -39,6 +51,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
       breaker: location.breaker,
       logger: location.logger,
       schema: location.schema,
+      password: location.auth === 'entra' ? (location.entraPassword ?? entraPasswordSource()) : undefined,
     });
   }
   if (location.embeddedDataDir) await mkdir(location.embeddedDataDir, { recursive: true });

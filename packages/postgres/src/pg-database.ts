@@ -3,6 +3,7 @@ import pg from 'pg';
 import { AppError, silentLogger, type Logger } from '@shop/kernel';
 import { databaseUnavailable, isConnectionFailure, isPoolExhausted } from './connection-failures';
 import type { Database, IsolationLevel, QueryResult, SqlExecutor } from './database';
+import type { DatabasePasswordSource } from './entra-access-token';
 
 /** int8 (count(*), sums, bigint ids) as a JS number, as PGlite does, so both adapters return the same shapes. */
 const typeParsers: pg.CustomTypesConfig = {
@@ -43,6 +44,42 @@ export interface PgDatabaseOptions {
    * role granted `ALL ON DATABASE` may create a schema, and owns what it creates there.
    */
   schema?: string;
+  /**
+   * Where the password of each new connection comes from, instead of the URL (which then carries none): Entra access
+   * tokens with DATABASE_AUTH=entra (`entraPasswordSource`). Used by the primary, the replica and the probe alike.
+   */
+  password?: DatabasePasswordSource;
+}
+
+/** sslmode values of a URL and what node-postgres makes of them (it verifies the certificate for all three). */
+const sslModes: Record<string, pg.PoolConfig['ssl']> = { disable: false, require: {}, 'verify-ca': {}, 'verify-full': {} };
+
+/**
+ * The server, user and database of a postgres:// URL as pool settings, for a pool whose password comes from a
+ * password source. node-postgres would read them from `connectionString` itself, but its parser then sets the URL's
+ * (empty) password over the `password` function, and every connection would sign in with no password at all.
+ */
+export function connectionSettingsOf(url: string): pg.PoolConfig {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new Error(`"${parsed.protocol}" is not a PostgreSQL URL scheme (postgres://)`);
+  if (parsed.password) throw new Error('a PostgreSQL URL whose password comes from Entra ID must not carry one');
+  if (!parsed.username) throw new Error('a PostgreSQL URL signed in with Entra ID names its user: the role of the identity (postgres://<role>@<host>/<database>)');
+  const unknownParameters = [...parsed.searchParams.keys()].filter((key) => key !== 'sslmode');
+  if (unknownParameters.length > 0) throw new Error(`PostgreSQL URL parameters not supported with a password source: ${unknownParameters.join(', ')} (only sslmode)`);
+  const sslmode = parsed.searchParams.get('sslmode');
+  if (sslmode !== null && !(sslmode in sslModes)) throw new Error(`sslmode=${sslmode} is not supported with a password source (disable, require, verify-ca or verify-full)`);
+  return {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: parsed.port ? Number(parsed.port) : 5432,
+    user: decodeURIComponent(parsed.username),
+    database: decodeURIComponent(parsed.pathname.slice(1)) || undefined,
+    ...(sslmode === null ? {} : { ssl: sslModes[sslmode] }),
+  };
+}
+
+/** Pool settings of where to connect and as whom: the URL as it is, or split from it beside a password source. */
+function connectionTarget(url: string, password: DatabasePasswordSource | undefined): pg.PoolConfig {
+  return password ? { ...connectionSettingsOf(url), password } : { connectionString: url };
 }
 
 /** A schema name written into SQL and into the connection's options: lower-case letters, digits and `_` only. */
@@ -142,10 +179,10 @@ export class PgDatabase implements Database {
       ...searchPath,
     };
     const breaker = options.breaker ?? {};
-    this.primary = new GuardedPool('primary', { connectionString: options.url, ...common }, breaker, logger);
-    if (options.readUrl) this.replica = new GuardedPool('replica', { connectionString: options.readUrl, ...common }, breaker, logger);
+    this.primary = new GuardedPool('primary', { ...connectionTarget(options.url, options.password), ...common }, breaker, logger);
+    if (options.readUrl) this.replica = new GuardedPool('replica', { ...connectionTarget(options.readUrl, options.password), ...common }, breaker, logger);
     this.probe = new pg.Pool({
-      connectionString: options.url,
+      ...connectionTarget(options.url, options.password),
       max: 1,
       application_name: options.applicationName,
       connectionTimeoutMillis: this.pingTimeoutMs,

@@ -2,4 +2,5 @@ export * from './building-blocks';
 export * from './run-service';
 export * from './token-verifier';
 export * from './service-startup';
+export * from './service-metrics';
 export * from './auth-user-authorizations.client';

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, startTelemetry, type RunningServer } from '@shop/platform';
+import { ConfigError, createLogger, shutdownTelemetry, telemetryStatus, type RunningServer } from '@shop/platform';
 import { type Logger } from '@shop/kernel';
 
 /** The settings `runServiceMain` reads from every service's configuration. */
@@ -22,7 +22,8 @@ const closeGraceMs = 5_000;
 
 /**
  * The body of every service's main.ts: validate config (a bad or missing variable stops the process with exit code 1
- * and one line per problem, never a secret's value), start telemetry, start the service, and stop gracefully on
+ * and one line per problem, never a secret's value), report telemetry (started by the preload, before this module
+ * loaded), start the service, and stop gracefully on
  * SIGTERM/SIGINT (drain, close, exit 0) or after an unhandled rejection or an uncaught exception (log it, drain,
  * close, exit 1).
  */
@@ -38,7 +39,13 @@ export async function runServiceMain<C extends ServiceMainSettings>(main: Servic
     throw error;
   }
   const logger = createLogger({ service: main.appId, level: config.LOG_LEVEL });
-  const telemetry = startTelemetry({ connectionString: config.APPLICATIONINSIGHTS_CONNECTION_STRING, serviceName: main.appId, logger });
+  const telemetry = telemetryStatus();
+  if (telemetry.exporting) {
+    logger.info({ serviceName: telemetry.serviceName, authentication: telemetry.authentication }, 'telemetry: exporting to Azure Monitor');
+  } else if (config.APPLICATIONINSIGHTS_CONNECTION_STRING) {
+    // Starting it now would be too late to patch Express and pg (already loaded): say what is missing instead.
+    logger.warn('telemetry: APPLICATIONINSIGHTS_CONNECTION_STRING is set but the preload did not run (NODE_OPTIONS="--require @shop/platform/dist/telemetry-preload.js"): nothing is exported');
+  }
   let running: RunningServer | undefined;
   let shuttingDown: Promise<never> | undefined;
 
@@ -52,7 +59,7 @@ export async function runServiceMain<C extends ServiceMainSettings>(main: Servic
         logger.error({ err: error }, 'shutdown failed');
         exitCode = 1;
       }
-      await telemetry.shutdown().catch(() => undefined);
+      await shutdownTelemetry().catch(() => undefined);
       process.exit(exitCode);
     })();
     return shuttingDown;
@@ -85,7 +92,7 @@ export async function runServiceMain<C extends ServiceMainSettings>(main: Servic
   } catch (error) {
     // The start-up (startService) has already released what it opened.
     logger.fatal({ err: error }, `${main.appId} failed to start`);
-    await telemetry.shutdown().catch(() => undefined);
+    await shutdownTelemetry().catch(() => undefined);
     process.exit(1);
   }
 }

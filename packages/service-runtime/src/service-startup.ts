@@ -2,8 +2,9 @@ import path from 'node:path';
 import type { EventBus } from '@shop/building-blocks';
 import type { Logger } from '@shop/kernel';
 import { OutboxRelay } from '@shop/outbox';
-import { listen, type HttpApp, type RunningServer } from '@shop/platform';
+import { listen, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { openDatabase, type Database } from '@shop/postgres';
+import { registerOutboxMetrics } from './service-metrics';
 
 /** Something a service opened while starting, and how to release it. */
 export interface ServiceResource {
@@ -53,6 +54,8 @@ export async function startService<T>(start: (resources: ServiceResources) => Pr
 export interface ServiceDatabaseSettings {
   DATABASE_URL?: string;
   DATABASE_READ_URL?: string;
+  /** How PostgreSQL connections sign in: the URL's password, or Entra access tokens (Azure). */
+  DATABASE_AUTH?: 'password' | 'entra';
   DATABASE_MAX_CONNECTIONS?: number;
   /** Longest wait for a pooled PostgreSQL connection, opening one included (ms). */
   DATABASE_ACQUIRE_TIMEOUT_MS?: number;
@@ -73,6 +76,8 @@ export interface OpenServiceDatabaseOptions {
   migrate: (db: Database) => Promise<void>;
   eventBus: EventBus;
   logger: Logger;
+  /** When given, the outbox backlog is reported on these metrics. */
+  metrics?: ServiceMetrics;
 }
 
 /** A service's own database, migrated, with the outbox relay that publishes what its transactions enqueue. */
@@ -102,9 +107,11 @@ export async function openServiceDatabase(options: OpenServiceDatabaseOptions, r
       // On PostgreSQL each service keeps its tables in a schema named after it (Azure grants a service role only
       // ALL ON DATABASE, which does not include creating tables in public).
       schema: options.appId,
+      auth: settings.DATABASE_AUTH,
     }));
   if (!options.db) resources.add('database', () => db.close());
   await options.migrate(db);
+  if (options.metrics) registerOutboxMetrics(options.metrics, db, options.logger);
   const relay = new OutboxRelay({ db, eventBus: options.eventBus, logger: options.logger, pollIntervalMs: settings.OUTBOX_POLL_INTERVAL_MS });
   resources.add('outbox relay', () => relay.stop());
   return { db, relay };
@@ -115,9 +122,18 @@ export interface ServiceListenSettings {
   PORT: number;
   HOST?: string;
   SHUTDOWN_TIMEOUT_MS?: number;
+  /** Serve /metrics on this port instead of PORT. */
+  METRICS_PORT?: number;
 }
 
 /** Listens on the configured port; on stop the server drains, then `resources` are closed last-first. */
 export function listenService(app: HttpApp, settings: ServiceListenSettings, logger: Logger, resources: ServiceResources): Promise<RunningServer> {
-  return listen(app, { port: settings.PORT, host: settings.HOST, logger, shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS, closers: resources.all });
+  return listen(app, {
+    port: settings.PORT,
+    host: settings.HOST,
+    logger,
+    shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
+    closers: resources.all,
+    metricsPort: settings.METRICS_PORT,
+  });
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RateLimitRejectionRecorder } from '@shop/platform';
 import type { SqlExecutor } from '@shop/postgres';
 import { decideLoginAttempt, type CounterReading, type LoginThrottle, type LoginThrottleLimits, type ThrottleDecision } from '../domain/login-throttle';
 
@@ -24,7 +25,7 @@ export class SqlLoginThrottle implements LoginThrottle {
   private readonly now: () => number;
   private reservationsSinceSweep = 0;
 
-  constructor(private readonly deps: { sql: SqlExecutor; limits: LoginThrottleLimits; now?: () => number }) {
+  constructor(private readonly deps: { sql: SqlExecutor; limits: LoginThrottleLimits; now?: () => number; rejections?: RateLimitRejectionRecorder }) {
     this.now = deps.now ?? Date.now;
   }
 
@@ -52,11 +53,13 @@ export class SqlLoginThrottle implements LoginThrottle {
       return found;
     };
     await this.sweepExpiredNowAndThen(now);
-    return decideLoginAttempt(
+    const decision = decideLoginAttempt(
       { accountAndAddress: reading(keys.accountAndAddress), address: keys.address ? reading(keys.address) : undefined, account: reading(keys.account) },
       this.deps.limits,
       now,
     );
+    if (!decision.allowed) this.deps.rejections?.rejected(decision.scope);
+    return decision;
   }
 
   async recordSuccess(email: string, address: string | undefined): Promise<void> {

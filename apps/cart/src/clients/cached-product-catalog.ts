@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { CacheLookupRecorder } from '@shop/platform';
 import type { ProductCatalog, ProductDetails } from '../domain/ports';
 
 /** What a product lookup remembered: the product, or that catalog does not sell it. */
@@ -17,7 +18,7 @@ export class CachedProductCatalog implements ProductCatalog {
 
   constructor(
     private readonly catalog: ProductCatalog,
-    options: { ttlMs: number; maxProducts: number },
+    private readonly options: { ttlMs: number; maxProducts: number; lookups?: CacheLookupRecorder },
   ) {
     this.cache = new LRUCache<string, Remembered>({
       max: options.maxProducts,
@@ -29,7 +30,10 @@ export class CachedProductCatalog implements ProductCatalog {
   }
 
   async findProduct(productId: string): Promise<ProductDetails | undefined> {
-    const remembered = await this.cache.fetch(productId);
+    const status: LRUCache.Status<string, Remembered> = {};
+    const remembered = await this.cache.fetch(productId, { status });
+    // Joining a lookup already on its way costs no catalog call either: a hit.
+    this.options.lookups?.record(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss');
     return remembered?.product;
   }
 }

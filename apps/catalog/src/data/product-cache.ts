@@ -1,6 +1,7 @@
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
 import type { StateStore } from '@shop/building-blocks';
 import type { Logger } from '@shop/kernel';
+import type { CacheLookupRecorder } from '@shop/platform';
 import type { CachedRepresentation, ProductCache } from '../domain/ports';
 
 const keyPrefix = 'catalog:product:';
@@ -22,6 +23,8 @@ export interface StateStoreProductCacheOptions {
   ttlSeconds: number;
   logger: Logger;
   breaker?: ProductCacheBreakerSettings;
+  /** Where hits and misses are counted (a miss reads the database; a failing store is a miss too). */
+  lookups?: CacheLookupRecorder;
 }
 
 /**
@@ -56,12 +59,15 @@ export class StateStoreProductCache implements ProductCache {
   }
 
   async get(ref: { id: string } | { sku: string }): Promise<CachedRepresentation | undefined> {
+    let found: CachedRepresentation | undefined;
     try {
-      return (await this.breaker.execute(() => this.store.get<CachedRepresentation>(keyOf(ref))))?.value;
+      found = (await this.breaker.execute(() => this.store.get<CachedRepresentation>(keyOf(ref))))?.value;
     } catch {
       // A miss: the breaker has counted the failure and logs when it opens.
-      return undefined;
+      found = undefined;
     }
+    this.options.lookups?.record(found ? 'hit' : 'miss');
+    return found;
   }
 
   async put(representation: CachedRepresentation): Promise<void> {

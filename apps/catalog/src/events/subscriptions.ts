@@ -2,6 +2,7 @@ import type { CloudEvent, DeliveryOutcome, EventBus } from '@shop/building-block
 import { AppIds, EventTypes, Topics, syncBatchEventSchema } from '@shop/contracts';
 import type { Logger } from '@shop/kernel';
 import type { CatalogSyncService } from '../domain/catalog-sync.service';
+import type { CatalogMetrics } from '../domain/catalog-metrics';
 
 /** The inbox consumer name of the catalog-sync handler (deduplication is per consumer). */
 export const catalogSyncConsumer = 'catalog.catalog-sync';
@@ -11,7 +12,7 @@ export const catalogSyncConsumer = 'catalog.catalog-sync';
  * SUCCESS when applied (or applied before), DROP when the event can never be applied (wrong type or shape),
  * RETRY when applying failed (the database is unavailable...).
  */
-export function catalogSyncHandler(catalogSync: CatalogSyncService, logger: Logger): (event: CloudEvent<unknown>) => Promise<DeliveryOutcome> {
+export function catalogSyncHandler(catalogSync: CatalogSyncService, logger: Logger, metrics?: CatalogMetrics): (event: CloudEvent<unknown>) => Promise<DeliveryOutcome> {
   return async (event) => {
     if (event.type !== EventTypes.catalogSyncBatch) {
       logger.warn({ eventId: event.id, type: event.type }, 'unexpected event type on the catalog-sync topic; dropping');
@@ -32,6 +33,7 @@ export function catalogSyncHandler(catalogSync: CatalogSyncService, logger: Logg
       if (outcome === 'duplicate') {
         logger.info({ eventId: event.id }, 'catalog sync batch already applied');
       } else {
+        metrics?.syncBatchApplied(products.source, outcome);
         const level = outcome.rejected.length > 0 ? 'warn' : 'info';
         logger[level]({ eventId: event.id, source: batch.data.source, runId: batch.data.runId, ...outcome, rejected: outcome.rejected.slice(0, 20) }, 'catalog sync batch applied');
       }
@@ -44,6 +46,6 @@ export function catalogSyncHandler(catalogSync: CatalogSyncService, logger: Logg
 }
 
 /** Subscribes the catalog's handlers; call before the bus starts. */
-export function subscribeCatalogHandlers(eventBus: EventBus, catalogSync: CatalogSyncService, logger: Logger): void {
-  eventBus.subscribe(Topics.catalogSync, catalogSyncHandler(catalogSync, logger), { group: AppIds.catalog });
+export function subscribeCatalogHandlers(eventBus: EventBus, catalogSync: CatalogSyncService, logger: Logger, metrics?: CatalogMetrics): void {
+  eventBus.subscribe(Topics.catalogSync, catalogSyncHandler(catalogSync, logger, metrics), { group: AppIds.catalog });
 }

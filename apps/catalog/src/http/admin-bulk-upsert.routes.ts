@@ -3,6 +3,7 @@ import type { TokenVerifier } from '@shop/auth-tokens';
 import { catalogBulkUpsertPath, syncBatchEventSchema, type BulkUpsertReply } from '@shop/contracts';
 import { AppError } from '@shop/kernel';
 import { parseOrThrow } from '@shop/platform';
+import type { CatalogMetrics } from '../domain/catalog-metrics';
 import type { CatalogSyncService } from '../domain/catalog-sync.service';
 import { adminOnly, contextOf } from './admin-auth';
 import { CachePolicies } from './cache-policy';
@@ -18,7 +19,7 @@ const batchIdPattern = /^[A-Za-z0-9:_-]{8,200}$/;
  * `npm run sync` CLI), and the admin is the actor of the changes. A batch of a sync run (`runId`) counts into that
  * run; sent with an `Idempotency-Key` (the batch's id), a retried batch is applied and counted once.
  */
-export function createAdminBulkUpsertRouter(deps: { catalogSync: CatalogSyncService; verifier: TokenVerifier }): Router {
+export function createAdminBulkUpsertRouter(deps: { catalogSync: CatalogSyncService; verifier: TokenVerifier; metrics?: CatalogMetrics }): Router {
   const router = Router();
   router.post(catalogBulkUpsertPath, ...adminOnly(deps.verifier), async (req, res) => {
     const { runId, ...batch } = parseOrThrow(syncBatchEventSchema, req.body, 'body');
@@ -27,6 +28,7 @@ export function createAdminBulkUpsertRouter(deps: { catalogSync: CatalogSyncServ
       throw new AppError('invalid', 'Idempotency-Key must be 8 to 200 characters of letters, digits, ":", "_" or "-"');
     }
     const outcome = await deps.catalogSync.bulkUpsertProducts(contextOf(res), batch, { runId, ...(batchId ? { inboxEventId: batchId, consumer: httpSyncConsumer } : {}) });
+    if (outcome !== 'duplicate') deps.metrics?.syncBatchApplied(batch.source, outcome);
     res.setHeader('Cache-Control', CachePolicies.private);
     res.json((outcome === 'duplicate' ? { duplicate: true } : outcome) satisfies BulkUpsertReply);
   });

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { CacheLookupRecorder } from '@shop/platform';
 
 /** A rendered page of public search results: the JSON body, and how many products it holds (for analytics). */
 export interface RenderedSearchPage {
@@ -16,8 +17,11 @@ export interface RenderedSearchPage {
 export class SearchPageCache {
   private readonly pages?: LRUCache<string, RenderedSearchPage, () => Promise<RenderedSearchPage>>;
 
-  constructor(options: { ttlMs: number; maxPages: number }) {
+  private readonly lookups?: CacheLookupRecorder;
+
+  constructor(options: { ttlMs: number; maxPages: number; lookups?: CacheLookupRecorder }) {
     if (options.ttlMs <= 0) return;
+    this.lookups = options.lookups;
     this.pages = new LRUCache<string, RenderedSearchPage, () => Promise<RenderedSearchPage>>({
       max: options.maxPages,
       ttl: options.ttlMs,
@@ -29,7 +33,10 @@ export class SearchPageCache {
   /** The page of this search, rendered by `render` unless a fresh one is kept (or being rendered) already. */
   async pageOf(search: Readonly<Record<string, unknown>>, render: () => Promise<RenderedSearchPage>): Promise<RenderedSearchPage> {
     if (!this.pages) return render();
-    const page = await this.pages.fetch(searchKeyOf(search), { context: render });
+    const status: LRUCache.Status<string, RenderedSearchPage, () => Promise<RenderedSearchPage>> = {};
+    const page = await this.pages.fetch(searchKeyOf(search), { context: render, status });
+    // Joining a render already on its way costs no query either: a hit.
+    this.lookups?.record(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss');
     return page ?? render();
   }
 }

@@ -5,12 +5,19 @@ import { parseOrThrow } from '@shop/platform';
 import type { CheckoutOutcome } from '../domain/checkout-outcome';
 import type { CheckoutService } from '../domain/checkout.service';
 import type { OrderService } from '../domain/order.service';
+import type { CheckoutMetrics } from '../domain/checkout-metrics';
 import { answerOfCheckoutOutcome } from './checkout-outcome.mapper';
 import { idempotencyKeySchema, orderIdParamsSchema } from './orders.schemas';
 import { AppError } from '@shop/kernel';
 
 /** The order API under /api/orders: the shopper's checkout and orders, and the admin's search and fulfilment. */
-export function createOrdersRouter(deps: { checkout: CheckoutService; orders: OrderService; verifier: TokenVerifier; authorizations: UserAuthorizations }): Router {
+export function createOrdersRouter(deps: {
+  checkout: CheckoutService;
+  orders: OrderService;
+  verifier: TokenVerifier;
+  authorizations: UserAuthorizations;
+  checkoutMetrics?: CheckoutMetrics;
+}): Router {
   const { checkout, orders } = deps;
   const router = Router();
   router.use(authenticate(deps.verifier));
@@ -23,7 +30,8 @@ export function createOrdersRouter(deps: { checkout: CheckoutService; orders: Or
     if (rawKey === undefined) throw new AppError('precondition_required', 'POST /api/orders needs an Idempotency-Key header (8–128 of A-Z a-z 0-9 _ -), the same for every retry of one checkout');
     const idempotencyKey = parseOrThrow(idempotencyKeySchema, rawKey, 'headers.idempotency-key');
     const body = parseOrThrow(placeOrderBodySchema, req.body, 'body');
-    const outcome = await checkout.placeOrder({ userId: principal.userId, authorization: req.header('authorization')! }, idempotencyKey, body);
+    const placeOrder = () => checkout.placeOrder({ userId: principal.userId, authorization: req.header('authorization')! }, idempotencyKey, body);
+    const outcome = await (deps.checkoutMetrics ? deps.checkoutMetrics.observe('request', placeOrder) : placeOrder());
     sendCheckoutOutcome(res, outcome);
   });
 

@@ -2,6 +2,7 @@ import { PeriodicTask } from '@shop/platform';
 import type { Logger } from '@shop/kernel';
 import type { CheckoutService } from '../domain/checkout.service';
 import type { OrderRepository } from '../domain/ports';
+import type { CheckoutMetrics } from '../domain/checkout-metrics';
 
 /** Settings of the recovery loop. */
 export interface CheckoutRecoverySettings {
@@ -23,7 +24,7 @@ export class CheckoutRecovery {
   private readonly loop: PeriodicTask<number>;
 
   constructor(
-    private readonly deps: { repository: OrderRepository; checkout: CheckoutService; logger: Logger; settings: CheckoutRecoverySettings },
+    private readonly deps: { repository: OrderRepository; checkout: CheckoutService; logger: Logger; settings: CheckoutRecoverySettings; checkoutMetrics?: CheckoutMetrics },
   ) {
     this.loop = new PeriodicTask({ name: 'checkout recovery', run: () => this.round(), intervalMs: deps.settings.intervalMs, logger: deps.logger });
   }
@@ -49,7 +50,7 @@ export class CheckoutRecovery {
     let resumed = 0;
     for (const order of orders) {
       try {
-        const outcome = await checkout.resume(order);
+        const outcome = await (this.deps.checkoutMetrics ? this.deps.checkoutMetrics.observe('recovery', () => checkout.resume(order)) : checkout.resume(order));
         resumed += 1;
         logger.info({ orderId: order.id, from: order.status, outcome: outcome.kind }, 'resumed an interrupted checkout');
       } catch (error) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudEvent, DeliveryOutcome, OutgoingEvent, SubscriptionOptions } from './event-bus';
+import { activeTraceparent } from '../trace-context';
 
 /** Defaults of `SubscriptionOptions` (documented on the port). */
 export const DeliveryDefaults = {
@@ -32,7 +33,7 @@ export function retryDelayMs(policy: DeliveryPolicy, attempt: number): number {
   return Math.min(policy.initialBackoffMs * 2 ** Math.max(0, attempt - 1), DeliveryDefaults.maxBackoffMs);
 }
 
-/** Wraps what a publisher supplies in a CloudEvents 1.0 envelope (id, source, time filled in). */
+/** Wraps what a publisher supplies in a CloudEvents 1.0 envelope (id, source, time and trace context filled in). */
 export function toCloudEvent<T>(source: string, event: OutgoingEvent<T>): CloudEvent<T> {
   if (!event.type) throw new TypeError('OutgoingEvent.type is required');
   const envelope: CloudEvent<T> = {
@@ -45,7 +46,9 @@ export function toCloudEvent<T>(source: string, event: OutgoingEvent<T>): CloudE
     data: event.data,
   };
   if (event.subject !== undefined) envelope.subject = event.subject;
-  if (event.traceparent !== undefined) envelope.traceparent = event.traceparent;
+  // A publisher inside a traced request need not pass its trace: the active span's is taken.
+  const traceparent = event.traceparent ?? activeTraceparent();
+  if (traceparent !== undefined) envelope.traceparent = traceparent;
   return envelope;
 }
 

@@ -3,6 +3,7 @@ import { Components, deadLetterTopicOf } from '@shop/contracts';
 import express, { type Router } from 'express';
 import { createDaprClient, DaprSidecarError, sidecarFailureOf, type DaprSidecarOptions } from '../dapr/dapr-sidecar';
 import { deliveryPolicyOf, isCloudEvent, runHandler, toCloudEvent } from './cloud-events';
+import { publishInTraceOf } from '../trace-context';
 import type { CloudEvent, DeliveryOutcome, EventBus, EventHandler, OutgoingEvent, SubscriptionOptions } from './event-bus';
 import { silentLogger, type Logger } from '@shop/kernel';
 
@@ -72,8 +73,9 @@ export class DaprEventBus implements EventBus {
   async publish<T>(topic: string, event: OutgoingEvent<T>): Promise<CloudEvent<T>> {
     if (this.closed) throw new Error('DaprEventBus is closed');
     const envelope = JSON.parse(JSON.stringify(toCloudEvent(this.options.source, event))) as CloudEvent<T>;
-    // The SDK reports a failed publish in its result instead of throwing.
-    const result = await this.client.pubsub.publish(this.pubsubName, topic, envelope, { contentType: 'application/cloudevents+json' });
+    // The SDK reports a failed publish in its result instead of throwing. Its HTTP call (instrumented) carries the
+    // event's trace to the sidecar, which continues it to the subscribers.
+    const result = await publishInTraceOf(envelope.traceparent, () => this.client.pubsub.publish(this.pubsubName, topic, envelope, { contentType: 'application/cloudevents+json' }));
     if (result.error) throw new DaprSidecarError(`publish to "${topic}"`, sidecarFailureOf(result.error), result.error);
     return envelope;
   }

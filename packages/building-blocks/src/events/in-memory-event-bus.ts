@@ -1,5 +1,6 @@
 import { deadLetterTopicOf } from '@shop/contracts';
 import { copyAsOnTheWire, deliveryPolicyOf, retryDelayMs, runHandler, toCloudEvent, type DeliveryPolicy } from './cloud-events';
+import { deliverInTraceOf } from '../trace-context';
 import type { CloudEvent, EventBus, EventHandler, OutgoingEvent, SubscriptionOptions } from './event-bus';
 import { silentLogger, type Logger } from '@shop/kernel';
 
@@ -176,7 +177,8 @@ export class InMemoryBroker {
 
   private async deliver(group: Group, consumer: InMemoryConsumer, delivery: Delivery): Promise<void> {
     delivery.attempts += 1;
-    const { outcome, error } = await runHandler(consumer.handler, copyAsOnTheWire(delivery.event));
+    const event = copyAsOnTheWire(delivery.event);
+    const { outcome, error } = await deliverInTraceOf(group.topic, event, () => runHandler(consumer.handler, event));
     const subject = delivery.event.subject;
     const context = { topic: group.topic, group: group.name, eventId: delivery.event.id, attempts: delivery.attempts };
     if (this.closed) return;

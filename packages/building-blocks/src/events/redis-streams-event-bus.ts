@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '@shop/kernel';
 import { OutageBreaker, type OutageBreakerSettings } from '../outage-breaker';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, isRedisOutage, RedisCommandTimeoutError, RedisConnection, withCommandTimeout, type RedisClient, type RedisConnectionOptions } from '../redis-connection';
 import { deliveryPolicyOf, retryDelayMs, runHandler, toCloudEvent, type DeliveryPolicy } from './cloud-events';
+import { deliverInTraceOf, publishInTraceOf } from '../trace-context';
 import type { CloudEvent, EventBus, EventHandler, OutgoingEvent, SubscriptionOptions } from './event-bus';
 
 /** Options of the Redis Streams event bus. */
@@ -123,7 +124,7 @@ export class RedisStreamsEventBus implements EventBus {
     const json = JSON.stringify(envelope);
     // A publish that timed out may still land later: the outbox then sends it again with the same id, and consumers
     // deduplicate on it.
-    await this.publishBreaker.run(async () => this.append(await this.connection.ready(), topic, json));
+    await publishInTraceOf(envelope.traceparent, () => this.publishBreaker.run(async () => this.append(await this.connection.ready(), topic, json)));
     return JSON.parse(json) as CloudEvent<T>;
   }
 
@@ -335,7 +336,7 @@ export class RedisStreamsEventBus implements EventBus {
     this.processing.add(entry.id);
     let result: Awaited<ReturnType<typeof runHandler>>;
     try {
-      result = await runHandler(subscription.handler, event);
+      result = await deliverInTraceOf(topic, event, () => runHandler(subscription.handler, event));
     } finally {
       this.processing.delete(entry.id);
     }

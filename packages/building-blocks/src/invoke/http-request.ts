@@ -1,13 +1,19 @@
 import { ServiceUnavailableError, type InvokeRequest, type InvokeResponse } from './service-invoker';
+import { invokeInClientSpan } from '../trace-context';
 
 /** Default request timeout, as documented on `InvokeRequest.timeoutMs`. */
 export const DefaultInvokeTimeoutMs = 5000;
 
 /**
  * Sends one invocation over HTTP with fetch and reads the answer whatever its status. Connection failures and
- * timeouts become ServiceUnavailableError; everything the target answered is returned as is.
+ * timeouts become ServiceUnavailableError; everything the target answered is returned as is. The call is a client
+ * span whose W3C trace context goes in the headers (no instrumentation patches fetch), replacing any the caller set.
  */
-export async function sendInvokeRequest<T>(appId: string, url: string, request: InvokeRequest, extraHeaders: Record<string, string> = {}): Promise<InvokeResponse<T>> {
+export function sendInvokeRequest<T>(appId: string, url: string, request: InvokeRequest, extraHeaders: Record<string, string> = {}): Promise<InvokeResponse<T>> {
+  return invokeInClientSpan({ appId, method: request.method, url }, (traceHeaders) => sendWithHeaders<T>(appId, url, request, { ...extraHeaders, ...traceHeaders }));
+}
+
+async function sendWithHeaders<T>(appId: string, url: string, request: InvokeRequest, extraHeaders: Record<string, string>): Promise<InvokeResponse<T>> {
   const headers: Record<string, string> = { accept: 'application/json', ...forwardableHeaders(request.headers ?? {}), ...extraHeaders };
   let body: string | undefined;
   if (request.body !== undefined) {

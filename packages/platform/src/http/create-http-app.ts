@@ -1,7 +1,8 @@
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { ServiceMetrics } from '../metrics';
-import { contextFromHeaders, runWithRequestContext } from '../request-context';
+import { trace } from '@opentelemetry/api';
+import { requestContextFromHeaders, runWithRequestContext } from '../request-context';
 import { problemErrorHandler, unknownRouteHandler } from './error-handler';
 import { AppError, type Logger } from '@shop/kernel';
 
@@ -49,6 +50,10 @@ export interface HttpApp {
   app: Express;
   /** From now on /readyz answers 503 so that load balancers stop sending new requests. */
   markShuttingDown(): void;
+  /** The service's metrics, for a listener of their own (METRICS_PORT). */
+  metrics: ServiceMetrics;
+  /** From now on /metrics on this app answers 404: a separate listener serves them (`listen` with `metricsPort`). */
+  stopServingMetrics(): void;
 }
 
 const jsonMediaTypes = ['application/json', 'application/*+json'];
@@ -108,11 +113,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     lastReady = ready;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
   });
-  if (options.serveMetrics ?? true) {
-    app.get('/metrics', async (_req, res) => {
-      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-    });
-  }
+  let metricsOnThisApp = options.serveMetrics ?? true;
+  app.get('/metrics', async (_req, res, next) => {
+    if (!metricsOnThisApp) return next();
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
 
   options.mountFallback?.(app);
   app.use(unknownRouteHandler);
@@ -121,6 +126,10 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     app,
     markShuttingDown: () => {
       shuttingDown = true;
+    },
+    metrics,
+    stopServingMetrics: () => {
+      metricsOnThisApp = false;
     },
   };
 }
@@ -187,12 +196,17 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** Sets up the request context, echoes `x-request-id`/`traceparent`, and records the access log line and the duration histogram. */
+/**
+ * Sets up the request context, echoes `x-request-id`, names the request's server span after its route, and records
+ * the access log line and the duration histogram. The trace context is the http instrumentation's: it extracted the
+ * incoming `traceparent` and made the server span active before Express saw the request.
+ */
 function requestContextAndTelemetry(logger: Logger, metrics: ServiceMetrics): RequestHandler {
   return (req, res, next) => {
-    const context = contextFromHeaders(req.header('x-request-id'), req.header('traceparent'));
+    const context = requestContextFromHeaders(req.header('x-request-id'));
     res.setHeader('x-request-id', context.requestId);
-    res.setHeader('traceparent', context.traceparent);
+    // The http instrumentation's server span (nothing instruments Express in between); undefined without telemetry.
+    const serverSpan = trace.getActiveSpan();
     const startedAt = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
@@ -200,10 +214,13 @@ function requestContextAndTelemetry(logger: Logger, metrics: ServiceMetrics): Re
       const routePath = (req.route as { path?: string | RegExp | (string | RegExp)[] } | undefined)?.path;
       const route = routePath ? `${req.baseUrl}${String(routePath)}` : res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'unmatched';
       metrics.httpRequestDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, seconds);
+      // 'finish' comes before the instrumentation ends the span on 'close'. Its name would be the bare method: the
+      // route template (never the raw path, which holds ids) makes requests groupable in Application Insights.
+      if (serverSpan?.isRecording() && route !== 'unmatched') serverSpan.setAttribute('http.route', route).updateName(`${req.method} ${route}`);
       const level = res.statusCode >= 500 ? 'error' : quietPaths.has(req.path) ? 'debug' : 'info';
       if (logger.isLevelEnabled(level)) {
         logger[level](
-          { requestId: context.requestId, traceId: context.traceId, method: req.method, path: req.path, route, status: res.statusCode, durationMs: Math.round(seconds * 1e4) / 10 },
+          { requestId: context.requestId, method: req.method, path: req.path, route, status: res.statusCode, durationMs: Math.round(seconds * 1e4) / 10 },
           'request',
         );
       }

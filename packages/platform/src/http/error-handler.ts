@@ -39,7 +39,7 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
     const appError = toAppError(error);
     const context = currentRequestContext();
     if (appError.type === 'internal') {
-      logger.error({ err: error, requestId: context?.requestId, traceId: context?.traceId, path: req.path }, 'unhandled error');
+      logger.error({ err: error, requestId: context?.requestId, path: req.path }, 'unhandled error');
     }
     if (appError.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.ceil(appError.retryAfterSeconds)));
     res

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpApp } from './create-http-app';
+import { listenForMetrics, type MetricsListener } from './metrics-listener';
 import { type Logger } from '@shop/kernel';
 
 /** A listening service and the way to stop it gracefully. */
@@ -9,6 +10,8 @@ export interface RunningServer {
   server: Server;
   port: number;
   url: string;
+  /** Where /metrics is served when it has a listener of its own (`metricsPort`); otherwise `${url}/metrics`. */
+  metricsUrl?: string;
   /** Stops accepting, drains in-flight requests (up to the timeout), then runs the closers in reverse order. Idempotent. */
   stop(): Promise<void>;
 }
@@ -22,12 +25,24 @@ export interface ListenOptions {
   shutdownTimeoutMs?: number;
   /** Resources to release after the server has drained (pools, buses, clients), closed last-first. */
   closers?: Array<{ name: string; close: () => Promise<void> }>;
+  /** METRICS_PORT: serve /metrics on this port (same host) instead of on `port`. Unset: /metrics stays on `port`. */
+  metricsPort?: number;
 }
 
 /** Starts a built app on a port (0 for any free one). */
 export async function listen(httpApp: HttpApp, options: ListenOptions): Promise<RunningServer> {
+  let metricsListener: MetricsListener | undefined;
+  if (options.metricsPort !== undefined) {
+    metricsListener = await listenForMetrics(httpApp.metrics.registry, { port: options.metricsPort, host: options.host, logger: options.logger });
+    httpApp.stopServingMetrics();
+  }
   const server = httpApp.app.listen(options.port, options.host ?? '127.0.0.1');
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    await metricsListener?.close();
+    throw error;
+  }
   // Longer than the idle timeout of the load balancers in front, so they never reuse a socket we just closed.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -51,6 +66,8 @@ export async function listen(httpApp: HttpApp, options: ListenOptions): Promise<
         server.closeAllConnections();
         await closed;
       }
+      // Scraped until the app has drained, so the last requests are counted.
+      await metricsListener?.close();
       for (const closer of [...(options.closers ?? [])].reverse()) {
         try {
           await closer.close();
@@ -61,7 +78,7 @@ export async function listen(httpApp: HttpApp, options: ListenOptions): Promise<
     })();
     return stopping;
   };
-  return { server, port, url: `http://${host}:${port}`, stop };
+  return { server, port, url: `http://${host}:${port}`, metricsUrl: metricsListener?.url, stop };
 }
 
 /** On SIGTERM or SIGINT runs `stop` once and exits; a second signal exits at once. */
