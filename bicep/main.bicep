@@ -92,6 +92,34 @@ param communicationDataLocation string = 'Europe'
 @description('Optional. Public URL of the shop (https://, e.g. a custom domain of Front Door) that the password reset and e-mail verification links open. Empty: the Front Door endpoint.')
 param shopPublicUrl string = ''
 
+@description('Optional. Host name Front Door connects to on the Application Gateway, the name its certificate is issued for: a custom name (e.g. origin.shop.example.com) with a CNAME to the output appGatewayPublicFqdn, or empty for that FQDN itself. The parameter files read SHOP_ORIGIN_HOST_NAME.')
+param appGatewayOriginHostName string = ''
+
+@description('Optional. Key Vault secret of the Application Gateway\'s origin certificate.')
+param appGatewayCertificateSecretName string = 'appgw-origin-tls'
+
+@description('Optional. The origin certificate for appGatewayOriginHostName from a public CA (Front Door trusts no self-signed origin), as base64 of a PFX without password; written to the secret appGatewayCertificateSecretName. Required on the first deployment and to renew; empty: the certificate in Key Vault stays. The parameter files read SHOP_APPGW_CERTIFICATE_PFX.')
+@secure()
+param appGatewayCertificatePfx string = ''
+
+@description('Optional. Token the Dapr sidecars present to their apps and the Functions app presents on /internal routes (Key Vault secret dapr-app-api-token). Required on the first deployment and to rotate; empty: the secret stays as it is, so redeployments never rotate it under running pods. The parameter files read SHOP_DAPR_APP_API_TOKEN.')
+@secure()
+param daprAppApiToken string = ''
+
+@description('Optional. Token the apps present to their Dapr sidecars (Key Vault secret dapr-api-token). Required on the first deployment and to rotate; empty: the secret stays. The parameter files read SHOP_DAPR_API_TOKEN.')
+@secure()
+param daprApiToken string = ''
+
+@description('Optional. PEM private key(s) auth signs its tokens with (Key Vault secret auth-signing-keys). Required on the first deployment and to roll keys; empty: the secret stays. The parameter files read SHOP_AUTH_SIGNING_KEYS.')
+@secure()
+param authSigningKeys string = ''
+
+@description('Optional. Public CIDR ranges that may reach the AKS API server (operators, deployment runner). Empty: any address; main.prod.bicepparam requires SHOP_AKS_API_AUTHORIZED_IP_RANGES.')
+param aksApiServerAuthorizedIpRanges string[] = []
+
+@description('Optional. Public CIDR ranges that may push to the registry in dev (its public endpoint denies every other address); production has no public endpoint.')
+param registryAllowedIpRanges string[] = []
+
 @description('Optional. Tags of every resource.')
 param tags object = {}
 
@@ -223,6 +251,36 @@ var publishedTopics = {
   ]
 }
 
+// Key Vault secrets each identity reads: the chart's secretEnv (charts/shop/values.yaml) and the Dapr tokens for the
+// services, the APP_API_TOKEN reference for the Functions app. Each gets Key Vault Secrets User on these secrets only.
+var daprTokenSecretNames = [
+  'dapr-app-api-token'
+  'dapr-api-token'
+]
+
+var secretsReadBy = {
+  auth: concat(daprTokenSecretNames, [
+    'auth-database-url'
+    'auth-signing-keys'
+    'applicationinsights-connection-string'
+  ])
+  catalog: concat(daprTokenSecretNames, [
+    'catalog-database-url'
+    'catalog-database-read-url'
+    'applicationinsights-connection-string'
+  ])
+  cart: concat(daprTokenSecretNames, [
+    'applicationinsights-connection-string'
+  ])
+  order: concat(daprTokenSecretNames, [
+    'order-database-url'
+    'applicationinsights-connection-string'
+  ])
+  functions: [
+    'dapr-app-api-token'
+  ]
+}
+
 var consumedTopics = {
   auth: []
   catalog: [
@@ -255,18 +313,68 @@ module network 'modules/network.bicep' = {
   }
 }
 
+// The gateway's identity exists before the gateway so that it already reads the certificate's secret when the
+// gateway is created (the gateway fails to provision otherwise).
+module appGatewayIdentity 'modules/user-assigned-identity.bicep' = {
+  name: 'app-gateway-identity'
+  params: {
+    name: 'id-${namePrefix}-agw'
+    location: location
+    tags: allTags
+  }
+}
+
+// First the profile (its frontDoorId goes into the gateway's WAF), then the gateway, then Front Door's endpoint and
+// origins (module frontDoor: the origin is the gateway's host).
+module frontDoorProfile 'modules/front-door-profile.bicep' = {
+  name: 'front-door-profile'
+  params: {
+    namePrefix: namePrefix
+    tags: allTags
+  }
+}
+
+// The origin certificate, written before the gateway that reads it; readable by the gateway's identity only.
+module edgeSecrets 'modules/key-vault-secrets.bicep' = {
+  name: 'key-vault-edge-secrets'
+  params: {
+    vaultName: keyVault.outputs.name
+    values: {
+      '${appGatewayCertificateSecretName}': appGatewayCertificatePfx
+    }
+    contentTypes: {
+      '${appGatewayCertificateSecretName}': 'application/x-pkcs12'
+    }
+    readers: [
+      {
+        principalId: appGatewayIdentity.outputs.principalId
+        secretNames: [
+          appGatewayCertificateSecretName
+        ]
+      }
+    ]
+  }
+}
+
 module appGateway 'modules/app-gateway.bicep' = {
   name: 'app-gateway'
   params: {
     namePrefix: namePrefix
     location: location
     subnetId: network.outputs.subnetIds.appGateway
+    identityResourceId: appGatewayIdentity.outputs.resourceId
+    certificateSecretUri: '${keyVault.outputs.vaultUri}secrets/${appGatewayCertificateSecretName}'
+    listenerHostName: appGatewayOriginHostName
+    frontDoorId: frontDoorProfile.outputs.frontDoorId
     autoscale: {
       minCapacity: environmentName == 'prod' ? 2 : 0
       maxCapacity: environmentName == 'prod' ? 10 : 2
     }
     tags: allTags
   }
+  dependsOn: [
+    edgeSecrets
+  ]
 }
 
 module aks 'modules/aks.bicep' = {
@@ -278,6 +386,9 @@ module aks 'modules/aks.bicep' = {
     subnetId: network.outputs.subnetIds.aks
     logAnalyticsWorkspaceId: monitoring.outputs.resourceId
     applicationGatewayId: appGateway.outputs.resourceId
+    applicationGatewaySubnetId: network.outputs.subnetIds.appGateway
+    applicationGatewayIdentityResourceId: appGatewayIdentity.outputs.resourceId
+    apiServerAuthorizedIpRanges: aksApiServerAuthorizedIpRanges
     pools: aksPools
     adminGroupObjectIds: aksAdminGroupObjectIds
     skuTier: environmentName == 'prod' ? 'Standard' : 'Free'
@@ -318,6 +429,54 @@ module identities 'modules/identities.bicep' = {
 // identity access, so neither module can take the name from the other's outputs.
 var keyVaultName = take('kv-${replace(namePrefix, '-', '')}-${uniqueString(resourceGroup().id)}', 24)
 
+// The Functions app's identity, created before the app so that its Key Vault Secrets User on dapr-app-api-token exists
+// when the app first resolves its APP_API_TOKEN reference (a reference that fails stays unresolved for up to a day).
+// functions.bicep declares the same identity (same name, location and tags): ARM treats that second PUT as a no-op.
+module functionsIdentity 'modules/user-assigned-identity.bicep' = {
+  name: 'functions-identity'
+  params: {
+    name: 'id-${namePrefix}-functions'
+    location: location
+    tags: allTags
+  }
+}
+
+// Secrets whose values the deployment knows or is given (the database URLs carry no password: Entra sign-in), and
+// who reads each of them. The generated ones (tokens, signing keys) are written only when a value is passed, so a
+// redeployment without them leaves them, and the pods reading them, untouched.
+module platformSecrets 'modules/key-vault-secrets.bicep' = {
+  name: 'key-vault-platform-secrets'
+  params: {
+    vaultName: keyVault.outputs.name
+    values: union({
+      'dapr-app-api-token': daprAppApiToken
+      'dapr-api-token': daprApiToken
+      'auth-signing-keys': authSigningKeys
+      'applicationinsights-connection-string': appInsightsAccess.outputs.connectionString
+      // The read replica when there is one, else the primary.
+      'catalog-database-read-url': 'postgres://${identities.outputs.identities[indexOf(serviceAppIds, 'catalog')].name}@${first(concat(postgres.outputs.replicaFqdns, [postgres.outputs.fqdn]))}:5432/shop_catalog?sslmode=verify-full'
+    }, toObject(databaseAppIds, appId => '${appId}-database-url', appId => 'postgres://${identities.outputs.identities[indexOf(serviceAppIds, appId)].name}@${postgres.outputs.fqdn}:5432/shop_${appId}?sslmode=verify-full'))
+    readers: concat(map(range(0, length(serviceAppIds)), i => {
+      principalId: identities.outputs.identities[i].principalId
+      secretNames: secretsReadBy[serviceAppIds[i]]
+    }), [
+      {
+        principalId: functionsIdentity.outputs.principalId
+        secretNames: secretsReadBy.functions
+      }
+    ])
+  }
+}
+
+// Application Insights accepts Entra-authenticated telemetry only: the services' identities publish to it.
+module appInsightsAccess 'modules/app-insights-access.bicep' = {
+  name: 'app-insights-access'
+  params: {
+    appInsightsResourceId: monitoring.outputs.appInsightsResourceId
+    publisherPrincipalIds: map(range(0, length(serviceAppIds)), i => identities.outputs.identities[i].principalId)
+  }
+}
+
 module functions 'modules/functions.bicep' = {
   name: 'functions'
   params: {
@@ -341,6 +500,10 @@ module functions 'modules/functions.bicep' = {
     appInsightsResourceId: monitoring.outputs.appInsightsResourceId
     tags: allTags
   }
+  dependsOn: [
+    functionsIdentity
+    platformSecrets
+  ]
 }
 
 module communication 'modules/communication.bicep' = {
@@ -431,9 +594,6 @@ module keyVault 'modules/key-vault.bicep' = {
   params: {
     name: keyVaultName
     location: location
-    secretsUserPrincipalIds: concat(map(range(0, length(serviceAppIds)), i => identities.outputs.identities[i].principalId), [
-      functions.outputs.principalId
-    ])
     secretsOfficerPrincipalIds: keyVaultSecretsOfficerPrincipalIds
     privateEndpointSubnetId: network.outputs.subnetIds.privateEndpoints
     privateDnsZoneId: network.outputs.privateDnsZoneIds.keyVault
@@ -449,6 +609,8 @@ module registry 'modules/container-registry.bicep' = {
     pullPrincipalIds: [
       aks.outputs.kubeletPrincipalId
     ]
+    publicNetworkAccess: environmentName == 'prod' ? 'Disabled' : 'Enabled'
+    allowedIpRanges: environmentName == 'prod' ? [] : registryAllowedIpRanges
     privateEndpointSubnetId: network.outputs.subnetIds.privateEndpoints
     privateDnsZoneId: network.outputs.privateDnsZoneIds.registry
     tags: allTags
@@ -548,7 +710,8 @@ module frontDoor 'modules/front-door.bicep' = {
   name: 'front-door'
   params: {
     namePrefix: namePrefix
-    originHostName: appGateway.outputs.publicFqdn
+    profileName: frontDoorProfile.outputs.name
+    originHostName: empty(appGatewayOriginHostName) ? appGateway.outputs.publicFqdn : appGatewayOriginHostName
     webStorageAccountId: webStorage.outputs.resourceId
     webStorageBlobHostName: webStorage.outputs.blobHostName
     webContainerName: webStorage.outputs.containerName
@@ -613,6 +776,12 @@ output postgresReplicaFqdns string[] = postgres.outputs.replicaFqdns
 
 @description('Application Insights resource id: its connection string goes to Key Vault secret applicationinsights-connection-string (docs/deploy.md).')
 output appInsightsResourceId string = monitoring.outputs.appInsightsResourceId
+
+@description('FQDN of the Application Gateway\'s public IP: the CNAME target of appGatewayOriginHostName (or the origin host itself when that is empty).')
+output appGatewayPublicFqdn string = appGateway.outputs.publicFqdn
+
+@description('Name of the origin certificate on the Application Gateway (chart: the Ingress annotation appgw.ingress.kubernetes.io/appgw-ssl-certificate).')
+output appGatewaySslCertificateName string = appGateway.outputs.sslCertificateName
 
 @description('Front Door endpoint host name (public URL of the platform).')
 output frontDoorEndpoint string = frontDoor.outputs.endpointHostName

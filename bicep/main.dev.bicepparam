@@ -46,6 +46,25 @@ param redisCapacity = 1
 
 param serviceBusCapacity = 1
 
+// The edge and the generated secrets (docs/deploy.md, "First deployment"). The origin certificate and the three
+// generated values are needed on the first deployment and when renewing or rotating; leave them unset afterwards and
+// Key Vault keeps what it holds (pods keep their tokens). Never put their values in a file.
+param appGatewayOriginHostName = readEnvironmentVariable('SHOP_ORIGIN_HOST_NAME', '')
+
+param appGatewayCertificatePfx = readEnvironmentVariable('SHOP_APPGW_CERTIFICATE_PFX', '')
+
+param daprAppApiToken = readEnvironmentVariable('SHOP_DAPR_APP_API_TOKEN', '')
+
+param daprApiToken = readEnvironmentVariable('SHOP_DAPR_API_TOKEN', '')
+
+param authSigningKeys = readEnvironmentVariable('SHOP_AUTH_SIGNING_KEYS', '')
+
+// Optional in dev: comma-separated public CIDR ranges allowed to the AKS API server (unset: any address) and to push
+// to the registry (unset: none; the registry's public endpoint denies by default).
+param aksApiServerAuthorizedIpRanges = empty(readEnvironmentVariable('SHOP_AKS_API_AUTHORIZED_IP_RANGES', '')) ? [] : split(readEnvironmentVariable('SHOP_AKS_API_AUTHORIZED_IP_RANGES', ''), ',')
+
+param registryAllowedIpRanges = empty(readEnvironmentVariable('SHOP_REGISTRY_ALLOWED_IP_RANGES', '')) ? [] : split(readEnvironmentVariable('SHOP_REGISTRY_ALLOWED_IP_RANGES', ''), ',')
+
 param tags = {
   costCenter: 'shop-dev'
 }

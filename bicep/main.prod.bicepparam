@@ -49,6 +49,23 @@ param serviceBusCapacity = 2
 
 param frontDoorRateLimitPerMinute = 600
 
+// The edge and the generated secrets (docs/deploy.md, "First deployment"). The origin certificate and the three
+// generated values are needed on the first deployment and when renewing or rotating; leave them unset afterwards and
+// Key Vault keeps what it holds (pods keep their tokens). Never put their values in a file.
+param appGatewayOriginHostName = readEnvironmentVariable('SHOP_ORIGIN_HOST_NAME', '')
+
+param appGatewayCertificatePfx = readEnvironmentVariable('SHOP_APPGW_CERTIFICATE_PFX', '')
+
+param daprAppApiToken = readEnvironmentVariable('SHOP_DAPR_APP_API_TOKEN', '')
+
+param daprApiToken = readEnvironmentVariable('SHOP_DAPR_API_TOKEN', '')
+
+param authSigningKeys = readEnvironmentVariable('SHOP_AUTH_SIGNING_KEYS', '')
+
+// Comma-separated public CIDR ranges allowed to the AKS API server (operators, the deployment runner): no default,
+// so production cannot be deployed with an API server open to every address (an empty value is not a CIDR either).
+param aksApiServerAuthorizedIpRanges = split(readEnvironmentVariable('SHOP_AKS_API_AUTHORIZED_IP_RANGES'), ',')
+
 param tags = {
   costCenter: 'shop-prod'
 }

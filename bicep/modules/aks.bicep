@@ -20,6 +20,15 @@ param logAnalyticsWorkspaceId string
 @description('Required. Resource id of the Application Gateway the AGIC add-on manages.')
 param applicationGatewayId string
 
+@description('Required. Resource id of the Application Gateway\'s subnet (AGIC joins the gateway to it: Network Contributor there only).')
+param applicationGatewaySubnetId string
+
+@description('Required. Resource id of the Application Gateway\'s user-assigned identity (AGIC rewrites the gateway, identity included, so it must be allowed to assign that identity).')
+param applicationGatewayIdentityResourceId string
+
+@description('Optional. Public CIDR ranges allowed to reach the API server (the operators\' and the deployment runner\'s egress addresses; the cluster\'s own outbound address is added by AKS). Empty: any address (dev only; main.prod.bicepparam requires ranges).')
+param apiServerAuthorizedIpRanges string[] = []
+
 @description('Required. Node pools: system, user and spot.')
 param pools poolsType
 
@@ -80,6 +89,7 @@ var roleIds = {
   contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c'
   reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
   networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7'
+  managedIdentityOperator: 'f1a07417-d97a-45cb-824c-7a7467783830'
 }
 
 resource aks 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
@@ -98,6 +108,11 @@ resource aks 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
     dnsPrefix: 'aks-${namePrefix}'
     enableRBAC: true
     disableLocalAccounts: true
+    // With Entra sign-in and Azure RBAC, the network is the second lock: in production only the listed ranges reach
+    // the API server at all.
+    apiServerAccessProfile: empty(apiServerAuthorizedIpRanges) ? null : {
+      authorizedIPRanges: apiServerAuthorizedIpRanges
+    }
     aadProfile: {
       managed: true
       enableAzureRBAC: true
@@ -245,7 +260,9 @@ resource adminGroupsClusterAdmin 'Microsoft.Authorization/roleAssignments@2022-0
   }
 ]
 
-// The AGIC add-on's identity manages the gateway and reads the resource group and the gateway's subnet.
+// The AGIC add-on's identity manages the gateway (Contributor on it), reads the resource group, joins the gateway to
+// its subnet (Network Contributor on that subnet only) and assigns the gateway's identity when it rewrites the gateway
+// (Managed Identity Operator on that identity only).
 resource appGateway 'Microsoft.Network/applicationGateways@2024-05-01' existing = {
   name: last(split(applicationGatewayId, '/'))
 }
@@ -269,12 +286,37 @@ resource agicReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// A subnet id is /subscriptions/<s>/resourceGroups/<g>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>.
+resource appGatewayVnet 'Microsoft.Network/virtualNetworks@2024-05-01' existing = {
+  name: split(applicationGatewaySubnetId, '/')[8]
+}
+
+resource appGatewaySubnet 'Microsoft.Network/virtualNetworks/subnets@2024-05-01' existing = {
+  parent: appGatewayVnet
+  name: last(split(applicationGatewaySubnetId, '/'))
+}
+
 resource agicNetworkContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(resourceGroup().id, aks.id, roleIds.networkContributor)
+  name: guid(appGatewaySubnet.id, aks.id, roleIds.networkContributor)
+  scope: appGatewaySubnet
   properties: {
     principalId: aks.properties.addonProfiles.ingressApplicationGateway.identity.objectId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.networkContributor)
+  }
+}
+
+resource appGatewayIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: last(split(applicationGatewayIdentityResourceId, '/'))
+}
+
+resource agicIdentityOperator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appGatewayIdentity.id, aks.id, roleIds.managedIdentityOperator)
+  scope: appGatewayIdentity
+  properties: {
+    principalId: aks.properties.addonProfiles.ingressApplicationGateway.identity.objectId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.managedIdentityOperator)
   }
 }
 

@@ -1,6 +1,10 @@
 // Application Gateway WAF_v2, zone redundant, with its WAF policy: the AKS ingress through the Application Gateway
 // Ingress Controller (AGIC add-on). AGIC owns listeners, pools and rules after the first deployment; the minimal
 // configuration below only makes the gateway deployable (docs/deploy.md: redeploying resets it until AGIC reconciles).
+// Front Door is its only client: HTTPS on 443 with the origin certificate read from Key Vault by the gateway's
+// user-assigned identity (no port-80 listener), the subnet's NSG admits only AzureFrontDoor.Backend on 443, and the
+// WAF blocks every request whose X-Azure-FDID is not this platform's Front Door profile (the service tag alone admits
+// every Front Door tenant's traffic).
 
 @description('Required. Name prefix of the resources (e.g. shop-prod).')
 param namePrefix string
@@ -30,6 +34,21 @@ param autoscale autoscaleType = {
   'Prevention'
 ])
 param wafMode string = 'Prevention'
+
+@description('Required. Resource id of the gateway\'s user-assigned identity (Key Vault Secrets User on the certificate\'s secret, granted before the gateway is created).')
+param identityResourceId string
+
+@description('Required. Versionless URI of the Key Vault secret holding the origin certificate (base64 PFX without password, or a Key Vault certificate\'s secret); the gateway picks up a new version within four hours.')
+param certificateSecretUri string
+
+@description('Optional. Name of the certificate on the gateway (the Ingress refers to it: appgw.ingress.kubernetes.io/appgw-ssl-certificate).')
+param sslCertificateName string = 'origin-tls'
+
+@description('Optional. Host name of the HTTPS listener (Front Door\'s origin host, the certificate\'s name); empty: any host.')
+param listenerHostName string = ''
+
+@description('Required. The frontDoorId of the platform\'s Front Door profile: requests with any other X-Azure-FDID are blocked.')
+param frontDoorId string
 
 @description('Optional. Tags of every resource.')
 param tags object = {}
@@ -76,6 +95,33 @@ resource wafPolicy 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPo
       maxRequestBodySizeInKb: 1024
       fileUploadLimitInMb: 4
     }
+    customRules: [
+      {
+        // Front Door adds X-Azure-FDID to every request it forwards; a request without it, or with another profile's
+        // id, did not come through this platform's Front Door (and its WAF) and is refused before any other rule.
+        name: 'RequireOwnFrontDoor'
+        priority: 1
+        ruleType: 'MatchRule'
+        state: 'Enabled'
+        action: 'Block'
+        matchConditions: [
+          {
+            matchVariables: [
+              {
+                variableName: 'RequestHeaders'
+                selector: 'X-Azure-FDID'
+              }
+            ]
+            operator: 'Equal'
+            negationConditon: true
+            matchValues: [
+              frontDoorId
+            ]
+            transforms: []
+          }
+        ]
+      }
+    ]
     managedRules: {
       managedRuleSets: [
         {
@@ -97,6 +143,12 @@ resource gateway 'Microsoft.Network/applicationGateways@2024-05-01' = {
   location: location
   tags: tags
   zones: zones
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityResourceId}': {}
+    }
+  }
   properties: {
     sku: {
       name: 'WAF_v2'
@@ -132,12 +184,24 @@ resource gateway 'Microsoft.Network/applicationGateways@2024-05-01' = {
     ]
     frontendPorts: [
       {
-        name: 'http'
+        name: 'https'
         properties: {
-          port: 80
+          port: 443
         }
       }
     ]
+    sslCertificates: [
+      {
+        name: sslCertificateName
+        properties: {
+          keyVaultSecretId: certificateSecretUri
+        }
+      }
+    ]
+    sslPolicy: {
+      policyType: 'Predefined'
+      policyName: 'AppGwSslPolicy20220101S'
+    }
     backendAddressPools: [
       {
         name: 'bootstrap'
@@ -163,9 +227,13 @@ resource gateway 'Microsoft.Network/applicationGateways@2024-05-01' = {
             id: resourceId('Microsoft.Network/applicationGateways/frontendIPConfigurations', gatewayName, 'public')
           }
           frontendPort: {
-            id: resourceId('Microsoft.Network/applicationGateways/frontendPorts', gatewayName, 'http')
+            id: resourceId('Microsoft.Network/applicationGateways/frontendPorts', gatewayName, 'https')
           }
-          protocol: 'Http'
+          protocol: 'Https'
+          sslCertificate: {
+            id: resourceId('Microsoft.Network/applicationGateways/sslCertificates', gatewayName, sslCertificateName)
+          }
+          hostName: empty(listenerHostName) ? null : listenerHostName
         }
       }
     ]
@@ -199,5 +267,8 @@ output resourceId string = gateway.id
 @description('The location of the Application Gateway.')
 output location string = location
 
-@description('The FQDN of the gateway public IP (Front Door origin).')
+@description('The FQDN of the gateway public IP (Front Door origin, or the target of its custom origin host name\'s CNAME).')
 output publicFqdn string = publicIp.properties.dnsSettings.fqdn
+
+@description('The name of the gateway\'s origin certificate (Ingress annotation appgw.ingress.kubernetes.io/appgw-ssl-certificate).')
+output sslCertificateName string = sslCertificateName

@@ -1,5 +1,6 @@
 // Container registry (Premium: zone redundancy, private endpoint), admin user disabled; the AKS kubelet identity
-// pulls with AcrPull.
+// pulls with AcrPull through the private endpoint. The public endpoint is off by default (production pushes from a
+// runner inside the VNet); where it is on (dev), it still denies every address but the listed ones.
 
 @description('Required. Name prefix of the resources (e.g. shop-prod).')
 param namePrefix string
@@ -10,12 +11,15 @@ param location string = resourceGroup().location
 @description('Required. Principal ids granted AcrPull (the kubelet identity).')
 param pullPrincipalIds string[]
 
-@description('Optional. Public network access (pushes from CI runners outside the VNet need Enabled).')
+@description('Optional. Public network access: Disabled (only the private endpoint) or Enabled for the addresses in allowedIpRanges.')
 @allowed([
   'Enabled'
   'Disabled'
 ])
-param publicNetworkAccess string = 'Enabled'
+param publicNetworkAccess string = 'Disabled'
+
+@description('Optional. Public addresses or CIDR ranges that may push and pull when publicNetworkAccess is Enabled (a developer\'s or CI runner\'s egress address); every other address is denied.')
+param allowedIpRanges string[] = []
 
 @description('Required. Resource id of the private endpoints subnet.')
 param privateEndpointSubnetId string
@@ -40,6 +44,13 @@ resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
     adminUserEnabled: false
     zoneRedundancy: 'Enabled'
     publicNetworkAccess: publicNetworkAccess
+    networkRuleSet: {
+      defaultAction: 'Deny'
+      ipRules: map(allowedIpRanges, ipRange => {
+        action: 'Allow'
+        value: ipRange
+      })
+    }
     networkRuleBypassOptions: 'AzureServices'
     policies: {
       retentionPolicy: {

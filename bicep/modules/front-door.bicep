@@ -1,5 +1,5 @@
 // Front Door Premium in front of the platform: one endpoint with two origin groups. /api/* goes to the Application
-// Gateway's public FQDN; everything else is the storefront (apps/storefront/dist) from a private blob container over
+// Gateway over HTTPS only (port 443, the origin certificate's name checked against the origin host); everything else is the storefront (apps/storefront/dist) from a private blob container over
 // Private Link, with extension-less paths (client-side routes such as /products/123) rewritten to /index.html and
 // the web app's security headers added. A rule set caches static assets (the blobs' Cache-Control: hashed assets a
 // year, index.html revalidated) and public catalog reads (/api/catalog/products*, honouring s-maxage), and a WAF
@@ -8,7 +8,10 @@
 @description('Required. Name prefix of the resources (e.g. shop-prod).')
 param namePrefix string
 
-@description('Required. Host name of the origin (the Application Gateway public FQDN).')
+@description('Required. Name of the Front Door profile (front-door-profile.bicep, deployed before the gateway whose WAF needs its id).')
+param profileName string
+
+@description('Required. Host name of the Application Gateway origin: the name its certificate is issued for (the gateway\'s public FQDN, or a custom name whose CNAME points there).')
 param originHostName string
 
 @description('Required. Resource id of the storage account holding the web app (Private Link target).')
@@ -40,16 +43,8 @@ param wafMode string = 'Prevention'
 @description('Optional. Tags of every resource.')
 param tags object = {}
 
-resource profile 'Microsoft.Cdn/profiles@2024-09-01' = {
-  name: 'afd-${namePrefix}'
-  location: 'global'
-  tags: tags
-  sku: {
-    name: 'Premium_AzureFrontDoor'
-  }
-  properties: {
-    originResponseTimeoutSeconds: 60
-  }
+resource profile 'Microsoft.Cdn/profiles@2024-09-01' existing = {
+  name: profileName
 }
 
 resource endpoint 'Microsoft.Cdn/profiles/afdEndpoints@2024-09-01' = {
@@ -74,7 +69,7 @@ resource originGroup 'Microsoft.Cdn/profiles/originGroups@2024-09-01' = {
     healthProbeSettings: {
       probePath: healthProbePath
       probeRequestType: 'HEAD'
-      probeProtocol: 'Http'
+      probeProtocol: 'Https'
       probeIntervalInSeconds: 60
     }
     sessionAffinityState: 'Disabled'
@@ -85,9 +80,10 @@ resource origin 'Microsoft.Cdn/profiles/originGroups/origins@2024-09-01' = {
   parent: originGroup
   name: 'app-gateway'
   properties: {
+    // Host header and SNI are the certificate's name: the gateway presents its Key Vault certificate, Front Door checks
+    // its chain (a public CA) and name. The gateway listens on 443 only.
     hostName: originHostName
     originHostHeader: originHostName
-    httpPort: 80
     httpsPort: 443
     priority: 1
     weight: 1000
@@ -330,7 +326,7 @@ resource apiRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
     patternsToMatch: [
       '/api/*'
     ]
-    forwardingProtocol: 'HttpOnly'
+    forwardingProtocol: 'HttpsOnly'
     linkToDefaultDomain: 'Enabled'
     httpsRedirect: 'Enabled'
     enabledState: 'Enabled'
@@ -489,5 +485,5 @@ output location string = 'global'
 @description('The host name of the endpoint (https://<host>/api/...).')
 output endpointHostName string = endpoint.properties.hostName
 
-@description('The Front Door id that requests carry in X-Azure-FDID (to restrict the origin to this profile).')
+@description('The Front Door id that requests carry in X-Azure-FDID (the gateway WAF admits only it).')
 output frontDoorId string = profile.properties.frontDoorId

@@ -1,15 +1,12 @@
-// Key Vault with RBAC authorization, purge protection and a private endpoint. Each service identity gets Key Vault
-// Secrets User (read secrets, nothing else). Secrets themselves are created out of band (docs/deploy.md): no secret
-// value ever passes through a template or a parameter file.
+// Key Vault with RBAC authorization, purge protection and a private endpoint. Nobody reads secrets at the vault's
+// scope: key-vault-secrets.bicep writes the secrets and grants Key Vault Secrets User on each secret to the identities
+// that read it. The people or pipeline that rotate secrets get Key Vault Secrets Officer here.
 
 @description('Required. Name of the vault (3-24 characters, globally unique; main.bicep derives it).')
 param name string
 
 @description('Optional. Location of the vault.')
 param location string = resourceGroup().location
-
-@description('Required. Principal ids granted Key Vault Secrets User.')
-param secretsUserPrincipalIds string[]
 
 @description('Optional. Principal ids granted Key Vault Secrets Officer (the people or pipeline that set secrets).')
 param secretsOfficerPrincipalIds string[] = []
@@ -23,10 +20,7 @@ param privateDnsZoneId string
 @description('Optional. Tags of every resource.')
 param tags object = {}
 
-var roleIds = {
-  secretsUser: '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault Secrets User
-  secretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7' // Key Vault Secrets Officer
-}
+var secretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7' // Key Vault Secrets Officer
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -50,25 +44,13 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource secretsUsers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for principalId in secretsUserPrincipalIds: {
-    name: guid(vault.id, principalId, roleIds.secretsUser)
-    scope: vault
-    properties: {
-      principalId: principalId
-      principalType: 'ServicePrincipal'
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.secretsUser)
-    }
-  }
-]
-
 resource secretsOfficers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for principalId in secretsOfficerPrincipalIds: {
-    name: guid(vault.id, principalId, roleIds.secretsOfficer)
+    name: guid(vault.id, principalId, secretsOfficerRoleId)
     scope: vault
     properties: {
       principalId: principalId
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.secretsOfficer)
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsOfficerRoleId)
     }
   }
 ]

@@ -38,8 +38,10 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
-    // Telemetry must be sent with an Entra token (the services and Functions sign in with their identities).
-    DisableLocalAuth: false
+    // Telemetry must be sent with an Entra token: the instrumentation key alone is refused, so a leaked connection
+    // string sends nothing. The Functions app and the services sign in with their identities, which hold Monitoring
+    // Metrics Publisher on this component (app-insights-access.bicep, functions.bicep).
+    DisableLocalAuth: true
     IngestionMode: 'LogAnalytics'
   }
 }

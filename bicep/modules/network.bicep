@@ -94,7 +94,8 @@ resource nsgAppGateway 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
       {
         name: 'allow-front-door'
         properties: {
-          description: 'Only Front Door reaches the listeners.'
+          // The service tag admits every Front Door profile; the gateway WAF's X-Azure-FDID rule narrows it to ours.
+          description: 'Only Front Door reaches the listener, over HTTPS.'
           priority: 110
           direction: 'Inbound'
           access: 'Allow'
@@ -102,10 +103,7 @@ resource nsgAppGateway 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
           sourceAddressPrefix: 'AzureFrontDoor.Backend'
           sourcePortRange: '*'
           destinationAddressPrefix: '*'
-          destinationPortRanges: [
-            '80'
-            '443'
-          ]
+          destinationPortRange: '443'
         }
       }
       {
@@ -122,13 +120,15 @@ resource nsgAppGateway 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
         }
       }
       {
-        name: 'deny-internet'
+        // Everything else, the VNet included (the default AllowVnetInBound would admit it): nothing but Front Door
+        // talks to the gateway's listener.
+        name: 'deny-all-inbound'
         properties: {
           priority: 4000
           direction: 'Inbound'
           access: 'Deny'
           protocol: '*'
-          sourceAddressPrefix: 'Internet'
+          sourceAddressPrefix: '*'
           sourcePortRange: '*'
           destinationAddressPrefix: '*'
           destinationPortRange: '*'

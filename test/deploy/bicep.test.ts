@@ -39,6 +39,7 @@ const knownApiVersions: Record<string, string[]> = {
   'Microsoft.Cache/redis': ['2024-11-01'],
   'Microsoft.Cache/redis/accessPolicyAssignments': ['2024-11-01'],
   'Microsoft.KeyVault/vaults': ['2023-07-01'],
+  'Microsoft.KeyVault/vaults/secrets': ['2023-07-01'],
   'Microsoft.ContainerRegistry/registries': ['2023-07-01'],
   'Microsoft.DBforPostgreSQL/flexibleServers': ['2024-08-01'],
   'Microsoft.DBforPostgreSQL/flexibleServers/administrators': ['2024-08-01'],

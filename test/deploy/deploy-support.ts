@@ -106,6 +106,7 @@ export const exampleAksEnvironment: Readonly<Record<string, string>> = {
   PUBLIC_BASE_URL: 'https://ep-shopx-b7c9d2e4f6a8h0j1.z01.azurefd.net',
   SERVICE_BUS_NAMESPACE: 'sb-shopx-7q3.servicebus.windows.net',
   REDIS_HOST: 'redis-shopx-7q3.redis.cache.windows.net:6380',
+  APPGW_SSL_CERTIFICATE: 'origin-tls',
 };
 
 /** The aks profile's Helm values: skaffold.yaml's setValueTemplates (base and profile patches, images left out) resolved as Skaffold does (it passes each as --set). */

@@ -186,6 +186,13 @@ describe.each(environments)('charts/shop rendered with $valuesFile', ({ render, 
     const paths = (ingresses[0].spec.rules as Array<{ http: { paths: Array<{ path: string; pathType: string; backend: { service: { name: string } } }> } }>).flatMap((r) => r.http.paths);
     expect(paths.map((p) => [p.path, p.backend.service.name]).sort()).toEqual(RoutePrefixes.map((r) => [r.prefix, `shop-${r.appId}`]).sort());
     expect(paths.every((p) => p.pathType === 'Prefix' && !p.path.startsWith('/internal'))).toBe(true);
+    if (azure) {
+      // Front Door reaches the gateway on 443 only: AGIC must build that listener with the certificate Bicep installed.
+      const gatewayBicep = readFileSync(join(repoRoot, 'bicep', 'modules', 'app-gateway.bicep'), 'utf8');
+      const installed = /param sslCertificateName string = '([^']+)'/.exec(gatewayBicep)?.[1];
+      expect(ingresses[0].metadata.annotations?.['appgw.ingress.kubernetes.io/appgw-ssl-certificate']).toBe(exampleAksEnvironment.APPGW_SSL_CERTIFICATE);
+      expect(exampleAksEnvironment.APPGW_SSL_CERTIFICATE).toBe(installed);
+    }
   });
 
   test('when pods talk, then the default-deny policy selects every pod of the release and public services admit only the ingress', () => {

@@ -10,6 +10,7 @@ const schemaFile = join(sharedSchemasDir, 'skaffold-v4beta14.json');
 /** What the aks profile must read from the environment (the cross-helper contract of issue 15, plus the ids it had). */
 const aksEnvironment = [
   'AZURE_TENANT_ID',
+  'APPGW_SSL_CERTIFICATE',
   'KEY_VAULT_NAME',
   'AUTH_CLIENT_ID',
   'CATALOG_CLIENT_ID',

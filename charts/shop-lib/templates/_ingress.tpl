@@ -8,7 +8,12 @@ metadata:
   namespace: {{ .Release.Namespace }}
   labels:
     {{- include "shop-lib.releaseLabels" . | nindent 4 }}
-  {{- with .Values.ingress.annotations }}
+  {{- $annotations := deepCopy (.Values.ingress.annotations | default dict) }}
+  {{- with .Values.ingress.appGatewaySslCertificate }}
+  {{- /* AGIC builds the gateway's HTTPS (443) listener with the certificate Bicep installed on the gateway from Key Vault. */}}
+  {{- $_ := set $annotations "appgw.ingress.kubernetes.io/appgw-ssl-certificate" . }}
+  {{- end }}
+  {{- with $annotations }}
   annotations:
     {{- toYaml . | nindent 4 }}
   {{- end }}
