@@ -120,6 +120,18 @@ param aksApiServerAuthorizedIpRanges string[] = []
 @description('Optional. Public CIDR ranges that may push to the registry in dev (its public endpoint denies every other address); production has no public endpoint.')
 param registryAllowedIpRanges string[] = []
 
+@description('Required. Object id of the Entra group of the operators: Grafana Admin on the Grafana instance. The parameter files read SHOP_OPERATORS_GROUP_ID (no default).')
+@minLength(36)
+param operatorsGroupObjectId string
+
+@description('Required. Addresses the alerts are e-mailed to. The parameter files read SHOP_ALERT_EMAILS (comma-separated, no default).')
+@minLength(1)
+param alertEmailAddresses string[]
+
+@description('Optional. https URL of a webhook receiver of the alerts (an on-call tool); the parameter files read SHOP_ALERT_WEBHOOK_URL.')
+@secure()
+param alertWebhookUrl string = ''
+
 @description('Optional. Tags of every resource.')
 param tags object = {}
 
@@ -721,6 +733,44 @@ module frontDoor 'modules/front-door.bicep' = {
   }
 }
 
+// Prometheus, Grafana, Container Insights, the rules file's alerts and the replica-lag alert (docs/deployment.md, "Watch it").
+module observability 'modules/observability.bicep' = {
+  name: 'observability'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    aksName: aks.outputs.name
+    logAnalyticsWorkspaceId: monitoring.outputs.resourceId
+    operatorsGroupObjectId: operatorsGroupObjectId
+    alertEmailAddresses: alertEmailAddresses
+    alertWebhookUrl: alertWebhookUrl
+    postgresReplicaNames: postgres.outputs.replicaNames
+    tags: tags
+  }
+}
+
+// Logs and platform metrics of the edge, the cluster and the data services, to the Log Analytics workspace.
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: 'diagnostics'
+  params: {
+    logAnalyticsWorkspaceId: monitoring.outputs.resourceId
+    names: {
+      frontDoorProfile: frontDoorProfile.outputs.name
+      appGateway: appGateway.outputs.name
+      aks: aks.outputs.name
+      postgres: postgres.outputs.name
+      serviceBus: serviceBus.outputs.name
+      redis: redis.outputs.name
+      keyVault: keyVault.outputs.name
+      functionsApp: functions.outputs.name
+    }
+  }
+  // The Front Door profile's endpoint and routes come after the gateway; its logs start with them.
+  dependsOn: [
+    frontDoor
+  ]
+}
+
 @description('The resource group name.')
 output name string = resourceGroup().name
 
@@ -791,3 +841,12 @@ output webStorageAccountName string = webStorage.outputs.name
 
 @description('Functions app name.')
 output functionsAppName string = functions.outputs.name
+
+@description('Grafana instance (scripts/import-dashboards.sh imports the dashboards into it).')
+output grafanaName string = observability.outputs.grafanaName
+
+@description('URL of Grafana.')
+output grafanaEndpoint string = observability.outputs.grafanaEndpoint
+
+@description('PromQL query endpoint of the Azure Monitor workspace (managed Prometheus).')
+output prometheusQueryEndpoint string = observability.outputs.prometheusQueryEndpoint

@@ -68,3 +68,11 @@ param registryAllowedIpRanges = empty(readEnvironmentVariable('SHOP_REGISTRY_ALL
 param tags = {
   costCenter: 'shop-dev'
 }
+
+// Who watches: the operators' Entra group (Grafana Admin) and where the alerts go. No default: a deployment without
+// them fails to build instead of raising alerts nobody receives.
+param operatorsGroupObjectId = readEnvironmentVariable('SHOP_OPERATORS_GROUP_ID')
+
+param alertEmailAddresses = split(readEnvironmentVariable('SHOP_ALERT_EMAILS'), ',')
+
+param alertWebhookUrl = readEnvironmentVariable('SHOP_ALERT_WEBHOOK_URL', '')

@@ -118,6 +118,17 @@ resource aks 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
       enableAzureRBAC: true
       adminGroupObjectIDs: adminGroupObjectIds
     }
+    // Managed Prometheus: the metrics addon scrapes the cluster (kube-state-metrics included) and the chart's
+    // PodMonitor, and writes to the Azure Monitor workspace through the data collection rule of observability.bicep.
+    azureMonitorProfile: {
+      metrics: {
+        enabled: true
+        kubeStateMetrics: {
+          metricLabelsAllowlist: 'pods=[app.kubernetes.io/name,app.kubernetes.io/instance]'
+          metricAnnotationsAllowList: ''
+        }
+      }
+    }
     oidcIssuerProfile: {
       enabled: true
     }

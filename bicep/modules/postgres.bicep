@@ -214,3 +214,6 @@ output fqdn string = server.properties.fullyQualifiedDomainName
 
 @description('The FQDNs of the read replicas (host of DATABASE_READ_URL).')
 output replicaFqdns string[] = [for i in range(0, readReplicaCount): replicas[i].properties.fullyQualifiedDomainName]
+
+@description('Names of the read replicas (their lag is alerted on).')
+output replicaNames string[] = [for i in range(0, readReplicaCount): replicas[i].name]
