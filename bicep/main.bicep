@@ -745,7 +745,8 @@ module observability 'modules/observability.bicep' = {
     alertEmailAddresses: alertEmailAddresses
     alertWebhookUrl: alertWebhookUrl
     postgresReplicaNames: postgres.outputs.replicaNames
-    tags: tags
+    grafanaZoneRedundant: environmentName == 'prod'
+    tags: allTags
   }
 }
 
@@ -824,7 +825,7 @@ output publicBaseUrl string = 'https://${frontDoor.outputs.endpointHostName}'
 @description('Read replica FQDNs (host of DATABASE_READ_URL).')
 output postgresReplicaFqdns string[] = postgres.outputs.replicaFqdns
 
-@description('Application Insights resource id: its connection string goes to Key Vault secret applicationinsights-connection-string (docs/deploy.md).')
+@description('Application Insights resource id: its connection string goes to Key Vault secret applicationinsights-connection-string (docs/deployment.md).')
 output appInsightsResourceId string = monitoring.outputs.appInsightsResourceId
 
 @description('FQDN of the Application Gateway\'s public IP: the CNAME target of appGatewayOriginHostName (or the origin host itself when that is empty).')
@@ -847,6 +848,9 @@ output grafanaName string = observability.outputs.grafanaName
 
 @description('URL of Grafana.')
 output grafanaEndpoint string = observability.outputs.grafanaEndpoint
+
+@description('Resource id of the Azure Monitor workspace (managed Prometheus).')
+output monitorWorkspaceId string = observability.outputs.resourceId
 
 @description('PromQL query endpoint of the Azure Monitor workspace (managed Prometheus).')
 output prometheusQueryEndpoint string = observability.outputs.prometheusQueryEndpoint

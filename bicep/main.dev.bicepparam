@@ -46,7 +46,7 @@ param redisCapacity = 1
 
 param serviceBusCapacity = 1
 
-// The edge and the generated secrets (docs/deploy.md, "First deployment"). The origin certificate and the three
+// The edge and the generated secrets (docs/deployment.md, "First deployment"). The origin certificate and the three
 // generated values are needed on the first deployment and when renewing or rotating; leave them unset afterwards and
 // Key Vault keeps what it holds (pods keep their tokens). Never put their values in a file.
 param appGatewayOriginHostName = readEnvironmentVariable('SHOP_ORIGIN_HOST_NAME', '')

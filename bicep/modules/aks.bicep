@@ -215,6 +215,8 @@ resource aks 'Microsoft.ContainerService/managedClusters@2024-09-01' = {
       }
     ]
     addonProfiles: {
+      // Container Insights: the agent signs in with its managed identity (useAADAuth) and collects only what the data
+      // collection rule associated with the cluster asks for (observability.bicep); without that rule it sends nothing.
       omsagent: {
         enabled: true
         config: {

@@ -1,6 +1,6 @@
 // Application Gateway WAF_v2, zone redundant, with its WAF policy: the AKS ingress through the Application Gateway
 // Ingress Controller (AGIC add-on). AGIC owns listeners, pools and rules after the first deployment; the minimal
-// configuration below only makes the gateway deployable (docs/deploy.md: redeploying resets it until AGIC reconciles).
+// configuration below only makes the gateway deployable (docs/deployment.md: redeploying resets it until AGIC reconciles).
 // Front Door is its only client: HTTPS on 443 with the origin certificate read from Key Vault by the gateway's
 // user-assigned identity (no port-80 listener), the subnet's NSG admits only AzureFrontDoor.Backend on 443, and the
 // WAF blocks every request whose X-Azure-FDID is not this platform's Front Door profile (the service tag alone admits

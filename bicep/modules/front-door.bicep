@@ -119,7 +119,7 @@ resource webOrigin 'Microsoft.Cdn/profiles/originGroups/origins@2024-09-01' = {
     enabledState: 'Enabled'
     enforceCertificateNameCheck: true
     // The account allows no public network access: Front Door asks for a private endpoint, approved once after the
-    // first deployment (docs/deploy.md).
+    // first deployment (docs/deployment.md).
     sharedPrivateLinkResource: {
       privateLink: {
         id: webStorageAccountId

@@ -26,8 +26,12 @@ param operatorsGroupObjectId string
 @minLength(1)
 param alertEmailAddresses string[]
 
-@description('Optional. https URL a webhook receiver of the alerts calls (e.g. the on-call tool); empty: none.')
+@description('Optional. https URL of a webhook receiver of the alerts (e.g. the on-call tool); empty: none. Secure: such URLs usually carry their token.')
+@secure()
 param alertWebhookUrl string = ''
+
+@description('Optional. Grafana spread over the region\'s availability zones (production; costs more).')
+param grafanaZoneRedundant bool = false
 
 @description('Optional. Names of the PostgreSQL read replicas (in this resource group) whose lag is alerted on.')
 param postgresReplicaNames string[] = []
@@ -42,6 +46,7 @@ param tags object = {}
 var roleIds = {
   grafanaAdmin: '22926164-76b3-42b3-bc55-97df8dab3e41'
   monitoringDataReader: 'b0d8363b-8ddd-447d-831f-62ca05bff136'
+  monitoringReader: '43d0d8ad-25c7-4714-9337-8ba259a9fe05'
 }
 
 // Azure Monitor's severities (0 critical ... 4 verbose) for the rules file's `severity` labels.
@@ -195,7 +200,7 @@ resource grafana 'Microsoft.Dashboard/grafana@2025-08-01' = {
   properties: {
     // Operators sign in with Entra ID; API keys and service-account tokens would be credentials outside it.
     apiKey: 'Disabled'
-    zoneRedundancy: 'Enabled'
+    zoneRedundancy: grafanaZoneRedundant ? 'Enabled' : 'Disabled'
     grafanaIntegrations: {
       azureMonitorWorkspaceIntegrations: [
         {
@@ -227,13 +232,33 @@ resource grafanaReadsPrometheus 'Microsoft.Authorization/roleAssignments@2022-04
   }
 }
 
+// The Log Analytics workspace (in this resource group) that Container Insights and every diagnostic setting of
+// diagnostics.bicep write to, logs and platform metrics (AzureMetrics) alike.
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+  name: last(split(logAnalyticsWorkspaceId, '/'))
+}
+
+// Grafana's Azure Monitor data source queries those logs and metrics as Grafana's identity: Monitoring Reader on the
+// workspace that holds them, rather than on the resource group (which would also read every resource's
+// configuration) or the subscription.
+resource grafanaReadsAzureMonitor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(logAnalytics.id, grafana.id, roleIds.monitoringReader)
+  scope: logAnalytics
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.monitoringReader)
+    principalId: grafana.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 resource alerts 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: 'ag-${namePrefix}-operators'
   location: 'global'
   tags: tags
   properties: {
     enabled: true
-    groupShortName: take(replace('shop-${namePrefix}', '-', ''), 12)
+    // At most 12 characters, shown as the sender of the e-mails and SMS.
+    groupShortName: take(replace(namePrefix, '-', ''), 12)
     emailReceivers: [
       for (address, i) in alertEmailAddresses: {
         name: 'email-${i + 1}'
@@ -254,7 +279,9 @@ resource alerts 'Microsoft.Insights/actionGroups@2023-01-01' = {
 }
 
 // One Azure Monitor rule group per group of the rules file, evaluated against the workspace for this cluster.
-// Prometheus durations (2m, 1h) become ISO 8601 (PT2M, PT1H); a rule without `for` fires on its first evaluation.
+// Prometheus durations (2m, 1h, 1h30m) become ISO 8601 (PT2M, PT1H, PT1H30M); the rules file keeps to h/m/s units so
+// that this stays exact (test/deploy/bicep-observability.test.ts). A rule without `for` fires on its first evaluation,
+// as in Prometheus; a severity label outside severityOfLabel fails the deployment rather than paging at a guess.
 resource ruleGroups 'Microsoft.AlertsManagement/prometheusRuleGroups@2023-03-01' = [
   for group in prometheusRules.groups: {
     name: '${namePrefix}-${group.name}'
@@ -280,7 +307,7 @@ resource ruleGroups 'Microsoft.AlertsManagement/prometheusRuleGroups@2023-03-01'
             alert: rule.alert
             expression: rule.expr
             enabled: true
-            for: 'PT${toUpper(rule.?for ?? '0m')}'
+            for: contains(rule, 'for') ? 'PT${toUpper(rule.for)}' : null
             severity: severityOfLabel[rule.?labels.?severity ?? 'warning']
             labels: rule.?labels ?? {}
             annotations: rule.?annotations ?? {}

@@ -2,7 +2,7 @@
 // a Private Link connection (Front Door Premium). No public blob access and no shared keys: uploads come from inside
 // the VNet through the account's blob private endpoint (privatelink.blob zone), by the storefront-publish deployment
 // script or a release pipeline identity (Storage Blob Data Contributor, granted here), setting each blob's
-// Cache-Control (hashed assets a year and immutable, index.html no-cache); docs/deploy.md has the commands.
+// Cache-Control (hashed assets a year and immutable, index.html no-cache); docs/deployment.md has the commands.
 
 @description('Required. Name prefix of the resources (e.g. shop-prod).')
 param namePrefix string

@@ -88,7 +88,7 @@ export function renderShop(valuesFile: string, extraArgs: string[] = ['--api-ver
 }
 
 /**
- * The environment `skaffold run -p aks` reads, as docs/deploy.md exports it from main.bicep's outputs: example values
+ * The environment `skaffold run -p aks` reads, as docs/deployment.md exports it from main.bicep's outputs: example values
  * in the shapes Bicep produces (the internal addresses are the contract's cidrHost(10.20.20.0/27, 3 + i)).
  */
 export const exampleAksEnvironment: Readonly<Record<string, string>> = {

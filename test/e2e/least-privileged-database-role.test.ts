@@ -8,7 +8,7 @@ import { PgDatabase, createThrowawayDatabase, type Database, type ThrowawayDatab
 import { describeWithBackend } from '@shop/testing';
 
 /**
- * What a service's role holds in Azure: `GRANT ALL ON DATABASE <its database> TO <its role>` (docs/deploy.md), and
+ * What a service's role holds in Azure: `GRANT ALL ON DATABASE <its database> TO <its role>` (docs/deployment.md), and
  * nothing on the `public` schema, which PostgreSQL 15 and later (Azure's 16 too) no longer lets PUBLIC create in.
  * The machine's PostgreSQL 15 enforces the same rule, so the migrations run here as such a role.
  */

@@ -68,7 +68,7 @@ helm.sh/chart: {{ include "shop-lib.chartLabel" . }}
 {{/* shop-lib.requireDapr: fails the render when the cluster has no Dapr CRDs (Dapr is installed by the AKS extension, not by this chart). */}}
 {{- define "shop-lib.requireDapr" -}}
 {{- if and .Values.dapr.requireControlPlane (not (.Capabilities.APIVersions.Has "dapr.io/v1alpha1")) -}}
-{{- fail "Dapr is not installed in this cluster (API dapr.io/v1alpha1 is missing). Install the AKS Dapr extension first (az k8s-extension create --extension-type Microsoft.Dapr ..., see docs/deploy.md), or for an offline render pass --api-versions dapr.io/v1alpha1." -}}
+{{- fail "Dapr is not installed in this cluster (API dapr.io/v1alpha1 is missing). Install the AKS Dapr extension first (az k8s-extension create --extension-type Microsoft.Dapr ..., see docs/deployment.md), or for an offline render pass --api-versions dapr.io/v1alpha1." -}}
 {{- end -}}
 {{- end -}}
 

@@ -2,7 +2,7 @@
 {{- define "shop-lib.podMonitor" -}}
 {{- $pm := .Values.metrics.podMonitor -}}
 {{- if and $pm.requireCrd (not (.Capabilities.APIVersions.Has "azmonitoring.coreos.com/v1/PodMonitor")) -}}
-{{- fail "metrics.podMonitor.enabled but the cluster does not serve azmonitoring.coreos.com/v1 PodMonitor: enable AKS managed Prometheus (azureMonitorProfile.metrics, docs/deploy.md), or for an offline render pass --api-versions azmonitoring.coreos.com/v1/PodMonitor." -}}
+{{- fail "metrics.podMonitor.enabled but the cluster does not serve azmonitoring.coreos.com/v1 PodMonitor: enable AKS managed Prometheus (azureMonitorProfile.metrics, docs/deployment.md), or for an offline render pass --api-versions azmonitoring.coreos.com/v1/PodMonitor." -}}
 {{- end -}}
 apiVersion: azmonitoring.coreos.com/v1
 kind: PodMonitor
