@@ -420,6 +420,18 @@ module internalLoadBalancerNetworkContributor 'modules/subnet-role-assignment.bi
   }
 }
 
+// Joining the nodes to those load balancers' backend pools updates the nodes' NICs in snet-aks: the cloud provider needs
+// Network Contributor there too (a cluster on its own VNet gets no role the CLI would otherwise assign).
+module nodeSubnetNetworkContributor 'modules/subnet-role-assignment.bicep' = {
+  name: 'aks-subnet-network-contributor'
+  params: {
+    virtualNetworkName: network.outputs.name
+    subnetName: 'snet-aks'
+    principalId: aks.outputs.principalId
+    roleDefinitionId: '4d97b98b-1d4f-4787-a291-c67834d212e7' // Network Contributor
+  }
+}
+
 module identities 'modules/identities.bicep' = {
   name: 'identities'
   params: {
@@ -819,8 +831,8 @@ output internalLoadBalancer object = network.outputs.internalLoadBalancer
 @description('Address prefix of the Functions integration subnet (chart: internalLoadBalancer.callerCidrs).')
 output functionsSubnetPrefix string = network.outputs.subnetPrefixes.functions
 
-@description('Public URL of the platform, the Front Door endpoint (auth PUBLIC_BASE_URL; Skaffold: PUBLIC_BASE_URL).')
-output publicBaseUrl string = 'https://${frontDoor.outputs.endpointHostName}'
+@description('Public URL of the platform: shopPublicUrl (a custom domain) or the Front Door endpoint; auth\'s issuer and the shop\'s origin (Skaffold: PUBLIC_BASE_URL), and the base of the e-mails\' links, so that all three agree.')
+output publicBaseUrl string = empty(shopPublicUrl) ? 'https://${frontDoor.outputs.endpointHostName}' : shopPublicUrl
 
 @description('Read replica FQDNs (host of DATABASE_READ_URL).')
 output postgresReplicaFqdns string[] = postgres.outputs.replicaFqdns

@@ -29,6 +29,9 @@ param principals databasePrincipalType[]
 @description('Optional. Azure CLI version of the script container.')
 param azCliVersion string = '2.67.0'
 
+@description('Optional. Changes on every deployment, so that the script runs every time and repairs a principal or grant removed by hand (a parameter: utcNow() is allowed only as a parameter default).')
+param runTag string = utcNow()
+
 @description('Optional. Tags of every resource.')
 param tags object = {}
 
@@ -63,7 +66,7 @@ resource script 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
   properties: {
     azCliVersion: azCliVersion
     // Runs again whenever the list changes (a new service, a re-created identity).
-    forceUpdateTag: uniqueString(principalLines, postgresFqdn)
+    forceUpdateTag: uniqueString(principalLines, postgresFqdn, runTag)
     containerSettings: {
       subnetIds: [
         {

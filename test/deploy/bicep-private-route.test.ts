@@ -68,7 +68,9 @@ describe('bicep: the Functions app\'s private route to the services', () => {
     for (const appId of order) expect(settings.get(`${appId.toUpperCase()}_INTERNAL_URL`)).toBe(`internalServiceUrls.${appId}`);
     expect(main).toMatch(/^output internalLoadBalancer object = network\.outputs\.internalLoadBalancer$/m);
     expect(main).toMatch(/^output functionsSubnetPrefix string = network\.outputs\.subnetPrefixes\.functions$/m);
-    expect(main).toMatch(/^output publicBaseUrl string = 'https:\/\/\$\{frontDoor\.outputs\.endpointHostName\}'$/m);
+    // The same URL auth issues tokens for and the e-mails link to: a custom domain when set, else Front Door's.
+    expect(main).toMatch(/^output publicBaseUrl string = empty\(shopPublicUrl\) \? 'https:\/\/\$\{frontDoor\.outputs\.endpointHostName\}' : shopPublicUrl$/m);
+    expect(main).toMatch(/shopPublicUrl: empty\(shopPublicUrl\) \? 'https:\/\/\$\{frontDoor\.outputs\.endpointHostName\}' : shopPublicUrl\n/);
   });
 
   test('when the sync verifies an admin token, then AUTH_JWKS_URL is the path where auth serves its JWKS', () => {
@@ -195,5 +197,13 @@ describe('bicep: the operators\' way in', () => {
       expect({ script, status: check.status, stderr: check.stderr }).toEqual({ script, status: 0, stderr: '' });
       expect(readFileSync(script, 'utf8')).toMatch(/^set -euo pipefail$/m);
     }
+  });
+
+  test('when the cloud provider builds the internal load balancers, then the cluster identity may manage the frontends\' subnet and the nodes\' subnet, and no wider scope', () => {
+    const grants = [...main.matchAll(/^module (\w+) 'modules\/subnet-role-assignment\.bicep' = \{[\s\S]*?\n\}/gm)].map((m) => m[0]);
+    const byCluster = grants.filter((g) => g.includes('principalId: aks.outputs.principalId'));
+    expect(byCluster.map((g) => /subnetName: ([^\n]+)/.exec(g)![1]).sort()).toEqual(["'snet-aks'", 'network.outputs.internalLoadBalancer.subnetName']);
+    for (const grant of byCluster) expect(grant).toContain("roleDefinitionId: '4d97b98b-1d4f-4787-a291-c67834d212e7'");
+    expect(read('modules', 'network.bicep')).toMatch(/name: 'snet-aks'/);
   });
 });
