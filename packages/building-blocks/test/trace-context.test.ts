@@ -1,31 +1,12 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { useInMemoryTracing } from '@shop/testing';
 import { HttpServiceInvoker, InMemoryEventBus, type CloudEvent } from '@shop/building-blocks';
 
 // The preload's SDK in process (tracer provider, context manager, W3C propagator): what the adapters do with the
 // trace context through @opentelemetry/api.
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const tracer = provider.getTracer('test');
-
-beforeAll(() => {
-  trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-});
-
-afterAll(async () => {
-  trace.disable();
-  context.disable();
-  propagation.disable();
-  await provider.shutdown();
-});
-
-beforeEach(() => exporter.reset());
+const { exporter, tracer } = useInMemoryTracing();
 
 describe('trace context in the building blocks', () => {
   it('when a service is invoked inside a span, then the call is a client span of it and the callee receives that client span as traceparent', async () => {

@@ -1,9 +1,7 @@
 import express from 'express';
 import request from 'supertest';
-import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { useInMemoryTracing } from '@shop/testing';
 import {
   createHttpApp,
   createLogger,
@@ -20,22 +18,7 @@ import {
 // propagator. Jest loads modules through its own registry, which the http instrumentation cannot patch; a wrapper
 // below stands in for it (server span active and bound to the response, as the instrumentation does). The real
 // instrumentation across processes is proven by test/e2e/tracing.test.ts.
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const tracer = provider.getTracer('test');
-
-beforeAll(() => {
-  trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-});
-
-afterAll(async () => {
-  trace.disable();
-  context.disable();
-  propagation.disable();
-  await provider.shutdown();
-});
+const { exporter, tracer } = useInMemoryTracing();
 
 describe('log correlation and trace propagation through @opentelemetry/api', () => {
   it('when a request is served in a server span, then its access log line carries the span\'s trace and span ids and the span is named by the route template', async () => {

@@ -3,3 +3,4 @@ export * from './backends';
 export * from './browser';
 export * from './tcp-proxy';
 export * from './timed-call';
+export * from './in-memory-tracing';
