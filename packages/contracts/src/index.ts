@@ -22,6 +22,12 @@ export const Components = {
   stateStore: 'shop-state',
   /** Secret store: Key Vault in Azure, a local file otherwise. */
   secretStore: 'shop-secrets',
+  /**
+   * Pub/sub whose every subscribing replica gets every event (one subscription per pod: Service Bus topics with
+   * consumerID `{appID}-{podName}` in Azure, a consumer group per process on Redis Streams locally). For signals that
+   * every replica must act on, such as dropping its in-process cache entries or a revoked partner key.
+   */
+  broadcastPubsub: 'shop-broadcast',
 } as const;
 
 /** Pub/sub topics, one per aggregate stream; the CloudEvent `type` says what happened. */
@@ -36,6 +42,12 @@ export const Topics = {
   catalogSync: 'catalog-sync',
   /** Cart lifecycle signals for notifications (abandoned carts). */
   carts: 'carts',
+  /** Batches of audit entries from every service, stored by auth. */
+  audit: 'audit',
+  /** On the broadcast pub/sub: a partner key was revoked or rotated (every replica that verifies keys drops it). */
+  apiKeys: 'api-keys',
+  /** On the broadcast pub/sub: products whose cached representations (and the cached lists) every catalog replica drops. */
+  catalogCache: 'catalog-cache',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
@@ -64,6 +76,10 @@ export const EventTypes = {
   orderShipped: 'order.shipped',
   catalogSyncBatch: 'catalog.sync.batch',
   cartAbandoned: 'cart.abandoned',
+  auditEntriesRecorded: 'audit.entries_recorded',
+  apiKeyRevoked: 'api-key.revoked',
+  apiKeyRotated: 'api-key.rotated',
+  catalogCacheInvalidated: 'catalog.cache_invalidated',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -73,6 +89,12 @@ export const RoutePrefixes: ReadonlyArray<{ prefix: string; appId: AppId }> = [
   { prefix: '/api/catalog', appId: AppIds.catalog },
   { prefix: '/api/cart', appId: AppIds.cart },
   { prefix: '/api/orders', appId: AppIds.order },
+  /** The partner API (keys, not user tokens), served by catalog. */
+  { prefix: '/api/partner', appId: AppIds.catalog },
+  /** Admin APIs that span the contexts: partner keys, their usage, and the audit log, kept by auth. */
+  { prefix: '/api/admin/api-keys', appId: AppIds.auth },
+  { prefix: '/api/admin/partner-usage', appId: AppIds.auth },
+  { prefix: '/api/admin/audit-log', appId: AppIds.auth },
 ];
 
 /** Roles a user can hold. */
@@ -97,6 +119,8 @@ export const CatalogInternalPaths = {
    * source's products it did not see, a partial one archives nothing. → the run summary.
    */
   finishSyncRun: (runId: string) => `/internal/catalog/sync-runs/${encodeURIComponent(runId)}/finish`,
+  /** POST: creates the next months' partitions of the catalog's partitioned tables and drops those past retention → the report. Idempotent. */
+  maintainPartitions: '/internal/catalog/partitions/maintain',
 } as const;
 
 /** Cart's internal routes, called by the batch jobs and the order service's checkout. */
@@ -124,6 +148,10 @@ export const AuthInternalPaths = {
   user: (userId: string) => `/internal/auth/users/${encodeURIComponent(userId)}`,
   /** GET → `{items: [{id, email, name}]}`: every admin account. */
   admins: '/internal/auth/admins',
+  /** POST `{key}` → `VerifiedApiKey`, or 401 for a key that does not open the partner API now. */
+  verifyApiKey: '/internal/auth/api-keys/verify',
+  /** POST: creates the next months' partitions of the audit log and drops those past retention → the report. Idempotent. */
+  maintainPartitions: '/internal/auth/partitions/maintain',
 } as const;
 
 /**
@@ -151,3 +179,5 @@ export * from './catalog';
 export * from './reservations';
 export * from './catalog-sync';
 export * from './user-authorization';
+export * from './partner';
+export * from './audit';
