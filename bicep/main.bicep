@@ -114,6 +114,10 @@ param daprApiToken string = ''
 @secure()
 param authSigningKeys string = ''
 
+@description('Optional. Server-side secret (at least 32 characters) auth hashes partner API keys with, HMAC-SHA-256 (Key Vault secret api-key-hash-secret). Required on the first deployment; empty: the secret stays. Changing it invalidates every issued key. The parameter files read SHOP_API_KEY_HASH_SECRET.')
+@secure()
+param apiKeyHashSecret string = ''
+
 @description('Optional. Public CIDR ranges that may reach the AKS API server (operators, deployment runner). Empty: any address; main.prod.bicepparam requires SHOP_AKS_API_AUTHORIZED_IP_RANGES.')
 param aksApiServerAuthorizedIpRanges string[] = []
 
@@ -203,6 +207,7 @@ var topics = [
   'analytics'
   'catalog-sync'
   'carts'
+  'audit'
 ]
 
 // Who consumes what. Dapr subscribers: the subscription is the app id (Dapr consumerID). The Functions read
@@ -236,6 +241,10 @@ var subscriptions = concat([
     topic: 'analytics'
     name: 'order'
   }
+  {
+    topic: 'audit'
+    name: 'auth'
+  }
 ], map(topics, topic => {
   topic: '${topic}.deadletter'
   name: 'retained'
@@ -246,11 +255,13 @@ var subscriptions = concat([
 var publishedTopics = {
   auth: [
     'users'
+    'audit.deadletter'
   ]
   catalog: [
     'products'
     'inventory'
     'analytics'
+    'audit'
     'catalog-sync.deadletter'
   ]
   cart: [
@@ -259,6 +270,7 @@ var publishedTopics = {
   ]
   order: [
     'orders'
+    'audit'
     'analytics.deadletter'
   ]
 }
@@ -274,6 +286,7 @@ var secretsReadBy = {
   auth: concat(daprTokenSecretNames, [
     'auth-database-url'
     'auth-signing-keys'
+    'api-key-hash-secret'
     'applicationinsights-connection-string'
   ])
   catalog: concat(daprTokenSecretNames, [
@@ -294,7 +307,9 @@ var secretsReadBy = {
 }
 
 var consumedTopics = {
-  auth: []
+  auth: [
+    'audit'
+  ]
   catalog: [
     'catalog-sync'
   ]
@@ -476,6 +491,7 @@ module platformSecrets 'modules/key-vault-secrets.bicep' = {
       'dapr-app-api-token': daprAppApiToken
       'dapr-api-token': daprApiToken
       'auth-signing-keys': authSigningKeys
+      'api-key-hash-secret': apiKeyHashSecret
       'applicationinsights-connection-string': appInsightsAccess.outputs.connectionString
       // The read replica when there is one, else the primary.
       'catalog-database-read-url': 'postgres://${identities.outputs.identities[indexOf(serviceAppIds, 'catalog')].name}@${first(concat(postgres.outputs.replicaFqdns, [postgres.outputs.fqdn]))}:5432/shop_catalog?sslmode=verify-full'

@@ -58,6 +58,7 @@ param daprAppApiToken = readEnvironmentVariable('SHOP_DAPR_APP_API_TOKEN', '')
 param daprApiToken = readEnvironmentVariable('SHOP_DAPR_API_TOKEN', '')
 
 param authSigningKeys = readEnvironmentVariable('SHOP_AUTH_SIGNING_KEYS', '')
+param apiKeyHashSecret = readEnvironmentVariable('SHOP_API_KEY_HASH_SECRET', '')
 
 // Optional in dev: comma-separated public CIDR ranges allowed to the AKS API server (unset: any address) and to push
 // to the registry (unset: none; the registry's public endpoint denies by default).

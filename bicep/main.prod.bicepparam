@@ -61,6 +61,7 @@ param daprAppApiToken = readEnvironmentVariable('SHOP_DAPR_APP_API_TOKEN', '')
 param daprApiToken = readEnvironmentVariable('SHOP_DAPR_API_TOKEN', '')
 
 param authSigningKeys = readEnvironmentVariable('SHOP_AUTH_SIGNING_KEYS', '')
+param apiKeyHashSecret = readEnvironmentVariable('SHOP_API_KEY_HASH_SECRET', '')
 
 // Comma-separated public CIDR ranges allowed to the AKS API server (operators, the deployment runner): no default,
 // so production cannot be deployed with an API server open to every address (an empty value is not a CIDR either).

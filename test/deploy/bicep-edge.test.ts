@@ -286,6 +286,7 @@ describe('bicep edge: the secrets exist before what reads them, and stay stable 
       ['daprAppApiToken', 'dapr-app-api-token'],
       ['daprApiToken', 'dapr-api-token'],
       ['authSigningKeys', 'auth-signing-keys'],
+      ['apiKeyHashSecret', 'api-key-hash-secret'],
       ['appGatewayCertificatePfx', '${appGatewayCertificateSecretName}'],
     ]) {
       expect(source).toMatch(new RegExp(`@secure\\(\\)\\nparam ${param} string = ''\\n`));

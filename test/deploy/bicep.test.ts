@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { Language, Parser, type Node } from 'web-tree-sitter';
-import { Topics } from '@shop/contracts';
+import { Components, Topics, broadcastTopics } from '@shop/contracts';
 import { describeWhenPresent, filesUnder, repoRoot, yamlDocuments } from './deploy-support';
 
 const bicepDir = join(repoRoot, 'bicep');
@@ -208,10 +208,11 @@ describe('bicep', () => {
   test('when Service Bus is provisioned, then every topic of Topics exists with its dead-letter topic and the Dapr consumers have their subscription', () => {
     const main = readFileSync(join(bicepDir, 'main.bicep'), 'utf8');
     const topicsBlock = /var topics = \[([^\]]*)\]/.exec(main)![1];
-    expect([...topicsBlock.matchAll(/'([^']+)'/g)].map((m) => m[1]).sort()).toEqual(Object.values(Topics).sort());
+    // The broadcast topics are Redis Streams (a consumer group per pod), not Service Bus topics.
+    expect([...topicsBlock.matchAll(/'([^']+)'/g)].map((m) => m[1]).sort()).toEqual(Object.values(Topics).filter((topic) => !broadcastTopics.includes(topic)).sort());
     expect(readFileSync(join(bicepDir, 'modules', 'service-bus.bicep'), 'utf8')).toContain("map(topics, topic => '${topic}.deadletter')");
-    const pubsubScopes = yamlDocuments(join(repoRoot, 'dapr-components', 'azure', 'subscriptions.yaml')) as Array<{ spec: { topic: string }; scopes: string[] }>;
-    for (const s of pubsubScopes) expect(main).toMatch(new RegExp(`topic: '${s.spec.topic}'\\s+name: '${s.scopes[0]}'`));
+    const pubsubScopes = yamlDocuments(join(repoRoot, 'dapr-components', 'azure', 'subscriptions.yaml')) as Array<{ spec: { topic: string; pubsubname: string }; scopes: string[] }>;
+    for (const s of pubsubScopes.filter((subscription) => subscription.spec.pubsubname === Components.pubsub)) expect(main).toMatch(new RegExp(`topic: '${s.spec.topic}'\\s+name: '${s.scopes[0]}'`));
     for (const topic of [Topics.products, Topics.orders, Topics.carts, Topics.users]) expect(main).toMatch(new RegExp(`topic: '${topic}'\\s+name: 'functions'`));
   });
 

@@ -25,7 +25,7 @@ const chartAppIds = [AppIds.auth, AppIds.catalog, AppIds.cart, AppIds.order];
  * declarative Subscription must agree); the Functions read Service Bus directly (their own subscription, Bicep).
  * Topics with no consumer yet are listed with the reason, so that adding one is a conscious change.
  */
-const consumers: Record<string, { dapr: string[]; serviceBus: string[]; noConsumerYet?: string }> = {
+const consumers: Record<string, { dapr: string[]; serviceBus: string[]; noConsumerYet?: string; broadcast?: boolean }> = {
   [Topics.products]: { dapr: [], serviceBus: ['functions'] },
   [Topics.orders]: { dapr: [AppIds.cart], serviceBus: ['functions'] },
   [Topics.catalogSync]: { dapr: [AppIds.catalog], serviceBus: [] },
@@ -33,6 +33,9 @@ const consumers: Record<string, { dapr: string[]; serviceBus: string[]; noConsum
   [Topics.users]: { dapr: [], serviceBus: [], noConsumerYet: 'user.registered is published for a welcome e-mail, which no notification sends yet' },
   [Topics.analytics]: { dapr: [AppIds.order], serviceBus: [] },
   [Topics.carts]: { dapr: [], serviceBus: ['functions'] },
+  [Topics.audit]: { dapr: [AppIds.auth], serviceBus: [] },
+  [Topics.apiKeys]: { dapr: [AppIds.catalog], serviceBus: [], broadcast: true },
+  [Topics.catalogCache]: { dapr: [AppIds.catalog], serviceBus: [], broadcast: true },
 };
 
 describe('dapr-components', () => {
@@ -57,6 +60,9 @@ describe('dapr-components', () => {
     expect(meta(Components.pubsub).consumerID).toBeUndefined();
     expect(byName[Components.stateStore].spec.type).toBe('state.redis');
     expect(meta(Components.stateStore)).toMatchObject({ enableTLS: 'true', useEntraID: 'true', redisHost: expect.stringMatching(/:6380$/) });
+    // One consumer group per pod: that is what makes it a broadcast.
+    expect(byName[Components.broadcastPubsub].spec.type).toBe('pubsub.redis');
+    expect(meta(Components.broadcastPubsub)).toMatchObject({ enableTLS: 'true', useEntraID: 'true', consumerID: '{appID}-{podName}', redisHost: meta(Components.stateStore).redisHost });
     expect(byName[Components.secretStore].spec.type).toBe('secretstores.azure.keyvault');
     expect(meta(Components.secretStore).vaultName).toBeTruthy();
     for (const { doc } of azure) expect(stringify(doc)).not.toMatch(/connectionString|SharedAccessKey|azureClientSecret|redisPassword|accessKey/);
@@ -67,6 +73,7 @@ describe('dapr-components', () => {
     const meta = (name: string) => Object.fromEntries((byName[name].doc.spec.metadata as Array<{ name: string; value: string }>).map((m) => [m.name, m.value]));
     expect(meta(Components.pubsub).namespaceName).toBe(exampleAksEnvironment.SERVICE_BUS_NAMESPACE);
     expect(meta(Components.stateStore).redisHost).toBe(exampleAksEnvironment.REDIS_HOST);
+    expect(meta(Components.broadcastPubsub).redisHost).toBe(exampleAksEnvironment.REDIS_HOST);
     expect(meta(Components.secretStore).vaultName).toBe(exampleAksEnvironment.KEY_VAULT_NAME);
     for (const component of Object.values(byName)) expect(component.file).toMatch(/^charts\/shop \(rendered for AKS\)/);
     // What the components were once written with by hand, and would silently differ from Bicep's names. The example
@@ -83,7 +90,12 @@ describe('dapr-components', () => {
 
   test('when the local components run, then they use Redis and a file secret store holding placeholders only', () => {
     const types = Object.fromEntries(local.filter((d) => d.doc.kind === 'Component').map((d) => [d.doc.metadata.name, d.doc.spec.type]));
-    expect(types).toEqual({ [Components.pubsub]: 'pubsub.redis', [Components.stateStore]: 'state.redis', [Components.secretStore]: 'secretstores.local.file' });
+    expect(types).toEqual({
+      [Components.pubsub]: 'pubsub.redis',
+      [Components.broadcastPubsub]: 'pubsub.redis',
+      [Components.stateStore]: 'state.redis',
+      [Components.secretStore]: 'secretstores.local.file',
+    });
     const secrets = JSON.parse(readFileSync(join(repoRoot, 'dapr-components', 'local', 'secrets.sample.json'), 'utf8')) as Record<string, string>;
     for (const value of Object.values(secrets)) expect(value === '' || value.startsWith('placeholder')).toBe(true);
   });
@@ -117,7 +129,8 @@ describe('dapr-components', () => {
     }
     for (const s of subscriptions) {
       expect(s.apiVersion).toBe('dapr.io/v2alpha1');
-      expect(s.spec.pubsubname).toBe(Components.pubsub);
+      // Broadcast topics (every replica gets every event) are on their own component; the rest share the one pub/sub.
+      expect(s.spec.pubsubname).toBe(consumers[s.spec.topic].broadcast ? Components.broadcastPubsub : Components.pubsub);
       expect(s.spec.deadLetterTopic).toBe(deadLetterTopicOf(s.spec.topic));
       expect(s.scopes).toHaveLength(1);
     }
@@ -125,7 +138,13 @@ describe('dapr-components', () => {
 
   test('when a declarative subscription and the app programmatic one coexist, then they name the same topic, route and dead-letter topic', async () => {
     for (const s of azure.filter((d) => d.doc.kind === 'Subscription').map((d) => d.doc)) {
-      const bus = new DaprEventBus({ source: s.scopes![0], daprHost: '127.0.0.1', daprHttpPort: 3500 });
+      const broadcast = s.spec.pubsubname === Components.broadcastPubsub;
+      const bus = new DaprEventBus({
+        source: s.scopes![0],
+        daprHost: '127.0.0.1',
+        daprHttpPort: 3500,
+        ...(broadcast ? { pubsubName: Components.broadcastPubsub, routePrefix: '/dapr/broadcast' } : {}),
+      });
       bus.subscribe(s.spec.topic, async () => 'SUCCESS', { group: s.scopes![0] });
       const [programmatic] = bus.programmaticSubscriptions();
       expect({ pubsubname: s.spec.pubsubname, topic: s.spec.topic, route: s.spec.routes.default, deadLetterTopic: s.spec.deadLetterTopic }).toEqual(programmatic);

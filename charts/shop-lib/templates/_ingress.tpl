@@ -32,16 +32,18 @@ spec:
           {{- range $name, $raw := .Values.services }}
           {{- $svc := mergeOverwrite (deepCopy $root.Values.serviceDefaults) (deepCopy $raw) }}
           {{- if and $svc.enabled $svc.public }}
-          {{- if hasPrefix "/internal" $svc.routePrefix }}
-          {{- fail (printf "services.%s.routePrefix %s: /internal routes are never exposed" $name $svc.routePrefix) }}
+          {{- range $prefix := concat (list $svc.routePrefix) ($svc.extraRoutePrefixes | default list) }}
+          {{- if hasPrefix "/internal" $prefix }}
+          {{- fail (printf "services.%s.routePrefix %s: /internal routes are never exposed" $name $prefix) }}
           {{- end }}
-          - path: {{ $svc.routePrefix }}
+          - path: {{ $prefix }}
             pathType: Prefix
             backend:
               service:
                 name: {{ include "shop-lib.fullname" (dict "root" $root "name" $name) }}
                 port:
                   name: http
+          {{- end }}
           {{- end }}
           {{- end }}
 {{- end -}}

@@ -51,6 +51,9 @@ export const Topics = {
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
+/** Topics on the broadcast pub/sub (`Components.broadcastPubsub`, Redis Streams): not Service Bus topics. */
+export const broadcastTopics: readonly Topic[] = [Topics.apiKeys, Topics.catalogCache];
+
 /** The dead-letter topic of a topic: where DROPped events and exhausted retries go. */
 export function deadLetterTopicOf(topic: string): string {
   return `${topic}.deadletter`;
