@@ -135,6 +135,7 @@ describe('skaffold.yaml aks profile: the Bicep outputs reach the chart', () => {
       'services.auth.env.SHOP_ORIGINS': exampleAksEnvironment.PUBLIC_BASE_URL,
       'daprComponents.serviceBus.namespace': exampleAksEnvironment.SERVICE_BUS_NAMESPACE,
       'daprComponents.redis.host': exampleAksEnvironment.REDIS_HOST,
+      'services.catalog.env.RATE_LIMIT_REDIS_URL': `rediss://${exampleAksEnvironment.REDIS_HOST}`,
     });
     for (const app of ['auth', 'catalog', 'cart', 'order']) {
       expect(resolved[`services.${app}.workloadIdentity.clientId`]).toBe(exampleAksEnvironment[`${app.toUpperCase()}_CLIENT_ID`]);
