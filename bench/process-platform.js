@@ -93,9 +93,10 @@ async function dropRedisPrefix(redisUrl, prefix) {
 /**
  * Starts the processes: `options.replicas` (default 1) of each service, then the gateway. `options.profileDir` runs
  * each with --cpu-prof (written there when it exits, one file per process); `options.passwordHashCost` sets auth's
- * PASSWORD_HASH_COST (sign-up is set-up here, not what is measured).
+ * PASSWORD_HASH_COST (sign-up is set-up here, not what is measured); `options.extraEnv` adds settings per app
+ * (`{ catalog: { NAME: 'value' } }`).
  */
-async function startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLevel = 'info', passwordHashCost, profileDir, replicas = 1 }) {
+async function startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLevel = 'info', passwordHashCost, profileDir, replicas = 1, extraEnv = {} }) {
   if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`replicas must be a whole number of at least 1, not ${replicas}`);
   const runId = randomBytes(4).toString('hex');
   const redisKeyPrefix = `bench${runId}`;
@@ -116,6 +117,7 @@ async function startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLe
     }
     const serviceUrls = apps.map((app) => `${app}=${ports[app].map((port) => `http://127.0.0.1:${port}`).join('|')}`).join(',');
     const admin = { email: 'admin@bench.example', password: `Bench-admin-${randomBytes(12).toString('base64url')}` };
+    const apiKeyHashSecret = randomBytes(32).toString('base64url');
     const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     const common = {
       REDIS_URL: redisUrl,
@@ -134,6 +136,8 @@ async function startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLe
       auth: async () => ({
         DATABASE_URL: await databaseFor('auth'),
         AUTH_SIGNING_KEYS: signingKey,
+        // One secret for every auth replica: a partner key issued by one verifies on the others.
+        API_KEY_HASH_SECRET: apiKeyHashSecret,
         ADMIN_EMAIL: admin.email,
         ADMIN_PASSWORD: admin.password,
         ...(passwordHashCost ? { PASSWORD_HASH_COST: String(passwordHashCost) } : {}),
@@ -145,7 +149,7 @@ async function startProcessPlatform({ databaseServerUrl, redisUrl, logDir, logLe
     const nodeArgs = (name) => (profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${runId}.cpuprofile`] : []);
     for (const app of apps) {
       // One database and one set of settings per service, shared by its replicas.
-      const env = { ...common, ...(await perApp[app]()) };
+      const env = { ...common, ...(await perApp[app]()), ...(extraEnv[app] ?? {}) };
       // One after the other: the first replica migrates its database (and seeds it) before the next one starts.
       for (const [index, port] of ports[app].entries()) {
         const name = replicas > 1 ? `${app}-${index + 1}` : app;
