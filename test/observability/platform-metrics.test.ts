@@ -30,7 +30,7 @@ describe('the metrics a running platform emits', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shop-metrics-'));
-    const environment = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '1024', SEARCH_RESULTS_CACHE_MS: '5000', CATALOG_PRODUCT_CACHE_MS: '5000' };
+    const environment = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '1024', CATALOG_PRODUCT_CACHE_MS: '5000' };
     platform = await startEmbeddedPlatform(loadLauncherConfig(environment), environment, (service) => createLogger({ service, level: 'silent' }));
 
     // A checkout: register, log in, add to the cart, order.
@@ -48,7 +48,7 @@ describe('the metrics a running platform emits', () => {
       body: { shippingAddress: { name: 'Metrics', line1: '1 Main St', city: 'Lisbon', postalCode: '1000-001', country: 'PT' }, paymentToken: 'pm_sim_approve' },
     });
     expect(placed.body.status).toBe('confirmed');
-    // The same search twice: the second is answered from the page cache.
+    // The same search twice: the second is answered from the list cache (L1).
     await call('GET', '/api/catalog/products?q=lamp');
     await call('GET', '/api/catalog/products?q=lamp');
     // Wrong passwords until the throttle refuses (5 per account and address in the window).
@@ -119,10 +119,14 @@ describe('the metrics a running platform emits', () => {
   });
 
   it('when products were read twice and a search repeated, then each cache layer counts its hits and misses', () => {
-    expect(total('catalog', 'cache_lookups_total', 'cache="catalog_product"', 'result="hit"')).toBeGreaterThanOrEqual(1);
-    expect(total('catalog', 'cache_lookups_total', 'cache="catalog_product"', 'result="miss"')).toBeGreaterThanOrEqual(1);
-    expect(total('catalog', 'cache_lookups_total', 'cache="catalog_search_page"', 'result="hit"')).toBeGreaterThanOrEqual(1);
-    expect(total('catalog', 'cache_lookups_total', 'cache="catalog_search_page"', 'result="miss"')).toBeGreaterThanOrEqual(1);
+    // Two layers each (l1 in process, l2 the state store): the second read and the repeated search are L1 hits, the
+    // first of each missed both layers.
+    expect(total('catalog', 'cache_lookups_total', 'cache="catalog_product_l1"', 'result="hit"')).toBeGreaterThanOrEqual(1);
+    expect(total('catalog', 'cache_lookups_total', 'cache="catalog_product_l1"', 'result="miss"')).toBeGreaterThanOrEqual(1);
+    expect(total('catalog', 'cache_lookups_total', 'cache="catalog_product_l2"', 'result="miss"')).toBeGreaterThanOrEqual(1);
+    expect(total('catalog', 'cache_lookups_total', 'cache="catalog_list_l1"', 'result="hit"')).toBeGreaterThanOrEqual(1);
+    expect(total('catalog', 'cache_lookups_total', 'cache="catalog_list_l1"', 'result="miss"')).toBeGreaterThanOrEqual(1);
+    expect(total('catalog', 'cache_lookups_total', 'cache="catalog_list_l2"', 'result="miss"')).toBeGreaterThanOrEqual(1);
     expect(total('cart', 'cache_lookups_total', 'cache="cart_product"', 'result="miss"')).toBeGreaterThanOrEqual(1);
   });
 

@@ -1,33 +1,42 @@
 import path from 'node:path';
 import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
-import type { EventBus, StateStore } from '@shop/building-blocks';
-import { AppIds } from '@shop/contracts';
-import { AppError, type Logger } from '@shop/kernel';
-import { cacheLookupRecorder, createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { broadcastSubscription, type EventBus, type RateLimiter, type StateStore } from '@shop/building-blocks';
+import { AppIds, DefaultTierLimitsPerMinute, type ApiKeyTier } from '@shop/contracts';
+import { AppError, type AuditRecorder, type Logger } from '@shop/kernel';
+import { cacheLookupRecorder, createHttpApp, createServiceMetrics, rateLimitRejectionRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, type Database } from '@shop/postgres';
 import { AuthUserAuthorizations, authServiceTokenVerifier, listenService, openServiceDatabase, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
 import type { CatalogConfig } from './config';
+import { AuthApiKeyVerifier, CachingApiKeyVerifier } from './data/api-key-verifier';
 import { SqlCatalogSyncRepository } from './data/catalog-sync.repository';
 import { migrateOutbox } from './data/outbox';
+import { SqlPartnerProductRepository } from './data/partner-product.repository';
 import { SqlProductAdminRepository } from './data/product-admin.repository';
-import { StateStoreProductCache, type ProductCacheBreakerSettings } from './data/product-cache';
+import { StateStoreCacheLayer, type ProductCacheBreakerSettings } from './data/product-cache';
+import { defaultReadCacheSettings, TwoLevelReadCache, type ReadCacheSettings } from './data/two-level-cache';
 import { SqlProductQueryRepository } from './data/product-query.repository';
 import { SqlReservationRepository } from './data/reservation.repository';
 import { AfterCommit } from './domain/after-commit';
+import type { ApiKeyVerifier } from './domain/api-key-verifier';
 import { CatalogSyncService } from './domain/catalog-sync.service';
+import { PartnerCatalogService } from './domain/partner-catalog.service';
 import { ProductAdminService } from './domain/product-admin.service';
 import { ProductQueryService } from './domain/product-query.service';
 import { ReservationService } from './domain/reservation.service';
+import { subscribeApiKeyChanges } from './events/api-key-verifier.subscriptions';
+import { CacheInvalidationPublisher, subscribeCacheInvalidations } from './events/cache-invalidation';
 import { AnalyticsPublisher } from './events/publishers';
 import { subscribeCatalogHandlers } from './events/subscriptions';
 import { createAdminBulkUpsertRouter } from './http/admin-bulk-upsert.routes';
 import { createAdminProductsRouter } from './http/admin-products.routes';
 import { createAdminSyncRunsRouter } from './http/admin-sync-runs.routes';
 import { createCategoriesRouter } from './http/categories.routes';
+import { createPartnerAccess } from './http/partner-access';
+import { createPartnerDocsRouter } from './http/partner-docs.routes';
+import { createPartnerRouter, partnerApiBasePath } from './http/partner.routes';
 import { createAppTokenGuardedReservationsRouter } from './http/app-token-guarded-reservations.routes';
 import { createAppTokenGuardedSyncRunsRouter } from './http/app-token-guarded-sync-runs.routes';
 import { createProductsRouter } from './http/products.routes';
-import { SearchPageCache } from './http/search-page-cache';
 import { seedDemoCatalog } from './jobs/demo-catalog.seed';
 import { ReservationSweeper } from './jobs/reservation-sweeper';
 import type { CatalogMetrics } from './domain/catalog-metrics';
@@ -54,11 +63,11 @@ export interface CatalogAppDeps {
   authorizations?: UserAuthorizations;
   logger: Logger;
   metrics?: ServiceMetrics;
-  /** Default 30 s. */
-  productCacheTtlSeconds?: number;
-  /** How long a rendered page of public search results is reused (SEARCH_RESULTS_CACHE_MS). Default 0: never. */
-  searchResultsCacheMs?: number;
-  /** When the product cache stops calling a failing state store and when it tries again (defaults: 3 failures, 5 s). */
+  /** Sizes and TTLs of the read cache's two levels (L1_CACHE_*, PRODUCT_CACHE_TTL_SECONDS, LIST_CACHE_TTL_SECONDS); defaults: the config's. */
+  readCache?: Partial<ReadCacheSettings>;
+  /** Where each commit's cache invalidation goes to every replica (`BuildingBlocks.broadcastBus`). Default: `eventBus`. */
+  broadcastBus?: EventBus;
+  /** When the L2 cache stops calling a failing state store and when it tries again (defaults: 3 failures, 5 s). */
   productCacheBreaker?: ProductCacheBreakerSettings;
   /** Told after each commit that enqueued events, so they go out at once instead of at the next poll. */
   outboxRelay?: { nudge(): void };
@@ -72,6 +81,14 @@ export interface CatalogAppDeps {
   reservationTtlSeconds?: number;
   /** Availability at or below which a reservation publishes `inventory.low`. Default 5. */
   lowStockThreshold?: number;
+  /** Verifies partner API keys (with auth, cached); without it, or without `rateLimiter`, the partner API answers 503. */
+  apiKeys?: ApiKeyVerifier;
+  /** Counts partner requests per key against its tier's limit (shared by every replica). */
+  rateLimiter?: RateLimiter;
+  /** Partner requests per minute of each tier (PARTNER_RATE_LIMIT_*_PER_MINUTE); default DefaultTierLimitsPerMinute. */
+  partnerTierLimits?: Readonly<Record<ApiKeyTier, number>>;
+  /** Where audited actions go (partner requests...); default: nowhere. */
+  audit?: AuditRecorder;
 }
 
 type HttpAppMount = Parameters<typeof createHttpApp>[0]['mountRoutes'];
@@ -85,6 +102,8 @@ const noAuthorizations: UserAuthorizations = {
 export interface CatalogApp extends HttpApp {
   /** Product reads (cached), searches and the category tree. */
   productQueries: ProductQueryService;
+  /** The two-level read cache; subscribe it to the broadcast bus (`subscribeCacheInvalidations`) so other replicas' changes reach its L1. */
+  readCache: TwoLevelReadCache;
   /** Admin product changes and stock on hand. */
   productAdmin: ProductAdminService;
   /** The bulk upsert of the external catalog sync, and its runs. */
@@ -95,19 +114,30 @@ export interface CatalogApp extends HttpApp {
   catalogMetrics: CatalogMetrics;
   /** Publishes anonymous views (aggregated) and searches; close it on shutdown to publish the last views. */
   analytics: AnalyticsPublisher;
+  /** Admin product changes stamped by another clock (the demo history seed dates its price and stock changes in the past). */
+  productAdminAt(clock: () => Date): ProductAdminService;
 }
 
 /** Builds the catalog's Express app (public, admin and internal routes, health, metrics) on the given adapters. */
 export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
   const metrics = deps.metrics ?? createServiceMetrics(AppIds.catalog, { collectProcessMetrics: false });
   const catalogMetrics = createCatalogMetrics(metrics);
-  const cache = new StateStoreProductCache(deps.stateStore, {
-    ttlSeconds: deps.productCacheTtlSeconds ?? 30,
+  const cache = new TwoLevelReadCache(
+    new StateStoreCacheLayer(deps.stateStore, { logger: deps.logger, breaker: deps.productCacheBreaker }),
+    { ...defaultReadCacheSettings, ...deps.readCache },
+    {
+      productL1: cacheLookupRecorder(metrics, 'catalog_product_l1'),
+      productL2: cacheLookupRecorder(metrics, 'catalog_product_l2'),
+      listL1: cacheLookupRecorder(metrics, 'catalog_list_l1'),
+      listL2: cacheLookupRecorder(metrics, 'catalog_list_l2'),
+    },
+  );
+  const afterCommit = new AfterCommit({
+    cache,
+    broadcast: new CacheInvalidationPublisher(deps.broadcastBus ?? deps.eventBus),
+    onEventsCommitted: () => deps.outboxRelay?.nudge(),
     logger: deps.logger,
-    breaker: deps.productCacheBreaker,
-    lookups: cacheLookupRecorder(metrics, 'catalog_product'),
   });
-  const afterCommit = new AfterCommit({ cache, onEventsCommitted: () => deps.outboxRelay?.nudge(), logger: deps.logger });
   const productQueries = new ProductQueryService({ repository: new SqlProductQueryRepository(deps.db), cache, logger: deps.logger });
   const productAdmin = new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db), afterCommit });
   const catalogSync = new CatalogSyncService({ repository: new SqlCatalogSyncRepository(deps.db), afterCommit, logger: deps.logger });
@@ -118,6 +148,16 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     lowStockThreshold: deps.lowStockThreshold ?? 5,
   });
   const analytics = new AnalyticsPublisher(deps.eventBus, deps.logger, { viewFlushIntervalMs: deps.analyticsFlushIntervalMs });
+  const partnerCatalog = new PartnerCatalogService({ repository: new SqlPartnerProductRepository(deps.db) });
+  const partnerTierLimits = deps.partnerTierLimits ?? DefaultTierLimitsPerMinute;
+  const partnerAccess = createPartnerAccess({
+    apiKeys: deps.apiKeys,
+    rateLimiter: deps.rateLimiter,
+    tierLimits: partnerTierLimits,
+    rejections: rateLimitRejectionRecorder(metrics, 'partner'),
+    audit: deps.audit,
+    basePath: partnerApiBasePath,
+  });
   const httpApp = createHttpApp({
     service: AppIds.catalog,
     logger: deps.logger,
@@ -130,17 +170,21 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     mountRoutes: (app) => {
       deps.mountExtraRoutes?.(app);
       // Public and admin routes under /api/catalog (the gateway's prefix); admin ones check the admin token per route.
-      app.use('/api/catalog', createProductsRouter({ productQueries, analytics, searchPages: new SearchPageCache({ ttlMs: deps.searchResultsCacheMs ?? 0, maxPages: 5000, lookups: cacheLookupRecorder(metrics, 'catalog_search_page') }) }));
+      app.use('/api/catalog', createProductsRouter({ productQueries, analytics }));
       app.use('/api/catalog', createCategoriesRouter({ productQueries }));
       app.use('/api/catalog', createAdminProductsRouter({ productAdmin, productQueries, verifier: deps.verifier, authorizations: deps.authorizations ?? noAuthorizations }));
       app.use('/api/catalog', createAdminSyncRunsRouter({ catalogSync, verifier: deps.verifier }));
+      // The partner API: its document and page are public, everything else needs a key and counts against its tier.
+      app.use(createPartnerDocsRouter());
+      app.use(partnerApiBasePath, createPartnerRouter({ access: partnerAccess, partnerCatalog, productQueries, rateLimiter: deps.rateLimiter, tierLimits: partnerTierLimits }));
       // Under /internal (never routed by the gateway): the bulk upsert wants an admin token, the rest the app token.
       app.use(createAdminBulkUpsertRouter({ catalogSync, verifier: deps.verifier, metrics: catalogMetrics }));
       app.use(createAppTokenGuardedReservationsRouter({ reservations, appApiToken: deps.appApiToken, metrics: catalogMetrics }));
       app.use(createAppTokenGuardedSyncRunsRouter({ catalogSync, appApiToken: deps.appApiToken, metrics: catalogMetrics }));
     },
   });
-  return { ...httpApp, productQueries, productAdmin, catalogSync, reservations, analytics, catalogMetrics };
+  const productAdminAt = (clock: () => Date) => new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db), afterCommit, clock });
+  return { ...httpApp, productQueries, readCache: cache, productAdmin, catalogSync, reservations, analytics, catalogMetrics, productAdminAt };
 }
 
 /** What `startCatalogService` needs; `db` and `verifier` are opened/built from the config when not given. */
@@ -164,7 +208,7 @@ export interface StartCatalogOptions {
  * `stop()` drains requests, then stops the sweeper, publishes the last views, stops the relay, closes the database
  * (when it opened it) and the building blocks; a start that fails half-way releases what it had opened the same way.
  */
-export function startCatalogService(options: StartCatalogOptions): Promise<RunningServer> {
+export function startCatalogService(options: StartCatalogOptions): Promise<RunningCatalogService> {
   const { config, logger, blocks } = options;
   return startService(async (resources) => {
     // Opened first, so closed last: the last views and the relay go out before the bus they publish to closes.
@@ -175,6 +219,9 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       resources,
     );
     const verifier = options.verifier ?? authServiceTokenVerifier(blocks.invoker, { authAppId: config.AUTH_APP_ID, jwksPath: config.AUTH_JWKS_PATH });
+    const apiKeys = new CachingApiKeyVerifier(new AuthApiKeyVerifier({ invoker: blocks.invoker, authAppId: config.AUTH_APP_ID, appApiToken: config.APP_API_TOKEN }), {
+      positiveTtlMs: config.API_KEY_CACHE_TTL_SECONDS * 1000,
+    });
     const catalog = createCatalogApp({
       trustedProxies: config.TRUSTED_PROXIES,
       db,
@@ -185,12 +232,20 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
         options.authorizations ?? new AuthUserAuthorizations({ invoker: blocks.invoker, authAppId: config.AUTH_APP_ID, appApiToken: config.APP_API_TOKEN }),
       logger,
       metrics,
-      productCacheTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
-      searchResultsCacheMs: config.SEARCH_RESULTS_CACHE_MS,
+      readCache: {
+        l1MaxEntries: config.L1_CACHE_MAX_ENTRIES,
+        l1TtlSeconds: config.L1_CACHE_TTL_SECONDS,
+        productTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
+        listTtlSeconds: config.LIST_CACHE_TTL_SECONDS,
+      },
+      broadcastBus: blocks.broadcastBus,
       analyticsFlushIntervalMs: config.ANALYTICS_FLUSH_INTERVAL_MS,
       appApiToken: config.APP_API_TOKEN,
       reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
       lowStockThreshold: config.LOW_STOCK_THRESHOLD,
+      apiKeys,
+      rateLimiter: blocks.rateLimiter,
+      partnerTierLimits: { free: config.PARTNER_RATE_LIMIT_FREE_PER_MINUTE, standard: config.PARTNER_RATE_LIMIT_STANDARD_PER_MINUTE, premium: config.PARTNER_RATE_LIMIT_PREMIUM_PER_MINUTE },
       outboxRelay: relay,
       mountExtraRoutes: (app) => blocks.mountOnApp(app),
     });
@@ -200,11 +255,22 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       logger.info({ created: report.created, rejected: report.rejected.length }, 'seeded the demo catalog');
     }
     subscribeCatalogHandlers(withDeliveryMetrics(blocks.eventBus, metrics), catalog.catalogSync, logger, catalog.catalogMetrics);
+    // Every replica must hear of a revoked key: a subscription of this instance's own on the broadcast bus.
+    subscribeApiKeyChanges(withDeliveryMetrics(blocks.broadcastBus, metrics), apiKeys, broadcastSubscription(AppIds.catalog, blocks.instanceId), logger);
+    // Every replica drops what any replica changed from its L1: the same per-instance group, on its own topic.
+    subscribeCacheInvalidations(withDeliveryMetrics(blocks.broadcastBus, metrics), catalog.readCache, broadcastSubscription(AppIds.catalog, blocks.instanceId), logger);
     await blocks.eventBus.start();
+    await blocks.broadcastBus.start();
     relay.start();
     const sweeper = new ReservationSweeper(catalog.reservations, logger, config.RESERVATION_SWEEP_INTERVAL_MS);
     resources.add('reservation sweeper', () => sweeper.stop());
     sweeper.start();
-    return listenService(catalog, config, logger, resources);
+    const running = await listenService(catalog, config, logger, resources);
+    return { ...running, app: catalog };
   });
+}
+
+/** A running catalog, with its app (the embedded launcher's demo history seed reaches the services through it). */
+export interface RunningCatalogService extends RunningServer {
+  app: CatalogApp;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AppIds } from '@shop/contracts';
+import { AppIds, DefaultTierLimitsPerMinute } from '@shop/contracts';
 import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape, serviceDatabaseRules, withConfigRules } from '@shop/platform';
-import { appApiTokenSetting, buildingBlocksConfigSchema, buildingBlocksRules } from '@shop/service-runtime';
+import { appApiTokenSetting, buildingBlocksConfigSchema, buildingBlocksRules, rateLimiterRules } from '@shop/service-runtime';
 
 /** The catalog's environment: every variable described, defaulted where a default is safe. */
 export const catalogConfigSchema = serviceBaseConfigSchema
@@ -13,14 +13,21 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .enum(['true', 'false', '1', '0', 'yes', 'no'])
       .optional()
       .describe('Load the demo catalog into an empty database at start. Default: true with the embedded database, false with DATABASE_URL'),
-    PRODUCT_CACHE_TTL_SECONDS: env.positiveInt(30).describe('How long a product representation stays in the state-store cache (bounds staleness should an invalidation be lost)'),
-    SEARCH_RESULTS_CACHE_MS: z.coerce
+    L1_CACHE_TTL_SECONDS: z.coerce
       .number()
       .int()
       .min(0)
-      .max(15_000)
-      .default(1000)
-      .describe('How long a rendered page of public search results is reused by this process (identical searches meanwhile share one query); 0: never'),
+      .max(300)
+      .default(60)
+      .describe('How long this process keeps a product, a list page and the list generation in its in-process cache (L1); bounds the staleness should a broadcast invalidation be lost; at most 300; 0: no L1'),
+    L1_CACHE_MAX_ENTRIES: env.positiveInt(10_000).describe('Most entries of the in-process cache (L1), per kind (products with their SKU pointers; list pages); the least recently used go first'),
+    PRODUCT_CACHE_TTL_SECONDS: env.positiveInt(86_400).describe('How long a product representation stays in the shared cache (L2, the state store); changes invalidate it at once'),
+    LIST_CACHE_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(3600)
+      .describe('How long a page of a product list or search stays in the shared cache (L2); every product change retires all pages at once; 0: lists and searches are not cached'),
     AUTH_APP_ID: z.string().min(1).default(AppIds.auth).describe('App id of the auth service, whose JWKS verifies admin tokens and which confirms the admin role before a product is deleted'),
     AUTH_JWKS_PATH: z.string().startsWith('/').default('/api/auth/.well-known/jwks.json').describe('Path of the JWKS on the auth service'),
     ANALYTICS_FLUSH_INTERVAL_MS: env.positiveInt(1000).describe('Anonymous product views are counted per product and published once per product per interval'),
@@ -33,8 +40,20 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .min(0)
       .default(60_000)
       .describe('How often the service itself releases expired reservations (0: never; the scheduled function calls release-expired instead)'),
+    PARTNER_RATE_LIMIT_FREE_PER_MINUTE: env
+      .positiveInt(DefaultTierLimitsPerMinute.free)
+      .describe('Partner API requests per minute of a free-tier key (sliding window shared by every replica)'),
+    PARTNER_RATE_LIMIT_STANDARD_PER_MINUTE: env.positiveInt(DefaultTierLimitsPerMinute.standard).describe('Partner API requests per minute of a standard-tier key'),
+    PARTNER_RATE_LIMIT_PREMIUM_PER_MINUTE: env.positiveInt(DefaultTierLimitsPerMinute.premium).describe('Partner API requests per minute of a premium-tier key'),
+    API_KEY_CACHE_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(300)
+      .default(30)
+      .describe('How long this process trusts auth\'s answer about a valid partner key (never past the key\'s expiry; a revocation event drops it at once)'),
   })
-  .apply(withConfigRules([...serviceDatabaseRules, ...buildingBlocksRules]))
+  .apply(withConfigRules([...serviceDatabaseRules, ...buildingBlocksRules, ...rateLimiterRules]))
   .superRefine(readReplicaNeedsPrimary)
   .transform(({ SEED_DEMO_CATALOG, ...config }) => ({
     ...config,

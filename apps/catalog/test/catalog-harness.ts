@@ -5,7 +5,7 @@ import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey, type 
 import { createLogger } from '@shop/platform';
 import { PgliteDatabase, openThrowawayPgDatabase, type Database } from '@shop/postgres';
 import { eventually, type TestDatabase } from '@shop/testing';
-import { createCatalogApp, migrateCatalog, type CatalogApp } from '../src/composition';
+import { createCatalogApp, migrateCatalog, type CatalogApp, type CatalogAppDeps } from '../src/composition';
 import { OutboxRelay } from '../src/data/outbox';
 
 /** Openers for describeEachDatabase: a migrated catalog database on PGlite or on a throwaway PostgreSQL database. */
@@ -57,8 +57,8 @@ export interface CatalogHarness {
 /** Options of a harness: the app API token the internal routes require (none by default). */
 export interface HarnessOptions {
   appApiToken?: string;
-  /** SEARCH_RESULTS_CACHE_MS of the app; default 0 (every search reads the database). */
-  searchResultsCacheMs?: number;
+  /** Sizes and TTLs of the app's read cache (L1, L2); default: the configuration's defaults. */
+  readCache?: CatalogAppDeps['readCache'];
 }
 
 /** Builds the catalog app on `db` with fresh in-memory adapters. */
@@ -82,7 +82,7 @@ export async function buildHarness(db: Database, options: HarnessOptions = {}): 
   const relay = new OutboxRelay({ db, eventBus, logger, pollIntervalMs: 50 });
   relay.start();
   const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()) });
-  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, searchResultsCacheMs: options.searchResultsCacheMs });
+  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, readCache: options.readCache });
   return {
     catalog,
     http: request(catalog.app),

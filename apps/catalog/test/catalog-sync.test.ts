@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { InMemoryEventBus, InMemoryStateStore, type CloudEvent } from '@shop/building-blocks';
+import { InMemoryEventBus, InMemoryRateLimiter, InMemoryStateStore, type CloudEvent } from '@shop/building-blocks';
 import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey } from '@shop/auth-tokens';
 import { EventTypes, Topics } from '@shop/contracts';
 import { createLogger } from '@shop/platform';
@@ -42,6 +42,9 @@ describeEachDatabase<Database>('catalog sync', catalogDatabases, (getDb) => {
       kind: 'memory',
       stateStore,
       eventBus,
+      broadcastBus: eventBus,
+      instanceId: 'test-instance',
+      rateLimiter: new InMemoryRateLimiter(),
       invoker: { invoke: async () => ({ status: 503, headers: {}, body: undefined as never }) },
       mountOnApp: () => undefined,
       close: async () => {

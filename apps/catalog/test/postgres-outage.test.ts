@@ -78,8 +78,8 @@ describeWithBackend('postgres', 'catalog service while PostgreSQL is down', (ser
         DATABASE_STATEMENT_TIMEOUT_MS: '300',
         DATABASE_ACQUIRE_TIMEOUT_MS: '300',
         SEED_DEMO_CATALOG: 'false',
-        // Every search here must reach the database; reusing a page answered a moment ago is search-page-cache.test.ts.
-        SEARCH_RESULTS_CACHE_MS: '0',
+        // Every search here must reach the database; cached search pages are search-page-cache.test.ts.
+        LIST_CACHE_TTL_SECONDS: '0',
       }),
       logger: createLogger({ service: 'catalog-outage-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
       blocks: createEmbeddedBuildingBlocks({ appId: AppIds.catalog, broker, serviceUrls: {} }),

@@ -3,6 +3,7 @@ import { CatalogInternalPaths, Topics } from '@shop/contracts';
 import { describeEachDatabase } from '@shop/testing';
 import type { Database } from '@shop/postgres';
 import { buildHarness, catalogDatabases, createProduct, productBody, tableCounts, tokens, type AdminProduct, type CatalogHarness } from './catalog-harness';
+import { productCacheKey } from '../src/domain/cache-keys';
 
 const admin = `Bearer ${tokens.admin}`;
 
@@ -187,7 +188,7 @@ describeEachDatabase<Database>('catalog admin API', catalogDatabases, (getDb) =>
       const { body, etag } = await createProduct(harness, { sku: 'CACHE-1', name: 'Before' });
       const first = await harness.http.get(`/api/catalog/products/${body.id}`).expect(200);
       await harness.http.get('/api/catalog/products/CACHE-1').expect(200);
-      expect(await harness.stateStore.get(`catalog:product:id:${body.id}`)).toBeDefined();
+      expect(await harness.stateStore.get(productCacheKey(body.id))).toBeDefined();
       await harness.http.patch(`/api/catalog/products/${body.id}`).set('Authorization', admin).set('If-Match', etag).send({ name: 'After', sku: 'CACHE-2' }).expect(200);
       const byId = await harness.http.get(`/api/catalog/products/${body.id}`).expect(200);
       expect(byId.body.name).toBe('After');

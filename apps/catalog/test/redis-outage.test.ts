@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '@shop/kernel';
 import { PgliteDatabase, type Database } from '@shop/postgres';
 import { describeWithBackend, eventually, startTcpProxy, uniqueTestTag, type TcpProxy } from '@shop/testing';
 import { createCatalogApp, migrateCatalog, type CatalogApp } from '../src/composition';
+import { productCacheKey, skuCacheKey } from '../src/domain/cache-keys';
 import { buildHarness, createProduct, type AdminProduct, type CatalogHarness } from './catalog-harness';
 
 /** A state store that counts the calls that reach it and the reads it answered with an entry (cache hits). */
@@ -62,8 +63,10 @@ describeWithBackend('redis', 'catalog while Redis stalls', (redisUrl) => {
   let log: ReturnType<typeof recordingLogger>;
   // Straight to Redis, past the proxy: what the cache holds, whatever the proxy does.
   const direct = new RedisStateStore({ url: redisUrl, keyPrefix });
-  const idKey = () => `catalog:product:id:${product.id}`;
-  const skuKey = () => `catalog:product:sku:${product.sku}`;
+  const idKey = () => productCacheKey(product.id);
+  const skuKey = () => skuCacheKey(product.sku);
+  // L1 would answer every read after the first: each read here must get past it to reach L2 (then PostgreSQL).
+  const forgetL1 = () => catalog.readCache.forgetLocally({ productIds: [product.id], lists: true });
 
   beforeAll(async () => {
     db = await PgliteDatabase.open();
@@ -109,12 +112,14 @@ describeWithBackend('redis', 'catalog while Redis stalls', (redisUrl) => {
     expect(await cachedById()).toBe(true);
     // What the read cached is dropped behind the proxy's back, so the outage reads cannot be served from it.
     await Promise.all([direct.delete(idKey()), direct.delete(skuKey())]);
+    forgetL1();
 
     proxy.pause();
     const callsAtOutage = store.calls;
     const outageReads = [];
     let callsAfterThirdRead = 0;
     for (let read = 1; read <= 20; read += 1) {
+      forgetL1();
       const response = await http.get(`/api/catalog/products/${product.id}`);
       outageReads.push({ status: response.status, body: response.text, etag: response.headers.etag });
       if (read === 3) callsAfterThirdRead = store.calls;
@@ -124,8 +129,8 @@ describeWithBackend('redis', 'catalog while Redis stalls', (redisUrl) => {
     expect(outageReads.every((read) => read.status === 200 && read.body === healthy.text && read.etag === healthy.headers.etag)).toBe(true);
     expect(search.status).toBe(200);
     expect(productPageSchema.parse(search.body).items.map((item) => item.id)).toEqual([product.id]);
-    // Three failures in a row (the first read's get and put, the second read's get) opened the breaker: at most those
-    // four calls reached the stalled store, and none of reads 4 to 20 did.
+    // Three failures in a row (the first read's get and its two fills, representation and SKU pointer) opened the
+    // breaker: at most four calls reached the stalled store, and none of reads 4 to 20 did.
     expect(callsAfterThirdRead - callsAtOutage).toBeLessThanOrEqual(4);
     expect(store.calls).toBe(callsAfterThirdRead);
     // One warning for the outage, not one per request.
@@ -134,6 +139,7 @@ describeWithBackend('redis', 'catalog while Redis stalls', (redisUrl) => {
     proxy.resume();
     const hitsBeforeRecovery = store.hits;
     await eventually(async () => {
+      forgetL1();
       const response = await http.get(`/api/catalog/products/${product.id}`);
       return response.status === 200 && response.text === healthy.text && store.hits > hitsBeforeRecovery;
     });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { InMemoryEventBus, InMemoryStateStore } from '@shop/building-blocks';
+import { InMemoryEventBus, InMemoryRateLimiter, InMemoryStateStore } from '@shop/building-blocks';
 import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey } from '@shop/auth-tokens';
 import { CatalogInternalPaths, EventTypes, Topics, commitReservationReplyOf, reservationViewSchema, reserveStockReplyOf, type ReservationView } from '@shop/contracts';
 import { createLogger } from '@shop/platform';
@@ -435,6 +435,9 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
         kind: 'memory',
         stateStore,
         eventBus,
+        broadcastBus: eventBus,
+        instanceId: 'test-instance',
+        rateLimiter: new InMemoryRateLimiter(),
         invoker: { invoke: async () => ({ status: 503, headers: {}, body: undefined as never }) },
         mountOnApp: () => undefined,
         close: async () => {

@@ -11,6 +11,13 @@ export const launcherConfigSchema = serviceBaseConfigSchema.extend({
   AUTH_SIGNING_KEYS: z.string().optional().describe('PEM signing key(s) of the auth service; when unset one is generated on first start and kept in DATA_DIR'),
   WEB_APP_DIR: z.string().optional().describe('The built storefront served at / (default: apps/storefront/dist of this checkout)'),
   SEED_DEMO_CATALOG: env.boolean(true).describe('Seed the demo catalog into an empty catalog database'),
+  DEMO_HISTORY_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(90)
+    .default(30)
+    .describe('Days of past orders, price and stock changes, views, searches and daily reports the demo seeds on first start (with SEED_DEMO_CATALOG); 0: none'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn').describe('Log level of every service (warn keeps the console readable)'),
   TRUSTED_PROXIES: trustedProxiesSetting().describe('Proxies in front of the gateway whose X-Forwarded-For it believes (default none; the services always trust the gateway on loopback)'),
 }).refine((config) => config.NODE_ENV !== 'production', {

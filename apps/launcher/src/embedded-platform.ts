@@ -12,6 +12,7 @@ import { createServiceMetrics, listen, type RunningServer } from '@shop/platform
 import { createEmbeddedBuildingBlocks } from '@shop/service-runtime';
 import { resolveAdminPassword, resolveEmbeddedSigningKeys, type SecretSource } from './local-secrets';
 import { embeddedServiceEnvironment, type LauncherConfig } from './config';
+import { seedDemoHistory } from './demo-history.seed';
 import { type Logger } from '@shop/kernel';
 
 /** apps/storefront/dist of this checkout (this file runs from apps/launcher/dist or, in tests, apps/launcher/src). */
@@ -134,6 +135,22 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
     );
     started.push(gateway);
     const gatewayHost = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
+    if (config.SEED_DEMO_CATALOG && config.DEMO_HISTORY_DAYS > 0) {
+      // After everything is up: the history goes through the gateway, the services and the broker like live traffic.
+      const seedLogger = loggerFor('demo-history');
+      const analytics = new InMemoryEventBus({ source: AppIds.catalog, broker });
+      const seeded = await seedDemoHistory({
+        gatewayUrl: `http://${['0.0.0.0', '::', 'localhost'].includes(config.HOST) ? '127.0.0.1' : config.HOST}:${gateway.port}`,
+        catalog: catalog.app,
+        order: order.app,
+        analytics,
+        // Bounded: a notification retrying in the background must not hold the start; the analytics are long counted by then.
+        settle: () => Promise.race([broker.whenIdle(), new Promise<void>((resolveWait) => setTimeout(resolveWait, 15_000).unref())]),
+        logger: seedLogger,
+        days: config.DEMO_HISTORY_DAYS,
+      });
+      if (seeded !== 'skipped') seedLogger.info(seeded, 'seeded the demo history');
+    }
     return {
       url: `http://${gatewayHost}:${gateway.port}`,
       webAppDir: builtWebAppDir,

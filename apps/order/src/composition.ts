@@ -95,6 +95,8 @@ export interface OrderApp extends HttpApp {
   orders: OrderService;
   recovery: CheckoutRecovery;
   reports: DailyReportService;
+  /** The same checkout saga on another clock, with orders dated by it (the demo history seed places orders in the past). */
+  checkoutAt(clock: Clock): CheckoutService;
 }
 
 /** Builds the order service's Express app (routes under /api/orders, health, metrics, problem+json) without listening. */
@@ -129,7 +131,17 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
       app.use('/api/orders', createOrdersRouter({ checkout, orders, verifier: deps.verifier, authorizations: deps.authorizations ?? noAuthorizations, checkoutMetrics }));
     },
   });
-  return { ...httpApp, checkout, orders, recovery, reports };
+  const checkoutAt = (clock: Clock): CheckoutService =>
+    new CheckoutService({
+      repository: new SqlOrderRepository(deps.db, deps.onEventsWritten, () => new Date(clock.now())),
+      cart: deps.cart,
+      stock: deps.stock,
+      payments: deps.payments,
+      settings: deps.checkoutSettings,
+      clock,
+      logger: deps.logger,
+    });
+  return { ...httpApp, checkout, orders, recovery, reports, checkoutAt };
 }
 
 /** What `startOrderService` needs; `db`, `verifier` and `paymentProvider` are built from the config when not given. */

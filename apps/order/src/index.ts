@@ -5,5 +5,5 @@ export type { Order, OrderLine, ShippingAddress, StoredPaymentMethod } from './d
 export { OrderStatuses, canTransition, type OrderStatus } from './domain/order-status';
 export type { CheckoutHooks } from './domain/checkout.service';
 export type { CheckoutOutcome } from './domain/checkout-outcome';
-export type { ChargeRequest, ChargeResult, PaymentProvider, RefundRequest } from './domain/ports';
+export type { ChargeRequest, ChargeResult, Clock, PaymentProvider, RefundRequest } from './domain/ports';
 export { SimulatedPaymentProvider, type SimulatedCharge, type SimulatedRefund } from './clients/simulated-payment-provider';

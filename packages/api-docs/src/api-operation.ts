@@ -18,7 +18,9 @@ export type ApiAccess =
   /** The cart's owner: a bearer token (the user's cart), a guest cart id (header or cookie), or neither (a new guest cart). */
   | 'cart-owner'
   /** Another service of the platform, through Dapr service invocation: the app API token. */
-  | 'service';
+  | 'service'
+  /** A partner API key (`Authorization: Bearer shp_…` or `X-API-Key`), rate limited by the key's tier. */
+  | 'partner-key';
 
 /** HTTP methods the platform's routes use. */
 export type ApiMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -61,6 +63,7 @@ export const ApiTags = {
   cart: 'cart',
   orders: 'orders',
   internal: 'internal',
+  partner: 'partner',
 } as const;
 
 /** The tag of a path: `internal` for `/internal/...`, else the context its gateway prefix routes to. */
@@ -87,6 +90,7 @@ const securityOf: Record<ApiAccess, RouteConfig['security']> = {
     { ...bearer, [SecuritySchemeNames.guestCartCookie]: [] },
   ],
   service: [{ [SecuritySchemeNames.appApiToken]: [] }],
+  'partner-key': [{ [SecuritySchemeNames.partnerApiKey]: [] }, { [SecuritySchemeNames.partnerBearer]: [] }],
 };
 
 /** What the access adds to the description, so a reader of the page sees it next to the summary. */
@@ -96,6 +100,8 @@ const accessNote: Record<ApiAccess, string | undefined> = {
   admin: 'Admin only: a bearer token with the admin role.',
   'cart-owner': 'A bearer token selects the user\'s cart (and merges a guest cart sent with it); without one, the guest cart of X-Cart-Id or the cart_id cookie, or a new guest cart on the first write.',
   service: 'Service-to-service (never routed by the gateway): called through Dapr service invocation of the owning app.',
+  'partner-key':
+    'Needs a partner API key (X-API-Key, or Authorization: Bearer). Limited per key to the requests per minute of its tier (sliding window): every answer to a valid key carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset, and a request beyond the limit is a 429 with Retry-After that does nothing.',
 };
 
 /** The problem statuses an operation answers because of who may call it and what it sends. */
@@ -103,6 +109,8 @@ function impliedProblems(operation: ApiOperation): number[] {
   const implied: number[] = [];
   if (operation.access === 'signed-in' || operation.access === 'admin' || operation.access === 'service' || operation.access === 'cart-owner') implied.push(401);
   if (operation.access === 'admin') implied.push(403);
+  // The limiter refuses (429) or cannot be asked (503); a scope's 403 is listed by the routes that need one.
+  if (operation.access === 'partner-key') implied.push(401, 429, 503);
   if (operation.request?.body) implied.push(413, 415);
   return implied;
 }

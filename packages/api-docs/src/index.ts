@@ -9,6 +9,8 @@ export { ApiTags, tagOfPath, type ApiAccess, type ApiMethod, type ApiOperation }
 export { SecuritySchemeNames } from './security-schemes';
 export { platformOperations } from './platform-operations';
 export { apiDocsPageAssets, apiDocsPageFile } from './docs-page';
+export { PartnerApiDocsPaths, generatePartnerOpenApiDocument, partnerDocsPageAssets, partnerDocsPageFile, partnerOpenApiDocument } from './partner-document';
+export { partnerApiBasePath, partnerOperations } from './paths/partner.paths';
 
 /** The platform's version, which the document carries as `info.version`. */
 const platformVersion = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;

@@ -16,6 +16,14 @@ export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']
 export interface OpenApiDocumentOptions {
   /** `info.version`: the platform's version. */
   version: string;
+  /** `info.title`; default the platform's. */
+  title?: string;
+  /** `info.description`; default the platform's. */
+  description?: string;
+  /** The tags and their descriptions; default the platform's contexts. */
+  tags?: Array<{ name: string; description: string }>;
+  /** `servers`; default the gateway. */
+  servers?: Array<{ url: string; description?: string }>;
 }
 
 const tagDescriptions: Array<{ name: string; description: string }> = [
@@ -49,16 +57,31 @@ export function generateOpenApiDocument(operations: readonly ApiOperation[], opt
   const document = new OpenApiGeneratorV31(registry.definitions, { sortComponents: 'alphabetically' }).generateDocument({
     openapi: '3.1.0',
     info: {
-      title: 'Shop platform API',
+      title: options.title ?? 'Shop platform API',
       version: options.version,
       description:
+        options.description ??
         'The shoppers\', admins\' and internal HTTP APIs of the shop platform, generated from the zod schemas of @shop/contracts that the services validate with. Errors are RFC 9457 problem documents (application/problem+json). Every response carries X-Request-Id; send one (or a W3C traceparent) to correlate your logs.',
     },
-    servers: [{ url: '/', description: 'The gateway (npm start: http://localhost:8080); internal routes are served by each service, not by the gateway' }],
-    tags: tagDescriptions,
+    servers: options.servers ?? [{ url: '/', description: 'The gateway (npm start: http://localhost:8080); internal routes are served by each service, not by the gateway' }],
+    tags: options.tags ?? tagDescriptions,
   });
   // The generator writes empty sections; an OpenAPI reader does not need them.
   if (document.webhooks && Object.keys(document.webhooks).length === 0) delete document.webhooks;
   if (document.components?.parameters && Object.keys(document.components.parameters).length === 0) delete document.components.parameters;
+  dropUnusedSecuritySchemes(document);
   return correctGeneratedDocument(document);
+}
+
+/** Every scheme is registered; a document lists only those its operations name (the partner API has no JWTs). */
+function dropUnusedSecuritySchemes(document: OpenApiDocument): void {
+  const schemes = document.components?.securitySchemes;
+  if (!schemes) return;
+  const used = new Set<string>();
+  for (const pathItem of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(pathItem) as Array<{ security?: Array<Record<string, unknown>> } | undefined>) {
+      for (const requirement of (typeof operation === 'object' && operation?.security) || []) for (const name of Object.keys(requirement)) used.add(name);
+    }
+  }
+  for (const name of Object.keys(schemes)) if (!used.has(name)) delete schemes[name];
 }

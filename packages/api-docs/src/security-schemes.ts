@@ -10,6 +10,10 @@ export const SecuritySchemeNames = {
   guestCartCookie: 'guestCartCookie',
   /** Dapr's app API token, which the sidecar adds to every service-to-service call it forwards. */
   appApiToken: 'appApiToken',
+  /** A partner API key (`shp_…`, issued by an admin) in `X-API-Key`. */
+  partnerApiKey: 'partnerApiKey',
+  /** The same key as `Authorization: Bearer shp_…`. */
+  partnerBearer: 'partnerBearer',
 } as const;
 
 /** Adds the security schemes every operation's `security` names. */
@@ -38,5 +42,17 @@ export function registerSecuritySchemes(registry: OpenAPIRegistry): void {
     name: 'dapr-api-token',
     description:
       'Service-to-service calls only: Dapr\'s app API token (APP_API_TOKEN, from Key Vault), which the sidecar adds to the calls it forwards. Without one configured (the embedded defaults, services on loopback) the internal routes are open to whoever reaches the port.',
+  });
+  registry.registerComponent('securitySchemes', SecuritySchemeNames.partnerApiKey, {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description: 'A partner API key (shp_ followed by 43 characters), issued once by an admin (POST /api/admin/api-keys). Never a user\'s access token.',
+  });
+  registry.registerComponent('securitySchemes', SecuritySchemeNames.partnerBearer, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'shp_ API key',
+    description: 'The same partner API key as Authorization: Bearer shp_…',
   });
 }

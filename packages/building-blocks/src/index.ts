@@ -2,7 +2,9 @@
 export * from './state/state-store';
 export * from './events/event-bus';
 export * from './invoke/service-invoker';
+export { type RateLimitDecision, type RateLimiter, type RateLimitUsage, utcDayOf } from './rate-limit/rate-limiter';
 export { DeliveryDefaults, toCloudEvent, isCloudEvent } from './events/cloud-events';
+export { broadcastSubscription } from './events/broadcast-subscription';
 
 // Adapters: only a service's wiring (main.ts, @shop/service-runtime) picks one.
 export { InMemoryStateStore, type InMemoryStateStoreOptions } from './state/in-memory-state-store';
@@ -16,6 +18,10 @@ export { DaprEventBus, type DaprEventBusOptions, type DaprProgrammaticSubscripti
 export { HttpServiceInvoker, callerAppIdHeader, type HttpServiceInvokerOptions } from './invoke/http-service-invoker';
 export { DaprServiceInvoker, type DaprServiceInvokerOptions } from './invoke/dapr-service-invoker';
 
+export { InMemoryRateLimiter, type InMemoryRateLimiterOptions } from './rate-limit/in-memory-rate-limiter';
+export { DEFAULT_RATE_LIMIT_KEY_PREFIX, RedisRateLimiter, type RedisRateLimiterOptions } from './rate-limit/redis-rate-limiter';
+
 export type { RedisClient, RedisConnectionOptions } from './redis-connection';
+export { entraRedisCredentials, objectIdOf, redisEntraTokenScope, type EntraRedisCredentialsOptions, type RedisAccessToken, type RedisTokenCredential, type StreamingCredentialsProvider } from './redis-entra-credentials';
 export { DaprSidecarError, SidecarUnreachableError, type DaprSidecarOptions, type SidecarFailure } from './dapr/dapr-sidecar';
 export { DefaultOutageBreaker, OutageBreaker, type OutageBreakerOptions, type OutageBreakerSettings } from './outage-breaker';

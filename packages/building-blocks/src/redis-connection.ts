@@ -1,5 +1,6 @@
 import { silentLogger, type Logger } from '@shop/kernel';
 import { loadRedisDriver } from './drivers';
+import type { StreamingCredentialsProvider } from './redis-entra-credentials';
 
 /**
  * How long a Redis command may take before the adapter gives up on it, unless the adapter is told otherwise. 500 ms,
@@ -33,9 +34,11 @@ export function redisReconnectDelayMs(retries: number): number {
 }
 
 /** Opens a plain client: no modules, scripts or functions, the protocol node-redis v6 defaults to. */
-function createPlainClient(url: string) {
+function createPlainClient(url: string, credentialsProvider?: StreamingCredentialsProvider) {
   return loadRedisDriver().createClient({
     url,
+    // Azure Cache for Redis with Entra ID: the identity's tokens, renewed on the open connection before they expire.
+    ...(credentialsProvider ? { credentialsProvider } : {}),
     // Commands sent while the client is disconnected reject at once instead of queueing until Redis is back.
     disableOfflineQueue: true,
     socket: { reconnectStrategy: redisReconnectDelayMs, connectTimeout: SOCKET_CONNECT_TIMEOUT_MS },
@@ -46,7 +49,7 @@ function createPlainClient(url: string) {
 export type RedisClient = ReturnType<typeof createPlainClient>;
 
 /** Where a Redis adapter gets its connection: a URL (the adapter owns the client) or a client the service shares. */
-export type RedisConnectionOptions = { url: string; client?: never } | { client: RedisClient; url?: never };
+export type RedisConnectionOptions = { url: string; credentials?: StreamingCredentialsProvider; client?: never } | { client: RedisClient; url?: never; credentials?: never };
 
 /** A Redis command (or the connect before it) that did not answer within the adapter's command timeout. */
 export class RedisCommandTimeoutError extends Error {
@@ -187,7 +190,7 @@ export class RedisConnection {
 
   private open(): RedisClient {
     if (this.client) return this.client;
-    const client = 'duplicateOf' in this.options ? this.options.duplicateOf.duplicate() : (this.options.client ?? createPlainClient(this.options.url));
+    const client = 'duplicateOf' in this.options ? this.options.duplicateOf.duplicate() : (this.options.client ?? createPlainClient(this.options.url, this.options.credentials));
     this.client = client;
     this.firstReady = new Promise<void>((resolve) => client.once('ready', () => resolve()));
     // A never-settling wait must not count as an unhandled rejection or keep anything alive.

@@ -57,7 +57,7 @@ describeWithBackend('redis', 'entraRedisCredentials on a real Redis with ACL use
       const client = await connection.ready(2000);
       expect(await client.sendCommand(['ACL', 'WHOAMI'])).toBe(firstUser);
       const connectionId = await client.sendCommand(['CLIENT', 'ID']);
-      await eventually(async () => String(await client.sendCommand(['ACL', 'WHOAMI'])) === secondUser, 3000);
+      await eventually(async () => (await client.sendCommand(['ACL', 'WHOAMI'])) as unknown as string === secondUser, 3000);
       expect(await client.sendCommand(['CLIENT', 'ID'])).toEqual(connectionId);
       expect(scopes).toEqual([redisEntraTokenScope, redisEntraTokenScope]);
     } finally {

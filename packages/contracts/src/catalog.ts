@@ -244,7 +244,15 @@ export type ProductListQuery = z.infer<typeof productListQuerySchema>;
 
 /** Query of `GET /api/catalog/admin/products`: the public filters plus the status. */
 export const adminProductListQuerySchema = productListQuerySchema
-  .extend({ status: productStatusSchema.optional().meta({ description: 'Only products in this status (default: every status)' }) })
+  .extend({
+    status: productStatusSchema.optional().meta({ description: 'Only products in this status (default: every status)' }),
+    maxAvailable: z
+      .string()
+      .regex(/^\d{1,9}$/, { error: 'must be a non-negative integer' })
+      .transform(Number)
+      .optional()
+      .meta({ description: 'Only products with at most this many units available (on hand minus reserved): the low-stock list' }),
+  })
   .meta({ id: 'CatalogAdminProductListQuery', description: 'Filters, order and page of an admin product search' });
 /** A parsed admin list query. */
 export type AdminProductListQuery = z.infer<typeof adminProductListQuerySchema>;

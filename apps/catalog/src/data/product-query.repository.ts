@@ -50,6 +50,7 @@ export class SqlProductQueryRepository implements ProductQueryRepository {
     if (search.minPrice !== undefined) where.push(`p.price_amount >= ${param(search.minPrice)}`);
     if (search.maxPrice !== undefined) where.push(`p.price_amount <= ${param(search.maxPrice)}`);
     if (search.inStock !== undefined) where.push(`coalesce(i.on_hand, 0) - coalesce(i.reserved, 0) ${search.inStock ? '>' : '<='} 0`);
+    if (search.maxAvailable !== undefined) where.push(`coalesce(i.on_hand, 0) - coalesce(i.reserved, 0) <= ${param(search.maxAvailable)}`);
 
     const [keyColumn, direction] = orderOf(search.sort);
     const outerWhere: string[] = [];

@@ -1,49 +1,72 @@
 import { silentLogger } from '@shop/kernel';
 import { AfterCommit } from './after-commit';
-import type { ProductCache } from './ports';
+import type { CacheInvalidation, CacheInvalidationBroadcast, CatalogReadCache } from './ports';
 
-function cacheRecording(failFor?: string): { cache: ProductCache; invalidated: Array<[string, string[]]> } {
-  const invalidated: Array<[string, string[]]> = [];
-  const cache: ProductCache = {
-    get: () => Promise.resolve(undefined),
-    put: () => Promise.resolve(),
-    invalidate: (productId, skus) => {
-      invalidated.push([productId, skus]);
-      return productId === failFor ? Promise.reject(new Error('state store down')) : Promise.resolve();
+function recording(options: { cacheFails?: boolean; broadcastFails?: boolean } = {}) {
+  const steps: string[] = [];
+  const invalidated: Array<Array<{ id: string; skus: readonly string[] }>> = [];
+  const published: CacheInvalidation[] = [];
+  const cache: CatalogReadCache = {
+    product: () => Promise.resolve(undefined),
+    list: (_kind, _query, load) => load(),
+    forgetLocally: () => undefined,
+    invalidate: (products) => {
+      steps.push('l2');
+      invalidated.push([...products]);
+      return options.cacheFails ? Promise.reject(new Error('state store down')) : Promise.resolve();
     },
   };
-  return { cache, invalidated };
+  const broadcast: CacheInvalidationBroadcast = {
+    publish: (change) => {
+      steps.push('broadcast');
+      published.push(change);
+      return options.broadcastFails ? Promise.reject(new Error('bus down')) : Promise.resolve();
+    },
+  };
+  return { cache, broadcast, steps, invalidated, published };
 }
 
 describe('after commit', () => {
-  it('when a transaction changed products, then the relay is nudged once and each product is dropped under its id and distinct SKUs', async () => {
-    const { cache, invalidated } = cacheRecording();
+  it('when a transaction changed products, then the relay is nudged once, L2 drops each product under its id and distinct SKUs, and then one broadcast names them all with the lists', async () => {
+    const { cache, broadcast, steps, invalidated, published } = recording();
     let nudges = 0;
-    await new AfterCommit({ cache, onEventsCommitted: () => (nudges += 1), logger: silentLogger }).productsChanged([
+    await new AfterCommit({ cache, broadcast, onEventsCommitted: () => (nudges += 1), logger: silentLogger }).productsChanged([
       { id: 'p1', skus: ['OLD', 'NEW', 'NEW'] },
       { id: 'p2', skus: ['P2'] },
     ]);
     expect(nudges).toBe(1);
     expect(invalidated).toEqual([
-      ['p1', ['OLD', 'NEW']],
-      ['p2', ['P2']],
+      [
+        { id: 'p1', skus: ['OLD', 'NEW'] },
+        { id: 'p2', skus: ['P2'] },
+      ],
     ]);
+    expect(published).toEqual([{ productIds: ['p1', 'p2'], lists: true }]);
+    expect(steps).toEqual(['l2', 'broadcast']);
   });
 
-  it('when nothing changed, then neither the relay nor the cache is touched', async () => {
-    const { cache, invalidated } = cacheRecording();
+  it('when nothing changed, then neither the relay, the cache nor the broadcast is touched', async () => {
+    const { cache, broadcast, steps } = recording();
     let nudges = 0;
-    await new AfterCommit({ cache, onEventsCommitted: () => (nudges += 1), logger: silentLogger }).productsChanged([]);
+    await new AfterCommit({ cache, broadcast, onEventsCommitted: () => (nudges += 1), logger: silentLogger }).productsChanged([]);
     expect(nudges).toBe(0);
-    expect(invalidated).toEqual([]);
+    expect(steps).toEqual([]);
   });
 
-  it('when one invalidation fails, then it is logged, the others still run and the write is not failed', async () => {
-    const { cache, invalidated } = cacheRecording('p1');
+  it('when the L2 invalidation fails, then it is logged, the broadcast still goes out and the write is not failed', async () => {
+    const { cache, broadcast, published } = recording({ cacheFails: true });
     const warnings: unknown[] = [];
     const logger = { ...silentLogger, warn: (details: object) => void warnings.push(details) };
-    await expect(new AfterCommit({ cache, onEventsCommitted: () => undefined, logger }).productsChanged([{ id: 'p1', skus: ['A'] }, { id: 'p2', skus: ['B'] }])).resolves.toBeUndefined();
-    expect(invalidated.map(([id]) => id)).toEqual(['p1', 'p2']);
-    expect(warnings).toEqual([expect.objectContaining({ productId: 'p1' })]);
+    await expect(new AfterCommit({ cache, broadcast, onEventsCommitted: () => undefined, logger }).productsChanged([{ id: 'p1', skus: ['A'] }])).resolves.toBeUndefined();
+    expect(published).toEqual([{ productIds: ['p1'], lists: true }]);
+    expect(warnings).toEqual([expect.objectContaining({ productIds: ['p1'] })]);
+  });
+
+  it('when the broadcast fails, then it is logged and the write is not failed', async () => {
+    const { cache, broadcast } = recording({ broadcastFails: true });
+    const warnings: unknown[] = [];
+    const logger = { ...silentLogger, warn: (details: object) => void warnings.push(details) };
+    await expect(new AfterCommit({ cache, broadcast, onEventsCommitted: () => undefined, logger }).productsChanged([{ id: 'p1', skus: ['A'] }])).resolves.toBeUndefined();
+    expect(warnings).toEqual([expect.objectContaining({ productIds: ['p1'] })]);
   });
 });

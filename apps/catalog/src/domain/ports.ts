@@ -66,14 +66,34 @@ export interface CachedRepresentation {
   etag: string;
 }
 
-/** Port: the read-through cache of public product representations (state store with TTL). */
-export interface ProductCache {
-  /** The cached representation under an id or SKU. */
-  get(ref: { id: string } | { sku: string }): Promise<CachedRepresentation | undefined>;
-  /** Caches a representation under the product's id and SKU. */
-  put(representation: CachedRepresentation): Promise<void>;
-  /** Forgets the product under its id and every SKU given (old and new). */
-  invalidate(productId: string, skus: string[]): Promise<void>;
+/** What a replica drops from its L1 when products changed: their entries, and with `lists` every list page. */
+export interface CacheInvalidation {
+  productIds: string[];
+  lists: boolean;
+}
+
+/**
+ * Port: the catalog's read cache, cache-aside in two levels (L1 in this process, L2 shared by the replicas) before the
+ * database, with one load per key at a time in a process (concurrent misses share it). Keys: domain/cache-keys.ts.
+ */
+export interface CatalogReadCache {
+  /** The public representation under an id or SKU: from L1, else L2, else `load` (then kept in both). */
+  product(ref: { id: string } | { sku: string }, load: () => Promise<CachedRepresentation | undefined>): Promise<CachedRepresentation | undefined>;
+  /** A page of a list or search of kind `kind` for `query` (JSON values): from L1, else L2, else `load`. A failed load is not kept. */
+  list<T>(kind: string, query: Readonly<Record<string, unknown>>, load: () => Promise<T>): Promise<T>;
+  /**
+   * After a commit: the products' L2 entries (under their id and every SKU given, old and new) go at once, the list
+   * generation changes, and this process's L1 forgets them. Throws when L2 could not be written (its TTL, or the retry
+   * before the next read, bounds the staleness); L1 forgets either way.
+   */
+  invalidate(products: ReadonlyArray<{ id: string; skus: readonly string[] }>): Promise<void>;
+  /** Drops this process's L1 entries of the products (and with `lists` its list pages): what a broadcast asks of every replica. */
+  forgetLocally(change: CacheInvalidation): void;
+}
+
+/** Port: tells every replica (itself included) to drop L1 entries; at most once per commit. */
+export interface CacheInvalidationBroadcast {
+  publish(change: CacheInvalidation): Promise<void>;
 }
 
 /** Port: anonymous reads reported to analytics, fire-and-forget. */

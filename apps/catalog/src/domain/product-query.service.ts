@@ -1,8 +1,8 @@
-import type { CategoryTreeNode, ProductSort, ProductStatus } from '@shop/contracts';
+import type { CategoryTreeNode, ProductPage, ProductSort, ProductStatus } from '@shop/contracts';
 import { isUuid, skuSchema } from '@shop/contracts';
 import { AppError, type Logger } from '@shop/kernel';
 import { productEntityTag } from './entity-tag';
-import type { CachedRepresentation, Category, ProductCache } from './ports';
+import type { CachedRepresentation, CatalogReadCache, Category } from './ports';
 import { toProductView, type ProductWithAvailability } from './product';
 import type { ProductHit, ProductQueryRepository } from './product-query.ports';
 import { InvalidCursorError, decodeCursor, encodeCursor, searchFingerprint, type ProductFilters, type SortPosition } from './product-search';
@@ -10,8 +10,14 @@ import { InvalidCursorError, decodeCursor, encodeCursor, searchFingerprint, type
 /** What the product queries are built from. */
 export interface ProductQueryServiceDeps {
   repository: ProductQueryRepository;
-  cache: ProductCache;
+  cache: CatalogReadCache;
   logger: Logger;
+}
+
+/** A rendered page of public search results: the JSON body, and how many products it holds (for analytics). */
+export interface RenderedSearchPage {
+  body: string;
+  resultCount: number;
 }
 
 /** A page request of a product search, as the API receives it. */
@@ -28,36 +34,48 @@ export interface ProductSearchPage {
 }
 
 /**
- * The catalog's reads: one public product through the cache (cache-aside), a product in any status for admins,
- * keyset-paged searches, and the category tree. Nothing here writes to the database or is audited, so no method
- * takes a catalog context.
+ * The catalog's reads: one public product and public search pages through the two-level cache (cache-aside), a
+ * product in any status for admins, keyset-paged searches, and the category tree. Every cached read of the catalog
+ * (the partner API's too) goes through here. Nothing here writes to the database or is audited, so no method takes a
+ * catalog context.
  */
 export class ProductQueryService {
   constructor(private readonly deps: ProductQueryServiceDeps) {}
 
   /**
-   * The public representation of an active product by id or SKU, from the cache when it has it (no database
-   * round trip), else from the database, then cached. Undefined when there is no such active product.
+   * The public representation of an active product by id or SKU: from L1 (no round trip), else L2, else the
+   * database, then cached. Undefined when there is no such active product (not cached: it may be created any moment).
    */
-  async readPublicProduct(idOrSku: string): Promise<CachedRepresentation | undefined> {
+  readPublicProduct(idOrSku: string): Promise<CachedRepresentation | undefined> {
     const lookup = isUuid(idOrSku) ? { id: idOrSku.toLowerCase() } : skuSchema.safeParse(idOrSku).success ? { sku: idOrSku } : undefined;
-    if (!lookup) return undefined;
-    try {
-      const cached = await this.deps.cache.get(lookup);
-      if (cached) return cached;
-    } catch (error) {
-      this.deps.logger.warn({ err: error }, 'product cache read failed; reading the database');
-    }
-    const product = await this.deps.repository.findProduct({ ...lookup, statuses: ['active'] });
-    if (!product) return undefined;
-    const body = JSON.stringify(toProductView(product));
-    const representation = { productId: product.id, sku: product.sku, body, etag: productEntityTag(product.version, body) };
-    try {
-      await this.deps.cache.put(representation);
-    } catch (error) {
-      this.deps.logger.warn({ err: error, productId: product.id }, 'product cache write failed');
-    }
-    return representation;
+    if (!lookup) return Promise.resolve(undefined);
+    return this.deps.cache.product(lookup, async () => {
+      const product = await this.deps.repository.findProduct({ ...lookup, statuses: ['active'] });
+      if (!product) return undefined;
+      const body = JSON.stringify(toProductView(product));
+      return { productId: product.id, sku: product.sku, body, etag: productEntityTag(product.version, body) };
+    });
+  }
+
+  /**
+   * One page of the public search (active products), rendered, through the two-level cache: identical searches in
+   * any parameter order share a page, concurrent ones one query; every product change retires every page. A refused
+   * search (bad cursor, relevance without q) throws and is not kept.
+   */
+  searchPublicProducts(request: ProductSearchRequest): Promise<RenderedSearchPage> {
+    return this.cachedList('public-search', { ...request }, async () => {
+      const found = await this.searchProducts(request, ['active']);
+      return { body: JSON.stringify({ items: found.items.map(toProductView), nextCursor: found.nextCursor } satisfies ProductPage), resultCount: found.items.length };
+    });
+  }
+
+  /**
+   * A page of another list of active products (the partner feed...) through the same cache: `kind` names the list,
+   * `query` its parameters (JSON values, as parsed), `load` reads it from the database. The page must be JSON
+   * (it is kept in Redis) and must only show what a product change retires (every change makes a new list generation).
+   */
+  cachedList<T>(kind: string, query: Readonly<Record<string, unknown>>, load: () => Promise<T>): Promise<T> {
+    return this.deps.cache.list(kind, query, load);
   }
 
   /** A product in any status (admin). */
@@ -83,6 +101,7 @@ export class ProductQueryService {
       minPrice: request.minPrice,
       maxPrice: request.maxPrice,
       inStock: request.inStock,
+      maxAvailable: request.maxAvailable,
       statuses,
     };
     const fingerprint = searchFingerprint(filters, sort);

@@ -12,6 +12,8 @@ export interface ProductFilters {
   minPrice?: number;
   maxPrice?: number;
   inStock?: boolean;
+  /** At most this many units available (admin low-stock list). */
+  maxAvailable?: number;
   statuses: ProductStatus[];
 }
 
@@ -47,7 +49,7 @@ const cursorPayloadSchema = z.strictObject({
 
 /** A short digest of the filters and sort; a cursor only continues the search it came from. */
 export function searchFingerprint(filters: ProductFilters, sort: ProductSort): string {
-  const normalized = [filters.q ?? '', filters.category ?? '', filters.brand?.toLowerCase() ?? '', filters.minPrice ?? '', filters.maxPrice ?? '', filters.inStock ?? '', [...filters.statuses].sort().join('|'), sort];
+  const normalized = [filters.q ?? '', filters.category ?? '', filters.brand?.toLowerCase() ?? '', filters.minPrice ?? '', filters.maxPrice ?? '', filters.inStock ?? '', filters.maxAvailable ?? '', [...filters.statuses].sort().join('|'), sort];
   return createHash('sha256').update(JSON.stringify(normalized)).digest('base64url').slice(0, 12);
 }
 

@@ -1,14 +1,12 @@
 import { Router, type Request } from 'express';
 import { callerAppIdHeader } from '@shop/building-blocks';
-import { ProductPageLimits, productListQuerySchema, type ProductPage } from '@shop/contracts';
+import { ProductPageLimits, productListQuerySchema } from '@shop/contracts';
 import { AppError } from '@shop/kernel';
 import { parseOrThrow } from '@shop/platform';
 import { ifNoneMatchHits } from '../domain/entity-tag';
 import type { CatalogAnalytics } from '../domain/ports';
-import { toProductView } from '../domain/product';
 import type { ProductQueryService } from '../domain/product-query.service';
 import { CachePolicies } from './cache-policy';
-import type { SearchPageCache } from './search-page-cache';
 
 /**
  * "Anonymous" means a shopper who is not signed in: no Authorization header, and not another service of the
@@ -21,16 +19,14 @@ function isAnonymous(req: Request): boolean {
 }
 
 /** Public product reads: search/list and one product by id or SKU. */
-export function createProductsRouter(deps: { productQueries: ProductQueryService; analytics: CatalogAnalytics; searchPages: SearchPageCache }): Router {
-  const { productQueries, analytics, searchPages } = deps;
+export function createProductsRouter(deps: { productQueries: ProductQueryService; analytics: CatalogAnalytics }): Router {
+  const { productQueries, analytics } = deps;
   const router = Router();
 
   router.get('/products', async (req, res) => {
     const query = parseOrThrow(productListQuerySchema, req.query, 'query');
-    const page = await searchPages.pageOf(query, async () => {
-      const found = await productQueries.searchProducts({ ...query, limit: query.limit ?? ProductPageLimits.default }, ['active']);
-      return { body: JSON.stringify({ items: found.items.map(toProductView), nextCursor: found.nextCursor } satisfies ProductPage), resultCount: found.items.length };
-    });
+    // Rendered once per page and cached (L1, L2): a hit writes the kept bytes.
+    const page = await productQueries.searchPublicProducts({ ...query, limit: query.limit ?? ProductPageLimits.default });
     if (isAnonymous(req)) {
       analytics.catalogSearched({
         q: query.q,
@@ -46,7 +42,7 @@ export function createProductsRouter(deps: { productQueries: ProductQueryService
     res.end(page.body);
   });
 
-  // The hot path: on a cache hit this is one state-store read and a write of the cached bytes.
+  // The hot path: on an L1 hit this is a map lookup and a write of the cached bytes.
   router.get('/products/:ref', async (req, res) => {
     const representation = await productQueries.readPublicProduct(req.params.ref);
     if (!representation) throw new AppError('not_found', `No product ${req.params.ref}`);

@@ -75,7 +75,17 @@ export class SqlOrderRepository implements OrderRepository {
     private readonly db: Database,
     /** Told after a commit that wrote outbox events (nudges the relay). */
     private readonly onEventsWritten: () => void = () => undefined,
+    /**
+     * When orders are placed and change status (created_at, the history's times); default the database's clock. The
+     * demo history seed dates them in the past. updated_at stays the database's: the recovery measures staleness by it.
+     */
+    private readonly now?: () => Date,
   ) {}
+
+  /** The time to stamp, or null for the database's now(). */
+  private stamp(): Date | null {
+    return this.now ? this.now() : null;
+  }
 
   async findIdempotencyKey(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
     const { rows } = await this.db.query<IdempotencyRow>(
@@ -97,8 +107,9 @@ export class SqlOrderRepository implements OrderRepository {
          INSERT INTO idempotency_keys (user_id, key, request_hash, order_id) VALUES ($1, $2, $3, $4)
          ON CONFLICT DO NOTHING RETURNING order_id
        ), placed AS (
-         INSERT INTO orders (id, user_id, status, currency, subtotal, total, shipping_address, payment_method)
-         SELECT order_id, $1, 'pending', $5, $6, $6, $7::jsonb, $8::jsonb FROM claim
+         INSERT INTO orders (id, user_id, status, currency, subtotal, total, shipping_address, payment_method, created_at, updated_at)
+         SELECT order_id, $1, 'pending', $5, $6, $6, $7::jsonb, $8::jsonb,
+           date_trunc('milliseconds', coalesce($16::timestamptz, now())), now() FROM claim
          RETURNING ${orderColumns}
        ), lines AS (
          INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price, quantity, line_total)
@@ -106,7 +117,7 @@ export class SqlOrderRepository implements OrderRepository {
          FROM placed, unnest($9::int[], $10::text[], $11::text[], $12::text[], $13::int[], $14::int[], $15::int[])
            AS l (line_no, product_id, sku, name, unit_price, quantity, line_total)
        ), history AS (
-         INSERT INTO order_status_history (order_id, from_status, to_status, reason) SELECT id, NULL, 'pending', 'checkout_started' FROM placed
+         INSERT INTO order_status_history (order_id, from_status, to_status, reason, at) SELECT id, NULL, 'pending', 'checkout_started', coalesce($16::timestamptz, now()) FROM placed
        )
        SELECT * FROM placed`,
       [
@@ -119,6 +130,7 @@ export class SqlOrderRepository implements OrderRepository {
         JSON.stringify(order.shippingAddress),
         JSON.stringify(order.paymentMethod),
         ...lineColumns(order.lines),
+        this.stamp(),
       ],
     );
     const row = rows[0];
@@ -174,14 +186,14 @@ export class SqlOrderRepository implements OrderRepository {
            FROM before WHERE o.id = before.id AND before.status = ANY($6::text[])
            RETURNING ${qualifiedOrderColumns}, before.status AS from_status
          ), history AS (
-           INSERT INTO order_status_history (order_id, from_status, to_status, reason) SELECT id, from_status, $2, $7 FROM changed
+           INSERT INTO order_status_history (order_id, from_status, to_status, reason, at) SELECT id, from_status, $2, $7, coalesce($8::timestamptz, now()) FROM changed
          )
          SELECT changed.*,
            (SELECT coalesce(json_agg(json_build_object('product_id', product_id, 'sku', sku, 'name', name, 'unit_price', unit_price,
                      'quantity', quantity, 'line_total', line_total) ORDER BY line_no), '[]'::json)
             FROM order_lines WHERE order_id = $1) AS lines
          FROM changed`,
-        [orderId, to, changes.subtotal?.amount ?? null, changes.paymentId ?? null, changes.failureReason ?? null, statusesThatMayBecome(to), changes.reason ?? null],
+        [orderId, to, changes.subtotal?.amount ?? null, changes.paymentId ?? null, changes.failureReason ?? null, statusesThatMayBecome(to), changes.reason ?? null, this.stamp()],
       );
       const row = rows[0];
       if (!row) {

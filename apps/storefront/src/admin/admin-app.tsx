@@ -1,6 +1,7 @@
-import { Navigate, NavLink, Route, Routes } from 'react-router';
+import { NavLink, Route, Routes } from 'react-router';
 import { useApp } from '../app/app-context';
 import { Alert, PageHeading } from '../ui/components';
+import { AdminHomePage } from './admin-home-page';
 import { OrderDetailPage } from './order-detail-page';
 import { OrdersPage } from './orders-page';
 import { ProductCreatePage } from './product-create-page';
@@ -11,13 +12,15 @@ import { SyncRunsPage } from './sync-runs-page';
 import './admin.css';
 
 const sections = [
+  // `end`: the home link is current on /admin alone, not on every page under it.
+  { to: '/admin', label: 'Home', end: true },
   { to: '/admin/products', label: 'Products' },
   { to: '/admin/orders', label: 'Orders' },
   { to: '/admin/sync-runs', label: 'Sync runs' },
   { to: '/admin/reports', label: 'Reports' },
 ];
 
-/** The back office (its own chunk, loaded at /admin/*): products, orders, sync runs and reports, for the admin role. */
+/** The back office (its own chunk, loaded at /admin/*): the home, products, orders, sync runs and reports, for the admin role. */
 export default function AdminApp() {
   const { user } = useApp();
   // The APIs refuse non-admins anyway (403); this only spares them a page of errors.
@@ -35,13 +38,15 @@ export default function AdminApp() {
         <ul>
           {sections.map((section) => (
             <li key={section.to}>
-              <NavLink to={section.to}>{section.label}</NavLink>
+              <NavLink to={section.to} end={'end' in section && section.end}>
+                {section.label}
+              </NavLink>
             </li>
           ))}
         </ul>
       </nav>
       <Routes>
-        <Route index element={<Navigate to="/admin/products" replace />} />
+        <Route index element={<AdminHomePage />} />
         <Route path="products" element={<ProductsPage />} />
         <Route path="products/new" element={<ProductCreatePage />} />
         <Route path="products/:id" element={<ProductEditPage />} />
@@ -60,7 +65,7 @@ function AdminNotFound() {
     <section>
       <PageHeading>Page not found</PageHeading>
       <p>
-        This back-office page does not exist. <NavLink to="/admin/products">Go to the products</NavLink>
+        This back-office page does not exist. <NavLink to="/admin">Go to the back-office home</NavLink>
       </p>
     </section>
   );

@@ -9,6 +9,7 @@ import type {
   OrderPage,
   OrderStatus,
   OrderWithHistory,
+  PartnerUsageByTier,
   ProductInventoryBody,
   productInputSchema,
   productPatchSchema,
@@ -36,7 +37,7 @@ function versioned(response: { data: AdminProductView; headers: Headers }): Vers
 export function adminApi(client: ApiClient) {
   const auth = 'required' as const;
   return {
-    products: async (query: { q?: string; status?: ProductStatus | ''; sort?: string; limit?: number; cursor?: string }) =>
+    products: async (query: { q?: string; status?: ProductStatus | ''; sort?: string; maxAvailable?: number; limit?: number; cursor?: string }) =>
       (await client.request<AdminProductPage>(`/api/catalog/admin/products${toQueryString({ limit: 25, ...query })}`, { auth })).data,
     product: async (id: string) => versioned(await client.request<AdminProductView>(`/api/catalog/admin/products/${encodeURIComponent(id)}`, { auth })),
     createProduct: async (input: ProductInputBody) => versioned(await client.request<AdminProductView>('/api/catalog/products', { method: 'POST', body: input, auth })),
@@ -67,6 +68,8 @@ export function adminApi(client: ApiClient) {
     syncRuns: async (source?: string) => (await client.request<SyncRunList>(`/api/catalog/sync-runs${toQueryString({ source, limit: 50 })}`, { auth })).data.items,
     dailyReports: async (from: string, to: string) =>
       (await client.request<DailyReportList>(`/api/orders/reports/daily${toQueryString({ from, to })}`, { auth })).data.items,
+    /** Partner requests per tier and UTC day over the last `days` days (auth keeps them from the audit log). */
+    partnerUsage: async (days: number) => (await client.request<PartnerUsageByTier>(`/api/admin/partner-usage${toQueryString({ days })}`, { auth })).data,
   };
 }
 

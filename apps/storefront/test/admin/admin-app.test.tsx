@@ -47,12 +47,15 @@ describe('AdminApp', () => {
     expect(backend.adminRequests()).toEqual([]);
   });
 
-  it('when an admin opens /admin, then the products list opens under the admin navigation', async () => {
+  it('when an admin opens /admin/products, then the products list opens under the admin navigation, the home first in it', async () => {
     const backend = new FakeBackend().on('GET', '/api/catalog/admin/products?limit=25', { status: 200, body: { items: [product(1)], nextCursor: null } });
-    openAdmin('/admin', backend);
+    openAdmin('/admin/products', backend);
     expect(await screen.findByRole('heading', { level: 1, name: 'Products' })).toBeTruthy();
     const nav = screen.getByRole('navigation', { name: 'Admin' });
+    expect(within(nav).getByRole('link', { name: 'Products' }).getAttribute('aria-current')).toBe('page');
+    expect(within(nav).getByRole('link', { name: 'Home' }).getAttribute('aria-current')).toBeNull();
     expect(within(nav).getAllByRole('link').map((link) => [link.textContent, link.getAttribute('href')])).toEqual([
+      ['Home', '/admin'],
       ['Products', '/admin/products'],
       ['Orders', '/admin/orders'],
       ['Sync runs', '/admin/sync-runs'],

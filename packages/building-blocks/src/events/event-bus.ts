@@ -47,6 +47,12 @@ export interface SubscriptionOptions {
   maxAttempts?: number;
   /** First retry delay in ms, doubled per attempt (capped). Default 200. */
   initialBackoffMs?: number;
+  /**
+   * The group belongs to this process alone (see `broadcastSubscription`): it receives only events published after it
+   * was created (no replay of what the stream retains), and it is removed when the bus closes, so the groups of
+   * replicas that are gone do not pile up. Ignored by the Dapr bus, whose component names the consumer (consumerID).
+   */
+  perInstance?: boolean;
 }
 
 /** Port: publish/subscribe with at-least-once delivery (the Dapr pub/sub building block). */

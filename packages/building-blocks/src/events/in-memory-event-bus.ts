@@ -40,6 +40,8 @@ interface Group {
   nextConsumer: number;
   /** Subjects with a delivery in flight or waiting for a retry: later events of the subject wait (per-subject order). */
   busySubjects: Set<string>;
+  /** A group of one process (`SubscriptionOptions.perInstance`): removed with its last consumer. */
+  perInstance: boolean;
 }
 
 /**
@@ -90,8 +92,10 @@ export class InMemoryBroker {
     let group = byName.get(options.group);
     if (!group) {
       // The first subscription of a group fixes its policy.
-      group = { topic, name: options.group, policy, consumers: [], queue: [], nextConsumer: 0, busySubjects: new Set() };
-      for (const event of this.retained.get(topic) ?? []) group.queue.push({ event, attempts: 0 });
+      const perInstance = options.perInstance === true;
+      group = { topic, name: options.group, policy, consumers: [], queue: [], nextConsumer: 0, busySubjects: new Set(), perInstance };
+      // A group of one process starts at the newest event, as on Redis Streams (`$`).
+      if (!perInstance) for (const event of this.retained.get(topic) ?? []) group.queue.push({ event, attempts: 0 });
       byName.set(options.group, group);
     }
     const consumer: InMemoryConsumer = { handler, active: false, inFlight: new Set() };
@@ -109,6 +113,10 @@ export class InMemoryBroker {
   async removeConsumers(consumers: InMemoryConsumer[]): Promise<void> {
     for (const consumer of consumers) consumer.active = false;
     for (const group of this.allGroups()) group.consumers = group.consumers.filter((c) => !consumers.includes(c));
+    // Nobody else can ever join a group of one process: without this its queue would grow for as long as the broker lives.
+    for (const byName of this.groups.values()) {
+      for (const [name, group] of byName) if (group.perInstance && group.consumers.length === 0) byName.delete(name);
+    }
     await Promise.allSettled(consumers.flatMap((c) => [...c.inFlight]));
     this.notifyIfIdle();
   }

@@ -65,6 +65,8 @@ interface Subscription {
   policy: DeliveryPolicy;
   /** Unique per subscription and process, so replicas (and two subscriptions of one group here) compete. */
   consumer: string;
+  /** The group is this process's own (`SubscriptionOptions.perInstance`): it starts at `$` and is destroyed on close. */
+  perInstance: boolean;
   /** Blocking reads hold a connection, so each subscription reads on its own. */
   reader?: RedisConnection;
   loop?: Promise<void>;
@@ -137,6 +139,7 @@ export class RedisStreamsEventBus implements EventBus {
       handler: handler as EventHandler,
       policy: deliveryPolicyOf(options),
       consumer: `${this.consumerBase}-${this.subscriptions.length}`,
+      perInstance: options.perInstance === true,
     });
   }
 
@@ -172,7 +175,10 @@ export class RedisStreamsEventBus implements EventBus {
     await Promise.allSettled(this.subscriptions.flatMap((s) => s.loop ?? []));
     const client = await this.connection.ready(0).catch(() => undefined);
     if (client) {
-      for (const subscription of this.subscriptions) await this.bounded(this.forgetConsumer(client, subscription)).catch(() => undefined);
+      for (const subscription of this.subscriptions) {
+        const forget = subscription.perInstance ? this.destroyGroup(client, subscription) : this.forgetConsumer(client, subscription);
+        await this.bounded(forget).catch(() => undefined);
+      }
     }
     for (const subscription of this.subscriptions) await subscription.reader?.close();
     await this.connection.close();
@@ -192,12 +198,20 @@ export class RedisStreamsEventBus implements EventBus {
   }
 
   private async ensureGroup(client: RedisClient, subscription: Subscription): Promise<void> {
-    const startId = this.options.newGroupStartsAt === 'end' ? '$' : '0';
+    const startId = subscription.perInstance || this.options.newGroupStartsAt === 'end' ? '$' : '0';
     try {
       await client.xGroupCreate(subscription.stream, subscription.group, startId, { MKSTREAM: true });
     } catch (error) {
       if (!String((error as Error).message).startsWith('BUSYGROUP')) throw error;
+      // The group of a process that crashed under the same instance id (a restarted pod): what it missed meanwhile is
+      // no news to this new process, so it starts at the newest event too.
+      if (subscription.perInstance) await client.xGroupSetId(subscription.stream, subscription.group, '$');
     }
+  }
+
+  /** Removes a group of this process alone: nobody else reads it, and left behind it would hold its pending entries forever. */
+  private async destroyGroup(client: RedisClient, subscription: Subscription): Promise<void> {
+    await client.xGroupDestroy(subscription.stream, subscription.group);
   }
 
   /**
