@@ -30,7 +30,8 @@ describe('the metrics a running platform emits', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shop-metrics-'));
-    const environment = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '1024', CATALOG_PRODUCT_CACHE_MS: '5000' };
+    // No demo history: the counters below must count this test's one checkout alone.
+    const environment = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '1024', CATALOG_PRODUCT_CACHE_MS: '5000', DEMO_HISTORY_DAYS: '0' };
     platform = await startEmbeddedPlatform(loadLauncherConfig(environment), environment, (service) => createLogger({ service, level: 'silent' }));
 
     // A checkout: register, log in, add to the cart, order.

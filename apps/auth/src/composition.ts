@@ -1,12 +1,19 @@
 import type { Express } from 'express';
 import { AccessTokenSigner, StaticJwks, TokenVerifier, generateSigningKey, type SigningKey } from '@shop/auth-tokens';
+import { randomBytes } from 'node:crypto';
 import type { EventBus, StateStore } from '@shop/building-blocks';
 import { AppIds } from '@shop/contracts';
 import { createHttpApp, createServiceMetrics, rateLimitRejectionRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import type { Database } from '@shop/postgres';
 import { listenService, openServiceDatabase, startService } from '@shop/service-runtime';
 import { resolveShopOrigins, type AuthConfig } from './config';
-import { type Logger } from '@shop/kernel';
+import { type AuditRecorder, type Logger } from '@shop/kernel';
+import { ApiKeyHasher } from './domain/api-key';
+import { ApiKeysService } from './domain/api-keys.service';
+import { SqlApiKeysRepository } from './data/api-keys.repository';
+import { BroadcastApiKeyChanges, noApiKeyChangeNotifier } from './events/api-key-changes';
+import { apiKeysBasePath, apiKeysRoutes } from './http/api-keys.routes';
+import { createAppTokenGuardedApiKeyVerificationRouter } from './http/app-token-guarded-api-key-verification.routes';
 import { createAuthStore, migrateAuthDatabase } from './data/auth-store';
 import { OutboxAuthEvents } from './events/publishers';
 import { SqlLoginThrottle } from './data/login-throttle';
@@ -39,11 +46,18 @@ export interface AuthAppDeps {
   onEventsWritten?: () => void;
   /** Clock of the throttle windows and of token expiry (epoch ms); tests move it instead of sleeping. */
   now?: () => number;
+  /** Where partner key revocations and rotations go, to every replica that verifies keys; without it they go nowhere (tests). */
+  broadcastBus?: EventBus;
+  /** Where audited admin actions go; default: nowhere. */
+  audit?: AuditRecorder;
+  /** Used when API_KEY_HASH_SECRET is unset (outside production); default: one generated for this app. */
+  fallbackApiKeyHashSecret?: string;
 }
 
 /** The auth HTTP app, with the pieces a launcher or a test may want to reach. */
 export interface AuthApp extends HttpApp {
   service: AuthService;
+  apiKeys: ApiKeysService;
   verifier: TokenVerifier;
 }
 
@@ -81,6 +95,15 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
   });
   // Current roles, read from the primary: the role change and the other services' destructive admin actions check them.
   const authorizations = new UsersTableAuthorizations(new SqlUsersRepository(deps.db));
+  const apiKeys = new ApiKeysService({
+    repository: new SqlApiKeysRepository(deps.db),
+    hasher: new ApiKeyHasher(config.API_KEY_HASH_SECRET ?? deps.fallbackApiKeyHashSecret ?? generatedApiKeyHashSecret()),
+    notifier: deps.broadcastBus ? new BroadcastApiKeyChanges(deps.broadcastBus) : noApiKeyChangeNotifier,
+    rotationGraceMs: config.API_KEY_ROTATION_GRACE_HOURS * 3_600_000,
+    audit: deps.audit,
+    logger,
+    now: deps.now ? () => new Date(deps.now!()) : undefined,
+  });
   const httpApp = createHttpApp({
     service: AppIds.auth,
     logger,
@@ -92,12 +115,19 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
       deps.mountOnApp?.(app);
       app.use(createAppTokenGuardedUserContactsRouter({ service, appApiToken: config.APP_API_TOKEN }));
       app.use(createAppTokenGuardedUserAuthorizationsRouter({ authorizations, appApiToken: config.APP_API_TOKEN }));
+      app.use(createAppTokenGuardedApiKeyVerificationRouter({ apiKeys, appApiToken: config.APP_API_TOKEN }));
+      app.use(apiKeysBasePath, apiKeysRoutes({ apiKeys, verifier, authorizations }));
       app.use(`${authBasePath}/.well-known`, wellKnownRoutes({ signer, publicBaseUrl: config.PUBLIC_BASE_URL }));
       app.use(`${authBasePath}/users`, usersRoutes({ service, verifier, authorizations }));
       app.use(authBasePath, authRoutes({ service, verifier, shopOrigins: resolveShopOrigins(config), sessionCookie: { secure: config.SESSION_COOKIE_SECURE } }));
     },
   });
-  return { ...httpApp, service, verifier };
+  return { ...httpApp, service, verifier, apiKeys };
+}
+
+/** A hash secret for this process alone (development): keys it hashed stop working when the process stops. */
+function generatedApiKeyHashSecret(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 /** The signing keys of the configuration, or (outside production) a key generated for this process. */
@@ -119,7 +149,7 @@ export interface StartAuthServiceOptions {
   config: AuthConfig;
   logger: Logger;
   /** The building blocks (state store for throttling, event bus for the outbox relay); shared ones are not closed. */
-  blocks: { stateStore: StateStore; eventBus: EventBus; mountOnApp?: (app: Express) => void; close?: () => Promise<void> };
+  blocks: { stateStore: StateStore; eventBus: EventBus; broadcastBus?: EventBus; mountOnApp?: (app: Express) => void; close?: () => Promise<void> };
   /** An open database; when absent one is opened from the config (and closed on stop). */
   db?: Database;
   /** Close `blocks` when the service stops (main.ts owns its blocks; an embedded launcher sharing them does not). */
@@ -142,6 +172,9 @@ export function startAuthService(options: StartAuthServiceOptions): Promise<Runn
   const { config, logger, blocks } = options;
   return startService(async (resources) => {
     const signingKeys = resolveSigningKeys(config, logger);
+    if (!config.API_KEY_HASH_SECRET) {
+      logger.warn({}, 'API_KEY_HASH_SECRET is not set: partner API keys are hashed with a secret generated for this process and stop working after a restart');
+    }
     if (options.closeBlocksOnStop && blocks.close) resources.add('building blocks', blocks.close);
     const metrics = options.metrics ?? createServiceMetrics(AppIds.auth);
     const { db, relay } = await openServiceDatabase(
@@ -156,6 +189,7 @@ export function startAuthService(options: StartAuthServiceOptions): Promise<Runn
       signingKeys,
       metrics,
       mountOnApp: blocks.mountOnApp,
+      broadcastBus: blocks.broadcastBus ?? blocks.eventBus,
       onEventsWritten: () => relay.nudge(),
     });
     let adminEmail: string | undefined;

@@ -121,6 +121,19 @@ export const authConfigSchema = serviceBaseConfigSchema
         return [...new Set(origins as string[])];
       })
       .describe('Origins of the shop\'s pages (comma-separated, e.g. https://shop.example.com): a session refresh or logout whose Origin header is not one of them is refused (403). Unset: the origin of PUBLIC_BASE_URL, both localhost and 127.0.0.1 for a loopback one (not in production)'),
+    API_KEY_HASH_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 48)')
+      .optional()
+      .describe('Server-side secret partner API keys are hashed with (HMAC-SHA-256); changing it voids every issued key. Unset: generated at start (not in production), so keys stop working after a restart'),
+    API_KEY_ROTATION_GRACE_HOURS: env
+      .positiveInt(24)
+      .pipe(z.number().max(24 * 30, { error: 'must be at most 720 (30 days)' }))
+      .describe('How long a partner key keeps working after it was rotated'),
+    AUDIT_LOG_RETENTION_DAYS: env
+      .positiveInt(90)
+      .pipe(z.number().max(3660, { error: 'must be at most 3660 (10 years)' }))
+      .describe('How long audit entries are kept: monthly partitions entirely older than this are dropped by the partition job'),
     SESSION_COOKIE_SECURE: env
       .boolean(true)
       .describe('Secure attribute of the shop_refresh cookie. false only for a plain-http development setup on another host than localhost (browsers accept Secure cookies on http://localhost); refused in production'),
@@ -149,6 +162,9 @@ export const authConfigSchema = serviceBaseConfigSchema
         path: ['AUTH_SIGNING_KEYS'],
         message: 'is required when NODE_ENV=production (generated keys would change at every restart and differ between replicas)',
       });
+    }
+    if (config.NODE_ENV === 'production' && !config.API_KEY_HASH_SECRET) {
+      context.addIssue({ code: 'custom', path: ['API_KEY_HASH_SECRET'], message: 'is required when NODE_ENV=production (a generated one would void every partner key at each restart and differ between replicas)' });
     }
     if (config.NODE_ENV === 'production' && config.PASSWORD_HASH_COST < 2 ** 14) {
       context.addIssue({ code: 'custom', path: ['PASSWORD_HASH_COST'], message: 'must be at least 16384 when NODE_ENV=production' });

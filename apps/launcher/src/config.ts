@@ -8,6 +8,7 @@ export const launcherConfigSchema = serviceBaseConfigSchema.extend({
   DATA_DIR: z.string().default('.data').describe('Folder of the embedded PGlite databases, one subfolder per service'),
   ADMIN_EMAIL: z.string().email().default('admin@shop.local').describe('The first admin account'),
   ADMIN_PASSWORD: z.string().optional().describe('Its password; when unset one is generated on first start and kept in DATA_DIR'),
+  API_KEY_HASH_SECRET: z.string().min(32).optional().describe('Secret partner API keys are hashed with; when unset one is generated on first start and kept in DATA_DIR'),
   AUTH_SIGNING_KEYS: z.string().optional().describe('PEM signing key(s) of the auth service; when unset one is generated on first start and kept in DATA_DIR'),
   WEB_APP_DIR: z.string().optional().describe('The built storefront served at / (default: apps/storefront/dist of this checkout)'),
   SEED_DEMO_CATALOG: env.boolean(true).describe('Seed the demo catalog into an empty catalog database'),

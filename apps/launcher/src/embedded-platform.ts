@@ -10,7 +10,7 @@ import { createGatewayApp, isWebAppBuilt } from '@shop/gateway';
 import { loadOrderConfig, startOrderService } from '@shop/order';
 import { createServiceMetrics, listen, type RunningServer } from '@shop/platform';
 import { createEmbeddedBuildingBlocks } from '@shop/service-runtime';
-import { resolveAdminPassword, resolveEmbeddedSigningKeys, type SecretSource } from './local-secrets';
+import { resolveAdminPassword, resolveEmbeddedApiKeyHashSecret, resolveEmbeddedSigningKeys, type SecretSource } from './local-secrets';
 import { embeddedServiceEnvironment, type LauncherConfig } from './config';
 import { seedDemoHistory } from './demo-history.seed';
 import { type Logger } from '@shop/kernel';
@@ -42,6 +42,7 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
   const dataDir = resolve(config.DATA_DIR);
   const admin = await resolveAdminPassword(config.ADMIN_PASSWORD, join(dataDir, 'admin-password.txt'));
   const signingKeys = await resolveEmbeddedSigningKeys(config.AUTH_SIGNING_KEYS, join(dataDir, 'auth-signing-key.pem'));
+  const apiKeyHashSecret = await resolveEmbeddedApiKeyHashSecret(config.API_KEY_HASH_SECRET, join(dataDir, 'api-key-hash-secret.txt'));
   const broker = new InMemoryBroker({ logger: loggerFor('broker') });
   const serviceUrls: Record<string, string> = {};
   const started: RunningServer[] = [];
@@ -67,6 +68,7 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
           ADMIN_EMAIL: config.ADMIN_EMAIL,
           ADMIN_PASSWORD: admin.password,
           AUTH_SIGNING_KEYS: signingKeys,
+          API_KEY_HASH_SECRET: apiKeyHashSecret,
           SHOP_ORIGINS: environment.SHOP_ORIGINS || shopOrigins.join(','),
         }),
       ),

@@ -35,3 +35,9 @@ export async function resolveEmbeddedSigningKeys(configured: string | undefined,
   const { value } = await keptSecret(configured, file, () => generateSigningKey().privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
   return value;
 }
+
+/** The embedded auth service's partner key hash secret, so issued keys keep working across restarts. */
+export async function resolveEmbeddedApiKeyHashSecret(configured: string | undefined, file: string): Promise<string> {
+  const { value } = await keptSecret(configured, file, () => randomBytes(32).toString('base64url'));
+  return value;
+}

@@ -5,3 +5,6 @@ import { z } from 'zod';
 
 /** Path of /users/{id} and /internal/auth/users/{id}. */
 export const userIdParamsSchema = z.strictObject({ id: z.uuid() });
+
+/** Path of /api/admin/api-keys/{id}. */
+export const apiKeyIdParamsSchema = z.strictObject({ id: z.uuid() });
