@@ -1,10 +1,10 @@
 import request from 'supertest';
-import { HttpServiceInvoker, InMemoryBroker, InMemoryEventBus, InMemoryRateLimiter, InMemoryStateStore, broadcastSubscription } from '@shop/building-blocks';
+import { HttpServiceInvoker, InMemoryBroker, InMemoryEventBus, InMemoryRateLimiter, InMemoryStateStore, RedisStreamsEventBus, broadcastSubscription, type EventBus } from '@shop/building-blocks';
 import { AppIds, issuedApiKeySchema, partnerUsageSchema } from '@shop/contracts';
 import { StaticJwks, TokenVerifier, generateSigningKey } from '@shop/auth-tokens';
 import { createLogger, createServiceMetrics } from '@shop/platform';
 import { PgliteDatabase } from '@shop/postgres';
-import { eventually } from '@shop/testing';
+import { describeWithBackend, eventually, uniqueTestTag } from '@shop/testing';
 import { loadAuthConfig, migrateAuthDatabase, startAuthService, type RunningAuthService } from '@shop/auth';
 import { createCatalogApp, migrateCatalog, type CatalogApp } from '../src/composition';
 import { AuthApiKeyVerifier, CachingApiKeyVerifier } from '../src/data/api-key-verifier';
@@ -107,5 +107,85 @@ describe('catalog partner API verifying keys with the real auth service', () => 
       const statuses = await Promise.all(replicas.map(async ({ catalog }) => (await request(catalog.app).get(`${base}/usage`).set('X-API-Key', issued.key)).status));
       return statuses.every((status) => status === 401);
     }, 5000);
+  });
+});
+
+describeWithBackend('redis', 'a partner key revoked in auth, with the event on a Redis Streams broadcast bus, as between pods', (redisUrl) => {
+  const streamPrefix = `${uniqueTestTag('partner-revocation')}:events:`;
+  let authDb: PgliteDatabase;
+  let catalogDb: PgliteDatabase;
+  let auth: RunningAuthService;
+  let adminToken: string;
+  const buses: EventBus[] = [];
+  const catalogs: CatalogApp[] = [];
+  /** Each party on its own connections, as each pod has: only Redis joins them. */
+  const redisBus = (source: string) => {
+    const bus = new RedisStreamsEventBus({ url: redisUrl, source, streamPrefix, blockMs: 100 });
+    buses.push(bus);
+    return bus;
+  };
+
+  beforeAll(async () => {
+    [authDb, catalogDb] = await Promise.all([PgliteDatabase.open(), PgliteDatabase.open()]);
+    await Promise.all([migrateAuthDatabase(authDb), migrateCatalog(catalogDb)]);
+    const authBus = redisBus(AppIds.auth);
+    auth = await startAuthService({
+      config: {
+        ...loadAuthConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '1024', ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword, APP_API_TOKEN: appApiToken }),
+        PORT: 0,
+        HOST: '127.0.0.1',
+        AUTH_SIGNING_KEYS: [generateSigningKey()],
+      },
+      logger,
+      blocks: { stateStore: new InMemoryStateStore(), eventBus: new InMemoryEventBus({ source: AppIds.auth }), broadcastBus: authBus },
+      db: authDb,
+      metrics: createServiceMetrics(AppIds.auth, { collectProcessMetrics: false }),
+    });
+    adminToken = (await request(auth.url).post('/api/auth/login').send({ email: adminEmail, password: adminPassword }).expect(200)).body.accessToken as string;
+    for (const instanceId of ['catalog-pod-a', 'catalog-pod-b']) {
+      const bus = redisBus(AppIds.catalog);
+      const apiKeys = new CachingApiKeyVerifier(
+        new AuthApiKeyVerifier({ invoker: new HttpServiceInvoker({ services: { [AppIds.auth]: auth.url }, callerAppId: AppIds.catalog }), authAppId: AppIds.auth, appApiToken }),
+        // Far longer than the test: only the event can make a replica forget the key.
+        { positiveTtlMs: 300_000 },
+      );
+      subscribeApiKeyChanges(bus, apiKeys, broadcastSubscription(AppIds.catalog, instanceId), logger);
+      await bus.start();
+      catalogs.push(
+        createCatalogApp({
+          db: catalogDb,
+          stateStore: new InMemoryStateStore(),
+          eventBus: new InMemoryEventBus({ source: AppIds.catalog }),
+          verifier: new TokenVerifier({ jwks: new StaticJwks({ keys: [] }) }),
+          logger,
+          metrics: createServiceMetrics(AppIds.catalog, { collectProcessMetrics: false }),
+          apiKeys,
+          rateLimiter: new InMemoryRateLimiter(),
+        }),
+      );
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await auth?.stop();
+    await Promise.all(buses.map((bus) => bus.close()));
+    await Promise.all([authDb?.close(), catalogDb?.close()]);
+  });
+
+  it('when an admin revokes a key both pods have cached, then the next request is 401 on both within a second; a rotated key keeps its grace', async () => {
+    const issue = async () =>
+      issuedApiKeySchema.parse((await request(auth.url).post('/api/admin/api-keys').set('Authorization', `Bearer ${adminToken}`).send({ name: 'Affiliate tool', tier: 'free', scopes: ['catalog:read'] }).expect(201)).body);
+    const statuses = (key: string) => Promise.all(catalogs.map(async (catalog) => (await request(catalog.app).get(`${base}/usage`).set('X-API-Key', key)).status));
+    const revoked = await issue();
+    const rotated = await issue();
+    expect(await statuses(revoked.key)).toEqual([200, 200]);
+    expect(await statuses(rotated.key)).toEqual([200, 200]);
+
+    await request(auth.url).delete(`/api/admin/api-keys/${revoked.id}`).set('Authorization', `Bearer ${adminToken}`).expect(204);
+    await eventually(async () => (await statuses(revoked.key)).every((status) => status === 401), 1000, 20);
+
+    const replacement = issuedApiKeySchema.parse((await request(auth.url).post(`/api/admin/api-keys/${rotated.id}/rotate`).set('Authorization', `Bearer ${adminToken}`).expect(201)).body);
+    expect(await statuses(replacement.key)).toEqual([200, 200]);
+    expect(await statuses(rotated.key)).toEqual([200, 200]);
   });
 });

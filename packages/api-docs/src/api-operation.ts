@@ -64,6 +64,7 @@ export const ApiTags = {
   orders: 'orders',
   internal: 'internal',
   partner: 'partner',
+  admin: 'admin',
 } as const;
 
 /** The tag of a path: `internal` for `/internal/...`, else the context its gateway prefix routes to. */
@@ -71,6 +72,8 @@ export function tagOfPath(path: string): string {
   if (path.startsWith('/internal/')) return ApiTags.internal;
   const route = RoutePrefixes.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`));
   if (!route) throw new Error(`${path} is neither under a gateway prefix (${RoutePrefixes.map((r) => r.prefix).join(', ')}) nor under /internal`);
+  // The cross-context admin APIs (partner keys, their usage, the audit log) are one tag, whoever serves them.
+  if (route.prefix.startsWith('/api/admin/')) return ApiTags.admin;
   return route.prefix.slice('/api/'.length);
 }
 

@@ -31,6 +31,8 @@ const tagDescriptions: Array<{ name: string; description: string }> = [
   { name: ApiTags.catalog, description: 'Products and categories for everyone; product administration, stock and sync runs (admin).' },
   { name: ApiTags.cart, description: 'The shopper\'s cart: a guest cart by id, or the signed-in user\'s cart.' },
   { name: ApiTags.orders, description: 'Checkout and the shopper\'s orders; order search, fulfilment and daily reports (admin).' },
+  { name: ApiTags.partner, description: 'The partner API: products, their price and stock history and the key\'s usage, read with an API key and rate limited per tier.' },
+  { name: ApiTags.admin, description: 'Partner API keys, partner usage and the audit log (admin; kept by auth).' },
   {
     name: ApiTags.internal,
     description:

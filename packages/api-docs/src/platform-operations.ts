@@ -4,6 +4,8 @@ import { cartOperations } from './paths/cart.paths';
 import { catalogSyncOperations } from './paths/catalog-sync.paths';
 import { catalogOperations } from './paths/catalog.paths';
 import { orderOperations } from './paths/orders.paths';
+import { partnerAdminOperations } from './paths/partner-admin.paths';
+import { partnerOperations } from './paths/partner.paths';
 import { reservationOperations } from './paths/reservations.paths';
 import { userAuthorizationOperations } from './paths/user-authorizations.paths';
 
@@ -16,4 +18,6 @@ export const platformOperations: readonly ApiOperation[] = [
   ...reservationOperations,
   ...cartOperations,
   ...orderOperations,
+  ...partnerOperations,
+  ...partnerAdminOperations,
 ];

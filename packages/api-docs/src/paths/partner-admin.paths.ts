@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import {
+  AuthInternalPaths,
+  CatalogInternalPaths,
+  apiKeyListSchema,
+  auditLogPageSchema,
+  auditLogQuerySchema,
+  createApiKeyBodySchema,
+  issuedApiKeySchema,
+  partitionMaintenanceReportSchema,
+  partnerUsageByTierQuerySchema,
+  partnerUsageByTierSchema,
+  verifiedApiKeySchema,
+  verifyApiKeyBodySchema,
+} from '@shop/contracts';
+import { jsonRequestBody, type ApiOperation } from '../api-operation';
+import { pathParameters, uuidParameter } from '../path-parameters';
+import { emptyResponse, jsonResponse } from '../responses';
+
+const keyId = pathParameters({ id: uuidParameter('The key id') });
+const noStore = z.object({ 'Cache-Control': z.literal('no-store').meta({ description: 'A key is shown once and never kept by a cache' }) });
+
+/** What admins do with partner keys and the audit log (auth), and the routes the partner API and the partition job call. */
+export const partnerAdminOperations: readonly ApiOperation[] = [
+  {
+    operationId: 'issueApiKey',
+    method: 'post',
+    path: '/api/admin/api-keys',
+    summary: 'Issue a partner API key',
+    description: 'The answer is the only place the key appears: auth stores its HMAC-SHA-256 and the visible prefix. The admin role is checked against the database, not the token.',
+    access: 'admin',
+    request: { body: jsonRequestBody(createApiKeyBodySchema) },
+    responses: { 201: jsonResponse('The key, shown once', issuedApiKeySchema, noStore.extend({ Location: z.string().meta({ description: '/api/admin/api-keys/{id}' }) })) },
+    problems: [400],
+  },
+  {
+    operationId: 'listApiKeys',
+    method: 'get',
+    path: '/api/admin/api-keys',
+    summary: 'Every partner key, newest first (never the keys themselves)',
+    access: 'admin',
+    responses: { 200: jsonResponse('The keys with their prefix, tier, scopes, status and last use', apiKeyListSchema, noStore) },
+    problems: [],
+  },
+  {
+    operationId: 'rotateApiKey',
+    method: 'post',
+    path: '/api/admin/api-keys/{id}/rotate',
+    summary: 'Replace a key; the old one works for the grace period (API_KEY_ROTATION_GRACE_HOURS, 24 by default)',
+    access: 'admin',
+    request: { params: keyId },
+    responses: { 201: jsonResponse('The new key, shown once', issuedApiKeySchema, noStore) },
+    problems: [400, 404, { status: 409, description: 'The key is revoked' }],
+  },
+  {
+    operationId: 'revokeApiKey',
+    method: 'delete',
+    path: '/api/admin/api-keys/{id}',
+    summary: 'Revoke a key at once, on every replica',
+    description: 'Every secret the key has had stops working; the revocation is broadcast to every catalog replica, which drops its cached answer. Revoking a revoked key is a 204 too.',
+    access: 'admin',
+    request: { params: keyId },
+    responses: { 204: emptyResponse('Revoked') },
+    problems: [400, 404],
+  },
+  {
+    operationId: 'listAuditLog',
+    method: 'get',
+    path: '/api/admin/audit-log',
+    summary: 'The audit log, newest first',
+    description: 'Admin actions of every service and every partner API request. Append-only: no route changes or deletes an entry; entries older than the retention (90 days) go with their monthly partition.',
+    access: 'admin',
+    request: { query: auditLogQuerySchema },
+    responses: { 200: jsonResponse('A page of entries', auditLogPageSchema) },
+    problems: [400],
+  },
+  {
+    operationId: 'getPartnerUsageByTier',
+    method: 'get',
+    path: '/api/admin/partner-usage',
+    summary: 'Partner requests per tier and UTC day',
+    access: 'admin',
+    request: { query: partnerUsageByTierQuerySchema },
+    responses: { 200: jsonResponse('Every day of the range, oldest first, every tier', partnerUsageByTierSchema) },
+    problems: [400],
+  },
+  {
+    operationId: 'verifyApiKey',
+    method: 'post',
+    path: AuthInternalPaths.verifyApiKey,
+    summary: 'Who a partner key belongs to and what it may do (catalog asks, and caches the answer briefly)',
+    access: 'service',
+    request: { body: jsonRequestBody(verifyApiKeyBodySchema) },
+    responses: { 200: jsonResponse('The key is valid now', verifiedApiKeySchema) },
+    problems: [400, { status: 401, description: 'The key opens nothing: malformed, unknown, revoked or past its grace (or the caller lacks the app token)' }],
+  },
+  {
+    operationId: 'maintainAuditLogPartitions',
+    method: 'post',
+    path: AuthInternalPaths.maintainPartitions,
+    summary: 'Create the audit log\'s next monthly partitions and drop those past retention (the partition job)',
+    description: 'Idempotent, and safe to run twice at once (an advisory lock serialises runs).',
+    access: 'service',
+    responses: { 200: jsonResponse('What the run changed', partitionMaintenanceReportSchema) },
+    problems: [],
+  },
+  {
+    operationId: 'maintainProductHistoryPartitions',
+    method: 'post',
+    path: CatalogInternalPaths.maintainPartitions,
+    summary: 'Create the product history\'s next monthly partitions and drop those past retention (the partition job)',
+    description: 'Idempotent, and safe to run twice at once (an advisory lock serialises runs).',
+    access: 'service',
+    responses: { 200: jsonResponse('What the run changed', partitionMaintenanceReportSchema) },
+    problems: [],
+  },
+];
