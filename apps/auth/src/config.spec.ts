@@ -37,11 +37,18 @@ describe('loadAuthConfig', () => {
       BUILDING_BLOCKS: 'dapr',
       APP_API_TOKEN: 'x'.repeat(16),
       SHOP_ORIGINS: 'https://shop.example.com',
+      API_KEY_HASH_SECRET: 'k'.repeat(32),
     };
     const config = loadAuthConfig({ ...production, AUTH_SIGNING_KEYS: `${a}\n${b}` });
     expect(config.AUTH_SIGNING_KEYS).toHaveLength(2);
     const escaped = loadAuthConfig({ AUTH_SIGNING_KEYS: a.replace(/\n/g, '\\n') });
     expect(escaped.AUTH_SIGNING_KEYS![0].kid).toBe(config.AUTH_SIGNING_KEYS![0].kid);
+  });
+
+  it('when NODE_ENV=production has no API key hash secret, or a short one anywhere, then loading fails naming API_KEY_HASH_SECRET without echoing it', () => {
+    expect(() => loadAuthConfig({ NODE_ENV: 'production' })).toThrow(/API_KEY_HASH_SECRET: is required when NODE_ENV=production/);
+    expect(() => loadAuthConfig({ API_KEY_HASH_SECRET: 'short-secret-value' })).toThrow(/API_KEY_HASH_SECRET: must be at least 32 characters/);
+    expect(() => loadAuthConfig({ API_KEY_HASH_SECRET: 'short-secret-value' })).not.toThrow(/short-secret-value/);
   });
 
   it('when the keys are garbage, then the error names the variable without echoing it', () => {

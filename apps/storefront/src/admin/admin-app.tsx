@@ -2,6 +2,7 @@ import { NavLink, Route, Routes } from 'react-router';
 import { useApp } from '../app/app-context';
 import { Alert, PageHeading } from '../ui/components';
 import { AdminHomePage } from './admin-home-page';
+import { ApiKeysPage } from './api-keys-page';
 import { OrderDetailPage } from './order-detail-page';
 import { OrdersPage } from './orders-page';
 import { ProductCreatePage } from './product-create-page';
@@ -18,9 +19,10 @@ const sections = [
   { to: '/admin/orders', label: 'Orders' },
   { to: '/admin/sync-runs', label: 'Sync runs' },
   { to: '/admin/reports', label: 'Reports' },
+  { to: '/admin/api-keys', label: 'API keys' },
 ];
 
-/** The back office (its own chunk, loaded at /admin/*): the home, products, orders, sync runs and reports, for the admin role. */
+/** The back office (its own chunk, loaded at /admin/*): the home, products, orders, sync runs, reports and partner API keys, for the admin role. */
 export default function AdminApp() {
   const { user } = useApp();
   // The APIs refuse non-admins anyway (403); this only spares them a page of errors.
@@ -54,6 +56,7 @@ export default function AdminApp() {
         <Route path="orders/:id" element={<OrderDetailPage />} />
         <Route path="sync-runs" element={<SyncRunsPage />} />
         <Route path="reports" element={<ReportsPage />} />
+        <Route path="api-keys" element={<ApiKeysPage />} />
         <Route path="*" element={<AdminNotFound />} />
       </Routes>
     </div>

@@ -3,6 +3,9 @@ import type { ApiClient } from './client';
 import { toQueryString } from './shop-api';
 import type {
   AdminProductPage,
+  ApiKeyList,
+  CreateApiKeyBody,
+  IssuedApiKey,
   AdminProductView,
   DailyReportList,
   Order,
@@ -68,6 +71,13 @@ export function adminApi(client: ApiClient) {
     syncRuns: async (source?: string) => (await client.request<SyncRunList>(`/api/catalog/sync-runs${toQueryString({ source, limit: 50 })}`, { auth })).data.items,
     dailyReports: async (from: string, to: string) =>
       (await client.request<DailyReportList>(`/api/orders/reports/daily${toQueryString({ from, to })}`, { auth })).data.items,
+    apiKeys: async () => (await client.request<ApiKeyList>('/api/admin/api-keys', { auth })).data.items,
+    /** The answer is the only time the key is shown. */
+    issueApiKey: async (body: CreateApiKeyBody) => (await client.request<IssuedApiKey>('/api/admin/api-keys', { method: 'POST', body, auth })).data,
+    rotateApiKey: async (id: string) => (await client.request<IssuedApiKey>(`/api/admin/api-keys/${encodeURIComponent(id)}/rotate`, { method: 'POST', auth })).data,
+    revokeApiKey: async (id: string) => {
+      await client.request<unknown>(`/api/admin/api-keys/${encodeURIComponent(id)}`, { method: 'DELETE', auth });
+    },
     /** Partner requests per tier and UTC day over the last `days` days (auth keeps them from the audit log). */
     partnerUsage: async (days: number) => (await client.request<PartnerUsageByTier>(`/api/admin/partner-usage${toQueryString({ days })}`, { auth })).data,
   };
