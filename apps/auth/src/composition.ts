@@ -5,7 +5,8 @@ import type { EventBus, StateStore } from '@shop/building-blocks';
 import { AppIds } from '@shop/contracts';
 import { createHttpApp, createServiceMetrics, rateLimitRejectionRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import type { Database } from '@shop/postgres';
-import { listenService, openServiceDatabase, startService } from '@shop/service-runtime';
+import { auditRecorderFor, listenService, openServiceDatabase, startService, withDeliveryMetrics } from '@shop/service-runtime';
+import { createAuditLogModule, type AuditLogModule } from './audit-log.module';
 import { resolveShopOrigins, type AuthConfig } from './config';
 import { type AuditRecorder, type Logger } from '@shop/kernel';
 import { ApiKeyHasher } from './domain/api-key';
@@ -59,6 +60,8 @@ export interface AuthApp extends HttpApp {
   service: AuthService;
   apiKeys: ApiKeysService;
   verifier: TokenVerifier;
+  /** The audit log auth stores and serves (subscribe it before the bus starts). */
+  auditLog: AuditLogModule;
 }
 
 /** Builds the auth service's Express app (routes under /api/auth, health, metrics, problem+json) without listening. */
@@ -91,6 +94,7 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     onEventsWritten: deps.onEventsWritten,
     onSecurityEvent: (event) => logger.warn(event, 'refresh token presented twice: its whole session family is revoked'),
+    audit: deps.audit,
     now: deps.now ? () => new Date(deps.now!()) : undefined,
   });
   // Current roles, read from the primary: the role change and the other services' destructive admin actions check them.
@@ -101,6 +105,14 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     notifier: deps.broadcastBus ? new BroadcastApiKeyChanges(deps.broadcastBus) : noApiKeyChangeNotifier,
     rotationGraceMs: config.API_KEY_ROTATION_GRACE_HOURS * 3_600_000,
     audit: deps.audit,
+    logger,
+    now: deps.now ? () => new Date(deps.now!()) : undefined,
+  });
+  const auditLog = createAuditLogModule({
+    db: deps.db,
+    verifier,
+    appApiToken: config.APP_API_TOKEN,
+    retentionDays: config.AUDIT_LOG_RETENTION_DAYS,
     logger,
     now: deps.now ? () => new Date(deps.now!()) : undefined,
   });
@@ -116,13 +128,14 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
       app.use(createAppTokenGuardedUserContactsRouter({ service, appApiToken: config.APP_API_TOKEN }));
       app.use(createAppTokenGuardedUserAuthorizationsRouter({ authorizations, appApiToken: config.APP_API_TOKEN }));
       app.use(createAppTokenGuardedApiKeyVerificationRouter({ apiKeys, appApiToken: config.APP_API_TOKEN }));
+      for (const router of auditLog.routers) app.use(router);
       app.use(apiKeysBasePath, apiKeysRoutes({ apiKeys, verifier, authorizations }));
       app.use(`${authBasePath}/.well-known`, wellKnownRoutes({ signer, publicBaseUrl: config.PUBLIC_BASE_URL }));
       app.use(`${authBasePath}/users`, usersRoutes({ service, verifier, authorizations }));
       app.use(authBasePath, authRoutes({ service, verifier, shopOrigins: resolveShopOrigins(config), sessionCookie: { secure: config.SESSION_COOKIE_SECURE } }));
     },
   });
-  return { ...httpApp, service, verifier, apiKeys };
+  return { ...httpApp, service, verifier, apiKeys, auditLog };
 }
 
 /** A hash secret for this process alone (development): keys it hashed stop working when the process stops. */
@@ -190,6 +203,8 @@ export function startAuthService(options: StartAuthServiceOptions): Promise<Runn
       metrics,
       mountOnApp: blocks.mountOnApp,
       broadcastBus: blocks.broadcastBus ?? blocks.eventBus,
+      // Auth's own admin actions travel the same way as every service's: one path into the log.
+      audit: auditRecorderFor(AppIds.auth, blocks, logger, resources, { metrics }),
       onEventsWritten: () => relay.nudge(),
     });
     let adminEmail: string | undefined;
@@ -198,6 +213,10 @@ export function startAuthService(options: StartAuthServiceOptions): Promise<Runn
       adminEmail = user.email;
       logger.info({ userId: user.id, created }, created ? 'first admin created' : 'first admin present');
     }
+    // This month's partition (and the next ones) before the first entry; the scheduled job keeps them up after that.
+    logger.info(await authApp.auditLog.maintainPartitions(), 'audit log partitions maintained');
+    authApp.auditLog.subscribe(withDeliveryMetrics(blocks.eventBus, metrics));
+    await blocks.eventBus.start();
     relay.start();
     const running = await listenService(authApp, config, logger, resources);
     return { ...running, adminEmail };

@@ -1,17 +1,18 @@
 import path from 'node:path';
 import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
 import { broadcastSubscription, type EventBus, type RateLimiter, type StateStore } from '@shop/building-blocks';
-import { AppIds, DefaultTierLimitsPerMinute, type ApiKeyTier } from '@shop/contracts';
+import { AppIds, DefaultTierLimitsPerMinute, type ApiKeyTier, type PartitionMaintenanceReport } from '@shop/contracts';
 import { AppError, type AuditRecorder, type Logger } from '@shop/kernel';
 import { cacheLookupRecorder, createHttpApp, createServiceMetrics, rateLimitRejectionRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, type Database } from '@shop/postgres';
-import { AuthUserAuthorizations, authServiceTokenVerifier, listenService, openServiceDatabase, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
+import { AuthUserAuthorizations, auditRecorderFor, authServiceTokenVerifier, listenService, openServiceDatabase, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
 import type { CatalogConfig } from './config';
 import { AuthApiKeyVerifier, CachingApiKeyVerifier } from './data/api-key-verifier';
 import { SqlCatalogSyncRepository } from './data/catalog-sync.repository';
 import { migrateOutbox } from './data/outbox';
 import { SqlPartnerProductRepository } from './data/partner-product.repository';
 import { SqlProductAdminRepository } from './data/product-admin.repository';
+import { maintainProductSnapshotPartitions, SqlProductHistoryRepository } from './data/product-history.repository';
 import { StateStoreCacheLayer, type ProductCacheBreakerSettings } from './data/product-cache';
 import { defaultReadCacheSettings, TwoLevelReadCache, type ReadCacheSettings } from './data/two-level-cache';
 import { SqlProductQueryRepository } from './data/product-query.repository';
@@ -21,6 +22,7 @@ import type { ApiKeyVerifier } from './domain/api-key-verifier';
 import { CatalogSyncService } from './domain/catalog-sync.service';
 import { PartnerCatalogService } from './domain/partner-catalog.service';
 import { ProductAdminService } from './domain/product-admin.service';
+import { ProductHistoryService } from './domain/product-history.service';
 import { ProductQueryService } from './domain/product-query.service';
 import { ReservationService } from './domain/reservation.service';
 import { subscribeApiKeyChanges } from './events/api-key-verifier.subscriptions';
@@ -36,6 +38,7 @@ import { createPartnerDocsRouter } from './http/partner-docs.routes';
 import { createPartnerRouter, partnerApiBasePath } from './http/partner.routes';
 import { createAppTokenGuardedReservationsRouter } from './http/app-token-guarded-reservations.routes';
 import { createAppTokenGuardedSyncRunsRouter } from './http/app-token-guarded-sync-runs.routes';
+import { createAppTokenGuardedPartitionsRouter } from './http/app-token-guarded-partitions.routes';
 import { createProductsRouter } from './http/products.routes';
 import { seedDemoCatalog } from './jobs/demo-catalog.seed';
 import { ReservationSweeper } from './jobs/reservation-sweeper';
@@ -89,6 +92,8 @@ export interface CatalogAppDeps {
   partnerTierLimits?: Readonly<Record<ApiKeyTier, number>>;
   /** Where audited actions go (partner requests...); default: nowhere. */
   audit?: AuditRecorder;
+  /** Months of product history kept by the partition job (PRODUCT_HISTORY_RETENTION_MONTHS). Default 13. */
+  productHistoryRetentionMonths?: number;
 }
 
 type HttpAppMount = Parameters<typeof createHttpApp>[0]['mountRoutes'];
@@ -116,6 +121,8 @@ export interface CatalogApp extends HttpApp {
   analytics: AnalyticsPublisher;
   /** Admin product changes stamped by another clock (the demo history seed dates its price and stock changes in the past). */
   productAdminAt(clock: () => Date): ProductAdminService;
+  /** Creates the product history's partitions ahead and drops those past retention (at start, and the internal route). */
+  maintainPartitions(): Promise<PartitionMaintenanceReport>;
 }
 
 /** Builds the catalog's Express app (public, admin and internal routes, health, metrics) on the given adapters. */
@@ -139,7 +146,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     logger: deps.logger,
   });
   const productQueries = new ProductQueryService({ repository: new SqlProductQueryRepository(deps.db), cache, logger: deps.logger });
-  const productAdmin = new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db), afterCommit });
+  const productAdmin = new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db), afterCommit, audit: deps.audit });
   const catalogSync = new CatalogSyncService({ repository: new SqlCatalogSyncRepository(deps.db), afterCommit, logger: deps.logger });
   const reservations = new ReservationService({
     repository: new SqlReservationRepository(deps.db),
@@ -149,6 +156,8 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
   });
   const analytics = new AnalyticsPublisher(deps.eventBus, deps.logger, { viewFlushIntervalMs: deps.analyticsFlushIntervalMs });
   const partnerCatalog = new PartnerCatalogService({ repository: new SqlPartnerProductRepository(deps.db) });
+  const productHistory = new ProductHistoryService({ repository: new SqlProductHistoryRepository(deps.db) });
+  const maintainPartitions = () => maintainProductSnapshotPartitions(deps.db, { retentionMonths: deps.productHistoryRetentionMonths ?? 13 });
   const partnerTierLimits = deps.partnerTierLimits ?? DefaultTierLimitsPerMinute;
   const partnerAccess = createPartnerAccess({
     apiKeys: deps.apiKeys,
@@ -176,15 +185,16 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       app.use('/api/catalog', createAdminSyncRunsRouter({ catalogSync, verifier: deps.verifier }));
       // The partner API: its document and page are public, everything else needs a key and counts against its tier.
       app.use(createPartnerDocsRouter());
-      app.use(partnerApiBasePath, createPartnerRouter({ access: partnerAccess, partnerCatalog, productQueries, rateLimiter: deps.rateLimiter, tierLimits: partnerTierLimits }));
+      app.use(partnerApiBasePath, createPartnerRouter({ access: partnerAccess, partnerCatalog, productQueries, productHistory, rateLimiter: deps.rateLimiter, tierLimits: partnerTierLimits }));
       // Under /internal (never routed by the gateway): the bulk upsert wants an admin token, the rest the app token.
       app.use(createAdminBulkUpsertRouter({ catalogSync, verifier: deps.verifier, metrics: catalogMetrics }));
       app.use(createAppTokenGuardedReservationsRouter({ reservations, appApiToken: deps.appApiToken, metrics: catalogMetrics }));
       app.use(createAppTokenGuardedSyncRunsRouter({ catalogSync, appApiToken: deps.appApiToken, metrics: catalogMetrics }));
+      app.use(createAppTokenGuardedPartitionsRouter({ maintainPartitions, appApiToken: deps.appApiToken }));
     },
   });
-  const productAdminAt = (clock: () => Date) => new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db), afterCommit, clock });
-  return { ...httpApp, productQueries, readCache: cache, productAdmin, catalogSync, reservations, analytics, catalogMetrics, productAdminAt };
+  const productAdminAt = (clock: () => Date) => new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db), afterCommit, clock, audit: deps.audit });
+  return { ...httpApp, productQueries, readCache: cache, productAdmin, catalogSync, reservations, analytics, catalogMetrics, productAdminAt, maintainPartitions };
 }
 
 /** What `startCatalogService` needs; `db` and `verifier` are opened/built from the config when not given. */
@@ -248,7 +258,13 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       partnerTierLimits: { free: config.PARTNER_RATE_LIMIT_FREE_PER_MINUTE, standard: config.PARTNER_RATE_LIMIT_STANDARD_PER_MINUTE, premium: config.PARTNER_RATE_LIMIT_PREMIUM_PER_MINUTE },
       outboxRelay: relay,
       mountExtraRoutes: (app) => blocks.mountOnApp(app),
+      productHistoryRetentionMonths: config.PRODUCT_HISTORY_RETENTION_MONTHS,
+      // Registered after the building blocks, so stopping flushes it before the bus closes.
+      audit: auditRecorderFor(AppIds.catalog, blocks, logger, resources, { metrics }),
     });
+    // This month's history partition before the first write, whether or not the daily job has run yet.
+    const partitions = await catalog.maintainPartitions();
+    logger.info(partitions, 'product history partitions maintained');
     resources.add('analytics', () => catalog.analytics.close());
     if (config.SEED_DEMO_CATALOG && (await catalog.productQueries.countProducts()) === 0) {
       const report = await seedDemoCatalog(catalog.catalogSync);

@@ -45,6 +45,9 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .describe('Partner API requests per minute of a free-tier key (sliding window shared by every replica)'),
     PARTNER_RATE_LIMIT_STANDARD_PER_MINUTE: env.positiveInt(DefaultTierLimitsPerMinute.standard).describe('Partner API requests per minute of a standard-tier key'),
     PARTNER_RATE_LIMIT_PREMIUM_PER_MINUTE: env.positiveInt(DefaultTierLimitsPerMinute.premium).describe('Partner API requests per minute of a premium-tier key'),
+    PRODUCT_HISTORY_RETENTION_MONTHS: env
+      .positiveInt(13)
+      .describe('Months of product price and stock history kept: older monthly partitions of product_snapshots are dropped by the partition job (and at start)'),
     API_KEY_CACHE_TTL_SECONDS: z.coerce
       .number()
       .int()

@@ -59,6 +59,8 @@ export interface HarnessOptions {
   appApiToken?: string;
   /** Sizes and TTLs of the app's read cache (L1, L2); default: the configuration's defaults. */
   readCache?: CatalogAppDeps['readCache'];
+  /** Where the app audits admin actions and partner requests; default: nowhere. */
+  audit?: CatalogAppDeps['audit'];
 }
 
 /** Builds the catalog app on `db` with fresh in-memory adapters. */
@@ -82,7 +84,7 @@ export async function buildHarness(db: Database, options: HarnessOptions = {}): 
   const relay = new OutboxRelay({ db, eventBus, logger, pollIntervalMs: 50 });
   relay.start();
   const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()) });
-  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, readCache: options.readCache });
+  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, readCache: options.readCache, audit: options.audit });
   return {
     catalog,
     http: request(catalog.app),

@@ -5,7 +5,7 @@ import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
 import { migrateOutbox } from '@shop/outbox';
 import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, type Database } from '@shop/postgres';
-import { AuthUserAuthorizations, authServiceTokenVerifier, listenService, openServiceDatabase, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
+import { AuthUserAuthorizations, auditRecorderFor, authServiceTokenVerifier, listenService, openServiceDatabase, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
 import type { OrderConfig } from './config';
 import { SqlOrderRepository } from './data/orders.repository';
 import { SqlAnalyticsAggregates, SqlReportsRepository } from './data/reports.repository';
@@ -23,7 +23,7 @@ import { createOrdersRouter } from './http/orders.routes';
 import { CartServiceCheckouts } from './clients/cart-checkouts';
 import { CatalogStockReservations } from './clients/catalog-stock-reservations';
 import { SimulatedPaymentProvider } from './clients/simulated-payment-provider';
-import { AppError, type Logger } from '@shop/kernel';
+import { AppError, type AuditRecorder, type Logger } from '@shop/kernel';
 
 /** Where the SQL migrations are, from src (tests) and from dist alike. */
 export const orderMigrationsDir = path.join(__dirname, '..', 'migrations');
@@ -82,6 +82,8 @@ export interface OrderAppDeps {
   appApiToken?: string;
   /** Clock of the daily report's generatedAt. */
   clock?: () => Date;
+  /** Where admins' order status changes are audited; default: nowhere. */
+  audit?: AuditRecorder;
 }
 
 /** Fails closed: an app built without a way to ask auth confirms nobody's role. */
@@ -114,7 +116,7 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
     logger: deps.logger,
     hooks: deps.checkoutHooks,
   });
-  const orders = new OrderService({ repository, stock: deps.stock, payments: deps.payments, cart: deps.cart, logger: deps.logger });
+  const orders = new OrderService({ repository, stock: deps.stock, payments: deps.payments, cart: deps.cart, logger: deps.logger, audit: deps.audit });
   const recovery = new CheckoutRecovery({ repository, checkout, logger: deps.logger, settings: deps.recoverySettings, checkoutMetrics });
   const reports = new DailyReportService({ repository: new SqlReportsRepository(deps.db), categories: deps.categories, clock: deps.clock });
   const httpApp = createHttpApp({
@@ -210,6 +212,8 @@ export function startOrderService(options: StartOrderOptions): Promise<RunningOr
       mountOnApp: (expressApp) => blocks.mountOnApp(expressApp),
       categories: new CatalogProductCategories({ invoker: blocks.invoker, catalogAppId: config.CATALOG_APP_ID }),
       appApiToken: config.APP_API_TOKEN,
+      // Registered after the building blocks, so stopping flushes it before the bus closes.
+      audit: auditRecorderFor(AppIds.order, blocks, logger, resources, { metrics }),
     });
     subscribeOrderHandlers(withDeliveryMetrics(blocks.eventBus, metrics), { aggregates: new SqlAnalyticsAggregates(db), logger });
     await blocks.eventBus.start();

@@ -217,6 +217,20 @@ export const snapshotSources = ['admin', 'sync', 'reservation', 'sale', 'release
 /** Where a snapshot comes from. */
 export type SnapshotSource = (typeof snapshotSources)[number];
 
+/** Query of admin `GET /api/admin/partner-usage`: `days` 1..90, default 30 (today included). */
+export const partnerUsageByTierQuerySchema = z
+  .strictObject({
+    days: z
+      .string()
+      .regex(/^\d{1,2}$/)
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(90))
+      .default(30),
+  })
+  .meta({ id: 'PartnerUsageByTierQuery' });
+/** A parsed partner usage query. */
+export type PartnerUsageByTierQuery = z.infer<typeof partnerUsageByTierQuerySchema>;
+
 /** Reply of admin `GET /api/admin/partner-usage?days=`: partner requests per tier and UTC day, from the audit log. */
 export const partnerUsageByTierSchema = z
   .object({
@@ -230,3 +244,15 @@ export const partnerUsageByTierSchema = z
   .meta({ id: 'PartnerUsageByTier', description: 'Partner requests per tier and UTC day (oldest first)' });
 /** Partner requests per tier and day. */
 export type PartnerUsageByTier = z.infer<typeof partnerUsageByTierSchema>;
+
+/** Reply of the internal `POST .../partitions/maintain` routes (catalog's product history, auth's audit log). */
+export const partitionMaintenanceReportSchema = z
+  .object({
+    table: z.string(),
+    created: z.array(z.string()).meta({ description: 'Partitions created by this run, oldest first' }),
+    dropped: z.array(z.string()).meta({ description: 'Partitions past retention detached and dropped by this run' }),
+    movedFromDefault: z.number().int().min(0).meta({ description: 'Rows moved out of the default partition into their month' }),
+  })
+  .meta({ id: 'PartitionMaintenanceReport', description: 'What one run of the monthly partition job changed in one table' });
+/** What one partition maintenance run changed. */
+export type PartitionMaintenanceReport = z.infer<typeof partitionMaintenanceReportSchema>;

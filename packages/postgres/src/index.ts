@@ -4,5 +4,6 @@ export * from './entra-access-token';
 export * from './pg-database';
 export * from './pglite-database';
 export * from './migrations';
+export * from './partitions';
 export * from './open-database';
 export * from './test-databases';

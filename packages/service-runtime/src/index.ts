@@ -4,3 +4,4 @@ export * from './token-verifier';
 export * from './service-startup';
 export * from './service-metrics';
 export * from './auth-user-authorizations.client';
+export * from './buffered-audit-recorder';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AuditActions,
   Roles,
   type AuthUser,
   type EmailVerificationConfirmBody,
@@ -11,7 +12,7 @@ import {
   type TokenResponse,
   type UserContact,
 } from '@shop/contracts';
-import { AppError } from '@shop/kernel';
+import { AppError, noAuditRecorder, type AuditRecorder } from '@shop/kernel';
 import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolations } from './password-policy';
 import type { LoginThrottle } from './login-throttle';
@@ -39,6 +40,8 @@ export interface AuthServiceDeps {
   onEventsWritten?: () => void;
   /** Warnings worth an operator's attention (token replay). */
   onSecurityEvent?: (event: { kind: 'refresh_token_reuse'; userId: string; familyId: string }) => void;
+  /** Where role changes are audited; default: nowhere. */
+  audit?: AuditRecorder;
   now?: () => Date;
 }
 
@@ -320,6 +323,12 @@ export class AuthService {
     }
     const user = await this.deps.store.users.setRoles(id, wanted);
     if (!user) throw new AppError('not_found', `No user ${id}`);
+    (this.deps.audit ?? noAuditRecorder).record({
+      actor: ctx.principal ? { type: 'user', id: ctx.principal.userId } : { type: 'system', id: 'auth' },
+      action: AuditActions.userRolesChanged,
+      subject: { type: 'user', id },
+      details: { roles: user.roles },
+    });
     return toAuthUser(user);
   }
 

@@ -27,7 +27,7 @@ export class SqlCatalogSyncRepository implements CatalogSyncRepository {
   }
 
   transaction<T>(work: (tx: CatalogSyncTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction((sql) => work(new SqlCatalogSyncTransaction(sql)));
+    return this.db.transaction((sql) => work(new SqlCatalogSyncTransaction(sql, 'sync')));
   }
 }
 

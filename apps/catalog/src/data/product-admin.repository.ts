@@ -9,7 +9,7 @@ export class SqlProductAdminRepository implements ProductAdminRepository {
   constructor(private readonly db: Database) {}
 
   transaction<T>(work: (tx: ProductAdminTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction((sql) => work(new SqlProductAdminTransaction(sql)));
+    return this.db.transaction((sql) => work(new SqlProductAdminTransaction(sql, 'admin')));
   }
 }
 

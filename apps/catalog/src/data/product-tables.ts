@@ -1,9 +1,10 @@
-import type { ProductStatus } from '@shop/contracts';
+import type { ProductStatus, SnapshotSource } from '@shop/contracts';
 import type { SqlExecutor } from '@shop/postgres';
 import type { Category, NewProductRecord, ProductRecord, ProductWrites } from '../domain/ports';
 import type { CategoryRef, ProductWithAvailability } from '../domain/product';
 import type { ProductEvent } from '../domain/product-events';
 import * as outbox from './outbox';
+import { appendSnapshotsCte } from './product-history.repository';
 
 // The SQL of the products, categories and inventory tables that the product queries, the admin changes and the
 // sync share: the columns of a product read, their mapping, and the product writes both kinds of change make.
@@ -91,9 +92,16 @@ export function toCategory(row: CategoryRow): Category {
   return { id: row.id, parentId: row.parent_id, slug: row.slug, name: row.name, path: row.path };
 }
 
-/** The product writes of one transaction that admin changes and the sync both make; their transactions extend it. */
+/**
+ * The product writes of one transaction that admin changes and the sync both make; their transactions extend it. A
+ * write that changes a product's price or availability appends a history snapshot with `snapshotSource`, dated with
+ * the `now` it writes as updated_at (a seed's past clock dates its history in the past).
+ */
 export class SqlProductWrites implements ProductWrites {
-  constructor(protected readonly sql: SqlExecutor) {}
+  constructor(
+    protected readonly sql: SqlExecutor,
+    private readonly snapshotSource: Extract<SnapshotSource, 'admin' | 'sync' | 'seed'>,
+  ) {}
 
   async productIdUsingSku(sku: string): Promise<string | undefined> {
     const { rows } = await this.sql.query<{ id: string }>('SELECT id FROM products WHERE sku = $1', [sku]);
@@ -117,16 +125,33 @@ export class SqlProductWrites implements ProductWrites {
       ],
     );
     if (rows.length === 0) return false;
-    await this.sql.query('INSERT INTO inventory (product_id, on_hand, reserved, updated_at) VALUES ($1, 0, 0, $2)', [product.id, product.now]);
+    await this.sql.query(
+      `WITH changed AS (
+         INSERT INTO inventory (product_id, on_hand, reserved, updated_at) VALUES ($1, 0, 0, $2)
+         RETURNING product_id, updated_at AS at, $3::bigint AS price_amount, $4::text AS price_currency, 0 AS available
+       )${appendSnapshotsCte('changed', this.snapshotSource)}
+       SELECT 1`,
+      [product.id, product.now, product.priceAmount, product.priceCurrency],
+    );
     return true;
   }
 
   async updateProduct(id: string, expectedVersion: number, product: ProductRecord, now: Date): Promise<number | undefined> {
+    // The snapshot only when the price changed; `before` reads the row this statement updates (the caller locked it).
     const { rows } = await this.sql.query<{ version: number }>(
-      `UPDATE products SET sku = $3, name = $4, description = $5, brand = $6, category_id = $7, image_urls = $8::jsonb, attributes = $9::jsonb,
-              price_amount = $10, price_currency = $11, status = $12, content_hash = $13, updated_at = $14, version = version + 1
-       WHERE id = $1 AND version = $2
-       RETURNING version`,
+      `WITH before AS (SELECT price_amount, price_currency FROM products WHERE id = $1 AND version = $2),
+       updated AS (
+         UPDATE products SET sku = $3, name = $4, description = $5, brand = $6, category_id = $7, image_urls = $8::jsonb, attributes = $9::jsonb,
+                price_amount = $10, price_currency = $11, status = $12, content_hash = $13, updated_at = $14, version = version + 1
+         WHERE id = $1 AND version = $2
+         RETURNING id, version, updated_at, price_amount, price_currency
+       ),
+       changed AS (
+         SELECT u.id AS product_id, u.updated_at AS at, u.price_amount, u.price_currency, coalesce(i.on_hand - i.reserved, 0) AS available
+         FROM updated u CROSS JOIN before b LEFT JOIN inventory i ON i.product_id = u.id
+         WHERE (b.price_amount, b.price_currency) IS DISTINCT FROM (u.price_amount, u.price_currency)
+       )${appendSnapshotsCte('changed', this.snapshotSource)}
+       SELECT version FROM updated`,
       [
         id,
         expectedVersion,
@@ -139,11 +164,21 @@ export class SqlProductWrites implements ProductWrites {
   }
 
   async setOnHand(id: string, onHand: number, now: Date): Promise<boolean> {
+    // `before` locks the row, so it reads what a reservation committed meanwhile: a snapshot only when availability moved.
     const { rows } = await this.sql.query<{ product_id: string }>(
-      `INSERT INTO inventory (product_id, on_hand, reserved, updated_at) VALUES ($1, $2, 0, $3)
-       ON CONFLICT (product_id) DO UPDATE SET on_hand = EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at
-       WHERE inventory.reserved <= EXCLUDED.on_hand
-       RETURNING product_id`,
+      `WITH before AS (SELECT on_hand - reserved AS available FROM inventory WHERE product_id = $1 FOR UPDATE),
+       upserted AS (
+         INSERT INTO inventory (product_id, on_hand, reserved, updated_at) VALUES ($1, $2, 0, $3)
+         ON CONFLICT (product_id) DO UPDATE SET on_hand = EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at
+         WHERE inventory.reserved <= EXCLUDED.on_hand
+         RETURNING product_id, updated_at AS at, on_hand - reserved AS available
+       ),
+       changed AS (
+         SELECT u.product_id, u.at, p.price_amount, p.price_currency, u.available
+         FROM upserted u JOIN products p ON p.id = u.product_id LEFT JOIN before b ON true
+         WHERE b.available IS DISTINCT FROM u.available
+       )${appendSnapshotsCte('changed', this.snapshotSource)}
+       SELECT product_id FROM upserted`,
       [id, onHand, now],
     );
     return rows.length === 1;

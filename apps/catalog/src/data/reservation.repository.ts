@@ -2,8 +2,9 @@ import type { ProductStatus, RequestedLine, ReservationLine, ReservationStatus }
 import type { Database, SqlExecutor } from '@shop/postgres';
 import { DuplicateKeyError } from '../domain/ports';
 import type { InventoryEvent, Reservation } from '../domain/reservation';
-import type { LockedReservation, ProductForSale, ReservationRepository, ReservationTransaction, StockAfterChange } from '../domain/reservation.ports';
+import type { LockedReservation, ProductForSale, ReservationRepository, ReservationTransaction, StockAfterChange, StockChangeSource } from '../domain/reservation.ports';
 import * as outbox from './outbox';
+import { appendSnapshotsCte } from './product-history.repository';
 
 interface ReservationRow {
   order_id: string;
@@ -119,22 +120,30 @@ class SqlReservationTransaction implements ReservationTransaction {
   }
 
   async reserveUnits(line: RequestedLine): Promise<StockAfterChange | undefined> {
+    // The snapshot rides in the same statement: one insert more on the hot row's path, no round trip.
     const { rows } = await this.sql.query<StockRow>(
-      `UPDATE inventory i SET reserved = i.reserved + $2, updated_at = now()
-       FROM products p
-       WHERE i.product_id = $1 AND p.id = i.product_id AND p.status = 'active' AND i.on_hand - i.reserved >= $2
-       RETURNING i.product_id, p.sku, i.on_hand, i.reserved`,
+      `WITH changed AS (
+         UPDATE inventory i SET reserved = i.reserved + $2, updated_at = now()
+         FROM products p
+         WHERE i.product_id = $1 AND p.id = i.product_id AND p.status = 'active' AND i.on_hand - i.reserved >= $2
+         RETURNING i.product_id, p.sku, i.on_hand, i.reserved, i.updated_at AS at, p.price_amount, p.price_currency, i.on_hand - i.reserved AS available
+       )${appendSnapshotsCte('changed', 'reservation')}
+       SELECT product_id, sku, on_hand, reserved FROM changed`,
       [line.productId, line.quantity],
     );
     return rows[0] ? toStock(rows[0]) : undefined;
   }
 
-  async adjustStock(productId: string, delta: { onHand: number; reserved: number }): Promise<StockAfterChange> {
+  async adjustStock(productId: string, delta: { onHand: number; reserved: number }, source: StockChangeSource): Promise<StockAfterChange> {
+    // A sale moves on hand and reserved alike: availability stays, so it appends no snapshot.
     const { rows } = await this.sql.query<StockRow>(
-      `UPDATE inventory i SET on_hand = i.on_hand + $2, reserved = i.reserved + $3, updated_at = now()
-       FROM products p
-       WHERE i.product_id = $1 AND p.id = i.product_id
-       RETURNING i.product_id, p.sku, i.on_hand, i.reserved`,
+      `WITH changed AS (
+         UPDATE inventory i SET on_hand = i.on_hand + $2, reserved = i.reserved + $3, updated_at = now()
+         FROM products p
+         WHERE i.product_id = $1 AND p.id = i.product_id
+         RETURNING i.product_id, p.sku, i.on_hand, i.reserved, i.updated_at AS at, p.price_amount, p.price_currency, i.on_hand - i.reserved AS available
+       )${appendSnapshotsCte('changed', source, '$2::int <> $3::int')}
+       SELECT product_id, sku, on_hand, reserved FROM changed`,
       [productId, delta.onHand, delta.reserved],
     );
     if (!rows[0]) throw new Error(`product ${productId} has no inventory row`);

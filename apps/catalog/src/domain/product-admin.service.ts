@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { isUuid, productInputSchema, type ProductInput, type ProductPatch } from '@shop/contracts';
-import { AppError } from '@shop/kernel';
+import { AuditActions, isUuid, productInputSchema, type ProductInput, type ProductPatch } from '@shop/contracts';
+import { AppError, noAuditRecorder, type AuditRecorder } from '@shop/kernel';
 import type { AfterCommit } from './after-commit';
 import { applyMergePatch } from './merge-patch';
-import type { CatalogContext, Category } from './ports';
+import type { Actor, CatalogContext, Category } from './ports';
 import { changedFields, inputOf, recordOf, type ProductWithAvailability } from './product';
 import type { ProductAdminRepository, ProductAdminTransaction } from './product-admin.ports';
 import { ProductEventTypes, eventActorOf, productChanged, productDeleted } from './product-events';
@@ -12,6 +12,8 @@ import { ProductEventTypes, eventActorOf, productChanged, productDeleted } from 
 export interface ProductAdminServiceDeps {
   repository: ProductAdminRepository;
   afterCommit: AfterCommit;
+  /** Where admin changes are audited (after their commit); default: nowhere. */
+  audit?: AuditRecorder;
   clock?: () => Date;
   newId?: () => string;
 }
@@ -41,6 +43,7 @@ export class ProductAdminService {
       return mustExist(await tx.lockProduct(id), id);
     });
     await this.deps.afterCommit.productsChanged([{ id, skus: [input.sku] }]);
+    this.audit(ctx, AuditActions.productCreated, id, { sku: input.sku });
     return created;
   }
 
@@ -74,13 +77,16 @@ export class ProductAdminService {
       return current.sku;
     });
     await this.deps.afterCommit.productsChanged([{ id: id.toLowerCase(), skus: [sku] }]);
+    this.audit(ctx, AuditActions.productDeleted, id.toLowerCase(), { sku });
   }
 
   /** Sets the stock on hand; below what is reserved → conflict. Bumps the version like any other change. */
   async setInventory(ctx: CatalogContext, id: string, expectedVersions: number[], onHand: number): Promise<ProductWithAvailability> {
+    let previousOnHand: number | undefined;
     const updated = await this.deps.repository.transaction(async (tx) => {
       const current = await lockForWrite(tx, id, expectedVersions);
       if (current.onHand === onHand) return current;
+      previousOnHand = current.onHand;
       if (!(await tx.setOnHand(current.id, onHand, this.clock()))) {
         throw new AppError('conflict', `${current.reserved} units are reserved; on hand cannot go below that`, { extensions: { reserved: current.reserved } });
       }
@@ -92,17 +98,20 @@ export class ProductAdminService {
       return mustExist(await tx.lockProduct(current.id), current.id);
     });
     await this.deps.afterCommit.productsChanged([{ id: updated.id, skus: [updated.sku] }]);
+    if (previousOnHand !== undefined) this.audit(ctx, AuditActions.productStockSet, updated.id, { sku: updated.sku, onHand: { from: previousOnHand, to: onHand } });
     return updated;
   }
 
   private async changeProduct(ctx: CatalogContext, id: string, expectedVersions: number[], nextInput: (current: ProductWithAvailability) => ProductInput): Promise<ProductWithAvailability> {
     let previousSku: string | undefined;
+    let changedFieldNames: string[] = [];
     const updated = await this.deps.repository.transaction(async (tx) => {
       const current = await lockForWrite(tx, id, expectedVersions);
       previousSku = current.sku;
       const input = nextInput(current);
       const changes = changedFields(inputOf(current), input);
       if (Object.keys(changes).length === 0) return current;
+      changedFieldNames = Object.keys(changes);
       if (changes.sku !== undefined && (await tx.productIdUsingSku(input.sku)) !== undefined) throw skuTaken(input.sku);
       const category = await categoryForSlug(tx, input.category);
       // An admin edit overrides what a sync delivered: clearing the hash lets the next sync apply its content again.
@@ -112,8 +121,19 @@ export class ProductAdminService {
       return mustExist(await tx.lockProduct(current.id), current.id);
     });
     await this.deps.afterCommit.productsChanged([{ id: updated.id, skus: [previousSku ?? updated.sku, updated.sku] }]);
+    if (changedFieldNames.length > 0) this.audit(ctx, AuditActions.productUpdated, updated.id, { sku: updated.sku, changed: changedFieldNames });
     return updated;
   }
+
+  /** Audits a committed change (names of the changed fields, not their values: the product event carries those). */
+  private audit(ctx: CatalogContext, action: string, productId: string, details: Record<string, unknown>): void {
+    (this.deps.audit ?? noAuditRecorder).record({ actor: auditActorOf(ctx.actor), action, subject: { type: 'product', id: productId }, details });
+  }
+}
+
+/** The audit actor of a catalog actor: the admin's user id, or the system job's name. */
+function auditActorOf(actor: Actor): { type: 'user' | 'system'; id: string } {
+  return actor.kind === 'user' ? { type: 'user', id: actor.userId } : { type: 'system', id: actor.name };
 }
 
 /** Locks the product and checks the caller's `If-Match` versions against it. */

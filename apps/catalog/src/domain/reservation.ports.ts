@@ -1,4 +1,4 @@
-import type { Money, ProductStatus, RequestedLine, ReservationLine, ReservationStatus } from '@shop/contracts';
+import type { Money, ProductStatus, RequestedLine, ReservationLine, ReservationStatus, SnapshotSource } from '@shop/contracts';
 import type { InventoryEvent, Reservation } from './reservation';
 
 /** What a reservation needs to know about a product: its price snapshot and whether it is on sale. */
@@ -17,6 +17,9 @@ export interface StockAfterChange {
   onHand: number;
   reserved: number;
 }
+
+/** Why a reservation transaction moved stock, as its product history snapshot records it. */
+export type StockChangeSource = Extract<SnapshotSource, 'sale' | 'release' | 'expiry'>;
 
 /** A locked reservation and whether its expiry has passed (by the database clock). */
 export interface LockedReservation extends Reservation {
@@ -48,8 +51,11 @@ export interface ReservationTransaction {
    * `on_hand - reserved >= quantity`. Undefined when it is not (nothing changed): concurrent callers cannot oversell.
    */
   reserveUnits(line: RequestedLine): Promise<StockAfterChange | undefined>;
-  /** Adds the deltas to a product's on hand and reserved figures (the table's checks keep both within bounds). */
-  adjustStock(productId: string, delta: { onHand: number; reserved: number }): Promise<StockAfterChange>;
+  /**
+   * Adds the deltas to a product's on hand and reserved figures (the table's checks keep both within bounds); a change
+   * of availability appends a product history snapshot with `source` (why the stock moved).
+   */
+  adjustStock(productId: string, delta: { onHand: number; reserved: number }, source: StockChangeSource): Promise<StockAfterChange>;
   /** Sets the status of every line of these orders. */
   setReservationStatus(orderIds: string[], status: ReservationStatus): Promise<void>;
   /** Writes an inventory event to the outbox, published after commit. */

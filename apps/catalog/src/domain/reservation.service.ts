@@ -84,7 +84,7 @@ export class ReservationService {
       if (current.status === 'reserved' && current.expired) return this.release(tx, current, 'expired', touched);
       if (current.status !== 'reserved') return current;
       for (const line of current.lines) {
-        const stock = await tx.adjustStock(line.productId, { onHand: -line.quantity, reserved: -line.quantity });
+        const stock = await tx.adjustStock(line.productId, { onHand: -line.quantity, reserved: -line.quantity }, 'sale');
         addTouched(touched, stock.productId, stock.sku);
       }
       await tx.setReservationStatus([orderId], 'committed');
@@ -131,7 +131,7 @@ export class ReservationService {
         const totals = new Map<string, number>();
         for (const reservation of reservations) for (const line of reservation.lines) totals.set(line.productId, (totals.get(line.productId) ?? 0) + line.quantity);
         for (const { productId, quantity } of inLockOrder([...totals].map(([productId, quantity]) => ({ productId, quantity })))) {
-          const stock = await tx.adjustStock(productId, { onHand: 0, reserved: -quantity });
+          const stock = await tx.adjustStock(productId, { onHand: 0, reserved: -quantity }, 'expiry');
           addTouched(touched, stock.productId, stock.sku);
         }
         if (reservations.length > 0) await tx.setReservationStatus(reservations.map((r) => r.orderId), 'released');
@@ -196,7 +196,7 @@ export class ReservationService {
   private async release(tx: ReservationTransaction, reservation: LockedReservation, reason: ReleaseReason, touched: Touched): Promise<Reservation> {
     const returned = reason === 'returned';
     for (const line of reservation.lines) {
-      const stock = await tx.adjustStock(line.productId, returned ? { onHand: line.quantity, reserved: 0 } : { onHand: 0, reserved: -line.quantity });
+      const stock = await tx.adjustStock(line.productId, returned ? { onHand: line.quantity, reserved: 0 } : { onHand: 0, reserved: -line.quantity }, reason === 'expired' ? 'expiry' : 'release');
       addTouched(touched, stock.productId, stock.sku);
     }
     const status = returned ? ('returned' as const) : ('released' as const);

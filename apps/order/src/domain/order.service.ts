@@ -1,7 +1,7 @@
-import type { OrderWithHistory } from '@shop/contracts';
+import { AuditActions, type OrderWithHistory } from '@shop/contracts';
 import type { Order } from './order';
 import type { AdminOrderFilter, CartCheckouts, OrderPage, OrderRepository, PaymentProvider, StockReservations } from './ports';
-import { AppError, type Logger } from '@shop/kernel';
+import { AppError, noAuditRecorder, type AuditRecorder, type Logger } from '@shop/kernel';
 
 export type { OrderWithHistory } from '@shop/contracts';
 
@@ -13,6 +13,8 @@ export interface OrderServiceDeps {
   /** Where an order cancelled before it was paid gives the cart back. */
   cart: CartCheckouts;
   logger: Logger;
+  /** Where admins' status changes are audited; default: nowhere. */
+  audit?: AuditRecorder;
 }
 
 /** Why an order was cancelled on request: its `failureReason` and the reason of `order.cancelled`. */
@@ -72,7 +74,11 @@ export class OrderService {
       throw new AppError('conflict', 'The payment of this order is being completed; try again in a moment', { retryAfterSeconds: 1, extensions: { orderStatus: order.status } });
     }
     const retrying = order.status === 'cancelled' && (order.failureReason === cancelReasons.customer || order.failureReason === cancelReasons.admin);
-    if (!retrying) order = await this.deps.repository.transition(orderId, 'cancelled', { reason, failureReason: reason });
+    if (!retrying) {
+      const from = order.status;
+      order = await this.deps.repository.transition(orderId, 'cancelled', { reason, failureReason: reason });
+      if (reason === cancelReasons.admin) this.auditStatusChange(canceller.userId, order, from);
+    }
     await this.deps.stock.release(orderId);
     // A payment id means the order got as far as paid (here: confirmed), so its lines are the order's; an order
     // cancelled before that gives the cart back (idempotent, and a no-op for an order that took nothing).
@@ -81,14 +87,27 @@ export class OrderService {
     return order;
   }
 
-  /** confirmed → shipped (admin). */
-  ship(orderId: string): Promise<Order> {
-    return this.deps.repository.transition(orderId, 'shipped', { reason: 'shipped' });
+  /** confirmed → shipped (admin); `admin` is who did it, for the audit log. */
+  async ship(orderId: string, admin?: { userId: string }): Promise<Order> {
+    const order = await this.deps.repository.transition(orderId, 'shipped', { reason: 'shipped' });
+    if (admin) this.auditStatusChange(admin.userId, order, 'confirmed');
+    return order;
   }
 
-  /** shipped → delivered (admin). */
-  deliver(orderId: string): Promise<Order> {
-    return this.deps.repository.transition(orderId, 'delivered', { reason: 'delivered' });
+  /** shipped → delivered (admin); `admin` is who did it, for the audit log. */
+  async deliver(orderId: string, admin?: { userId: string }): Promise<Order> {
+    const order = await this.deps.repository.transition(orderId, 'delivered', { reason: 'delivered' });
+    if (admin) this.auditStatusChange(admin.userId, order, 'shipped');
+    return order;
+  }
+
+  private auditStatusChange(adminUserId: string, order: Order, from: string): void {
+    (this.deps.audit ?? noAuditRecorder).record({
+      actor: { type: 'user', id: adminUserId },
+      action: AuditActions.orderStatusChanged,
+      subject: { type: 'order', id: order.id },
+      details: { from, to: order.status },
+    });
   }
 
   private async ownOrder(userId: string, orderId: string): Promise<Order> {

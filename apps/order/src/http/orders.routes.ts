@@ -66,12 +66,12 @@ export function createOrdersRouter(deps: {
 
   router.post('/:id/ship', adminOnly, async (req, res) => {
     const { id } = parseOrThrow(orderIdParamsSchema, req.params, 'params');
-    res.json((await orders.ship(id)) satisfies Order);
+    res.json((await orders.ship(id, { userId: requirePrincipal(res).userId })) satisfies Order);
   });
 
   router.post('/:id/deliver', adminOnly, async (req, res) => {
     const { id } = parseOrThrow(orderIdParamsSchema, req.params, 'params');
-    res.json((await orders.deliver(id)) satisfies Order);
+    res.json((await orders.deliver(id, { userId: requirePrincipal(res).userId })) satisfies Order);
   });
 
   return router;
