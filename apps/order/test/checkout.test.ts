@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventTypes, orderSchema, orderWithHistorySchema, SimulatedPaymentTokens, Topics, type OrderEventData } from '@shop/contracts';
+import { AuditActions, EventTypes, auditEntriesRecordedDataSchema, orderSchema, orderWithHistorySchema, SimulatedPaymentTokens, Topics, type OrderEventData } from '@shop/contracts';
 import { describeEachDatabase, eventually } from '@shop/testing';
 import { adminBearer, bearerFor, newKey, orderBody, orderTableCounts, platformDatabases, startTestPlatform, type PlatformDatabases, type TestPlatform } from './order-platform';
 
@@ -234,6 +234,16 @@ describeEachDatabase<PlatformDatabases>('checkout and orders API', platformDatab
       await platform.orders.post(`/api/orders/${order.id}/deliver`).set('Authorization', adminBearer).expect(200);
       await eventually(() => platform.orderEvents.some((event) => event.subject === order.id && event.type === EventTypes.orderShipped), 5000);
       await platform.orders.post(`/api/orders/${randomUUID()}/ship`).set('Authorization', adminBearer).expect(404);
+      // Each status change an admin made is in the audit log with its actor; the refused attempts are not.
+      const auditedChanges = () =>
+        platform.auditEvents
+          .flatMap((event) => auditEntriesRecordedDataSchema.parse(event.data).entries)
+          .filter((entry) => entry.action === AuditActions.orderStatusChanged && entry.subject?.id === order.id);
+      await eventually(() => auditedChanges().length >= 2, 5000);
+      expect(auditedChanges().map((entry) => ({ service: entry.service, actor: entry.actor.type, details: entry.details }))).toEqual([
+        { service: 'order', actor: 'user', details: { from: 'confirmed', to: 'shipped' } },
+        { service: 'order', actor: 'user', details: { from: 'shipped', to: 'delivered' } },
+      ]);
     });
   });
 

@@ -65,6 +65,8 @@ export interface TestPlatform {
   payments: SimulatedPaymentProvider;
   /** Every event on the `orders` topic, in order. */
   orderEvents: CloudEvent[];
+  /** Every batch of audit entries the services published (`Topics.audit`), in order. */
+  auditEvents: CloudEvent[];
   createProduct(options: { onHand: number; amount?: number; currency?: string }): Promise<string>;
   inventory(productId: string): Promise<{ onHand: number; reserved: number }>;
   addToCart(userId: string, productId: string, quantity: number): Promise<void>;
@@ -149,6 +151,15 @@ export async function startTestPlatform(dbs: PlatformDatabases, options: OrderSe
     },
     { group: 'test-recorder' },
   );
+  const auditEvents: CloudEvent[] = [];
+  recorder.eventBus.subscribe(
+    Topics.audit,
+    async (event) => {
+      auditEvents.push(event);
+      return 'SUCCESS';
+    },
+    { group: 'test-audit-recorder' },
+  );
   await recorder.eventBus.start();
 
   const startOrder = (serviceOptions: OrderServiceOptions) =>
@@ -184,6 +195,7 @@ export async function startTestPlatform(dbs: PlatformDatabases, options: OrderSe
     dbs,
     payments: new SimulatedPaymentProvider({ stateStore: paymentStore, slowAnswerMs: 0 }),
     orderEvents,
+    auditEvents,
     createProduct: async ({ onHand, amount = 1999, currency = 'EUR' }) => {
       skuCounter += 1;
       const created = await catalog
