@@ -19,6 +19,47 @@ const appApiToken = 'partner-test-app-api-token-0123456789abcdef';
 const adminEmail = 'partner.admin@example.com';
 const adminPassword = 'a long admin passphrase';
 
+/** The real auth service on `db` with a bootstrapped admin, its broadcasts on `broadcastBus`; and the admin's token. */
+async function startAuthWithAdmin(db: PgliteDatabase, eventBus: EventBus, broadcastBus?: EventBus): Promise<{ auth: RunningAuthService; adminToken: string }> {
+  const auth = await startAuthService({
+    config: {
+      // A low scrypt cost: the admin's sign-in is not what this test is about.
+      ...loadAuthConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '1024', ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword, APP_API_TOKEN: appApiToken }),
+      PORT: 0,
+      HOST: '127.0.0.1',
+      AUTH_SIGNING_KEYS: [generateSigningKey()],
+    },
+    logger,
+    blocks: { stateStore: new InMemoryStateStore(), eventBus, broadcastBus },
+    db,
+    metrics: createServiceMetrics(AppIds.auth, { collectProcessMetrics: false }),
+  });
+  const adminToken = (await request(auth.url).post('/api/auth/login').send({ email: adminEmail, password: adminPassword }).expect(200)).body.accessToken as string;
+  return { auth, adminToken };
+}
+
+/** A catalog replica verifying keys with `auth`, its key cache subscribed to changes on `broadcastBus` as `instanceId`. */
+async function startCatalogReplica(db: PgliteDatabase, auth: RunningAuthService, broadcastBus: EventBus, instanceId: string): Promise<CatalogApp> {
+  const apiKeys = new CachingApiKeyVerifier(
+    new AuthApiKeyVerifier({ invoker: new HttpServiceInvoker({ services: { [AppIds.auth]: auth.url }, callerAppId: AppIds.catalog }), authAppId: AppIds.auth, appApiToken }),
+    // Far longer than the tests: only the event can make a replica forget a key.
+    { positiveTtlMs: 300_000 },
+  );
+  subscribeApiKeyChanges(broadcastBus, apiKeys, broadcastSubscription(AppIds.catalog, instanceId), logger);
+  await broadcastBus.start();
+  return createCatalogApp({
+    db,
+    stateStore: new InMemoryStateStore(),
+    eventBus: new InMemoryEventBus({ source: AppIds.catalog }),
+    broadcastBus,
+    verifier: new TokenVerifier({ jwks: new StaticJwks({ keys: [] }) }),
+    logger,
+    metrics: createServiceMetrics(AppIds.catalog, { collectProcessMetrics: false }),
+    apiKeys,
+    rateLimiter: new InMemoryRateLimiter(),
+  });
+}
+
 describe('catalog partner API verifying keys with the real auth service', () => {
   let authDb: PgliteDatabase;
   let catalogDb: PgliteDatabase;
@@ -33,39 +74,10 @@ describe('catalog partner API verifying keys with the real auth service', () => 
     await Promise.all([migrateAuthDatabase(authDb), migrateCatalog(catalogDb)]);
     broker = new InMemoryBroker();
     authBus = new InMemoryEventBus({ source: AppIds.auth, broker });
-    auth = await startAuthService({
-      config: {
-        // A low scrypt cost: the admin's sign-in is not what this test is about.
-        ...loadAuthConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '1024', ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword, APP_API_TOKEN: appApiToken }),
-        PORT: 0,
-        HOST: '127.0.0.1',
-        AUTH_SIGNING_KEYS: [generateSigningKey()],
-      },
-      logger,
-      blocks: { stateStore: new InMemoryStateStore(), eventBus: authBus },
-      db: authDb,
-      metrics: createServiceMetrics(AppIds.auth, { collectProcessMetrics: false }),
-    });
-    adminToken = (await request(auth.url).post('/api/auth/login').send({ email: adminEmail, password: adminPassword }).expect(200)).body.accessToken as string;
+    ({ auth, adminToken } = await startAuthWithAdmin(authDb, authBus));
     for (const instanceId of ['catalog-a', 'catalog-b']) {
       const bus = new InMemoryEventBus({ source: AppIds.catalog, broker });
-      const apiKeys = new CachingApiKeyVerifier(
-        new AuthApiKeyVerifier({ invoker: new HttpServiceInvoker({ services: { [AppIds.auth]: auth.url }, callerAppId: AppIds.catalog }), authAppId: AppIds.auth, appApiToken }),
-        { positiveTtlMs: 300_000 },
-      );
-      subscribeApiKeyChanges(bus, apiKeys, broadcastSubscription(AppIds.catalog, instanceId), logger);
-      await bus.start();
-      const catalog = createCatalogApp({
-        db: catalogDb,
-        stateStore: new InMemoryStateStore(),
-        eventBus: bus,
-        verifier: new TokenVerifier({ jwks: new StaticJwks({ keys: [] }) }),
-        logger,
-        metrics: createServiceMetrics(AppIds.catalog, { collectProcessMetrics: false }),
-        apiKeys,
-        rateLimiter: new InMemoryRateLimiter(),
-      });
-      replicas.push({ bus, catalog });
+      replicas.push({ bus, catalog: await startCatalogReplica(catalogDb, auth, bus, instanceId) });
     }
   }, 60_000);
 
@@ -128,42 +140,8 @@ describeWithBackend('redis', 'a partner key revoked in auth, with the event on a
   beforeAll(async () => {
     [authDb, catalogDb] = await Promise.all([PgliteDatabase.open(), PgliteDatabase.open()]);
     await Promise.all([migrateAuthDatabase(authDb), migrateCatalog(catalogDb)]);
-    const authBus = redisBus(AppIds.auth);
-    auth = await startAuthService({
-      config: {
-        ...loadAuthConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '1024', ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword, APP_API_TOKEN: appApiToken }),
-        PORT: 0,
-        HOST: '127.0.0.1',
-        AUTH_SIGNING_KEYS: [generateSigningKey()],
-      },
-      logger,
-      blocks: { stateStore: new InMemoryStateStore(), eventBus: new InMemoryEventBus({ source: AppIds.auth }), broadcastBus: authBus },
-      db: authDb,
-      metrics: createServiceMetrics(AppIds.auth, { collectProcessMetrics: false }),
-    });
-    adminToken = (await request(auth.url).post('/api/auth/login').send({ email: adminEmail, password: adminPassword }).expect(200)).body.accessToken as string;
-    for (const instanceId of ['catalog-pod-a', 'catalog-pod-b']) {
-      const bus = redisBus(AppIds.catalog);
-      const apiKeys = new CachingApiKeyVerifier(
-        new AuthApiKeyVerifier({ invoker: new HttpServiceInvoker({ services: { [AppIds.auth]: auth.url }, callerAppId: AppIds.catalog }), authAppId: AppIds.auth, appApiToken }),
-        // Far longer than the test: only the event can make a replica forget the key.
-        { positiveTtlMs: 300_000 },
-      );
-      subscribeApiKeyChanges(bus, apiKeys, broadcastSubscription(AppIds.catalog, instanceId), logger);
-      await bus.start();
-      catalogs.push(
-        createCatalogApp({
-          db: catalogDb,
-          stateStore: new InMemoryStateStore(),
-          eventBus: new InMemoryEventBus({ source: AppIds.catalog }),
-          verifier: new TokenVerifier({ jwks: new StaticJwks({ keys: [] }) }),
-          logger,
-          metrics: createServiceMetrics(AppIds.catalog, { collectProcessMetrics: false }),
-          apiKeys,
-          rateLimiter: new InMemoryRateLimiter(),
-        }),
-      );
-    }
+    ({ auth, adminToken } = await startAuthWithAdmin(authDb, new InMemoryEventBus({ source: AppIds.auth }), redisBus(AppIds.auth)));
+    for (const instanceId of ['catalog-pod-a', 'catalog-pod-b']) catalogs.push(await startCatalogReplica(catalogDb, auth, redisBus(AppIds.catalog), instanceId));
   }, 60_000);
 
   afterAll(async () => {
