@@ -25,7 +25,7 @@ const mainOf = (app: string) => join(repositoryRoot, 'apps', app, 'dist', 'main.
 
 describe('a service started with NODE_ENV=production', () => {
   const required: Record<string, string[]> = {
-    auth: ['DATABASE_URL', 'BUILDING_BLOCKS', 'APP_API_TOKEN', 'SHOP_ORIGINS', 'AUTH_SIGNING_KEYS'],
+    auth: ['DATABASE_URL', 'BUILDING_BLOCKS', 'APP_API_TOKEN', 'SHOP_ORIGINS', 'AUTH_SIGNING_KEYS', 'API_KEY_HASH_SECRET'],
     catalog: ['DATABASE_URL', 'BUILDING_BLOCKS', 'APP_API_TOKEN'],
     cart: ['BUILDING_BLOCKS', 'APP_API_TOKEN'],
     order: ['DATABASE_URL', 'BUILDING_BLOCKS', 'APP_API_TOKEN'],

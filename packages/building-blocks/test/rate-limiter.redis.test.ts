@@ -9,8 +9,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 describeWithBackend('redis', 'RedisRateLimiter', (url) => {
   describeRateLimiterContract('RedisRateLimiter', async () => {
     const keyPrefix = `${uniqueTestTag('ratelimit')}:`;
-    // A loaded test machine can take longer than the production timeout for 6100 scripts at once; this is about correctness.
-    const limiter = new RedisRateLimiter({ url, keyPrefix, commandTimeoutMs: 10_000 });
+    // A loaded test machine can take longer than the production timeouts to connect and to run 6100 scripts at once;
+    // this is about correctness.
+    const limiter = new RedisRateLimiter({ url, keyPrefix, commandTimeoutMs: 10_000, connectWaitMs: 10_000 });
     return {
       limiter,
       elapse: (ms) => sleep(ms),

@@ -60,6 +60,7 @@ describe('AdminApp', () => {
       ['Orders', '/admin/orders'],
       ['Sync runs', '/admin/sync-runs'],
       ['Reports', '/admin/reports'],
+      ['API keys', '/admin/api-keys'],
     ]);
     const row = await screen.findByTestId('admin-product-row');
     expect(within(row).getByRole('link', { name: 'Product 1' }).getAttribute('href')).toBe(`/admin/products/${product(1).id}`);
