@@ -52,7 +52,10 @@ async function loadWithCpu(platform, stats, url, options = {}) {
   const before = await snapshot(platform, stats);
   const result = await load(url, { durationSeconds: settings.durationSeconds, warmupSeconds: settings.warmupSeconds, connections: settings.connections, ...options });
   const usage = difference(before, await snapshot(platform, stats));
-  return { ...result, cpuMsPerRequest: usage.totalCpu / Math.max(1, result.requestsPerSecond * usage.seconds) };
+  const requests = Math.max(1, result.requestsPerSecond * usage.seconds);
+  const perRequest = (value) => (value === undefined ? undefined : value / requests);
+  const breakdown = { ...Object.fromEntries(Object.entries(usage.cpu).map(([app, cpu]) => [app, perRequest(cpu)])), postgres: perRequest(usage.postgresCpu), redis: perRequest(usage.redisCpu) };
+  return { ...result, cpuMsPerRequest: perRequest(usage.totalCpu), breakdown };
 }
 
 async function main() {
@@ -62,7 +65,8 @@ async function main() {
     process.stderr.write('bench:partner runs the services on real servers and needs DATABASE_URL (where it may create and drop databases) and REDIS_URL\n');
     process.exit(2);
   }
-  const stats = { databaseServerUrl, redisUrl, detailed: false };
+  // Detailed: PostgreSQL's and Redis's CPU too, so the breakdown below shows where a partner read's extra work goes.
+  const stats = { databaseServerUrl, redisUrl, detailed: true };
   const startedAt = Date.now();
   out(`bench:partner: logs in ${logDir}\n`);
   const platform = await startProcessPlatform({
@@ -73,6 +77,8 @@ async function main() {
     passwordHashCost: 1024,
     replicas: settings.replicas,
     extraEnv: { catalog: { PARTNER_RATE_LIMIT_PREMIUM_PER_MINUTE: '1000000000' } },
+    // BENCH_PROFILE_DIR: a V8 CPU profile of every service, written there when it stops (read with bench/profile-top.js).
+    profileDir: process.env.BENCH_PROFILE_DIR || undefined,
   });
   const client = createClient(platform.gatewayUrl, { maxSockets: settings.connections + 16 });
   try {
@@ -128,6 +134,9 @@ async function main() {
       `\nPartner read (key check, limiter, audit) vs the plain read: ${(ratio * 100).toFixed(0)} % of its throughput, i.e. ${((1 - ratio) * 100).toFixed(0)} % lost ` +
         `(target: at most 15 %); CPU per request ${ms(partner.cpuMsPerRequest)} vs ${ms(plain.cpuMsPerRequest)} ms.\n`,
     );
+    const processes = [...new Set([...Object.keys(plain.breakdown), ...Object.keys(partner.breakdown)])];
+    const micros = (value) => (value === undefined ? '-' : (value * 1000).toFixed(0));
+    out(`CPU µs per request by process, plain read → partner read: ${processes.map((name) => `${name} ${micros(plain.breakdown[name])} → ${micros(partner.breakdown[name])}`).join(', ')}.\n`);
     out(`The key's own usage after the run: ${usage.requestsToday} requests today, ${usage.rejectedToday} rejected (tier ${usage.tier}).\n\n`);
     out('Cache lookups during the reads (all catalog processes):\n\n| cache | hits | misses | hit ratio |\n| --- | ---: | ---: | ---: |\n');
     for (const key of Object.keys(lookupsAfter).sort()) {
