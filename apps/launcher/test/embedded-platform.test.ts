@@ -110,9 +110,7 @@ describe('embedded platform through the gateway', () => {
     const emailDeadline = Date.now() + 10_000;
     let confirmation: string | undefined;
     while (!confirmation && Date.now() < emailDeadline) {
-      const files = await readdir(outbox).catch(() => [] as string[]);
-      for (const file of files) {
-        const text = await readFile(join(outbox, file), 'utf8');
+      for (const text of await outboxMails(outbox)) {
         if (text.includes(`To: ${email}`) || text.includes(`<${email}>`)) confirmation = text;
       }
       if (!confirmation) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -138,8 +136,7 @@ describe('embedded platform through the gateway', () => {
     const deadline = Date.now() + 10_000;
     let link: string | undefined;
     while (!link && Date.now() < deadline) {
-      for (const file of await readdir(outbox).catch(() => [] as string[])) {
-        const text = await readFile(join(outbox, file), 'utf8');
+      for (const text of await outboxMails(outbox)) {
         if (text.includes(`To: ${email}`) && text.includes('Subject: Reset your password')) link = /^(http\S+#token=\S+)\r?$/m.exec(text)?.[1];
       }
       if (!link) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -159,3 +156,13 @@ describe('embedded platform through the gateway', () => {
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
 });
+
+/**
+ * The e-mails in the outbox folder. The writer writes `<name>.eml.tmp` and renames it, so only `.eml` files are
+ * whole; the demo history's e-mails may still be arriving, so a file gone between the listing and the read is skipped.
+ */
+async function outboxMails(outbox: string): Promise<string[]> {
+  const files = (await readdir(outbox).catch(() => [] as string[])).filter((file) => file.endsWith('.eml'));
+  const texts = await Promise.all(files.map((file) => readFile(join(outbox, file), 'utf8').catch(() => undefined)));
+  return texts.filter((text): text is string => text !== undefined);
+}
