@@ -1,3 +1,5 @@
+import { randomSequence } from '@shop/kernel';
+
 /**
  * The demo's past, planned before anything is written: which shopper orders what at which minute of which of the
  * last days, which prices change, what is viewed and searched. Pure and deterministic (a seeded PRNG over the day
@@ -89,18 +91,6 @@ export const demoSearchQueries = [
 
 const minuteMs = 60_000;
 const dayMs = 24 * 60 * minuteMs;
-
-/** A small deterministic PRNG (mulberry32), the same the demo catalog uses. */
-export function randomSequence(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A shelf price near `amount` (minor units) that ends in 99, like the demo catalog's prices; never below 99. */
 export function shelfPrice(amount: number): number {

@@ -1,3 +1,4 @@
+import { randomSequence } from '@shop/kernel';
 import type { BulkUpsertReport, SyncBatch } from '@shop/contracts';
 import type { CatalogSyncService } from '../domain/catalog-sync.service';
 
@@ -49,18 +50,6 @@ const brandsByDepartment: Record<string, string[]> = {
 const adjectives = ['Wireless', 'Compact', 'Pro', 'Ultralight', 'Classic', 'Eco', 'Smart', 'Foldable', 'Premium', 'Everyday', 'Rugged', 'Silent'];
 const colours = ['black', 'white', 'graphite', 'forest green', 'navy', 'sand', 'red'];
 const materials = ['recycled aluminium', 'stainless steel', 'organic cotton', 'ripstop nylon', 'bamboo', 'ceramic'];
-
-/** A small deterministic PRNG (mulberry32), so every start produces the same catalog. */
-function randomSequence(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The demo catalog as one sync batch: a few hundred products over a three-level category tree, 16 brands,
