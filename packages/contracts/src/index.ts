@@ -184,3 +184,5 @@ export * from './catalog-sync';
 export * from './user-authorization';
 export * from './partner';
 export * from './audit';
+export * from './markets';
+export * from './media';

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { isMediaObjectName, type MediaStore, type StoredObject, type StoredObjectInfo } from './media-store';
+
+interface SidecarMetadata {
+  contentType: string;
+  cacheControl: string | null;
+}
+
+/**
+ * Keeps media as files under one folder (the embedded `npm start`). Each object is its bytes plus a small
+ * `<name>.meta.json` beside them. A put writes a temporary file and then hard-links it under the name, which fails
+ * when the name exists: two concurrent puts of one name leave one complete file, never a mix.
+ */
+export class FilesystemMediaStore implements MediaStore {
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  async put(name: string, body: Readable | Buffer, options: { contentType: string; cacheControl?: string }): Promise<StoredObjectInfo> {
+    const target = this.pathOf(name);
+    const existing = await this.stat(name);
+    if (existing) {
+      if (!Buffer.isBuffer(body)) body.resume();
+      return existing;
+    }
+    await mkdir(path.dirname(target), { recursive: true });
+    const temporary = `${target}.${randomUUID()}.tmp`;
+    try {
+      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(temporary, { flags: 'wx' }));
+      // The metadata goes first: a reader that finds the bytes always finds what they are.
+      const metadata: SidecarMetadata = { contentType: options.contentType, cacheControl: options.cacheControl ?? null };
+      await writeFile(`${target}.meta.json`, JSON.stringify(metadata), { flag: 'w' });
+      await link(temporary, target).catch((error: NodeJS.ErrnoException) => {
+        // Another put of the same name won: same name, same bytes.
+        if (error.code !== 'EEXIST') throw error;
+      });
+    } finally {
+      await rm(temporary, { force: true });
+    }
+    const stored = await this.stat(name);
+    if (!stored) throw new Error(`the media object ${name} vanished while it was written`);
+    return stored;
+  }
+
+  async get(name: string): Promise<StoredObject | null> {
+    const info = await this.stat(name);
+    if (!info) return null;
+    return { ...info, body: createReadStream(this.pathOf(name)) };
+  }
+
+  async stat(name: string): Promise<StoredObjectInfo | null> {
+    const target = this.pathOf(name);
+    try {
+      const [file, metadataText] = await Promise.all([stat(target), readFile(`${target}.meta.json`, 'utf8')]);
+      if (!file.isFile()) return null;
+      const metadata = JSON.parse(metadataText) as SidecarMetadata;
+      return { name, contentType: metadata.contentType, cacheControl: metadata.cacheControl, size: file.size };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async delete(name: string): Promise<void> {
+    const target = this.pathOf(name);
+    await rm(target, { force: true });
+    await rm(`${target}.meta.json`, { force: true });
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await mkdir(this.root, { recursive: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The file of a name; a name that could leave the folder is refused before any file is touched. */
+  private pathOf(name: string): string {
+    if (!isMediaObjectName(name)) throw new RangeError(`not a media object name: ${JSON.stringify(name)}`);
+    const target = path.resolve(this.root, name);
+    if (!target.startsWith(this.root + path.sep)) throw new RangeError(`media object name escapes the folder: ${JSON.stringify(name)}`);
+    return target;
+  }
+}

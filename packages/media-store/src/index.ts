@@ -1,0 +1,3 @@
+export * from './media-store';
+export * from './filesystem-media-store';
+export * from './blob-media-store';

@@ -1,0 +1,48 @@
+import type { Readable } from 'node:stream';
+
+/** What the store keeps beside an object's bytes. */
+export interface StoredObjectInfo {
+  /** The object's name: content-addressed, so one name never changes its bytes. */
+  name: string;
+  contentType: string;
+  /** The Cache-Control the object is served with (Blob Storage keeps it as a property, so Front Door serves it as is). */
+  cacheControl: string | null;
+  /** Size in bytes. */
+  size: number;
+}
+
+/** An object being read: its description and a stream of its bytes (the caller must consume or destroy it). */
+export interface StoredObject extends StoredObjectInfo {
+  body: Readable;
+}
+
+/**
+ * Where product media lives: immutable objects named by content hash. Writing a name that exists already is a no-op
+ * (same name, same bytes), so uploads and seeds are idempotent and a retry never duplicates anything.
+ *
+ * Adapters: Azure Blob Storage (managed identity in production, Azurite with its well-known development account in CI
+ * and locally), and a folder on the local filesystem for the embedded `npm start`.
+ */
+export interface MediaStore {
+  /**
+   * Stores `body` under `name` unless an object of that name exists already; a half-written object is never visible
+   * under the name. Resolves with what is stored under the name afterwards.
+   */
+  put(name: string, body: Readable | Buffer, options: { contentType: string; cacheControl?: string }): Promise<StoredObjectInfo>;
+  /** The object of that name, or null when there is none. */
+  get(name: string): Promise<StoredObject | null>;
+  /** The description of the object of that name, or null when there is none (no bytes read). */
+  stat(name: string): Promise<StoredObjectInfo | null>;
+  /** Removes the object of that name; removing one that is not there is not an error. */
+  delete(name: string): Promise<void>;
+  /** Whether the store answers (readiness). */
+  ping(): Promise<boolean>;
+}
+
+/** Names an object may have: lower-case letters, digits, dots, dashes and underscores, with `/` separating folders. */
+export const MEDIA_OBJECT_NAME = /^[a-z0-9][a-z0-9._-]{0,127}(\/[a-z0-9][a-z0-9._-]{0,127}){0,3}$/;
+
+/** True when `name` may name an object (no `..`, no absolute paths, nothing a filesystem or blob path would read differently). */
+export function isMediaObjectName(name: string): boolean {
+  return MEDIA_OBJECT_NAME.test(name) && !name.split('/').some((part) => part === '.' || part === '..' || part.includes('..'));
+}
