@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
 import { broadcastSubscription, type EventBus, type RateLimiter, type StateStore } from '@shop/building-blocks';
-import { AppIds, DefaultTierLimitsPerMinute, type ApiKeyTier, type PartitionMaintenanceReport } from '@shop/contracts';
+import { AppIds, DEFAULT_MARKET_ID, DefaultTierLimitsPerMinute, defaultMarkets, type ApiKeyTier, type PartitionMaintenanceReport } from '@shop/contracts';
 import { AppError, type AuditRecorder, type Logger } from '@shop/kernel';
 import { cacheLookupRecorder, createHttpApp, createServiceMetrics, rateLimitRejectionRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, type Database } from '@shop/postgres';
@@ -33,6 +33,7 @@ import { createAdminBulkUpsertRouter } from './http/admin-bulk-upsert.routes';
 import { createAdminProductsRouter } from './http/admin-products.routes';
 import { createAdminSyncRunsRouter } from './http/admin-sync-runs.routes';
 import { createCategoriesRouter } from './http/categories.routes';
+import { createMarketsRouter, type MarketSettings } from './http/markets.routes';
 import { createPartnerAccess } from './http/partner-access';
 import { createPartnerDocsRouter } from './http/partner-docs.routes';
 import { createPartnerRouter, partnerApiBasePath } from './http/partner.routes';
@@ -56,6 +57,8 @@ export async function migrateCatalog(db: Database): Promise<void> {
 
 /** What the catalog's HTTP app is built from (tests inject in-memory adapters here). */
 export interface CatalogAppDeps {
+  /** The shop's markets (MARKETS, DEFAULT_MARKET); default: the built-in eu, us, uk and jp with eu the default. */
+  markets?: MarketSettings;
   /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (TRUSTED_PROXIES); default: nobody. */
   trustedProxies?: readonly string[];
   db: Database;
@@ -181,6 +184,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       // Public and admin routes under /api/catalog (the gateway's prefix); admin ones check the admin token per route.
       app.use('/api/catalog', createProductsRouter({ productQueries, analytics }));
       app.use('/api/catalog', createCategoriesRouter({ productQueries }));
+      app.use('/api/catalog', createMarketsRouter(deps.markets ?? { markets: defaultMarkets, defaultMarket: DEFAULT_MARKET_ID }));
       app.use('/api/catalog', createAdminProductsRouter({ productAdmin, productQueries, verifier: deps.verifier, authorizations: deps.authorizations ?? noAuthorizations }));
       app.use('/api/catalog', createAdminSyncRunsRouter({ catalogSync, verifier: deps.verifier }));
       // The partner API: its document and page are public, everything else needs a key and counts against its tier.
@@ -259,6 +263,7 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       outboxRelay: relay,
       mountExtraRoutes: (app) => blocks.mountOnApp(app),
       productHistoryRetentionMonths: config.PRODUCT_HISTORY_RETENTION_MONTHS,
+      markets: { markets: config.MARKETS, defaultMarket: config.DEFAULT_MARKET },
       // Registered after the building blocks, so stopping flushes it before the bus closes.
       audit: auditRecorderFor(AppIds.catalog, blocks, logger, resources, { metrics }),
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppIds, DefaultTierLimitsPerMinute } from '@shop/contracts';
+import { AppIds, DEFAULT_MARKET_ID, DefaultTierLimitsPerMinute, defaultMarkets, marketIdSchema, marketsSchema } from '@shop/contracts';
 import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape, serviceDatabaseRules, withConfigRules } from '@shop/platform';
 import { appApiTokenSetting, buildingBlocksConfigSchema, buildingBlocksRules, rateLimiterRules } from '@shop/service-runtime';
 
@@ -48,6 +48,21 @@ export const catalogConfigSchema = serviceBaseConfigSchema
     PRODUCT_HISTORY_RETENTION_MONTHS: env
       .positiveInt(13)
       .describe('Months of product price and stock history kept: older monthly partitions of product_snapshots are dropped by the partition job (and at start)'),
+    MARKETS: z
+      .string()
+      .optional()
+      .transform((value, context) => {
+        if (value === undefined || value.trim() === '') return [...defaultMarkets];
+        try {
+          return JSON.parse(value) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'must be a JSON array of markets' });
+          return z.NEVER;
+        }
+      })
+      .pipe(marketsSchema)
+      .describe('The markets as a JSON array of {id, name, currency, defaultLocale, countries, pricesIncludeTax}; default: eu (EUR), us (USD), uk (GBP), jp (JPY)'),
+    DEFAULT_MARKET: marketIdSchema.default(DEFAULT_MARKET_ID).describe('The market of a request that names none and whose country and languages no market serves'),
     API_KEY_CACHE_TTL_SECONDS: z.coerce
       .number()
       .int()
@@ -58,6 +73,11 @@ export const catalogConfigSchema = serviceBaseConfigSchema
   })
   .apply(withConfigRules([...serviceDatabaseRules, ...buildingBlocksRules, ...rateLimiterRules]))
   .superRefine(readReplicaNeedsPrimary)
+  .superRefine((config, context) => {
+    if (!config.MARKETS.some((market) => market.id === config.DEFAULT_MARKET)) {
+      context.addIssue({ code: 'custom', path: ['DEFAULT_MARKET'], message: `must be one of the MARKETS (${config.MARKETS.map((market) => market.id).join(', ')})` });
+    }
+  })
   .transform(({ SEED_DEMO_CATALOG, ...config }) => ({
     ...config,
     SEED_DEMO_CATALOG: SEED_DEMO_CATALOG === undefined ? !config.DATABASE_URL : ['true', '1', 'yes'].includes(SEED_DEMO_CATALOG),

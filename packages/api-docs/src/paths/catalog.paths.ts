@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  marketIdSchema,
+  marketListSchema,
   adminProductListQuerySchema,
   adminProductPageSchema,
   adminProductViewSchema,
@@ -69,6 +71,18 @@ export const catalogOperations: readonly ApiOperation[] = [
     access: 'anyone',
     responses: { 200: jsonResponse('Every category, roots first, children sorted by name', categoryTreeSchema) },
     problems: [],
+  },
+  {
+    operationId: 'listMarkets',
+    method: 'get',
+    path: '/api/catalog/markets',
+    summary: "The shop's markets and the market this request resolves to",
+    description:
+      'The market is chosen by ?market=, else the shop_market cookie, else the X-Client-Country header Front Door sets from the client country, else Accept-Language, else the default; the answer varies by those headers (Vary).',
+    access: 'anyone',
+    request: { query: z.strictObject({ market: marketIdSchema.optional().meta({ description: 'An explicit market; one that does not exist is a 400' }) }) },
+    responses: { 200: jsonResponse('The markets, the default, and the current market with how it was chosen', marketListSchema) },
+    problems: [400],
   },
   {
     operationId: 'createProduct',
