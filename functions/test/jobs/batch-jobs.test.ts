@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InvocationContext } from '@azure/functions';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { CartInternalPaths, CatalogInternalPaths, dailyReportSchema, OrderInternalPaths, type DailyReport } from '@shop/contracts';
-import { describeNeedingBackend, eventually, type BackendAvailability } from '@shop/testing';
+import { describeNeedingBackend, eventually, freePort, type BackendAvailability } from '@shop/testing';
 import { createJobHandlers, type JobHandlerDeps } from '../../src/jobs/job-handlers';
 import { renderDailyReportCsv } from '../../src/jobs/daily-sales-report';
 import { BlobReportStore, type ReportStore } from '../../src/jobs/report-store';
@@ -178,14 +177,3 @@ describe('batch jobs', () => {
     });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

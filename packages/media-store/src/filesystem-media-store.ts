@@ -13,8 +13,8 @@ interface SidecarMetadata {
 
 /**
  * Keeps media as files under one folder (the embedded `npm start`). Each object is its bytes plus a small
- * `<name>.meta.json` beside them. A put writes a temporary file and then hard-links it under the name, which fails
- * when the name exists: two concurrent puts of one name leave one complete file, never a mix.
+ * `<name>.meta.json` beside them. A put writes temporary files and then hard-links them under the name, which fails
+ * when the name exists: concurrent puts of one name leave one complete object, never a mix.
  */
 export class FilesystemMediaStore implements MediaStore {
   private readonly root: string;
@@ -32,17 +32,18 @@ export class FilesystemMediaStore implements MediaStore {
     }
     await mkdir(path.dirname(target), { recursive: true });
     const temporary = `${target}.${randomUUID()}.tmp`;
+    const temporaryMetadata = `${temporary}.meta.json`;
     try {
       await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(temporary, { flags: 'wx' }));
-      // The metadata goes first: a reader that finds the bytes always finds what they are.
       const metadata: SidecarMetadata = { contentType: options.contentType, cacheControl: options.cacheControl ?? null };
-      await writeFile(`${target}.meta.json`, JSON.stringify(metadata), { flag: 'w' });
-      await link(temporary, target).catch((error: NodeJS.ErrnoException) => {
-        // Another put of the same name won: same name, same bytes.
-        if (error.code !== 'EEXIST') throw error;
-      });
+      await writeFile(temporaryMetadata, JSON.stringify(metadata), { flag: 'wx' });
+      // Both files are claimed by a hard link, which fails when the name exists: the first writer's metadata and bytes
+      // stay, a later writer of the same name changes neither. The metadata goes first, so a reader that finds the
+      // bytes always finds what they are.
+      await linkUnlessPresent(temporaryMetadata, `${target}.meta.json`);
+      await linkUnlessPresent(temporary, target);
     } finally {
-      await rm(temporary, { force: true });
+      await Promise.all([rm(temporary, { force: true }), rm(temporaryMetadata, { force: true })]);
     }
     const stored = await this.stat(name);
     if (!stored) throw new Error(`the media object ${name} vanished while it was written`);
@@ -89,5 +90,14 @@ export class FilesystemMediaStore implements MediaStore {
     const target = path.resolve(this.root, name);
     if (!target.startsWith(this.root + path.sep)) throw new RangeError(`media object name escapes the folder: ${JSON.stringify(name)}`);
     return target;
+  }
+}
+
+/** Links `source` under `target` unless something is there already (another writer of the same name won). */
+async function linkUnlessPresent(source: string, target: string): Promise<void> {
+  try {
+    await link(source, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }

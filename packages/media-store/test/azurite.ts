@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { BackendAvailability } from '@shop/testing';
+import { freePort, type BackendAvailability } from '@shop/testing';
 
 /** The Azurite blob emulator from the devDependencies (`azurite` on npm), when installed. */
 export function azuriteAvailability(): BackendAvailability<string> {
@@ -35,15 +34,4 @@ export async function startAzurite(executable: string): Promise<RunningAzurite> 
       rmSync(location, { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

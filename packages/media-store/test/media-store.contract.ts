@@ -65,6 +65,16 @@ export function mediaStoreContract(makeStore: () => Promise<MediaStore> | MediaS
     expect((await bytesOf((await store.get(name))!.body)).equals(bytes)).toBe(true);
   });
 
+  it('when writers of one name race with different content types, then every answer describes the one object stored', async () => {
+    const bytes = randomBytes(50_000);
+    const name = nameOf(bytes, 'original');
+    const types = ['image/png', 'image/jpeg', 'image/webp', 'image/avif'];
+    const results = await Promise.all(types.map((contentType) => store.put(name, Readable.from([bytes]), { contentType })));
+    const stored = await store.stat(name);
+    expect(types).toContain(stored!.contentType);
+    for (const result of results) expect(result).toEqual(stored);
+  });
+
   it('when a name was never put, then get and stat answer null, and deleting it is no error', async () => {
     const name = nameOf(randomBytes(16), 'original');
     await expect(store.get(name)).resolves.toBeNull();

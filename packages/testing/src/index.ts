@@ -4,3 +4,4 @@ export * from './browser';
 export * from './tcp-proxy';
 export * from './timed-call';
 export * from './in-memory-tracing';
+export * from './free-port';
