@@ -42,6 +42,8 @@ import { createAppTokenGuardedSyncRunsRouter } from './http/app-token-guarded-sy
 import { createAppTokenGuardedPartitionsRouter } from './http/app-token-guarded-partitions.routes';
 import { createProductsRouter } from './http/products.routes';
 import { seedDemoCatalog } from './jobs/demo-catalog.seed';
+import type { ConversionRates, PriceListPolicy } from './domain/price-list';
+import { completePriceLists } from './data/product-tables';
 import { ReservationSweeper } from './jobs/reservation-sweeper';
 import type { CatalogMetrics } from './domain/catalog-metrics';
 import { createCatalogMetrics } from './http/prometheus-catalog-metrics';
@@ -59,6 +61,8 @@ export async function migrateCatalog(db: Database): Promise<void> {
 export interface CatalogAppDeps {
   /** The shop's markets (MARKETS, DEFAULT_MARKET); default: the built-in eu, us, uk and jp with eu the default. */
   markets?: MarketSettings;
+  /** The rate table that derives market prices from base prices (PRICE_CONVERSION_RATES); default: none. */
+  priceConversionRates?: ConversionRates;
   /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (TRUSTED_PROXIES); default: nobody. */
   trustedProxies?: readonly string[];
   db: Database;
@@ -128,6 +132,11 @@ export interface CatalogApp extends HttpApp {
   maintainPartitions(): Promise<PartitionMaintenanceReport>;
 }
 
+/** The price lists the markets need: one price per market currency, derived by the rate table where none is set. */
+export function priceListPolicyOf(markets: MarketSettings, rates: ConversionRates = {}): PriceListPolicy {
+  return { currencies: [...new Set(markets.markets.map((market) => market.currency))], rates };
+}
+
 /** Builds the catalog's Express app (public, admin and internal routes, health, metrics) on the given adapters. */
 export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
   const metrics = deps.metrics ?? createServiceMetrics(AppIds.catalog, { collectProcessMetrics: false });
@@ -148,9 +157,11 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     onEventsCommitted: () => deps.outboxRelay?.nudge(),
     logger: deps.logger,
   });
-  const productQueries = new ProductQueryService({ repository: new SqlProductQueryRepository(deps.db), cache, logger: deps.logger });
-  const productAdmin = new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db), afterCommit, audit: deps.audit });
-  const catalogSync = new CatalogSyncService({ repository: new SqlCatalogSyncRepository(deps.db), afterCommit, logger: deps.logger });
+  const markets = deps.markets ?? { markets: defaultMarkets, defaultMarket: DEFAULT_MARKET_ID };
+  const pricing = priceListPolicyOf(markets, deps.priceConversionRates);
+  const productQueries = new ProductQueryService({ repository: new SqlProductQueryRepository(deps.db), cache, logger: deps.logger, marketCurrencies: pricing.currencies });
+  const productAdmin = new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db, pricing), afterCommit, audit: deps.audit });
+  const catalogSync = new CatalogSyncService({ repository: new SqlCatalogSyncRepository(deps.db, pricing), afterCommit, logger: deps.logger });
   const reservations = new ReservationService({
     repository: new SqlReservationRepository(deps.db),
     afterCommit,
@@ -182,9 +193,9 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     mountRoutes: (app) => {
       deps.mountExtraRoutes?.(app);
       // Public and admin routes under /api/catalog (the gateway's prefix); admin ones check the admin token per route.
-      app.use('/api/catalog', createProductsRouter({ productQueries, analytics }));
+      app.use('/api/catalog', createProductsRouter({ productQueries, analytics, markets }));
       app.use('/api/catalog', createCategoriesRouter({ productQueries }));
-      app.use('/api/catalog', createMarketsRouter(deps.markets ?? { markets: defaultMarkets, defaultMarket: DEFAULT_MARKET_ID }));
+      app.use('/api/catalog', createMarketsRouter(markets));
       app.use('/api/catalog', createAdminProductsRouter({ productAdmin, productQueries, verifier: deps.verifier, authorizations: deps.authorizations ?? noAuthorizations }));
       app.use('/api/catalog', createAdminSyncRunsRouter({ catalogSync, verifier: deps.verifier }));
       // The partner API: its document and page are public, everything else needs a key and counts against its tier.
@@ -197,7 +208,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       app.use(createAppTokenGuardedPartitionsRouter({ maintainPartitions, appApiToken: deps.appApiToken }));
     },
   });
-  const productAdminAt = (clock: () => Date) => new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db), afterCommit, clock, audit: deps.audit });
+  const productAdminAt = (clock: () => Date) => new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db, pricing), afterCommit, clock, audit: deps.audit });
   return { ...httpApp, productQueries, readCache: cache, productAdmin, catalogSync, reservations, analytics, catalogMetrics, productAdminAt, maintainPartitions };
 }
 
@@ -264,9 +275,13 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       mountExtraRoutes: (app) => blocks.mountOnApp(app),
       productHistoryRetentionMonths: config.PRODUCT_HISTORY_RETENTION_MONTHS,
       markets: { markets: config.MARKETS, defaultMarket: config.DEFAULT_MARKET },
+      priceConversionRates: config.PRICE_CONVERSION_RATES,
       // Registered after the building blocks, so stopping flushes it before the bus closes.
       audit: auditRecorderFor(AppIds.catalog, blocks, logger, resources, { metrics }),
     });
+    // Price lists in line with today's markets and rates, before the first read (idempotent: derived prices only).
+    const priced = await completePriceLists(db, priceListPolicyOf({ markets: config.MARKETS, defaultMarket: config.DEFAULT_MARKET }, config.PRICE_CONVERSION_RATES));
+    logger.info({ products: priced }, 'price lists completed');
     // This month's history partition before the first write, whether or not the daily job has run yet.
     const partitions = await catalog.maintainPartitions();
     logger.info(partitions, 'product history partitions maintained');

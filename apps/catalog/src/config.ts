@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppIds, DEFAULT_MARKET_ID, DefaultTierLimitsPerMinute, defaultMarkets, marketIdSchema, marketsSchema } from '@shop/contracts';
+import { AppIds, DEFAULT_MARKET_ID, currencyCodeSchema, DefaultTierLimitsPerMinute, defaultMarkets, marketIdSchema, marketsSchema } from '@shop/contracts';
 import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape, serviceDatabaseRules, withConfigRules } from '@shop/platform';
 import { appApiTokenSetting, buildingBlocksConfigSchema, buildingBlocksRules, rateLimiterRules } from '@shop/service-runtime';
 
@@ -62,6 +62,22 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       })
       .pipe(marketsSchema)
       .describe('The markets as a JSON array of {id, name, currency, defaultLocale, countries, pricesIncludeTax}; default: eu (EUR), us (USD), uk (GBP), jp (JPY)'),
+    PRICE_CONVERSION_RATES: z
+      .string()
+      .optional()
+      .transform((value, context) => {
+        if (value === undefined || value.trim() === '') return {};
+        try {
+          return JSON.parse(value) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'must be a JSON object of currency rates' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.record(currencyCodeSchema, z.string().regex(/^(?!0+(\.0+)?$)\d{1,12}(\.\d{1,12})?$/, { error: 'must be a positive decimal string such as "1.08"' })))
+      .describe(
+        'The rate table that derives a product\'s price in every market currency from its base price, as JSON {"EUR":"1","USD":"1.08",...}: units of each currency per common unit; decimal strings. Empty: no derived prices (a product shows its own price in every market)',
+      ),
     DEFAULT_MARKET: marketIdSchema.default(DEFAULT_MARKET_ID).describe('The market of a request that names none and whose country and languages no market serves'),
     API_KEY_CACHE_TTL_SECONDS: z.coerce
       .number()

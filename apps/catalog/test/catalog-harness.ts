@@ -61,6 +61,8 @@ export interface HarnessOptions {
   readCache?: CatalogAppDeps['readCache'];
   /** Where the app audits admin actions and partner requests; default: nowhere. */
   audit?: CatalogAppDeps['audit'];
+  /** The rate table that derives market prices (PRICE_CONVERSION_RATES); default: none. */
+  priceConversionRates?: CatalogAppDeps['priceConversionRates'];
 }
 
 /** Builds the catalog app on `db` with fresh in-memory adapters. */
@@ -84,7 +86,7 @@ export async function buildHarness(db: Database, options: HarnessOptions = {}): 
   const relay = new OutboxRelay({ db, eventBus, logger, pollIntervalMs: 50 });
   relay.start();
   const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()) });
-  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, readCache: options.readCache, audit: options.audit });
+  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, readCache: options.readCache, audit: options.audit, priceConversionRates: options.priceConversionRates });
   return {
     catalog,
     http: request(catalog.app),

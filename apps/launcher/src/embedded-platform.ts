@@ -16,6 +16,9 @@ import { seedDemoHistory } from './demo-history.seed';
 import { type Logger } from '@shop/kernel';
 
 /** apps/storefront/dist of this checkout (this file runs from apps/launcher/dist or, in tests, apps/launcher/src). */
+/** Illustrative rates for the demo's markets (units per euro), so `npm start` prices every product in every market; not market data. */
+const demoConversionRates = { EUR: '1', USD: '1.08', GBP: '0.85', JPY: '162' };
+
 const defaultWebAppDir = resolve(__dirname, '../../storefront/dist');
 
 /** The running embedded platform. */
@@ -85,6 +88,8 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
           ...common,
           DATA_DIR: join(dataDir, AppIds.catalog),
           SEED_DEMO_CATALOG: String(config.SEED_DEMO_CATALOG),
+          // The demo prices its products in every market; an operator's own table replaces this one.
+          PRICE_CONVERSION_RATES: environment.PRICE_CONVERSION_RATES || JSON.stringify(demoConversionRates),
         }),
       ),
       logger: loggerFor(AppIds.catalog),

@@ -5,6 +5,7 @@ import { ApiClient } from './api/client';
 import { forgetLegacyStoredSession } from './api/session';
 import { AppProvider } from './app/app-context';
 import { AppRoutes } from './app/routes';
+import { I18nProvider } from './i18n/i18n-context';
 import './styles.css';
 
 // Earlier versions kept the refresh token in localStorage; the session now lives in auth's HttpOnly cookie.
@@ -14,9 +15,11 @@ const client = new ApiClient();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <BrowserRouter>
-      <AppProvider client={client}>
-        <AppRoutes />
-      </AppProvider>
+      <I18nProvider>
+        <AppProvider client={client}>
+          <AppRoutes />
+        </AppProvider>
+      </I18nProvider>
     </BrowserRouter>
   </StrictMode>,
 );

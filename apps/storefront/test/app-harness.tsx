@@ -4,6 +4,8 @@ import { MemoryRouter } from 'react-router';
 import { ApiClient } from '../src/api/client';
 import type { AuthRole, AuthUser } from '@shop/contracts';
 import { AppProvider } from '../src/app/app-context';
+import type { SupportedLocale } from '../src/i18n/catalogues';
+import { I18nProvider } from '../src/i18n/i18n-context';
 import type { FakeBackend } from './fake-backend';
 
 export { FakeBackend, type FakeAnswer, type RecordedRequest } from './fake-backend';
@@ -14,9 +16,9 @@ export const harnessUser: AuthUser = { id: 'admin-1', email: 'admin@example.com'
 /**
  * Renders `ui` inside the app's providers and a router at `path`, signed in with `roles` (an empty cart unless the
  * backend answers the cart). `user: null` starts signed out: the app then restores the session from the backend's
- * `/api/auth/session/refresh`, as on a page load.
+ * `/api/auth/session/refresh`, as on a page load. `locale` fixes the language (else the browser's: English in jsdom).
  */
-export function renderWithApp(ui: ReactNode, options: { path: string; backend: FakeBackend; roles?: AuthRole[]; user?: Partial<AuthUser> | null }) {
+export function renderWithApp(ui: ReactNode, options: { path: string; backend: FakeBackend; roles?: AuthRole[]; user?: Partial<AuthUser> | null; locale?: SupportedLocale }) {
   const user = options.user === null ? undefined : { ...harnessUser, roles: options.roles ?? harnessUser.roles, ...options.user };
   const client = new ApiClient({
     initialSession: user && { accessToken: 'token', accessTokenExpiresAt: Date.now() + 3_600_000, user },
@@ -26,7 +28,9 @@ export function renderWithApp(ui: ReactNode, options: { path: string; backend: F
   if (!options.backend.has('GET', '/api/cart')) options.backend.on('GET', '/api/cart', { status: 200, body: { cartId: null, owner: 'user', lines: [], itemCount: 0, subtotal: { amount: 0, currency: null }, hasAvailabilityIssues: false, createdAt: null, updatedAt: null } });
   const rendered = render(
     <MemoryRouter initialEntries={[options.path]}>
-      <AppProvider client={client}>{ui}</AppProvider>
+      <I18nProvider locale={options.locale}>
+        <AppProvider client={client}>{ui}</AppProvider>
+      </I18nProvider>
     </MemoryRouter>,
   );
   return { ...rendered, client };

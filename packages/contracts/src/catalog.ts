@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { marketIdSchema, priceListEntrySchema } from './markets';
 import { minorUnitsSchema, moneySchema } from './money';
 
 // The catalog's public API (`/api/catalog/products`, `/api/catalog/categories`), its admin API (product writes,
@@ -185,6 +186,7 @@ export type ProductView = z.infer<typeof productViewSchema>;
 export const adminProductViewSchema = productViewSchema
   .extend({
     inventory: z.object({ onHand: z.number().int().min(0), reserved: z.number().int().min(0) }),
+    prices: z.array(priceListEntrySchema).meta({ description: 'The price list: the base price and one price per market currency, explicit or derived by the rate table' }),
     source: z.string().nullable().meta({ description: 'The sync source that delivered the product, null when an admin created it' }),
     externalId: z.string().nullable().meta({ description: "The source's own id of the product" }),
   })
@@ -237,6 +239,7 @@ export const productListQuerySchema = z
       .optional()
       .meta({ description: `Items per page, 1 to ${ProductPageLimits.max} (default ${ProductPageLimits.default})` }),
     cursor: z.string().max(1024).optional().meta({ description: 'The nextCursor of the previous page of the same search' }),
+    market: marketIdSchema.optional().meta({ description: 'The market whose currency the prices, the price sort and the price filters use (default: by the shop_market cookie, the country, the languages)' }),
   })
   .meta({ id: 'CatalogProductListQuery', description: 'Filters, order and page of a product search' });
 /** A parsed public list query. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SyncRejection } from '@shop/contracts';
 import type { Database } from '@shop/postgres';
+import { noConversion, type PriceListPolicy } from '../domain/price-list';
 import type { ArchivedProduct, CatalogSyncRepository, CatalogSyncTransaction } from '../domain/catalog-sync.ports';
 import { DuplicateKeyError, type Category } from '../domain/ports';
 import type { ProductWithAvailability } from '../domain/product';
@@ -11,7 +12,10 @@ import { SqlProductWrites, categoryColumns, productColumns, productFrom, toCateg
 
 /** The sync runs and the sync's product upserts in PostgreSQL (or PGlite). */
 export class SqlCatalogSyncRepository implements CatalogSyncRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly pricing: PriceListPolicy = noConversion,
+  ) {}
 
   async findSyncRun(id: string): Promise<SyncRun | undefined> {
     const { rows } = await this.db.query<SyncRunRow>(`SELECT ${syncRunColumns} FROM sync_runs WHERE id = $1`, [id]);
@@ -27,7 +31,7 @@ export class SqlCatalogSyncRepository implements CatalogSyncRepository {
   }
 
   transaction<T>(work: (tx: CatalogSyncTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction((sql) => work(new SqlCatalogSyncTransaction(sql, 'sync')));
+    return this.db.transaction((sql) => work(new SqlCatalogSyncTransaction(sql, 'sync', this.pricing)));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Database } from '@shop/postgres';
+import { noConversion, type PriceListPolicy } from '../domain/price-list';
 import type { Category } from '../domain/ports';
 import type { ProductWithAvailability } from '../domain/product';
 import type { ProductAdminRepository, ProductAdminTransaction } from '../domain/product-admin.ports';
@@ -6,10 +7,13 @@ import { SqlProductWrites, categoryColumns, productColumns, productFrom, toCateg
 
 /** The transactions of admin product changes in PostgreSQL (or PGlite). */
 export class SqlProductAdminRepository implements ProductAdminRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly pricing: PriceListPolicy = noConversion,
+  ) {}
 
   transaction<T>(work: (tx: ProductAdminTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction((sql) => work(new SqlProductAdminTransaction(sql, 'admin')));
+    return this.db.transaction((sql) => work(new SqlProductAdminTransaction(sql, 'admin', this.pricing)));
   }
 }
 

@@ -31,6 +31,10 @@ export class SqlProductQueryRepository implements ProductQueryRepository {
       return `$${params.length}`;
     };
     const where = [`p.status = ANY(${param(search.statuses)}::text[])`];
+    // In a market, its currency's row of the price list; a product without one keeps its own price.
+    const marketPrice = search.currency === undefined ? undefined : param(search.currency);
+    const listedPrice = marketPrice ? 'coalesce(mp.amount_minor, p.price_amount)' : 'p.price_amount';
+    const marketJoin = marketPrice ? `LEFT JOIN product_prices mp ON mp.product_id = p.id AND mp.currency = ${marketPrice}::text` : '';
     let rank = '0::bigint';
     if (search.q) {
       const query = tsQueryOf(search.q, param);
@@ -47,8 +51,8 @@ export class SqlProductQueryRepository implements ProductQueryRepository {
         SELECT id FROM subtree)`);
     }
     if (search.brand !== undefined) where.push(`lower(p.brand) = lower(${param(search.brand)})`);
-    if (search.minPrice !== undefined) where.push(`p.price_amount >= ${param(search.minPrice)}`);
-    if (search.maxPrice !== undefined) where.push(`p.price_amount <= ${param(search.maxPrice)}`);
+    if (search.minPrice !== undefined) where.push(`${listedPrice} >= ${param(search.minPrice)}`);
+    if (search.maxPrice !== undefined) where.push(`${listedPrice} <= ${param(search.maxPrice)}`);
     if (search.inStock !== undefined) where.push(`coalesce(i.on_hand, 0) - coalesce(i.reserved, 0) ${search.inStock ? '>' : '<='} 0`);
     if (search.maxAvailable !== undefined) where.push(`coalesce(i.on_hand, 0) - coalesce(i.reserved, 0) <= ${param(search.maxAvailable)}`);
 
@@ -61,14 +65,14 @@ export class SqlProductQueryRepository implements ProductQueryRepository {
     }
     const sql = `
       SELECT * FROM (
-        SELECT ${productColumns}, ${rank} AS rank ${productFrom}
+        SELECT ${productColumns}, ${rank} AS rank, ${listedPrice} AS listed_price ${productFrom} ${marketJoin}
         WHERE ${where.join(' AND ')}
       ) hits
       ${outerWhere.length > 0 ? `WHERE ${outerWhere.join(' AND ')}` : ''}
       ORDER BY hits.${keyColumn} ${direction}, hits.id ${direction}
       LIMIT ${param(search.limit + 1)}`;
-    const { rows } = await this.db.readQuery<ProductRow>(sql, params);
-    return rows.map((row) => ({ ...toProduct(row), rank: Number(row.rank ?? 0) }));
+    const { rows } = await this.db.readQuery<ProductRow & { listed_price: number }>(sql, params);
+    return rows.map((row) => ({ ...toProduct(row), rank: Number(row.rank ?? 0), listedPrice: Number(row.listed_price) }));
   }
 
   async listCategories(): Promise<Category[]> {
@@ -101,9 +105,9 @@ function orderOf(sort: ProductSearch['sort']): [column: string, direction: 'ASC'
     case 'newest':
       return ['created_at', 'DESC'];
     case 'price':
-      return ['price_amount', 'ASC'];
+      return ['listed_price', 'ASC'];
     case '-price':
-      return ['price_amount', 'DESC'];
+      return ['listed_price', 'DESC'];
     case 'relevance':
       return ['rank', 'DESC'];
   }

@@ -3,6 +3,7 @@ import type { SqlExecutor } from '@shop/postgres';
 import type { Category, NewProductRecord, ProductRecord, ProductWrites } from '../domain/ports';
 import type { CategoryRef, ProductWithAvailability } from '../domain/product';
 import type { ProductEvent } from '../domain/product-events';
+import { noConversion, priceListOf, type PriceListPolicy } from '../domain/price-list';
 import * as outbox from './outbox';
 import { appendSnapshotsCte } from './product-history.repository';
 
@@ -20,6 +21,7 @@ export interface ProductRow {
   attributes: Record<string, unknown>;
   price_amount: number;
   price_currency: string;
+  prices: Array<{ currency: string; amount: number; derived: boolean }>;
   status: ProductStatus;
   version: number;
   source: string | null;
@@ -50,7 +52,9 @@ export const productColumns = `
   p.id, p.sku, p.name, p.description, p.brand, p.image_urls, p.attributes, p.price_amount, p.price_currency, p.status,
   p.version, p.source, p.external_id, p.content_hash, p.created_at, p.updated_at,
   c.id AS category_id, c.slug AS category_slug, c.name AS category_name, c.path AS category_path,
-  coalesce(i.on_hand, 0) AS on_hand, coalesce(i.reserved, 0) AS reserved`;
+  coalesce(i.on_hand, 0) AS on_hand, coalesce(i.reserved, 0) AS reserved,
+  coalesce((SELECT jsonb_agg(jsonb_build_object('currency', pl.currency, 'amount', pl.amount_minor, 'derived', pl.derived) ORDER BY pl.currency)
+            FROM product_prices pl WHERE pl.product_id = p.id), '[]'::jsonb) AS prices`;
 
 /** The tables of a product read. */
 export const productFrom = `
@@ -75,6 +79,7 @@ export function toProduct(row: ProductRow): ProductWithAvailability {
     imageUrls: row.image_urls,
     attributes: row.attributes,
     price: { amount: Number(row.price_amount), currency: row.price_currency },
+    prices: row.prices.map((entry) => ({ amount: Number(entry.amount), currency: entry.currency, derived: entry.derived })),
     status: row.status,
     version: row.version,
     source: row.source,
@@ -101,6 +106,7 @@ export class SqlProductWrites implements ProductWrites {
   constructor(
     protected readonly sql: SqlExecutor,
     private readonly snapshotSource: Extract<SnapshotSource, 'admin' | 'sync' | 'seed'>,
+    private readonly pricing: PriceListPolicy = noConversion,
   ) {}
 
   async productIdUsingSku(sku: string): Promise<string | undefined> {
@@ -133,6 +139,7 @@ export class SqlProductWrites implements ProductWrites {
        SELECT 1`,
       [product.id, product.now, product.priceAmount, product.priceCurrency],
     );
+    await writePriceList(this.sql, product.id, product, this.pricing);
     return true;
   }
 
@@ -160,6 +167,7 @@ export class SqlProductWrites implements ProductWrites {
         now,
       ],
     );
+    if (rows[0]) await writePriceList(this.sql, id, product, this.pricing);
     return rows[0]?.version;
   }
 
@@ -186,6 +194,68 @@ export class SqlProductWrites implements ProductWrites {
 
   enqueueProductEvent(event: ProductEvent): Promise<void> {
     return outbox.enqueueProductEvent(this.sql, event);
+  }
+}
+
+/**
+ * Replaces a product's price list with the one its base price and the policy give: the base row, the derived rows
+ * (converted again, so a base price change moves them), and any explicit row of a currency the list still names is kept.
+ */
+async function writePriceList(sql: SqlExecutor, productId: string, product: Pick<ProductRecord, 'priceAmount' | 'priceCurrency'>, pricing: PriceListPolicy): Promise<void> {
+  const explicit = await sql.query<{ currency: string; amount_minor: number }>(
+    'SELECT currency, amount_minor FROM product_prices WHERE product_id = $1 AND NOT derived AND currency <> $2',
+    [productId, product.priceCurrency],
+  );
+  const list = priceListOf(
+    { amount: product.priceAmount, currency: product.priceCurrency },
+    explicit.rows.map((row) => ({ amount: Number(row.amount_minor), currency: row.currency })),
+    pricing,
+  );
+  await upsertPriceLists(sql, list.map((entry) => ({ productId, ...entry })));
+  await sql.query('DELETE FROM product_prices WHERE product_id = $1 AND NOT (currency = ANY($2::text[]))', [productId, list.map((entry) => entry.currency)]);
+}
+
+/** Writes price list rows (one statement); a row of the same product and currency is replaced. */
+async function upsertPriceLists(sql: SqlExecutor, rows: ReadonlyArray<{ productId: string; currency: string; amount: number; derived: boolean }>): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.query(
+    `INSERT INTO product_prices (product_id, currency, amount_minor, derived)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::boolean[])
+     ON CONFLICT (product_id, currency) DO UPDATE SET amount_minor = EXCLUDED.amount_minor, derived = EXCLUDED.derived
+     WHERE (product_prices.amount_minor, product_prices.derived) IS DISTINCT FROM (EXCLUDED.amount_minor, EXCLUDED.derived)`,
+    [rows.map((row) => row.productId), rows.map((row) => row.currency), rows.map((row) => row.amount), rows.map((row) => row.derived)],
+  );
+}
+
+/**
+ * Brings every product's price list in line with the policy (at start: after the markets or the rates changed, or
+ * after the migration that added price lists): derived rows converted again, currencies no market uses any more
+ * dropped, explicit rows kept. Idempotent; returns how many products it looked at. Pages by id, so memory stays bounded.
+ */
+export async function completePriceLists(sql: SqlExecutor, pricing: PriceListPolicy, pageSize = 1000): Promise<number> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  let seen = 0;
+  for (;;) {
+    const { rows } = await sql.query<{ id: string; price_amount: number; price_currency: string; explicit: Array<{ currency: string; amount: number }> }>(
+      `SELECT p.id, p.price_amount, p.price_currency,
+              coalesce((SELECT jsonb_agg(jsonb_build_object('currency', pp.currency, 'amount', pp.amount_minor)) FROM product_prices pp
+                        WHERE pp.product_id = p.id AND NOT pp.derived AND pp.currency <> p.price_currency), '[]'::jsonb) AS explicit
+       FROM products p WHERE p.id > $1 ORDER BY p.id LIMIT $2`,
+      [after, pageSize],
+    );
+    if (rows.length === 0) return seen;
+    const lists = rows.map((row) => ({
+      productId: row.id,
+      list: priceListOf({ amount: Number(row.price_amount), currency: row.price_currency }, row.explicit.map((price) => ({ amount: Number(price.amount), currency: price.currency })), pricing),
+    }));
+    await upsertPriceLists(sql, lists.flatMap(({ productId, list }) => list.map((entry) => ({ productId, ...entry }))));
+    await sql.query(
+      `DELETE FROM product_prices pp USING unnest($1::uuid[], $2::text[]) AS keep(product_id, currencies)
+       WHERE pp.product_id = keep.product_id AND NOT (pp.currency = ANY(string_to_array(keep.currencies, ',')))`,
+      [lists.map(({ productId }) => productId), lists.map(({ list }) => list.map((entry) => entry.currency).join(','))],
+    );
+    seen += rows.length;
+    after = rows[rows.length - 1].id;
   }
 }
 

@@ -62,8 +62,11 @@ export interface ProductWrites {
 export interface CachedRepresentation {
   productId: string;
   sku: string;
+  /** The representation in the product's own currency. */
   body: string;
   etag: string;
+  /** The representation priced in each other market currency of its price list (one cache entry for every market). */
+  inCurrency?: Record<string, { body: string; etag: string }>;
 }
 
 /** What a replica drops from its L1 when products changed: their entries, and with `lists` every list page. */

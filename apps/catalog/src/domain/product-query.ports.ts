@@ -9,6 +9,8 @@ export type ProductLookup = ({ id: string } | { sku: string }) & { statuses?: Pr
 /** A product search hit: the product and its relevance (0 without a query). */
 export interface ProductHit extends ProductWithAvailability {
   rank: number;
+  /** The price the search sorted and filtered by (minor units of the search's currency, or the product's own). */
+  listedPrice: number;
 }
 
 /** Port: the reads of products and categories (searches and the tree may go to a read replica). */

@@ -12,6 +12,8 @@ export interface ProductQueryServiceDeps {
   repository: ProductQueryRepository;
   cache: CatalogReadCache;
   logger: Logger;
+  /** The currencies of the markets: a cached product holds its representation in each. */
+  marketCurrencies?: readonly string[];
 }
 
 /** A rendered page of public search results: the JSON body, and how many products it holds (for analytics). */
@@ -20,7 +22,7 @@ export interface RenderedSearchPage {
   resultCount: number;
 }
 
-/** A page request of a product search, as the API receives it. */
+/** A page request of a product search, as the API receives it (with `currency`, in a market's currency). */
 export interface ProductSearchRequest extends Omit<ProductFilters, 'statuses'> {
   sort?: ProductSort;
   limit: number;
@@ -46,15 +48,23 @@ export class ProductQueryService {
    * The public representation of an active product by id or SKU: from L1 (no round trip), else L2, else the
    * database, then cached. Undefined when there is no such active product (not cached: it may be created any moment).
    */
-  readPublicProduct(idOrSku: string): Promise<CachedRepresentation | undefined> {
+  async readPublicProduct(idOrSku: string, currency?: string): Promise<CachedRepresentation | undefined> {
     const lookup = isUuid(idOrSku) ? { id: idOrSku.toLowerCase() } : skuSchema.safeParse(idOrSku).success ? { sku: idOrSku } : undefined;
-    if (!lookup) return Promise.resolve(undefined);
-    return this.deps.cache.product(lookup, async () => {
+    if (!lookup) return undefined;
+    const cached = await this.deps.cache.product(lookup, async () => {
       const product = await this.deps.repository.findProduct({ ...lookup, statuses: ['active'] });
       if (!product) return undefined;
       const body = JSON.stringify(toProductView(product));
-      return { productId: product.id, sku: product.sku, body, etag: productEntityTag(product.version, body) };
+      const inCurrency: Record<string, { body: string; etag: string }> = {};
+      for (const marketCurrency of new Set(this.deps.marketCurrencies ?? [])) {
+        if (marketCurrency === product.price.currency || !product.prices.some((price) => price.currency === marketCurrency)) continue;
+        const priced = JSON.stringify(toProductView(product, marketCurrency));
+        inCurrency[marketCurrency] = { body: priced, etag: productEntityTag(product.version, priced) };
+      }
+      return { productId: product.id, sku: product.sku, body, etag: productEntityTag(product.version, body), inCurrency };
     });
+    const priced = currency === undefined ? undefined : cached?.inCurrency?.[currency];
+    return cached && priced ? { productId: cached.productId, sku: cached.sku, ...priced } : cached;
   }
 
   /**
@@ -65,7 +75,7 @@ export class ProductQueryService {
   searchPublicProducts(request: ProductSearchRequest): Promise<RenderedSearchPage> {
     return this.cachedList('public-search', { ...request }, async () => {
       const found = await this.searchProducts(request, ['active']);
-      return { body: JSON.stringify({ items: found.items.map(toProductView), nextCursor: found.nextCursor } satisfies ProductPage), resultCount: found.items.length };
+      return { body: JSON.stringify({ items: found.items.map((item) => toProductView(item, request.currency)), nextCursor: found.nextCursor } satisfies ProductPage), resultCount: found.items.length };
     });
   }
 
@@ -102,6 +112,7 @@ export class ProductQueryService {
       maxPrice: request.maxPrice,
       inStock: request.inStock,
       maxAvailable: request.maxAvailable,
+      currency: request.currency,
       statuses,
     };
     const fingerprint = searchFingerprint(filters, sort);
@@ -157,7 +168,7 @@ function positionAfter(hit: ProductHit, sort: ProductSort): SortPosition {
       return { sort, createdAt: hit.createdAt.toISOString(), id: hit.id };
     case 'price':
     case '-price':
-      return { sort, price: hit.price.amount, id: hit.id };
+      return { sort, price: hit.listedPrice, id: hit.id };
     case 'relevance':
       return { sort, rank: hit.rank, id: hit.id };
   }

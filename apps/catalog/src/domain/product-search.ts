@@ -14,6 +14,8 @@ export interface ProductFilters {
   inStock?: boolean;
   /** At most this many units available (admin low-stock list). */
   maxAvailable?: number;
+  /** The currency of the market searched in: prices, price sort and price filters use the price list's price in it. */
+  currency?: string;
   statuses: ProductStatus[];
 }
 
@@ -49,7 +51,7 @@ const cursorPayloadSchema = z.strictObject({
 
 /** A short digest of the filters and sort; a cursor only continues the search it came from. */
 export function searchFingerprint(filters: ProductFilters, sort: ProductSort): string {
-  const normalized = [filters.q ?? '', filters.category ?? '', filters.brand?.toLowerCase() ?? '', filters.minPrice ?? '', filters.maxPrice ?? '', filters.inStock ?? '', filters.maxAvailable ?? '', [...filters.statuses].sort().join('|'), sort];
+  const normalized = [filters.q ?? '', filters.category ?? '', filters.brand?.toLowerCase() ?? '', filters.minPrice ?? '', filters.maxPrice ?? '', filters.inStock ?? '', filters.maxAvailable ?? '', filters.currency ?? '', [...filters.statuses].sort().join('|'), sort];
   return createHash('sha256').update(JSON.stringify(normalized)).digest('base64url').slice(0, 12);
 }
 

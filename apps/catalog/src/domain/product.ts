@@ -1,4 +1,4 @@
-import type { AdminProductView, Availability, Money, ProductInput, ProductStatus, ProductView } from '@shop/contracts';
+import type { AdminProductView, Availability, Money, PriceListEntry, ProductInput, ProductStatus, ProductView } from '@shop/contracts';
 import type { ProductRecord } from './ports';
 
 /** A product as stored (without availability). */
@@ -12,6 +12,8 @@ export interface Product {
   imageUrls: string[];
   attributes: Record<string, unknown>;
   price: Money;
+  /** The price list: the base price and its price in other (market) currencies. */
+  prices: PriceListEntry[];
   status: ProductStatus;
   version: number;
   source: string | null;
@@ -66,8 +68,14 @@ export function availabilityOf(stock: { onHand: number; reserved: number }): Ava
   return { available, inStock: available > 0 };
 }
 
-/** Renders a product for the public API. */
-export function toProductView(product: ProductWithAvailability): ProductView {
+/** The product's price in `currency` from its price list, or its own price where the list has none in that currency. */
+export function priceIn(product: Pick<Product, 'price' | 'prices'>, currency: string | undefined): Money {
+  const entry = currency === undefined ? undefined : product.prices.find((price) => price.currency === currency);
+  return entry ? { amount: entry.amount, currency: entry.currency } : product.price;
+}
+
+/** Renders a product for the public API, priced in `currency` (a market's) when its price list has it. */
+export function toProductView(product: ProductWithAvailability, currency?: string): ProductView {
   return {
     id: product.id,
     sku: product.sku,
@@ -77,7 +85,7 @@ export function toProductView(product: ProductWithAvailability): ProductView {
     category: product.category ? { slug: product.category.slug, name: product.category.name, path: product.category.path } : null,
     imageUrls: product.imageUrls,
     attributes: product.attributes,
-    price: product.price,
+    price: priceIn(product, currency),
     status: product.status,
     version: product.version,
     availability: availabilityOf(product),
@@ -91,6 +99,7 @@ export function toAdminProductView(product: ProductWithAvailability): AdminProdu
   return {
     ...toProductView(product),
     inventory: { onHand: product.onHand, reserved: product.reserved },
+    prices: product.prices,
     source: product.source,
     externalId: product.externalId,
   };

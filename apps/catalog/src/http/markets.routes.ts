@@ -25,6 +25,20 @@ export function marketHintsOf(req: Request): MarketHints {
   };
 }
 
+/** The market of this request (query, cookie, country, languages, default); an explicit unknown market is a 400 naming the field. */
+export function requestMarket(req: Request, settings: MarketSettings): Market {
+  const query = req.query[MarketRequest.query];
+  if (query !== undefined && typeof query !== 'string') throw new AppError('invalid', 'Invalid query: market must be given once', { fields: [{ field: 'query.market', message: 'must be given once' }] });
+  const resolution = resolveMarket(marketHintsOf(req), settings.markets, settings.defaultMarket);
+  if (resolution.kind === 'unknown_market') {
+    const field = resolution.selectedBy === 'query' ? 'query.market' : `cookies.${MarketRequest.cookie}`;
+    throw new AppError('invalid', `There is no market ${JSON.stringify(resolution.requested)}; markets: ${settings.markets.map((market) => market.id).join(', ')}`, {
+      fields: [{ field, message: `must be one of ${settings.markets.map((market) => market.id).join(', ')}` }],
+    });
+  }
+  return resolution.market;
+}
+
 /** `GET /api/catalog/markets`: the shop's markets and the one this request resolves to; an explicit unknown market is a 400. */
 export function createMarketsRouter(settings: MarketSettings): Router {
   const router = Router();

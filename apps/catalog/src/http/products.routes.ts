@@ -7,6 +7,7 @@ import { ifNoneMatchHits } from '../domain/entity-tag';
 import type { CatalogAnalytics } from '../domain/ports';
 import type { ProductQueryService } from '../domain/product-query.service';
 import { CachePolicies } from './cache-policy';
+import { MARKET_VARY, requestMarket, type MarketSettings } from './markets.routes';
 
 /**
  * "Anonymous" means a shopper who is not signed in: no Authorization header, and not another service of the
@@ -19,14 +20,17 @@ function isAnonymous(req: Request): boolean {
 }
 
 /** Public product reads: search/list and one product by id or SKU. */
-export function createProductsRouter(deps: { productQueries: ProductQueryService; analytics: CatalogAnalytics }): Router {
-  const { productQueries, analytics } = deps;
+export function createProductsRouter(deps: { productQueries: ProductQueryService; analytics: CatalogAnalytics; markets: MarketSettings }): Router {
+  const { productQueries, analytics, markets } = deps;
   const router = Router();
 
   router.get('/products', async (req, res) => {
-    const query = parseOrThrow(productListQuerySchema, req.query, 'query');
+    const { market: _named, ...query } = parseOrThrow(productListQuerySchema, req.query, 'query');
+    // Prices, price sort and price filters in the market's currency; shared caches key the answer by what chose it.
+    const market = requestMarket(req, markets);
+    res.setHeader('Vary', MARKET_VARY);
     // Rendered once per page and cached (L1, L2): a hit writes the kept bytes.
-    const page = await productQueries.searchPublicProducts({ ...query, limit: query.limit ?? ProductPageLimits.default });
+    const page = await productQueries.searchPublicProducts({ ...query, currency: market.currency, limit: query.limit ?? ProductPageLimits.default });
     if (isAnonymous(req)) {
       analytics.catalogSearched({
         q: query.q,
@@ -44,7 +48,9 @@ export function createProductsRouter(deps: { productQueries: ProductQueryService
 
   // The hot path: on an L1 hit this is a map lookup and a write of the cached bytes.
   router.get('/products/:ref', async (req, res) => {
-    const representation = await productQueries.readPublicProduct(req.params.ref);
+    const market = requestMarket(req, markets);
+    res.setHeader('Vary', MARKET_VARY);
+    const representation = await productQueries.readPublicProduct(req.params.ref, market.currency);
     if (!representation) throw new AppError('not_found', `No product ${req.params.ref}`);
     if (isAnonymous(req)) analytics.productViewed({ productId: representation.productId, sku: representation.sku });
     res.setHeader('ETag', representation.etag);

@@ -3,15 +3,18 @@ import { Link, useParams } from 'react-router';
 import { describeApiError } from '../api/api-error';
 import type { OrderWithHistory } from '@shop/contracts';
 import { useApp } from '../app/app-context';
+import { useI18n } from '../i18n/i18n-context';
 import { isCancellableByShopper, orderReference, orderStatusLabel } from '../lib/order-status';
 import { OrderSummary } from '../shop/order-summary';
 import { Alert, PageHeading, Spinner } from '../ui/components';
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateTimeStyle: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
 
 export function OrderDetailPage() {
   const { id = '' } = useParams();
   const { shop } = useApp();
+  const { formatDate } = useI18n();
+  const dateFormat = { format: (date: Date) => formatDate(date, dateTimeStyle) };
   const [order, setOrder] = useState<OrderWithHistory>();
   const [error, setError] = useState<string>();
   const [cancelling, setCancelling] = useState(false);

@@ -1,17 +1,19 @@
 import { Link } from 'react-router';
 import type { Order } from '@shop/contracts';
 import { useApp } from '../app/app-context';
-import { formatMoney } from '../lib/money';
+import { useI18n } from '../i18n/i18n-context';
 import { itemCount, orderReference, orderStatusLabel } from '../lib/order-status';
 import { useCursorPages } from '../lib/use-cursor-pages';
 import { Alert, LoadMoreButton, PageHeading, Spinner } from '../ui/components';
 import { EmailVerificationNotice } from './email-verification-notice';
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateTimeStyle: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
 
 /** The shopper's order history, newest first, with "load more" on the cursor. */
 export function OrdersPage() {
   const { shop } = useApp();
+  const { formatDate, formatPrice } = useI18n();
+  const dateFormat = { format: (date: Date) => formatDate(date, dateTimeStyle) };
   const { items: orders, nextCursor, error, loadingMore, loadMore } = useCursorPages<Order>((cursor) => shop.myOrders(cursor), 'mine');
 
   return (
@@ -49,7 +51,7 @@ export function OrdersPage() {
                     </td>
                     <td>{dateFormat.format(new Date(order.createdAt))}</td>
                     <td>{itemCount(order)}</td>
-                    <td className="number">{formatMoney(order.total)}</td>
+                    <td className="number">{formatPrice(order.total)}</td>
                     <td>
                       <span className={`status status-${order.status}`}>{orderStatusLabel(order.status)}</span>
                     </td>

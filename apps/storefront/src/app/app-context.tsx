@@ -4,7 +4,7 @@ import { adminApi, type AdminApi } from '../api/admin-api';
 import { ApiClient } from '../api/client';
 import type { SessionEnd } from '../api/session';
 import { shopApi, type ShopApi } from '../api/shop-api';
-import type { AuthUser, CartView } from '@shop/contracts';
+import type { AuthUser, CartView, Market } from '@shop/contracts';
 
 interface AppServices {
   client: ApiClient;
@@ -20,13 +20,19 @@ interface AppServices {
   cart: CartView | undefined;
   setCart: (cart: CartView) => void;
   reloadCart: () => Promise<void>;
+  /** The market the shopper picked in this tab (undefined: the one the services resolve from cookie, country or default). */
+  market: Market | undefined;
+  /** Switches market: the shop API is rebuilt, so pages that read catalog data and the cart read them again. */
+  selectMarket: (market: Market | undefined) => void;
 }
 
 const AppContext = createContext<AppServices | undefined>(undefined);
 
 /** Provides the API client, the signed-in user (restored from the session cookie on load) and the cart to every page. */
 export function AppProvider({ client, children }: { client: ApiClient; children: ReactNode }) {
-  const shop = useMemo(() => shopApi(client), [client]);
+  const [market, selectMarket] = useState<Market | undefined>();
+  // A new shop API per market: every page's data effect depends on it, so picking a market reloads prices and the cart.
+  const shop = useMemo(() => shopApi(client), [client, market?.id]);
   const admin = useMemo(() => adminApi(client), [client]);
   const account = useMemo(() => accountApi(client), [client]);
   const [user, setUser] = useState<AuthUser | undefined>(client.user);
@@ -63,8 +69,8 @@ export function AppProvider({ client, children }: { client: ApiClient; children:
   }, [user?.id, sessionRestored, reloadCart]);
 
   const value = useMemo<AppServices>(
-    () => ({ client, shop, admin, account, user, sessionRestored, sessionEnd, cart, setCart, reloadCart }),
-    [client, shop, admin, account, user, sessionRestored, sessionEnd, cart, reloadCart],
+    () => ({ client, shop, admin, account, user, sessionRestored, sessionEnd, cart, setCart, reloadCart, market, selectMarket }),
+    [client, shop, admin, account, user, sessionRestored, sessionEnd, cart, reloadCart, market],
   );
   return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
 }

@@ -1,45 +1,51 @@
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { useId } from 'react';
+import { supportedLocales, type SupportedLocale } from '../i18n/catalogues';
+import { useI18n } from '../i18n/i18n-context';
+import { languageNames } from '../i18n/language-names';
 import { useApp } from './app-context';
+import { MarketSwitch } from './market-switch';
 
 /** Header, skip link and footer around every storefront page. */
 export function Layout() {
-  const { user, sessionRestored, cart, client } = useApp();
+  const { user, sessionRestored, cart, client, market } = useApp();
+  const { t } = useI18n();
   const navigate = useNavigate();
   const itemCount = cart?.itemCount ?? 0;
   return (
     <>
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('layout.skipToContent')}
       </a>
       <header className="site-header">
         <Link to="/" className="brand">
-          Shop
+          {t('layout.brand')}
         </Link>
-        <nav aria-label="Main">
+        <nav aria-label={t('layout.mainNav')}>
           <ul>
             <li>
               <NavLink to="/" end>
-                Catalog
+                {t('layout.catalog')}
               </NavLink>
             </li>
             <li>
-              <NavLink to="/cart" aria-label={`Cart, ${itemCount} ${itemCount === 1 ? 'item' : 'items'}`}>
-                Cart <span className="badge" data-testid="cart-count">{itemCount}</span>
+              <NavLink to="/cart" aria-label={t('layout.cartLabel', { count: itemCount })}>
+                {t('layout.cart')} <span className="badge" data-testid="cart-count">{itemCount}</span>
               </NavLink>
             </li>
             {user ? (
               <>
                 <li>
-                  <NavLink to="/account/orders">Orders</NavLink>
+                  <NavLink to="/account/orders">{t('layout.orders')}</NavLink>
                 </li>
                 <li>
                   <NavLink to="/account" end>
-                    Account
+                    {t('layout.account')}
                   </NavLink>
                 </li>
                 {user.roles.includes('admin') && (
                   <li>
-                    <NavLink to="/admin">Admin</NavLink>
+                    <NavLink to="/admin">{t('layout.admin')}</NavLink>
                   </li>
                 )}
                 <li>
@@ -51,7 +57,7 @@ export function Layout() {
                       void client.signOut().then(() => navigate('/'));
                     }}
                   >
-                    Sign out
+                    {t('layout.signOut')}
                   </button>
                 </li>
               </>
@@ -59,19 +65,41 @@ export function Layout() {
               // Until the session cookie has been read, the shopper may well be signed in: no "Sign in" that flickers away.
               sessionRestored && (
                 <li>
-                  <NavLink to="/account/sign-in">Sign in</NavLink>
+                  <NavLink to="/account/sign-in">{t('layout.signIn')}</NavLink>
                 </li>
               )
             )}
           </ul>
         </nav>
+        <div className="header-switches">
+          <LanguageSwitch />
+          <MarketSwitch />
+        </div>
       </header>
       <main id="main">
         <Outlet />
       </main>
       <footer className="site-footer">
-        <p>Prices include VAT. Payments in this shop are simulated.</p>
+        <p>{t(market?.pricesIncludeTax === false ? 'layout.footerTaxExcluded' : 'layout.footerTaxIncluded')}</p>
       </footer>
     </>
+  );
+}
+
+/** The language select: each language named in itself; the choice is remembered (`shop_lang`). */
+function LanguageSwitch() {
+  const { t, locale, setLocale } = useI18n();
+  const id = useId();
+  return (
+    <div className="header-switch">
+      <label htmlFor={id}>{t('layout.language')}</label>
+      <select id={id} value={locale} onChange={(event) => setLocale(event.target.value as SupportedLocale)}>
+        {supportedLocales.map((code) => (
+          <option key={code} value={code} lang={code}>
+            {languageNames[code]}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

@@ -6,19 +6,30 @@ function formatterFor(currency: string, locale: string | undefined): Intl.Number
   const key = `${locale ?? ''}|${currency}`;
   let formatter = formatters.get(key);
   if (!formatter) {
-    formatter = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    const digits = minorUnitDigits(currency);
+    formatter = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
     formatters.set(key, formatter);
   }
   return formatter;
 }
 
-/** Digits after the decimal point of a currency (2 for EUR, 0 for JPY, 3 for KWD), as Intl knows them. */
+const digitsByCurrency = new Map<string, number>();
+
+/**
+ * Digits after the decimal point of a currency (2 for EUR, 0 for JPY, 3 for KWD), as Intl knows them: the same rule as
+ * the contracts' `currencyMinorDigits`, kept here because a value import from the contracts would put zod on the first page.
+ */
 export function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 /**
- * Formats integer minor units for people: 129900 EUR → "€1,299.00". The division happens only here, for display;
+ * Formats integer minor units for people in a locale: 129900 EUR → "€1,299.00" (en), "1.299,00 €" (de); 1299 JPY → "￥1,299" (ja). The division happens only here, for display;
  * amounts are never computed on as floats.
  */
 export function formatMoney(money: Money, locale?: string): string {

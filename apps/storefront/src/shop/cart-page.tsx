@@ -2,12 +2,14 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { describeApiError } from '../api/api-error';
 import { useApp } from '../app/app-context';
+import { useI18n } from '../i18n/i18n-context';
 import { Alert, PageHeading, Spinner } from '../ui/components';
 import { describeCartError } from './cart-errors';
 import { CartView } from './cart-view';
 
 export function CartPage() {
   const { shop, cart, setCart, user } = useApp();
+  const { t } = useI18n();
   const [error, setError] = useState<string>();
   const [busyProductId, setBusyProductId] = useState<string>();
   const [loaded, setLoaded] = useState(false);
@@ -39,18 +41,18 @@ export function CartPage() {
     }
   };
 
-  if (!loaded && !cart) return <Spinner label="Loading your cart…" />;
+  if (!loaded && !cart) return <Spinner label={t('shop.loadingCart')} />;
   return (
     <section className="cart-page">
-      <PageHeading>Your cart</PageHeading>
+      <PageHeading>{t('shop.yourCart')}</PageHeading>
       {error && <Alert>{error}</Alert>}
       {!cart || cart.lines.length === 0 ? (
         <p className="empty">
-          Your cart is empty. <Link to="/">Browse the catalog</Link>
+          {t('shop.cartEmpty')} <Link to="/">{t('shop.browseCatalog')}</Link>
         </p>
       ) : (
         <>
-          {cart.mergedGuestCart && <Alert tone="info">We added the items you picked before signing in.</Alert>}
+          {cart.mergedGuestCart && <Alert tone="info">{t('shop.mergedGuestCart')}</Alert>}
           <CartView
             cart={cart}
             busyProductId={busyProductId}
@@ -58,17 +60,17 @@ export function CartPage() {
             onRemove={(productId) => void change(productId, () => shop.removeFromCart(productId))}
           />
           <div className="cart-actions">
-            {cart.hasAvailabilityIssues && <p className="flag flag-warning">Fix the flagged items to check out.</p>}
+            {cart.hasAvailabilityIssues && <p className="flag flag-warning">{t('shop.fixFlagged')}</p>}
             {user ? (
               <Link to="/checkout" className={`button primary${cart.hasAvailabilityIssues ? ' disabled' : ''}`} aria-disabled={cart.hasAvailabilityIssues || undefined} onClick={(event) => cart.hasAvailabilityIssues && event.preventDefault()}>
-                Proceed to checkout
+                {t('shop.proceedToCheckout')}
               </Link>
             ) : (
               <p>
                 <Link to="/account/sign-in?next=/checkout" className="button primary">
-                  Sign in to check out
+                  {t('shop.signInToCheckOut')}
                 </Link>{' '}
-                <span className="muted">New here? You can create an account on the next page; your cart is kept.</span>
+                <span className="muted">{t('shop.newHere')}</span>
               </p>
             )}
           </div>

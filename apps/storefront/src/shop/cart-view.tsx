@@ -2,8 +2,11 @@ import { Link } from 'react-router';
 // The wire type is aliased: `CartView` is this file's component.
 import type { CartLine, CartView as Cart } from '@shop/contracts';
 import { cartLineIssueText } from '../lib/availability';
-import { formatMoney } from '../lib/money';
+import { useI18n } from '../i18n/i18n-context';
+import { createTranslator, type Translate } from '../i18n/translator';
 import { Price, ProductImage } from '../ui/components';
+
+const english = createTranslator('en');
 
 export interface CartViewProps {
   cart: Cart;
@@ -17,9 +20,10 @@ export interface CartViewProps {
  * this page): a changed price and a stock problem are flagged on their line.
  */
 export function CartView({ cart, busyProductId, onQuantityChange, onRemove }: CartViewProps) {
+  const { t } = useI18n();
   return (
     <div className="cart">
-      <ul className="cart-lines" aria-label="Items in your cart">
+      <ul className="cart-lines" aria-label={t('shop.cartItems')}>
         {cart.lines.map((line) => (
           <CartLineRow key={line.productId} line={line} busy={busyProductId === line.productId} onQuantityChange={onQuantityChange} onRemove={onRemove} />
         ))}
@@ -31,8 +35,9 @@ export function CartView({ cart, busyProductId, onQuantityChange, onRemove }: Ca
 
 function CartLineRow({ line, busy, onQuantityChange, onRemove }: { line: CartLine; busy: boolean } & Pick<CartViewProps, 'onQuantityChange' | 'onRemove'>) {
   // The cart keeps a line whose product catalog no longer sells; it then has no name, SKU or stock figures.
-  const issue = cartLineIssueText(line.availabilityIssue, line.availability?.available ?? 0);
-  const name = cartLineName(line);
+  const { t, formatPrice } = useI18n();
+  const issue = cartLineIssueText(line.availabilityIssue, line.availability?.available ?? 0, t);
+  const name = cartLineName(line, t);
   const quantityId = `quantity-${line.productId}`;
   return (
     <li className={`cart-line${issue ? ' has-issue' : ''}`} data-testid="cart-line">
@@ -41,15 +46,15 @@ function CartLineRow({ line, busy, onQuantityChange, onRemove }: { line: CartLin
         <Link to={`/products/${line.productId}`} className="cart-line-name">
           {name}
         </Link>
-        {line.sku !== null && <p className="muted small">SKU {line.sku}</p>}
+        {line.sku !== null && <p className="muted small">{t('shop.sku', { sku: line.sku })}</p>}
         {line.unitPrice && (
           <p className="small">
-            <Price money={line.unitPrice} /> each
+            {t('shop.each', { price: formatPrice(line.unitPrice) })}
           </p>
         )}
         {line.priceChanged && line.unitPrice && (
           <p className="flag flag-info" role="note">
-            Price changed since you added it: was {formatMoney(line.priceAtAdd)}, now {formatMoney(line.unitPrice)}.
+            {t('shop.priceChanged', { was: formatPrice(line.priceAtAdd), now: formatPrice(line.unitPrice) })}
           </p>
         )}
         {issue && (
@@ -60,7 +65,7 @@ function CartLineRow({ line, busy, onQuantityChange, onRemove }: { line: CartLin
       </div>
       <div className="cart-line-actions">
         <label htmlFor={quantityId} className="visually-hidden">
-          Quantity of {name}
+          {t('shop.quantityOf', { name })}
         </label>
         <input
           id={quantityId}
@@ -79,8 +84,8 @@ function CartLineRow({ line, busy, onQuantityChange, onRemove }: { line: CartLin
           }}
           onKeyDown={(event) => event.key === 'Enter' && event.currentTarget.blur()}
         />
-        <button type="button" className="link-button" disabled={busy} onClick={() => onRemove(line.productId)} aria-label={`Remove ${name}`}>
-          Remove
+        <button type="button" className="link-button" disabled={busy} onClick={() => onRemove(line.productId)} aria-label={t('shop.removeLabel', { name })}>
+          {t('shop.remove')}
         </button>
       </div>
       <p className="cart-line-total">{line.lineTotal ? <Price money={line.lineTotal} /> : <span className="muted">—</span>}</p>
@@ -89,26 +94,27 @@ function CartLineRow({ line, busy, onQuantityChange, onRemove }: { line: CartLin
 }
 
 /** What a line is called: catalog's name, or a placeholder once catalog no longer has the product. */
-export function cartLineName(line: Pick<CartLine, 'name'>): string {
-  return line.name ?? 'A product no longer sold';
+export function cartLineName(line: Pick<CartLine, 'name'>, t: Translate = english): string {
+  return line.name ?? t('shop.productNoLongerSold');
 }
 
 /** Item count and subtotal; taxes are included and shipping is free in this shop, so the subtotal is what is charged. */
 export function CartTotals({ cart }: { cart: Cart }) {
+  const { t, formatPrice, formatNumber } = useI18n();
   const currency = cart.subtotal.currency;
   return (
-    <dl className="cart-totals" aria-label="Order summary">
+    <dl className="cart-totals" aria-label={t('shop.orderSummary')}>
       <div>
-        <dt>Items</dt>
-        <dd data-testid="cart-item-count">{cart.itemCount}</dd>
+        <dt>{t('shop.items')}</dt>
+        <dd data-testid="cart-item-count">{formatNumber(cart.itemCount)}</dd>
       </div>
       <div>
-        <dt>Shipping</dt>
-        <dd>Free</dd>
+        <dt>{t('shop.shipping')}</dt>
+        <dd>{t('shop.free')}</dd>
       </div>
       <div className="total">
-        <dt>Subtotal</dt>
-        <dd data-testid="cart-subtotal">{currency ? formatMoney({ amount: cart.subtotal.amount, currency }) : '—'}</dd>
+        <dt>{t('shop.subtotal')}</dt>
+        <dd data-testid="cart-subtotal">{currency ? formatPrice({ amount: cart.subtotal.amount, currency }) : '—'}</dd>
       </div>
     </dl>
   );

@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import type { ProductQuery } from '../api/shop-api';
 import type { CategoryTreeNode, ProductView } from '@shop/contracts';
 import { useApp } from '../app/app-context';
+import { useI18n } from '../i18n/i18n-context';
 import { catalogQueryFromParams, paramsFromCatalogQuery } from '../lib/catalog-query';
 import { useCursorPages } from '../lib/use-cursor-pages';
 import { useSearchText } from '../lib/use-search-text';
@@ -16,10 +17,12 @@ const minorPerMajor = 100;
 
 /** Home: search as you type, category tree, brand / price / stock filters, sort, and "load more" on the cursor. */
 export function CatalogPage() {
-  const { shop } = useApp();
+  const { shop, market } = useApp();
+  const { t } = useI18n();
   const [params, setParams] = useSearchParams();
   const query = useMemo(() => catalogQueryFromParams(params), [params]);
-  const queryKey = paramsFromCatalogQuery(query).toString();
+  // The market is part of the key: picking another one reads the first page again, in its currency.
+  const queryKey = `${paramsFromCatalogQuery(query).toString()}|${market?.id ?? ''}`;
 
   const [categories, setCategories] = useState<CategoryTreeNode[]>([]);
   const [brandsSeen, setBrandsSeen] = useState<string[]>([]);
@@ -46,13 +49,13 @@ export function CatalogPage() {
     setBrandsSeen((seen) => (brands.every((brand) => seen.includes(brand)) ? seen : [...new Set([...seen, ...brands])].sort()));
   }, [products]);
 
-  const heading = query.q ? `Results for “${query.q}”` : query.category ? (findCategory(categories, query.category)?.name ?? 'Products') : 'All products';
+  const heading = query.q ? t('shop.resultsFor', { query: query.q }) : query.category ? (findCategory(categories, query.category)?.name ?? t('shop.products')) : t('shop.allProducts');
 
   return (
     <div className="catalog">
-      <aside className="filters" aria-label="Filters">
-        <h2 className="filters-title">Categories</h2>
-        <nav aria-label="Categories">
+      <aside className="filters" aria-label={t('shop.filters')}>
+        <h2 className="filters-title">{t('shop.categories')}</h2>
+        <nav aria-label={t('shop.categories')}>
           <ul className="category-tree">
             <li>
               <Link to={{ search: paramsFromCatalogQuery({ ...query, category: undefined }).toString() }} aria-current={!query.category ? 'page' : undefined}>
@@ -64,10 +67,10 @@ export function CatalogPage() {
             ))}
           </ul>
         </nav>
-        <h2 className="filters-title">Refine</h2>
+        <h2 className="filters-title">{t('shop.refine')}</h2>
         <form className="refine" onSubmit={(event) => event.preventDefault()}>
           <div className="field">
-            <label htmlFor="brand-filter">Brand</label>
+            <label htmlFor="brand-filter">{t('shop.brand')}</label>
             <input
               id="brand-filter"
               list="brands-seen"
@@ -83,9 +86,9 @@ export function CatalogPage() {
             </datalist>
           </div>
           <fieldset className="price-range">
-            <legend>Price (€)</legend>
-            <PriceInput label="Minimum price" value={query.minPrice} onChange={(minPrice) => update({ minPrice })} />
-            <PriceInput label="Maximum price" value={query.maxPrice} onChange={(maxPrice) => update({ maxPrice })} />
+            <legend>{t('shop.priceIn', { currency: market?.currency ?? '€' })}</legend>
+            <PriceInput id="minimum-price" label={t('shop.minPrice')} value={query.minPrice} onChange={(minPrice) => update({ minPrice })} />
+            <PriceInput id="maximum-price" label={t('shop.maxPrice')} value={query.maxPrice} onChange={(maxPrice) => update({ maxPrice })} />
           </fieldset>
           <div className="field checkbox">
             <input
@@ -97,7 +100,7 @@ export function CatalogPage() {
                 update({ inStock: event.target.checked || undefined });
               }}
             />
-            <label htmlFor="in-stock">In stock only</label>
+            <label htmlFor="in-stock">{t('shop.inStockOnly')}</label>
           </div>
         </form>
       </aside>
@@ -105,11 +108,11 @@ export function CatalogPage() {
       <section className="results" aria-labelledby="results-heading">
         <div className="search-bar" role="search">
           <label htmlFor="search" className="visually-hidden">
-            Search products
+            {t('shop.searchProducts')}
           </label>
-          <input id="search" type="search" placeholder="Search products" value={searchText} onChange={(event) => setSearchText(event.target.value)} autoComplete="off" />
+          <input id="search" type="search" placeholder={t('shop.searchProducts')} value={searchText} onChange={(event) => setSearchText(event.target.value)} autoComplete="off" />
           <label htmlFor="sort" className="visually-hidden">
-            Sort by
+            {t('shop.sortBy')}
           </label>
           <select
             id="sort"
@@ -119,23 +122,23 @@ export function CatalogPage() {
               update({ sort: event.target.value as ProductQuery['sort'] });
             }}
           >
-            {query.q && <option value="relevance">Best match</option>}
-            <option value="newest">Newest</option>
-            <option value="price">Price: low to high</option>
-            <option value="-price">Price: high to low</option>
+            {query.q && <option value="relevance">{t('shop.bestMatch')}</option>}
+            <option value="newest">{t('shop.newest')}</option>
+            <option value="price">{t('shop.priceLowHigh')}</option>
+            <option value="-price">{t('shop.priceHighLow')}</option>
           </select>
         </div>
         <h1 id="results-heading">{heading}</h1>
         {error && <Alert>{error}</Alert>}
         {!products ? (
-          !error && <Spinner label="Loading products…" />
+          !error && <Spinner label={t('shop.loadingProducts')} />
         ) : products.length === 0 ? (
-          <p className="empty">No products match. Try fewer words or remove a filter.</p>
+          <p className="empty">{t('shop.noProducts')}</p>
         ) : (
           <>
             <p className="result-count" role="status">
-              Showing {products.length} {products.length === 1 ? 'product' : 'products'}
-              {nextCursor ? ' (more available)' : ''}
+              {t('shop.showing', { count: products.length })}
+              {nextCursor ? t('shop.moreAvailable') : ''}
             </p>
             <ul className="product-grid">
               {products.map((product) => (
@@ -179,8 +182,7 @@ function CategoryNode({ category, query }: { category: CategoryTreeNode; query: 
   );
 }
 
-function PriceInput({ label, value, onChange }: { label: string; value: number | undefined; onChange: (minor: number | undefined) => void }) {
-  const id = label.toLowerCase().replace(/\s+/g, '-');
+function PriceInput({ id, label, value, onChange }: { id: string; label: string; value: number | undefined; onChange: (minor: number | undefined) => void }) {
   const commit = (text: string) => {
     const whole = text.trim() === '' ? undefined : Math.max(0, Math.floor(Number(text)));
     const minor = whole === undefined || !Number.isFinite(whole) ? undefined : whole * minorPerMajor;

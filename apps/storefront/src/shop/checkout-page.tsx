@@ -4,7 +4,7 @@ import { describeApiError } from '../api/api-error';
 import { SimulatedPaymentTokens, type ShippingAddress } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { newIdempotencyKey } from '../lib/idempotency';
-import { formatMoney } from '../lib/money';
+import { useI18n } from '../i18n/i18n-context';
 import type { FieldErrors } from '../lib/validation';
 import { normalizeShippingAddress, shippingCountries, validateShippingAddress } from './shipping-address-form';
 import { Alert, Field, PageHeading, SelectField, Spinner } from '../ui/components';
@@ -13,15 +13,17 @@ import { describeCheckoutFailure } from './checkout-errors';
 
 /** The simulated payment methods, offered plainly: this shop takes no real payments. */
 export const paymentChoices = [
-  { token: SimulatedPaymentTokens.approve, label: 'Test card that is approved' },
-  { token: SimulatedPaymentTokens.decline, label: 'Test card that is declined' },
+  { token: SimulatedPaymentTokens.approve, labelKey: 'shop.cardApproved' },
+  { token: SimulatedPaymentTokens.decline, labelKey: 'shop.cardDeclined' },
 ] as const;
 
 const emptyAddress: ShippingAddress = { name: '', line1: '', line2: '', city: '', postalCode: '', country: '', phone: '' };
-const countryNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(undefined, { type: 'region' }) : undefined;
 
 export function CheckoutPage() {
   const { shop, cart, setCart, user } = useApp();
+  const { t, locale, formatPrice } = useI18n();
+  // Country names in the shopper's language, sorted by its collation.
+  const countryNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(locale, { type: 'region' }) : undefined;
   const navigate = useNavigate();
   const [address, setAddress] = useState<ShippingAddress>({ ...emptyAddress, name: user?.name ?? '' });
   const [paymentToken, setPaymentToken] = useState<string>(paymentChoices[0].token);
@@ -51,7 +53,7 @@ export function CheckoutPage() {
     const found = validateShippingAddress(address);
     setErrors(found);
     if (Object.keys(found).length > 0) {
-      setFailure('Please correct the highlighted fields.');
+      setFailure(t('shop.correctFields'));
       // Focus the first field that needs attention, in the order the form shows them (the error marks are not
       // rendered yet at this point, so the field is found by its name).
       const firstInvalid = Array.from(formRef.current?.elements ?? []).find((element) => (element as HTMLInputElement).name in found);
@@ -78,13 +80,13 @@ export function CheckoutPage() {
   };
 
   if (loadError) return <Alert>{loadError}</Alert>;
-  if (!cart) return <Spinner label="Loading your cart…" />;
+  if (!cart) return <Spinner label={t('shop.loadingCart')} />;
   if (cart.lines.length === 0) {
     return (
       <section>
-        <PageHeading>Checkout</PageHeading>
+        <PageHeading>{t('shop.checkout')}</PageHeading>
         <p className="empty">
-          Your cart is empty. <Link to="/">Browse the catalog</Link>
+          {t('shop.cartEmpty')} <Link to="/">{t('shop.browseCatalog')}</Link>
         </p>
       </section>
     );
@@ -92,34 +94,34 @@ export function CheckoutPage() {
 
   return (
     <section className="checkout-page">
-      <PageHeading>Checkout</PageHeading>
+      <PageHeading>{t('shop.checkout')}</PageHeading>
       <div className="checkout-layout">
         <form ref={formRef} onSubmit={(event) => void placeOrder(event)} noValidate aria-describedby={failure ? 'checkout-failure' : undefined}>
           <fieldset>
-            <legend>Shipping address</legend>
-            <Field label="Full name" name="name" autoComplete="name" value={address.name} error={errors.name} onChange={(e) => edit('name', e.target.value)} required />
-            <Field label="Street and number" name="line1" autoComplete="address-line1" value={address.line1} error={errors.line1} onChange={(e) => edit('line1', e.target.value)} required />
-            <Field label="Apartment, floor (optional)" name="line2" autoComplete="address-line2" value={address.line2 ?? ''} error={errors.line2} onChange={(e) => edit('line2', e.target.value)} />
+            <legend>{t('shop.shippingAddress')}</legend>
+            <Field label={t('shop.fullName')} name="name" autoComplete="name" value={address.name} error={errors.name} onChange={(e) => edit('name', e.target.value)} required />
+            <Field label={t('shop.street')} name="line1" autoComplete="address-line1" value={address.line1} error={errors.line1} onChange={(e) => edit('line1', e.target.value)} required />
+            <Field label={t('shop.line2')} name="line2" autoComplete="address-line2" value={address.line2 ?? ''} error={errors.line2} onChange={(e) => edit('line2', e.target.value)} />
             <div className="field-row">
-              <Field label="Postal code" name="postalCode" autoComplete="postal-code" value={address.postalCode} error={errors.postalCode} onChange={(e) => edit('postalCode', e.target.value)} required />
-              <Field label="City" name="city" autoComplete="address-level2" value={address.city} error={errors.city} onChange={(e) => edit('city', e.target.value)} required />
+              <Field label={t('shop.postalCode')} name="postalCode" autoComplete="postal-code" value={address.postalCode} error={errors.postalCode} onChange={(e) => edit('postalCode', e.target.value)} required />
+              <Field label={t('shop.city')} name="city" autoComplete="address-level2" value={address.city} error={errors.city} onChange={(e) => edit('city', e.target.value)} required />
             </div>
-            <SelectField label="Country" name="country" autoComplete="country" value={address.country} error={errors.country} onChange={(e) => edit('country', e.target.value)} required>
-              <option value="">Choose a country</option>
+            <SelectField label={t('shop.country')} name="country" autoComplete="country" value={address.country} error={errors.country} onChange={(e) => edit('country', e.target.value)} required>
+              <option value="">{t('shop.chooseCountry')}</option>
               {shippingCountries
                 .map((code) => ({ code, name: countryNames?.of(code) ?? code }))
-                .sort((a, b) => a.name.localeCompare(b.name))
+                .sort((a, b) => a.name.localeCompare(b.name, locale))
                 .map(({ code, name }) => (
                   <option key={code} value={code}>
                     {name}
                   </option>
                 ))}
             </SelectField>
-            <Field label="Phone (optional)" name="phone" type="tel" autoComplete="tel" value={address.phone ?? ''} error={errors.phone} onChange={(e) => edit('phone', e.target.value)} />
+            <Field label={t('shop.phone')} name="phone" type="tel" autoComplete="tel" value={address.phone ?? ''} error={errors.phone} onChange={(e) => edit('phone', e.target.value)} />
           </fieldset>
           <fieldset>
-            <legend>Payment</legend>
-            <p className="muted small">Payments are simulated: pick how the test card behaves.</p>
+            <legend>{t('shop.payment')}</legend>
+            <p className="muted small">{t('shop.paymentsSimulated')}</p>
             {paymentChoices.map((choice) => (
               <div className="field checkbox" key={choice.token}>
                 <input
@@ -133,7 +135,7 @@ export function CheckoutPage() {
                     attemptKey.current = newIdempotencyKey();
                   }}
                 />
-                <label htmlFor={choice.token}>{choice.label}</label>
+                <label htmlFor={choice.token}>{t(choice.labelKey)}</label>
               </div>
             ))}
           </fieldset>
@@ -143,29 +145,29 @@ export function CheckoutPage() {
             </div>
           )}
           <button type="submit" className="button primary large" disabled={placing || cart.hasAvailabilityIssues}>
-            {placing ? 'Placing your order…' : `Place order · ${cart.subtotal.currency ? formatMoney({ amount: cart.subtotal.amount, currency: cart.subtotal.currency }) : ''}`}
+            {placing ? t('shop.placingOrder') : t('shop.placeOrder', { total: cart.subtotal.currency ? formatPrice({ amount: cart.subtotal.amount, currency: cart.subtotal.currency }) : '' })}
           </button>
           {cart.hasAvailabilityIssues && (
             <p className="flag flag-warning">
-              Some items are not available as requested. <Link to="/cart">Review your cart</Link>
+              {t('shop.itemsUnavailable')} <Link to="/cart">{t('shop.reviewCart')}</Link>
             </p>
           )}
         </form>
-        <aside className="checkout-summary" aria-label="Your order">
-          <h2>Your order</h2>
+        <aside className="checkout-summary" aria-label={t('shop.yourOrder')}>
+          <h2>{t('shop.yourOrder')}</h2>
           <ul className="summary-lines">
             {cart.lines.map((line) => (
               <li key={line.productId}>
                 <span>
-                  {line.quantity} × {cartLineName(line)}
+                  {t('shop.lineSummary', { quantity: line.quantity, name: cartLineName(line, t) })}
                 </span>
-                <span>{line.lineTotal ? formatMoney(line.lineTotal) : '—'}</span>
+                <span>{line.lineTotal ? formatPrice(line.lineTotal) : '—'}</span>
               </li>
             ))}
           </ul>
           <CartTotals cart={cart} />
           <p className="small">
-            <Link to="/cart">Edit cart</Link>
+            <Link to="/cart">{t('shop.editCart')}</Link>
           </p>
         </aside>
       </div>

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { describeApiError } from '../api/api-error';
 import type { Order } from '@shop/contracts';
 import { useApp } from '../app/app-context';
+import { useI18n } from '../i18n/i18n-context';
 import { isOrderInProgress, orderReference, orderStatusLabel } from '../lib/order-status';
 import { Alert, PageHeading, Spinner } from '../ui/components';
 import { OrderSummary } from './order-summary';
@@ -14,6 +15,7 @@ const pollForMs = 60_000;
 export function ConfirmationPage() {
   const { id = '' } = useParams();
   const { shop, reloadCart } = useApp();
+  const { t } = useI18n();
   const [order, setOrder] = useState<Order>();
   const [error, setError] = useState<string>();
 
@@ -40,33 +42,37 @@ export function ConfirmationPage() {
   }, [shop, id, reloadCart]);
 
   if (error) return <Alert>{error}</Alert>;
-  if (!order) return <Spinner label="Loading your order…" />;
+  if (!order) return <Spinner label={t('shop.loadingOrder')} />;
   const reference = orderReference(order.id);
+  // The reference is set in bold wherever the translation puts it.
+  const [confirmedBefore, confirmedAfter = ''] = t('shop.orderConfirmed', { reference: '\u0000' }).split('\u0000');
   return (
     <section className="confirmation-page">
       {order.status === 'confirmed' || order.status === 'shipped' || order.status === 'delivered' ? (
         <>
-          <PageHeading>Thank you for your order!</PageHeading>
+          <PageHeading>{t('shop.thankYou')}</PageHeading>
           <Alert tone="success">
-            Order <strong>{reference}</strong> is confirmed. We will let you know when it ships.
+            {confirmedBefore}
+            <strong>{reference}</strong>
+            {confirmedAfter}
           </Alert>
         </>
       ) : isOrderInProgress(order.status) ? (
         <>
-          <PageHeading>We are processing your order</PageHeading>
-          <Alert tone="info">Order {reference} is being processed. This page updates by itself; you will not be charged twice.</Alert>
+          <PageHeading>{t('shop.processingHeading')}</PageHeading>
+          <Alert tone="info">{t('shop.processing', { reference })}</Alert>
         </>
       ) : (
         <>
-          <PageHeading>Your order did not go through</PageHeading>
+          <PageHeading>{t('shop.failedHeading')}</PageHeading>
           <Alert>
-            Order {reference}: {orderStatusLabel(order.status)}. Nothing was charged and your cart is kept. <Link to="/cart">Back to your cart</Link>
+            {t('shop.failed', { reference, status: orderStatusLabel(order.status) })} <Link to="/cart">{t('shop.backToCart')}</Link>
           </Alert>
         </>
       )}
       <OrderSummary order={order} />
       <p>
-        <Link to="/account/orders">See all your orders</Link> · <Link to="/">Continue shopping</Link>
+        <Link to="/account/orders">{t('shop.allOrders')}</Link> · <Link to="/">{t('shop.continueShopping')}</Link>
       </p>
     </section>
   );

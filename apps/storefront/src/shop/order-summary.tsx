@@ -1,24 +1,25 @@
 import type { Order } from '@shop/contracts';
-import { formatMoney } from '../lib/money';
+import { useI18n } from '../i18n/i18n-context';
 import { PostalAddress } from '../ui/components';
 
 /** Lines, total and shipping address of a placed order (confirmation and order detail). */
 export function OrderSummary({ order }: { order: Order }) {
+  const { t, formatPrice: formatMoney, formatNumber } = useI18n();
   return (
     <div className="order-summary">
       <table className="order-lines">
-        <caption className="visually-hidden">Items</caption>
+        <caption className="visually-hidden">{t('shop.items')}</caption>
         <thead>
           <tr>
-            <th scope="col">Item</th>
+            <th scope="col">{t('shop.item')}</th>
             <th scope="col" className="number">
-              Quantity
+              {t('shop.quantity')}
             </th>
             <th scope="col" className="number">
-              Price
+              {t('shop.price')}
             </th>
             <th scope="col" className="number">
-              Total
+              {t('shop.total')}
             </th>
           </tr>
         </thead>
@@ -26,7 +27,7 @@ export function OrderSummary({ order }: { order: Order }) {
           {order.lines.map((line) => (
             <tr key={line.productId}>
               <td>{line.name}</td>
-              <td className="number">{line.quantity}</td>
+              <td className="number">{formatNumber(line.quantity)}</td>
               <td className="number">{formatMoney(line.unitPrice)}</td>
               <td className="number">{formatMoney(line.lineTotal)}</td>
             </tr>
@@ -35,7 +36,7 @@ export function OrderSummary({ order }: { order: Order }) {
         <tfoot>
           <tr>
             <th scope="row" colSpan={3}>
-              Total
+              {t('shop.total')}
             </th>
             <td className="number" data-testid="order-total">
               {formatMoney(order.total)}
@@ -43,7 +44,7 @@ export function OrderSummary({ order }: { order: Order }) {
           </tr>
         </tfoot>
       </table>
-      <h2>Shipping to</h2>
+      <h2>{t('shop.shippingTo')}</h2>
 <PostalAddress address={order.shippingAddress} />
     </div>
   );

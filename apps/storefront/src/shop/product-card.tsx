@@ -1,12 +1,14 @@
 import { Link } from 'react-router';
 import type { ProductView } from '@shop/contracts';
 import { availabilityLabel } from '../lib/availability';
+import { useI18n } from '../i18n/i18n-context';
 import { Price, ProductImage } from '../ui/components';
 import { useAddToCart } from './use-add-to-cart';
 
 /** One product of the grid: the whole card is reachable by its name link; "Add to cart" adds one unit. */
 export function ProductCard({ product }: { product: ProductView }) {
-  const stock = availabilityLabel(product.availability);
+  const { t } = useI18n();
+  const stock = availabilityLabel(product.availability, t);
   const { add, adding, result } = useAddToCart();
   return (
     <article className="product-card" aria-labelledby={`product-${product.id}`}>
@@ -25,9 +27,9 @@ export function ProductCard({ product }: { product: ProductView }) {
           className="button"
           disabled={adding || stock.tone === 'out'}
           onClick={() => void add(product.id, 1, product.name)}
-          aria-label={`Add to cart: ${product.name}`}
+          aria-label={t('shop.addToCartLabel', { name: product.name })}
         >
-          {adding ? 'Adding…' : 'Add to cart'}
+          {adding ? t('shop.adding') : t('shop.addToCart')}
         </button>
         <p className={result?.ok === false ? 'field-error' : 'visually-hidden'} role="status">
           {result?.message ?? ''}

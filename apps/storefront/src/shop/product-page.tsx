@@ -4,6 +4,7 @@ import { describeApiError } from '../api/api-error';
 import type { ProductView } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { availabilityLabel } from '../lib/availability';
+import { useI18n } from '../i18n/i18n-context';
 import { Alert, PageHeading, Price, ProductImage, Spinner } from '../ui/components';
 import { useAddToCart } from './use-add-to-cart';
 
@@ -13,6 +14,7 @@ const maxQuantityChoice = 10;
 export function ProductPage() {
   const { ref = '' } = useParams();
   const { shop } = useApp();
+  const { t } = useI18n();
   const [product, setProduct] = useState<ProductView>();
   const [error, setError] = useState<string>();
   const [imageIndex, setImageIndex] = useState(0);
@@ -27,14 +29,14 @@ export function ProductPage() {
   }, [shop, ref]);
 
   if (error) return <Alert>{error}</Alert>;
-  if (!product) return <Spinner label="Loading product…" />;
+  if (!product) return <Spinner label={t('shop.loadingProduct')} />;
 
-  const stock = availabilityLabel(product.availability);
+  const stock = availabilityLabel(product.availability, t);
   const choices = Math.max(1, Math.min(maxQuantityChoice, product.availability.available));
   return (
     <article className="product-page">
       <p className="breadcrumb">
-        <Link to="/">Catalog</Link>
+        <Link to="/">{t('layout.catalog')}</Link>
         {product.category && (
           <>
             {' › '}
@@ -46,11 +48,11 @@ export function ProductPage() {
         <div className="gallery">
           <ProductImage src={product.imageUrls[imageIndex]} name={product.name} size="large" />
           {product.imageUrls.length > 1 && (
-            <ul className="thumbnails" aria-label="More images">
+            <ul className="thumbnails" aria-label={t('shop.moreImages')}>
               {product.imageUrls.map((url, index) => (
                 <li key={url}>
-                  <button type="button" aria-label={`Show image ${index + 1}`} aria-pressed={index === imageIndex} onClick={() => setImageIndex(index)}>
-                    <ProductImage src={url} name={`${product.name}, image ${index + 1}`} size="thumb" />
+                  <button type="button" aria-label={t('shop.showImage', { number: index + 1 })} aria-pressed={index === imageIndex} onClick={() => setImageIndex(index)}>
+                    <ProductImage src={url} name={t('shop.imageAlt', { name: product.name, number: index + 1 })} size="thumb" />
                   </button>
                 </li>
               ))}
@@ -59,7 +61,7 @@ export function ProductPage() {
         </div>
         <div className="product-info">
           <PageHeading>{product.name}</PageHeading>
-          {product.brand && <p className="muted">by {product.brand}</p>}
+          {product.brand && <p className="muted">{t('shop.byBrand', { brand: product.brand })}</p>}
           <p className="product-price" data-testid="product-price">
             <Price money={product.price} />
           </p>
@@ -72,7 +74,7 @@ export function ProductPage() {
             }}
           >
             <div className="field inline">
-              <label htmlFor="quantity">Quantity</label>
+              <label htmlFor="quantity">{t('shop.quantity')}</label>
               <select id="quantity" value={quantity} onChange={(event) => setQuantity(Number(event.target.value))} disabled={stock.tone === 'out'}>
                 {Array.from({ length: choices }, (_, index) => index + 1).map((value) => (
                   <option key={value} value={value}>
@@ -82,21 +84,21 @@ export function ProductPage() {
               </select>
             </div>
             <button type="submit" className="button primary" disabled={adding || stock.tone === 'out'}>
-              {stock.tone === 'out' ? 'Sold out' : adding ? 'Adding…' : 'Add to cart'}
+              {stock.tone === 'out' ? t('shop.soldOut') : adding ? t('shop.adding') : t('shop.addToCart')}
             </button>
           </form>
           <div aria-live="polite">
             {result && (
               <Alert tone={result.ok ? 'success' : 'error'}>
-                {result.message} {result.ok && <Link to="/cart">View cart</Link>}
+                {result.message} {result.ok && <Link to="/cart">{t('shop.viewCart')}</Link>}
               </Alert>
             )}
           </div>
-          <h2>Description</h2>
-          <p className="description">{product.description || 'No description yet.'}</p>
+          <h2>{t('shop.description')}</h2>
+          <p className="description">{product.description || t('shop.noDescription')}</p>
           {Object.keys(product.attributes).length > 0 && (
             <>
-              <h2>Details</h2>
+              <h2>{t('shop.details')}</h2>
               <dl className="attributes">
                 {Object.entries(product.attributes).map(([key, value]) => (
                   <div key={key}>
@@ -107,7 +109,7 @@ export function ProductPage() {
               </dl>
             </>
           )}
-          <p className="muted small">SKU {product.sku}</p>
+          <p className="muted small">{t('shop.sku', { sku: product.sku })}</p>
         </div>
       </div>
     </article>

@@ -1,9 +1,10 @@
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import type { Money, ShippingAddress } from '@shop/contracts';
-import { formatMoney } from '../lib/money';
+import { useI18n } from '../i18n/i18n-context';
 
 export function Price({ money, className }: { money: Money; className?: string }) {
-  return <span className={className ?? 'price'}>{formatMoney(money)}</span>;
+  const { formatPrice } = useI18n();
+  return <span className={className ?? 'price'}>{formatPrice(money)}</span>;
 }
 
 /** A message in a live region, so screen readers announce it when it appears. */

@@ -16,6 +16,7 @@ function product(index: number): AdminProductView {
     imageUrls: [],
     attributes: {},
     price: { amount: 1000 + index, currency: 'EUR' },
+    prices: [{ amount: 1000 + index, currency: 'EUR', derived: false }],
     status: 'active',
     version: 1,
     availability: { available: 3, inStock: true },

@@ -14,6 +14,7 @@ export function adminProduct(overrides: Partial<AdminProductView> = {}): AdminPr
     imageUrls: [],
     attributes: {},
     price: { amount: 4999, currency: 'EUR' },
+    prices: [{ amount: 4999, currency: 'EUR', derived: false }],
     status: 'active',
     version: 3,
     availability: { available: 5, inStock: true },

@@ -1,0 +1,88 @@
+import { adminProductViewSchema, productPageSchema, productViewSchema } from '@shop/contracts';
+import type { Database } from '@shop/postgres';
+import { describeEachDatabase } from '@shop/testing';
+import { priceListPolicyOf } from '../src/composition';
+import { completePriceLists } from '../src/data/product-tables';
+import { buildHarness, catalogDatabases, createProduct, tokens, type CatalogHarness } from './catalog-harness';
+
+const rates = { EUR: '1', USD: '1.08', GBP: '0.85', JPY: '162.5' };
+
+describeEachDatabase<Database>('catalog price lists per market', catalogDatabases, (getDb) => {
+  let harness: CatalogHarness;
+  let lamp: { id: string };
+  let kettle: { id: string };
+  beforeAll(async () => {
+    harness = await buildHarness(getDb(), { priceConversionRates: rates });
+    lamp = (await createProduct(harness, { sku: 'PL-LAMP', name: 'Price list lamp', price: { amount: 1999, currency: 'EUR' } })).body;
+    kettle = (await createProduct(harness, { sku: 'PL-KETTLE', name: 'Price list kettle', price: { amount: 2400, currency: 'USD' } })).body;
+  });
+  afterAll(() => harness?.close());
+
+  it('when a product is created, then its price list holds its own price and one derived price per market currency, in ISO 4217 minor units', async () => {
+    const response = await harness.http.get(`/api/catalog/admin/products/${lamp.id}`).set('Authorization', `Bearer ${tokens.admin}`).expect(200);
+    expect(adminProductViewSchema.parse(response.body).prices).toEqual([
+      { amount: 1999, currency: 'EUR', derived: false },
+      { amount: 1699, currency: 'GBP', derived: true },
+      { amount: 3248, currency: 'JPY', derived: true },
+      { amount: 2159, currency: 'USD', derived: true },
+    ]);
+  });
+
+  it.each([
+    ['?market=jp', {}, { amount: 3248, currency: 'JPY' }],
+    ['', { Cookie: 'shop_market=uk' }, { amount: 1699, currency: 'GBP' }],
+    ['', { 'X-Client-Country': 'US' }, { amount: 2159, currency: 'USD' }],
+    ['', {}, { amount: 1999, currency: 'EUR' }],
+  ])('when the product is read with %p %p, then it is priced in that market currency and the answer varies by what chose it', async (query, headers, price) => {
+    const response = await harness.http.get(`/api/catalog/products/${lamp.id}${query}`).set(headers).expect(200);
+    expect(response.headers.vary).toBe('Cookie, X-Client-Country, Accept-Language');
+    expect(productViewSchema.parse(response.body).price).toEqual(price);
+  });
+
+  it('when the same cached product is read in two markets, then each gets its own representation and entity tag', async () => {
+    const eu = await harness.http.get(`/api/catalog/products/${lamp.id}?market=eu`).expect(200);
+    const jp = await harness.http.get(`/api/catalog/products/${lamp.id}?market=jp`).expect(200);
+    expect(eu.headers.etag).not.toBe(jp.headers.etag);
+    await harness.http.get(`/api/catalog/products/${lamp.id}?market=jp`).set('If-None-Match', eu.headers.etag).expect(200);
+    await harness.http.get(`/api/catalog/products/${lamp.id}?market=jp`).set('If-None-Match', jp.headers.etag).expect(304);
+  });
+
+  it('when the catalog is searched in a market, then the price sort and the price filters use that market currency', async () => {
+    const skus = async (query: string) =>
+      productPageSchema.parse((await harness.http.get(`/api/catalog/products?q=price%20list&sort=price&${query}`).expect(200)).body).items.map((item) => [item.sku, item.price.currency, item.price.amount]);
+    // EUR: the lamp 19.99 and the kettle 24.00 USD = 22.22 EUR.
+    await expect(skus('market=eu')).resolves.toEqual([
+      ['PL-LAMP', 'EUR', 1999],
+      ['PL-KETTLE', 'EUR', 2222],
+    ]);
+    await expect(skus('market=jp&maxPrice=3300')).resolves.toEqual([['PL-LAMP', 'JPY', 3248]]);
+    await expect(skus('market=us&minPrice=2200')).resolves.toEqual([['PL-KETTLE', 'USD', 2400]]);
+  });
+
+  it('when an unknown market is named on a product read or search, then the answer is a 400 problem', async () => {
+    await harness.http.get(`/api/catalog/products/${kettle.id}?market=mars`).expect(400);
+    const response = await harness.http.get('/api/catalog/products?market=mars').expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('when the rates change, then completing the price lists converts the derived prices again and keeps the base price, and a second run changes nothing', async () => {
+    const db = getDb();
+    const policy = priceListPolicyOf({ markets: [{ id: 'jp', name: 'Japan', currency: 'JPY', defaultLocale: 'ja', countries: ['JP'], pricesIncludeTax: true }], defaultMarket: 'jp' }, { EUR: '1', USD: '1', JPY: '100' });
+    await completePriceLists(db, policy, 1);
+    const prices = async () =>
+      (await db.query<{ currency: string; amount_minor: string; derived: boolean }>('SELECT currency, amount_minor, derived FROM product_prices WHERE product_id = $1 ORDER BY currency', [lamp.id])).rows.map((row) => [
+        row.currency,
+        Number(row.amount_minor),
+        row.derived,
+      ]);
+    await expect(prices()).resolves.toEqual([
+      ['EUR', 1999, false],
+      ['JPY', 1999, true],
+    ]);
+    await completePriceLists(db, policy);
+    await expect(prices()).resolves.toEqual([
+      ['EUR', 1999, false],
+      ['JPY', 1999, true],
+    ]);
+  });
+});
