@@ -250,6 +250,8 @@ describeWithChromium(
       await expectNoSeriousAccessibilityViolations(admin, 'admin product edit');
 
       const { context, page } = await newShopper();
+      // The euro market by the shopper's choice (the browser's en-US alone would choose the us market and its USD price list).
+      await context.addCookies([{ name: 'shop_market', value: 'eu', url: platform.url }]);
       await page.goto(`${platform.url}/products/${product.id}`);
       await expect(page.getByTestId('product-price').textContent()).resolves.toBe(euros.format(newAmount / 100));
       await context.close();
