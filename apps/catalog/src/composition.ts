@@ -43,7 +43,7 @@ import { createAppTokenGuardedPartitionsRouter } from './http/app-token-guarded-
 import { createProductsRouter } from './http/products.routes';
 import { seedDemoCatalog } from './jobs/demo-catalog.seed';
 import type { ConversionRates, PriceListPolicy } from './domain/price-list';
-import { completePriceLists } from './data/product-tables';
+import { completePriceListsOnPolicyChange } from './data/product-tables';
 import { ReservationSweeper } from './jobs/reservation-sweeper';
 import type { CatalogMetrics } from './domain/catalog-metrics';
 import { createCatalogMetrics } from './http/prometheus-catalog-metrics';
@@ -279,8 +279,9 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       // Registered after the building blocks, so stopping flushes it before the bus closes.
       audit: auditRecorderFor(AppIds.catalog, blocks, logger, resources, { metrics }),
     });
-    // Price lists in line with today's markets and rates, before the first read (idempotent: derived prices only).
-    const priced = await completePriceLists(db, priceListPolicyOf({ markets: config.MARKETS, defaultMarket: config.DEFAULT_MARKET }, config.PRICE_CONVERSION_RATES));
+    // Price lists in line with today's markets and rates, before the first read (a pass over the catalog only when
+    // the markets or rates changed since the last one).
+    const priced = await completePriceListsOnPolicyChange(db, priceListPolicyOf({ markets: config.MARKETS, defaultMarket: config.DEFAULT_MARKET }, config.PRICE_CONVERSION_RATES));
     logger.info({ products: priced }, 'price lists completed');
     // This month's history partition before the first write, whether or not the daily job has run yet.
     const partitions = await catalog.maintainPartitions();

@@ -1,8 +1,8 @@
 import { adminProductViewSchema, productPageSchema, productViewSchema } from '@shop/contracts';
-import type { Database } from '@shop/postgres';
+import type { Database, SqlExecutor } from '@shop/postgres';
 import { describeEachDatabase } from '@shop/testing';
 import { priceListPolicyOf } from '../src/composition';
-import { completePriceLists } from '../src/data/product-tables';
+import { completePriceLists, completePriceListsOnPolicyChange } from '../src/data/product-tables';
 import { buildHarness, catalogDatabases, createProduct, tokens, type CatalogHarness } from './catalog-harness';
 
 const rates = { EUR: '1', USD: '1.08', GBP: '0.85', JPY: '162.5' };
@@ -84,5 +84,64 @@ describeEachDatabase<Database>('catalog price lists per market', catalogDatabase
       ['EUR', 1999, false],
       ['JPY', 1999, true],
     ]);
+  });
+
+  it('when the policy is unchanged since the last completion, then a start skips the pass; a pass cut short by a lost connection records nothing and the next start does it again', async () => {
+    const db = getDb();
+    const market = (id: string, currency: string) => ({ id, name: id, currency, defaultLocale: 'en', countries: [], pricesIncludeTax: true });
+    const before = priceListPolicyOf({ markets: [market('eu', 'EUR'), market('us', 'USD')], defaultMarket: 'eu' }, { EUR: '1', USD: '2' });
+    const after = priceListPolicyOf({ markets: [market('eu', 'EUR'), market('us', 'USD')], defaultMarket: 'eu' }, { EUR: '1', USD: '3' });
+    const usdOfLamp = async () => Number((await db.query<{ amount_minor: string }>("SELECT amount_minor FROM product_prices WHERE product_id = $1 AND currency = 'USD'", [lamp.id])).rows[0]?.amount_minor);
+
+    await expect(completePriceListsOnPolicyChange(db, before)).resolves.toBeGreaterThanOrEqual(2);
+    await expect(completePriceListsOnPolicyChange(db, { currencies: ['USD', 'EUR'], rates: { USD: '2', EUR: '1' } })).resolves.toBe(0);
+    expect(await usdOfLamp()).toBe(3998);
+
+    // The connection is lost after the pass has rewritten its first page (one product): nothing of it may stay.
+    let statements = 0;
+    const losesItsConnection = {
+      transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) =>
+        db.transaction((tx) =>
+          work({
+            query: <R>(sql: string, params?: unknown[]) => {
+              statements += 1;
+              if (statements > 5) return Promise.reject(new Error('connection terminated unexpectedly'));
+              return tx.query<R>(sql, params);
+            },
+          }),
+        ),
+    } as unknown as Database;
+    await expect(completePriceListsOnPolicyChange(losesItsConnection, after, 1)).rejects.toThrow('connection terminated');
+    expect(await usdOfLamp()).toBe(3998);
+
+    await expect(completePriceListsOnPolicyChange(db, after, 1)).resolves.toBeGreaterThanOrEqual(2);
+    expect(await usdOfLamp()).toBe(5997);
+    await expect(completePriceListsOnPolicyChange(db, after)).resolves.toBe(0);
+  });
+
+  it('when admins edit the same product price at once, then one edit wins and the price list is the conversion of the winning price, never a mix', async () => {
+    const admin = `Bearer ${tokens.admin}`;
+    const created = await createProduct(harness, { sku: 'PL-RACE', name: 'Price list race', price: { amount: 1000, currency: 'EUR' } });
+    const etag = created.etag;
+    const amounts = [1100, 1200, 1300, 1400, 1500, 1600];
+    const answers = await Promise.all(
+      amounts.map((amount) =>
+        harness.http
+          .patch(`/api/catalog/products/${created.body.id}`)
+          .set('Authorization', admin)
+          .set('If-Match', etag)
+          .set('Content-Type', 'application/merge-patch+json')
+          .send(JSON.stringify({ price: { amount } })),
+      ),
+    );
+    const winners = answers.filter((answer) => answer.status === 200);
+    expect(winners).toHaveLength(1);
+    expect(answers.filter((answer) => answer.status === 412)).toHaveLength(amounts.length - 1);
+    const won = winners[0].body.price.amount as number;
+    const view = adminProductViewSchema.parse((await harness.http.get(`/api/catalog/admin/products/${created.body.id}`).set('Authorization', admin).expect(200)).body);
+    const usd = view.prices.find((price) => price.currency === 'USD');
+    expect(view.prices.find((price) => price.currency === 'EUR')).toEqual({ amount: won, currency: 'EUR', derived: false });
+    // The test's rates: 1.08 USD per EUR (whole cents for these amounts).
+    expect(usd).toEqual({ amount: (won * 108) / 100, currency: 'USD', derived: true });
   });
 });

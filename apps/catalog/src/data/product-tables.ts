@@ -1,9 +1,9 @@
 import type { ProductStatus, SnapshotSource } from '@shop/contracts';
-import type { SqlExecutor } from '@shop/postgres';
+import type { Database, SqlExecutor } from '@shop/postgres';
 import type { Category, NewProductRecord, ProductRecord, ProductWrites } from '../domain/ports';
 import type { CategoryRef, ProductWithAvailability } from '../domain/product';
 import type { ProductEvent } from '../domain/product-events';
-import { noConversion, priceListOf, type PriceListPolicy } from '../domain/price-list';
+import { noConversion, policyFingerprint, priceListOf, type PriceListPolicy } from '../domain/price-list';
 import * as outbox from './outbox';
 import { appendSnapshotsCte } from './product-history.repository';
 
@@ -202,17 +202,24 @@ export class SqlProductWrites implements ProductWrites {
  * (converted again, so a base price change moves them), and any explicit row of a currency the list still names is kept.
  */
 async function writePriceList(sql: SqlExecutor, productId: string, product: Pick<ProductRecord, 'priceAmount' | 'priceCurrency'>, pricing: PriceListPolicy): Promise<void> {
-  const explicit = await sql.query<{ currency: string; amount_minor: number }>(
-    'SELECT currency, amount_minor FROM product_prices WHERE product_id = $1 AND NOT derived AND currency <> $2',
-    [productId, product.priceCurrency],
+  // The list as if no explicit price existed: the base row and a derived row per convertible market currency. The
+  // statement keeps explicit rows (a derived row never replaces one; the base row replaces whatever its currency
+  // held) and drops derived rows of currencies no longer derived, in one round trip.
+  const wanted = priceListOf({ amount: product.priceAmount, currency: product.priceCurrency }, [], pricing);
+  await sql.query(
+    `WITH wanted AS (
+       SELECT * FROM unnest($2::text[], $3::bigint[], $4::boolean[]) AS w(currency, amount_minor, derived)
+     ), stale AS (
+       DELETE FROM product_prices pp
+       WHERE pp.product_id = $1 AND pp.derived AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.currency = pp.currency)
+     )
+     INSERT INTO product_prices (product_id, currency, amount_minor, derived)
+     SELECT $1, currency, amount_minor, derived FROM wanted
+     ON CONFLICT (product_id, currency) DO UPDATE SET amount_minor = EXCLUDED.amount_minor, derived = EXCLUDED.derived
+     WHERE (product_prices.derived OR NOT EXCLUDED.derived)
+       AND (product_prices.amount_minor, product_prices.derived) IS DISTINCT FROM (EXCLUDED.amount_minor, EXCLUDED.derived)`,
+    [productId, wanted.map((entry) => entry.currency), wanted.map((entry) => entry.amount), wanted.map((entry) => entry.derived)],
   );
-  const list = priceListOf(
-    { amount: product.priceAmount, currency: product.priceCurrency },
-    explicit.rows.map((row) => ({ amount: Number(row.amount_minor), currency: row.currency })),
-    pricing,
-  );
-  await upsertPriceLists(sql, list.map((entry) => ({ productId, ...entry })));
-  await sql.query('DELETE FROM product_prices WHERE product_id = $1 AND NOT (currency = ANY($2::text[]))', [productId, list.map((entry) => entry.currency)]);
 }
 
 /** Writes price list rows (one statement); a row of the same product and currency is replaced. */
@@ -257,6 +264,28 @@ export async function completePriceLists(sql: SqlExecutor, pricing: PriceListPol
     seen += rows.length;
     after = rows[rows.length - 1].id;
   }
+}
+
+/**
+ * Completes the price lists when the policy changed since the last completion, else does nothing: replicas starting
+ * together serialise on an advisory lock and the later ones find the new fingerprint recorded. The pass and the
+ * record share one transaction, so a pass cut short (a restart, a lost connection) leaves the old fingerprint and the
+ * next start does it again. Returns how many products it looked at (0 when the lists were current).
+ */
+export async function completePriceListsOnPolicyChange(db: Database, pricing: PriceListPolicy, pageSize = 1000): Promise<number> {
+  const fingerprint = policyFingerprint(pricing);
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['price_list_policy']);
+    const recorded = await tx.query<{ fingerprint: string }>('SELECT fingerprint FROM price_list_policy');
+    if (recorded.rows[0]?.fingerprint === fingerprint) return 0;
+    const seen = await completePriceLists(tx, pricing, pageSize);
+    await tx.query(
+      `INSERT INTO price_list_policy (singleton, fingerprint, completed_at) VALUES (true, $1, now())
+       ON CONFLICT (singleton) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, completed_at = EXCLUDED.completed_at`,
+      [fingerprint],
+    );
+    return seen;
+  });
 }
 
 /** The columns an edit may change, in the order the INSERT and the UPDATE above list them (sku … status). */

@@ -1,4 +1,4 @@
-import { convertPrice, priceListOf } from './price-list';
+import { convertPrice, policyFingerprint, priceListOf } from './price-list';
 
 const rates = { EUR: '1', USD: '1.08', GBP: '0.85', JPY: '162.5', KWD: '0.3321', XAF: '655.957' };
 
@@ -39,5 +39,13 @@ describe('priceListOf', () => {
 
   it('lets the base price win over an explicit price in the same currency', () => {
     expect(priceListOf({ amount: 500, currency: 'EUR' }, [{ amount: 9, currency: 'EUR' }], { currencies: ['EUR'], rates })).toEqual([{ amount: 500, currency: 'EUR', derived: false }]);
+  });
+});
+
+describe('policyFingerprint', () => {
+  it('is the same for the same currencies and rates in any order, and differs when a rate changes', () => {
+    const a = policyFingerprint({ currencies: ['EUR', 'JPY'], rates: { EUR: '1', JPY: '162' } });
+    expect(policyFingerprint({ currencies: ['JPY', 'EUR', 'JPY'], rates: { JPY: '162', EUR: '1' } })).toBe(a);
+    expect(policyFingerprint({ currencies: ['EUR', 'JPY'], rates: { EUR: '1', JPY: '163' } })).not.toBe(a);
   });
 });

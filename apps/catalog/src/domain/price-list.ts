@@ -13,6 +13,16 @@ export interface PriceListPolicy {
   rates: ConversionRates;
 }
 
+/**
+ * A policy's identity: the same currencies and rates, in whatever order they were configured, give the same
+ * fingerprint, so a start can tell whether the stored derived prices were made under today's policy.
+ */
+export function policyFingerprint(policy: PriceListPolicy): string {
+  const currencies = [...new Set(policy.currencies)].sort();
+  const rates = Object.entries(policy.rates).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify({ currencies, rates });
+}
+
 /** No conversion: every product is priced in its own currency only (until rates are configured). */
 export const noConversion: PriceListPolicy = { currencies: [], rates: {} };
 
