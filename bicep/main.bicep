@@ -74,6 +74,38 @@ param serviceBusCapacity int = 1
 @minValue(10)
 param frontDoorRateLimitPerMinute int = 600
 
+@description('Optional. ISO 3166-1 alpha-2 codes of the countries Front Door reports to the catalog in X-Client-Country (one rule each, at most 97: a Front Door route holds 100 rules): the countries of the catalog\'s MARKETS. Default: those of the default markets (packages/contracts defaultMarkets: eu, us, uk, jp).')
+@maxLength(97)
+param clientCountries string[] = [
+  // eu
+  'AT'
+  'BE'
+  'CY'
+  'DE'
+  'EE'
+  'ES'
+  'FI'
+  'FR'
+  'GR'
+  'HR'
+  'IE'
+  'IT'
+  'LT'
+  'LU'
+  'LV'
+  'MT'
+  'NL'
+  'PT'
+  'SI'
+  'SK'
+  // us
+  'US'
+  // uk
+  'GB'
+  // jp
+  'JP'
+]
+
 @description('Optional. Principal (object) id of a release pipeline identity (running inside the VNet) that uploads the storefront build too (Storage Blob Data Contributor on its account); empty: only the storefront-publish deployment script uploads.')
 param webPublisherPrincipalId string = ''
 
@@ -731,6 +763,20 @@ module webStorage 'modules/web-storage.bicep' = {
   }
 }
 
+// Product images: the catalog's workload identity writes them (container media only) over the blob private endpoint;
+// Front Door serves them at /media/* over Private Link (docs/deployment.md, section 9).
+module mediaStorage 'modules/media-storage.bicep' = {
+  name: 'media-storage'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    catalogPrincipalId: identities.outputs.identities[indexOf(serviceAppIds, 'catalog')].principalId
+    privateEndpointSubnetId: network.outputs.subnetIds.privateEndpoints
+    privateDnsZoneId: network.outputs.privateDnsZoneIds.blob
+    tags: allTags
+  }
+}
+
 module storefrontPublish 'modules/storefront-publish.bicep' = {
   name: 'storefront-publish'
   params: {
@@ -756,6 +802,10 @@ module frontDoor 'modules/front-door.bicep' = {
     webStorageBlobHostName: webStorage.outputs.blobHostName
     webContainerName: webStorage.outputs.containerName
     webStorageLocation: location
+    mediaStorageAccountId: mediaStorage.outputs.resourceId
+    mediaStorageBlobHostName: mediaStorage.outputs.blobHostName
+    mediaStorageLocation: mediaStorage.outputs.location
+    clientCountries: clientCountries
     rateLimitPerMinute: frontDoorRateLimitPerMinute
     tags: allTags
   }
@@ -867,6 +917,12 @@ output frontDoorEndpoint string = frontDoor.outputs.endpointHostName
 
 @description('Storage account the storefront build is uploaded to (container "web").')
 output webStorageAccountName string = webStorage.outputs.name
+
+@description('Storage account of the product images (container "media").')
+output mediaStorageAccountName string = mediaStorage.outputs.name
+
+@description('Blob endpoint of the product images\' account (chart: services.catalog.env.MEDIA_BLOB_ACCOUNT_URL; Skaffold: MEDIA_BLOB_ACCOUNT_URL).')
+output mediaBlobAccountUrl string = mediaStorage.outputs.blobEndpoint
 
 @description('Functions app name.')
 output functionsAppName string = functions.outputs.name

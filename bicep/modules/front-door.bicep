@@ -4,6 +4,9 @@
 // the web app's security headers added. A rule set caches static assets (the blobs' Cache-Control: hashed assets a
 // year, index.html revalidated) and public catalog reads (/api/catalog/products*, honouring s-maxage), and a WAF
 // policy (Microsoft default rule set, bot manager, per-client rate limit) is attached by a security policy.
+// /media/* is a third origin group: the product images' container (media-storage.bicep), reached over Private Link only,
+// cached as the blobs say (a year, immutable) and never recompressed. On /api/* a rule set replaces whatever
+// X-Client-Country a client sent with the country Front Door geolocates the client in (the catalog's market hint).
 
 @description('Required. Name prefix of the resources (e.g. shop-prod).')
 param namePrefix string
@@ -25,6 +28,19 @@ param webContainerName string = 'web'
 
 @description('Optional. Region of the storage account (where Front Door creates its private endpoint).')
 param webStorageLocation string = resourceGroup().location
+
+@description('Required. Resource id of the storage account holding the product images (Private Link target).')
+param mediaStorageAccountId string
+
+@description('Required. Blob endpoint host of that account.')
+param mediaStorageBlobHostName string
+
+@description('Optional. Region of the media storage account (where Front Door creates its private endpoint).')
+param mediaStorageLocation string = resourceGroup().location
+
+@description('Required. ISO 3166-1 alpha-2 codes (upper case) that Front Door writes into X-Client-Country for clients it geolocates there: the countries of the catalog\'s MARKETS. One rule each after the rule that deletes the client\'s own header; a rule set holds at most 100 rules, and a route 100 in all (the caching rule set has 2).')
+@maxLength(97)
+param clientCountries string[]
 
 @description('Optional. Path Front Door probes on the origin.')
 param healthProbePath string = '/api/catalog/categories'
@@ -127,6 +143,45 @@ resource webOrigin 'Microsoft.Cdn/profiles/originGroups/origins@2024-09-01' = {
       groupId: 'blob'
       privateLinkLocation: webStorageLocation
       requestMessage: 'Front Door reads the storefront files'
+    }
+  }
+}
+
+resource mediaOriginGroup 'Microsoft.Cdn/profiles/originGroups@2024-09-01' = {
+  parent: profile
+  name: 'media'
+  properties: {
+    loadBalancingSettings: {
+      sampleSize: 4
+      successfulSamplesRequired: 3
+      additionalLatencyInMilliseconds: 50
+    }
+    // One origin: health probes would only add requests.
+    sessionAffinityState: 'Disabled'
+  }
+}
+
+resource mediaOrigin 'Microsoft.Cdn/profiles/originGroups/origins@2024-09-01' = {
+  parent: mediaOriginGroup
+  name: 'media-storage'
+  properties: {
+    hostName: mediaStorageBlobHostName
+    originHostHeader: mediaStorageBlobHostName
+    httpPort: 80
+    httpsPort: 443
+    priority: 1
+    weight: 1000
+    enabledState: 'Enabled'
+    enforceCertificateNameCheck: true
+    // Like the web origin: the account has no public network access; Front Door asks for a private endpoint, approved
+    // once after the first deployment (docs/deployment.md, section 9).
+    sharedPrivateLinkResource: {
+      privateLink: {
+        id: mediaStorageAccountId
+      }
+      groupId: 'blob'
+      privateLinkLocation: mediaStorageLocation
+      requestMessage: 'Front Door reads the product images'
     }
   }
 }
@@ -308,6 +363,114 @@ resource cacheStaticAssets 'Microsoft.Cdn/profiles/ruleSets/rules@2024-09-01' = 
   }
 }
 
+resource mediaRules 'Microsoft.Cdn/profiles/ruleSets@2024-09-01' = {
+  parent: profile
+  name: 'media'
+}
+
+resource mediaResponseHeaders 'Microsoft.Cdn/profiles/ruleSets/rules@2024-09-01' = {
+  parent: mediaRules
+  name: 'noSniffNoScript'
+  properties: {
+    order: 1
+    matchProcessingBehavior: 'Continue'
+    conditions: []
+    // The bytes are images the catalog re-encoded, served with the type it set; a browser must neither guess another
+    // type nor run anything should a blob ever be opened as a document.
+    actions: [
+      {
+        name: 'ModifyResponseHeader'
+        parameters: {
+          typeName: 'DeliveryRuleHeaderActionParameters'
+          headerAction: 'Overwrite'
+          headerName: 'X-Content-Type-Options'
+          value: 'nosniff'
+        }
+      }
+      {
+        name: 'ModifyResponseHeader'
+        parameters: {
+          typeName: 'DeliveryRuleHeaderActionParameters'
+          headerAction: 'Overwrite'
+          headerName: 'Content-Security-Policy'
+          value: 'default-src \'none\'; sandbox'
+        }
+      }
+    ]
+  }
+}
+
+// X-Client-Country (MarketRequest.clientCountryHeader of packages/contracts): the catalog picks a shopper's market by
+// it when the request names none. Only Front Door may say where a client is, so the first rule removes whatever the
+// client sent, and then one rule per country sets it for clients Front Door geolocates there (a rule sets a fixed
+// value, and a country outside clientCountries gets no header: the catalog falls back to the languages).
+resource clientCountryRules 'Microsoft.Cdn/profiles/ruleSets@2024-09-01' = {
+  parent: profile
+  name: 'clientcountry'
+}
+
+resource deleteClientCountry 'Microsoft.Cdn/profiles/ruleSets/rules@2024-09-01' = {
+  parent: clientCountryRules
+  name: 'deleteClientSent'
+  properties: {
+    order: 1
+    matchProcessingBehavior: 'Continue'
+    conditions: []
+    actions: [
+      {
+        name: 'ModifyRequestHeader'
+        parameters: {
+          typeName: 'DeliveryRuleHeaderActionParameters'
+          headerAction: 'Delete'
+          headerName: 'X-Client-Country'
+        }
+      }
+    ]
+  }
+}
+
+// One at a time: Front Door refuses concurrent writes to the rules of one rule set.
+@batchSize(1)
+resource setClientCountry 'Microsoft.Cdn/profiles/ruleSets/rules@2024-09-01' = [
+  for (country, i) in clientCountries: {
+    parent: clientCountryRules
+    name: 'country${toUpper(country)}'
+    properties: {
+      order: i + 2
+      matchProcessingBehavior: 'Continue'
+      conditions: [
+        {
+          name: 'RemoteAddress'
+          parameters: {
+            typeName: 'DeliveryRuleRemoteAddressConditionParameters'
+            operator: 'GeoMatch'
+            negateCondition: false
+            matchValues: [
+              toUpper(country)
+            ]
+            transforms: []
+          }
+        }
+      ]
+      actions: [
+        {
+          name: 'ModifyRequestHeader'
+          parameters: {
+            typeName: 'DeliveryRuleHeaderActionParameters'
+            headerAction: 'Overwrite'
+            headerName: 'X-Client-Country'
+            value: toUpper(country)
+          }
+        }
+      ]
+    }
+    // Rules of one rule set are written one at a time, after the delete rule.
+    dependsOn: [
+      deleteClientCountry
+    ]
+  }
+]
+
 resource apiRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
   parent: endpoint
   name: 'api'
@@ -315,7 +478,11 @@ resource apiRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
     originGroup: {
       id: originGroup.id
     }
+    // The country header first: rule sets run in this order.
     ruleSets: [
+      {
+        id: clientCountryRules.id
+      }
       {
         id: cachingRules.id
       }
@@ -335,6 +502,8 @@ resource apiRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
     origin
     cacheCatalogReads
     cacheStaticAssets
+    deleteClientCountry
+    setClientCountry
   ]
 }
 
@@ -359,7 +528,7 @@ resource webRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
       'Http'
       'Https'
     ]
-    // /api/* is more specific and stays with the api route.
+    // /api/* and /media/* are more specific and stay with their routes.
     patternsToMatch: [
       '/*'
     ]
@@ -386,6 +555,48 @@ resource webRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
     webSecurityHeaders
     cacheStaticAssets
     apiRoute
+  ]
+}
+
+resource mediaRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
+  parent: endpoint
+  name: 'media'
+  properties: {
+    originGroup: {
+      id: mediaOriginGroup.id
+    }
+    // No originPath: /media/<hash>/640.webp is read from container media, blob <hash>/640.webp, as it is.
+    ruleSets: [
+      {
+        id: mediaRules.id
+      }
+    ]
+    supportedProtocols: [
+      'Https'
+    ]
+    // More specific than the storefront's /*, so the storefront's rules (index.html fallback, 7-day override) never
+    // touch images.
+    patternsToMatch: [
+      '/media/*'
+    ]
+    forwardingProtocol: 'HttpsOnly'
+    linkToDefaultDomain: 'Enabled'
+    httpsRedirect: 'Enabled'
+    enabledState: 'Enabled'
+    // Caching on, honouring the blobs' own Cache-Control (a year, immutable); names never change their bytes, so a
+    // query string is noise. No compression: AVIF, WebP and JPEG are compressed already.
+    cacheConfiguration: {
+      queryStringCachingBehavior: 'IgnoreQueryString'
+      compressionSettings: {
+        isCompressionEnabled: false
+        contentTypesToCompress: []
+      }
+    }
+  }
+  dependsOn: [
+    mediaOrigin
+    mediaResponseHeaders
+    webRoute
   ]
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import { declarationsOf, loadBicepParser, paramValue, propertyValue, type Declaration } from './bicep-declarations';
 import { filesUnder, repoRoot, yamlDocuments } from './deploy-support';
 
 // The edge (Front Door -> Application Gateway), the secrets and least privilege, read from the parsed templates:
@@ -10,60 +10,7 @@ const bicepDir = join(repoRoot, 'bicep');
 const read = (...path: string[]) => readFileSync(join(bicepDir, ...path), 'utf8');
 const moduleText = (name: string) => read('modules', `${name}.bicep`);
 
-/** A top-level `resource` or `module` declaration of a Bicep file. */
-interface Declaration {
-  kind: 'resource' | 'module';
-  name: string;
-  /** type@version of a resource, the path of a module. */
-  target: string;
-  existing: boolean;
-  /** The whole declaration's text. */
-  text: string;
-  /** Names of the file's other declarations this one refers to (its implicit and explicit dependencies). */
-  references: Set<string>;
-}
-
-let parser: Parser;
-
-beforeAll(async () => {
-  await Parser.init();
-  parser = new Parser();
-  parser.setLanguage(await Language.load(require.resolve('tree-sitter-bicep/tree-sitter-bicep.wasm')));
-});
-
-/** Identifiers an expression reads: not object keys, not property names after a dot, not loop variables' declarations. */
-function readIdentifiers(node: Node, out: Set<string>): Set<string> {
-  if (node.type === 'identifier') {
-    const parent = node.parent;
-    const isObjectKey = parent?.type === 'object_property' && parent.namedChildren[0]?.id === node.id;
-    if (!isObjectKey) out.add(node.text);
-  }
-  for (const child of node.namedChildren) if (child) readIdentifiers(child, out);
-  return out;
-}
-
-function declarationsOf(source: string): Map<string, Declaration> {
-  const root = parser.parse(source)!.rootNode;
-  const found = new Map<string, Declaration>();
-  for (const node of root.namedChildren) {
-    if (!node || (node.type !== 'resource_declaration' && node.type !== 'module_declaration')) continue;
-    const [nameNode, targetNode, ...rest] = node.namedChildren.filter((child): child is Node => child !== null);
-    const identifiers = new Set<string>();
-    for (const part of rest) readIdentifiers(part, identifiers);
-    found.set(nameNode.text, {
-      kind: node.type === 'resource_declaration' ? 'resource' : 'module',
-      name: nameNode.text,
-      target: targetNode.text.replace(/^'|'$/g, ''),
-      existing: /^\s*existing\s*=/.test(source.slice(targetNode.endIndex, node.endIndex)),
-      text: node.text,
-      references: identifiers,
-    });
-  }
-  for (const declaration of found.values()) {
-    declaration.references = new Set([...declaration.references].filter((name) => name !== declaration.name && found.has(name)));
-  }
-  return found;
-}
+beforeAll(() => loadBicepParser());
 
 /** Every declaration `from` depends on, directly or through others. */
 function transitiveDependencies(declarations: Map<string, Declaration>, from: string): Set<string> {
@@ -100,16 +47,6 @@ function findCycle(declarations: Map<string, Declaration>): string[] | undefined
     if (cycle) return cycle;
   }
   return undefined;
-}
-
-/** The value expression of `key:` directly in a declaration's text (first match). */
-function propertyValue(text: string, key: string): string | undefined {
-  return new RegExp(`^\\s*${key}: ([^\\n]+)$`, 'm').exec(text)?.[1].trim();
-}
-
-/** The value expression of a module parameter (`params: { key: ... }`, four spaces in). */
-function paramValue(moduleDeclaration: string, key: string): string | undefined {
-  return new RegExp(`^ {4}${key}: ([^\\n]+)$`, 'm').exec(moduleDeclaration)?.[1].trim();
 }
 
 /** The security rules of an NSG declaration, each as its properties' key -> value text. */

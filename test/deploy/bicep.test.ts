@@ -65,6 +65,7 @@ const knownApiVersions: Record<string, string[]> = {
   'Microsoft.Storage/storageAccounts': ['2023-05-01'],
   'Microsoft.Storage/storageAccounts/blobServices': ['2023-05-01'],
   'Microsoft.Storage/storageAccounts/blobServices/containers': ['2023-05-01'],
+  'Microsoft.Storage/storageAccounts/managementPolicies': ['2023-05-01'],
   'Microsoft.Web/serverfarms': ['2024-04-01'],
   'Microsoft.Web/sites': ['2024-04-01'],
   'Microsoft.Communication/communicationServices': ['2026-03-18'],

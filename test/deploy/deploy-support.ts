@@ -107,6 +107,7 @@ export const exampleAksEnvironment: Readonly<Record<string, string>> = {
   SERVICE_BUS_NAMESPACE: 'sb-shopx-7q3.servicebus.windows.net',
   REDIS_HOST: 'redis-shopx-7q3.redis.cache.windows.net:6380',
   APPGW_SSL_CERTIFICATE: 'origin-tls',
+  MEDIA_BLOB_ACCOUNT_URL: 'https://stmediashopx7q3.blob.core.windows.net',
 };
 
 /** The aks profile's Helm values: skaffold.yaml's setValueTemplates (base and profile patches, images left out) resolved as Skaffold does (it passes each as --set). */

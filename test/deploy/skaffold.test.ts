@@ -24,6 +24,7 @@ const aksEnvironment = [
   'PUBLIC_BASE_URL',
   'SERVICE_BUS_NAMESPACE',
   'REDIS_HOST',
+  'MEDIA_BLOB_ACCOUNT_URL',
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON schema is walked by key; a missing key fails the assertion
@@ -136,6 +137,7 @@ describe('skaffold.yaml aks profile: the Bicep outputs reach the chart', () => {
       'daprComponents.serviceBus.namespace': exampleAksEnvironment.SERVICE_BUS_NAMESPACE,
       'daprComponents.redis.host': exampleAksEnvironment.REDIS_HOST,
       'services.catalog.env.RATE_LIMIT_REDIS_URL': `rediss://${exampleAksEnvironment.REDIS_HOST}`,
+      'services.catalog.env.MEDIA_BLOB_ACCOUNT_URL': exampleAksEnvironment.MEDIA_BLOB_ACCOUNT_URL,
     });
     for (const app of ['auth', 'catalog', 'cart', 'order']) {
       expect(resolved[`services.${app}.workloadIdentity.clientId`]).toBe(exampleAksEnvironment[`${app.toUpperCase()}_CLIENT_ID`]);

@@ -1,4 +1,4 @@
-import { AppIds } from '@shop/contracts';
+import { AppIds, DEFAULT_MARKET_ID, defaultMarkets } from '@shop/contracts';
 import type { EventBus, EventHandler, ServiceInvoker, StateStore } from '@shop/building-blocks';
 import type { TokenVerifier } from '@shop/auth-tokens';
 import { type Logger } from '@shop/kernel';
@@ -36,6 +36,8 @@ export type CartSettings = Pick<
   | 'ABANDONED_CART_IDLE_HOURS'
   | 'APP_API_TOKEN'
   | 'TRUSTED_PROXIES'
+  | 'MARKETS'
+  | 'DEFAULT_MARKET'
 >;
 
 /** The defaults of CartSettings (as loadCartConfig({}) gives them). */
@@ -51,6 +53,8 @@ export const defaultCartSettings: CartSettings = {
   CATALOG_PRODUCT_CACHE_MS: 1000,
   ABANDONED_CART_IDLE_HOURS: 24,
   TRUSTED_PROXIES: [],
+  MARKETS: [...defaultMarkets],
+  DEFAULT_MARKET: DEFAULT_MARKET_ID,
 };
 
 /** What the cart's HTTP app is built from (tests inject in-memory adapters here). */
@@ -91,6 +95,7 @@ export function createCartApp(deps: CartAppDeps): CartApp {
     catalog: productCatalogOf(deps.invoker, settings, cacheLookupRecorder(metrics, 'cart_product')),
     processedOrderEvents: new StateStoreProcessedEvents(deps.stateStore, orderConfirmedConsumer, settings.INBOX_TTL_SECONDS),
     limits: { maxLineQuantity: settings.CART_MAX_LINE_QUANTITY, maxLines: settings.CART_MAX_LINES },
+    markets: { markets: settings.MARKETS, defaultMarket: settings.DEFAULT_MARKET },
     writeRetry,
     newGuestCartId,
     logger: deps.logger,
@@ -108,7 +113,7 @@ export function createCartApp(deps: CartAppDeps): CartApp {
       deps.mountExtraRoutes?.(app);
       app.use(createAppTokenGuardedAbandonedCartsRouter({ reminders, defaultIdleHours: settings.ABANDONED_CART_IDLE_HOURS, appApiToken: settings.APP_API_TOKEN }));
       app.use(createAppTokenGuardedCartCheckoutsRouter({ service, appApiToken: settings.APP_API_TOKEN }));
-      app.use('/api/cart', createCartRouter({ service, verifier: deps.verifier, guestCartTtlSeconds: settings.GUEST_CART_TTL_SECONDS }));
+      app.use('/api/cart', createCartRouter({ service, verifier: deps.verifier, guestCartTtlSeconds: settings.GUEST_CART_TTL_SECONDS, markets: { markets: settings.MARKETS, defaultMarket: settings.DEFAULT_MARKET } }));
     },
   });
   return { ...httpApp, handleOrderConfirmed: orderConfirmedHandler(service, deps.logger) };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppIds, MAX_ABANDONED_CART_IDLE_HOURS, MAX_REQUESTED_CART_QUANTITY } from '@shop/contracts';
-import { env, loadConfig, serviceBaseConfigSchema, withConfigRules } from '@shop/platform';
+import { defaultMarketIsAMarket, env, loadConfig, marketsConfigShape, serviceBaseConfigSchema, withConfigRules } from '@shop/platform';
 import { appApiTokenSetting, buildingBlocksConfigSchema, buildingBlocksRules } from '@shop/service-runtime';
 
 /** The cart's environment: every variable described, defaulted where a default is safe. */
@@ -35,8 +35,11 @@ export const cartConfigSchema = serviceBaseConfigSchema
       .pipe(z.number().max(MAX_ABANDONED_CART_IDLE_HOURS))
       .describe(`Hours without a change after which a signed-in cart is reminded (cart.abandoned), when the job does not say (1..${MAX_ABANDONED_CART_IDLE_HOURS})`),
     APP_API_TOKEN: appApiTokenSetting('the internal route (abandoned-cart reminders) requires it in the dapr-api-token header'),
+    // The same markets as catalog's: a cart is priced in one of them.
+    ...marketsConfigShape,
   })
-  .apply(withConfigRules(buildingBlocksRules));
+  .apply(withConfigRules(buildingBlocksRules))
+  .superRefine(defaultMarketIsAMarket);
 
 /** The validated configuration of the cart service. */
 export type CartConfig = z.infer<typeof cartConfigSchema>;

@@ -51,11 +51,11 @@ export interface TestCatalog {
 
 let skuCounter = 0;
 
-/** Starts catalog on a free port. */
-export async function startTestCatalog(): Promise<TestCatalog> {
+/** Starts catalog on a free port; `environment` adds to its configuration (MARKETS, PRICE_CONVERSION_RATES...). */
+export async function startTestCatalog(environment: Record<string, string> = {}): Promise<TestCatalog> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cart-test-catalog-'));
   const server: RunningServer = await startCatalogService({
-    config: { ...loadCatalogConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, SEED_DEMO_CATALOG: 'false' }) },
+    config: { ...loadCatalogConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, SEED_DEMO_CATALOG: 'false', ...environment }) },
     logger: testLogger,
     blocks: createEmbeddedBuildingBlocks({ appId: AppIds.catalog, serviceUrls: {} }),
     verifier: testVerifier,

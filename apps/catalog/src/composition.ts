@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
 import { broadcastSubscription, type EventBus, type RateLimiter, type StateStore } from '@shop/building-blocks';
-import { AppIds, DEFAULT_MARKET_ID, DefaultTierLimitsPerMinute, defaultMarkets, type ApiKeyTier, type PartitionMaintenanceReport } from '@shop/contracts';
+import { AppIds, DEFAULT_MARKET_ID, DefaultTierLimitsPerMinute, MEDIA_PATH_PREFIX, defaultMarkets, type ApiKeyTier, type PartitionMaintenanceReport } from '@shop/contracts';
 import { AppError, type AuditRecorder, type Logger } from '@shop/kernel';
 import { cacheLookupRecorder, createHttpApp, createServiceMetrics, rateLimitRejectionRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
+import { BlobMediaStore, FilesystemMediaStore, type MediaStore } from '@shop/media-store';
 import { migrate, type Database } from '@shop/postgres';
 import { AuthUserAuthorizations, auditRecorderFor, authServiceTokenVerifier, listenService, openServiceDatabase, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
 import type { CatalogConfig } from './config';
@@ -33,7 +34,8 @@ import { createAdminBulkUpsertRouter } from './http/admin-bulk-upsert.routes';
 import { createAdminProductsRouter } from './http/admin-products.routes';
 import { createAdminSyncRunsRouter } from './http/admin-sync-runs.routes';
 import { createCategoriesRouter } from './http/categories.routes';
-import { createMarketsRouter, type MarketSettings } from './http/markets.routes';
+import { createMarketsRouter } from './http/markets.routes';
+import type { MarketSettings } from '@shop/platform';
 import { createPartnerAccess } from './http/partner-access';
 import { createPartnerDocsRouter } from './http/partner-docs.routes';
 import { createPartnerRouter, partnerApiBasePath } from './http/partner.routes';
@@ -41,12 +43,20 @@ import { createAppTokenGuardedReservationsRouter } from './http/app-token-guarde
 import { createAppTokenGuardedSyncRunsRouter } from './http/app-token-guarded-sync-runs.routes';
 import { createAppTokenGuardedPartitionsRouter } from './http/app-token-guarded-partitions.routes';
 import { createProductsRouter } from './http/products.routes';
-import { seedDemoCatalog } from './jobs/demo-catalog.seed';
+import { seedDemoCatalog, seedDemoImages } from './jobs/demo-catalog.seed';
 import type { ConversionRates, PriceListPolicy } from './domain/price-list';
 import { completePriceListsOnPolicyChange } from './data/product-tables';
 import { ReservationSweeper } from './jobs/reservation-sweeper';
 import type { CatalogMetrics } from './domain/catalog-metrics';
 import { createCatalogMetrics } from './http/prometheus-catalog-metrics';
+import { SqlProductImageRepository } from './data/product-image.repository';
+import type { ImageLimits } from './domain/product-image';
+import type { ImageProcessor } from './domain/product-image.ports';
+import { ProductImageService } from './domain/product-image.service';
+import { jsonBodies } from './http/json-bodies';
+import { createMediaHandler } from './http/media.routes';
+import { createProductImagesRouter } from './http/product-images.routes';
+import { SharpImageProcessor } from './data/sharp-image-processor';
 
 /** Where the SQL migrations are, from src (tests) and from dist alike. */
 export const catalogMigrationsDir = path.join(__dirname, '..', 'migrations');
@@ -101,6 +111,12 @@ export interface CatalogAppDeps {
   audit?: AuditRecorder;
   /** Months of product history kept by the partition job (PRODUCT_HISTORY_RETENTION_MONTHS). Default 13. */
   productHistoryRetentionMonths?: number;
+  /** Where uploaded images and their variants are kept (MEDIA_STORE); without it uploads and /media answer 503. */
+  media?: MediaStore;
+  /** Decodes and renders uploads; default sharp. */
+  imageProcessor?: ImageProcessor;
+  /** Upload limits; default ImageUploadLimits (tests lower them to exercise the refusals cheaply). */
+  imageLimits?: Partial<ImageLimits>;
 }
 
 type HttpAppMount = Parameters<typeof createHttpApp>[0]['mountRoutes'];
@@ -110,6 +126,27 @@ const noAuthorizations: UserAuthorizations = {
   authorizationOf: () => Promise.reject(new AppError('unavailable', 'This catalog cannot confirm admin roles with the auth service', { retryAfterSeconds: 1 })),
 };
 
+/** Fails closed: an app built without a media store keeps no images (uploads and /media answer 503). */
+const noMediaStore: MediaStore = {
+  put: () => Promise.reject(mediaUnavailable()),
+  get: () => Promise.reject(mediaUnavailable()),
+  stat: () => Promise.reject(mediaUnavailable()),
+  delete: () => Promise.reject(mediaUnavailable()),
+  ping: () => Promise.resolve(false),
+};
+
+function mediaUnavailable(): AppError {
+  return new AppError('unavailable', 'This catalog has no media store configured');
+}
+
+/** The media store MEDIA_STORE names: a folder (embedded, local) or a blob container (Azure, Azurite). */
+export function openMediaStore(config: Pick<CatalogConfig, 'MEDIA_STORE' | 'MEDIA_DIRECTORY' | 'MEDIA_BLOB_ACCOUNT_URL' | 'MEDIA_BLOB_CONTAINER' | 'MEDIA_BLOB_CONNECTION_STRING'>): MediaStore {
+  if (config.MEDIA_STORE === 'filesystem') return new FilesystemMediaStore(path.resolve(config.MEDIA_DIRECTORY));
+  // The config's rules make one of the two present; the connection string is Azurite's (never a real account key).
+  if (config.MEDIA_BLOB_CONNECTION_STRING) return new BlobMediaStore({ container: config.MEDIA_BLOB_CONTAINER, connectionString: config.MEDIA_BLOB_CONNECTION_STRING });
+  return new BlobMediaStore({ container: config.MEDIA_BLOB_CONTAINER, accountUrl: config.MEDIA_BLOB_ACCOUNT_URL! });
+}
+
 /** The catalog's HTTP app and the services behind it. */
 export interface CatalogApp extends HttpApp {
   /** Product reads (cached), searches and the category tree. */
@@ -118,6 +155,8 @@ export interface CatalogApp extends HttpApp {
   readCache: TwoLevelReadCache;
   /** Admin product changes and stock on hand. */
   productAdmin: ProductAdminService;
+  /** Product image uploads (and the demo seed's images). */
+  productImages: ProductImageService;
   /** The bulk upsert of the external catalog sync, and its runs. */
   catalogSync: CatalogSyncService;
   /** Stock reservations of the checkout. */
@@ -171,6 +210,15 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
   const analytics = new AnalyticsPublisher(deps.eventBus, deps.logger, { viewFlushIntervalMs: deps.analyticsFlushIntervalMs });
   const partnerCatalog = new PartnerCatalogService({ repository: new SqlPartnerProductRepository(deps.db) });
   const productHistory = new ProductHistoryService({ repository: new SqlProductHistoryRepository(deps.db) });
+  const media = deps.media ?? noMediaStore;
+  const productImages = new ProductImageService({
+    repository: new SqlProductImageRepository(deps.db),
+    processor: deps.imageProcessor ?? new SharpImageProcessor(),
+    media,
+    afterCommit,
+    limits: deps.imageLimits,
+    audit: deps.audit,
+  });
   const maintainPartitions = () => maintainProductSnapshotPartitions(deps.db, { retentionMonths: deps.productHistoryRetentionMonths ?? 13 });
   const partnerTierLimits = deps.partnerTierLimits ?? DefaultTierLimitsPerMinute;
   const partnerAccess = createPartnerAccess({
@@ -189,8 +237,15 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     readinessChecks: [
       { name: 'database', check: () => deps.db.ping() },
       { name: 'state-store', check: async () => void (await deps.stateStore.get('catalog:readiness-probe')) },
+      // Not the media store: without it uploads fail, but product reads (the traffic) must go on, and in Azure Front
+      // Door serves /media from the container itself.
     ],
+    // The image upload streams its multipart body itself, so JSON parsing is mounted below, after that route.
+    bodyParsing: 'none',
     mountRoutes: (app) => {
+      app.use('/api/catalog', createProductImagesRouter({ productImages, verifier: deps.verifier }));
+      app.use(MEDIA_PATH_PREFIX, createMediaHandler({ media, logger: deps.logger }));
+      app.use(jsonBodies());
       deps.mountExtraRoutes?.(app);
       // Public and admin routes under /api/catalog (the gateway's prefix); admin ones check the admin token per route.
       app.use('/api/catalog', createProductsRouter({ productQueries, analytics, markets }));
@@ -209,7 +264,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     },
   });
   const productAdminAt = (clock: () => Date) => new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db, pricing), afterCommit, clock, audit: deps.audit });
-  return { ...httpApp, productQueries, readCache: cache, productAdmin, catalogSync, reservations, analytics, catalogMetrics, productAdminAt, maintainPartitions };
+  return { ...httpApp, productQueries, readCache: cache, productAdmin, productImages, catalogSync, reservations, analytics, catalogMetrics, productAdminAt, maintainPartitions };
 }
 
 /** What `startCatalogService` needs; `db` and `verifier` are opened/built from the config when not given. */
@@ -276,6 +331,7 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       productHistoryRetentionMonths: config.PRODUCT_HISTORY_RETENTION_MONTHS,
       markets: { markets: config.MARKETS, defaultMarket: config.DEFAULT_MARKET },
       priceConversionRates: config.PRICE_CONVERSION_RATES,
+      media: openMediaStore(config),
       // Registered after the building blocks, so stopping flushes it before the bus closes.
       audit: auditRecorderFor(AppIds.catalog, blocks, logger, resources, { metrics }),
     });
@@ -290,6 +346,8 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
     if (config.SEED_DEMO_CATALOG && (await catalog.productQueries.countProducts()) === 0) {
       const report = await seedDemoCatalog(catalog.catalogSync);
       logger.info({ created: report.created, rejected: report.rejected.length }, 'seeded the demo catalog');
+      const images = await seedDemoImages(catalog.productImages);
+      logger.info(images, 'seeded the demo images');
     }
     subscribeCatalogHandlers(withDeliveryMetrics(blocks.eventBus, metrics), catalog.catalogSync, logger, catalog.catalogMetrics);
     // Every replica must hear of a revoked key: a subscription of this instance's own on the broadcast bus.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AppIds, DEFAULT_MARKET_ID, currencyCodeSchema, DefaultTierLimitsPerMinute, defaultMarkets, marketIdSchema, marketsSchema } from '@shop/contracts';
-import { env, loadConfig, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape, serviceDatabaseRules, withConfigRules } from '@shop/platform';
+import { AppIds, currencyCodeSchema, DefaultTierLimitsPerMinute } from '@shop/contracts';
+import { defaultMarketIsAMarket, env, isProduction, loadConfig, marketsConfigShape, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape, serviceDatabaseRules, withConfigRules } from '@shop/platform';
 import { appApiTokenSetting, buildingBlocksConfigSchema, buildingBlocksRules, rateLimiterRules } from '@shop/service-runtime';
 
 /** The catalog's environment: every variable described, defaulted where a default is safe. */
@@ -48,20 +48,7 @@ export const catalogConfigSchema = serviceBaseConfigSchema
     PRODUCT_HISTORY_RETENTION_MONTHS: env
       .positiveInt(13)
       .describe('Months of product price and stock history kept: older monthly partitions of product_snapshots are dropped by the partition job (and at start)'),
-    MARKETS: z
-      .string()
-      .optional()
-      .transform((value, context) => {
-        if (value === undefined || value.trim() === '') return [...defaultMarkets];
-        try {
-          return JSON.parse(value) as unknown;
-        } catch {
-          context.addIssue({ code: 'custom', message: 'must be a JSON array of markets' });
-          return z.NEVER;
-        }
-      })
-      .pipe(marketsSchema)
-      .describe('The markets as a JSON array of {id, name, currency, defaultLocale, countries, pricesIncludeTax}; default: eu (EUR), us (USD), uk (GBP), jp (JPY)'),
+    ...marketsConfigShape,
     PRICE_CONVERSION_RATES: z
       .string()
       .optional()
@@ -78,7 +65,6 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .describe(
         'The rate table that derives a product\'s price in every market currency from its base price, as JSON {"EUR":"1","USD":"1.08",...}: units of each currency per common unit; decimal strings. Empty: no derived prices (a product shows its own price in every market)',
       ),
-    DEFAULT_MARKET: marketIdSchema.default(DEFAULT_MARKET_ID).describe('The market of a request that names none and whose country and languages no market serves'),
     API_KEY_CACHE_TTL_SECONDS: z.coerce
       .number()
       .int()
@@ -86,14 +72,48 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .max(300)
       .default(30)
       .describe('How long this process trusts auth\'s answer about a valid partner key (never past the key\'s expiry; a revocation event drops it at once)'),
+    MEDIA_STORE: z
+      .enum(['filesystem', 'blob'])
+      .default('filesystem')
+      .describe('Where uploaded product images and their variants are kept: filesystem (a folder, MEDIA_DIRECTORY: local and embedded) or blob (an Azure Blob Storage container, or Azurite)'),
+    MEDIA_DIRECTORY: z
+      .string()
+      .min(1)
+      .default('.data/media')
+      .describe('The folder of the filesystem media store, relative to the working directory (the embedded launcher puts it beside the databases in DATA_DIR)'),
+    MEDIA_BLOB_ACCOUNT_URL: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("The blob endpoint of the storage account (https://<account>.blob.core.windows.net), reached with the service's managed identity (DefaultAzureCredential), MEDIA_STORE=blob"),
+    MEDIA_BLOB_CONTAINER: z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, { error: 'must be a blob container name: 3-63 lower-case letters, digits and single dashes' })
+      .default('media')
+      .describe('The blob container of the media (Front Door serves /media/* from it)'),
+    MEDIA_BLOB_CONNECTION_STRING: z
+      .string()
+      .optional()
+      .describe('A storage connection string, for Azurite only (its well-known development account); never a real account key, and refused in production'),
   })
-  .apply(withConfigRules([...serviceDatabaseRules, ...buildingBlocksRules, ...rateLimiterRules]))
+  .apply(
+    withConfigRules([
+      ...serviceDatabaseRules,
+      ...buildingBlocksRules,
+      ...rateLimiterRules,
+      {
+        variable: 'MEDIA_BLOB_ACCOUNT_URL',
+        expected: 'or MEDIA_BLOB_CONNECTION_STRING (Azurite) is required when MEDIA_STORE=blob',
+        violated: (config) => config.MEDIA_STORE === 'blob' && config.MEDIA_BLOB_ACCOUNT_URL === undefined && config.MEDIA_BLOB_CONNECTION_STRING === undefined,
+      },
+      {
+        variable: 'MEDIA_BLOB_CONNECTION_STRING',
+        expected: 'must not be set when NODE_ENV=production: the media store signs in with the managed identity (MEDIA_BLOB_ACCOUNT_URL)',
+        violated: (config) => isProduction(config) && config.MEDIA_BLOB_CONNECTION_STRING !== undefined,
+      },
+    ]),
+  )
   .superRefine(readReplicaNeedsPrimary)
-  .superRefine((config, context) => {
-    if (!config.MARKETS.some((market) => market.id === config.DEFAULT_MARKET)) {
-      context.addIssue({ code: 'custom', path: ['DEFAULT_MARKET'], message: `must be one of the MARKETS (${config.MARKETS.map((market) => market.id).join(', ')})` });
-    }
-  })
+  .superRefine(defaultMarketIsAMarket)
   .transform(({ SEED_DEMO_CATALOG, ...config }) => ({
     ...config,
     SEED_DEMO_CATALOG: SEED_DEMO_CATALOG === undefined ? !config.DATABASE_URL : ['true', '1', 'yes'].includes(SEED_DEMO_CATALOG),

@@ -63,6 +63,10 @@ export interface HarnessOptions {
   audit?: CatalogAppDeps['audit'];
   /** The rate table that derives market prices (PRICE_CONVERSION_RATES); default: none. */
   priceConversionRates?: CatalogAppDeps['priceConversionRates'];
+  /** Where uploaded images go; default: none (uploads and /media answer 503). */
+  media?: CatalogAppDeps['media'];
+  /** Upload limits lower than the contract's, to test the refusals cheaply. */
+  imageLimits?: CatalogAppDeps['imageLimits'];
 }
 
 /** Builds the catalog app on `db` with fresh in-memory adapters. */
@@ -86,7 +90,7 @@ export async function buildHarness(db: Database, options: HarnessOptions = {}): 
   const relay = new OutboxRelay({ db, eventBus, logger, pollIntervalMs: 50 });
   relay.start();
   const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()) });
-  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, readCache: options.readCache, audit: options.audit, priceConversionRates: options.priceConversionRates });
+  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, readCache: options.readCache, audit: options.audit, priceConversionRates: options.priceConversionRates, media: options.media, imageLimits: options.imageLimits });
   return {
     catalog,
     http: request(catalog.app),

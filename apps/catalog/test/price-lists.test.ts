@@ -144,4 +144,41 @@ describeEachDatabase<Database>('catalog price lists per market', catalogDatabase
     // The test's rates: 1.08 USD per EUR (whole cents for these amounts).
     expect(usd).toEqual({ amount: (won * 108) / 100, currency: 'USD', derived: true });
   });
+
+  it('when an admin sets a market price, then it is kept as set through base price edits and supplier syncs; removing it derives the price again; one in the base currency is a 400', async () => {
+    const admin = `Bearer ${tokens.admin}`;
+    const pricesOf = async (id: string) => adminProductViewSchema.parse((await harness.http.get(`/api/catalog/admin/products/${id}`).set('Authorization', admin).expect(200)).body).prices;
+    const patch = async (id: string, body: object) => {
+      const current = await harness.http.get(`/api/catalog/admin/products/${id}`).set('Authorization', admin).expect(200);
+      return harness.http.patch(`/api/catalog/products/${id}`).set('Authorization', admin).set('If-Match', current.headers.etag).set('Content-Type', 'application/merge-patch+json').send(JSON.stringify(body));
+    };
+    const created = await createProduct(harness, { sku: 'PL-SET', name: 'Price list set', price: { amount: 1000, currency: 'EUR' }, marketPrices: [{ amount: 1500, currency: 'USD' }] });
+    expect(created.body.prices).toEqual([
+      { amount: 1000, currency: 'EUR', derived: false },
+      { amount: 850, currency: 'GBP', derived: true },
+      { amount: 1625, currency: 'JPY', derived: true },
+      { amount: 1500, currency: 'USD', derived: false },
+    ]);
+
+    await patch(created.body.id, { price: { amount: 2000 } }).then((response) => expect(response.status).toBe(200));
+    expect(await pricesOf(created.body.id)).toEqual(expect.arrayContaining([{ amount: 1700, currency: 'GBP', derived: true }, { amount: 1500, currency: 'USD', derived: false }]));
+    const inUs = await harness.http.get(`/api/catalog/products/${created.body.id}?market=us`).expect(200);
+    expect(inUs.body.price).toEqual({ amount: 1500, currency: 'USD' });
+
+    // A supplier sync of a product an admin priced per market: the supplier's base price lands, the market price stays.
+    const synced = { source: 'pim', products: [{ externalId: 'pl-synced', sku: 'PL-SYNCED', name: 'Synced', price: { amount: 1000, currency: 'EUR' } }] };
+    await harness.http.post('/internal/catalog/products/bulk-upsert').set('Authorization', admin).send(synced).expect(200);
+    const syncedId = (await harness.http.get('/api/catalog/products/PL-SYNCED').expect(200)).body.id as string;
+    await patch(syncedId, { marketPrices: [{ amount: 999, currency: 'JPY' }] }).then((response) => expect(response.status).toBe(200));
+    await harness.http.post('/internal/catalog/products/bulk-upsert').set('Authorization', admin).send({ ...synced, products: [{ ...synced.products[0], price: { amount: 1200, currency: 'EUR' } }] }).expect(200);
+    expect(await pricesOf(syncedId)).toEqual(expect.arrayContaining([{ amount: 1200, currency: 'EUR', derived: false }, { amount: 999, currency: 'JPY', derived: false }, { amount: 1296, currency: 'USD', derived: true }]));
+
+    await patch(created.body.id, { marketPrices: null }).then((response) => expect(response.status).toBe(200));
+    expect(await pricesOf(created.body.id)).toEqual(expect.arrayContaining([{ amount: 2160, currency: 'USD', derived: true }]));
+
+    const refused = await patch(created.body.id, { marketPrices: [{ amount: 1, currency: 'EUR' }] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'body.marketPrices.0.currency' })]);
+    expect(await pricesOf(created.body.id)).toEqual(expect.arrayContaining([{ amount: 2000, currency: 'EUR', derived: false }]));
+  });
 });

@@ -121,7 +121,21 @@ describeEachDatabase<Database>('catalog public API', catalogDatabases, (getDb) =
     expect(byId.body).toMatchObject({ id: lantern.id, sku: 'LANTERN-1', name: 'Aurora Lantern', availability: { available: 0, inStock: false } });
     expect(byId.headers.etag).toMatch(new RegExp(`^"v${lantern.version}-[A-Za-z0-9_-]+"$`));
     expect(bySku.headers.etag).toBe(byId.headers.etag);
-    expect(byId.headers['cache-control']).toBe('public, max-age=0, s-maxage=30, stale-while-revalidate=60');
+    // The market came from no URL (the default): Front Door, which keys by URL, must not share it.
+    expect(byId.headers['cache-control']).toBe('private, max-age=0');
+    const named = await harness.http.get(`/api/catalog/products/${lantern.id}?market=eu`).set('Cookie', 'shop_market=jp').expect(200);
+    expect(named.headers['cache-control']).toBe('public, max-age=0, s-maxage=30, stale-while-revalidate=60');
+    expect(named.body.price.currency).toBe('EUR');
+  });
+
+  it('when a list or search names its market in the URL, then the edge may cache it; chosen by cookie, country or language, only the browser may', async () => {
+    const named = await harness.http.get('/api/catalog/products?market=eu').expect(200);
+    expect(named.headers['cache-control']).toBe('public, max-age=0, s-maxage=15, stale-while-revalidate=30');
+    for (const headers of [{ Cookie: 'shop_market=eu' }, { 'X-Client-Country': 'DE' }, { 'Accept-Language': 'de-DE' }, {}]) {
+      const chosen = await harness.http.get('/api/catalog/products').set(headers).expect(200);
+      expect(chosen.headers['cache-control']).toBe('private, max-age=0');
+      expect(chosen.headers.vary).toBe('Cookie, X-Client-Country, Accept-Language');
+    }
   });
 
   it('when If-None-Match carries the current ETag, then the answer is 304 without a body', async () => {

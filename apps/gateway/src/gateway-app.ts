@@ -1,7 +1,7 @@
 import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { NextFunction, Request } from 'express';
+import type { NextFunction, Request, RequestHandler } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { RoutePrefixes, type AppId } from '@shop/contracts';
+import { AppIds, MEDIA_PATH_PREFIX, RoutePrefixes, type AppId } from '@shop/contracts';
 import { createHttpApp, currentRequestContext, type HttpApp, type ServiceMetrics } from '@shop/platform';
 import { createApiDocsRouter } from './api-docs.routes';
 import { mountWebApp } from './web-app';
@@ -23,9 +23,15 @@ export interface GatewayDeps {
   trustedProxies?: readonly string[];
 }
 
-/** The app a path belongs to, by the same prefix rules as the Application Gateway / Ingress in Azure. */
+/**
+ * Product media: the catalog serves it from its media store. In Azure, Front Door serves the same paths straight from
+ * the blob container, so there this route only sees what the edge sends on (nothing, normally).
+ */
+const mediaRoute = { prefix: MEDIA_PATH_PREFIX, appId: AppIds.catalog } as const;
+
+/** The app a path belongs to, by the same prefix rules as the Application Gateway / Ingress in Azure (and /media). */
 export function appIdForPath(path: string): AppId | undefined {
-  return RoutePrefixes.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`))?.appId;
+  return [...RoutePrefixes, mediaRoute].find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`))?.appId;
 }
 
 /**
@@ -40,7 +46,7 @@ export function keepTrustedForwardedFor(req: Pick<Request, 'ips' | 'headers'>): 
 }
 
 /**
- * The gateway: a reverse proxy that forwards `/api/<area>/...` unchanged to the owning service, streaming bodies
+ * The gateway: a reverse proxy that forwards `/api/<area>/...` (and `/media/...`, to catalog) unchanged to the owning service, streaming bodies
  * (it never parses them), adding X-Forwarded-* (For: the client address it can vouch for) and passing the request id
  * and trace context on; and, when given one, the built web app at `/`. Nothing else reaches a service: no /metrics
  * (the gateway does not serve its own either), no /internal, no other path.
@@ -96,18 +102,20 @@ export function createGatewayApp(deps: GatewayDeps): HttpApp {
     serveMetrics: false,
     mountRoutes: (app) => {
       app.use(createApiDocsRouter());
-      app.use('/api', (req, res, next) => {
+      const forward: RequestHandler = (req, res, next) => {
         const appId = appIdForPath(req.originalUrl.split('?')[0]);
         if (!appId || !upstreamFor.serves(appId)) {
           next(new AppError('not_found', `No service serves ${req.originalUrl.split('?')[0]}`));
           return;
         }
-        // Mounted under /api, Express strips the prefix from req.url; the services expect the full path.
+        // Mounted under a prefix, Express strips it from req.url; the services expect the full path.
         req.url = req.originalUrl;
         keepTrustedForwardedFor(req);
         nextOfRequest.set(req, next);
         void proxy(req, res, next);
-      });
+      };
+      app.use('/api', forward);
+      app.use(mediaRoute.prefix, forward);
     },
     mountFallback: deps.webAppDir ? (app) => mountWebApp(app, deps.webAppDir!) : undefined,
   });

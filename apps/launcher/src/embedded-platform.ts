@@ -87,6 +87,8 @@ export async function startEmbeddedPlatform(config: LauncherConfig, environment:
         embeddedServiceEnvironment(environment, {
           ...common,
           DATA_DIR: join(dataDir, AppIds.catalog),
+          // Beside the databases, not inside the catalog's PGlite folder; an operator's own MEDIA_DIRECTORY wins.
+          MEDIA_DIRECTORY: environment.MEDIA_DIRECTORY || join(dataDir, 'media'),
           SEED_DEMO_CATALOG: String(config.SEED_DEMO_CATALOG),
           // The demo prices its products in every market; an operator's own table replaces this one.
           PRICE_CONVERSION_RATES: environment.PRICE_CONVERSION_RATES || JSON.stringify(demoConversionRates),

@@ -99,6 +99,8 @@ export const platformAppApiToken = 'order-test-platform-app-token';
 export interface PlatformOptions {
   /** The cart keeps its carts on this Redis (the production shape); default: in memory. */
   cartRedisUrl?: string;
+  /** Catalog's rate table (PRICE_CONVERSION_RATES) for price lists in the market currencies; default: none. */
+  priceConversionRates?: Record<string, string>;
 }
 
 /** The Redis a suite on PostgreSQL keeps the cart on, when REDIS_URL is set: PostgreSQL and Redis, as in production. */
@@ -112,7 +114,13 @@ export async function startTestPlatform(dbs: PlatformDatabases, options: OrderSe
   // One app API token for all, as separate processes share it: the internal routes (reservations, cart checkouts) require it.
   const base = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', APP_API_TOKEN: platformAppApiToken };
   const catalogServer: RunningServer = await startCatalogService({
-    config: loadCatalogConfig({ ...base, SEED_DEMO_CATALOG: 'false', RESERVATION_SWEEP_INTERVAL_MS: '0', OUTBOX_POLL_INTERVAL_MS: '50' }),
+    config: loadCatalogConfig({
+      ...base,
+      SEED_DEMO_CATALOG: 'false',
+      RESERVATION_SWEEP_INTERVAL_MS: '0',
+      OUTBOX_POLL_INTERVAL_MS: '50',
+      ...(platformOptions.priceConversionRates ? { PRICE_CONVERSION_RATES: JSON.stringify(platformOptions.priceConversionRates) } : {}),
+    }),
     logger: testLogger,
     blocks: createEmbeddedBuildingBlocks({ appId: AppIds.catalog, broker, serviceUrls: {} }),
     db: dbs.catalog,

@@ -9,6 +9,8 @@ import { SignInPage } from '../src/account/sign-in-page';
 import { VerifyEmailPage } from '../src/account/verify-email-page';
 import { RequireUser } from '../src/app/routes';
 import { tokenFromFragment } from '../src/account/link-token';
+import type { SupportedLocale } from '../src/i18n/catalogues';
+import { OrdersPage } from '../src/account/orders-page';
 import { FakeBackend, harnessUser, renderWithApp, type RecordedRequest } from './app-harness';
 
 /** Shows where the router is, hash included, so a test can see the token leave the address bar. */
@@ -17,7 +19,7 @@ function LocationProbe() {
   return <output data-testid="location">{location.pathname + location.search + location.hash}</output>;
 }
 
-function renderAccountPages(path: string, backend: FakeBackend, user: Partial<typeof harnessUser> | null = { roles: ['customer'] }) {
+function renderAccountPages(path: string, backend: FakeBackend, user: Partial<typeof harnessUser> | null = { roles: ['customer'] }, locale?: SupportedLocale) {
   return renderWithApp(
     <>
       <Routes>
@@ -36,7 +38,7 @@ function renderAccountPages(path: string, backend: FakeBackend, user: Partial<ty
       </Routes>
       <LocationProbe />
     </>,
-    { path, backend, user },
+    { path, backend, user, locale },
   );
 }
 
@@ -78,7 +80,7 @@ describe('forgot password', () => {
     renderAccountPages('/account/forgot-password', backend, null);
     type('Email', 'erika@example.com');
     fireEvent.click(await screen.findByRole('button', { name: 'Send the link' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('Too many attempts. Please wait 1 minute(s) and try again.');
+    expect((await screen.findByRole('alert')).textContent).toBe('Too many attempts. Please wait 1 minute and try again.');
   });
 });
 
@@ -228,5 +230,60 @@ describe('account area', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Sign out everywhere' }));
     expect((await screen.findByRole('alert')).textContent).toMatch(/having trouble/);
     expect(client.user).toBeDefined();
+  });
+});
+
+describe('account pages in German and Japanese', () => {
+  it('when the language is de, then the account page, its e-mail notice and its button are German', async () => {
+    renderAccountPages('/account', new FakeBackend(), { roles: ['customer'], emailVerified: false }, 'de');
+    expect(await screen.findByRole('heading', { name: 'Ihr Konto' })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Bitte bestätigen Sie Ihre E-Mail-Adresse' })).toBeTruthy();
+    expect(screen.getByText('(noch nicht bestätigt)')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Überall abmelden' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Ihre Bestellungen' })).toBeTruthy();
+  });
+
+  it('when the language is de and a field is missing, then the sign-in form says so in German', async () => {
+    renderAccountPages('/account/sign-in', new FakeBackend(), null, 'de');
+    fireEvent.click(await screen.findByRole('button', { name: 'Anmelden' }));
+    expect(await screen.findByText('Geben Sie Ihre E-Mail-Adresse ein.')).toBeTruthy();
+    expect(screen.getByText('Geben Sie Ihr Passwort ein.')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Passwort vergessen?' })).toBeTruthy();
+  });
+
+  it('when the language is de and auth throttles, then the wait is German while a server detail would stay as sent', async () => {
+    const backend = new FakeBackend().on('POST', '/api/auth/password-reset', { status: 429, body: { status: 429, title: 'Too many requests' }, headers: { 'retry-after': '120' } });
+    renderAccountPages('/account/forgot-password', backend, null, 'de');
+    fireEvent.change(await screen.findByLabelText('E-Mail'), { target: { value: 'erika@example.com' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Link senden' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Zu viele Versuche. Bitte warten Sie 2 Minuten und versuchen Sie es dann noch einmal.');
+  });
+
+  it('when the language is de, then the order history has German headings, statuses and dates', async () => {
+    const order = {
+      id: '0f1e2d3c-0000-4000-8000-000000000001',
+      userId: 'admin-1',
+      status: 'shipped',
+      lines: [{ productId: 'p1', sku: 'LAMP-1', name: 'Lamp', quantity: 2, unitPrice: { amount: 1999, currency: 'EUR' }, lineTotal: { amount: 3998, currency: 'EUR' } }],
+      subtotal: { amount: 3998, currency: 'EUR' },
+      shipping: { amount: 0, currency: 'EUR' },
+      total: { amount: 3998, currency: 'EUR' },
+      shippingAddress: { name: 'Erika', line1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+      createdAt: '2030-03-04T10:00:00Z',
+      updatedAt: '2030-03-04T10:00:00Z',
+    };
+    const backend = new FakeBackend().on('GET', '/api/orders?limit=20', { status: 200, body: { items: [order], nextCursor: null } });
+    renderWithApp(<OrdersPage />, { path: '/account/orders', backend, roles: ['customer'], locale: 'de' });
+    expect(await screen.findByRole('heading', { name: 'Ihre Bestellungen' })).toBeTruthy();
+    expect(await screen.findByText('Versandt')).toBeTruthy();
+    expect(screen.getByRole('columnheader', { name: 'Aufgegeben' })).toBeTruthy();
+    expect(screen.getByText(/04\.03\.2030/)).toBeTruthy();
+    expect(screen.getByText('39,98 €')).toBeTruthy();
+  });
+
+  it('when the language is ja, then the sign-in page is Japanese', async () => {
+    renderAccountPages('/account/sign-in', new FakeBackend(), null, 'ja');
+    expect(await screen.findByRole('heading', { name: 'ログイン' })).toBeTruthy();
+    expect(screen.getByLabelText('パスワード')).toBeTruthy();
   });
 });

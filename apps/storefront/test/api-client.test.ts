@@ -1,4 +1,5 @@
 import { ApiError, describeApiError } from '../src/api/api-error';
+import { createTranslator } from '../src/i18n/translator';
 import { ApiClient, type ApiClientOptions } from '../src/api/client';
 import { browserLock, browserSessionChannel, tabLocalLock, type LockRunner, type Session, type SessionChannel, type SessionMessage } from '../src/api/session';
 import { FakeBackend } from './fake-backend';
@@ -57,7 +58,19 @@ describe('ApiClient', () => {
     const { fetchImpl } = fakeFetch(() => json(429, { status: 429, title: 'Too many requests' }, { 'retry-after': '120' }));
     const client = new ApiClient({ fetch: fetchImpl, channel: null });
     const error = await client.signIn('a@example.com', 'x').catch((caught: unknown) => caught);
-    expect(describeApiError(error)).toBe('Too many attempts. Please wait 2 minute(s) and try again.');
+    expect(describeApiError(error)).toBe('Too many attempts. Please wait 2 minutes and try again.');
+  });
+
+  it('when the language is de or ja, then the words around a problem are translated and the service\'s detail is shown as sent', () => {
+    const de = createTranslator('de');
+    const ja = createTranslator('ja');
+    expect(describeApiError(new ApiError(0, { status: 0 }), de)).toBe('Wir konnten den Shop nicht erreichen. Prüfen Sie Ihre Verbindung und versuchen Sie es noch einmal.');
+    expect(describeApiError(new ApiError(404, { status: 404, title: 'Not Found' }), de)).toBe('Wir konnten nicht finden, wonach Sie gesucht haben.');
+    expect(describeApiError(new ApiError(503, { status: 503, title: 'Unavailable' }), ja)).toBe('現在ショップで問題が発生しています。しばらくしてから、もう一度お試しください。');
+    expect(describeApiError(new ApiError(429, { status: 429, retryAfterSeconds: 60 }), de)).toBe('Zu viele Versuche. Bitte warten Sie 1 Minute und versuchen Sie es dann noch einmal.');
+    // The service's own sentence is not guessed at: it stays as the service wrote it.
+    expect(describeApiError(new ApiError(409, { status: 409, detail: 'A product with SKU LAMP-7 already exists' }), de)).toBe('A product with SKU LAMP-7 already exists');
+    expect(describeApiError(new ApiError(409, { status: 409 }), de)).toBe('Das wurde inzwischen geändert. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.');
   });
 
   it('when a route needs a user and nobody is signed in, then it fails with 401 without calling the API', async () => {

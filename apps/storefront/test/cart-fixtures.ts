@@ -10,6 +10,7 @@ export const cartLine = (overrides: Partial<CartLine> = {}): CartLine => ({
   unitPrice: { amount: 2499, currency: 'EUR' },
   priceAtAdd: { amount: 2499, currency: 'EUR' },
   priceChanged: false,
+  repricedFrom: null,
   lineTotal: { amount: 4998, currency: 'EUR' },
   availability: { available: 10, inStock: true },
   availabilityIssue: null,

@@ -5,6 +5,8 @@ import { newIdempotencyKey } from '../src/lib/idempotency';
 import { formatMoney, moneyInputValue, parseMoneyInput } from '../src/lib/money';
 import { validateRegistration } from '../src/account/registration-form';
 import { normalizeShippingAddress, validateShippingAddress } from '../src/shop/shipping-address-form';
+import { createTranslator } from '../src/i18n/translator';
+import { validateSignIn } from '../src/lib/validation';
 
 describe('money', () => {
   it('when minor units are shown, then they are formatted for their currency without float drift', () => {
@@ -86,5 +88,22 @@ describe('small rules', () => {
     const keys = new Set(Array.from({ length: 100 }, () => newIdempotencyKey()));
     expect(keys.size).toBe(100);
     for (const key of keys) expect(key).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+});
+
+describe('validation messages in the active language', () => {
+  it('when the language is de, then the registration and address checks answer in German', () => {
+    const de = createTranslator('de');
+    expect(validateRegistration({ name: '', email: 'nope', password: 'short', confirmPassword: 'short' }, de)).toEqual({
+      name: 'Geben Sie Ihren Namen ein.',
+      email: 'Geben Sie eine E-Mail-Adresse wie name@example.com ein.',
+      password: expect.stringMatching(/^Verwenden Sie mindestens \d+ Zeichen\.$/),
+    });
+    const errors = validateShippingAddress({ name: 'Erika', line1: '', city: 'Berlin', postalCode: '10115', country: 'DE' }, de);
+    expect(errors).toEqual({ line1: 'Geben Sie Straße und Hausnummer ein.' });
+  });
+
+  it('when the language is ja, then the sign-in check answers in Japanese', () => {
+    expect(validateSignIn({ email: '', password: '' }, createTranslator('ja'))).toEqual({ email: 'メールアドレスを入力してください。', password: 'パスワードを入力してください。' });
   });
 });

@@ -1,16 +1,24 @@
-import { catalogues, supportedLocales, type Namespace } from '../src/i18n/catalogues';
+import { catalogues, namespaces, supportedLocales, type Messages } from '../src/i18n/catalogues';
 import { createTranslator, negotiateLocale, textDirection } from '../src/i18n/translator';
+// The namespaces that ship with their pages' chunks register themselves when loaded.
+import '../src/account/account-messages';
+import '../src/admin/admin-messages';
 
 const pluralSuffix = /_(zero|one|two|few|many|other)$/;
 const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]).sort();
 const baseKeys = (messages: Record<string, string>) => [...new Set(Object.keys(messages).map((key) => key.replace(pluralSuffix, '')))].sort();
-const namespaces = Object.keys(catalogues.en) as Namespace[];
+/** A namespace's messages in a language; fails the test when the namespace was never registered. */
+const messagesOf = (locale: (typeof supportedLocales)[number], namespace: (typeof namespaces)[number]): Messages => {
+  const messages = catalogues[locale][namespace];
+  if (!messages) throw new Error(`${locale}/${namespace}.json is not registered`);
+  return messages;
+};
 
 describe('message catalogues', () => {
   for (const locale of supportedLocales.filter((code) => code !== 'en')) {
     for (const namespace of namespaces) {
-      const source = catalogues.en[namespace];
-      const target = catalogues[locale][namespace];
+      const source = messagesOf('en', namespace);
+      const target = messagesOf(locale, namespace);
 
       it(`when ${locale}/${namespace}.json is compared with English, then it has every key and no other`, () => {
         expect(baseKeys(target)).toEqual(baseKeys(source));
@@ -33,7 +41,11 @@ describe('message catalogues', () => {
   }
 
   it('when the English catalogue has an empty message, then the test fails', () => {
-    for (const namespace of namespaces) for (const text of Object.values(catalogues.en[namespace])) expect(text.trim()).not.toBe('');
+    for (const namespace of namespaces) for (const text of Object.values(messagesOf('en', namespace))) expect(text.trim()).not.toBe('');
+  });
+
+  it('when every chunk has loaded, then every namespace the type knows is registered in every language', () => {
+    for (const locale of supportedLocales) expect(Object.keys(catalogues[locale]).sort()).toEqual([...namespaces].sort());
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { marketIdSchema } from './markets';
 import { currencyCodeSchema, moneySchema } from './money';
 import { problemDocumentSchema } from './problem';
 
@@ -40,6 +41,13 @@ export const addCartItemBodySchema = z
 /** Body of `POST /api/cart/items`. */
 export type AddCartItemBody = z.infer<typeof addCartItemBodySchema>;
 
+/** Body of `PUT /api/cart/market`: the market the cart is priced in from now on. */
+export const setCartMarketBodySchema = z
+  .strictObject({ market: marketIdSchema })
+  .meta({ id: 'SetCartMarketBody', description: 'The market (GET /api/catalog/markets) to price the cart in; every line is re-priced in its currency' });
+/** Body of `PUT /api/cart/market`. */
+export type SetCartMarketBody = z.infer<typeof setCartMarketBodySchema>;
+
 /** Body of `PATCH /api/cart/items/{productId}`; 0 removes the line. */
 export const setCartItemQuantityBodySchema = z
   .strictObject({ quantity: requestedQuantitySchema(0) })
@@ -79,6 +87,11 @@ export const cartLineSchema = z
     priceAtAdd: moneySchema,
     /** The current price differs from the price when added (both are shown). */
     priceChanged: z.boolean(),
+    /**
+     * The line's price in the cart's previous market, when a market change re-priced it (until the line changes
+     * again): the storefront shows the shopper what the change did.
+     */
+    repricedFrom: moneySchema.nullable().default(null),
     /** unitPrice × quantity; null when the line is unavailable. */
     lineTotal: cartAmountSchema.nullable(),
     availability: z.object({ available: z.number().int(), inStock: z.boolean() }).nullable(),
@@ -102,6 +115,8 @@ export const cartViewSchema = z
     /** The guest cart id (also in `X-Cart-Id`); null for a user's cart and for a guest without a cart yet. */
     cartId: z.string().nullable(),
     owner: z.enum(['guest', 'user']),
+    /** The market the cart is priced in (its currency is the subtotal's); absent only in answers of a cart service older than markets. */
+    market: marketIdSchema.optional(),
     lines: z.array(cartLineSchema),
     /** Units over all lines. */
     itemCount: z.number().int().min(0),

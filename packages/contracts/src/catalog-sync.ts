@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { productInputSchema, productStatuses, syncRejectionSchema, syncSourceSchema, syncTriggers } from './catalog';
+import { productInputFieldsSchema, productStatuses, syncRejectionSchema, syncSourceSchema, syncTriggers } from './catalog';
 
 // The external catalog sync (the Functions app) and catalog: the supplier record, the batch it travels in (on
 // Topics.catalogSync, or posted to the bulk upsert), and the bodies of the sync-run routes in CatalogInternalPaths.
@@ -18,8 +18,9 @@ const categoryNameSchema = z
  * One product of a sync batch, keyed by the source's own id: what catalog's bulk upsert applies, and what the sync
  * validates before sending, with this one schema, so the two refuse exactly the same records for the same reasons.
  */
-export const syncRecordSchema = productInputSchema
-  .omit({ category: true, status: true })
+export const syncRecordSchema = productInputFieldsSchema
+  // A supplier sets the base price; market prices an admin set are kept (the rate table derives the rest).
+  .omit({ category: true, status: true, marketPrices: true })
   .extend({
     externalId: z.string().trim().min(1).max(200),
     categoryPath: z.array(categoryNameSchema).min(1).max(5).optional().meta({ description: 'Category names from the root down; missing categories are created' }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { marketIdSchema, priceListEntrySchema } from './markets';
+import { productImageSchema } from './media';
 import { minorUnitsSchema, moneySchema } from './money';
 
 // The catalog's public API (`/api/catalog/products`, `/api/catalog/categories`), its admin API (product writes,
@@ -90,15 +91,26 @@ const productFields = {
   imageUrls: z.array(productImageUrlSchema).max(20),
   attributes: productAttributesSchema,
   price: moneySchema,
+  /** Prices an admin sets for other currencies than the base one; the rate table derives the rest. */
+  marketPrices: z
+    .array(moneySchema)
+    .max(20)
+    .refine((prices) => new Set(prices.map((price) => price.currency)).size === prices.length, { error: 'must name each currency once' }),
   status: productStatusSchema,
 };
+
+/** A market price in the base price's own currency would be two prices for one currency: refused. */
+function marketPricesBesideTheBase(input: { price?: { currency?: string }; marketPrices?: ReadonlyArray<{ currency: string }> | null }, context: z.RefinementCtx): void {
+  const index = input.marketPrices?.findIndex((price) => price.currency === input.price?.currency) ?? -1;
+  if (index >= 0) context.addIssue({ code: 'custom', path: ['marketPrices', index, 'currency'], message: 'must differ from the currency of price (the base price)' });
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Admin bodies
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Body of `POST /api/catalog/products` and `PUT /api/catalog/products/{id}`: the fields an admin writes. */
-export const productInputSchema = z
+/** The writable fields of a product, each with its rule (the sync's records are made from them). */
+export const productInputFieldsSchema = z
   .strictObject({
     sku: productFields.sku,
     name: productFields.name,
@@ -108,8 +120,14 @@ export const productInputSchema = z
     imageUrls: productFields.imageUrls.default([]),
     attributes: productFields.attributes.default({}),
     price: productFields.price,
+    marketPrices: productFields.marketPrices
+      .default([])
+      .meta({ description: 'Explicit prices in other currencies (a market\'s), kept as set; every other market currency is derived from price by the rate table' }),
     status: productFields.status.default('draft'),
-  })
+  });
+/** Body of `POST /api/catalog/products` and `PUT /api/catalog/products/{id}`: the fields an admin writes, market prices beside the base price. */
+export const productInputSchema = productInputFieldsSchema
+  .superRefine(marketPricesBesideTheBase)
   .meta({ id: 'CatalogProductInput', description: 'The writable fields of a product (create and replace); omitted optional fields take their defaults' });
 /** A validated product input: the shape JSON merge-patches are applied to. */
 export type ProductInput = z.infer<typeof productInputSchema>;
@@ -129,6 +147,7 @@ export const productPatchSchema = z
     imageUrls: productFields.imageUrls.nullable().optional(),
     attributes: z.record(z.string().min(1).max(64), z.json()).nullable().optional(),
     price: z.strictObject({ amount: minorUnitsSchema.optional(), currency: moneySchema.shape.currency.optional() }).optional(),
+    marketPrices: productFields.marketPrices.nullable().optional(),
     status: productFields.status.nullable().optional(),
   })
   .meta({ id: 'CatalogProductPatch', description: 'A JSON merge-patch of the writable fields of a product' });
@@ -169,7 +188,15 @@ export const productViewSchema = z
     description: z.string(),
     brand: z.string().nullable(),
     category: productCategorySchema.nullable(),
-    imageUrls: z.array(z.string()),
+    imageUrls: z.array(z.string()).meta({
+      description: 'URLs to show the product with: each uploaded image (its 640 px JPEG, or its widest below) first, then the external image URLs',
+    }),
+    // Optional in the type only, so that consumers' fixtures written before images existed still type-check; the
+    // catalog always sends it.
+    images: z
+      .array(productImageSchema)
+      .optional()
+      .meta({ description: 'The uploaded images in display order, each with its responsive variants (always present in catalog answers)' }),
     attributes: z.record(z.string(), z.unknown()),
     price: moneySchema,
     status: productStatusSchema,

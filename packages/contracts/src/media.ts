@@ -53,3 +53,35 @@ export const productImageSchema = z
   .meta({ id: 'ProductImage', description: 'An image of a product with its responsive variants' });
 /** A product image as reads show it. */
 export type ProductImage = z.infer<typeof productImageSchema>;
+
+/** Cache-Control of every media object: a name never changes its bytes, so caches may keep it for a year. */
+export const MEDIA_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+/** The content type of each variant format. */
+export const imageVariantContentTypes: Readonly<Record<ImageVariantFormat, string>> = { avif: 'image/avif', webp: 'image/webp', jpeg: 'image/jpeg' };
+
+/** The media object name of a variant, `<sha256>/<width>.<format>` (the blob name in Azure, the path under /media). */
+export function imageVariantObjectName(imageId: string, width: number, format: ImageVariantFormat): string {
+  return `${imageId}/${width}.${format}`;
+}
+
+/** The path a media object is served at: `/media/<name>` (by the catalog, and by Front Door straight from the container). */
+export function mediaPathOf(name: string): string {
+  return `${MEDIA_PATH_PREFIX}/${name}`;
+}
+
+/** The text fields of an image upload (multipart/form-data, beside the `file` part). */
+export const imageUploadFieldsSchema = z
+  .strictObject({
+    alt: z
+      .string()
+      .trim()
+      .min(1)
+      .max(300)
+      .refine((value) => Array.from(value).every((character) => character.charCodeAt(0) > 0x1f && character.charCodeAt(0) !== 0x7f), { error: 'must not contain control characters' })
+      .optional()
+      .meta({ description: 'Alternative text of the image (default: the product name)' }),
+  })
+  .meta({ id: 'ImageUploadFields', description: 'Text fields of an image upload' });
+/** The text fields of an image upload. */
+export type ImageUploadFields = z.infer<typeof imageUploadFieldsSchema>;

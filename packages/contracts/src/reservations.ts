@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isUuid } from './catalog';
-import { moneySchema } from './money';
+import { currencyCodeSchema, moneySchema } from './money';
 import { problemDocumentSchema } from './problem';
 
 // Catalog's internal stock-reservation API (CatalogInternalPaths.reservations and the routes below it), which the
@@ -42,6 +42,9 @@ export const reserveStockBodySchema = z
       .min(ReservationLimits.minTtlSeconds, { error: `must be at least ${ReservationLimits.minTtlSeconds}` })
       .max(ReservationLimits.maxTtlSeconds, { error: `must be at most ${ReservationLimits.maxTtlSeconds}` })
       .optional(),
+    currency: currencyCodeSchema
+      .optional()
+      .meta({ description: "The order's currency (its cart's market): each line is priced from the product's price list in it; absent, at the product's own price" }),
   })
   .meta({ id: 'ReserveStockRequest', description: 'Units to hold for an order: every line or none; idempotent per order id' });
 /** A reservation request (ids lower-cased). */

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_MARKET_ID, defaultMarkets, marketIdSchema, marketsSchema } from '@shop/contracts';
 
 /**
  * A configuration that failed validation; `message` is one line naming each bad variable and what was expected, and
@@ -123,6 +124,35 @@ export function serviceDatabaseConfigShape(appId: string) {
 /** A read replica without a primary is a configuration mistake: refused with the variable named. */
 export function readReplicaNeedsPrimary(config: { DATABASE_URL?: string; DATABASE_READ_URL?: string }, context: z.RefinementCtx): void {
   if (config.DATABASE_READ_URL && !config.DATABASE_URL) context.addIssue({ code: 'custom', message: 'DATABASE_READ_URL needs DATABASE_URL', path: ['DATABASE_READ_URL'] });
+}
+
+/**
+ * The shop's markets (MARKETS, DEFAULT_MARKET), the same variables in every service that prices or chooses a market
+ * (catalog prices in them, the cart keeps one per cart): a service validates them with `defaultMarketIsAMarket`.
+ */
+export const marketsConfigShape = {
+  MARKETS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return [...defaultMarkets];
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be a JSON array of markets' });
+        return z.NEVER;
+      }
+    })
+    .pipe(marketsSchema)
+    .describe('The markets as a JSON array of {id, name, currency, defaultLocale, countries, pricesIncludeTax}; default: eu (EUR), us (USD), uk (GBP), jp (JPY)'),
+  DEFAULT_MARKET: marketIdSchema.default(DEFAULT_MARKET_ID).describe('The market of a request that names none and whose country and languages no market serves'),
+};
+
+/** The refinement of `marketsConfigShape`: the default market is one of the markets. */
+export function defaultMarketIsAMarket(config: { MARKETS: ReadonlyArray<{ id: string }>; DEFAULT_MARKET: string }, context: z.RefinementCtx): void {
+  if (!config.MARKETS.some((market) => market.id === config.DEFAULT_MARKET)) {
+    context.addIssue({ code: 'custom', path: ['DEFAULT_MARKET'], message: `must be one of the MARKETS (${config.MARKETS.map((market) => market.id).join(', ')})` });
+  }
 }
 
 /** A rule over several variables of a configuration: `violated` says when `variable` is wrong, `expected` what it must be. */

@@ -11,3 +11,4 @@ export * from './http/metrics-listener';
 export * from './http/validation';
 export * from './http/internal-caller';
 export * from './periodic-task';
+export * from './http/request-market';

@@ -8,13 +8,13 @@ function product(id: string, amount: number): ProductDetails {
 }
 
 /** A catalog that counts its lookups and answers what `answer` says at the time of the call. */
-function countingCatalog(answer: (productId: string) => Promise<ProductDetails | undefined>): ProductCatalog & { calls: string[] } {
+function countingCatalog(answer: (productId: string, market: string) => Promise<ProductDetails | undefined>): ProductCatalog & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
-    findProduct: (productId) => {
-      calls.push(productId);
-      return answer(productId);
+    findProduct: (productId, market) => {
+      calls.push(market === 'eu' ? productId : `${market}:${productId}`);
+      return answer(productId, market);
     },
   };
 }
@@ -26,7 +26,7 @@ describe('CachedProductCatalog', () => {
       return product(id, 1999);
     });
     const cached = new CachedProductCatalog(catalog, { ttlMs: 1000, maxProducts: 100 });
-    const answers = await Promise.all(Array.from({ length: 25 }, () => cached.findProduct('p1')));
+    const answers = await Promise.all(Array.from({ length: 25 }, () => cached.findProduct('p1', 'eu')));
     expect(catalog.calls).toEqual(['p1']);
     expect(answers.every((answer) => answer?.price.amount === 1999)).toBe(true);
   });
@@ -35,19 +35,19 @@ describe('CachedProductCatalog', () => {
     let price = 1000;
     const catalog = countingCatalog(async (id) => product(id, price));
     const cached = new CachedProductCatalog(catalog, { ttlMs: 60, maxProducts: 100 });
-    expect((await cached.findProduct('p1'))?.price.amount).toBe(1000);
+    expect((await cached.findProduct('p1', 'eu'))?.price.amount).toBe(1000);
     price = 1200;
-    expect((await cached.findProduct('p1'))?.price.amount).toBe(1000);
+    expect((await cached.findProduct('p1', 'eu'))?.price.amount).toBe(1000);
     await sleep(90);
-    expect((await cached.findProduct('p1'))?.price.amount).toBe(1200);
+    expect((await cached.findProduct('p1', 'eu'))?.price.amount).toBe(1200);
     expect(catalog.calls).toHaveLength(2);
   });
 
   it('when catalog does not sell a product, then that answer is remembered too', async () => {
     const catalog = countingCatalog(async () => undefined);
     const cached = new CachedProductCatalog(catalog, { ttlMs: 1000, maxProducts: 100 });
-    expect(await cached.findProduct('gone')).toBeUndefined();
-    expect(await cached.findProduct('gone')).toBeUndefined();
+    expect(await cached.findProduct('gone', 'eu')).toBeUndefined();
+    expect(await cached.findProduct('gone', 'eu')).toBeUndefined();
     expect(catalog.calls).toEqual(['gone']);
   });
 
@@ -58,16 +58,25 @@ describe('CachedProductCatalog', () => {
       return product(id, 500);
     });
     const cached = new CachedProductCatalog(catalog, { ttlMs: 1000, maxProducts: 100 });
-    await expect(cached.findProduct('p1')).rejects.toMatchObject({ type: 'unavailable' });
+    await expect(cached.findProduct('p1', 'eu')).rejects.toMatchObject({ type: 'unavailable' });
     failing = false;
-    expect((await cached.findProduct('p1'))?.price.amount).toBe(500);
+    expect((await cached.findProduct('p1', 'eu'))?.price.amount).toBe(500);
     expect(catalog.calls).toEqual(['p1', 'p1']);
   });
 
   it('when more products are looked up than it keeps, then the least recently used are asked again', async () => {
     const catalog = countingCatalog(async (id) => product(id, 100));
     const cached = new CachedProductCatalog(catalog, { ttlMs: 10_000, maxProducts: 2 });
-    for (const id of ['a', 'b', 'c', 'a']) await cached.findProduct(id);
+    for (const id of ['a', 'b', 'c', 'a']) await cached.findProduct(id, 'eu');
     expect(catalog.calls).toEqual(['a', 'b', 'c', 'a']);
+  });
+
+  it('when one product is looked up in two markets, then each market is asked and remembered apart', async () => {
+    const catalog = countingCatalog(async (id, market) => ({ ...product(id, 1999), price: market === 'jp' ? { amount: 3248, currency: 'JPY' } : { amount: 1999, currency: 'EUR' } }));
+    const cached = new CachedProductCatalog(catalog, { ttlMs: 1000, maxProducts: 100 });
+    expect((await cached.findProduct('p1', 'eu'))?.price).toEqual({ amount: 1999, currency: 'EUR' });
+    expect((await cached.findProduct('p1', 'jp'))?.price).toEqual({ amount: 3248, currency: 'JPY' });
+    expect((await cached.findProduct('p1', 'jp'))?.price).toEqual({ amount: 3248, currency: 'JPY' });
+    expect(catalog.calls).toEqual(['p1', 'jp:p1']);
   });
 });

@@ -14,12 +14,12 @@ export class InvokerProductCatalog implements ProductCatalog {
     private readonly options: { catalogAppId: string; timeoutMs: number },
   ) {}
 
-  async findProduct(productId: string): Promise<ProductDetails | undefined> {
+  async findProduct(productId: string, market: string): Promise<ProductDetails | undefined> {
     let response;
     try {
       response = await this.invoker.invoke(this.options.catalogAppId, {
         method: 'GET',
-        path: `/api/catalog/products/${encodeURIComponent(productId)}`,
+        path: `/api/catalog/products/${encodeURIComponent(productId)}?market=${encodeURIComponent(market)}`,
         headers: propagationHeaders(),
         timeoutMs: this.options.timeoutMs,
       });

@@ -1,8 +1,9 @@
-import type { AddCartItemBody, CartMergeSkippedLine, CartView } from '@shop/contracts';
+import type { AddCartItemBody, CartMergeSkippedLine, CartView, Market, MarketId } from '@shop/contracts';
 import { AppError, type Logger } from '@shop/kernel';
 import {
   addItem,
   cartVersionOf,
+  changeMarket,
   confirmOrder,
   emptyCart,
   hasCheckoutState,
@@ -32,9 +33,17 @@ import {
   type WriteConflictRetry,
 } from './ports';
 
-/** What every cart operation is given first: whose cart it is. */
+/** What every cart operation is given first: whose cart it is, and the market the request chose. */
 export interface CartContext {
   owner: CartOwner;
+  /** The request's market (query, cookie, country, languages): a new cart is priced in it. Default: the default market. */
+  market?: Market;
+}
+
+/** The shop's markets (MARKETS, DEFAULT_MARKET): a cart is priced in one of them. */
+export interface CartMarketSettings {
+  markets: readonly Market[];
+  defaultMarket: MarketId;
 }
 
 /** The answer of a cart operation. */
@@ -54,6 +63,7 @@ export interface CartServiceDeps {
   /** Where user cart writes are noted by hour, for the abandoned-cart reminders. */
   activity: CartActivityIndex;
   limits: CartLimits;
+  markets: CartMarketSettings;
   /** Runs a read-modify-write again when another writer saved first; when it gives up, the answer is a 409. */
   writeRetry: WriteConflictRetry;
   newGuestCartId: () => string;
@@ -85,18 +95,51 @@ export class CartService {
   async getCart(ctx: CartContext): Promise<CartOutcome> {
     const keyed = keyedOwnerOf(ctx.owner);
     const stored = keyed ? await this.deps.repository.load(keyed) : undefined;
-    return { view: await this.viewOf(ctx.owner, stored ? keyed : undefined, stored?.cart), version: cartVersionOf(stored?.cart.lines ?? []) };
+    return { view: await this.viewOf(ctx, stored ? keyed : undefined, stored?.cart), version: cartVersionOf(stored?.cart.lines ?? []) };
   }
 
-  /** Adds units of an active product (priced by catalog now) to the cart. */
+  /** Adds units of an active product, priced by catalog now in the cart's market, to the cart. */
   async addItem(ctx: CartContext, input: AddCartItemBody): Promise<CartOutcome> {
-    const product = await this.deps.catalog.findProduct(input.productId);
+    const keyed = keyedOwnerOf(ctx.owner);
+    const stored = keyed ? await this.deps.repository.load(keyed) : undefined;
+    const market = this.marketOf(stored?.cart, ctx);
+    const product = await this.deps.catalog.findProduct(input.productId, market);
     if (!product) {
       throw new AppError('unprocessable', `Product ${input.productId} is not for sale (unknown, draft or archived)`, {
         extensions: { reason: 'product_unavailable', productId: input.productId },
       });
     }
-    return this.change(ctx, (cart) => addItem(cart, product, input.quantity, this.deps.limits, this.now()), [product]);
+    return this.change(
+      ctx,
+      (cart) => {
+        // The cart moved to another market between the price lookup and the write: this price is not the cart's.
+        if (this.marketOf(cart, ctx) !== market) throw new AppError('conflict', 'The cart changed market while the product was being added; add it again');
+        return addItem(cart, product, input.quantity, this.deps.limits, this.now());
+      },
+      [product],
+      market,
+    );
+  }
+
+  /**
+   * Prices the cart in another market from now on: every line is re-priced by catalog in the market's currency and
+   * marked with its previous price (see `changeMarket`). A market no setting names is a 400. Without a stored cart
+   * nothing is written: the next add starts a cart in the request's market.
+   */
+  async changeMarket(ctx: CartContext, marketId: string): Promise<CartOutcome> {
+    const chosen = this.deps.markets.markets.find((market) => market.id === marketId);
+    if (!chosen) {
+      const ids = this.deps.markets.markets.map((market) => market.id).join(', ');
+      throw new AppError('invalid', `There is no market ${JSON.stringify(marketId)}; markets: ${ids}`, { fields: [{ field: 'body.market', message: `must be one of ${ids}` }] });
+    }
+    const keyed = keyedOwnerOf(ctx.owner);
+    const stored = keyed ? await this.deps.repository.load(keyed) : undefined;
+    if (!stored) return { view: await this.viewOf({ ...ctx, market: chosen }, undefined, undefined), version: cartVersionOf([]) };
+    const productIds = [...new Set(stored.cart.lines.map((line) => line.productId))];
+    const products = await Promise.all(productIds.map((id) => this.deps.catalog.findProduct(id, chosen.id)));
+    const prices = new Map(productIds.map((id, index) => [id, products[index]?.price]));
+    const known = products.filter((product): product is ProductDetails => product !== undefined);
+    return this.change({ ...ctx, market: chosen }, (cart) => changeMarket(cart, chosen, prices, this.now()), known, chosen.id);
   }
 
   /** Sets a line's quantity (0 removes it). */
@@ -123,7 +166,7 @@ export class CartService {
         if (current.cart.lines.length > 0) await this.deps.repository.save(keyed, { ...current.cart, lines: [], updatedAt: this.now().toISOString() }, { version: current.version });
       });
     }
-    return { view: await this.viewOf(ctx.owner, undefined, undefined), version: cartVersionOf([]) };
+    return { view: await this.viewOf(ctx, undefined, undefined), version: cartVersionOf([]) };
   }
 
   /**
@@ -147,11 +190,17 @@ export class CartService {
     if (!claim) return undefined;
     let skipped: CartMergeSkippedLine[] = [];
     try {
-      await this.write({ kind: 'user', userId }, (cart) => {
-        const merged = mergeGuestLines(cart, claim.guest.lines, this.deps.limits, this.now());
-        skipped = merged.skipped;
-        return merged.cart;
-      });
+      await this.write(
+        { kind: 'user', userId },
+        (cart) => {
+          // An empty user cart takes the guest's market: the shopper chose it while signed out.
+          const base = cart.lines.length === 0 && claim.guest.market ? { ...cart, market: claim.guest.market } : cart;
+          const merged = mergeGuestLines(base, claim.guest.lines, this.deps.limits, this.now());
+          skipped = merged.skipped;
+          return merged.cart;
+        },
+        claim.guest.market,
+      );
     } catch (error) {
       await this.deps.repository.save(guestOwner, claim.guest, { version: claim.claimedVersion }).catch((restoreError: unknown) => {
         this.deps.logger.error({ err: restoreError, cause: error }, 'could not restore a guest cart after a failed merge');
@@ -208,10 +257,14 @@ export class CartService {
     return 'applied';
   }
 
-  /** Runs a change and answers the cart view; `known` are product details already fetched for this request. */
-  private async change(ctx: CartContext, modify: (cart: StoredCart) => StoredCart, known: ProductDetails[] = []): Promise<CartOutcome> {
-    const written = await this.write(ctx.owner, modify);
-    const view = await this.viewOf(ctx.owner, written.cart ? written.owner : undefined, written.cart, known);
+  /**
+   * Runs a change and answers the cart view; `known` are product details already fetched for this request, priced in
+   * `knownMarket` (used only when the written cart is in that market).
+   */
+  private async change(ctx: CartContext, modify: (cart: StoredCart) => StoredCart, known: ProductDetails[] = [], knownMarket?: string): Promise<CartOutcome> {
+    const written = await this.write(ctx.owner, modify, this.marketOf(undefined, ctx));
+    const reusable = knownMarket !== undefined && this.marketOf(written.cart, ctx) === knownMarket ? known : [];
+    const view = await this.viewOf(ctx, written.cart ? written.owner : undefined, written.cart, reusable);
     const writtenGuestCartId = written.saved && written.owner?.kind === 'guest' ? written.owner.cartId : undefined;
     return { view, version: cartVersionOf(written.cart?.lines ?? []), writtenGuestCartId };
   }
@@ -224,6 +277,7 @@ export class CartService {
   private async write(
     owner: CartOwner,
     modify: (cart: StoredCart) => StoredCart,
+    marketOfNewCart?: string,
   ): Promise<{ owner: KeyedCartOwner | undefined; cart: StoredCart | undefined; saved: boolean }> {
     // Kept across attempts: a guest's new id is issued once per change, an activity hour noted once.
     let keyed = keyedOwnerOf(owner);
@@ -231,7 +285,7 @@ export class CartService {
     let notedHour: string | undefined;
     return this.retryOnConflict(async () => {
       const current = keyed ? await this.deps.repository.load(keyed) : undefined;
-      const base = current?.cart ?? emptyCart(this.now());
+      const base = current?.cart ?? emptyCart(this.now(), marketOfNewCart);
       const modified = modify(base);
       if (modified === base) return { owner: current ? keyed : undefined, cart: current?.cart, saved: false };
       const next = withoutStaleCheckouts(modified, this.now());
@@ -285,14 +339,26 @@ export class CartService {
     }
   }
 
-  /** The API view: each distinct product read from catalog, in parallel (details already fetched are reused). */
-  private async viewOf(owner: CartOwner, keyed: KeyedCartOwner | undefined, cart: StoredCart | undefined, known: ProductDetails[] = []): Promise<CartView> {
+  /**
+   * The market a cart is priced in: its own; a cart stored before markets that holds lines, the default market (its
+   * lines were priced in catalog's own prices); no cart or an empty old one, the request's market.
+   */
+  private marketOf(cart: StoredCart | undefined, ctx: CartContext): MarketId {
+    if (cart?.market) return cart.market;
+    const { defaultMarket } = this.deps.markets;
+    if (cart && cart.lines.length > 0) return defaultMarket;
+    return ctx.market?.id ?? defaultMarket;
+  }
+
+  /** The API view in the cart's market: each distinct product read from catalog, in parallel (details already fetched are reused). */
+  private async viewOf(ctx: CartContext, keyed: KeyedCartOwner | undefined, cart: StoredCart | undefined, known: ProductDetails[] = []): Promise<CartView> {
+    const market = this.marketOf(cart, ctx);
     const details = new Map<string, ProductDetails | undefined>(known.map((product) => [product.id, product]));
     const missing = [...new Set((cart?.lines ?? []).map((line) => line.productId))].filter((id) => !details.has(id));
-    const fetched = await Promise.all(missing.map((id) => this.deps.catalog.findProduct(id)));
+    const fetched = await Promise.all(missing.map((id) => this.deps.catalog.findProduct(id, market)));
     missing.forEach((id, index) => details.set(id, fetched[index]));
     const cartId = keyed?.kind === 'guest' ? keyed.cartId : null;
-    return toCartView(cart, details, { owner: owner.kind, cartId });
+    return toCartView(cart, details, { owner: ctx.owner.kind, cartId }, market);
   }
 }
 

@@ -9,10 +9,20 @@ export interface StoredCartLine {
   priceAtAdd: Money;
   /** UTC ISO 8601. */
   addedAt: string;
+  /** The price the line had before a market change re-priced it; dropped when the line changes again. */
+  repricedFrom?: Money;
+  /**
+   * Set by a market change that could not price the line in the cart's new currency (no price list entry): the line
+   * keeps its old price, shows as unavailable and does not decide the cart's currency, until a later change prices it.
+   */
+  outsideMarketCurrency?: true;
 }
+
 
 /** A cart as stored in the state store (`cart:user:<userId>` or `cart:guest:<cartId>`). */
 export interface StoredCart {
+  /** The market (id) catalog prices the cart in; absent in carts stored before markets (those are in the default market). */
+  market?: string;
   lines: StoredCartLine[];
   createdAt: string;
   updatedAt: string;
@@ -45,15 +55,41 @@ export interface PricedProduct {
   price: Money;
 }
 
-/** A cart with no lines, created at `now`. */
-export function emptyCart(now: Date): StoredCart {
+/** A cart with no lines in `market`, created at `now`. */
+export function emptyCart(now: Date, market?: string): StoredCart {
   const at = now.toISOString();
-  return { lines: [], createdAt: at, updatedAt: at, appliedOrderEvents: [] };
+  return { ...(market ? { market } : {}), lines: [], createdAt: at, updatedAt: at, appliedOrderEvents: [] };
 }
 
-/** The currency every line of the cart is priced in, or undefined for an empty cart. */
-export function currencyOf(cart: StoredCart): string | undefined {
-  return cart.lines[0]?.priceAtAdd.currency;
+/**
+ * The currency every line of the cart is priced in, or undefined for an empty cart. Usually the market's, but catalog
+ * prices a product in its own currency where its price list has none in the market's (no rate configured), and such
+ * a cart holds that currency instead.
+ */
+export function currencyOf(cart: { lines: readonly StoredCartLine[] }): string | undefined {
+  return (cart.lines.find((line) => !line.outsideMarketCurrency) ?? cart.lines[0])?.priceAtAdd.currency;
+}
+
+/**
+ * Moves the cart into `market`: each line takes catalog's price in that market (`prices`, by product id) and, where
+ * the price differs, remembers the one it had (`repricedFrom`), so the shopper sees what the change did. The cart's
+ * currency becomes the market's (or, where catalog prices no line in it, the first sold line's new currency): a line
+ * priced in another one keeps its old price and is marked `outsideMarketCurrency` (unavailable: one order is paid in
+ * one currency); a line catalog no longer sells keeps its price too. The same market: the cart unchanged.
+ */
+export function changeMarket(cart: StoredCart, market: { id: string; currency: string }, prices: ReadonlyMap<string, Money | undefined>, now: Date): StoredCart {
+  if (cart.market === market.id) return cart;
+  const sold = cart.lines.map((line) => prices.get(line.productId)).filter((price): price is Money => price !== undefined);
+  const currency = sold.some((price) => price.currency === market.currency) ? market.currency : sold[0]?.currency;
+  const lines = cart.lines.map((line): StoredCartLine => {
+    const { outsideMarketCurrency: _before, ...rest } = line;
+    const price = prices.get(line.productId);
+    if (!price) return rest;
+    if (price.currency !== currency) return { ...rest, outsideMarketCurrency: true };
+    if (price.amount === line.priceAtAdd.amount && price.currency === line.priceAtAdd.currency) return rest;
+    return { ...rest, priceAtAdd: price, repricedFrom: line.repricedFrom ?? line.priceAtAdd };
+  });
+  return touch({ ...cart, market: market.id, lines }, now);
 }
 
 /** Adds `quantity` units of `product`, to its existing line if there is one. Refuses (422) what breaks a limit or mixes currencies. */
@@ -68,7 +104,7 @@ export function addItem(cart: StoredCart, product: PricedProduct, quantity: numb
   if (existing) {
     const total = existing.quantity + quantity;
     assertLineQuantity(total, limits, existing.quantity);
-    return touch({ ...cart, lines: cart.lines.map((line) => (line === existing ? { ...line, quantity: total } : line)) }, now);
+    return touch({ ...cart, lines: cart.lines.map((line) => (line === existing ? { ...withoutRepricing(line), quantity: total } : line)) }, now);
   }
   assertLineQuantity(quantity, limits, 0);
   if (cart.lines.length >= limits.maxLines) {
@@ -86,7 +122,7 @@ export function setLineQuantity(cart: StoredCart, productId: string, quantity: n
   if (!existing) throw new AppError('not_found', `Product ${productId} is not in the cart`);
   if (quantity === 0) return removeLine(cart, productId, now);
   assertLineQuantity(quantity, limits, 0);
-  return touch({ ...cart, lines: cart.lines.map((line) => (line === existing ? { ...line, quantity } : line)) }, now);
+  return touch({ ...cart, lines: cart.lines.map((line) => (line === existing ? { ...withoutRepricing(line), quantity } : line)) }, now);
 }
 
 /** Removes a product's line; removing a product that is not in the cart changes nothing (idempotent). */
@@ -104,7 +140,7 @@ export function mergeGuestLines(userCart: StoredCart, guestLines: StoredCartLine
   const lines = userCart.lines.map((line) => ({ ...line }));
   const skipped: CartMergeSkippedLine[] = [];
   for (const guestLine of guestLines) {
-    const currency = lines[0]?.priceAtAdd.currency;
+    const currency = currencyOf({ lines });
     const existing = lines.find((line) => line.productId === guestLine.productId);
     if (existing) {
       existing.quantity = Math.min(limits.maxLineQuantity, existing.quantity + guestLine.quantity);
@@ -260,7 +296,7 @@ function settle(cart: StoredCart, orderId: string, outcome: SettledCheckout['out
 
 function heldLinesFirst(held: readonly StoredCartLine[], addedSince: readonly StoredCartLine[], limits: CartLimits): StoredCartLine[] {
   const lines = held.map((line) => ({ ...line, quantity: Math.min(limits.maxLineQuantity, line.quantity) }));
-  const currency = lines[0]?.priceAtAdd.currency;
+  const currency = currencyOf({ lines });
   for (const line of addedSince) {
     const existing = lines.find((candidate) => candidate.productId === line.productId);
     if (existing) existing.quantity = Math.min(limits.maxLineQuantity, existing.quantity + line.quantity);
@@ -275,6 +311,13 @@ function assertLineQuantity(quantity: number, limits: CartLimits, alreadyInCart:
   throw new AppError('unprocessable', `A cart holds at most ${limits.maxLineQuantity} units of one product${already}`, {
     extensions: { reason: 'line_quantity_limit', maxLineQuantity: limits.maxLineQuantity, quantityInCart: alreadyInCart },
   });
+}
+
+/** The line without the mark of a market change: the shopper changed the line since. */
+function withoutRepricing(line: StoredCartLine): StoredCartLine {
+  if (!line.repricedFrom) return line;
+  const { repricedFrom: _seen, ...rest } = line;
+  return rest;
 }
 
 function touch(cart: StoredCart, now: Date): StoredCart {

@@ -43,8 +43,12 @@ export interface ProductDetails {
 
 /** Port: catalog's public product reads. */
 export interface ProductCatalog {
-  /** The active product, or undefined when catalog does not sell it (unknown, draft or archived). Throws an `unavailable` AppError when catalog cannot answer. */
-  findProduct(productId: string): Promise<ProductDetails | undefined>;
+  /**
+   * The active product priced in `market` (its price list's entry in the market's currency, else its own price), or
+   * undefined when catalog does not sell it (unknown, draft or archived). Throws an `unavailable` AppError when
+   * catalog cannot answer.
+   */
+  findProduct(productId: string, market: string): Promise<ProductDetails | undefined>;
 }
 
 /** Port: ids of events already processed by a consumer, remembered for a while. */

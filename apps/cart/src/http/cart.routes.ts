@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { authenticate, type TokenVerifier } from '@shop/auth-tokens';
-import { addCartItemBodySchema, setCartItemQuantityBodySchema, type CartView } from '@shop/contracts';
-import { parseOrThrow } from '@shop/platform';
-import type { CartOutcome, CartService } from '../domain/cart.service';
+import { addCartItemBodySchema, setCartItemQuantityBodySchema, setCartMarketBodySchema, type CartView } from '@shop/contracts';
+import { parseOrThrow, requestMarket, type MarketSettings } from '@shop/platform';
+import type { CartContext, CartOutcome, CartService } from '../domain/cart.service';
 import { itemParamsSchema } from './cart.schemas';
 import { CartIdHeader, clearCartIdCookie, resolveCartOwnerMergingGuestCart, sendCartId, type ResolvedCartOwner } from './cart-owner';
 
@@ -12,47 +12,62 @@ export interface CartRoutesDeps {
   verifier: TokenVerifier;
   /** The guest cookie lives as long as the guest cart. */
   guestCartTtlSeconds: number;
+  /** The shop's markets: a new cart is priced in the request's market. */
+  markets: MarketSettings;
 }
 
 /**
- * The cart API under `/api/cart`: read, add, set quantity, remove a line, clear. Anyone may call it (a guest cart
- * needs no account); a bearer token, when sent, must be valid and selects the user's cart. Each handler validates
- * its input before resolving the owner (which may merge a guest cart), so a refused request writes nothing.
+ * The cart API under `/api/cart`: read, add, set quantity, remove a line, clear, change market. Anyone may call it (a
+ * guest cart needs no account); a bearer token, when sent, must be valid and selects the user's cart. Each handler
+ * validates its input (the request's market included) before resolving the owner (which may merge a guest cart), so
+ * a refused request writes nothing.
  */
 export function createCartRouter(deps: CartRoutesDeps): Router {
   const { service } = deps;
   const router = Router();
   router.use(authenticate(deps.verifier, { optional: true }));
 
+  /** Whose cart, in which market: the market is read first, so an unknown one is a 400 before any merge. */
+  async function contextOf(req: Request, res: Response): Promise<ResolvedCartOwner & CartContext> {
+    const market = requestMarket(req, deps.markets);
+    return { ...(await resolveCartOwnerMergingGuestCart(service, req, res)), market };
+  }
+
   router.get('/', async (req, res) => {
-    const resolved = await resolveCartOwnerMergingGuestCart(service, req, res);
-    send(req, res, resolved, await service.getCart(resolved));
+    const context = await contextOf(req, res);
+    send(req, res, context, await service.getCart(context));
   });
 
   router.delete('/', async (req, res) => {
-    const resolved = await resolveCartOwnerMergingGuestCart(service, req, res);
-    const outcome = await service.clearCart(resolved);
-    if (resolved.owner.kind === 'guest' && resolved.owner.cartId) clearCartIdCookie(req, res);
-    send(req, res, resolved, outcome);
+    const context = await contextOf(req, res);
+    const outcome = await service.clearCart(context);
+    if (context.owner.kind === 'guest' && context.owner.cartId) clearCartIdCookie(req, res);
+    send(req, res, context, outcome);
   });
 
   router.post('/items', async (req, res) => {
     const input = parseOrThrow(addCartItemBodySchema, req.body, 'body');
-    const resolved = await resolveCartOwnerMergingGuestCart(service, req, res);
-    send(req, res, resolved, await service.addItem(resolved, input));
+    const context = await contextOf(req, res);
+    send(req, res, context, await service.addItem(context, input));
   });
 
   router.patch('/items/:productId', async (req, res) => {
     const { productId } = parseOrThrow(itemParamsSchema, req.params, 'params');
     const { quantity } = parseOrThrow(setCartItemQuantityBodySchema, req.body, 'body');
-    const resolved = await resolveCartOwnerMergingGuestCart(service, req, res);
-    send(req, res, resolved, await service.setItemQuantity(resolved, productId, quantity));
+    const context = await contextOf(req, res);
+    send(req, res, context, await service.setItemQuantity(context, productId, quantity));
   });
 
   router.delete('/items/:productId', async (req, res) => {
     const { productId } = parseOrThrow(itemParamsSchema, req.params, 'params');
-    const resolved = await resolveCartOwnerMergingGuestCart(service, req, res);
-    send(req, res, resolved, await service.removeItem(resolved, productId));
+    const context = await contextOf(req, res);
+    send(req, res, context, await service.removeItem(context, productId));
+  });
+
+  router.put('/market', async (req, res) => {
+    const { market } = parseOrThrow(setCartMarketBodySchema, req.body, 'body');
+    const context = await contextOf(req, res);
+    send(req, res, context, await service.changeMarket(context, market));
   });
 
   /** Every answer is the whole cart with its version; a guest cart that was written gets its id (and a fresh cookie) back. */

@@ -2,6 +2,7 @@ import type { ProductStatus, SnapshotSource } from '@shop/contracts';
 import type { Database, SqlExecutor } from '@shop/postgres';
 import type { Category, NewProductRecord, ProductRecord, ProductWrites } from '../domain/ports';
 import type { CategoryRef, ProductWithAvailability } from '../domain/product';
+import type { StoredProductImage } from '../domain/product-image';
 import type { ProductEvent } from '../domain/product-events';
 import { noConversion, policyFingerprint, priceListOf, type PriceListPolicy } from '../domain/price-list';
 import * as outbox from './outbox';
@@ -22,6 +23,7 @@ export interface ProductRow {
   price_amount: number;
   price_currency: string;
   prices: Array<{ currency: string; amount: number; derived: boolean }>;
+  images: StoredProductImage[];
   status: ProductStatus;
   version: number;
   source: string | null;
@@ -54,7 +56,10 @@ export const productColumns = `
   c.id AS category_id, c.slug AS category_slug, c.name AS category_name, c.path AS category_path,
   coalesce(i.on_hand, 0) AS on_hand, coalesce(i.reserved, 0) AS reserved,
   coalesce((SELECT jsonb_agg(jsonb_build_object('currency', pl.currency, 'amount', pl.amount_minor, 'derived', pl.derived) ORDER BY pl.currency)
-            FROM product_prices pl WHERE pl.product_id = p.id), '[]'::jsonb) AS prices`;
+            FROM product_prices pl WHERE pl.product_id = p.id), '[]'::jsonb) AS prices,
+  coalesce((SELECT jsonb_agg(jsonb_build_object('id', pi.image_id, 'width', pi.width, 'height', pi.height, 'alt', pi.alt, 'variants', pi.variants)
+                             ORDER BY pi.position, pi.created_at, pi.image_id)
+            FROM product_images pi WHERE pi.product_id = p.id), '[]'::jsonb) AS images`;
 
 /** The tables of a product read. */
 export const productFrom = `
@@ -77,6 +82,7 @@ export function toProduct(row: ProductRow): ProductWithAvailability {
     brand: row.brand,
     category,
     imageUrls: row.image_urls,
+    images: row.images,
     attributes: row.attributes,
     price: { amount: Number(row.price_amount), currency: row.price_currency },
     prices: row.prices.map((entry) => ({ amount: Number(entry.amount), currency: entry.currency, derived: entry.derived })),
@@ -201,23 +207,22 @@ export class SqlProductWrites implements ProductWrites {
  * Replaces a product's price list with the one its base price and the policy give: the base row, the derived rows
  * (converted again, so a base price change moves them), and any explicit row of a currency the list still names is kept.
  */
-async function writePriceList(sql: SqlExecutor, productId: string, product: Pick<ProductRecord, 'priceAmount' | 'priceCurrency'>, pricing: PriceListPolicy): Promise<void> {
-  // The list as if no explicit price existed: the base row and a derived row per convertible market currency. The
-  // statement keeps explicit rows (a derived row never replaces one; the base row replaces whatever its currency
-  // held) and drops derived rows of currencies no longer derived, in one round trip.
-  const wanted = priceListOf({ amount: product.priceAmount, currency: product.priceCurrency }, [], pricing);
+async function writePriceList(sql: SqlExecutor, productId: string, product: Pick<ProductRecord, 'priceAmount' | 'priceCurrency' | 'explicitPrices'>, pricing: PriceListPolicy): Promise<void> {
+  // The whole list: the base row, the explicit prices, a derived row per other convertible market currency. One
+  // statement writes it and drops every other row of the product (those currencies are disjoint from the list's, so
+  // the delete and the upsert never touch the same row).
+  const wanted = priceListOf({ amount: product.priceAmount, currency: product.priceCurrency }, product.explicitPrices, pricing);
   await sql.query(
     `WITH wanted AS (
        SELECT * FROM unnest($2::text[], $3::bigint[], $4::boolean[]) AS w(currency, amount_minor, derived)
-     ), stale AS (
+     ), dropped AS (
        DELETE FROM product_prices pp
-       WHERE pp.product_id = $1 AND pp.derived AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.currency = pp.currency)
+       WHERE pp.product_id = $1 AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.currency = pp.currency)
      )
      INSERT INTO product_prices (product_id, currency, amount_minor, derived)
      SELECT $1, currency, amount_minor, derived FROM wanted
      ON CONFLICT (product_id, currency) DO UPDATE SET amount_minor = EXCLUDED.amount_minor, derived = EXCLUDED.derived
-     WHERE (product_prices.derived OR NOT EXCLUDED.derived)
-       AND (product_prices.amount_minor, product_prices.derived) IS DISTINCT FROM (EXCLUDED.amount_minor, EXCLUDED.derived)`,
+     WHERE (product_prices.amount_minor, product_prices.derived) IS DISTINCT FROM (EXCLUDED.amount_minor, EXCLUDED.derived)`,
     [productId, wanted.map((entry) => entry.currency), wanted.map((entry) => entry.amount), wanted.map((entry) => entry.derived)],
   );
 }

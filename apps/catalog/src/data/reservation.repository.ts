@@ -85,10 +85,14 @@ class SqlReservationTransaction implements ReservationTransaction {
     return toReservations(rows);
   }
 
-  async findProductsForSale(productIds: string[]): Promise<Map<string, ProductForSale>> {
+  async findProductsForSale(productIds: string[], currency?: string): Promise<Map<string, ProductForSale>> {
+    // Priced from the price list in the order's currency; a product without a price in it keeps its own (the order
+    // service then refuses the mixed currencies rather than charging a price the shopper never saw).
     const { rows } = await this.sql.query<{ id: string; sku: string; name: string; price_amount: number; price_currency: string; status: ProductStatus }>(
-      'SELECT id, sku, name, price_amount, price_currency, status FROM products WHERE id = ANY($1::uuid[])',
-      [productIds],
+      `SELECT p.id, p.sku, p.name, coalesce(pp.amount_minor, p.price_amount) AS price_amount, coalesce(pp.currency, p.price_currency) AS price_currency, p.status
+       FROM products p LEFT JOIN product_prices pp ON pp.product_id = p.id AND pp.currency = $2
+       WHERE p.id = ANY($1::uuid[])`,
+      [productIds, currency ?? null],
     );
     return new Map(rows.map((row) => [row.id, { id: row.id, sku: row.sku, name: row.name, price: { amount: Number(row.price_amount), currency: row.price_currency }, status: row.status }]));
   }

@@ -6,7 +6,7 @@ import type { CatalogSyncRepository, CatalogSyncTransaction } from './catalog-sy
 import { contentHash } from './content-hash';
 import { isJsonObject } from './merge-patch';
 import { DuplicateKeyError, type CatalogContext } from './ports';
-import { changedFields, inputOf, recordOf } from './product';
+import { changedFields, explicitPricesOf, inputOf, recordOf } from './product';
 import { ProductEventTypes, eventActorOf, productChanged } from './product-events';
 import { isReadyToSettle, newSyncRun, withBatchApplied, withFinishRecorded, type SyncRun } from './sync-run';
 
@@ -167,7 +167,8 @@ export class CatalogSyncService {
     const existing = await tx.lockProductBySourceKey(source, externalId);
     if (existing && existing.contentHash === hash) return { kind: 'unchanged' };
     const category = categoryPath ? await tx.ensureCategoryPath(categoryPath) : null;
-    const input: ProductInput = { ...fields, category: category?.slug ?? null };
+    // The supplier's price is the base price; market prices an admin set stay as they are.
+    const input: ProductInput = { ...fields, category: category?.slug ?? null, marketPrices: existing ? explicitPricesOf(existing) : [] };
     const actor = eventActorOf(ctx.actor);
     const now = this.clock();
     if (!existing) {

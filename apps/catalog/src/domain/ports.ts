@@ -1,4 +1,4 @@
-import type { ProductStatus } from '@shop/contracts';
+import type { Money, ProductStatus } from '@shop/contracts';
 import type { CategoryRef } from './product';
 import type { ProductEvent } from './product-events';
 
@@ -31,6 +31,8 @@ export interface ProductRecord {
   attributes: Record<string, unknown>;
   priceAmount: number;
   priceCurrency: string;
+  /** The explicit prices in other currencies: the price list keeps exactly these, and derives the other market currencies. */
+  explicitPrices: Money[];
   status: ProductStatus;
   contentHash: string | null;
 }

@@ -1,5 +1,6 @@
 import type { AdminProductView, Availability, Money, PriceListEntry, ProductInput, ProductStatus, ProductView } from '@shop/contracts';
 import type { ProductRecord } from './ports';
+import { listingImageUrlOf, toProductImage, type StoredProductImage } from './product-image';
 
 /** A product as stored (without availability). */
 export interface Product {
@@ -9,7 +10,10 @@ export interface Product {
   description: string;
   brand: string | null;
   category: CategoryRef | null;
+  /** External image URLs (an admin's, or a supplier sync's). */
   imageUrls: string[];
+  /** Uploaded images, in display order. */
+  images: StoredProductImage[];
   attributes: Record<string, unknown>;
   price: Money;
   /** The price list: the base price and its price in other (market) currencies. */
@@ -49,8 +53,17 @@ export function inputOf(product: Product): ProductInput {
     imageUrls: product.imageUrls,
     attributes: product.attributes as ProductInput['attributes'],
     price: product.price,
+    marketPrices: explicitPricesOf(product),
     status: product.status,
   };
+}
+
+/** The prices an admin set in other currencies than the base one (the price list's explicit entries). */
+export function explicitPricesOf(product: Pick<Product, 'price' | 'prices'>): Money[] {
+  return product.prices
+    .filter((entry) => !entry.derived && entry.currency !== product.price.currency)
+    .map(({ amount, currency }) => ({ amount, currency }))
+    .sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
 /** The fields of `next` whose values differ from `previous`, with their new values. */
@@ -83,7 +96,9 @@ export function toProductView(product: ProductWithAvailability, currency?: strin
     description: product.description,
     brand: product.brand,
     category: product.category ? { slug: product.category.slug, name: product.category.name, path: product.category.path } : null,
-    imageUrls: product.imageUrls,
+    // Uploaded images first, so consumers that only know imageUrls (cart lines, product cards) show them.
+    imageUrls: [...product.images.flatMap((image) => listingImageUrlOf(image) ?? []), ...product.imageUrls],
+    images: product.images.map((image) => toProductImage(image, product.name)),
     attributes: product.attributes,
     price: priceIn(product, currency),
     status: product.status,
@@ -117,6 +132,7 @@ export function recordOf(input: ProductInput, categoryId: string | null, content
     attributes: input.attributes,
     priceAmount: input.price.amount,
     priceCurrency: input.price.currency,
+    explicitPrices: input.marketPrices,
     status: input.status,
     contentHash,
   };

@@ -43,7 +43,7 @@ export interface ReservationTransaction {
   /** Locks the rows of these orders that are still `reserved` and past expiry, in (orderId, productId) order; one reservation per order. */
   lockExpiredReservations(orderIds: string[]): Promise<Reservation[]>;
   /** The products with these ids (any status). */
-  findProductsForSale(productIds: string[]): Promise<Map<string, ProductForSale>>;
+  findProductsForSale(productIds: string[], currency?: string): Promise<Map<string, ProductForSale>>;
   /** Records the lines as `reserved` until now + ttl; DuplicateKeyError when the order has rows already (a concurrent duplicate). */
   insertReservation(orderId: string, lines: ReservationLine[], ttlSeconds: number): Promise<Date>;
   /**

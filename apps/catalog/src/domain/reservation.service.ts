@@ -66,7 +66,7 @@ export class ReservationService {
     // A second pass only after a concurrent duplicate won the race for the order id: it then finds that reservation.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.tryReserve(request.orderId, lines, ttlSeconds);
+        return await this.tryReserve(request.orderId, lines, ttlSeconds, request.currency);
       } catch (error) {
         if (error instanceof DuplicateKeyError && attempt < 2) continue;
         if (error instanceof InsufficientStock) throw await this.outOfStockError(lines, error.line);
@@ -146,7 +146,7 @@ export class ReservationService {
     return { released };
   }
 
-  private async tryReserve(orderId: string, lines: RequestedLine[], ttlSeconds: number): Promise<ReserveStockResult> {
+  private async tryReserve(orderId: string, lines: RequestedLine[], ttlSeconds: number, currency: string | undefined): Promise<ReserveStockResult> {
     const touched: Touched = new Map();
     const outcome = await this.deps.repository.transaction(async (tx): Promise<{ created: boolean; reservation: Reservation }> => {
       const existing = await tx.lockReservation(orderId);
@@ -154,7 +154,7 @@ export class ReservationService {
         if (existing.status === 'reserved' && existing.expired) return { created: false, reservation: await this.release(tx, existing, 'expired', touched) };
         return { created: false, reservation: existing };
       }
-      const products = await tx.findProductsForSale(lines.map((line) => line.productId));
+      const products = await tx.findProductsForSale(lines.map((line) => line.productId), currency);
       const unavailable = lines.filter((line) => products.get(line.productId)?.status !== 'active').map((line) => line.productId);
       if (unavailable.length > 0) throw unavailableError(unavailable);
       const snapshot: ReservationLine[] = lines.map((line) => {

@@ -8,6 +8,12 @@ export const CachePolicies = {
   product: 'public, max-age=0, s-maxage=30, stale-while-revalidate=60',
   productList: 'public, max-age=0, s-maxage=15, stale-while-revalidate=30',
   categories: 'public, max-age=60, s-maxage=300, stale-while-revalidate=600',
+  /**
+   * A public read whose market came from the request's cookie, country or languages rather than its URL: Front Door
+   * keys its cache by URL only (it does not honour Vary), so such an answer is the browser's alone; the storefront
+   * names the market in the URL (`?market=`) to get the shared-cache policies above.
+   */
+  marketChosenByRequest: 'private, max-age=0',
   /** Admin and internal answers depend on who asks and must never sit in a shared cache. */
   private: 'no-store',
 } as const;

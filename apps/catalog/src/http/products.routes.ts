@@ -2,12 +2,11 @@ import { Router, type Request } from 'express';
 import { callerAppIdHeader } from '@shop/building-blocks';
 import { ProductPageLimits, productListQuerySchema } from '@shop/contracts';
 import { AppError } from '@shop/kernel';
-import { parseOrThrow } from '@shop/platform';
+import { MARKET_VARY, parseOrThrow, requestMarketChoice, type MarketSettings } from '@shop/platform';
 import { ifNoneMatchHits } from '../domain/entity-tag';
 import type { CatalogAnalytics } from '../domain/ports';
 import type { ProductQueryService } from '../domain/product-query.service';
 import { CachePolicies } from './cache-policy';
-import { MARKET_VARY, requestMarket, type MarketSettings } from './markets.routes';
 
 /**
  * "Anonymous" means a shopper who is not signed in: no Authorization header, and not another service of the
@@ -25,9 +24,10 @@ export function createProductsRouter(deps: { productQueries: ProductQueryService
   const router = Router();
 
   router.get('/products', async (req, res) => {
-    const { market: _named, ...query } = parseOrThrow(productListQuerySchema, req.query, 'query');
-    // Prices, price sort and price filters in the market's currency; shared caches key the answer by what chose it.
-    const market = requestMarket(req, markets);
+    // `market` is validated by the schema and resolved below with the cookie, country and languages.
+    const { market: _resolvedBelow, ...query } = parseOrThrow(productListQuerySchema, req.query, 'query');
+    // Prices, price sort and price filters in the market's currency.
+    const { market, selectedBy } = requestMarketChoice(req, markets);
     res.setHeader('Vary', MARKET_VARY);
     // Rendered once per page and cached (L1, L2): a hit writes the kept bytes.
     const page = await productQueries.searchPublicProducts({ ...query, currency: market.currency, limit: query.limit ?? ProductPageLimits.default });
@@ -41,20 +41,20 @@ export function createProductsRouter(deps: { productQueries: ProductQueryService
         page: query.cursor ? 'next' : 'first',
       });
     }
-    res.setHeader('Cache-Control', CachePolicies.productList);
+    res.setHeader('Cache-Control', selectedBy === 'query' ? CachePolicies.productList : CachePolicies.marketChosenByRequest);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.end(page.body);
   });
 
   // The hot path: on an L1 hit this is a map lookup and a write of the cached bytes.
   router.get('/products/:ref', async (req, res) => {
-    const market = requestMarket(req, markets);
+    const { market, selectedBy } = requestMarketChoice(req, markets);
     res.setHeader('Vary', MARKET_VARY);
     const representation = await productQueries.readPublicProduct(req.params.ref, market.currency);
     if (!representation) throw new AppError('not_found', `No product ${req.params.ref}`);
     if (isAnonymous(req)) analytics.productViewed({ productId: representation.productId, sku: representation.sku });
     res.setHeader('ETag', representation.etag);
-    res.setHeader('Cache-Control', CachePolicies.product);
+    res.setHeader('Cache-Control', selectedBy === 'query' ? CachePolicies.product : CachePolicies.marketChosenByRequest);
     if (ifNoneMatchHits(req.headers['if-none-match'], representation.etag)) {
       res.status(304).end();
       return;

@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
 import { randomSequence } from '@shop/kernel';
 import type { BulkUpsertReport, SyncBatch } from '@shop/contracts';
 import type { CatalogSyncService } from '../domain/catalog-sync.service';
+import { IMAGE_SNIFF_BYTES } from '../domain/product-image';
+import type { ProductImageService } from '../domain/product-image.service';
 
 /** The sync source the demo products are filed under. */
 export const DEMO_SOURCE = 'demo';
@@ -17,27 +21,29 @@ export const DEMO_CURRENCY = 'EUR';
 
 interface LeafCategory {
   path: [string, string, string];
+  /** Background of its demo image: a gradient from this colour to a darker one. */
+  colour: string;
   nouns: string[];
   /** Price range in cents. */
   price: [number, number];
 }
 
 const leaves: LeafCategory[] = [
-  { path: ['Electronics', 'Audio', 'Headphones'], nouns: ['Headphones', 'Earbuds', 'Headset'], price: [1999, 39999] },
-  { path: ['Electronics', 'Audio', 'Speakers'], nouns: ['Speaker', 'Soundbar', 'Boombox'], price: [2999, 59999] },
-  { path: ['Electronics', 'Computers', 'Laptops'], nouns: ['Laptop', 'Notebook', 'Ultrabook'], price: [39999, 249999] },
-  { path: ['Electronics', 'Computers', 'Accessories'], nouns: ['Keyboard', 'Mouse', 'USB-C Hub', 'Monitor Stand'], price: [999, 14999] },
-  { path: ['Electronics', 'Cameras', 'Action Cameras'], nouns: ['Action Camera', 'Dash Cam'], price: [4999, 49999] },
-  { path: ['Home & Kitchen', 'Kitchen', 'Cookware'], nouns: ['Frying Pan', 'Saucepan', 'Dutch Oven', 'Wok'], price: [1499, 24999] },
-  { path: ['Home & Kitchen', 'Kitchen', 'Coffee'], nouns: ['Espresso Machine', 'Coffee Grinder', 'French Press', 'Kettle'], price: [1999, 89999] },
-  { path: ['Home & Kitchen', 'Furniture', 'Lighting'], nouns: ['Desk Lamp', 'Floor Lamp', 'Pendant Light'], price: [1999, 29999] },
-  { path: ['Home & Kitchen', 'Furniture', 'Chairs'], nouns: ['Office Chair', 'Armchair', 'Stool'], price: [4999, 79999] },
-  { path: ['Sports & Outdoors', 'Camping', 'Tents'], nouns: ['Tent', 'Shelter', 'Tarp'], price: [2999, 69999] },
-  { path: ['Sports & Outdoors', 'Camping', 'Sleeping Bags'], nouns: ['Sleeping Bag', 'Sleeping Pad'], price: [2499, 39999] },
-  { path: ['Sports & Outdoors', 'Fitness', 'Yoga'], nouns: ['Yoga Mat', 'Yoga Block', 'Resistance Band'], price: [799, 12999] },
-  { path: ['Sports & Outdoors', 'Cycling', 'Bike Accessories'], nouns: ['Bike Light', 'Helmet', 'Bike Lock', 'Pump'], price: [999, 19999] },
-  { path: ['Fashion', 'Shoes', 'Running Shoes'], nouns: ['Running Shoes', 'Trail Shoes', 'Racing Flats'], price: [4999, 24999] },
-  { path: ['Fashion', 'Bags', 'Backpacks'], nouns: ['Backpack', 'Daypack', 'Laptop Bag'], price: [2999, 19999] },
+  { path: ['Electronics', 'Audio', 'Headphones'], colour: '#2563eb', nouns: ['Headphones', 'Earbuds', 'Headset'], price: [1999, 39999] },
+  { path: ['Electronics', 'Audio', 'Speakers'], colour: '#7c3aed', nouns: ['Speaker', 'Soundbar', 'Boombox'], price: [2999, 59999] },
+  { path: ['Electronics', 'Computers', 'Laptops'], colour: '#0f766e', nouns: ['Laptop', 'Notebook', 'Ultrabook'], price: [39999, 249999] },
+  { path: ['Electronics', 'Computers', 'Accessories'], colour: '#475569', nouns: ['Keyboard', 'Mouse', 'USB-C Hub', 'Monitor Stand'], price: [999, 14999] },
+  { path: ['Electronics', 'Cameras', 'Action Cameras'], colour: '#ea580c', nouns: ['Action Camera', 'Dash Cam'], price: [4999, 49999] },
+  { path: ['Home & Kitchen', 'Kitchen', 'Cookware'], colour: '#b91c1c', nouns: ['Frying Pan', 'Saucepan', 'Dutch Oven', 'Wok'], price: [1499, 24999] },
+  { path: ['Home & Kitchen', 'Kitchen', 'Coffee'], colour: '#92400e', nouns: ['Espresso Machine', 'Coffee Grinder', 'French Press', 'Kettle'], price: [1999, 89999] },
+  { path: ['Home & Kitchen', 'Furniture', 'Lighting'], colour: '#ca8a04', nouns: ['Desk Lamp', 'Floor Lamp', 'Pendant Light'], price: [1999, 29999] },
+  { path: ['Home & Kitchen', 'Furniture', 'Chairs'], colour: '#9d174d', nouns: ['Office Chair', 'Armchair', 'Stool'], price: [4999, 79999] },
+  { path: ['Sports & Outdoors', 'Camping', 'Tents'], colour: '#15803d', nouns: ['Tent', 'Shelter', 'Tarp'], price: [2999, 69999] },
+  { path: ['Sports & Outdoors', 'Camping', 'Sleeping Bags'], colour: '#1d4ed8', nouns: ['Sleeping Bag', 'Sleeping Pad'], price: [2499, 39999] },
+  { path: ['Sports & Outdoors', 'Fitness', 'Yoga'], colour: '#0e7490', nouns: ['Yoga Mat', 'Yoga Block', 'Resistance Band'], price: [799, 12999] },
+  { path: ['Sports & Outdoors', 'Cycling', 'Bike Accessories'], colour: '#4d7c0f', nouns: ['Bike Light', 'Helmet', 'Bike Lock', 'Pump'], price: [999, 19999] },
+  { path: ['Fashion', 'Shoes', 'Running Shoes'], colour: '#c2410c', nouns: ['Running Shoes', 'Trail Shoes', 'Racing Flats'], price: [4999, 24999] },
+  { path: ['Fashion', 'Bags', 'Backpacks'], colour: '#6d28d9', nouns: ['Backpack', 'Daypack', 'Laptop Bag'], price: [2999, 19999] },
 ];
 
 const brandsByDepartment: Record<string, string[]> = {
@@ -53,12 +59,18 @@ const materials = ['recycled aluminium', 'stainless steel', 'organic cotton', 'r
 
 /**
  * The demo catalog as one sync batch: a few hundred products over a three-level category tree, 16 brands,
- * prices in EUR, stock levels from sold out to plenty, and a few drafts and archived products.
+ * prices in EUR, stock levels from sold out to plenty, and a few drafts and archived products. No image URLs: the
+ * demo's images are drawn locally and uploaded (`seedDemoImages`), so the demo needs no outside host.
  */
 export function demoCatalogBatch(count = DEMO_PRODUCT_COUNT): SyncBatch {
+  return { source: DEMO_SOURCE, products: demoProductRecords(count) };
+}
+
+/** The records of the demo catalog (the same every time: a fixed random sequence). */
+function demoProductRecords(count: number) {
   const random = randomSequence(20240601);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-  const products = Array.from({ length: count }, (_, index) => {
+  return Array.from({ length: count }, (_, index) => {
     const number = String(index + 1).padStart(4, '0');
     const leaf = leaves[index % leaves.length];
     const brand = pick(brandsByDepartment[leaf.path[0]]);
@@ -79,14 +91,12 @@ export function demoCatalogBatch(count = DEMO_PRODUCT_COUNT): SyncBatch {
       description: `A ${adjective.toLowerCase()} ${noun.toLowerCase()} by ${brand} in ${colour}, made of ${material}. Part of the ${leaf.path[2].toLowerCase()} range.`,
       brand,
       categoryPath: leaf.path,
-      imageUrls: [`https://images.example.com/demo/${number}-1.jpg`, `https://images.example.com/demo/${number}-2.jpg`],
       attributes: { colour, material, weightGrams: 100 + Math.floor(random() * 4900) },
       price: { amount, currency: DEMO_CURRENCY },
       status,
       onHand,
     };
   });
-  return { source: DEMO_SOURCE, products };
 }
 
 /** Loads the demo catalog through the bulk upsert (so it also goes through validation and publishes events). */
@@ -94,4 +104,97 @@ export async function seedDemoCatalog(catalogSync: CatalogSyncService): Promise<
   const outcome = await catalogSync.bulkUpsertProducts({ actor: { kind: 'system', name: 'demo-seed' } }, demoCatalogBatch());
   if (outcome === 'duplicate') throw new Error('the demo seed is not deduplicated by event id');
   return outcome;
+}
+
+/** Categories whose images are seeded at once. */
+const DEMO_IMAGE_WORKERS = 2;
+
+/**
+ * The side (px) of a demo image. Below the widest variant (1280), which it replaces: rendering a 1280 px AVIF is most
+ * of an upload's time, and the demo's flat drawings gain nothing from it (`npm start` and the launcher tests wait for
+ * the seed).
+ */
+const DEMO_IMAGE_SIDE = 800;
+
+/** The outline of each leaf category's shape on its demo image, in turn. */
+const demoShapes = [
+  '<circle cx="640" cy="560" r="300"/>',
+  '<rect x="340" y="260" width="600" height="600" rx="96"/>',
+  '<polygon points="640,230 960,830 320,830"/>',
+  '<polygon points="640,240 926,405 926,735 640,900 354,735 354,405"/>',
+  '<ellipse cx="640" cy="560" rx="380" ry="240"/>',
+];
+
+function xmlEscaped(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A darker shade of a `#rrggbb` colour (the gradient's far end). */
+function darker(colour: string): string {
+  const channels = [1, 3, 5].map((offset) => Math.round(parseInt(colour.slice(offset, offset + 2), 16) * 0.45));
+  return `#${channels.map((channel) => channel.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** The SVG of a leaf category's demo image: a gradient in its colour, a light shape, and the category's initials. */
+export function demoImageSvg(leaf: Pick<LeafCategory, 'path' | 'colour'>, shapeIndex: number): string {
+  const name = leaf.path[2];
+  const initials = name
+    .split(/[\s&-]+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((word) => word[0].toUpperCase())
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${DEMO_IMAGE_SIDE}" height="${DEMO_IMAGE_SIDE}" viewBox="0 0 1280 1280">
+  <defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${leaf.colour}"/><stop offset="1" stop-color="${darker(leaf.colour)}"/></linearGradient></defs>
+  <rect width="1280" height="1280" fill="url(#bg)"/>
+  <g fill="#ffffff" fill-opacity="0.28">${demoShapes[shapeIndex % demoShapes.length]}</g>
+  <text x="640" y="1110" font-family="DejaVu Sans, Arial, sans-serif" font-size="150" font-weight="bold" fill="#ffffff" text-anchor="middle">${xmlEscaped(initials)}</text>
+  <text x="640" y="600" font-family="DejaVu Sans, Arial, sans-serif" font-size="72" fill="#ffffff" fill-opacity="0.9" text-anchor="middle">${xmlEscaped(name)}</text>
+</svg>`;
+}
+
+/** What seeding the demo images did. */
+export interface DemoImagesReport {
+  /** Products that got their image now (those that had it already are left alone). */
+  attached: number;
+  /** Distinct images (one per leaf category). */
+  images: number;
+  durationMs: number;
+}
+
+/**
+ * Gives every demo product the image of its leaf category, through the same path as an admin upload (so every
+ * variant exists in the media store): one PNG drawn per category and reused by all its products, which the service
+ * renders once (an image another product has, with its objects stored, is not rendered again). Idempotent.
+ */
+export async function seedDemoImages(productImages: ProductImageService, count = DEMO_PRODUCT_COUNT): Promise<DemoImagesReport> {
+  const startedAt = Date.now();
+  const products = demoProductRecords(count);
+  const ids = await productImages.productIdsBySku(products.map((product) => product.sku));
+  const drawn = await Promise.all(
+    leaves.map(async (leaf, index) => {
+      const png = await sharp(Buffer.from(demoImageSvg(leaf, index))).png({ compressionLevel: 6 }).toBuffer();
+      return { leaf, png, sha256: createHash('sha256').update(png).digest('hex') };
+    }),
+  );
+  const actor = { actor: { kind: 'system' as const, name: 'demo-seed' } };
+  let attached = 0;
+  const attachAll = async (image: (typeof drawn)[number]) => {
+    // The first product of a category renders the variants; the others are a few short statements each.
+    for (const product of products) {
+      const id = ids.get(product.sku);
+      if (!id || product.categoryPath.join('/') !== image.leaf.path.join('/')) continue;
+      const outcome = await productImages.addImage(actor, id, { source: image.png, sha256: image.sha256, head: image.png.subarray(0, IMAGE_SNIFF_BYTES), alt: null });
+      if (outcome.kind === 'added') attached += 1;
+      else if (outcome.kind !== 'already_there') throw new Error(`the demo image of ${product.sku} was refused: ${outcome.kind}`);
+    }
+  };
+  // A few categories at a time: one renders on libvips' threads while another's statements run on this one.
+  const queue = [...drawn];
+  await Promise.all(
+    Array.from({ length: DEMO_IMAGE_WORKERS }, async () => {
+      for (let image = queue.shift(); image; image = queue.shift()) await attachAll(image);
+    }),
+  );
+  return { attached, images: drawn.length, durationMs: Date.now() - startedAt };
 }

@@ -20,7 +20,7 @@ export interface CatalogStockReservationsOptions {
 export class CatalogStockReservations implements StockReservations {
   constructor(private readonly options: CatalogStockReservationsOptions) {}
 
-  async reserve(request: { orderId: string; lines: ReservationLine[]; ttlSeconds: number }): Promise<ReservationOutcome> {
+  async reserve(request: { orderId: string; lines: ReservationLine[]; ttlSeconds: number; currency: string }): Promise<ReservationOutcome> {
     const response = await this.call('POST', CatalogInternalPaths.reservations, request satisfies z.input<typeof reserveStockBodySchema>);
     const reply = reserveStockReplyOf(response.status, response.body);
     switch (reply?.kind) {

@@ -163,6 +163,8 @@ export class CheckoutService {
         orderId,
         lines: pending.lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
         ttlSeconds: settings.reservationTtlSeconds,
+        // Priced by catalog in the currency the shopper saw (the cart's market), not in each product's own.
+        currency: pending.currency,
       });
     } catch (error) {
       // Unknown whether the catalog reserved: release (idempotent) and cancel; if that fails too, recovery does it.

@@ -68,7 +68,7 @@ export type ReservationOutcome =
 /** Port: the catalog's stock reservations (idempotent per order id). */
 export interface StockReservations {
   /** Reserves every line or none. Throws when the catalog cannot be reached (the outcome is then unknown). */
-  reserve(request: { orderId: string; lines: ReservationLine[]; ttlSeconds: number }): Promise<ReservationOutcome>;
+  reserve(request: { orderId: string; lines: ReservationLine[]; ttlSeconds: number; currency: string }): Promise<ReservationOutcome>;
   /** Turns the reservation into a sale; `released` when it had expired (its stock is gone back). */
   commit(orderId: string): Promise<'committed' | 'released'>;
   /** Gives the stock back (also committed stock: a cancelled confirmed order). Idempotent. */

@@ -3,7 +3,9 @@ import { Link } from 'react-router';
 import { OneTimeLinkLifetimes } from '@shop/contracts';
 import { describeApiError } from '../api/api-error';
 import { useApp } from '../app/app-context';
+import { useI18n } from '../i18n/i18n-context';
 import { Alert, Field, LiveRegion, PageHeading } from '../ui/components';
+import './account-messages';
 
 /** Anything with one @ and no spaces: auth decides the rest and answers alike for every address. */
 const looksLikeEmail = /^[^\s@]+@[^\s@]+$/;
@@ -11,6 +13,7 @@ const looksLikeEmail = /^[^\s@]+@[^\s@]+$/;
 /** "Forgot your password?": asks auth to e-mail a reset link, and says so without telling whether the address has an account. */
 export function ForgotPasswordPage() {
   const { account } = useApp();
+  const { t } = useI18n();
   const [email, setEmail] = useState('');
   const [error, setError] = useState<string>();
   const [failure, setFailure] = useState<string>();
@@ -20,7 +23,7 @@ export function ForgotPasswordPage() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const address = email.trim();
-    const found = !address ? 'Enter your email address.' : looksLikeEmail.test(address) ? undefined : 'Enter an email address like name@example.com.';
+    const found = !address ? t('errors.enterEmail') : looksLikeEmail.test(address) ? undefined : t('errors.emailFormat');
     setError(found);
     if (found) return;
     setBusy(true);
@@ -30,7 +33,7 @@ export function ForgotPasswordPage() {
       await account.requestPasswordReset(address);
       setSentTo(address);
     } catch (caught) {
-      setFailure(describeApiError(caught));
+      setFailure(describeApiError(caught, t));
     } finally {
       setBusy(false);
     }
@@ -38,20 +41,20 @@ export function ForgotPasswordPage() {
 
   return (
     <section className="narrow">
-      <PageHeading>Reset your password</PageHeading>
-      <p>Enter the email address of your account. We will send you a link to choose a new password.</p>
+      <PageHeading>{t('account.resetHeading')}</PageHeading>
+      <p>{t('account.resetIntro')}</p>
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <Field label="Email" type="email" name="email" autoComplete="email" value={email} error={error} onChange={(e) => setEmail(e.target.value)} required />
+        <Field label={t('account.email')} type="email" name="email" autoComplete="email" value={email} error={error} onChange={(e) => setEmail(e.target.value)} required />
         {failure && <Alert>{failure}</Alert>}
         <button type="submit" className="button primary" disabled={busy}>
-          {busy ? 'Sending…' : 'Send the link'}
+          {busy ? t('account.sending') : t('account.sendLink')}
         </button>
       </form>
       <LiveRegion tone="success">
-        {sentTo && `If an account exists for ${sentTo}, we have sent a link to reset its password. The link is valid for ${OneTimeLinkLifetimes.passwordResetSeconds / 60} minutes.`}
+        {sentTo && t('account.resetLinkSent', { email: sentTo, count: OneTimeLinkLifetimes.passwordResetSeconds / 60 })}
       </LiveRegion>
       <p>
-        Remembered it? <Link to="/account/sign-in">Sign in</Link>
+        {t('account.rememberedIt')} <Link to="/account/sign-in">{t('account.signIn')}</Link>
       </p>
     </section>
   );

@@ -6,41 +6,42 @@ import { itemCount, orderReference, orderStatusLabel } from '../lib/order-status
 import { useCursorPages } from '../lib/use-cursor-pages';
 import { Alert, LoadMoreButton, PageHeading, Spinner } from '../ui/components';
 import { EmailVerificationNotice } from './email-verification-notice';
+import './account-messages';
 
 const dateTimeStyle: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
 
 /** The shopper's order history, newest first, with "load more" on the cursor. */
 export function OrdersPage() {
   const { shop } = useApp();
-  const { formatDate, formatPrice } = useI18n();
+  const { t, formatDate, formatPrice } = useI18n();
   const dateFormat = { format: (date: Date) => formatDate(date, dateTimeStyle) };
   const { items: orders, nextCursor, error, loadingMore, loadMore } = useCursorPages<Order>((cursor) => shop.myOrders(cursor), 'mine');
 
   return (
     <section>
-      <PageHeading>Your orders</PageHeading>
+      <PageHeading>{t('account.yourOrders')}</PageHeading>
       <EmailVerificationNotice />
       {error && <Alert>{error}</Alert>}
       {!orders && !error ? (
-        <Spinner label="Loading your orders…" />
+        <Spinner label={t('account.loadingOrders')} />
       ) : orders && orders.length === 0 ? (
         <p className="empty">
-          No orders yet. <Link to="/">Start shopping</Link>
+          {t('account.noOrders')} <Link to="/">{t('account.startShopping')}</Link>
         </p>
       ) : (
         orders && (
           <div className="table-scroll">
             <table className="data-table">
-              <caption className="visually-hidden">Your orders</caption>
+              <caption className="visually-hidden">{t('account.yourOrders')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Placed</th>
-                  <th scope="col">Items</th>
+                  <th scope="col">{t('account.columnOrder')}</th>
+                  <th scope="col">{t('account.columnPlaced')}</th>
+                  <th scope="col">{t('account.columnItems')}</th>
                   <th scope="col" className="number">
-                    Total
+                    {t('account.columnTotal')}
                   </th>
-                  <th scope="col">Status</th>
+                  <th scope="col">{t('account.columnStatus')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -53,7 +54,7 @@ export function OrdersPage() {
                     <td>{itemCount(order)}</td>
                     <td className="number">{formatPrice(order.total)}</td>
                     <td>
-                      <span className={`status status-${order.status}`}>{orderStatusLabel(order.status)}</span>
+                      <span className={`status status-${order.status}`}>{orderStatusLabel(order.status, t)}</span>
                     </td>
                   </tr>
                 ))}

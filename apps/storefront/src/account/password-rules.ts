@@ -1,5 +1,7 @@
 import { PasswordLimits } from '@shop/contracts';
+import { createTranslator, type Translate } from '../i18n/translator';
 import type { FieldErrors } from '../lib/validation';
+import './account-messages';
 
 // Auth's password policy is the service's: the forms check what a shopper can fix before sending (the contract's
 // length limits in characters, not the e-mail address); auth checks the rest (common passwords).
@@ -11,17 +13,19 @@ export interface NewPasswordInput {
   email?: string;
 }
 
-/** The hint under a new-password field: the same limits auth enforces. */
-export const newPasswordHint = `At least ${PasswordLimits.minLength} characters; a short sentence works well.`;
+/** The hint under a new-password field, in the active language: the same limits auth enforces. */
+export function newPasswordHint(t: Translate = createTranslator('en')): string {
+  return t('account.passwordHint', { min: PasswordLimits.minLength });
+}
 
 /** Checks a new password (sign-up, reset): its length in characters, not the e-mail address, typed the same twice. */
-export function newPasswordErrors(input: NewPasswordInput): FieldErrors {
+export function newPasswordErrors(input: NewPasswordInput, t: Translate = createTranslator('en')): FieldErrors {
   const errors: FieldErrors = {};
   const passwordCharacters = [...input.password].length;
   const email = input.email?.trim();
-  if (passwordCharacters < PasswordLimits.minLength) errors.password = `Use at least ${PasswordLimits.minLength} characters.`;
-  else if (passwordCharacters > PasswordLimits.maxLength) errors.password = `Use at most ${PasswordLimits.maxLength} characters.`;
-  else if (email && input.password.toLowerCase() === email.toLowerCase()) errors.password = 'Do not use your email address as the password.';
-  if (!errors.password && input.confirmPassword !== input.password) errors.confirmPassword = 'The passwords do not match.';
+  if (passwordCharacters < PasswordLimits.minLength) errors.password = t('account.passwordTooShort', { min: PasswordLimits.minLength });
+  else if (passwordCharacters > PasswordLimits.maxLength) errors.password = t('account.passwordTooLong', { max: PasswordLimits.maxLength });
+  else if (email && input.password.toLowerCase() === email.toLowerCase()) errors.password = t('account.passwordIsEmail');
+  if (!errors.password && input.confirmPassword !== input.password) errors.confirmPassword = t('account.passwordsDiffer');
   return errors;
 }

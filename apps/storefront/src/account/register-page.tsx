@@ -7,9 +7,12 @@ import { validateRegistration } from './registration-form';
 import { newPasswordHint } from './password-rules';
 import { Alert, Field, PageHeading } from '../ui/components';
 import { safeNextPath } from './safe-next';
+import { useI18n } from '../i18n/i18n-context';
+import './account-messages';
 
 export function RegisterPage() {
   const { client } = useApp();
+  const { t } = useI18n();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNextPath(params.get('next'));
@@ -21,7 +24,7 @@ export function RegisterPage() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const found = validateRegistration(form);
+    const found = validateRegistration(form, t);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     setBusy(true);
@@ -33,10 +36,10 @@ export function RegisterPage() {
       // Auth answers a sign-up for an address that has an account exactly like a new one (and e-mails its owner), so
       // the sign-in that follows is what fails: say what may have happened without claiming either way.
       if (caught instanceof ApiError && caught.status === 401) {
-        setFailure('We could not sign you in. If this address already has an account, we have e-mailed its owner: sign in or reset your password.');
+        setFailure(t('account.registerSignInFailed'));
       } else if (caught instanceof ApiError && caught.status === 400 && caught.problem.errors?.length) {
         setErrors(Object.fromEntries(caught.problem.errors.map((problem) => [problem.field.split('.').pop() ?? problem.field, problem.message])));
-      } else setFailure(describeApiError(caught));
+      } else setFailure(describeApiError(caught, t));
     } finally {
       setBusy(false);
     }
@@ -44,29 +47,29 @@ export function RegisterPage() {
 
   return (
     <section className="narrow">
-      <PageHeading>Create an account</PageHeading>
+      <PageHeading>{t('account.createAnAccount')}</PageHeading>
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <Field label="Name" name="name" autoComplete="name" value={form.name} error={errors.name} onChange={edit('name')} required />
-        <Field label="Email" type="email" name="email" autoComplete="email" value={form.email} error={errors.email} onChange={edit('email')} required />
+        <Field label={t('account.name')} name="name" autoComplete="name" value={form.name} error={errors.name} onChange={edit('name')} required />
+        <Field label={t('account.email')} type="email" name="email" autoComplete="email" value={form.email} error={errors.email} onChange={edit('email')} required />
         <Field
-          label="Password"
+          label={t('account.password')}
           type="password"
           name="password"
           autoComplete="new-password"
-          hint={newPasswordHint}
+          hint={newPasswordHint(t)}
           value={form.password}
           error={errors.password}
           onChange={edit('password')}
           required
         />
-        <Field label="Repeat password" type="password" name="confirmPassword" autoComplete="new-password" value={form.confirmPassword} error={errors.confirmPassword} onChange={edit('confirmPassword')} required />
+        <Field label={t('account.repeatPassword')} type="password" name="confirmPassword" autoComplete="new-password" value={form.confirmPassword} error={errors.confirmPassword} onChange={edit('confirmPassword')} required />
         {failure && <Alert>{failure}</Alert>}
         <button type="submit" className="button primary" disabled={busy}>
-          {busy ? 'Creating your account…' : 'Create account'}
+          {busy ? t('account.creatingAccount') : t('account.createAccount')}
         </button>
       </form>
       <p>
-        Have an account? <Link to={`/account/sign-in?next=${encodeURIComponent(next)}`}>Sign in</Link>
+        {t('account.haveAccount')} <Link to={`/account/sign-in?next=${encodeURIComponent(next)}`}>{t('account.signIn')}</Link>
       </p>
     </section>
   );

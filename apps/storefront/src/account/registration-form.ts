@@ -1,5 +1,6 @@
 import { registerBodySchema } from '@shop/contracts';
 import { lengthLimitOf } from '../lib/schema-issues';
+import { createTranslator, type Translate } from '../i18n/translator';
 import type { FieldErrors } from '../lib/validation';
 import { newPasswordErrors } from './password-rules';
 
@@ -12,16 +13,16 @@ export interface RegistrationForm {
 }
 
 /** Checks the registration form: name and email with auth's own request schema, then the password rules shoppers can check. */
-export function validateRegistration(input: RegistrationForm): FieldErrors {
+export function validateRegistration(input: RegistrationForm, t: Translate = createTranslator('en')): FieldErrors {
   const errors: FieldErrors = {};
   const name = registerBodySchema.shape.name.safeParse(input.name);
-  if (!input.name.trim()) errors.name = 'Enter your name.';
+  if (!input.name.trim()) errors.name = t('errors.enterName');
   else if (!name.success) {
     const limit = lengthLimitOf(name.error.issues);
-    errors.name = limit === undefined ? 'Remove the special characters.' : `Use at most ${limit} characters.`;
+    errors.name = limit === undefined ? t('errors.removeSpecialCharacters') : t('errors.atMostCharacters', { limit });
   }
   const email = input.email.trim();
-  if (!email) errors.email = 'Enter your email address.';
-  else if (!registerBodySchema.shape.email.safeParse(email).success) errors.email = 'Enter an email address like name@example.com.';
-  return { ...errors, ...newPasswordErrors({ password: input.password, confirmPassword: input.confirmPassword, email }) };
+  if (!email) errors.email = t('errors.enterEmail');
+  else if (!registerBodySchema.shape.email.safeParse(email).success) errors.email = t('errors.emailFormat');
+  return { ...errors, ...newPasswordErrors({ password: input.password, confirmPassword: input.confirmPassword, email }, t) };
 }

@@ -6,14 +6,17 @@ import type { FieldErrors } from '../lib/validation';
 import { Alert, Field, LiveRegion, PageHeading } from '../ui/components';
 import { useLinkToken } from './link-token';
 import { newPasswordErrors, newPasswordHint } from './password-rules';
+import { useI18n } from '../i18n/i18n-context';
+import './account-messages';
 
 /** How the reset went: still to do, done, or refused because of the link. */
 type ResetState = 'form' | 'changed' | 'invalid-link';
 
 function RequestNewLink() {
+  const { t } = useI18n();
   return (
     <p>
-      <Link to="/account/forgot-password">Request a new link</Link>
+      <Link to="/account/forgot-password">{t('account.requestNewLink')}</Link>
     </p>
   );
 }
@@ -21,6 +24,7 @@ function RequestNewLink() {
 /** The page a reset e-mail links to (`#token=…`): choose a new password, typed twice; every session ends. */
 export function ResetPasswordPage() {
   const { account, client } = useApp();
+  const { t } = useI18n();
   const token = useLinkToken();
   const [form, setForm] = useState({ password: '', confirmPassword: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -32,7 +36,7 @@ export function ResetPasswordPage() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!token) return;
-    const found = newPasswordErrors({ ...form, email: client.user?.email });
+    const found = newPasswordErrors({ ...form, email: client.user?.email }, t);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     setBusy(true);
@@ -45,7 +49,7 @@ export function ResetPasswordPage() {
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 400 && caught.fieldMessage('token')) setState('invalid-link');
       else if (caught instanceof ApiError && caught.status === 400 && caught.fieldMessage('password')) setErrors({ password: caught.fieldMessage('password') ?? '' });
-      else setFailure(describeApiError(caught));
+      else setFailure(describeApiError(caught, t));
     } finally {
       setBusy(false);
     }
@@ -53,46 +57,46 @@ export function ResetPasswordPage() {
 
   return (
     <section className="narrow">
-      <PageHeading>Choose a new password</PageHeading>
+      <PageHeading>{t('account.chooseNewPassword')}</PageHeading>
       <LiveRegion tone="success">
         {state === 'changed' && (
           <>
-            <p>Your password has been changed. Sign in with the new one.</p>
-            <p>For your safety, you have been signed out on every device.</p>
+            <p>{t('account.passwordChanged')}</p>
+            <p>{t('account.signedOutForSafety')}</p>
           </>
         )}
       </LiveRegion>
       {state === 'changed' ? (
         <p>
           <Link to="/account/sign-in" className="button primary">
-            Sign in
+            {t('account.signIn')}
           </Link>
         </p>
       ) : !token ? (
         <>
-          <Alert>This link is incomplete. Open the link in the e-mail again, or request a new one.</Alert>
+          <Alert>{t('account.linkIncomplete')}</Alert>
           <RequestNewLink />
         </>
       ) : state === 'invalid-link' ? (
         <>
-          <Alert>The reset link is invalid or has expired.</Alert>
+          <Alert>{t('account.resetLinkInvalid')}</Alert>
           <RequestNewLink />
         </>
       ) : (
         <form onSubmit={(event) => void submit(event)} noValidate>
           <Field
-            label="New password"
+            label={t('account.newPassword')}
             type="password"
             name="password"
             autoComplete="new-password"
-            hint={newPasswordHint}
+            hint={newPasswordHint(t)}
             value={form.password}
             error={errors.password}
             onChange={edit('password')}
             required
           />
           <Field
-            label="Repeat the new password"
+            label={t('account.repeatNewPassword')}
             type="password"
             name="confirmPassword"
             autoComplete="new-password"
@@ -103,7 +107,7 @@ export function ResetPasswordPage() {
           />
           {failure && <Alert>{failure}</Alert>}
           <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Change password'}
+            {busy ? t('account.saving') : t('account.changePassword')}
           </button>
         </form>
       )}

@@ -5,9 +5,12 @@ import { useApp } from '../app/app-context';
 import { validateSignIn, type FieldErrors } from '../lib/validation';
 import { Alert, Field, PageHeading } from '../ui/components';
 import { safeNextPath } from './safe-next';
+import { useI18n } from '../i18n/i18n-context';
+import './account-messages';
 
 export function SignInPage() {
   const { client, sessionEnd } = useApp();
+  const { t } = useI18n();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNextPath(params.get('next'));
@@ -19,7 +22,7 @@ export function SignInPage() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const found = validateSignIn({ email, password });
+    const found = validateSignIn({ email, password }, t);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     setBusy(true);
@@ -28,7 +31,7 @@ export function SignInPage() {
       await client.signIn(email.trim(), password);
       void navigate(next, { replace: true });
     } catch (caught) {
-      setFailure(caught instanceof ApiError && caught.status === 401 ? 'The email or password is not right.' : describeApiError(caught));
+      setFailure(caught instanceof ApiError && caught.status === 401 ? t('account.wrongCredentials') : describeApiError(caught, t));
     } finally {
       setBusy(false);
     }
@@ -36,22 +39,22 @@ export function SignInPage() {
 
   return (
     <section className="narrow">
-      <PageHeading>Sign in</PageHeading>
-      {sessionEnd === 'signed-out-everywhere' && <Alert tone="info">You are signed out on every device.</Alert>}
-      {sessionEnd === 'expired' && <Alert tone="info">Your session has ended. Please sign in again.</Alert>}
+      <PageHeading>{t('account.signIn')}</PageHeading>
+      {sessionEnd === 'signed-out-everywhere' && <Alert tone="info">{t('account.signedOutEverywhere')}</Alert>}
+      {sessionEnd === 'expired' && <Alert tone="info">{t('account.sessionEnded')}</Alert>}
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <Field label="Email" type="email" name="email" autoComplete="email" value={email} error={errors.email} onChange={(e) => setEmail(e.target.value)} required />
-        <Field label="Password" type="password" name="password" autoComplete="current-password" value={password} error={errors.password} onChange={(e) => setPassword(e.target.value)} required />
+        <Field label={t('account.email')} type="email" name="email" autoComplete="email" value={email} error={errors.email} onChange={(e) => setEmail(e.target.value)} required />
+        <Field label={t('account.password')} type="password" name="password" autoComplete="current-password" value={password} error={errors.password} onChange={(e) => setPassword(e.target.value)} required />
         {failure && <Alert>{failure}</Alert>}
         <button type="submit" className="button primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('account.signingIn') : t('account.signIn')}
         </button>
       </form>
       <p>
-        <Link to="/account/forgot-password">Forgot your password?</Link>
+        <Link to="/account/forgot-password">{t('account.forgotPassword')}</Link>
       </p>
       <p>
-        New here? <Link to={`/account/register?next=${encodeURIComponent(next)}`}>Create an account</Link>
+        {t('account.newHere')} <Link to={`/account/register?next=${encodeURIComponent(next)}`}>{t('account.createAnAccount')}</Link>
       </p>
     </section>
   );

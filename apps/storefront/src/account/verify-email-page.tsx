@@ -6,12 +6,16 @@ import { useApp } from '../app/app-context';
 import { Alert, LiveRegion, PageHeading, Spinner } from '../ui/components';
 import { EmailVerificationNotice } from './email-verification-notice';
 import { useLinkToken } from './link-token';
+import { useI18n } from '../i18n/i18n-context';
+import { withElements } from '../i18n/message-elements';
+import './account-messages';
 
 type Outcome = { kind: 'confirming' } | { kind: 'confirmed'; user: AuthUser } | { kind: 'invalid-link' } | { kind: 'failed'; message: string };
 
 /** The page a verification e-mail links to (`#token=…`): confirms the address at once and says how it went. */
 export function VerifyEmailPage() {
   const { account, client, user } = useApp();
+  const { t } = useI18n();
   const token = useLinkToken();
   const [outcome, setOutcome] = useState<Outcome>(token ? { kind: 'confirming' } : { kind: 'invalid-link' });
   // The token works once: a second request (React's double effect in development, a re-render) would be refused.
@@ -27,10 +31,10 @@ export function VerifyEmailPage() {
         client.updateUser(confirmed);
         setOutcome({ kind: 'confirmed', user: confirmed });
       } catch (caught) {
-        setOutcome(caught instanceof ApiError && caught.status === 400 ? { kind: 'invalid-link' } : { kind: 'failed', message: describeApiError(caught) });
+        setOutcome(caught instanceof ApiError && caught.status === 400 ? { kind: 'invalid-link' } : { kind: 'failed', message: describeApiError(caught, t) });
       }
     },
-    [account, client],
+    [account, client, t],
   );
 
   useEffect(() => {
@@ -41,24 +45,24 @@ export function VerifyEmailPage() {
 
   return (
     <section className="narrow">
-      <PageHeading>Confirm your email address</PageHeading>
-      {outcome.kind === 'confirming' && <Spinner label="Confirming your email address…" />}
-      <LiveRegion tone="success">{outcome.kind === 'confirmed' && `Thank you: ${outcome.user.email} is confirmed.`}</LiveRegion>
+      <PageHeading>{t('account.confirmEmailPageHeading')}</PageHeading>
+      {outcome.kind === 'confirming' && <Spinner label={t('account.confirmingEmail')} />}
+      <LiveRegion tone="success">{outcome.kind === 'confirmed' && t('account.emailConfirmed', { email: outcome.user.email })}</LiveRegion>
       {outcome.kind === 'confirmed' && (
         <p>
-          <Link to="/">Continue shopping</Link>
+          <Link to="/">{t('account.continueShopping')}</Link>
         </p>
       )}
       {outcome.kind === 'invalid-link' && (
         <>
-          <Alert>The confirmation link is invalid or has expired.</Alert>
+          <Alert>{t('account.confirmationLinkInvalid')}</Alert>
           {user?.emailVerified ? (
-            <p>Your email address {user.email} is already confirmed.</p>
+            <p>{t('account.alreadyConfirmed', { email: user.email })}</p>
           ) : user ? (
             <EmailVerificationNotice />
           ) : (
             <p>
-              <Link to="/account/sign-in?next=%2Faccount">Sign in</Link> to get a new link.
+              {withElements(t('account.signInForNewLink'), { link: <Link to="/account/sign-in?next=%2Faccount">{t('account.signIn')}</Link> })}
             </p>
           )}
         </>
@@ -67,7 +71,7 @@ export function VerifyEmailPage() {
         <>
           <Alert>{outcome.message}</Alert>
           <button type="button" className="button secondary" onClick={() => void confirm(token)}>
-            Try again
+            {t('account.tryAgain')}
           </button>
         </>
       )}

@@ -10,38 +10,42 @@ import { ProductEditPage } from './product-edit-page';
 import { ProductsPage } from './products-page';
 import { ReportsPage } from './reports-page';
 import { SyncRunsPage } from './sync-runs-page';
+import { useI18n } from '../i18n/i18n-context';
+import type { MessageKey } from '../i18n/catalogues';
+import './admin-messages';
 import './admin.css';
 
-const sections = [
+const sections: { to: string; label: MessageKey; end?: boolean }[] = [
   // `end`: the home link is current on /admin alone, not on every page under it.
-  { to: '/admin', label: 'Home', end: true },
-  { to: '/admin/products', label: 'Products' },
-  { to: '/admin/orders', label: 'Orders' },
-  { to: '/admin/sync-runs', label: 'Sync runs' },
-  { to: '/admin/reports', label: 'Reports' },
-  { to: '/admin/api-keys', label: 'API keys' },
+  { to: '/admin', label: 'admin.navHome', end: true },
+  { to: '/admin/products', label: 'admin.navProducts' },
+  { to: '/admin/orders', label: 'admin.navOrders' },
+  { to: '/admin/sync-runs', label: 'admin.navSyncRuns' },
+  { to: '/admin/reports', label: 'admin.navReports' },
+  { to: '/admin/api-keys', label: 'admin.navApiKeys' },
 ];
 
 /** The back office (its own chunk, loaded at /admin/*): the home, products, orders, sync runs, reports and partner API keys, for the admin role. */
 export default function AdminApp() {
   const { user } = useApp();
+  const { t } = useI18n();
   // The APIs refuse non-admins anyway (403); this only spares them a page of errors.
   if (!user?.roles.includes('admin')) {
     return (
       <section className="admin">
-        <PageHeading>Admin</PageHeading>
-        <Alert>You need the admin role to see this page.</Alert>
+        <PageHeading>{t('admin.adminHeading')}</PageHeading>
+        <Alert>{t('admin.needsAdminRole')}</Alert>
       </section>
     );
   }
   return (
     <div className="admin">
-      <nav aria-label="Admin" className="admin-nav">
+      <nav aria-label={t('admin.navLabel')} className="admin-nav">
         <ul>
           {sections.map((section) => (
             <li key={section.to}>
-              <NavLink to={section.to} end={'end' in section && section.end}>
-                {section.label}
+              <NavLink to={section.to} end={section.end === true}>
+                {t(section.label)}
               </NavLink>
             </li>
           ))}
@@ -64,11 +68,12 @@ export default function AdminApp() {
 }
 
 function AdminNotFound() {
+  const { t } = useI18n();
   return (
     <section>
-      <PageHeading>Page not found</PageHeading>
+      <PageHeading>{t('admin.pageNotFound')}</PageHeading>
       <p>
-        This back-office page does not exist. <NavLink to="/admin">Go to the back-office home</NavLink>
+        {t('admin.pageMissing')} <NavLink to="/admin">{t('admin.goHome')}</NavLink>
       </p>
     </section>
   );

@@ -4,11 +4,14 @@ import type { AdminProductView, Order, SyncRunView } from '@shop/contracts';
 import { describeApiError } from '../api/api-error';
 import type { AdminApi } from '../api/admin-api';
 import { useApp } from '../app/app-context';
-import { formatMoney } from '../lib/money';
+import { useI18n } from '../i18n/i18n-context';
 import { Alert, PageHeading, Spinner } from '../ui/components';
 import { homeChartDays, homeChartRange, LOW_STOCK_THRESHOLD, startOfUtcDay, summariseSales, usageByTier, type TierUsage } from './admin-home';
 import { buildReportSeries, seriesTotals, type ReportSeries } from './report-series';
 import { formatUtcDateTime } from './utc-days';
+import type { MessageKey } from '../i18n/catalogues';
+import { withElements } from '../i18n/message-elements';
+import './admin-messages';
 
 // uPlot is a chunk of its own, shared with the reports page.
 const RevenueChart = lazy(() => import('./revenue-chart').then((module) => ({ default: module.RevenueChart })));
@@ -23,18 +26,19 @@ type Panel<T> = { state: 'loading' } | { state: 'loaded'; data: T } | { state: '
 /** Loads one panel once per admin API; each panel fails on its own, so one service down leaves the others readable. */
 function usePanel<T>(load: (admin: AdminApi) => Promise<T>): Panel<T> {
   const { admin } = useApp();
+  const { t } = useI18n();
   const [panel, setPanel] = useState<Panel<T>>({ state: 'loading' });
   useEffect(() => {
     let current = true;
     load(admin).then(
       (data) => current && setPanel({ state: 'loaded', data }),
-      (caught: unknown) => current && setPanel({ state: 'failed', message: describeApiError(caught) }),
+      (caught: unknown) => current && setPanel({ state: 'failed', message: describeApiError(caught, t) }),
     );
     return () => {
       current = false;
     };
     // `load` is a module-level function per panel (stable): the admin API is what changes.
-  }, [admin, load]);
+  }, [admin, load, t]);
   return panel;
 }
 
@@ -67,33 +71,39 @@ export function AdminHomePage() {
   const lowStock = usePanel(loadLowStock);
   const latestRun = usePanel(loadLatestRun);
   const partnerUsage = usePanel(loadPartnerUsage);
+  const { t } = useI18n();
   return (
     <section className="admin-home">
-      <PageHeading>Back office</PageHeading>
+      <PageHeading>{t('admin.backOffice')}</PageHeading>
       <div className="admin-home-grid">
-        <HomePanel title="Today" panel={today} loadingLabel="Loading today’s orders…">
+        <HomePanel id="home-today-heading" title={t('admin.today')} panel={today} loadingLabel={t('admin.loadingToday')}>
           {(data) => <TodayPanel orders={data.orders} complete={data.complete} />}
         </HomePanel>
-        <HomePanel title="Products low on stock" panel={lowStock} loadingLabel="Loading stock…">
+        <HomePanel id="home-low-stock-heading" title={t('admin.lowStockTitle')} panel={lowStock} loadingLabel={t('admin.loadingStock')}>
           {(products) => <LowStockPanel products={products} />}
         </HomePanel>
-        <HomePanel title="Latest supplier sync" panel={latestRun} loadingLabel="Loading sync runs…">
+        <HomePanel id="home-latest-sync-heading" title={t('admin.latestSync')} panel={latestRun} loadingLabel={t('admin.loadingSyncRuns')}>
           {(run) => <LatestRunPanel run={run} />}
         </HomePanel>
         {/* The usage is an extra: when auth cannot tell (or no partner called yet) the panel says so, never an error. */}
-        <HomePanel title="Partner API usage by tier" panel={partnerUsage.state === 'failed' ? { state: 'loaded', data: [] } : partnerUsage} loadingLabel="Loading partner usage…">
+        <HomePanel
+          id="home-partner-usage-heading"
+          title={t('admin.partnerUsageTitle')}
+          panel={partnerUsage.state === 'failed' ? { state: 'loaded', data: [] } : partnerUsage}
+          loadingLabel={t('admin.loadingPartnerUsage')}
+        >
           {(tiers) => <PartnerUsagePanel tiers={tiers} />}
         </HomePanel>
       </div>
-      <HomePanel title={`Last ${homeChartDays} days`} panel={chart} loadingLabel="Loading reports…" wide>
+      <HomePanel id="home-chart-heading" title={t('admin.lastDays', { count: homeChartDays })} panel={chart} loadingLabel={t('admin.loadingReports')} wide>
         {(series) => <ChartPanel series={series} />}
       </HomePanel>
     </section>
   );
 }
 
-function HomePanel<T>({ title, panel, loadingLabel, wide, children }: { title: string; panel: Panel<T>; loadingLabel: string; wide?: boolean; children: (data: T) => ReactNode }) {
-  const id = `home-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+// The heading's id is fixed, not made from its title: a title in Japanese has no letters a-z to make one of.
+function HomePanel<T>({ id, title, panel, loadingLabel, wide, children }: { id: string; title: string; panel: Panel<T>; loadingLabel: string; wide?: boolean; children: (data: T) => ReactNode }) {
   return (
     <section className={`admin-home-panel${wide ? ' admin-home-panel-wide' : ''}`} aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
@@ -103,62 +113,66 @@ function HomePanel<T>({ title, panel, loadingLabel, wide, children }: { title: s
 }
 
 function TodayPanel({ orders, complete }: { orders: Order[]; complete: boolean }) {
+  const { t, formatPrice, formatNumber } = useI18n();
   const summary = useMemo(() => summariseSales(orders), [orders]);
   return (
     <dl className="admin-home-figures" data-testid="home-today">
       <div>
-        <dt>Orders</dt>
-        <dd>
-          {complete ? '' : 'at least '}
-          {summary.orders}
-        </dd>
+        <dt>{t('admin.orders')}</dt>
+        <dd>{complete ? formatNumber(summary.orders) : t('admin.atLeast', { count: summary.orders })}</dd>
       </div>
       <div>
-        <dt>Revenue</dt>
-        {summary.revenue.length === 0 ? <dd>{formatMoney({ amount: 0, currency: 'EUR' })}</dd> : summary.revenue.map((money) => <dd key={money.currency}>{formatMoney(money)}</dd>)}
+        <dt>{t('admin.revenue')}</dt>
+        {summary.revenue.length === 0 ? <dd>{formatPrice({ amount: 0, currency: 'EUR' })}</dd> : summary.revenue.map((money) => <dd key={money.currency}>{formatPrice(money)}</dd>)}
       </div>
       {summary.notSold > 0 && (
         <div>
-          <dt>Not (yet) sales</dt>
-          <dd>{summary.notSold}</dd>
+          <dt>{t('admin.notYetSales')}</dt>
+          <dd>{formatNumber(summary.notSold)}</dd>
         </div>
       )}
       <p className="muted">
-        Confirmed, shipped and delivered orders since 00:00 UTC. <Link to="/admin/orders">All orders</Link>
+        {t('admin.todayExplained')} <Link to="/admin/orders">{t('admin.allOrders')}</Link>
       </p>
     </dl>
   );
 }
 
 function ChartPanel({ series }: { series: ReportSeries }) {
-  if (!series.reported.some(Boolean)) return <p className="empty">No reports in the last {homeChartDays} days yet. The daily job writes one for each finished UTC day.</p>;
+  const { t, formatPrice } = useI18n();
+  if (!series.reported.some(Boolean)) return <p className="empty">{t('admin.noReportsLastDays', { count: homeChartDays })}</p>;
   const currency = series.currencies[0];
   const totals = seriesTotals(series);
   const daysWithSales = series.orders.filter((orders) => orders > 0).length;
   return (
     <>
-      <Suspense fallback={<Spinner label="Loading the chart…" />}>
+      <Suspense fallback={<Spinner label={t('admin.loadingChart')} />}>
         <RevenueChart series={series} currency={currency} />
       </Suspense>
       <p data-testid="home-chart-summary">
-        {daysWithSales} of {series.days.length} days with sales: {totals.orders} orders,{' '}
-        {series.currencies.map((code) => formatMoney({ amount: totals.revenue[code] ?? 0, currency: code })).join(', ')}.{' '}
-        <Link to="/admin/reports">Open the reports</Link>
+        {t('admin.chartSummary', {
+          withSales: daysWithSales,
+          days: series.days.length,
+          orders: totals.orders,
+          revenue: series.currencies.map((code) => formatPrice({ amount: totals.revenue[code] ?? 0, currency: code })).join(', '),
+        })}{' '}
+        <Link to="/admin/reports">{t('admin.openReports')}</Link>
       </p>
     </>
   );
 }
 
 function LowStockPanel({ products }: { products: AdminProductView[] }) {
-  if (products.length === 0) return <p className="empty">No active product has {LOW_STOCK_THRESHOLD} or fewer units available.</p>;
+  const { t, formatNumber } = useI18n();
+  if (products.length === 0) return <p className="empty">{t('admin.noLowStock', { threshold: LOW_STOCK_THRESHOLD })}</p>;
   return (
     <table className="data-table admin-table" data-testid="home-low-stock">
-      <caption className="visually-hidden">Active products with {LOW_STOCK_THRESHOLD} or fewer units available</caption>
+      <caption className="visually-hidden">{t('admin.lowStockCaption', { threshold: LOW_STOCK_THRESHOLD })}</caption>
       <thead>
         <tr>
-          <th scope="col">Product</th>
+          <th scope="col">{t('admin.product')}</th>
           <th scope="col" className="number">
-            Available
+            {t('admin.available')}
           </th>
         </tr>
       </thead>
@@ -168,7 +182,7 @@ function LowStockPanel({ products }: { products: AdminProductView[] }) {
             <td>
               <Link to={`/admin/products/${product.id}`}>{product.name}</Link> <code>{product.sku}</code>
             </td>
-            <td className="number">{product.availability.available}</td>
+            <td className="number">{formatNumber(product.availability.available)}</td>
           </tr>
         ))}
       </tbody>
@@ -176,15 +190,23 @@ function LowStockPanel({ products }: { products: AdminProductView[] }) {
   );
 }
 
+const runStatusKeys: Record<SyncRunView['status'], MessageKey> = { running: 'admin.runRunning', succeeded: 'admin.runSucceeded', partial: 'admin.runPartial', failed: 'admin.runFailed' };
+
 function LatestRunPanel({ run }: { run: SyncRunView | undefined }) {
-  if (!run) return <p className="empty">No supplier sync has run yet.</p>;
+  const { t, locale } = useI18n();
+  if (!run) return <p className="empty">{t('admin.noSyncYet')}</p>;
+  const status = run.status in runStatusKeys ? t(runStatusKeys[run.status]) : run.status;
   return (
     <div data-testid="home-latest-run">
       <p>
-        <strong>{run.source}</strong>: <span className={`admin-run-status admin-run-status-${run.status}`}>{run.status}</span>, started {formatUtcDateTime(run.startedAt)}
+        <strong>{run.source}</strong>:{' '}
+        {withElements(t('admin.runStarted'), {
+          status: <span className={`admin-run-status admin-run-status-${run.status}`}>{status}</span>,
+          date: formatUtcDateTime(run.startedAt, locale),
+        })}
       </p>
       <p>
-        {run.fetched} fetched, {run.created} created, {run.updated} updated, {run.rejectedCount} rejected
+        {t('admin.runCounts', { fetched: run.fetched, created: run.created, updated: run.updated, rejected: run.rejectedCount })}
       </p>
       {run.rejected.length > 0 && (
         <ul className="admin-home-rejects">
@@ -196,28 +218,29 @@ function LatestRunPanel({ run }: { run: SyncRunView | undefined }) {
         </ul>
       )}
       <p>
-        <Link to="/admin/sync-runs">All sync runs</Link>
+        <Link to="/admin/sync-runs">{t('admin.allSyncRuns')}</Link>
       </p>
     </div>
   );
 }
 
 function PartnerUsagePanel({ tiers }: { tiers: TierUsage[] }) {
-  if (tiers.length === 0) return <p className="empty">No partner API requests in the last {homeChartDays} days.</p>;
+  const { t, formatNumber } = useI18n();
+  if (tiers.length === 0) return <p className="empty">{t('admin.noPartnerRequests', { count: homeChartDays })}</p>;
   return (
     <table className="data-table admin-table" data-testid="home-partner-usage">
-      <caption className="visually-hidden">Partner API requests per tier, last {homeChartDays} days</caption>
+      <caption className="visually-hidden">{t('admin.partnerUsageCaption', { count: homeChartDays })}</caption>
       <thead>
         <tr>
-          <th scope="col">Tier</th>
+          <th scope="col">{t('admin.tier')}</th>
           <th scope="col" className="number">
-            Requests
+            {t('admin.requests')}
           </th>
           <th scope="col" className="number">
-            Rejected
+            {t('admin.countRejected')}
           </th>
           <th scope="col" className="number">
-            Keys
+            {t('admin.keys')}
           </th>
         </tr>
       </thead>
@@ -225,9 +248,9 @@ function PartnerUsagePanel({ tiers }: { tiers: TierUsage[] }) {
         {tiers.map((tier) => (
           <tr key={tier.tier}>
             <th scope="row">{tier.tier}</th>
-            <td className="number">{tier.requests}</td>
-            <td className="number">{tier.rejected}</td>
-            <td className="number">{tier.keys}</td>
+            <td className="number">{formatNumber(tier.requests)}</td>
+            <td className="number">{formatNumber(tier.rejected)}</td>
+            <td className="number">{formatNumber(tier.keys)}</td>
           </tr>
         ))}
       </tbody>

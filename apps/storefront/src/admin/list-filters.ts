@@ -1,6 +1,8 @@
 import { isCalendarDate, OrderStatuses, productStatuses, type OrderStatus, type ProductStatus } from '@shop/contracts';
 import type { FieldErrors } from '../lib/validation';
 import { addUtcDays } from './utc-days';
+import { createTranslator, type Translate } from '../i18n/translator';
+import './admin-messages';
 
 // The filters of the admin lists live in the page URL (shareable, and back/forward work); anything malformed in a
 // hand-edited link is dropped rather than sent, since the APIs would answer 400.
@@ -61,8 +63,8 @@ export interface OrderSearch {
  * (`createdAt < to`), so the To day is included whole by sending the start of the next day (an end of day of
  * `T23:59:59Z` would leave out orders placed in its last second).
  */
-export function orderSearchFromFilters(filters: OrderFilters): { search?: OrderSearch; errors: FieldErrors } {
-  if (filters.from && filters.to && filters.to < filters.from) return { errors: { to: 'Choose a day on or after the From day.' } };
+export function orderSearchFromFilters(filters: OrderFilters, t: Translate = createTranslator('en')): { search?: OrderSearch; errors: FieldErrors } {
+  if (filters.from && filters.to && filters.to < filters.from) return { errors: { to: t('admin.toBeforeFrom') } };
   const search: OrderSearch = {};
   if (filters.status) search.status = filters.status;
   if (filters.from) search.from = `${filters.from}T00:00:00Z`;

@@ -2,13 +2,16 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { describeApiError } from '../api/api-error';
 import { useApp } from '../app/app-context';
+import { useI18n } from '../i18n/i18n-context';
 import type { FieldErrors } from '../lib/validation';
 import { Alert, Field, PageHeading, SelectField, TextAreaField } from '../ui/components';
-import { emptyNewProductForm, fieldErrorsFromProblem, newProductInputFromForm, productCurrencies, type NewProductForm } from './product-form';
+import { emptyNewProductForm, fieldErrorsFromProblem, newProductInputFromForm, productCurrencies, productStatusLabel, type NewProductForm } from './product-form';
+import './admin-messages';
 
 /** Creates a product (draft or active), checked here first; the catalog's field errors are shown beside the fields. */
 export function ProductCreatePage() {
   const { admin } = useApp();
+  const { t } = useI18n();
   const navigate = useNavigate();
   const [form, setForm] = useState<NewProductForm>(emptyNewProductForm);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -19,21 +22,21 @@ export function ProductCreatePage() {
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const { input, errors: found } = newProductInputFromForm(form);
+    const { input, errors: found } = newProductInputFromForm(form, t);
     setErrors(found);
     setFailure(undefined);
     if (!input) {
-      setFailure('Please correct the highlighted fields.');
+      setFailure(t('errors.correctFields'));
       return;
     }
     setSaving(true);
     try {
       const created = await admin.createProduct(input);
-      void navigate(`/admin/products/${created.product.id}`, { state: { notice: 'Product created.' } });
+      void navigate(`/admin/products/${created.product.id}`, { state: { notice: t('admin.productCreated') } });
     } catch (caught) {
-      const fields = fieldErrorsFromProblem(caught);
+      const fields = fieldErrorsFromProblem(caught, t);
       setErrors(fields);
-      setFailure(Object.keys(fields).length > 0 ? 'Please correct the highlighted fields.' : describeApiError(caught));
+      setFailure(Object.keys(fields).length > 0 ? t('errors.correctFields') : describeApiError(caught, t));
       setSaving(false);
     }
   };
@@ -41,41 +44,41 @@ export function ProductCreatePage() {
   return (
     <section className="admin-form-page">
       <p className="breadcrumb">
-        <Link to="/admin/products">Products</Link>
+        <Link to="/admin/products">{t('admin.products')}</Link>
       </p>
-      <PageHeading>New product</PageHeading>
+      <PageHeading>{t('admin.newProduct')}</PageHeading>
       {failure && <Alert>{failure}</Alert>}
       <form className="admin-form" onSubmit={(event) => void submit(event)} noValidate>
         <div className="admin-form-grid">
-          <Field label="SKU" value={form.sku} error={errors.sku} onChange={(event) => change('sku', event.target.value)} autoComplete="off" required />
-          <Field label="Name" value={form.name} error={errors.name} onChange={(event) => change('name', event.target.value)} required />
+          <Field label={t('admin.sku')} value={form.sku} error={errors.sku} onChange={(event) => change('sku', event.target.value)} autoComplete="off" required />
+          <Field label={t('admin.name')} value={form.name} error={errors.name} onChange={(event) => change('name', event.target.value)} required />
         </div>
-        <TextAreaField label="Description" value={form.description} error={errors.description} onChange={(event) => change('description', event.target.value)} />
+        <TextAreaField label={t('admin.description')} value={form.description} error={errors.description} onChange={(event) => change('description', event.target.value)} />
         <div className="admin-form-grid">
-          <Field label="Brand" value={form.brand} error={errors.brand} onChange={(event) => change('brand', event.target.value)} />
+          <Field label={t('admin.brand')} value={form.brand} error={errors.brand} onChange={(event) => change('brand', event.target.value)} />
           <Field
-            label="Category slug"
+            label={t('admin.categorySlug')}
             value={form.category}
             error={errors.category}
-            hint="Optional, e.g. desk-lamps."
+            hint={t('admin.categoryHint')}
             onChange={(event) => change('category', event.target.value)}
             autoComplete="off"
           />
-          <Field label="Price" inputMode="decimal" value={form.price} error={errors.price} hint="For example 12.99." onChange={(event) => change('price', event.target.value)} required />
-          <SelectField label="Currency" value={form.currency} error={errors.currency} onChange={(event) => change('currency', event.target.value)}>
+          <Field label={t('admin.price')} inputMode="decimal" value={form.price} error={errors.price} hint={t('admin.priceHint')} onChange={(event) => change('price', event.target.value)} required />
+          <SelectField label={t('admin.currency')} value={form.currency} error={errors.currency} onChange={(event) => change('currency', event.target.value)}>
             {productCurrencies.map((currency) => (
               <option key={currency} value={currency}>
                 {currency}
               </option>
             ))}
           </SelectField>
-          <SelectField label="Status" value={form.status} error={errors.status} onChange={(event) => change('status', event.target.value as NewProductForm['status'])}>
-            <option value="draft">Draft</option>
-            <option value="active">Active</option>
+          <SelectField label={t('admin.status')} value={form.status} error={errors.status} onChange={(event) => change('status', event.target.value as NewProductForm['status'])}>
+            <option value="draft">{productStatusLabel('draft', t)}</option>
+            <option value="active">{productStatusLabel('active', t)}</option>
           </SelectField>
         </div>
         <button type="submit" className="button primary" disabled={saving}>
-          {saving ? 'Creating…' : 'Create product'}
+          {saving ? t('admin.creating') : t('admin.createProduct')}
         </button>
       </form>
     </section>

@@ -4,7 +4,8 @@ import { ApiError, describeApiError } from '../api/api-error';
 import type { VersionedProduct } from '../api/admin-api';
 import { productStatuses, type ProductStatus } from '@shop/contracts';
 import { useApp } from '../app/app-context';
-import { formatMoney } from '../lib/money';
+import { useI18n } from '../i18n/i18n-context';
+import { withElements } from '../i18n/message-elements';
 import type { FieldErrors } from '../lib/validation';
 import { Alert, Field, PageHeading, SelectField, Spinner, TextAreaField } from '../ui/components';
 import {
@@ -12,10 +13,11 @@ import {
   fieldErrorsFromProblem,
   parseStockInput,
   productPatchFromForm,
-  productStatusLabels,
+  productStatusLabel,
   rebaseEditForm,
   type ProductEditForm,
 } from './product-form';
+import './admin-messages';
 
 type Notice = { tone: 'success' | 'info'; text: string };
 type Busy = 'save' | 'stock' | 'archive';
@@ -28,6 +30,7 @@ type Busy = 'save' | 'stock' | 'archive';
 export function ProductEditPage() {
   const { id = '' } = useParams();
   const { admin } = useApp();
+  const { t, formatPrice, formatNumber } = useI18n();
   const location = useLocation();
   const [loaded, setLoaded] = useState<VersionedProduct>();
   const [form, setForm] = useState<ProductEditForm>();
@@ -56,7 +59,7 @@ export function ProductEditPage() {
     setFailure(undefined);
     admin.product(id).then(
       (versioned) => current && show(versioned),
-      (caught: unknown) => current && setFailure(describeApiError(caught)),
+      (caught: unknown) => current && setFailure(describeApiError(caught, t)),
     );
     return () => {
       current = false;
@@ -80,38 +83,38 @@ export function ProductEditPage() {
         try {
           setConflict(await admin.product(id));
         } catch (reloadError) {
-          setFailure(`Someone else changed this product, and reading the current version failed: ${describeApiError(reloadError)}`);
+          setFailure(t('admin.conflictReloadFailed', { error: describeApiError(reloadError, t) }));
         }
       } else if (kind === 'stock') {
         // E.g. 409: the new stock is below what orders hold now.
-        setStockError(describeApiError(caught));
+        setStockError(describeApiError(caught, t));
       } else {
-        const fields = fieldErrorsFromProblem(caught);
+        const fields = fieldErrorsFromProblem(caught, t);
         setErrors(fields);
-        setFailure(Object.keys(fields).length > 0 ? 'Please correct the highlighted fields.' : describeApiError(caught));
+        setFailure(Object.keys(fields).length > 0 ? t('errors.correctFields') : describeApiError(caught, t));
       }
     } finally {
       setBusy(undefined);
     }
   };
 
-  if (!loaded || !form) return failure ? <Alert>{failure}</Alert> : <Spinner label="Loading the product…" />;
+  if (!loaded || !form) return failure ? <Alert>{failure}</Alert> : <Spinner label={t('admin.loadingProduct')} />;
   const { product } = loaded;
 
   const change = <K extends keyof ProductEditForm>(field: K, value: ProductEditForm[K]) => setForm((current) => current && { ...current, [field]: value });
 
   const save = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const { patch, errors: found } = productPatchFromForm(form, product);
+    const { patch, errors: found } = productPatchFromForm(form, product, t);
     setErrors(found);
     if (Object.keys(found).length > 0) {
       setNotice(undefined);
-      setFailure('Please correct the highlighted fields.');
+      setFailure(t('errors.correctFields'));
       return;
     }
     if (Object.keys(patch).length === 0) {
       setFailure(undefined);
-      setNotice({ tone: 'info', text: 'Nothing to save: no field was changed.' });
+      setNotice({ tone: 'info', text: t('admin.nothingToSave') });
       return;
     }
     void write(
@@ -119,14 +122,14 @@ export function ProductEditPage() {
       (etag) => admin.updateProduct(id, patch, etag),
       (_before, after) => {
         setForm(editFormFromProduct(after.product));
-        setNotice({ tone: 'success', text: 'Saved.' });
+        setNotice({ tone: 'success', text: t('admin.saved') });
       },
     );
   };
 
   const updateStock = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const stock = parseStockInput(stockText, product.inventory.reserved);
+    const stock = parseStockInput(stockText, product.inventory.reserved, t);
     setStockError(stock.error);
     if (stock.onHand === undefined) return;
     const onHand = stock.onHand;
@@ -136,19 +139,19 @@ export function ProductEditPage() {
       (before, after) => {
         setForm((current) => current && rebaseEditForm(current, before.product, after.product));
         setStockText(String(after.product.inventory.onHand));
-        setNotice({ tone: 'success', text: 'Stock updated.' });
+        setNotice({ tone: 'success', text: t('admin.stockUpdated') });
       },
     );
   };
 
   const archive = () => {
-    if (!window.confirm(`Archive “${product.name}”? Shoppers will no longer see it; you can make it active again later.`)) return;
+    if (!window.confirm(t('admin.confirmArchive', { name: product.name }))) return;
     void write(
       'archive',
       (etag) => admin.archiveProduct(id, etag),
       (before, after) => {
         setForm((current) => current && rebaseEditForm(current, before.product, after.product));
-        setNotice({ tone: 'success', text: 'Product archived.' });
+        setNotice({ tone: 'success', text: t('admin.productArchived') });
       },
     );
   };
@@ -157,27 +160,27 @@ export function ProductEditPage() {
     if (!conflict) return;
     show(conflict);
     setConflict(undefined);
-    setNotice({ tone: 'info', text: 'The form now shows the current values. Apply your change again and save.' });
+    setNotice({ tone: 'info', text: t('admin.adoptedCurrentValues') });
   };
 
   return (
     <section className="admin-form-page">
       <p className="breadcrumb">
-        <Link to="/admin/products">Products</Link>
+        <Link to="/admin/products">{t('admin.products')}</Link>
       </p>
-      <PageHeading>Edit {product.name}</PageHeading>
+      <PageHeading>{t('admin.editHeading', { name: product.name })}</PageHeading>
       <p className="muted">
-        SKU <code>{product.sku}</code> · version {product.version} · {productStatusLabels[product.status]}
+        {t('admin.sku')} <code>{product.sku}</code> · {t('admin.version', { version: product.version })} · {productStatusLabel(product.status, t)}
         {product.status === 'active' && (
           <>
             {' · '}
-            <Link to={`/products/${product.id}`}>View in the shop</Link>
+            <Link to={`/products/${product.id}`}>{t('admin.viewInShop')}</Link>
           </>
         )}
       </p>
       {product.source && (
         <Alert tone="info">
-          This product is synced from {product.source}: the next sync replaces what you change here with the source’s data.
+          {t('admin.syncedFrom', { source: product.source })}
         </Alert>
       )}
 
@@ -186,72 +189,72 @@ export function ProductEditPage() {
       {conflict && (
         <Alert>
           <p className="admin-alert-title">
-            <strong>Someone else changed this product</strong> while you were editing it, so your change was not saved.
+            {withElements(t('admin.conflictSentence'), { title: <strong>{t('admin.conflictTitle')}</strong> })}
           </p>
-          <p>The current values (version {conflict.product.version}):</p>
+          <p>{t('admin.currentValues', { version: conflict.product.version })}</p>
           <dl className="admin-values" data-testid="current-values">
             <div>
-              <dt>Name</dt>
+              <dt>{t('admin.name')}</dt>
               <dd>{conflict.product.name}</dd>
             </div>
             <div>
-              <dt>Price</dt>
-              <dd>{formatMoney(conflict.product.price)}</dd>
+              <dt>{t('admin.price')}</dt>
+              <dd>{formatPrice(conflict.product.price)}</dd>
             </div>
             <div>
-              <dt>Status</dt>
-              <dd>{productStatusLabels[conflict.product.status]}</dd>
+              <dt>{t('admin.status')}</dt>
+              <dd>{productStatusLabel(conflict.product.status, t)}</dd>
             </div>
             <div>
-              <dt>Brand</dt>
+              <dt>{t('admin.brand')}</dt>
               <dd>{conflict.product.brand ?? '–'}</dd>
             </div>
             <div>
-              <dt>Stock on hand</dt>
-              <dd>{conflict.product.inventory.onHand}</dd>
+              <dt>{t('admin.stockOnHand')}</dt>
+              <dd>{formatNumber(conflict.product.inventory.onHand)}</dd>
             </div>
           </dl>
-          <p>Your edits are still in the form below.</p>
+          <p>{t('admin.editsKept')}</p>
           <button type="button" className="button" onClick={adoptCurrentValues}>
-            Use the current values
+            {t('admin.useCurrentValues')}
           </button>
         </Alert>
       )}
 
       <form className="admin-form" onSubmit={save} noValidate aria-labelledby="details-heading">
-        <h2 id="details-heading">Details</h2>
-        <Field label="Name" value={form.name} error={errors.name} onChange={(event) => change('name', event.target.value)} required />
-        <TextAreaField label="Description" value={form.description} error={errors.description} onChange={(event) => change('description', event.target.value)} />
+        <h2 id="details-heading">{t('admin.details')}</h2>
+        <Field label={t('admin.name')} value={form.name} error={errors.name} onChange={(event) => change('name', event.target.value)} required />
+        <TextAreaField label={t('admin.description')} value={form.description} error={errors.description} onChange={(event) => change('description', event.target.value)} />
         <div className="admin-form-grid">
-          <Field label="Brand" value={form.brand} error={errors.brand} onChange={(event) => change('brand', event.target.value)} />
+          <Field label={t('admin.brand')} value={form.brand} error={errors.brand} onChange={(event) => change('brand', event.target.value)} />
           <Field
-            label="Price"
+            label={t('admin.price')}
             inputMode="decimal"
             value={form.price}
             error={errors.price}
-            hint={`In ${product.price.currency}.`}
+            hint={t('admin.priceIn', { currency: product.price.currency })}
             onChange={(event) => change('price', event.target.value)}
             required
           />
-          <SelectField label="Status" value={form.status} error={errors.status} onChange={(event) => change('status', event.target.value as ProductStatus)}>
+          <SelectField label={t('admin.status')} value={form.status} error={errors.status} onChange={(event) => change('status', event.target.value as ProductStatus)}>
             {productStatuses.map((status) => (
               <option key={status} value={status}>
-                {productStatusLabels[status]}
+                {productStatusLabel(status, t)}
               </option>
             ))}
           </SelectField>
         </div>
         <button type="submit" className="button primary" disabled={busy !== undefined}>
-          {busy === 'save' ? 'Saving…' : 'Save changes'}
+          {busy === 'save' ? t('admin.saving') : t('admin.saveChanges')}
         </button>
       </form>
 
       <form className="admin-form" onSubmit={updateStock} noValidate aria-labelledby="stock-heading">
-        <h2 id="stock-heading">Stock</h2>
-        <p data-testid="reserved">Reserved: {product.inventory.reserved}</p>
+        <h2 id="stock-heading">{t('admin.stock')}</h2>
+        <p data-testid="reserved">{t('admin.reserved', { count: product.inventory.reserved })}</p>
         <div className="admin-inline-form">
           <Field
-            label="Stock on hand"
+            label={t('admin.stockOnHand')}
             type="number"
             inputMode="numeric"
             min={product.inventory.reserved}
@@ -261,17 +264,17 @@ export function ProductEditPage() {
             onChange={(event) => setStockText(event.target.value)}
           />
           <button type="submit" className="button" disabled={busy !== undefined}>
-            {busy === 'stock' ? 'Updating…' : 'Update stock'}
+            {busy === 'stock' ? t('admin.updating') : t('admin.updateStock')}
           </button>
         </div>
       </form>
 
       {product.status !== 'archived' && (
         <section className="admin-danger" aria-labelledby="archive-heading">
-          <h2 id="archive-heading">Archive</h2>
-          <p>Archived products stay in orders and reports but are no longer shown or sold.</p>
+          <h2 id="archive-heading">{t('admin.archive')}</h2>
+          <p>{t('admin.archiveExplained')}</p>
           <button type="button" className="button danger" onClick={archive} disabled={busy !== undefined}>
-            {busy === 'archive' ? 'Archiving…' : 'Archive product'}
+            {busy === 'archive' ? t('admin.archiving') : t('admin.archiveProduct')}
           </button>
         </section>
       )}

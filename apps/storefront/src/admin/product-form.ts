@@ -1,9 +1,14 @@
 import { ApiError } from '../api/api-error';
 import type { ProductInputBody, ProductPatchBody } from '../api/admin-api';
-import { isUuid, MAX_PRICE_MINOR_UNITS, productInputSchema, productInventoryBodySchema, skuSchema, type AdminProductView, type ProductStatus } from '@shop/contracts';
+import { isUuid, MAX_PRICE_MINOR_UNITS, productInputFieldsSchema, productInventoryBodySchema, skuSchema, type AdminProductView, type ProductStatus } from '@shop/contracts';
 import { minorUnitDigits, moneyInputValue, parseMoneyInput } from '../lib/money';
 import { lengthLimitOf } from '../lib/schema-issues';
+import type { MessageKey } from '../i18n/catalogues';
+import { createTranslator, type Translate } from '../i18n/translator';
 import type { FieldErrors } from '../lib/validation';
+import './admin-messages';
+
+const english = createTranslator('en');
 
 // The forms check with catalog's own product schema, so an admin hears about a mistake before anything is sent; the
 // catalog still decides (an existing category, a SKU nobody else uses).
@@ -15,8 +20,12 @@ const maxOnHand = productInventoryBodySchema.shape.onHand.maxValue ?? Number.MAX
 
 /** Currencies the back office offers for new products. */
 export const productCurrencies = ['EUR', 'USD', 'GBP'] as const;
-/** How a status reads in the back office. */
-export const productStatusLabels: Record<ProductStatus, string> = { active: 'Active', draft: 'Draft', archived: 'Archived' };
+const statusKeys: Record<ProductStatus, MessageKey> = { active: 'admin.statusActive', draft: 'admin.statusDraft', archived: 'admin.statusArchived' };
+
+/** How a status reads in the back office, in the active language (`t`). */
+export function productStatusLabel(status: ProductStatus, t: Translate = english): string {
+  return t(statusKeys[status]);
+}
 
 /** The edit form as typed: every field a string, the price as the admin writes it ("12.99"). */
 export interface ProductEditForm {
@@ -45,17 +54,23 @@ export interface NewProductForm {
 /** What the create form starts with. */
 export const emptyNewProductForm: NewProductForm = { sku: '', name: '', description: '', brand: '', category: '', price: '', currency: 'EUR', status: 'draft' };
 
-/** Field labels, used to word the catalog's field errors ("SKU is already used"). */
-export const productFieldLabels: Record<keyof NewProductForm, string> = {
-  sku: 'SKU',
-  name: 'Name',
-  description: 'Description',
-  brand: 'Brand',
-  category: 'Category slug',
-  price: 'Price',
-  currency: 'Currency',
-  status: 'Status',
+const fieldLabelKeys: Record<keyof NewProductForm, MessageKey> = {
+  sku: 'admin.sku',
+  name: 'admin.name',
+  description: 'admin.description',
+  brand: 'admin.brand',
+  category: 'admin.categorySlug',
+  price: 'admin.price',
+  currency: 'admin.currency',
+  status: 'admin.status',
 };
+
+/** Field labels in the active language (`t`), used to word the catalog's field errors ("SKU is already used"). */
+export function productFieldLabels(t: Translate = english): Record<keyof NewProductForm, string> {
+  return Object.fromEntries(Object.entries(fieldLabelKeys).map(([field, key]) => [field, t(key)])) as Record<keyof NewProductForm, string>;
+}
+
+const textFieldKeys: Record<'name' | 'description' | 'brand', MessageKey> = { name: 'admin.fieldName', description: 'admin.fieldDescription', brand: 'admin.fieldBrand' };
 
 /** The edit form prefilled with a product. */
 export function editFormFromProduct(product: AdminProductView): ProductEditForm {
@@ -63,22 +78,22 @@ export function editFormFromProduct(product: AdminProductView): ProductEditForm 
 }
 
 /** Checks a text field with its rule in catalog's input schema; a blank optional field is left out (or cleared). */
-function text(field: 'name' | 'description' | 'brand', value: string, label: string, required: boolean): string | undefined {
+function text(field: 'name' | 'description' | 'brand', value: string, required: boolean, t: Translate): string | undefined {
   const trimmed = value.trim();
-  if (!trimmed) return required ? `Enter the ${label.toLowerCase()}.` : undefined;
-  const result = productInputSchema.shape[field].safeParse(trimmed);
+  if (!trimmed) return required ? t('admin.enterField', { field: t(textFieldKeys[field]) }) : undefined;
+  const result = productInputFieldsSchema.shape[field].safeParse(trimmed);
   if (result.success) return undefined;
   const limit = lengthLimitOf(result.error.issues);
-  return limit === undefined ? 'Remove the special characters.' : `Use at most ${limit} characters.`;
+  return limit === undefined ? t('errors.removeSpecialCharacters') : t('errors.atMostCharacters', { limit });
 }
 
-function priceError(value: string, currency: string): { amount?: number; error?: string } {
-  if (!value.trim()) return { error: 'Enter the price.' };
+function priceError(value: string, currency: string, t: Translate): { amount?: number; error?: string } {
+  if (!value.trim()) return { error: t('admin.enterPrice') };
   const amount = parseMoneyInput(value, currency);
   const digits = minorUnitDigits(currency);
   const example = digits === 0 ? '1299' : `12.${'9'.repeat(digits)}`;
-  if (amount === undefined) return { error: `Enter an amount like ${example}, with at most ${digits} decimal ${digits === 1 ? 'place' : 'places'}.` };
-  if (amount > MAX_PRICE_MINOR_UNITS) return { error: 'The price is too high.' };
+  if (amount === undefined) return { error: t('admin.priceFormat', { example, count: digits }) };
+  if (amount > MAX_PRICE_MINOR_UNITS) return { error: t('admin.priceTooHigh') };
   return { amount };
 }
 
@@ -86,16 +101,16 @@ function priceError(value: string, currency: string): { amount?: number; error?:
  * Compares the edit form with the product it started from: the merge-patch holds only the fields that changed
  * (trimmed; an emptied brand becomes null, which clears it), and the errors say what to fix first.
  */
-export function productPatchFromForm(form: ProductEditForm, product: AdminProductView): { patch: ProductPatch; errors: FieldErrors } {
+export function productPatchFromForm(form: ProductEditForm, product: AdminProductView, t: Translate = english): { patch: ProductPatch; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const patch: ProductPatch = {};
   const set = (field: keyof ProductEditForm, message: string | undefined) => {
     if (message) errors[field] = message;
   };
-  set('name', text('name', form.name, 'name', true));
-  set('description', text('description', form.description, 'description', false));
-  set('brand', text('brand', form.brand, 'brand', false));
-  const price = priceError(form.price, product.price.currency);
+  set('name', text('name', form.name, true, t));
+  set('description', text('description', form.description, false, t));
+  set('brand', text('brand', form.brand, false, t));
+  const price = priceError(form.price, product.price.currency, t);
   set('price', price.error);
 
   const name = form.name.trim();
@@ -126,23 +141,23 @@ export function rebaseEditForm(form: ProductEditForm, before: AdminProductView, 
 }
 
 /** Checks the create form and builds the catalog's input from it. */
-export function newProductInputFromForm(form: NewProductForm): { input?: ProductInputBody; errors: FieldErrors } {
+export function newProductInputFromForm(form: NewProductForm, t: Translate = english): { input?: ProductInputBody; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const set = (field: keyof NewProductForm, message: string | undefined) => {
     if (message) errors[field] = message;
   };
   const sku = form.sku.trim();
-  if (!sku) set('sku', 'Enter the SKU.');
-  else if (isUuid(sku)) set('sku', 'A SKU must not look like a product id.');
-  else if (!skuSchema.safeParse(sku).success) set('sku', 'Use 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit.');
-  set('name', text('name', form.name, 'name', true));
-  set('description', text('description', form.description, 'description', false));
-  set('brand', text('brand', form.brand, 'brand', false));
+  if (!sku) set('sku', t('admin.enterSku'));
+  else if (isUuid(sku)) set('sku', t('admin.skuLooksLikeId'));
+  else if (!skuSchema.safeParse(sku).success) set('sku', t('admin.skuFormat'));
+  set('name', text('name', form.name, true, t));
+  set('description', text('description', form.description, false, t));
+  set('brand', text('brand', form.brand, false, t));
   const category = form.category.trim();
-  if (category && !categorySlugPattern.test(category)) set('category', 'Use the category’s slug: lower-case letters, digits and dashes, like desk-lamps.');
+  if (category && !categorySlugPattern.test(category)) set('category', t('admin.categoryFormat'));
   const currencyKnown = (productCurrencies as readonly string[]).includes(form.currency);
-  if (!currencyKnown) set('currency', 'Choose a currency.');
-  const price = currencyKnown ? priceError(form.price, form.currency) : {};
+  if (!currencyKnown) set('currency', t('admin.chooseCurrency'));
+  const price = currencyKnown ? priceError(form.price, form.currency, t) : {};
   set('price', price.error);
   if (Object.keys(errors).length > 0 || price.amount === undefined) return { errors };
   return {
@@ -160,12 +175,13 @@ export function newProductInputFromForm(form: NewProductForm): { input?: Product
 }
 
 /** Reads the stock field: a whole number from the reserved units up; otherwise the message to show. */
-export function parseStockInput(value: string, reserved: number): { onHand?: number; error?: string } {
+export function parseStockInput(value: string, reserved: number, t: Translate = english): { onHand?: number; error?: string } {
   const trimmed = value.trim();
-  if (!/^\d{1,10}$/.test(trimmed)) return { error: 'Enter a whole number of units.' };
+  if (!/^\d{1,10}$/.test(trimmed)) return { error: t('admin.wholeUnits') };
   const onHand = Number(trimmed);
-  if (onHand > maxOnHand) return { error: `Enter at most ${maxOnHand.toLocaleString('en')} units.` };
-  if (onHand < reserved) return { error: `Orders hold ${reserved} units; stock on hand cannot go below that.` };
+  // Numbers are formatted for the language by the translator (1,000,000,000 / 1.000.000.000).
+  if (onHand > maxOnHand) return { error: t('admin.atMostUnits', { max: maxOnHand }) };
+  if (onHand < reserved) return { error: t('admin.belowReserved', { reserved }) };
   return { onHand };
 }
 
@@ -173,7 +189,7 @@ export function parseStockInput(value: string, reserved: number): { onHand?: num
  * The catalog's field errors (problem+json `errors`, e.g. `body.price.amount`: "must not be negative") by form field,
  * worded with the field's label: "Price must not be negative". Fields the form does not show are left out.
  */
-export function fieldErrorsFromProblem(error: unknown, labels: Readonly<Record<string, string>> = productFieldLabels): FieldErrors {
+export function fieldErrorsFromProblem(error: unknown, t: Translate = english, labels: Readonly<Record<string, string>> = productFieldLabels(t)): FieldErrors {
   const errors: FieldErrors = {};
   if (!(error instanceof ApiError)) return errors;
   for (const { field, message } of error.problem.errors ?? []) {
@@ -181,7 +197,8 @@ export function fieldErrorsFromProblem(error: unknown, labels: Readonly<Record<s
     const label = labels[name];
     if (!label || errors[name]) continue;
     const sentence = message.trim().replace(/\.$/, '');
-    errors[name] = /^[a-z]/.test(sentence) ? `${label} ${sentence}.` : `${label}: ${sentence}.`;
+    // The message is the service's own (English) words; only the label and the punctuation around it are the page's.
+    errors[name] = t(/^[a-z]/.test(sentence) ? 'admin.fieldProblem' : 'admin.fieldProblemSentence', { label, message: sentence });
   }
   return errors;
 }

@@ -1,5 +1,7 @@
 import { daysInRange, isCalendarDate, MAX_REPORT_RANGE_DAYS, type DailyReport } from '@shop/contracts';
+import { createTranslator, type Translate } from '../i18n/translator';
 import type { FieldErrors } from '../lib/validation';
+import './admin-messages';
 import { minorUnitDigits } from '../lib/money';
 import { addUtcDays, utcDayOf, utcDayStart, utcDaysOfRange } from './utc-days';
 
@@ -77,13 +79,13 @@ export function defaultReportRange(now: Date): DayRange {
 }
 
 /** Checks a range as the admin typed it, with the order service's rules; messages by field (`from`, `to`). */
-export function validateReportRange(range: DayRange): FieldErrors {
+export function validateReportRange(range: DayRange, t: Translate = createTranslator('en')): FieldErrors {
   const errors: FieldErrors = {};
-  if (!isCalendarDate(range.from)) errors.from = 'Enter a date.';
-  if (!isCalendarDate(range.to)) errors.to = 'Enter a date.';
+  if (!isCalendarDate(range.from)) errors.from = t('admin.enterDate');
+  if (!isCalendarDate(range.to)) errors.to = t('admin.enterDate');
   if (errors.from || errors.to) return errors;
   const days = daysInRange(range.from, range.to);
-  if (days < 1) errors.to = 'Choose a day on or after the From day.';
-  else if (days > MAX_REPORT_RANGE_DAYS) errors.to = `Choose at most ${MAX_REPORT_RANGE_DAYS} days.`;
+  if (days < 1) errors.to = t('admin.toBeforeFrom');
+  else if (days > MAX_REPORT_RANGE_DAYS) errors.to = t('admin.atMostDays', { max: MAX_REPORT_RANGE_DAYS });
   return errors;
 }

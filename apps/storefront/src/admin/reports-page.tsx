@@ -3,10 +3,11 @@ import { useSearchParams } from 'react-router';
 import { describeApiError } from '../api/api-error';
 import { MAX_REPORT_RANGE_DAYS, type DailyReport } from '@shop/contracts';
 import { useApp } from '../app/app-context';
-import { formatMoney } from '../lib/money';
+import { useI18n } from '../i18n/i18n-context';
 import { Alert, Field, PageHeading, SelectField, Spinner } from '../ui/components';
 import { buildReportSeries, defaultReportRange, seriesTotals, validateReportRange, type DayRange, type ReportSeries } from './report-series';
 import { formatUtcDay } from './utc-days';
+import './admin-messages';
 
 // uPlot is a chunk of its own: only this page needs it, and the table below carries the same numbers meanwhile.
 const RevenueChart = lazy(() => import('./revenue-chart').then((module) => ({ default: module.RevenueChart })));
@@ -14,11 +15,12 @@ const RevenueChart = lazy(() => import('./revenue-chart').then((module) => ({ de
 /** Daily sales reports over a range of UTC days (in the URL; default the last 14 finished days): chart and table. */
 export function ReportsPage() {
   const { admin } = useApp();
+  const { t } = useI18n();
   const [params, setParams] = useSearchParams();
   const fallback = useMemo(() => defaultReportRange(new Date()), []);
   const from = params.get('from') ?? fallback.from;
   const to = params.get('to') ?? fallback.to;
-  const errors = validateReportRange({ from, to });
+  const errors = validateReportRange({ from, to }, t);
   const valid = Object.keys(errors).length === 0;
   // The reports together with the range they answer, so the chart never mixes a new range with old data.
   const [result, setResult] = useState<{ range: DayRange; reports: DailyReport[] }>();
@@ -32,7 +34,7 @@ export function ReportsPage() {
     setError(undefined);
     admin.dailyReports(from, to).then(
       (reports) => current && setResult({ range: { from, to }, reports }),
-      (caught: unknown) => current && setError(describeApiError(caught)),
+      (caught: unknown) => current && setError(describeApiError(caught, t)),
     );
     return () => {
       current = false;
@@ -46,12 +48,12 @@ export function ReportsPage() {
 
   return (
     <section>
-      <PageHeading>Reports</PageHeading>
-      <form className="admin-filters" onSubmit={(event) => event.preventDefault()} aria-label="Report range">
-        <Field label="From" type="date" value={from} error={errors.from} hint="UTC day, included." onChange={(event) => update({ from: event.target.value })} />
-        <Field label="To" type="date" value={to} error={errors.to} hint={`UTC day, included; at most ${MAX_REPORT_RANGE_DAYS} days.`} onChange={(event) => update({ to: event.target.value })} />
+      <PageHeading>{t('admin.reports')}</PageHeading>
+      <form className="admin-filters" onSubmit={(event) => event.preventDefault()} aria-label={t('admin.reportRange')}>
+        <Field label={t('admin.from')} type="date" value={from} error={errors.from} hint={t('admin.utcDayIncluded')} onChange={(event) => update({ from: event.target.value })} />
+        <Field label={t('admin.to')} type="date" value={to} error={errors.to} hint={t('admin.rangeHint', { max: MAX_REPORT_RANGE_DAYS })} onChange={(event) => update({ to: event.target.value })} />
         {series && series.currencies.length > 1 && (
-          <SelectField label="Chart currency" value={currency} onChange={(event) => setChosenCurrency(event.target.value)}>
+          <SelectField label={t('admin.chartCurrency')} value={currency} onChange={(event) => setChosenCurrency(event.target.value)}>
             {series.currencies.map((code) => (
               <option key={code} value={code}>
                 {code}
@@ -62,12 +64,12 @@ export function ReportsPage() {
       </form>
       {error && <Alert>{error}</Alert>}
       {!valid ? null : !result || !series ? (
-        !error && <Spinner label="Loading reports…" />
+        !error && <Spinner label={t('admin.loadingReports')} />
       ) : result.reports.length === 0 ? (
-        <p className="empty">No reports in this range yet. Reports are written by the daily job for each finished UTC day.</p>
+        <p className="empty">{t('admin.noReports')}</p>
       ) : (
         <>
-          <Suspense fallback={<Spinner label="Loading the chart…" />}>
+          <Suspense fallback={<Spinner label={t('admin.loadingChart')} />}>
             <RevenueChart series={series} currency={currency} />
           </Suspense>
           <ReportTable series={series} />
@@ -78,20 +80,21 @@ export function ReportsPage() {
 }
 
 function ReportTable({ series }: { series: ReportSeries }) {
+  const { t, locale, formatPrice, formatNumber } = useI18n();
   const totals = seriesTotals(series);
   return (
     <div className="table-scroll">
       <table className="data-table admin-table">
-        <caption>Daily orders and revenue per currency</caption>
+        <caption>{t('admin.reportCaption')}</caption>
         <thead>
           <tr>
-            <th scope="col">Date</th>
+            <th scope="col">{t('admin.date')}</th>
             <th scope="col" className="number">
-              Orders
+              {t('admin.orders')}
             </th>
             {series.currencies.map((currency) => (
               <th key={currency} scope="col" className="number">
-                Revenue ({currency})
+                {t('admin.revenueIn', { currency })}
               </th>
             ))}
           </tr>
@@ -100,20 +103,20 @@ function ReportTable({ series }: { series: ReportSeries }) {
           {series.days.map((day, index) => (
             <tr key={day}>
               <th scope="row">
-                <time dateTime={day}>{formatUtcDay(day)}</time>
+                <time dateTime={day}>{formatUtcDay(day, locale)}</time>
               </th>
               {series.reported[index] ? (
                 <>
-                  <td className="number">{series.orders[index]}</td>
+                  <td className="number">{formatNumber(series.orders[index] ?? 0)}</td>
                   {series.currencies.map((currency) => (
                     <td key={currency} className="number">
-                      {formatMoney({ amount: series.revenue[currency]?.[index] ?? 0, currency })}
+                      {formatPrice({ amount: series.revenue[currency]?.[index] ?? 0, currency })}
                     </td>
                   ))}
                 </>
               ) : (
                 <td colSpan={1 + series.currencies.length} className="muted">
-                  No report
+                  {t('admin.noReport')}
                 </td>
               )}
             </tr>
@@ -121,11 +124,11 @@ function ReportTable({ series }: { series: ReportSeries }) {
         </tbody>
         <tfoot>
           <tr>
-            <th scope="row">Total</th>
-            <td className="number">{totals.orders}</td>
+            <th scope="row">{t('admin.total')}</th>
+            <td className="number">{formatNumber(totals.orders)}</td>
             {series.currencies.map((currency) => (
               <td key={currency} className="number">
-                {formatMoney({ amount: totals.revenue[currency] ?? 0, currency })}
+                {formatPrice({ amount: totals.revenue[currency] ?? 0, currency })}
               </td>
             ))}
           </tr>

@@ -4,6 +4,9 @@ import 'uplot/dist/uPlot.min.css';
 import { formatMoney, minorUnitDigits } from '../lib/money';
 import { revenueChartData, type ReportSeries } from './report-series';
 import { formatUtcDay } from './utc-days';
+import { useI18n } from '../i18n/i18n-context';
+import type { Translate } from '../i18n/translator';
+import './admin-messages';
 
 /** Width when the container cannot be measured (no layout yet, or no ResizeObserver). */
 const fallbackWidth = 600;
@@ -12,8 +15,10 @@ const chartHeight = 320;
 const revenueColour = '#1f4b99';
 const ordersColour = '#9a4400';
 
-function chartOptions(currency: string | undefined, width: number): uPlot.Options {
-  const compactMoney = currency ? new Intl.NumberFormat(undefined, { style: 'currency', currency, notation: 'compact' }) : undefined;
+function chartOptions(currency: string | undefined, width: number, locale: string, t: Translate): uPlot.Options {
+  const compactMoney = currency ? new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact' }) : undefined;
+  const numbers = new Intl.NumberFormat(locale);
+  const revenueLabel = currency ? t('admin.revenueIn', { currency }) : t('admin.revenue');
   const digits = currency ? minorUnitDigits(currency) : 0;
   return {
     width,
@@ -26,32 +31,32 @@ function chartOptions(currency: string | undefined, width: number): uPlot.Option
       orders: { range: (_plot, _min, max) => [0, Math.max(1, Math.ceil(max * 1.1))] },
     },
     series: [
-      { label: 'Day', value: (_plot, seconds) => (seconds === null ? '–' : formatUtcDay(new Date(seconds * 1000).toISOString().slice(0, 10))) },
+      { label: t('admin.chartDay'), value: (_plot, seconds) => (seconds === null ? '–' : formatUtcDay(new Date(seconds * 1000).toISOString().slice(0, 10), locale)) },
       {
-        label: currency ? `Revenue (${currency})` : 'Revenue',
+        label: revenueLabel,
         scale: 'revenue',
         stroke: revenueColour,
         fill: 'rgba(31, 75, 153, 0.1)',
         width: 2,
         points: { show: true },
-        value: (_plot, major) => (major === null ? '–' : currency ? formatMoney({ amount: Math.round(major * 10 ** digits), currency }) : String(major)),
+        value: (_plot, major) => (major === null ? '–' : currency ? formatMoney({ amount: Math.round(major * 10 ** digits), currency }, locale) : numbers.format(major)),
       },
-      { label: 'Orders', scale: 'orders', stroke: ordersColour, width: 2, dash: [6, 4], points: { show: true }, value: (_plot, count) => (count === null ? '–' : String(count)) },
+      { label: t('admin.orders'), scale: 'orders', stroke: ordersColour, width: 2, dash: [6, 4], points: { show: true }, value: (_plot, count) => (count === null ? '–' : numbers.format(count)) },
     ],
     axes: [
       {},
       {
         scale: 'revenue',
-        label: currency ? `Revenue (${currency})` : 'Revenue',
-        values: (_plot, splits) => splits.map((value) => (compactMoney ? compactMoney.format(value) : String(value))),
+        label: revenueLabel,
+        values: (_plot, splits) => splits.map((value) => (compactMoney ? compactMoney.format(value) : numbers.format(value))),
         size: 70,
       },
       {
         scale: 'orders',
         side: 1,
-        label: 'Orders',
+        label: t('admin.orders'),
         grid: { show: false },
-        values: (_plot, splits) => splits.map((value) => (Number.isInteger(value) ? String(value) : '')),
+        values: (_plot, splits) => splits.map((value) => (Number.isInteger(value) ? numbers.format(value) : '')),
       },
     ],
   };
@@ -62,6 +67,7 @@ function chartOptions(currency: string | undefined, width: number): uPlot.Option
  * report at 0. The canvas is an image to assistive technology; the page shows the same numbers in a table.
  */
 export function RevenueChart({ series, currency }: { series: ReportSeries; currency: string | undefined }) {
+  const { t, locale } = useI18n();
   const containerRef = useRef<HTMLDivElement>(null);
   const data = useMemo(() => revenueChartData(series, currency), [series, currency]);
 
@@ -70,7 +76,7 @@ export function RevenueChart({ series, currency }: { series: ReportSeries; curre
     if (!container) return undefined;
     const measure = () => Math.floor(container.clientWidth) || fallbackWidth;
     let width = measure();
-    const plot = new uPlot(chartOptions(currency, width), data, container);
+    const plot = new uPlot(chartOptions(currency, width, locale, t), data, container);
     let observer: ResizeObserver | undefined;
     if (typeof ResizeObserver !== 'undefined') {
       observer = new ResizeObserver(() => {
@@ -85,18 +91,17 @@ export function RevenueChart({ series, currency }: { series: ReportSeries; curre
       observer?.disconnect();
       plot.destroy();
     };
-  }, [data, currency]);
+  }, [data, currency, locale, t]);
 
   const first = series.days[0];
   const last = series.days[series.days.length - 1];
-  const period = first && last ? `${formatUtcDay(first)} to ${formatUtcDay(last)}` : '';
+  const period = first && last ? t('admin.period', { from: formatUtcDay(first, locale), to: formatUtcDay(last, locale) }) : '';
   return (
     <figure className="revenue-figure">
       <figcaption>
-        Daily revenue{currency ? ` in ${currency}` : ''} (solid line, left axis) and orders (dashed line, right axis), {period}, UTC days. Days without a report
-        show 0.
+        {currency ? t('admin.chartCaptionIn', { currency, period }) : t('admin.chartCaption', { period })}
       </figcaption>
-      <div ref={containerRef} className="revenue-chart" role="img" aria-label={`Chart of daily revenue${currency ? ` in ${currency}` : ''} and orders, ${period}. The table below lists the same numbers.`} />
+      <div ref={containerRef} className="revenue-chart" role="img" aria-label={currency ? t('admin.chartLabelIn', { currency, period }) : t('admin.chartLabel', { period })} />
     </figure>
   );
 }

@@ -1,4 +1,5 @@
 import type { ProblemDocument } from '@shop/contracts';
+import { createTranslator, type Translate } from '../i18n/translator';
 
 /**
  * A failed answer as the client read it: the platform's problem document with whatever extension members the service
@@ -49,27 +50,29 @@ export async function apiErrorFromResponse(response: Response): Promise<ApiError
   return new ApiError(response.status, problem);
 }
 
-/** What a shopper reads when a request failed for a reason no page explains better. */
-export function describeApiError(error: unknown): string {
-  if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
-  if (error.isNetworkError) return 'We could not reach the shop. Check your connection and try again.';
+/** What a shopper reads when a request failed for a reason no page explains better, in the active language (`t`). */
+export function describeApiError(error: unknown, t: Translate = createTranslator('en')): string {
+  if (!(error instanceof ApiError)) return t('errors.unexpected');
+  if (error.isNetworkError) return t('errors.network');
+  // The problem's `detail` is the service's own sentence: shown as sent, where it says more than the status does.
+  const detail = error.problem.detail;
   switch (error.status) {
     case 400:
     case 422:
-      return error.problem.errors?.length ? 'Please correct the highlighted fields.' : (error.problem.detail ?? 'The request was not accepted.');
+      return error.problem.errors?.length ? t('errors.correctFields') : (detail ?? t('errors.notAccepted'));
     case 401:
-      return 'Please sign in again.';
+      return t('errors.signInAgain');
     case 403:
-      return 'You do not have access to this page.';
+      return t('errors.forbidden');
     case 404:
-      return 'We could not find what you were looking for.';
+      return t('errors.notFound');
     case 409:
-      return error.problem.detail ?? 'This changed in the meantime. Please reload and try again.';
+      return detail ?? t('errors.conflict');
     case 429: {
       const wait = Number(error.problem.retryAfterSeconds);
-      return Number.isFinite(wait) && wait > 0 ? `Too many attempts. Please wait ${Math.ceil(wait / 60)} minute(s) and try again.` : 'Too many attempts. Please wait a moment and try again.';
+      return Number.isFinite(wait) && wait > 0 ? t('errors.tooManyMinutes', { count: Math.ceil(wait / 60) }) : t('errors.tooManyMoment');
     }
     default:
-      return error.status >= 500 ? 'The shop is having trouble right now. Please try again in a moment.' : (error.problem.detail ?? 'The request failed.');
+      return error.status >= 500 ? t('errors.serverTrouble') : (detail ?? t('errors.requestFailed'));
   }
 }

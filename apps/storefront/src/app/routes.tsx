@@ -6,9 +6,7 @@ import { CatalogPage } from '../shop/catalog-page';
 import { ProductPage } from '../shop/product-page';
 import { CartPage } from '../shop/cart-page';
 import { ConfirmationPage } from '../shop/confirmation-page';
-import { SignInPage } from '../account/sign-in-page';
-import { OrdersPage } from '../account/orders-page';
-import { OrderDetailPage } from '../account/order-detail-page';
+import { useI18n } from '../i18n/i18n-context';
 import { Spinner } from '../ui/components';
 
 // The back office is its own chunk: shoppers never download it.
@@ -17,7 +15,11 @@ const AdminApp = lazy(() => import('../admin/admin-app'));
 // the first page of the shop stays free of them.
 const CheckoutPage = lazy(() => import('../shop/checkout-page').then((module) => ({ default: module.CheckoutPage })));
 const RegisterPage = lazy(() => import('../account/register-page').then((module) => ({ default: module.RegisterPage })));
-// Pages a shopper opens now and then (mostly from an e-mail): chunks of their own too.
+// Pages a shopper opens now and then (mostly from an e-mail), and every account page: chunks of their own too, which
+// keeps the account messages (`account.*` in every language) off the first page.
+const SignInPage = lazy(() => import('../account/sign-in-page').then((module) => ({ default: module.SignInPage })));
+const OrdersPage = lazy(() => import('../account/orders-page').then((module) => ({ default: module.OrdersPage })));
+const OrderDetailPage = lazy(() => import('../account/order-detail-page').then((module) => ({ default: module.OrderDetailPage })));
 const AccountPage = lazy(() => import('../account/account-page').then((module) => ({ default: module.AccountPage })));
 const ForgotPasswordPage = lazy(() => import('../account/forgot-password-page').then((module) => ({ default: module.ForgotPasswordPage })));
 const ResetPasswordPage = lazy(() => import('../account/reset-password-page').then((module) => ({ default: module.ResetPasswordPage })));
@@ -57,7 +59,7 @@ export function AppRoutes() {
             </RequireUser>
           }
         />
-        <Route path="account/sign-in" element={<SignInPage />} />
+        <Route path="account/sign-in" element={<Lazy page={<SignInPage />} />} />
         <Route
           path="account"
           element={
@@ -83,7 +85,7 @@ export function AppRoutes() {
           path="account/orders"
           element={
             <RequireUser>
-              <OrdersPage />
+              <Lazy page={<OrdersPage />} />
             </RequireUser>
           }
         />
@@ -91,7 +93,7 @@ export function AppRoutes() {
           path="account/orders/:id"
           element={
             <RequireUser>
-              <OrderDetailPage />
+              <Lazy page={<OrderDetailPage />} />
             </RequireUser>
           }
         />
@@ -117,11 +119,12 @@ function Lazy({ page }: { page: ReactNode }) {
 }
 
 function NotFound() {
+  const { t } = useI18n();
   return (
     <section>
-      <h1>Page not found</h1>
+      <h1>{t('layout.pageNotFound')}</h1>
       <p>
-        <a href="/">Back to the catalog</a>
+        <a href="/">{t('layout.backToCatalog')}</a>
       </p>
     </section>
   );

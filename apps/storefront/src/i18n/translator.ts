@@ -1,4 +1,4 @@
-import { catalogues, supportedLocales, type MessageKey, type SupportedLocale } from './catalogues';
+import { catalogues, supportedLocales, type MessageKey, type Namespace, type SupportedLocale } from './catalogues';
 
 /** Values a message interpolates as `{{name}}`; `count` also picks the plural form. */
 export type MessageValues = Record<string, string | number>;
@@ -35,9 +35,10 @@ export function createTranslator(locale: SupportedLocale): Translate {
   pluralRules.set(locale, rules);
   const numbers = new Intl.NumberFormat(locale);
   return (key, values) => {
-    const [namespace, name] = key.split('.') as [keyof (typeof catalogues)['en'], string];
-    const lookup = (lang: SupportedLocale) => {
+    const [namespace, name] = key.split('.') as [Namespace, string];
+    const lookup = (lang: SupportedLocale): string | undefined => {
       const messages = catalogues[lang][namespace];
+      if (!messages) return undefined;
       if (values && typeof values.count === 'number') {
         const form = messages[`${name}_${(lang === locale ? rules : new Intl.PluralRules(lang)).select(values.count)}`] ?? messages[`${name}_other`];
         if (form !== undefined) return form;

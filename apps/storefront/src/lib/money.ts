@@ -38,16 +38,18 @@ export function formatMoney(money: Money, locale?: string): string {
 }
 
 /**
- * Reads what an admin typed ("12.5", "12,50", "1299") into integer minor units of the currency, or undefined when
- * it is not a non-negative amount with at most the currency's digits.
+ * Reads what an admin or a shopper typed ("12.5", "12,50", "1299") into integer minor units of the currency, with the
+ * currency's ISO 4217 digits (EUR 2, JPY 0, KWD 3), or undefined when it is not a non-negative amount with at most
+ * those digits.
  */
 export function parseMoneyInput(text: string, currency: string): number | undefined {
   const digits = minorUnitDigits(currency);
   const normalized = text.trim().replace(',', '.');
   const pattern = digits === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`);
   if (!pattern.test(normalized)) return undefined;
+  // Digits are joined as text ("19" + "99" → 1999, "1999" JPY → 1999, "1.5" KWD → 1500): no float ever holds the amount.
   const [whole, fraction = ''] = normalized.split('.');
-  const amount = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+  const amount = Number(`${whole}${fraction.padEnd(digits, '0')}`);
   return Number.isSafeInteger(amount) ? amount : undefined;
 }
 

@@ -1,19 +1,22 @@
 import type { Order, OrderStatus } from '@shop/contracts';
+import type { MessageKey } from '../i18n/catalogues';
+import { createTranslator, type Translate } from '../i18n/translator';
 
-const labels: Record<OrderStatus, string> = {
-  pending: 'Processing',
-  reserved: 'Processing',
-  paid: 'Processing',
-  confirmed: 'Confirmed',
-  shipped: 'Shipped',
-  delivered: 'Delivered',
-  payment_failed: 'Payment declined',
-  cancelled: 'Cancelled',
+const labels: Record<OrderStatus, MessageKey> = {
+  pending: 'shop.statusProcessing',
+  reserved: 'shop.statusProcessing',
+  paid: 'shop.statusProcessing',
+  confirmed: 'shop.statusConfirmed',
+  shipped: 'shop.statusShipped',
+  delivered: 'shop.statusDelivered',
+  payment_failed: 'shop.statusPaymentFailed',
+  cancelled: 'shop.statusCancelled',
 };
 
-/** The status as a shopper reads it; the saga's intermediate steps are all "Processing". */
-export function orderStatusLabel(status: OrderStatus): string {
-  return labels[status] ?? status;
+/** The status as a shopper reads it in the active language (`t`); the saga's intermediate steps are all "Processing". */
+export function orderStatusLabel(status: OrderStatus, t: Translate = createTranslator('en')): string {
+  const label = labels[status];
+  return label ? t(label) : status;
 }
 
 /** Whether the checkout is still running (the page keeps polling). */

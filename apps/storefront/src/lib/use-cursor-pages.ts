@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { describeApiError } from '../api/api-error';
+import { useI18n } from '../i18n/i18n-context';
 
 /** One page of a keyset-paged list as the platform's APIs answer it (products, orders); null cursor on the last page. */
 export interface CursorPage<T> {
@@ -23,6 +24,10 @@ export interface CursorPages<T> {
  * filters).
  */
 export function useCursorPages<T>(fetchPage: (cursor: string | undefined, signal: AbortSignal) => Promise<CursorPage<T>>, queryKey: string | undefined): CursorPages<T> {
+  const { t } = useI18n();
+  // The message is worded when the failure happens; a language switch afterwards does not refetch the list.
+  const translate = useRef(t);
+  translate.current = t;
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
   const [items, setItems] = useState<T[]>();
@@ -45,7 +50,7 @@ export function useCursorPages<T>(fetchPage: (cursor: string | undefined, signal
         setNextCursor(page.nextCursor);
       },
       (caught: unknown) => {
-        if (!abort.signal.aborted && generation.current === mine) setError(describeApiError(caught));
+        if (!abort.signal.aborted && generation.current === mine) setError(describeApiError(caught, translate.current));
       },
     );
     return () => abort.abort();
@@ -61,7 +66,7 @@ export function useCursorPages<T>(fetchPage: (cursor: string | undefined, signal
       setItems((shown) => [...(shown ?? []), ...page.items]);
       setNextCursor(page.nextCursor);
     } catch (caught) {
-      if (generation.current === mine) setError(describeApiError(caught));
+      if (generation.current === mine) setError(describeApiError(caught, translate.current));
     } finally {
       setLoadingMore(false);
     }

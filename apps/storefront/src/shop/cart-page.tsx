@@ -22,7 +22,7 @@ export function CartPage() {
         setLoaded(true);
       },
       (caught: unknown) => {
-        setError(describeApiError(caught));
+        setError(describeApiError(caught, t));
         setLoaded(true);
       },
     );
@@ -35,7 +35,7 @@ export function CartPage() {
       const next = await action();
       if (next) setCart(next);
     } catch (caught) {
-      setError(describeCartError(caught));
+      setError(describeCartError(caught, t));
     } finally {
       setBusyProductId(undefined);
     }

@@ -5,6 +5,7 @@ import type { CategoryTreeNode, ProductView } from '@shop/contracts';
 import { useApp } from '../app/app-context';
 import { useI18n } from '../i18n/i18n-context';
 import { catalogQueryFromParams, paramsFromCatalogQuery } from '../lib/catalog-query';
+import { minorUnitDigits, moneyInputValue, parseMoneyInput } from '../lib/money';
 import { useCursorPages } from '../lib/use-cursor-pages';
 import { useSearchText } from '../lib/use-search-text';
 import { useUrlMirror } from '../lib/use-url-mirror';
@@ -12,8 +13,9 @@ import { Alert, LoadMoreButton, Spinner } from '../ui/components';
 import { ProductCard } from './product-card';
 
 const pageSize = 24;
-// The demo catalog and the price filter work in one currency's minor units; the inputs take whole units.
-const minorPerMajor = 100;
+// The price filter's inputs take major units ("19.99"), the API minor units in the currency of the shopper's market;
+// without a chosen market, the currency the products are priced in (what the services resolved), else the default.
+const defaultCurrency = 'EUR';
 
 /** Home: search as you type, category tree, brand / price / stock filters, sort, and "load more" on the cursor. */
 export function CatalogPage() {
@@ -49,6 +51,7 @@ export function CatalogPage() {
     setBrandsSeen((seen) => (brands.every((brand) => seen.includes(brand)) ? seen : [...new Set([...seen, ...brands])].sort()));
   }, [products]);
 
+  const priceCurrency = market?.currency ?? products?.[0]?.price.currency ?? defaultCurrency;
   const heading = query.q ? t('shop.resultsFor', { query: query.q }) : query.category ? (findCategory(categories, query.category)?.name ?? t('shop.products')) : t('shop.allProducts');
 
   return (
@@ -86,9 +89,9 @@ export function CatalogPage() {
             </datalist>
           </div>
           <fieldset className="price-range">
-            <legend>{t('shop.priceIn', { currency: market?.currency ?? '€' })}</legend>
-            <PriceInput id="minimum-price" label={t('shop.minPrice')} value={query.minPrice} onChange={(minPrice) => update({ minPrice })} />
-            <PriceInput id="maximum-price" label={t('shop.maxPrice')} value={query.maxPrice} onChange={(maxPrice) => update({ maxPrice })} />
+            <legend>{t('shop.priceIn', { currency: priceCurrency })}</legend>
+            <PriceInput id="minimum-price" label={t('shop.minPrice')} currency={priceCurrency} value={query.minPrice} onChange={(minPrice) => update({ minPrice })} />
+            <PriceInput id="maximum-price" label={t('shop.maxPrice')} currency={priceCurrency} value={query.maxPrice} onChange={(maxPrice) => update({ maxPrice })} />
           </fieldset>
           <div className="field checkbox">
             <input
@@ -182,10 +185,12 @@ function CategoryNode({ category, query }: { category: CategoryTreeNode; query: 
   );
 }
 
-function PriceInput({ id, label, value, onChange }: { id: string; label: string; value: number | undefined; onChange: (minor: number | undefined) => void }) {
+/** A price bound typed in major units of `currency` and reported in its integer minor units (undefined: no bound). */
+function PriceInput({ id, label, currency, value, onChange }: { id: string; label: string; currency: string; value: number | undefined; onChange: (minor: number | undefined) => void }) {
+  const digits = minorUnitDigits(currency);
   const commit = (text: string) => {
-    const whole = text.trim() === '' ? undefined : Math.max(0, Math.floor(Number(text)));
-    const minor = whole === undefined || !Number.isFinite(whole) ? undefined : whole * minorPerMajor;
+    // Blank or not an amount in this currency ("1.999" EUR, "12.5" JPY, "-3"): no bound, as an empty field.
+    const minor = text.trim() === '' ? undefined : parseMoneyInput(text, currency);
     if (minor !== value) onChange(minor);
   };
   return (
@@ -193,12 +198,11 @@ function PriceInput({ id, label, value, onChange }: { id: string; label: string;
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
-        type="number"
-        inputMode="numeric"
-        min={0}
-        step={1}
-        key={value ?? 'none'}
-        defaultValue={value === undefined ? '' : String(Math.floor(value / minorPerMajor))}
+        type="text"
+        inputMode={digits === 0 ? 'numeric' : 'decimal'}
+        autoComplete="off"
+        key={`${currency}|${value ?? 'none'}`}
+        defaultValue={value === undefined ? '' : moneyInputValue({ amount: value, currency })}
         onBlur={(event) => commit(event.target.value)}
         onKeyDown={(event) => event.key === 'Enter' && commit(event.currentTarget.value)}
       />

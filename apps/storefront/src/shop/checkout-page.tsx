@@ -37,7 +37,7 @@ export function CheckoutPage() {
   const formRef = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
-    shop.cart().then(setCart, (caught: unknown) => setLoadError(describeApiError(caught)));
+    shop.cart().then(setCart, (caught: unknown) => setLoadError(describeApiError(caught, t)));
   }, [shop, setCart]);
 
   const edit = (field: keyof ShippingAddress, value: string) => {
@@ -50,7 +50,7 @@ export function CheckoutPage() {
   const placeOrder = async (event: FormEvent) => {
     event.preventDefault();
     if (submitting.current) return;
-    const found = validateShippingAddress(address);
+    const found = validateShippingAddress(address, t);
     setErrors(found);
     if (Object.keys(found).length > 0) {
       setFailure(t('shop.correctFields'));
@@ -68,7 +68,7 @@ export function CheckoutPage() {
       const orderId = 'orderId' in data ? data.orderId : data.id;
       void navigate(`/orders/${orderId}/confirmation`);
     } catch (caught) {
-      const outcome = describeCheckoutFailure(caught, cart);
+      const outcome = describeCheckoutFailure(caught, cart, t);
       if (outcome.attemptSettled) attemptKey.current = newIdempotencyKey();
       setFailure(outcome.message);
       // Stock or prices may have moved: show the cart as it is now.

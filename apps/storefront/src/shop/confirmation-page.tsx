@@ -31,7 +31,7 @@ export function ConfirmationPage() {
         if (isOrderInProgress(current.status) && Date.now() - startedAt < pollForMs) timer = setTimeout(() => void load(), pollIntervalMs);
         else void reloadCart();
       } catch (caught) {
-        if (!stopped) setError(describeApiError(caught));
+        if (!stopped) setError(describeApiError(caught, t));
       }
     };
     void load();
@@ -66,7 +66,7 @@ export function ConfirmationPage() {
         <>
           <PageHeading>{t('shop.failedHeading')}</PageHeading>
           <Alert>
-            {t('shop.failed', { reference, status: orderStatusLabel(order.status) })} <Link to="/cart">{t('shop.backToCart')}</Link>
+            {t('shop.failed', { reference, status: orderStatusLabel(order.status, t) })} <Link to="/cart">{t('shop.backToCart')}</Link>
           </Alert>
         </>
       )}

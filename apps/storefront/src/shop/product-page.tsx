@@ -25,7 +25,7 @@ export function ProductPage() {
     setProduct(undefined);
     setError(undefined);
     setImageIndex(0);
-    shop.product(ref).then(setProduct, (caught: unknown) => setError(describeApiError(caught)));
+    shop.product(ref).then(setProduct, (caught: unknown) => setError(describeApiError(caught, t)));
   }, [shop, ref]);
 
   if (error) return <Alert>{error}</Alert>;

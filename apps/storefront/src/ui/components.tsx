@@ -29,10 +29,11 @@ export function LiveRegion({ tone = 'info', children }: { tone?: 'info' | 'succe
   );
 }
 
-export function Spinner({ label = 'Loading…' }: { label?: string }) {
+export function Spinner({ label }: { label?: string }) {
+  const { t } = useI18n();
   return (
     <p className="spinner" role="status">
-      {label}
+      {label ?? t('layout.loading')}
     </p>
   );
 }
@@ -139,19 +140,28 @@ export function PageHeading({ children }: { children: ReactNode }) {
 
 /** "Load more" under a list read by cursor; absent on the last page. */
 export function LoadMoreButton({ nextCursor, loading, onClick }: { nextCursor: string | null; loading: boolean; onClick: () => void }) {
+  const { t } = useI18n();
   if (!nextCursor) return null;
   return (
     <button type="button" className="button secondary load-more" onClick={onClick} disabled={loading}>
-      {loading ? 'Loading…' : 'Load more'}
+      {loading ? t('layout.loading') : t('layout.loadMore')}
     </button>
   );
 }
 
-const countryNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(undefined, { type: 'region' }) : undefined;
+const countryNamesByLocale = new Map<string, Intl.DisplayNames | undefined>();
 
-/** A shipping address as it goes on a parcel, the country by name; the phone only where `showPhone` (staff pages). */
+/** Country names in a language (undefined where the browser has no Intl.DisplayNames). */
+function countryNamesIn(locale: string): Intl.DisplayNames | undefined {
+  if (!countryNamesByLocale.has(locale)) countryNamesByLocale.set(locale, typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(locale, { type: 'region' }) : undefined);
+  return countryNamesByLocale.get(locale);
+}
+
+/** A shipping address as it goes on a parcel, the country by name in the active language; the phone only where `showPhone` (staff pages). */
 export function PostalAddress({ address, showPhone = false }: { address: ShippingAddress; showPhone?: boolean }) {
-  const lines = [address.name, address.line1, address.line2, `${address.postalCode} ${address.city}`, countryNames?.of(address.country) ?? address.country, showPhone ? address.phone : undefined];
+  const { locale } = useI18n();
+  const country = countryNamesIn(locale)?.of(address.country) ?? address.country;
+  const lines = [address.name, address.line1, address.line2, `${address.postalCode} ${address.city}`, country, showPhone ? address.phone : undefined];
   return (
     <address>
       {lines

@@ -10,6 +10,7 @@ import {
   remindAbandonedCartsBodySchema,
   remindAbandonedCartsReplySchema,
   setCartItemQuantityBodySchema,
+  setCartMarketBodySchema,
   startCartCheckoutBodySchema,
 } from '@shop/contracts';
 import { jsonRequestBody, type ApiOperation } from '../api-operation';
@@ -81,6 +82,18 @@ export const cartOperations: readonly ApiOperation[] = [
     request: { params: productId },
     responses: { 200: cart('The cart without the line') },
     problems: [400, 404, 409, 503],
+  },
+  {
+    operationId: 'setCartMarket',
+    method: 'put',
+    path: '/api/cart/market',
+    summary: 'Price the cart in another market',
+    description:
+      'Every line is re-priced by catalog in the market\'s currency and carries `repricedFrom` (its price before) until it changes again; a line catalog cannot price in that currency shows as unavailable. Without a cart nothing is stored. A new cart is priced in the request\'s market (`?market=`, the shop_market cookie, the client country, Accept-Language, the default).',
+    access: 'cart-owner',
+    request: { body: jsonRequestBody(setCartMarketBodySchema) },
+    responses: { 200: cart('The cart in the new market') },
+    problems: [400, 409, 503],
   },
   {
     operationId: 'remindAbandonedCarts',
