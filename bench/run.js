@@ -25,7 +25,12 @@ async function main() {
     await target.stop();
   }
   rows.push({ name: 'catalog GET product (cache hit)', ...(await load(productUrl)) });
+  // The same product in another market (its derived yen price from the price list) and in the default market named in
+  // the URL: the market lookup and the price list must not slow the read.
+  rows.push({ name: 'catalog GET product ?market=jp', ...(await load(`${productUrl}?market=jp`)) });
+  rows.push({ name: 'catalog GET product ?market=eu', ...(await load(`${productUrl}?market=eu`)) });
   rows.push({ name: 'catalog search (q, 20 items)', ...(await load(`${catalog.url}${searchPath}`)) });
+  rows.push({ name: 'catalog search, jp, by price', ...(await load(`${catalog.url}${searchPath}&market=jp&sort=price`)) });
   await catalog.stop();
 
   printTable('Catalog reads', rows, 'empty Express 5 route');

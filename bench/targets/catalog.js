@@ -19,6 +19,8 @@ async function main() {
     LOG_LEVEL: logLevel,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-catalog-')),
     SEED_DEMO_CATALOG: 'true',
+    // The demo rate table of `npm start`: every product has a derived price in each market currency.
+    PRICE_CONVERSION_RATES: process.env.PRICE_CONVERSION_RATES ?? JSON.stringify({ EUR: '1', USD: '1.08', GBP: '0.85', JPY: '162' }),
     ...(throwaway ? { DATABASE_URL: throwaway.url, DATABASE_MAX_CONNECTIONS: '20' } : {}),
   });
   // Request logs go to stdout as in production; the harness drains them.

@@ -44,8 +44,8 @@ describeWithChromium(
       expect(found).toEqual([]);
     });
 
-    async function newShopper(viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
-      const context = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'UTC' });
+    async function newShopper(viewport = { width: 1280, height: 900 }, locale = 'en-US'): Promise<{ context: BrowserContext; page: Page }> {
+      const context = await browser.newContext({ viewport, locale, timezoneId: 'UTC' });
       // The demo catalog's image host does not exist on this machine's closed network: fail fast, show placeholders.
       await context.route('https://images.example.com/**', (route) => route.abort());
       const page = await context.newPage();
@@ -436,6 +436,53 @@ describeWithChromium(
       await signedOutNav(device).waitFor();
       await Promise.all([context.close(), otherBrowser.close()]);
     }, 150_000);
+
+    /** Currency text with every kind of space made one (Chromium's and Node's ICU may place different spaces). */
+    const spaced = (text: string | null) => (text ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+    const moneyIn = (locale: string, price: { amount: number; currency: string }) => {
+      const digits = new Intl.NumberFormat('en', { style: 'currency', currency: price.currency }).resolvedOptions().maximumFractionDigits ?? 2;
+      return spaced(new Intl.NumberFormat(locale, { style: 'currency', currency: price.currency }).format(price.amount / 10 ** digits));
+    };
+
+    it('when a shopper in Japan and one in Germany open the shop, then each sees the own language and the market currency; switching market re-prices the cart', async () => {
+      const [product] = (await api<{ items: ApiProduct[] }>('/api/catalog/products?limit=1')).items;
+      const yen = (await api<ApiProduct>(`/api/catalog/products/${product.id}?market=jp`)).price;
+      const euro = (await api<ApiProduct>(`/api/catalog/products/${product.id}?market=eu`)).price;
+      const dollar = (await api<ApiProduct>(`/api/catalog/products/${product.id}?market=us`)).price;
+      expect([yen.currency, euro.currency, dollar.currency]).toEqual(['JPY', 'EUR', 'USD']);
+
+      // Japanese browser: Japanese texts, the jp market (by Accept-Language) and whole yen.
+      const japan = await newShopper(undefined, 'ja-JP');
+      await japan.page.goto(`${platform.url}/products/${product.id}`);
+      await japan.page.getByRole('link', { name: 'カタログ' }).first().waitFor();
+      await expect(japan.page.evaluate<string>('document.documentElement.lang')).resolves.toBe('ja');
+      await eventually(async () => spaced(await japan.page.getByTestId('product-price').textContent()) === moneyIn('ja-JP', yen), 15_000);
+      await japan.page.screenshot({ path: join(screenshotDir, 'product-ja.png'), fullPage: true });
+      await expectNoSeriousAccessibilityViolations(japan.page, 'product page in Japanese');
+      await japan.context.close();
+
+      // German browser: German texts, the eu market (its region DE), euros with a decimal comma.
+      const germany = await newShopper(undefined, 'de-DE');
+      const { page } = germany;
+      await page.goto(`${platform.url}/products/${product.id}`);
+      await page.getByRole('link', { name: 'Katalog' }).first().waitFor();
+      await expect(page.evaluate<string>('document.documentElement.lang')).resolves.toBe('de');
+      await eventually(async () => spaced(await page.getByTestId('product-price').textContent()) === moneyIn('de-DE', euro), 15_000);
+      await page.getByRole('button', { name: 'In den Warenkorb' }).click();
+      await eventually(async () => (await cartCount(page)) === 1, 15_000);
+
+      // The market switch: the page and the cart move to dollars, the line remembers its euro price.
+      await page.getByLabel('Markt').selectOption('us');
+      await eventually(async () => spaced(await page.getByTestId('product-price').textContent()) === moneyIn('de-DE', dollar), 15_000);
+      const cart = await eventually(async () => {
+        const view = await page.evaluate<{ market: string; subtotal: { currency: string }; lines: Array<{ repricedFrom: unknown }> }>(
+          "fetch('/api/cart', { credentials: 'include' }).then((response) => response.json())",
+        );
+        return view.market === 'us' ? view : undefined;
+      }, 15_000);
+      expect(cart).toMatchObject({ market: 'us', subtotal: { currency: 'USD' }, lines: [{ repricedFrom: euro }] });
+      await germany.context.close();
+    }, 120_000);
 
     it('when the storefront opens at phone width, then nothing scrolls sideways', async () => {
       const { context, page } = await newShopper({ width: 390, height: 844 });

@@ -53,9 +53,8 @@ import { SqlProductImageRepository } from './data/product-image.repository';
 import type { ImageLimits } from './domain/product-image';
 import type { ImageProcessor } from './domain/product-image.ports';
 import { ProductImageService } from './domain/product-image.service';
-import { jsonBodies } from './http/json-bodies';
 import { createMediaHandler } from './http/media.routes';
-import { createProductImagesRouter } from './http/product-images.routes';
+import { createProductImagesRouter, isImageUpload } from './http/product-images.routes';
 import { SharpImageProcessor } from './data/sharp-image-processor';
 
 /** Where the SQL migrations are, from src (tests) and from dist alike. */
@@ -240,12 +239,11 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       // Not the media store: without it uploads fail, but product reads (the traffic) must go on, and in Azure Front
       // Door serves /media from the container itself.
     ],
-    // The image upload streams its multipart body itself, so JSON parsing is mounted below, after that route.
-    bodyParsing: 'none',
+    // The image upload streams its multipart body itself; every other body is JSON or a 415.
+    streamedBodies: isImageUpload,
     mountRoutes: (app) => {
       app.use('/api/catalog', createProductImagesRouter({ productImages, verifier: deps.verifier }));
       app.use(MEDIA_PATH_PREFIX, createMediaHandler({ media, logger: deps.logger }));
-      app.use(jsonBodies());
       deps.mountExtraRoutes?.(app);
       // Public and admin routes under /api/catalog (the gateway's prefix); admin ones check the admin token per route.
       app.use('/api/catalog', createProductsRouter({ productQueries, analytics, markets }));

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DefaultAzureCredential } from '@azure/identity';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { BlobContainer } from '@shop/media-store';
 
 /** Port: where the batch jobs keep the files they produce. `put` overwrites, so a re-run is idempotent. */
 export interface ReportStore {
@@ -15,25 +14,14 @@ export type BlobReportStoreOptions = { container: string } & ({ accountUrl: stri
 
 /** Keeps reports as blobs in one container (created on first use). */
 export class BlobReportStore implements ReportStore {
-  private readonly container: ContainerClient;
-  private containerReady?: Promise<unknown>;
+  private readonly container: BlobContainer;
 
   constructor(options: BlobReportStoreOptions) {
-    const service =
-      'connectionString' in options
-        ? BlobServiceClient.fromConnectionString(options.connectionString)
-        : new BlobServiceClient(options.accountUrl, new DefaultAzureCredential());
-    this.container = service.getContainerClient(options.container);
+    this.container = new BlobContainer(options);
   }
 
   async put(name: string, content: string, contentType: string): Promise<string> {
-    // A failed creation is retried on the next put rather than remembered.
-    this.containerReady ??= this.container.createIfNotExists().catch((error: unknown) => {
-      this.containerReady = undefined;
-      throw error;
-    });
-    await this.containerReady;
-    const blob = this.container.getBlockBlobClient(name);
+    const blob = (await this.container.ensureExists()).getBlockBlobClient(name);
     const body = Buffer.from(content, 'utf8');
     await blob.uploadData(body, { blobHTTPHeaders: { blobContentType: contentType } });
     return blob.url;

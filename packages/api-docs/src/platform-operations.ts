@@ -6,6 +6,7 @@ import { catalogOperations } from './paths/catalog.paths';
 import { orderOperations } from './paths/orders.paths';
 import { partnerAdminOperations } from './paths/partner-admin.paths';
 import { partnerOperations } from './paths/partner.paths';
+import { productImageOperations } from './paths/product-images.paths';
 import { reservationOperations } from './paths/reservations.paths';
 import { userAuthorizationOperations } from './paths/user-authorizations.paths';
 
@@ -14,6 +15,7 @@ export const platformOperations: readonly ApiOperation[] = [
   ...authOperations,
   ...userAuthorizationOperations,
   ...catalogOperations,
+  ...productImageOperations,
   ...catalogSyncOperations,
   ...reservationOperations,
   ...cartOperations,

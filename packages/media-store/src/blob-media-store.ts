@@ -1,13 +1,10 @@
 import { Readable } from 'node:stream';
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { BlobServiceClient, RestError, type ContainerClient } from '@azure/storage-blob';
+import { RestError } from '@azure/storage-blob';
+import { BlobContainer, type BlobContainerOptions } from './blob-container';
 import { isMediaObjectName, type MediaStore, type StoredObject, type StoredObjectInfo } from './media-store';
 
-/**
- * Where the Blob adapter connects: an account URL with a token credential (the service's managed identity in Azure,
- * never an account key), or a connection string (Azurite's public development account, in CI and locally).
- */
-export type BlobMediaStoreOptions = { container: string } & ({ accountUrl: string; credential?: TokenCredential } | { connectionString: string });
+/** Where the Blob adapter connects (managed identity in Azure, Azurite's connection string in CI and locally). */
+export type BlobMediaStoreOptions = BlobContainerOptions;
 
 /** Blocks in flight and their size for a streamed upload: bounded memory whatever the object's size. */
 const UPLOAD_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -19,20 +16,15 @@ const UPLOAD_CONCURRENCY = 2;
  * The blob's Content-Type and Cache-Control are set as its properties, so Front Door serves them as they are.
  */
 export class BlobMediaStore implements MediaStore {
-  private readonly container: ContainerClient;
-  private containerReady?: Promise<unknown>;
+  private readonly container: BlobContainer;
 
   constructor(options: BlobMediaStoreOptions) {
-    const service =
-      'connectionString' in options
-        ? BlobServiceClient.fromConnectionString(options.connectionString)
-        : new BlobServiceClient(options.accountUrl, options.credential ?? new DefaultAzureCredential());
-    this.container = service.getContainerClient(options.container);
+    this.container = new BlobContainer(options);
   }
 
   async put(name: string, body: Readable | Buffer, options: { contentType: string; cacheControl?: string }): Promise<StoredObjectInfo> {
     const blob = this.blobOf(name);
-    await this.ensureContainer();
+    await this.container.ensureExists();
     const headers = { blobContentType: options.contentType, ...(options.cacheControl ? { blobCacheControl: options.cacheControl } : {}) };
     const conditions = { conditions: { ifNoneMatch: '*' } };
     try {
@@ -86,8 +78,7 @@ export class BlobMediaStore implements MediaStore {
 
   async ping(): Promise<boolean> {
     try {
-      await this.ensureContainer();
-      await this.container.getProperties();
+      await (await this.container.ensureExists()).getProperties();
       return true;
     } catch {
       return false;
@@ -96,16 +87,7 @@ export class BlobMediaStore implements MediaStore {
 
   private blobOf(name: string) {
     if (!isMediaObjectName(name)) throw new RangeError(`not a media object name: ${JSON.stringify(name)}`);
-    return this.container.getBlockBlobClient(name);
-  }
-
-  private async ensureContainer(): Promise<void> {
-    // A failed creation is retried on the next call rather than remembered.
-    this.containerReady ??= this.container.createIfNotExists().catch((error: unknown) => {
-      this.containerReady = undefined;
-      throw error;
-    });
-    await this.containerReady;
+    return this.container.client.getBlockBlobClient(name);
   }
 }
 

@@ -107,6 +107,26 @@ describe('createHttpApp', () => {
     expect(res.body.type).toBe('urn:shop:problem:unsupported_media_type');
   });
 
+  it('when a route streams its own body, then that body reaches it unread while every other non-JSON body is still a 415', async () => {
+    const streaming = createHttpApp({
+      service: 'test',
+      logger,
+      metrics: createServiceMetrics('test', { collectProcessMetrics: false }),
+      streamedBodies: (req) => req.path === '/uploads',
+      mountRoutes: (app) => {
+        app.post('/uploads', async (req, res) => {
+          const chunks: Buffer[] = [];
+          for await (const chunk of req) chunks.push(chunk as Buffer);
+          res.json({ parsed: req.body !== undefined, received: Buffer.concat(chunks).toString('utf8') });
+        });
+        app.post('/other', (_req, res) => res.json({ ok: true }));
+      },
+    });
+    const upload = await request(streaming.app).post('/uploads').set('content-type', 'text/plain').send('raw bytes');
+    expect(upload.body).toEqual({ parsed: false, received: 'raw bytes' });
+    await request(streaming.app).post('/other').set('content-type', 'text/plain').send('raw bytes').expect(415);
+  });
+
   it('when a route does not exist, then 404 problem+json', async () => {
     const res = await request(app).get('/nope');
     expect(res.status).toBe(404);

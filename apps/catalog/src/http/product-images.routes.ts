@@ -33,6 +33,11 @@ function problemOf(outcome: Exclude<AddImageOutcome, { kind: 'added' | 'already_
   }
 }
 
+/** The image upload (`POST /api/catalog/products/{id}/images`): its multipart body is streamed by the route, never parsed as JSON. */
+export function isImageUpload(req: Request): boolean {
+  return req.method === 'POST' && /^\/api\/catalog\/products\/[^/]+\/images\/?$/.test(req.path);
+}
+
 /**
  * Admin image uploads (admin token): `POST /products/{id}/images` takes a multipart/form-data body whose `file` part
  * is the image (and an optional `alt` field) and answers 201 with the image and its variants, or 200 with the image
@@ -50,7 +55,6 @@ export function createProductImagesRouter(deps: { productImages: ProductImageSer
     );
     if (outcome.kind !== 'added' && outcome.kind !== 'already_there') throw problemOf(outcome, idOf(req));
     res.setHeader('Cache-Control', CachePolicies.private);
-    res.setHeader('Location', `${req.baseUrl}/products/${outcome.product.id}/images/${outcome.image.id}`);
     res.status(outcome.kind === 'added' ? 201 : 200).json(outcome.image);
   });
 

@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { ServiceMetrics } from '../metrics';
 import { trace } from '@opentelemetry/api';
@@ -43,6 +43,11 @@ export interface HttpAppOptions {
   readinessTimeoutMs?: number;
   /** `json` (default): parse JSON bodies, 415 for other media types. `none`: leave bodies unread (a proxy streams them on). */
   bodyParsing?: 'json' | 'none';
+  /**
+   * With `json` parsing: the requests whose bodies stay unread and unchecked, for a route that streams its body itself
+   * (a multipart upload). Everything else is still JSON or a 415.
+   */
+  streamedBodies?: (req: Request) => boolean;
 }
 
 /** The built app and the switch that makes /readyz fail while the service drains. */
@@ -81,7 +86,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.use(requestContextAndTelemetry(logger, metrics));
   app.use(staticSecurityHeaders());
   if ((options.bodyParsing ?? 'json') === 'json') {
-    app.use(jsonBodyParser(express.json({ limit: options.bodyLimit ?? '1mb', type: jsonMediaTypes, strict: true })));
+    app.use(jsonBodyParser(express.json({ limit: options.bodyLimit ?? '1mb', type: jsonMediaTypes, strict: true }), options.streamedBodies));
   }
 
   options.mountRoutes(app);
@@ -179,9 +184,9 @@ function staticSecurityHeaders(): RequestHandler {
 }
 
 /** Parses JSON bodies (415 for other media types) on the methods that carry one; reads skip the parser entirely. */
-function jsonBodyParser(parseJson: RequestHandler): RequestHandler {
+function jsonBodyParser(parseJson: RequestHandler, streamed?: (req: Request) => boolean): RequestHandler {
   return (req, res, next) => {
-    if (!methodsWithBody.has(req.method)) return next();
+    if (!methodsWithBody.has(req.method) || streamed?.(req)) return next();
     requireJsonBody(req, res, (error?: unknown) => (error ? next(error) : parseJson(req, res, next)));
   };
 }
