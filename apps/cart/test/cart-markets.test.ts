@@ -103,7 +103,7 @@ describe('a cart belongs to one market', () => {
 
   it('when a guest who shopped in the jp market signs in with an empty cart, then the user cart takes the guest market and its lines', async () => {
     const guest = await t.http.post('/api/cart/items?market=jp').send({ productId: lantern.id, quantity: 1 }).expect(200);
-    const cartId = guest.headers['x-cart-id'] as string;
+    const cartId = guest.headers['x-cart-id'];
     const merged = cartOf(await t.http.get('/api/cart').set('Authorization', newUser()).set('X-Cart-Id', cartId).expect(200));
     expect(merged).toMatchObject({ market: 'jp', owner: 'user', subtotal: { amount: 3238, currency: 'JPY' }, mergedGuestCart: true });
   });
