@@ -457,6 +457,9 @@ describeWithChromium(
       await japan.page.getByRole('link', { name: 'カタログ' }).first().waitFor();
       await expect(japan.page.evaluate<string>('document.documentElement.lang')).resolves.toBe('ja');
       await eventually(async () => spaced(await japan.page.getByTestId('product-price').textContent()) === moneyIn('ja-JP', yen), 15_000);
+      // The demo product's own picture (made at seed time, served from /media): decoded, not the initials placeholder.
+      await eventually(async () => (await japan.page.evaluate<number>("document.querySelector('main picture img')?.naturalWidth ?? 0")) > 0, 15_000);
+      expect(await japan.page.evaluate<string>("document.querySelector('main picture img').currentSrc")).toMatch(/\/media\/[0-9a-f]{64}\/\d+\.(avif|webp|jpeg)$/);
       await japan.page.screenshot({ path: join(screenshotDir, 'product-ja.png'), fullPage: true });
       await expectNoSeriousAccessibilityViolations(japan.page, 'product page in Japanese');
       await japan.context.close();

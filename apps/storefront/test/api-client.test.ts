@@ -89,6 +89,16 @@ describe('ApiClient', () => {
     expect(headers['if-match']).toBe('"v3"');
     expect(calls[0].init.body).toBe('{"name":"x"}');
   });
+
+  it('when a request carries FormData (an upload), then it is sent as it is, and fetch writes the multipart content type with its boundary', async () => {
+    const { fetchImpl, calls } = fakeFetch(() => json(201, {}));
+    const client = new ApiClient({ fetch: fetchImpl, channel: null });
+    const form = new FormData();
+    form.set('file', new Blob(['x'], { type: 'image/png' }), 'x.png');
+    await client.request('/api/catalog/products/p1/images', { method: 'POST', body: form });
+    expect(calls[0].init.body).toBe(form);
+    expect(calls[0].init.headers as Record<string, string>).not.toHaveProperty('content-type');
+  });
 });
 
 /** Polls `condition` every few milliseconds until it holds (no fixed sleeps), failing after `timeoutMs`. */

@@ -71,4 +71,33 @@ describe('CartView', () => {
     expect(changes).toEqual([]);
     expect(quantity.value).toBe('2');
   });
+
+  it('when a market change re-priced a line, then it shows the previous price struck through and says what happened, not that the price changed since it was added', () => {
+    const repriced = line({
+      unitPrice: { amount: 2799, currency: 'USD' },
+      lineTotal: { amount: 5598, currency: 'USD' },
+      priceAtAdd: { amount: 2499, currency: 'EUR' },
+      priceChanged: true,
+      repricedFrom: { amount: 2499, currency: 'EUR' },
+    });
+    renderCart({ ...cartOf([repriced], 5598), market: 'us', subtotal: { amount: 5598, currency: 'USD' } });
+    const row = screen.getByTestId('cart-line');
+    const euros = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'EUR' }).format(24.99);
+    const dollars = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(27.99);
+    expect(within(row).getByText(euros, { selector: 's' })).toBeTruthy();
+    expect(within(row).getByText(`${dollars} each`, { exact: false })).toBeTruthy();
+    expect(within(row).getAllByRole('note').map((note) => note.textContent)).toEqual([`Re-priced for your market: was ${euros}, now ${dollars}.`]);
+  });
+
+  it('when a market change left a product without a price in the new market, then the line says it is not sold in this market (not that it is no longer sold)', () => {
+    const notInMarket = line({ unitPrice: null, lineTotal: null, availabilityIssue: 'unavailable', repricedFrom: { amount: 2499, currency: 'EUR' } });
+    renderCart({ ...cartOf([notInMarket], 0), hasAvailabilityIssues: true });
+    const row = screen.getByTestId('cart-line');
+    const euros = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'EUR' }).format(24.99);
+    expect(within(row).getByRole('link', { name: 'Desk Lamp' })).toBeTruthy();
+    expect(within(row).getAllByRole('note').map((note) => note.textContent)).toEqual([
+      `Was ${euros} in your previous market.`,
+      'Not sold in this market: remove it to check out, or switch back to the market you added it in.',
+    ]);
+  });
 });

@@ -4,6 +4,7 @@ export interface RecordedRequest {
   /** Path and query, e.g. `/api/catalog/products/p1`. */
   path: string;
   headers: Record<string, string>;
+  /** The JSON body parsed, or the FormData of an upload. */
   body: unknown;
   /** Whether the browser would attach cookies (`same-origin` for every request of the app). */
   credentials: RequestCredentials | undefined;
@@ -55,7 +56,8 @@ export class FakeBackend {
       method: init.method ?? 'GET',
       path: url.pathname + url.search,
       headers: { ...(init.headers as Record<string, string>) },
-      body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
+      // JSON as parsed; a multipart body (FormData) as sent.
+      body: typeof init.body === 'string' ? JSON.parse(init.body) : (init.body ?? undefined),
       credentials: init.credentials,
     };
     this.requests.push(request);

@@ -191,12 +191,11 @@ export const productViewSchema = z
     imageUrls: z.array(z.string()).meta({
       description: 'URLs to show the product with: each uploaded image (its 640 px JPEG, or its widest below) first, then the external image URLs',
     }),
-    // Optional in the type only, so that consumers' fixtures written before images existed still type-check; the
-    // catalog always sends it.
+    // Read as empty from an answer of a catalog older than images (a rolling deploy); the catalog always sends it.
     images: z
       .array(productImageSchema)
-      .optional()
-      .meta({ description: 'The uploaded images in display order, each with its responsive variants (always present in catalog answers)' }),
+      .default([])
+      .meta({ description: 'The uploaded images in display order, each with its responsive variants' }),
     attributes: z.record(z.string(), z.unknown()),
     price: moneySchema,
     status: productStatusSchema,

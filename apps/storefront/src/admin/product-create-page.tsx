@@ -5,7 +5,8 @@ import { useApp } from '../app/app-context';
 import { useI18n } from '../i18n/i18n-context';
 import type { FieldErrors } from '../lib/validation';
 import { Alert, Field, PageHeading, SelectField, TextAreaField } from '../ui/components';
-import { emptyNewProductForm, fieldErrorsFromProblem, newProductInputFromForm, productCurrencies, productStatusLabel, type NewProductForm } from './product-form';
+import { MarketPricesFieldset, useMarkets } from './market-prices';
+import { emptyNewProductForm, fieldErrorsFromProblem, marketPriceCurrencies, newProductInputFromForm, productCurrencies, productStatusLabel, type NewProductForm } from './product-form';
 import './admin-messages';
 
 /** Creates a product (draft or active), checked here first; the catalog's field errors are shown beside the fields. */
@@ -17,12 +18,14 @@ export function ProductCreatePage() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<string>();
   const [saving, setSaving] = useState(false);
+  const markets = useMarkets();
+  const marketCurrencies = marketPriceCurrencies(markets, form.currency);
 
   const change = <K extends keyof NewProductForm>(field: K, value: NewProductForm[K]) => setForm((current) => ({ ...current, [field]: value }));
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const { input, errors: found } = newProductInputFromForm(form, t);
+    const { input, errors: found } = newProductInputFromForm(form, t, marketCurrencies);
     setErrors(found);
     setFailure(undefined);
     if (!input) {
@@ -77,6 +80,12 @@ export function ProductCreatePage() {
             <option value="active">{productStatusLabel('active', t)}</option>
           </SelectField>
         </div>
+        <MarketPricesFieldset
+          currencies={marketCurrencies}
+          values={form.marketPrices}
+          errors={errors}
+          onChange={(currency, value) => change('marketPrices', { ...form.marketPrices, [currency]: value })}
+        />
         <button type="submit" className="button primary" disabled={saving}>
           {saving ? t('admin.creating') : t('admin.createProduct')}
         </button>

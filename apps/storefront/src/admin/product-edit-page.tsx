@@ -8,9 +8,12 @@ import { useI18n } from '../i18n/i18n-context';
 import { withElements } from '../i18n/message-elements';
 import type { FieldErrors } from '../lib/validation';
 import { Alert, Field, PageHeading, SelectField, Spinner, TextAreaField } from '../ui/components';
+import { MarketPricesFieldset, useMarkets } from './market-prices';
+import { ProductImagesSection } from './product-images-section';
 import {
   editFormFromProduct,
   fieldErrorsFromProblem,
+  marketPriceCurrencies,
   parseStockInput,
   productPatchFromForm,
   productStatusLabel,
@@ -44,6 +47,7 @@ export function ProductEditPage() {
   const [stockError, setStockError] = useState<string>();
   const [conflict, setConflict] = useState<VersionedProduct>();
   const [busy, setBusy] = useState<Busy>();
+  const markets = useMarkets();
 
   const show = (versioned: VersionedProduct) => {
     setLoaded(versioned);
@@ -100,12 +104,13 @@ export function ProductEditPage() {
 
   if (!loaded || !form) return failure ? <Alert>{failure}</Alert> : <Spinner label={t('admin.loadingProduct')} />;
   const { product } = loaded;
+  const marketCurrencies = marketPriceCurrencies(markets, product.price.currency);
 
   const change = <K extends keyof ProductEditForm>(field: K, value: ProductEditForm[K]) => setForm((current) => current && { ...current, [field]: value });
 
   const save = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const { patch, errors: found } = productPatchFromForm(form, product, t);
+    const { patch, errors: found } = productPatchFromForm(form, product, t, marketCurrencies);
     setErrors(found);
     if (Object.keys(found).length > 0) {
       setNotice(undefined);
@@ -154,6 +159,17 @@ export function ProductEditPage() {
         setNotice({ tone: 'success', text: t('admin.productArchived') });
       },
     );
+  };
+
+  /** Reads the product again after its images changed (new images, version and ETag); the fields being edited keep their edits. */
+  const reloadAfterImageChange = async () => {
+    try {
+      const after = await admin.product(id);
+      setLoaded(after);
+      setForm((current) => current && rebaseEditForm(current, product, after.product));
+    } catch (caught) {
+      setFailure(describeApiError(caught, t));
+    }
   };
 
   const adoptCurrentValues = () => {
@@ -244,6 +260,13 @@ export function ProductEditPage() {
             ))}
           </SelectField>
         </div>
+        <MarketPricesFieldset
+          currencies={marketCurrencies}
+          values={form.marketPrices}
+          errors={errors}
+          derived={product.prices.filter((price) => price.derived)}
+          onChange={(currency, value) => change('marketPrices', { ...form.marketPrices, [currency]: value })}
+        />
         <button type="submit" className="button primary" disabled={busy !== undefined}>
           {busy === 'save' ? t('admin.saving') : t('admin.saveChanges')}
         </button>
@@ -268,6 +291,8 @@ export function ProductEditPage() {
           </button>
         </div>
       </form>
+
+      <ProductImagesSection product={product} onChanged={reloadAfterImageChange} />
 
       {product.status !== 'archived' && (
         <section className="admin-danger" aria-labelledby="archive-heading">

@@ -1,6 +1,6 @@
 import { ApiError } from '../api/api-error';
 import type { ProductInputBody, ProductPatchBody } from '../api/admin-api';
-import { isUuid, MAX_PRICE_MINOR_UNITS, productInputFieldsSchema, productInventoryBodySchema, skuSchema, type AdminProductView, type ProductStatus } from '@shop/contracts';
+import { isUuid, MAX_PRICE_MINOR_UNITS, productInputFieldsSchema, productInventoryBodySchema, skuSchema, type AdminProductView, type Market, type Money, type ProductStatus } from '@shop/contracts';
 import { minorUnitDigits, moneyInputValue, parseMoneyInput } from '../lib/money';
 import { lengthLimitOf } from '../lib/schema-issues';
 import type { MessageKey } from '../i18n/catalogues';
@@ -27,6 +27,9 @@ export function productStatusLabel(status: ProductStatus, t: Translate = english
   return t(statusKeys[status]);
 }
 
+/** Explicit prices per currency as typed, in major units ("12.99"); an empty or missing one is derived by the rate table. */
+export type MarketPriceInputs = Readonly<Record<string, string>>;
+
 /** The edit form as typed: every field a string, the price as the admin writes it ("12.99"). */
 export interface ProductEditForm {
   name: string;
@@ -34,10 +37,44 @@ export interface ProductEditForm {
   brand: string;
   price: string;
   status: ProductStatus;
+  marketPrices: MarketPriceInputs;
 }
 
 /** The fields of the edit form a merge-patch may carry. */
-export type ProductPatch = Pick<ProductPatchBody, 'name' | 'description' | 'brand' | 'price' | 'status'>;
+export type ProductPatch = Pick<ProductPatchBody, 'name' | 'description' | 'brand' | 'price' | 'status' | 'marketPrices'>;
+
+/** The currencies a product may have an explicit price in: its markets' currencies other than the base price's, in market order. */
+export function marketPriceCurrencies(markets: readonly Pick<Market, 'currency'>[], baseCurrency: string): string[] {
+  return [...new Set(markets.map((market) => market.currency))].filter((currency) => currency !== baseCurrency);
+}
+
+/** A product's prices set explicitly in other currencies than the base one (its price list without the derived ones). */
+export function explicitMarketPrices(product: Pick<AdminProductView, 'price' | 'prices'>): Money[] {
+  return product.prices.filter((entry) => !entry.derived && entry.currency !== product.price.currency).map(({ amount, currency }) => ({ amount, currency }));
+}
+
+/** The field key of one market price's input and error (`marketPrices.USD`). */
+export const marketPriceField = (currency: string) => `marketPrices.${currency}`;
+
+/**
+ * Reads the market price inputs of `currencies` (blank: derived): the explicit prices in integer minor units of each
+ * currency, or the errors by field (`marketPrices.USD`).
+ */
+export function marketPricesFromForm(inputs: MarketPriceInputs, currencies: readonly string[], t: Translate = english): { prices: Money[]; errors: FieldErrors } {
+  const prices: Money[] = [];
+  const errors: FieldErrors = {};
+  for (const currency of currencies) {
+    const value = inputs[currency] ?? '';
+    if (!value.trim()) continue;
+    const price = priceError(value, currency, t);
+    if (price.amount === undefined) errors[marketPriceField(currency)] = price.error ?? t('admin.enterPrice');
+    else prices.push({ amount: price.amount, currency });
+  }
+  return { prices, errors };
+}
+
+const samePrices = (left: readonly Money[], right: readonly Money[]) =>
+  left.length === right.length && left.every((price) => right.some((other) => other.currency === price.currency && other.amount === price.amount));
 
 /** The create form as typed. */
 export interface NewProductForm {
@@ -49,10 +86,11 @@ export interface NewProductForm {
   price: string;
   currency: string;
   status: 'draft' | 'active';
+  marketPrices: MarketPriceInputs;
 }
 
 /** What the create form starts with. */
-export const emptyNewProductForm: NewProductForm = { sku: '', name: '', description: '', brand: '', category: '', price: '', currency: 'EUR', status: 'draft' };
+export const emptyNewProductForm: NewProductForm = { sku: '', name: '', description: '', brand: '', category: '', price: '', currency: 'EUR', status: 'draft', marketPrices: {} };
 
 const fieldLabelKeys: Record<keyof NewProductForm, MessageKey> = {
   sku: 'admin.sku',
@@ -63,6 +101,7 @@ const fieldLabelKeys: Record<keyof NewProductForm, MessageKey> = {
   price: 'admin.price',
   currency: 'admin.currency',
   status: 'admin.status',
+  marketPrices: 'admin.marketPrices',
 };
 
 /** Field labels in the active language (`t`), used to word the catalog's field errors ("SKU is already used"). */
@@ -74,7 +113,8 @@ const textFieldKeys: Record<'name' | 'description' | 'brand', MessageKey> = { na
 
 /** The edit form prefilled with a product. */
 export function editFormFromProduct(product: AdminProductView): ProductEditForm {
-  return { name: product.name, description: product.description, brand: product.brand ?? '', price: moneyInputValue(product.price), status: product.status };
+  const marketPrices = Object.fromEntries(explicitMarketPrices(product).map((price) => [price.currency, moneyInputValue(price)]));
+  return { name: product.name, description: product.description, brand: product.brand ?? '', price: moneyInputValue(product.price), status: product.status, marketPrices };
 }
 
 /** Checks a text field with its rule in catalog's input schema; a blank optional field is left out (or cleared). */
@@ -99,9 +139,11 @@ function priceError(value: string, currency: string, t: Translate): { amount?: n
 
 /**
  * Compares the edit form with the product it started from: the merge-patch holds only the fields that changed
- * (trimmed; an emptied brand becomes null, which clears it), and the errors say what to fix first.
+ * (trimmed; an emptied brand becomes null, which clears it), and the errors say what to fix first. The market prices
+ * of `currencies` (the markets' other currencies) are compared as a set; explicit prices in currencies the form does
+ * not show are kept, and no explicit price left sends `null` (the rate table derives them all).
  */
-export function productPatchFromForm(form: ProductEditForm, product: AdminProductView, t: Translate = english): { patch: ProductPatch; errors: FieldErrors } {
+export function productPatchFromForm(form: ProductEditForm, product: AdminProductView, t: Translate = english, currencies: readonly string[] = []): { patch: ProductPatch; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const patch: ProductPatch = {};
   const set = (field: keyof ProductEditForm, message: string | undefined) => {
@@ -121,6 +163,11 @@ export function productPatchFromForm(form: ProductEditForm, product: AdminProduc
   if (brand !== product.brand) patch.brand = brand;
   if (price.amount !== undefined && price.amount !== product.price.amount) patch.price = { amount: price.amount, currency: product.price.currency };
   if (form.status !== product.status) patch.status = form.status;
+  const marketPrices = marketPricesFromForm(form.marketPrices, currencies, t);
+  Object.assign(errors, marketPrices.errors);
+  const explicit = explicitMarketPrices(product);
+  const wanted = [...explicit.filter((price) => !currencies.includes(price.currency)), ...marketPrices.prices];
+  if (Object.keys(marketPrices.errors).length === 0 && !samePrices(wanted, explicit)) patch.marketPrices = wanted.length > 0 ? wanted : null;
   return { patch, errors };
 }
 
@@ -137,11 +184,17 @@ export function rebaseEditForm(form: ProductEditForm, before: AdminProductView, 
     brand: form.brand === was.brand ? now.brand : form.brand,
     price: form.price === was.price ? now.price : form.price,
     status: form.status === was.status ? now.status : form.status,
+    marketPrices: Object.fromEntries(
+      [...new Set([...Object.keys(form.marketPrices), ...Object.keys(now.marketPrices)])].map((currency) => {
+        const typed = form.marketPrices[currency] ?? '';
+        return [currency, typed === (was.marketPrices[currency] ?? '') ? (now.marketPrices[currency] ?? '') : typed];
+      }),
+    ),
   };
 }
 
-/** Checks the create form and builds the catalog's input from it. */
-export function newProductInputFromForm(form: NewProductForm, t: Translate = english): { input?: ProductInputBody; errors: FieldErrors } {
+/** Checks the create form and builds the catalog's input from it; market prices are read for `currencies` (the markets' other currencies). */
+export function newProductInputFromForm(form: NewProductForm, t: Translate = english, currencies: readonly string[] = []): { input?: ProductInputBody; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const set = (field: keyof NewProductForm, message: string | undefined) => {
     if (message) errors[field] = message;
@@ -159,6 +212,9 @@ export function newProductInputFromForm(form: NewProductForm, t: Translate = eng
   if (!currencyKnown) set('currency', t('admin.chooseCurrency'));
   const price = currencyKnown ? priceError(form.price, form.currency, t) : {};
   set('price', price.error);
+  // A price typed for a currency that became the base one is no longer shown, and not sent.
+  const marketPrices = marketPricesFromForm(form.marketPrices, currencies.filter((currency) => currency !== form.currency), t);
+  Object.assign(errors, marketPrices.errors);
   if (Object.keys(errors).length > 0 || price.amount === undefined) return { errors };
   return {
     errors,
@@ -169,6 +225,7 @@ export function newProductInputFromForm(form: NewProductForm, t: Translate = eng
       brand: form.brand.trim() || null,
       category: category || null,
       price: { amount: price.amount, currency: form.currency },
+      ...(marketPrices.prices.length > 0 ? { marketPrices: marketPrices.prices } : {}),
       status: form.status,
     },
   };

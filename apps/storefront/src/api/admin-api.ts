@@ -7,6 +7,9 @@ import type {
   CreateApiKeyBody,
   IssuedApiKey,
   AdminProductView,
+  Market,
+  MarketList,
+  ProductImage,
   DailyReportList,
   Order,
   OrderPage,
@@ -55,6 +58,16 @@ export function adminApi(client: ApiClient) {
           auth,
         }),
       ),
+    /** Uploads an image (multipart field `file`, optional `alt`): 201 with it and its variants, 200 when the product already has those bytes. */
+    uploadProductImage: async (id: string, file: Blob, alt?: string) => {
+      const form = new FormData();
+      form.set('file', file);
+      if (alt) form.set('alt', alt);
+      return (await client.request<ProductImage>(`/api/catalog/products/${encodeURIComponent(id)}/images`, { method: 'POST', body: form, auth })).data;
+    },
+    deleteProductImage: async (id: string, imageId: string) => {
+      await client.request<unknown>(`/api/catalog/products/${encodeURIComponent(id)}/images/${encodeURIComponent(imageId)}`, { method: 'DELETE', auth });
+    },
     archiveProduct: async (id: string, etag: string) =>
       versioned(await client.request<AdminProductView>(`/api/catalog/products/${encodeURIComponent(id)}/archive`, { method: 'POST', headers: { 'if-match': etag }, auth })),
     setStock: async (id: string, onHand: number, etag: string) =>
@@ -67,6 +80,9 @@ export function adminApi(client: ApiClient) {
     order: async (id: string) => (await client.request<OrderWithHistory>(`/api/orders/${encodeURIComponent(id)}`, { auth })).data,
     shipOrder: async (id: string) => (await client.request<Order>(`/api/orders/${encodeURIComponent(id)}/ship`, { method: 'POST', auth })).data,
     deliverOrder: async (id: string) => (await client.request<Order>(`/api/orders/${encodeURIComponent(id)}/deliver`, { method: 'POST', auth })).data,
+
+    /** The shop's markets: the currencies a product may have an explicit price in. */
+    markets: async (): Promise<Market[]> => (await client.request<MarketList>('/api/catalog/markets', { auth: 'none' })).data.items,
 
     syncRuns: async (source?: string) => (await client.request<SyncRunList>(`/api/catalog/sync-runs${toQueryString({ source, limit: 50 })}`, { auth })).data.items,
     dailyReports: async (from: string, to: string) =>

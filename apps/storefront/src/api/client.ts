@@ -7,6 +7,7 @@ export type AuthMode = 'none' | 'optional' | 'required';
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Sent as JSON, or as multipart/form-data when it is a FormData (an upload). */
   body?: unknown;
   headers?: Record<string, string>;
   auth?: AuthMode;
@@ -209,8 +210,11 @@ export class ApiClient {
   private async send(path: string, options: RequestOptions, token: string | undefined): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...options.headers };
     if (token) headers.authorization = `Bearer ${token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
+    let body: string | FormData | undefined;
+    if (options.body instanceof FormData) {
+      // multipart/form-data: fetch writes the content type itself, with the boundary of the parts.
+      body = options.body;
+    } else if (options.body !== undefined) {
       headers['content-type'] = options.contentType ?? 'application/json';
       body = JSON.stringify(options.body);
     }

@@ -12,6 +12,7 @@ import type {
   ProductListQuery,
   ProductView,
   SetCartItemQuantityBody,
+  SetCartMarketBody,
 } from '@shop/contracts';
 
 /** The catalog search as the storefront's URL carries it: the catalog's own parsed query (prices in integer minor units). */
@@ -28,18 +29,25 @@ export function toQueryString(values: Record<string, string | number | boolean |
   return text ? `?${text}` : '';
 }
 
-/** What shoppers call: catalog reads, the cart, checkout and their orders. */
-export function shopApi(client: ApiClient) {
+/**
+ * What shoppers call: catalog reads, the cart, checkout and their orders. `currentMarket` names the shopper's market
+ * once the app knows it: product reads and searches then carry `?market=`, which makes their answers cacheable at the
+ * edge (Front Door caches by URL; an answer whose market came from the cookie, the country or the language is private).
+ */
+export function shopApi(client: ApiClient, currentMarket: () => string | undefined = () => undefined) {
   return {
     searchProducts: async (query: ProductQuery, signal?: AbortSignal) =>
-      (await client.request<ProductPage>(`/api/catalog/products${toQueryString({ ...query })}`, { auth: 'none', signal })).data,
-    product: async (idOrSku: string) => (await client.request<ProductView>(`/api/catalog/products/${encodeURIComponent(idOrSku)}`, { auth: 'none' })).data,
+      (await client.request<ProductPage>(`/api/catalog/products${toQueryString({ ...query, market: currentMarket() })}`, { auth: 'none', signal })).data,
+    product: async (idOrSku: string) =>
+      (await client.request<ProductView>(`/api/catalog/products/${encodeURIComponent(idOrSku)}${toQueryString({ market: currentMarket() })}`, { auth: 'none' })).data,
     categories: async () => (await client.request<CategoryTree>('/api/catalog/categories', { auth: 'none' })).data.items,
 
     cart: async () => (await client.request<CartView>('/api/cart')).data,
     addToCart: async (productId: string, quantity: number) => (await client.request<CartView>('/api/cart/items', { method: 'POST', body: { productId, quantity } satisfies AddCartItemBody })).data,
     setCartQuantity: async (productId: string, quantity: number) =>
       (await client.request<CartView>(`/api/cart/items/${encodeURIComponent(productId)}`, { method: 'PATCH', body: { quantity } satisfies SetCartItemQuantityBody })).data,
+    /** Re-prices every line of the cart in `market` (each line then shows its previous price as `repricedFrom`). */
+    setCartMarket: async (market: string) => (await client.request<CartView>('/api/cart/market', { method: 'PUT', body: { market } satisfies SetCartMarketBody })).data,
     removeFromCart: async (productId: string) => (await client.request<CartView>(`/api/cart/items/${encodeURIComponent(productId)}`, { method: 'DELETE' })).data,
 
     /** Places the order; the key identifies this attempt, so a repeated click or a retry places it once. */

@@ -1,10 +1,11 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { accountApi, type AccountApi } from '../api/account-api';
 import { adminApi, type AdminApi } from '../api/admin-api';
 import { ApiClient } from '../api/client';
 import type { SessionEnd } from '../api/session';
 import { shopApi, type ShopApi } from '../api/shop-api';
 import type { AuthUser, CartView, Market } from '@shop/contracts';
+import { storeMarketChoice, storedMarketChoice } from './market-cookie';
 
 interface AppServices {
   client: ApiClient;
@@ -20,19 +21,30 @@ interface AppServices {
   cart: CartView | undefined;
   setCart: (cart: CartView) => void;
   reloadCart: () => Promise<void>;
-  /** The market the shopper picked in this tab (undefined: the one the services resolve from cookie, country or default). */
+  /** The shop's market once known: picked in this tab, or as the markets list resolved it (cookie, country, language, default). */
   market: Market | undefined;
-  /** Switches market: the shop API is rebuilt, so pages that read catalog data and the cart read them again. */
-  selectMarket: (market: Market | undefined) => void;
+  /** The market a shopper picked in this tab, undefined until they pick one: the key pages reload their prices on. */
+  pickedMarketId: string | undefined;
+  /**
+   * The shopper picks a market: the cookie is stored, the cart re-priced in it (`PUT /api/cart/market`), and the shop
+   * API rebuilt, so pages that read catalog data and the cart read them again.
+   */
+  selectMarket: (market: Market) => Promise<void>;
+  /** The market the services resolved for this browser (`current` of the markets list): later catalog reads name it, nothing reloads. */
+  adoptResolvedMarket: (market: Market) => void;
 }
 
 const AppContext = createContext<AppServices | undefined>(undefined);
 
 /** Provides the API client, the signed-in user (restored from the session cookie on load) and the cart to every page. */
 export function AppProvider({ client, children }: { client: ApiClient; children: ReactNode }) {
-  const [market, selectMarket] = useState<Market | undefined>();
-  // A new shop API per market: every page's data effect depends on it, so picking a market reloads prices and the cart.
-  const shop = useMemo(() => shopApi(client), [client, market?.id]);
+  const [market, setMarket] = useState<Market | undefined>();
+  const [pickedMarketId, setPickedMarketId] = useState<string | undefined>();
+  // What catalog reads name as `?market=`: known from the cookie on load, else once the markets list answers. A ref, so
+  // that learning the market the services already used does not read every page again.
+  const marketId = useRef<string | undefined>(storedMarketChoice());
+  // A new shop API per picked market: every page's data effect depends on it, so picking one reloads prices and the cart.
+  const shop = useMemo(() => shopApi(client, () => marketId.current), [client, pickedMarketId]);
   const admin = useMemo(() => adminApi(client), [client]);
   const account = useMemo(() => accountApi(client), [client]);
   const [user, setUser] = useState<AuthUser | undefined>(client.user);
@@ -47,6 +59,27 @@ export function AppProvider({ client, children }: { client: ApiClient; children:
       // The header shows no count until the next successful read; the cart page reports the error itself.
     }
   }, [shop]);
+
+  const selectMarket = useCallback(
+    async (next: Market) => {
+      storeMarketChoice(next.id);
+      marketId.current = next.id;
+      setMarket(next);
+      try {
+        // The cart follows the shopper: its lines are re-priced in the new market's currency.
+        setCart(await shopApi(client).setCartMarket(next.id));
+      } catch {
+        // An older cart service or a failed write: the cart read that follows shows the cart as it is.
+      } finally {
+        setPickedMarketId(next.id);
+      }
+    },
+    [client],
+  );
+  const adoptResolvedMarket = useCallback((resolved: Market) => {
+    marketId.current ??= resolved.id;
+    setMarket((known) => known ?? resolved);
+  }, []);
 
   useEffect(
     () =>
@@ -69,8 +102,8 @@ export function AppProvider({ client, children }: { client: ApiClient; children:
   }, [user?.id, sessionRestored, reloadCart]);
 
   const value = useMemo<AppServices>(
-    () => ({ client, shop, admin, account, user, sessionRestored, sessionEnd, cart, setCart, reloadCart, market, selectMarket }),
-    [client, shop, admin, account, user, sessionRestored, sessionEnd, cart, reloadCart, market],
+    () => ({ client, shop, admin, account, user, sessionRestored, sessionEnd, cart, setCart, reloadCart, market, pickedMarketId, selectMarket, adoptResolvedMarket }),
+    [client, shop, admin, account, user, sessionRestored, sessionEnd, cart, reloadCart, market, pickedMarketId, selectMarket, adoptResolvedMarket],
   );
   return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
 }

@@ -3,21 +3,12 @@ import type { MarketList } from '@shop/contracts';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp } from './app-context';
 
-/** The cookie the catalog and cart services read (`MarketRequest.cookie`), kept a year. */
-export const marketCookieName = 'shop_market';
-const marketCookieMaxAgeSeconds = 31_536_000;
-
-/** Remembers the shopper's market for every later catalog and cart request. */
-export function storeMarketChoice(marketId: string): void {
-  document.cookie = `${marketCookieName}=${encodeURIComponent(marketId)}; Path=/; SameSite=Lax; Max-Age=${marketCookieMaxAgeSeconds}`;
-}
-
 /**
- * The market select of the header: lists `GET /api/catalog/markets`, and on a change stores the cookie and has the
- * app reload catalog and cart data. When the list cannot be read (or is malformed) there is no switch at all.
+ * The market select of the header: lists `GET /api/catalog/markets` (the market it resolved is the app's from then
+ * on), and on a change has the app store the cookie, re-price the cart and reload catalog and cart data. When the list cannot be read (or is malformed) there is no switch at all.
  */
 export function MarketSwitch() {
-  const { client, selectMarket } = useApp();
+  const { client, selectMarket, adoptResolvedMarket } = useApp();
   const { t } = useI18n();
   const id = useId();
   const [markets, setMarkets] = useState<MarketList | undefined>();
@@ -33,6 +24,8 @@ export function MarketSwitch() {
         if (!cancelled && parsed.success && parsed.data.items.length > 0) {
           setMarkets(parsed.data);
           setCurrent(parsed.data.current.market);
+          const resolved = parsed.data.items.find((market) => market.id === parsed.data.current.market);
+          if (resolved) adoptResolvedMarket(resolved);
         }
       } catch {
         // No markets endpoint (or it failed): the shop works in its default market, without a switch.
@@ -41,7 +34,7 @@ export function MarketSwitch() {
     return () => {
       cancelled = true;
     };
-  }, [client]);
+  }, [client, adoptResolvedMarket]);
   if (!markets) return null;
   return (
     <div className="header-switch">
@@ -50,10 +43,10 @@ export function MarketSwitch() {
         id={id}
         value={current}
         onChange={(event) => {
-          const marketId = event.target.value;
-          setCurrent(marketId);
-          storeMarketChoice(marketId);
-          selectMarket(markets.items.find((market) => market.id === marketId));
+          const picked = markets.items.find((market) => market.id === event.target.value);
+          if (!picked) return;
+          setCurrent(picked.id);
+          void selectMarket(picked);
         }}
       >
         {markets.items.map((market) => (

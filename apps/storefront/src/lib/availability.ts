@@ -13,15 +13,19 @@ export function availabilityLabel(availability: Availability, t: Translate = eng
   return { text: t('shop.inStock'), tone: 'ok' };
 }
 
-/** Why a cart line cannot be ordered as it is, in a shopper's words; undefined when it can. */
-export function cartLineIssueText(issue: CartAvailabilityIssue | null, available: number, t: Translate = english): string | undefined {
+/**
+ * Why a cart line cannot be ordered as it is, in a shopper's words; undefined when it can. An unavailable line whose
+ * product catalog still knows (`stillListed`: it has a name) is not sold in the cart's market: after a market change,
+ * the product has no price in the new currency.
+ */
+export function cartLineIssueText(issue: CartAvailabilityIssue | null, available: number, t: Translate = english, stillListed = false): string | undefined {
   switch (issue) {
     case 'out_of_stock':
       return t('shop.issueOutOfStock');
     case 'insufficient_stock':
       return t('shop.issueInsufficientStock', { count: available });
     case 'unavailable':
-      return t('shop.issueUnavailable');
+      return t(stillListed ? 'shop.issueNotInMarket' : 'shop.issueUnavailable');
     default:
       return undefined;
   }

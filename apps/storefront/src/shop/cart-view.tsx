@@ -17,7 +17,7 @@ export interface CartViewProps {
 
 /**
  * The cart's lines and totals exactly as the cart service computed them (prices come from catalog, never from
- * this page): a changed price and a stock problem are flagged on their line.
+ * this page): a changed price, a re-pricing by a market change and a stock problem are flagged on their line.
  */
 export function CartView({ cart, busyProductId, onQuantityChange, onRemove }: CartViewProps) {
   const { t } = useI18n();
@@ -36,7 +36,7 @@ export function CartView({ cart, busyProductId, onQuantityChange, onRemove }: Ca
 function CartLineRow({ line, busy, onQuantityChange, onRemove }: { line: CartLine; busy: boolean } & Pick<CartViewProps, 'onQuantityChange' | 'onRemove'>) {
   // The cart keeps a line whose product catalog no longer sells; it then has no name, SKU or stock figures.
   const { t, formatPrice } = useI18n();
-  const issue = cartLineIssueText(line.availabilityIssue, line.availability?.available ?? 0, t);
+  const issue = cartLineIssueText(line.availabilityIssue, line.availability?.available ?? 0, t, line.name !== null);
   const name = cartLineName(line, t);
   const quantityId = `quantity-${line.productId}`;
   return (
@@ -49,10 +49,23 @@ function CartLineRow({ line, busy, onQuantityChange, onRemove }: { line: CartLin
         {line.sku !== null && <p className="muted small">{t('shop.sku', { sku: line.sku })}</p>}
         {line.unitPrice && (
           <p className="small">
+            {line.repricedFrom && (
+              <>
+                <s className="muted" aria-hidden="true">
+                  {formatPrice(line.repricedFrom)}
+                </s>{' '}
+              </>
+            )}
             {t('shop.each', { price: formatPrice(line.unitPrice) })}
           </p>
         )}
-        {line.priceChanged && line.unitPrice && (
+        {line.repricedFrom && (
+          <p className="flag flag-info" role="note">
+            {line.unitPrice ? t('shop.repriced', { was: formatPrice(line.repricedFrom), now: formatPrice(line.unitPrice) }) : t('shop.repricedWas', { was: formatPrice(line.repricedFrom) })}
+          </p>
+        )}
+        {/* After a market change the re-pricing note says what happened; "changed since you added it" would compare two currencies. */}
+        {line.priceChanged && line.unitPrice && !line.repricedFrom && (
           <p className="flag flag-info" role="note">
             {t('shop.priceChanged', { was: formatPrice(line.priceAtAdd), now: formatPrice(line.unitPrice) })}
           </p>

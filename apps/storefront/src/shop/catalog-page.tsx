@@ -14,17 +14,18 @@ import { ProductCard } from './product-card';
 
 const pageSize = 24;
 // The price filter's inputs take major units ("19.99"), the API minor units in the currency of the shopper's market;
-// without a chosen market, the currency the products are priced in (what the services resolved), else the default.
+// until the market is known, the currency the products are priced in (what the services resolved), else the default.
 const defaultCurrency = 'EUR';
 
 /** Home: search as you type, category tree, brand / price / stock filters, sort, and "load more" on the cursor. */
 export function CatalogPage() {
-  const { shop, market } = useApp();
+  const { shop, market, pickedMarketId } = useApp();
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();
   const query = useMemo(() => catalogQueryFromParams(params), [params]);
-  // The market is part of the key: picking another one reads the first page again, in its currency.
-  const queryKey = `${paramsFromCatalogQuery(query).toString()}|${market?.id ?? ''}`;
+  // The picked market is part of the key: picking another one reads the first page again, in its currency (learning
+  // the market the services resolved does not: the page already is in it).
+  const queryKey = `${paramsFromCatalogQuery(query).toString()}|${pickedMarketId ?? ''}`;
 
   const [categories, setCategories] = useState<CategoryTreeNode[]>([]);
   const [brandsSeen, setBrandsSeen] = useState<string[]>([]);

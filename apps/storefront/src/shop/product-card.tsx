@@ -12,7 +12,7 @@ export function ProductCard({ product }: { product: ProductView }) {
   const { add, adding, result } = useAddToCart();
   return (
     <article className="product-card" aria-labelledby={`product-${product.id}`}>
-      <ProductImage src={product.imageUrls[0]} name={product.name} />
+      <ProductImage image={product.images?.[0]} src={product.imageUrls[0]} name={product.name} />
       <div className="product-card-body">
         <h2 className="product-card-title" id={`product-${product.id}`}>
           <Link to={`/products/${product.id}`}>{product.name}</Link>

@@ -32,6 +32,8 @@ export function ProductPage() {
   if (!product) return <Spinner label={t('shop.loadingProduct')} />;
 
   const stock = availabilityLabel(product.availability, t);
+  // imageUrls lists the uploaded images first (each one's 640 px JPEG), in the order of `images`, then external URLs.
+  const images = product.images ?? [];
   const choices = Math.max(1, Math.min(maxQuantityChoice, product.availability.available));
   return (
     <article className="product-page">
@@ -46,13 +48,14 @@ export function ProductPage() {
       </p>
       <div className="product-layout">
         <div className="gallery">
-          <ProductImage src={product.imageUrls[imageIndex]} name={product.name} size="large" />
+          {/* The first one is what the shopper came for: loaded at once, before anything lazy. */}
+          <ProductImage image={images[imageIndex]} src={product.imageUrls[imageIndex]} name={product.name} size="large" loading="priority" />
           {product.imageUrls.length > 1 && (
             <ul className="thumbnails" aria-label={t('shop.moreImages')}>
               {product.imageUrls.map((url, index) => (
                 <li key={url}>
                   <button type="button" aria-label={t('shop.showImage', { number: index + 1 })} aria-pressed={index === imageIndex} onClick={() => setImageIndex(index)}>
-                    <ProductImage src={url} name={t('shop.imageAlt', { name: product.name, number: index + 1 })} size="thumb" />
+                    <ProductImage image={images[index]} src={url} name={t('shop.imageAlt', { name: product.name, number: index + 1 })} size="thumb" />
                   </button>
                 </li>
               ))}

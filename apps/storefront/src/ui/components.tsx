@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
-import type { Money, ShippingAddress } from '@shop/contracts';
+import type { ImageVariant, ImageVariantFormat, Money, ProductImage as UploadedImage, ShippingAddress } from '@shop/contracts';
 import { useI18n } from '../i18n/i18n-context';
 
 export function Price({ money, className }: { money: Money; className?: string }) {
@@ -104,14 +104,55 @@ function hue(text: string): number {
   return hash % 360;
 }
 
+/** Where a product image is shown: a grid card, the product page's main image, or a thumbnail. */
+export type ProductImageSize = 'card' | 'large' | 'thumb';
+
+/** How wide each size is drawn (the `sizes` of its srcset), so the browser picks the narrowest variant that is sharp. */
+const imageSizes: Record<ProductImageSize, string> = {
+  card: '(min-width: 75rem) 18rem, (min-width: 40rem) 33vw, 50vw',
+  large: '(min-width: 48rem) 50vw, 100vw',
+  thumb: '64px',
+};
+
+/** The `<picture>` sources, best format first; JPEG is the `<img>` itself (types as the contracts' `imageVariantContentTypes`, kept here: a value import from the contracts would put zod on the first page). */
+const sourceFormats: readonly Exclude<ImageVariantFormat, 'jpeg'>[] = ['avif', 'webp'];
+const formatTypes: Record<ImageVariantFormat, string> = { avif: 'image/avif', webp: 'image/webp', jpeg: 'image/jpeg' };
+/** The width the `<img>`'s own `src` names, for browsers without srcset. */
+const fallbackWidth = 640;
+
+function variantsOf(image: UploadedImage, format: ImageVariantFormat): ImageVariant[] {
+  return image.variants.filter((variant) => variant.format === format).sort((left, right) => left.width - right.width);
+}
+
+const srcSetOf = (variants: readonly ImageVariant[]) => variants.map((variant) => `${variant.url} ${variant.width}w`).join(', ');
+
+/** How a product image loads: lazily (the default), or at once and first (the product page's main image). */
+export type ImageLoading = 'lazy' | 'priority';
+
 /**
- * A product image, lazy-loaded; when there is none or it fails to load, a drawn placeholder with the product's
- * initials keeps the grid in shape.
+ * A product image: an uploaded one as a `<picture>` of its AVIF, WebP and JPEG variants (320, 640, 1280 px) with its
+ * width and height (no layout shift), else the first external URL as a plain image; when there is none or it fails to
+ * load, a drawn placeholder with the product's initials keeps the grid in shape.
  */
-export function ProductImage({ src, name, size = 'card' }: { src: string | null | undefined; name: string; size?: 'card' | 'large' | 'thumb' }) {
+export function ProductImage({
+  src,
+  image,
+  name,
+  size = 'card',
+  loading = 'lazy',
+}: {
+  src: string | null | undefined;
+  image?: UploadedImage;
+  name: string;
+  size?: ProductImageSize;
+  loading?: ImageLoading;
+}) {
   const [failed, setFailed] = useState(false);
-  useEffect(() => setFailed(false), [src]);
-  if (!src || failed) {
+  useEffect(() => setFailed(false), [src, image?.id]);
+  const jpeg = image ? variantsOf(image, 'jpeg') : [];
+  const fallback = jpeg.find((variant) => variant.width === fallbackWidth) ?? jpeg.filter((variant) => variant.width < fallbackWidth).at(-1) ?? jpeg[0];
+  const url = fallback?.url ?? src;
+  if (!url || failed) {
     const initials = name
       .split(/\s+/)
       .filter(Boolean)
@@ -124,7 +165,30 @@ export function ProductImage({ src, name, size = 'card' }: { src: string | null 
       </div>
     );
   }
-  return <img className={`product-image product-image-${size}`} src={src} alt={name} loading="lazy" decoding="async" onError={() => setFailed(true)} />;
+  const loadingAttributes = loading === 'priority' ? ({ loading: 'eager', fetchPriority: 'high' } as const) : ({ loading: 'lazy' } as const);
+  if (!image || !fallback) {
+    return <img className={`product-image product-image-${size}`} src={url} alt={name} decoding="async" {...loadingAttributes} onError={() => setFailed(true)} />;
+  }
+  return (
+    <picture className="product-picture">
+      {sourceFormats.map((format) => {
+        const variants = variantsOf(image, format);
+        return variants.length > 0 && <source key={format} type={formatTypes[format]} srcSet={srcSetOf(variants)} sizes={imageSizes[size]} />;
+      })}
+      <img
+        className={`product-image product-image-${size}`}
+        src={fallback.url}
+        srcSet={srcSetOf(jpeg)}
+        sizes={imageSizes[size]}
+        width={image.width}
+        height={image.height}
+        alt={image.alt || name}
+        decoding="async"
+        {...loadingAttributes}
+        onError={() => setFailed(true)}
+      />
+    </picture>
+  );
 }
 
 /** Moves focus to the page's heading when the page changes, so keyboard and screen-reader users start at the top. */

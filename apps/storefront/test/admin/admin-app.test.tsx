@@ -14,6 +14,7 @@ function product(index: number): AdminProductView {
     brand: null,
     category: null,
     imageUrls: [],
+    images: [],
     attributes: {},
     price: { amount: 1000 + index, currency: 'EUR' },
     prices: [{ amount: 1000 + index, currency: 'EUR', derived: false }],

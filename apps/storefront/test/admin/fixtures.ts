@@ -12,6 +12,7 @@ export function adminProduct(overrides: Partial<AdminProductView> = {}): AdminPr
     brand: 'Lumo',
     category: null,
     imageUrls: [],
+    images: [],
     attributes: {},
     price: { amount: 4999, currency: 'EUR' },
     prices: [{ amount: 4999, currency: 'EUR', derived: false }],
