@@ -37,7 +37,7 @@ describe('demo images', () => {
     const page = productPageSchema.parse((await harness.http.get('/api/catalog/products?limit=100').expect(200)).body);
     for (const product of page.items) {
       expect(product.images).toHaveLength(1);
-      expect(product.imageUrls).toEqual([product.images![0].variants.find((variant) => variant.width === 640 && variant.format === 'jpeg')!.url]);
+      expect(product.imageUrls).toEqual([product.images[0].variants.find((variant) => variant.width === 640 && variant.format === 'jpeg')!.url]);
     }
     await harness.http.get(page.items[0].imageUrls[0]).expect(200).expect('Content-Type', 'image/jpeg');
     const second = await seedDemoImages(harness.catalog.productImages);
