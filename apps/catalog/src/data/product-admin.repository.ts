@@ -3,7 +3,7 @@ import { noConversion, type PriceListPolicy } from '../domain/price-list';
 import type { Category } from '../domain/ports';
 import type { ProductWithAvailability } from '../domain/product';
 import type { ProductAdminRepository, ProductAdminTransaction } from '../domain/product-admin.ports';
-import { SqlProductWrites, categoryColumns, productColumns, productFrom, toCategory, toProduct, type CategoryRow, type ProductRow } from './product-tables';
+import { SqlProductWrites, categoryColumns, productColumns, productFrom, toCategory, toProduct, touchProductVersion, type CategoryRow, type ProductRow } from './product-tables';
 
 /** The transactions of admin product changes in PostgreSQL (or PGlite). */
 export class SqlProductAdminRepository implements ProductAdminRepository {
@@ -29,13 +29,8 @@ class SqlProductAdminTransaction extends SqlProductWrites implements ProductAdmi
     return rows[0] ? toCategory(rows[0]) : undefined;
   }
 
-  async touchProduct(id: string, expectedVersion: number, now: Date): Promise<number | undefined> {
-    const { rows } = await this.sql.query<{ version: number }>('UPDATE products SET version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2 RETURNING version', [
-      id,
-      expectedVersion,
-      now,
-    ]);
-    return rows[0]?.version;
+  touchProduct(id: string, expectedVersion: number, now: Date): Promise<number | undefined> {
+    return touchProductVersion(this.sql, id, expectedVersion, now);
   }
 
   async deleteProduct(id: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import type { StoredProductImage } from '../domain/product-image';
 import type { ProductImageRepository, ProductImageTransaction } from '../domain/product-image.ports';
 import type { ProductEvent } from '../domain/product-events';
 import * as outbox from './outbox';
-import { productColumns, productFrom, toProduct, type ProductRow } from './product-tables';
+import { productColumns, productFrom, toProduct, touchProductVersion, type ProductRow } from './product-tables';
 
 /** The product images table in PostgreSQL (or PGlite). */
 export class SqlProductImageRepository implements ProductImageRepository {
@@ -56,13 +56,8 @@ class SqlProductImageTransaction implements ProductImageTransaction {
     return rows.length > 0;
   }
 
-  async touchProduct(id: string, expectedVersion: number, now: Date): Promise<number | undefined> {
-    const { rows } = await this.sql.query<{ version: number }>('UPDATE products SET version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2 RETURNING version', [
-      id,
-      expectedVersion,
-      now,
-    ]);
-    return rows[0]?.version;
+  touchProduct(id: string, expectedVersion: number, now: Date): Promise<number | undefined> {
+    return touchProductVersion(this.sql, id, expectedVersion, now);
   }
 
   enqueueProductEvent(event: ProductEvent): Promise<void> {

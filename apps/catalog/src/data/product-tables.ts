@@ -293,6 +293,12 @@ export async function completePriceListsOnPolicyChange(db: Database, pricing: Pr
   });
 }
 
+/** Bumps a product's version (a change beside its columns: stock, images) if it is still `expectedVersion`; the new version, or undefined. */
+export async function touchProductVersion(sql: SqlExecutor, id: string, expectedVersion: number, now: Date): Promise<number | undefined> {
+  const { rows } = await sql.query<{ version: number }>('UPDATE products SET version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2 RETURNING version', [id, expectedVersion, now]);
+  return rows[0]?.version;
+}
+
 /** The columns an edit may change, in the order the INSERT and the UPDATE above list them (sku … status). */
 function editableColumnValues(product: ProductRecord): unknown[] {
   return [
