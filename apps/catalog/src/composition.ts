@@ -22,6 +22,7 @@ import { AfterCommit } from './domain/after-commit';
 import type { ApiKeyVerifier } from './domain/api-key-verifier';
 import { CatalogSyncService } from './domain/catalog-sync.service';
 import { PartnerCatalogService } from './domain/partner-catalog.service';
+import { defaultProductLanguages, type ProductLanguages } from './domain/product-language';
 import { ProductAdminService } from './domain/product-admin.service';
 import { ProductHistoryService } from './domain/product-history.service';
 import { ProductQueryService } from './domain/product-query.service';
@@ -72,6 +73,8 @@ export interface CatalogAppDeps {
   markets?: MarketSettings;
   /** The rate table that derives market prices from base prices (PRICE_CONVERSION_RATES); default: none. */
   priceConversionRates?: ConversionRates;
+  /** The languages of product texts (PRODUCT_LANGUAGES: the base, then the translated ones); default: en, with de and ja. */
+  productLanguages?: ProductLanguages;
   /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (TRUSTED_PROXIES); default: nobody. */
   trustedProxies?: readonly string[];
   db: Database;
@@ -197,9 +200,10 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
   });
   const markets = deps.markets ?? { markets: defaultMarkets, defaultMarket: DEFAULT_MARKET_ID };
   const pricing = priceListPolicyOf(markets, deps.priceConversionRates);
-  const productQueries = new ProductQueryService({ repository: new SqlProductQueryRepository(deps.db), cache, logger: deps.logger, marketCurrencies: pricing.currencies });
-  const productAdmin = new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db, pricing), afterCommit, audit: deps.audit });
-  const catalogSync = new CatalogSyncService({ repository: new SqlCatalogSyncRepository(deps.db, pricing), afterCommit, logger: deps.logger });
+  const productLanguages = deps.productLanguages ?? defaultProductLanguages;
+  const productQueries = new ProductQueryService({ repository: new SqlProductQueryRepository(deps.db), cache, logger: deps.logger, marketCurrencies: pricing.currencies, productLanguages });
+  const productAdmin = new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db, pricing), afterCommit, audit: deps.audit, productLanguages });
+  const catalogSync = new CatalogSyncService({ repository: new SqlCatalogSyncRepository(deps.db, pricing), afterCommit, logger: deps.logger, productLanguages });
   const reservations = new ReservationService({
     repository: new SqlReservationRepository(deps.db),
     afterCommit,
@@ -207,7 +211,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     lowStockThreshold: deps.lowStockThreshold ?? 5,
   });
   const analytics = new AnalyticsPublisher(deps.eventBus, deps.logger, { viewFlushIntervalMs: deps.analyticsFlushIntervalMs });
-  const partnerCatalog = new PartnerCatalogService({ repository: new SqlPartnerProductRepository(deps.db) });
+  const partnerCatalog = new PartnerCatalogService({ repository: new SqlPartnerProductRepository(deps.db), baseLanguage: productLanguages.base });
   const productHistory = new ProductHistoryService({ repository: new SqlProductHistoryRepository(deps.db) });
   const media = deps.media ?? noMediaStore;
   const productImages = new ProductImageService({
@@ -246,7 +250,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       app.use(MEDIA_PATH_PREFIX, createMediaHandler({ media, logger: deps.logger }));
       deps.mountExtraRoutes?.(app);
       // Public and admin routes under /api/catalog (the gateway's prefix); admin ones check the admin token per route.
-      app.use('/api/catalog', createProductsRouter({ productQueries, analytics, markets }));
+      app.use('/api/catalog', createProductsRouter({ productQueries, analytics, markets, productLanguages }));
       app.use('/api/catalog', createCategoriesRouter({ productQueries }));
       app.use('/api/catalog', createMarketsRouter(markets));
       app.use('/api/catalog', createAdminProductsRouter({ productAdmin, productQueries, verifier: deps.verifier, authorizations: deps.authorizations ?? noAuthorizations }));
@@ -261,7 +265,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       app.use(createAppTokenGuardedPartitionsRouter({ maintainPartitions, appApiToken: deps.appApiToken }));
     },
   });
-  const productAdminAt = (clock: () => Date) => new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db, pricing), afterCommit, clock, audit: deps.audit });
+  const productAdminAt = (clock: () => Date) => new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db, pricing), afterCommit, clock, audit: deps.audit, productLanguages });
   return { ...httpApp, productQueries, readCache: cache, productAdmin, productImages, catalogSync, reservations, analytics, catalogMetrics, productAdminAt, maintainPartitions };
 }
 
@@ -329,6 +333,7 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       productHistoryRetentionMonths: config.PRODUCT_HISTORY_RETENTION_MONTHS,
       markets: { markets: config.MARKETS, defaultMarket: config.DEFAULT_MARKET },
       priceConversionRates: config.PRICE_CONVERSION_RATES,
+      productLanguages: config.PRODUCT_LANGUAGES,
       media: openMediaStore(config),
       // Registered after the building blocks, so stopping flushes it before the bus closes.
       audit: auditRecorderFor(AppIds.catalog, blocks, logger, resources, { metrics }),

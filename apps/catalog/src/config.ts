@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppIds, currencyCodeSchema, DefaultTierLimitsPerMinute } from '@shop/contracts';
+import { AppIds, contentLanguageSchema, currencyCodeSchema, DefaultTierLimitsPerMinute } from '@shop/contracts';
 import { defaultMarketIsAMarket, env, isProduction, loadConfig, marketsConfigShape, readReplicaNeedsPrimary, serviceBaseConfigSchema, serviceDatabaseConfigShape, serviceDatabaseRules, withConfigRules } from '@shop/platform';
 import { appApiTokenSetting, buildingBlocksConfigSchema, buildingBlocksRules, rateLimiterRules } from '@shop/service-runtime';
 
@@ -64,6 +64,20 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .pipe(z.record(currencyCodeSchema, z.string().regex(/^(?!0+(\.0+)?$)\d{1,12}(\.\d{1,12})?$/, { error: 'must be a positive decimal string such as "1.08"' })))
       .describe(
         'The rate table that derives a product\'s price in every market currency from its base price, as JSON {"EUR":"1","USD":"1.08",...}: units of each currency per common unit; decimal strings. Empty: no derived prices (a product shows its own price in every market)',
+      ),
+    PRODUCT_LANGUAGES: z
+      .string()
+      .default('en,de,ja')
+      .transform((value) => value.split(',').map((language) => language.trim()).filter((language) => language !== ''))
+      .pipe(
+        z
+          .array(contentLanguageSchema)
+          .min(1, { error: 'must name at least the base language' })
+          .refine((languages) => new Set(languages).size === languages.length, { error: 'must name each language once' }),
+      )
+      .transform(([base, ...translated]) => ({ base, translated }))
+      .describe(
+        "The languages of product texts, comma-separated ISO 639 codes: the first is the language of every product's own name and description (a supplier's), the others those a product may carry translations in; search stems each with PostgreSQL's configuration for it (simple where it has none)",
       ),
     API_KEY_CACHE_TTL_SECONDS: z.coerce
       .number()

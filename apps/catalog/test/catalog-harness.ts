@@ -67,6 +67,8 @@ export interface HarnessOptions {
   media?: CatalogAppDeps['media'];
   /** Upload limits lower than the contract's, to test the refusals cheaply. */
   imageLimits?: CatalogAppDeps['imageLimits'];
+  /** The languages of product texts; default: the app's (en, with de and ja). */
+  productLanguages?: CatalogAppDeps['productLanguages'];
 }
 
 /** Builds the catalog app on `db` with fresh in-memory adapters. */
@@ -90,7 +92,7 @@ export async function buildHarness(db: Database, options: HarnessOptions = {}): 
   const relay = new OutboxRelay({ db, eventBus, logger, pollIntervalMs: 50 });
   relay.start();
   const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()) });
-  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, readCache: options.readCache, audit: options.audit, priceConversionRates: options.priceConversionRates, media: options.media, imageLimits: options.imageLimits });
+  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, readCache: options.readCache, audit: options.audit, priceConversionRates: options.priceConversionRates, media: options.media, imageLimits: options.imageLimits, productLanguages: options.productLanguages });
   return {
     catalog,
     http: request(catalog.app),

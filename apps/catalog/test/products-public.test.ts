@@ -123,16 +123,25 @@ describeEachDatabase<Database>('catalog public API', catalogDatabases, (getDb) =
     expect(bySku.headers.etag).toBe(byId.headers.etag);
     // The market came from no URL (the default): Front Door, which keys by URL, must not share it.
     expect(byId.headers['cache-control']).toBe('private, max-age=0');
-    const named = await harness.http.get(`/api/catalog/products/${lantern.id}?market=eu`).set('Cookie', 'shop_market=jp').expect(200);
+    const named = await harness.http.get(`/api/catalog/products/${lantern.id}?market=eu&lang=en`).set('Cookie', 'shop_market=jp').set('Accept-Language', 'de').expect(200);
     expect(named.headers['cache-control']).toBe('public, max-age=0, s-maxage=30, stale-while-revalidate=60');
     expect(named.body.price.currency).toBe('EUR');
+    expect(named.body.language).toBe('en');
+    // The market in the URL, the language not: the answer still depends on Accept-Language.
+    const marketOnly = await harness.http.get(`/api/catalog/products/${lantern.id}?market=eu`).expect(200);
+    expect(marketOnly.headers['cache-control']).toBe('private, max-age=0');
   });
 
-  it('when a list or search names its market in the URL, then the edge may cache it; chosen by cookie, country or language, only the browser may', async () => {
-    const named = await harness.http.get('/api/catalog/products?market=eu').expect(200);
+  it('when a list or search names its market and language in the URL, then the edge may cache it; chosen by cookie, country or language, only the browser may', async () => {
+    const named = await harness.http.get('/api/catalog/products?market=eu&lang=de').expect(200);
     expect(named.headers['cache-control']).toBe('public, max-age=0, s-maxage=15, stale-while-revalidate=30');
     for (const headers of [{ Cookie: 'shop_market=eu' }, { 'X-Client-Country': 'DE' }, { 'Accept-Language': 'de-DE' }, {}]) {
       const chosen = await harness.http.get('/api/catalog/products').set(headers).expect(200);
+      expect(chosen.headers['cache-control']).toBe('private, max-age=0');
+      expect(chosen.headers.vary).toBe('Cookie, X-Client-Country, Accept-Language');
+    }
+    for (const query of ['?market=eu', '?lang=de']) {
+      const chosen = await harness.http.get(`/api/catalog/products${query}`).expect(200);
       expect(chosen.headers['cache-control']).toBe('private, max-age=0');
       expect(chosen.headers.vary).toBe('Cookie, X-Client-Country, Accept-Language');
     }

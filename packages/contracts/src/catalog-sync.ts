@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { productInputFieldsSchema, productStatuses, syncRejectionSchema, syncSourceSchema, syncTriggers } from './catalog';
+import { productInputFieldsSchema, productStatuses, productTranslationsSchema, syncRejectionSchema, syncSourceSchema, syncTriggers } from './catalog';
 
 // The external catalog sync (the Functions app) and catalog: the supplier record, the batch it travels in (on
 // Topics.catalogSync, or posted to the bulk upsert), and the bodies of the sync-run routes in CatalogInternalPaths.
@@ -19,9 +19,12 @@ const categoryNameSchema = z
  * validates before sending, with this one schema, so the two refuse exactly the same records for the same reasons.
  */
 export const syncRecordSchema = productInputFieldsSchema
-  // A supplier sets the base price; market prices an admin set are kept (the rate table derives the rest).
-  .omit({ category: true, status: true, marketPrices: true })
+  // A supplier sets the base price and the base texts; market prices an admin set are kept.
+  .omit({ category: true, status: true, marketPrices: true, translations: true })
   .extend({
+    translations: productTranslationsSchema
+      .optional()
+      .meta({ description: "Name and description in other languages: each language named replaces the product's text in it, the others stay as they are (an admin's); languages the catalog does not serve are dropped" }),
     externalId: z.string().trim().min(1).max(200),
     categoryPath: z.array(categoryNameSchema).min(1).max(5).optional().meta({ description: 'Category names from the root down; missing categories are created' }),
     status: z.enum(productStatuses).default('active'),

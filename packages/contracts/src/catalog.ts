@@ -80,11 +80,34 @@ export const productAttributesSchema = z
   .refine((value) => !JSON.stringify(value).includes('\\u0000'), { error: 'must not contain NUL characters' })
   .refine((value) => JSON.stringify(value).length <= MAX_ATTRIBUTES_JSON_LENGTH, { error: `must serialize to at most ${MAX_ATTRIBUTES_JSON_LENGTH} characters` });
 
+/** The language of a product's texts: an ISO 639 code in lower case (`en`, `de`, `ja`), no region (one German text serves de-DE and de-AT). */
+export const contentLanguageSchema = z.string().regex(/^[a-z]{2,3}$/, { error: 'must be an ISO 639 language code in lower case, such as de or ja' });
+/** The language of a product's texts. */
+export type ContentLanguage = z.infer<typeof contentLanguageSchema>;
+
+/** Most translations a product carries. */
+export const MAX_PRODUCT_TRANSLATIONS = 20;
+
+const productNameField = trimmedText(200).min(1, { error: 'must not be empty' });
+const productDescriptionField = trimmedText(10_000);
+
+/** A product's name and description in one other language than the catalog's base language. */
+export const productTranslationSchema = z
+  .strictObject({ name: productNameField, description: productDescriptionField.default('') })
+  .meta({ id: 'CatalogProductTranslation', description: "A product's name and description in another language" });
+/** A product's name and description in another language. */
+export type ProductTranslation = z.infer<typeof productTranslationSchema>;
+
+/** Name and description per other language; a language without one shows the base texts. */
+export const productTranslationsSchema = z
+  .record(contentLanguageSchema, productTranslationSchema)
+  .refine((translations) => Object.keys(translations).length <= MAX_PRODUCT_TRANSLATIONS, { error: `must hold at most ${MAX_PRODUCT_TRANSLATIONS} languages` });
+
 /** The rule of each writable field, without defaults (a merge-patch must not fill in what it does not name). */
 const productFields = {
   sku: skuSchema,
-  name: trimmedText(200).min(1, { error: 'must not be empty' }),
-  description: trimmedText(10_000),
+  name: productNameField,
+  description: productDescriptionField,
   brand: trimmedText(100).min(1).nullable(),
   /** Slug of an existing category. */
   category: z.string().max(100).refine(hasNoControlCharacters, { error: 'must not contain control characters' }).nullable(),
@@ -96,6 +119,7 @@ const productFields = {
     .array(moneySchema)
     .max(20)
     .refine((prices) => new Set(prices.map((price) => price.currency)).size === prices.length, { error: 'must name each currency once' }),
+  translations: productTranslationsSchema,
   status: productStatusSchema,
 };
 
@@ -123,6 +147,9 @@ export const productInputFieldsSchema = z
     marketPrices: productFields.marketPrices
       .default([])
       .meta({ description: 'Explicit prices in other currencies (a market\'s), kept as set; every other market currency is derived from price by the rate table' }),
+    translations: productFields.translations
+      .default({})
+      .meta({ description: "Name and description in other languages than the catalog's base language (one of its languages each); a shopper whose language has none reads name and description" }),
     status: productFields.status.default('draft'),
   });
 /** Body of `POST /api/catalog/products` and `PUT /api/catalog/products/{id}`: the fields an admin writes, market prices beside the base price. */
@@ -148,6 +175,11 @@ export const productPatchSchema = z
     attributes: z.record(z.string().min(1).max(64), z.json()).nullable().optional(),
     price: z.strictObject({ amount: minorUnitsSchema.optional(), currency: moneySchema.shape.currency.optional() }).optional(),
     marketPrices: productFields.marketPrices.nullable().optional(),
+    translations: z
+      .record(contentLanguageSchema, z.strictObject({ name: productNameField.optional(), description: productDescriptionField.nullable().optional() }).nullable())
+      .nullable()
+      .optional()
+      .meta({ description: 'Languages to add or change (their fields merge), null to remove one; null removes every translation' }),
     status: productFields.status.nullable().optional(),
   })
   .meta({ id: 'CatalogProductPatch', description: 'A JSON merge-patch of the writable fields of a product' });
@@ -186,6 +218,10 @@ export const productViewSchema = z
     sku: z.string(),
     name: z.string(),
     description: z.string(),
+    // Absent from an answer of a catalog older than translations (a rolling deploy); the catalog always sends it.
+    language: contentLanguageSchema
+      .optional()
+      .meta({ description: 'The language of name and description: the one asked for when the product has it, else the catalog\'s base language' }),
     brand: z.string().nullable(),
     category: productCategorySchema.nullable(),
     imageUrls: z.array(z.string()).meta({
@@ -213,6 +249,7 @@ export const adminProductViewSchema = productViewSchema
   .extend({
     inventory: z.object({ onHand: z.number().int().min(0), reserved: z.number().int().min(0) }),
     prices: z.array(priceListEntrySchema).meta({ description: 'The price list: the base price and one price per market currency, explicit or derived by the rate table' }),
+    translations: z.record(contentLanguageSchema, productTranslationSchema).meta({ description: 'Name and description per other language (name and description above are the base language)' }),
     source: z.string().nullable().meta({ description: 'The sync source that delivered the product, null when an admin created it' }),
     externalId: z.string().nullable().meta({ description: "The source's own id of the product" }),
   })
@@ -244,6 +281,16 @@ const searchText = z
   .max(200)
   .transform((value) => Array.from(value, (character) => (isControlCharacter(character.charCodeAt(0)) ? ' ' : character)).join('').trim() || undefined);
 
+/** `?lang=`: the language of names and descriptions, and of the search's stemming. */
+const productLanguageQueryField = contentLanguageSchema
+  .optional()
+  .meta({ description: "The language of names and descriptions, and of the search (stemming); one of the catalog's languages (default: by Accept-Language, then the market's language)" });
+
+/** Query of `GET /api/catalog/products/{id-or-sku}`: the market and language of the answer (other keys are ignored, as cache busters are). */
+export const productReadQuerySchema = z
+  .object({ market: marketIdSchema.optional(), lang: productLanguageQueryField })
+  .meta({ id: 'CatalogProductReadQuery', description: 'The market and language a product is shown in' });
+
 /** Query of `GET /api/catalog/products`; unknown keys and repeated keys are refused. */
 export const productListQuerySchema = z
   .strictObject({
@@ -266,6 +313,7 @@ export const productListQuerySchema = z
       .meta({ description: `Items per page, 1 to ${ProductPageLimits.max} (default ${ProductPageLimits.default})` }),
     cursor: z.string().max(1024).optional().meta({ description: 'The nextCursor of the previous page of the same search' }),
     market: marketIdSchema.optional().meta({ description: 'The market whose currency the prices, the price sort and the price filters use (default: by the shop_market cookie, the country, the languages)' }),
+    lang: productLanguageQueryField,
   })
   .meta({ id: 'CatalogProductListQuery', description: 'Filters, order and page of a product search' });
 /** A parsed public list query. */

@@ -36,10 +36,20 @@ export class SqlProductQueryRepository implements ProductQueryRepository {
     const listedPrice = marketPrice ? 'coalesce(mp.amount_minor, p.price_amount)' : 'p.price_amount';
     const marketJoin = marketPrice ? `LEFT JOIN product_prices mp ON mp.product_id = p.id AND mp.currency = ${marketPrice}::text` : '';
     let rank = '0::bigint';
+    let translationJoin = '';
     if (search.q) {
-      const query = tsQueryOf(search.q, param);
-      where.push(`p.search_vector @@ (${query})`);
-      rank = `round(ts_rank(p.search_vector, ${query}) * ${RANK_SCALE})::bigint`;
+      // The base texts (indexed in English), or-ed with the texts in the reader's language, stemmed as it is.
+      const baseQuery = tsQueryOf(search.q, `'english'`, param);
+      if (search.language === undefined) {
+        where.push(`p.search_vector @@ (${baseQuery})`);
+        rank = `round(ts_rank(p.search_vector, ${baseQuery}) * ${RANK_SCALE})::bigint`;
+      } else {
+        const language = param(search.language);
+        const translatedQuery = tsQueryOf(search.q, `text_search_config_of(${language}::text)`, param);
+        translationJoin = `LEFT JOIN product_translations pt ON pt.product_id = p.id AND pt.language = ${language}::text`;
+        where.push(`(p.search_vector @@ (${baseQuery}) OR pt.search_vector @@ (${translatedQuery}))`);
+        rank = `round(greatest(ts_rank(p.search_vector, ${baseQuery}), coalesce(ts_rank(pt.search_vector, ${translatedQuery}), 0)) * ${RANK_SCALE})::bigint`;
+      }
     }
     if (search.category !== undefined) {
       where.push(`p.category_id IN (
@@ -65,7 +75,7 @@ export class SqlProductQueryRepository implements ProductQueryRepository {
     }
     const sql = `
       SELECT * FROM (
-        SELECT ${productColumns}, ${rank} AS rank, ${listedPrice} AS listed_price ${productFrom} ${marketJoin}
+        SELECT ${productColumns}, ${rank} AS rank, ${listedPrice} AS listed_price ${productFrom} ${marketJoin} ${translationJoin}
         WHERE ${where.join(' AND ')}
       ) hits
       ${outerWhere.length > 0 ? `WHERE ${outerWhere.join(' AND ')}` : ''}
@@ -88,16 +98,17 @@ export class SqlProductQueryRepository implements ProductQueryRepository {
 
 /**
  * The text-search query of `q`: websearch syntax (quotes, OR, -word; never a syntax error, whatever the input),
- * stemmed in English, or-ed with a prefix match of the last word for search-as-you-type ("wireless headph").
+ * stemmed by `config` (an SQL expression of a regconfig), or-ed with a prefix match of the last word for
+ * search-as-you-type ("wireless headph").
  */
-function tsQueryOf(q: string, param: (value: unknown) => string): string {
-  const words = `websearch_to_tsquery('english', ${param(q)})`;
+function tsQueryOf(q: string, config: string, param: (value: unknown) => string): string {
+  const words = `websearch_to_tsquery(${config}, ${param(q)})`;
   const last = /([\p{L}\p{N}]{2,})$/u.exec(q)?.[1];
   if (!last) return words;
   // Letters and digits only, so the prefix cannot carry tsquery operators.
   const prefix = `to_tsquery('simple', ${param(`${last.toLowerCase()}:*`)})`;
   const rest = q.slice(0, q.length - last.length).trim();
-  return rest ? `(${words} || (websearch_to_tsquery('english', ${param(rest)}) && ${prefix}))` : `(${words} || ${prefix})`;
+  return rest ? `(${words} || (websearch_to_tsquery(${config}, ${param(rest)}) && ${prefix}))` : `(${words} || ${prefix})`;
 }
 
 function orderOf(sort: ProductSearch['sort']): [column: string, direction: 'ASC' | 'DESC'] {

@@ -23,6 +23,7 @@ export interface ProductRow {
   price_amount: number;
   price_currency: string;
   prices: Array<{ currency: string; amount: number; derived: boolean }>;
+  translations: Record<string, { name: string; description: string }>;
   images: StoredProductImage[];
   status: ProductStatus;
   version: number;
@@ -57,6 +58,8 @@ export const productColumns = `
   coalesce(i.on_hand, 0) AS on_hand, coalesce(i.reserved, 0) AS reserved,
   coalesce((SELECT jsonb_agg(jsonb_build_object('currency', pl.currency, 'amount', pl.amount_minor, 'derived', pl.derived) ORDER BY pl.currency)
             FROM product_prices pl WHERE pl.product_id = p.id), '[]'::jsonb) AS prices,
+  coalesce((SELECT jsonb_object_agg(pt.language, jsonb_build_object('name', pt.name, 'description', pt.description))
+            FROM product_translations pt WHERE pt.product_id = p.id), '{}'::jsonb) AS translations,
   coalesce((SELECT jsonb_agg(jsonb_build_object('id', pi.image_id, 'width', pi.width, 'height', pi.height, 'alt', pi.alt, 'variants', pi.variants)
                              ORDER BY pi.position, pi.created_at, pi.image_id)
             FROM product_images pi WHERE pi.product_id = p.id), '[]'::jsonb) AS images`;
@@ -86,6 +89,7 @@ export function toProduct(row: ProductRow): ProductWithAvailability {
     attributes: row.attributes,
     price: { amount: Number(row.price_amount), currency: row.price_currency },
     prices: row.prices.map((entry) => ({ amount: Number(entry.amount), currency: entry.currency, derived: entry.derived })),
+    translations: row.translations,
     status: row.status,
     version: row.version,
     source: row.source,
@@ -146,6 +150,7 @@ export class SqlProductWrites implements ProductWrites {
       [product.id, product.now, product.priceAmount, product.priceCurrency],
     );
     await writePriceList(this.sql, product.id, product, this.pricing);
+    if (Object.keys(product.translations).length > 0) await writeTranslations(this.sql, product.id, product.translations);
     return true;
   }
 
@@ -173,7 +178,10 @@ export class SqlProductWrites implements ProductWrites {
         now,
       ],
     );
-    if (rows[0]) await writePriceList(this.sql, id, product, this.pricing);
+    if (rows[0]) {
+      await writePriceList(this.sql, id, product, this.pricing);
+      await writeTranslations(this.sql, id, product.translations);
+    }
     return rows[0]?.version;
   }
 
@@ -224,6 +232,24 @@ async function writePriceList(sql: SqlExecutor, productId: string, product: Pick
      ON CONFLICT (product_id, currency) DO UPDATE SET amount_minor = EXCLUDED.amount_minor, derived = EXCLUDED.derived
      WHERE (product_prices.amount_minor, product_prices.derived) IS DISTINCT FROM (EXCLUDED.amount_minor, EXCLUDED.derived)`,
     [productId, wanted.map((entry) => entry.currency), wanted.map((entry) => entry.amount), wanted.map((entry) => entry.derived)],
+  );
+}
+
+/** Replaces a product's translations with these (one statement): other languages' rows go, changed texts are rewritten. */
+async function writeTranslations(sql: SqlExecutor, productId: string, translations: ProductRecord['translations']): Promise<void> {
+  const languages = Object.keys(translations);
+  await sql.query(
+    `WITH wanted AS (
+       SELECT * FROM unnest($2::text[], $3::text[], $4::text[]) AS w(language, name, description)
+     ), dropped AS (
+       DELETE FROM product_translations pt
+       WHERE pt.product_id = $1 AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.language = pt.language)
+     )
+     INSERT INTO product_translations (product_id, language, name, description)
+     SELECT $1, language, name, description FROM wanted
+     ON CONFLICT (product_id, language) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description
+     WHERE (product_translations.name, product_translations.description) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.description)`,
+    [productId, languages, languages.map((language) => translations[language].name), languages.map((language) => translations[language].description)],
   );
 }
 

@@ -8,7 +8,7 @@ import { canonicalJson } from './content-hash';
  * Version of the cached shapes (the product representation, the sku pointer, a rendered list page). Bump it whenever
  * one of them changes: a deploy then reads and writes new keys and never parses an old shape; the old keys expire.
  */
-export const CACHE_FORMAT_VERSION = 3;
+export const CACHE_FORMAT_VERSION = 4;
 
 /** `catalog:product:{id}:v{n}`: a product's public representation (body and ETag), or a tombstone after a change. */
 export function productCacheKey(productId: string): string {

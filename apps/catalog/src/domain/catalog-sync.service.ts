@@ -8,6 +8,7 @@ import { isJsonObject } from './merge-patch';
 import { DuplicateKeyError, type CatalogContext } from './ports';
 import { changedFields, explicitPricesOf, inputOf, recordOf } from './product';
 import { ProductEventTypes, eventActorOf, productChanged } from './product-events';
+import { defaultProductLanguages, type ProductLanguages } from './product-language';
 import { isReadyToSettle, newSyncRun, withBatchApplied, withFinishRecorded, type SyncRun } from './sync-run';
 
 /** What the catalog sync is built from. */
@@ -15,6 +16,8 @@ export interface CatalogSyncServiceDeps {
   repository: CatalogSyncRepository;
   afterCommit: AfterCommit;
   logger: Logger;
+  /** The languages a product may carry translations in: a record's translations into others are dropped. Default: en, with de and ja. */
+  productLanguages?: ProductLanguages;
   clock?: () => Date;
   newId?: () => string;
 }
@@ -161,14 +164,26 @@ export class CatalogSyncService {
     return { run: settled, touched: archived.map((product) => ({ id: product.id, skus: [product.sku] })) };
   }
 
+  /** The translations of a record into languages the catalog serves (a supplier's feed may carry more). */
+  private servedTranslations(translations: SyncRecord['translations']): ProductInput['translations'] {
+    const served = (this.deps.productLanguages ?? defaultProductLanguages).translated;
+    return Object.fromEntries(Object.entries(translations ?? {}).filter(([language]) => served.includes(language)));
+  }
+
   private async upsertSyncRecord(ctx: CatalogContext, tx: CatalogSyncTransaction, source: string, record: SyncRecord): Promise<RecordOutcome> {
-    const { externalId, categoryPath, onHand, ...fields } = record;
+    const { externalId, categoryPath, onHand, translations, ...fields } = record;
     const hash = contentHash(record);
     const existing = await tx.lockProductBySourceKey(source, externalId);
     if (existing && existing.contentHash === hash) return { kind: 'unchanged' };
     const category = categoryPath ? await tx.ensureCategoryPath(categoryPath) : null;
-    // The supplier's price is the base price; market prices an admin set stay as they are.
-    const input: ProductInput = { ...fields, category: category?.slug ?? null, marketPrices: existing ? explicitPricesOf(existing) : [] };
+    // The supplier's price and texts are the base ones; market prices an admin set stay as they are, and so do the
+    // translations in every language the record does not name.
+    const input: ProductInput = {
+      ...fields,
+      category: category?.slug ?? null,
+      marketPrices: existing ? explicitPricesOf(existing) : [],
+      translations: { ...existing?.translations, ...this.servedTranslations(translations) },
+    };
     const actor = eventActorOf(ctx.actor);
     const now = this.clock();
     if (!existing) {

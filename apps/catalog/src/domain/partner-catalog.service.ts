@@ -28,7 +28,8 @@ const cursorSchema = z.strictObject({
  * again at the end, never twice within a page and never skipped.
  */
 export class PartnerCatalogService {
-  constructor(private readonly deps: { repository: PartnerProductRepository }) {}
+  /** `baseLanguage`: the language of the products' own texts, which the feed shows. */
+  constructor(private readonly deps: { repository: PartnerProductRepository; baseLanguage: string }) {}
 
   /** One page of the feed. An unusable cursor is `invalid` (400). */
   async productPage(request: PartnerFeedRequest): Promise<PartnerProductPage> {
@@ -38,7 +39,7 @@ export class PartnerCatalogService {
     const items = found.slice(0, request.limit);
     const last = items.at(-1);
     return {
-      items: items.map((item) => toProductView(item.product)),
+      items: items.map((item) => toProductView(item.product, { baseLanguage: this.deps.baseLanguage })),
       nextCursor: found.length > request.limit && last ? encodeFeedCursor(last.position, fingerprint) : null,
     };
   }

@@ -1,4 +1,4 @@
-import type { Money, ProductStatus } from '@shop/contracts';
+import type { Money, ProductStatus, ProductTranslation } from '@shop/contracts';
 import type { CategoryRef } from './product';
 import type { ProductEvent } from './product-events';
 
@@ -33,6 +33,8 @@ export interface ProductRecord {
   priceCurrency: string;
   /** The explicit prices in other currencies: the price list keeps exactly these, and derives the other market currencies. */
   explicitPrices: Money[];
+  /** Name and description per other language: the product keeps exactly these. */
+  translations: Record<string, ProductTranslation>;
   status: ProductStatus;
   contentHash: string | null;
 }
@@ -64,11 +66,14 @@ export interface ProductWrites {
 export interface CachedRepresentation {
   productId: string;
   sku: string;
-  /** The representation in the product's own currency. */
+  /** The representation in the product's own currency and the catalog's base language. */
   body: string;
   etag: string;
-  /** The representation priced in each other market currency of its price list (one cache entry for every market). */
-  inCurrency?: Record<string, { body: string; etag: string }>;
+  /**
+   * The representation in every other pair of a market currency of its price list and a language of its
+   * translations, by `presentationKey` (one cache entry serves every market and language).
+   */
+  presentations?: Record<string, { body: string; etag: string }>;
 }
 
 /** What a replica drops from its L1 when products changed: their entries, and with `lists` every list page. */

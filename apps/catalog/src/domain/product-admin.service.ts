@@ -6,6 +6,7 @@ import { applyMergePatch } from './merge-patch';
 import type { Actor, CatalogContext, Category } from './ports';
 import { changedFields, inputOf, recordOf, type ProductWithAvailability } from './product';
 import type { ProductAdminRepository, ProductAdminTransaction } from './product-admin.ports';
+import { defaultProductLanguages, type ProductLanguages } from './product-language';
 import { ProductEventTypes, eventActorOf, productChanged, productDeleted } from './product-events';
 
 /** What product administration is built from. */
@@ -14,6 +15,8 @@ export interface ProductAdminServiceDeps {
   afterCommit: AfterCommit;
   /** Where admin changes are audited (after their commit); default: nowhere. */
   audit?: AuditRecorder;
+  /** The languages a product may carry translations in (besides the base one its own texts are in). Default: en, with de and ja. */
+  productLanguages?: ProductLanguages;
   clock?: () => Date;
   newId?: () => string;
 }
@@ -34,6 +37,7 @@ export class ProductAdminService {
 
   /** Creates a product. Duplicate SKU → conflict; unknown category → unprocessable. */
   async createProduct(ctx: CatalogContext, input: ProductInput): Promise<ProductWithAvailability> {
+    this.checkTranslations(input);
     const id = this.newId();
     const created = await this.deps.repository.transaction(async (tx) => {
       const category = await categoryForSlug(tx, input.category);
@@ -109,6 +113,7 @@ export class ProductAdminService {
       const current = await lockForWrite(tx, id, expectedVersions);
       previousSku = current.sku;
       const input = nextInput(current);
+      this.checkTranslations(input);
       const changes = changedFields(inputOf(current), input);
       if (Object.keys(changes).length === 0) return current;
       changedFieldNames = Object.keys(changes);
@@ -123,6 +128,20 @@ export class ProductAdminService {
     await this.deps.afterCommit.productsChanged([{ id: updated.id, skus: [previousSku ?? updated.sku, updated.sku] }]);
     if (changedFieldNames.length > 0) this.audit(ctx, AuditActions.productUpdated, updated.id, { sku: updated.sku, changed: changedFieldNames });
     return updated;
+  }
+
+  /**
+   * Refuses a translation in a language the catalog does not serve, or in its base language (the product's own name
+   * and description are in it): stored, it would never be shown.
+   */
+  private checkTranslations(input: ProductInput): void {
+    const languages = this.deps.productLanguages ?? defaultProductLanguages;
+    const refused = Object.keys(input.translations).filter((language) => !languages.translated.includes(language));
+    if (refused.length === 0) return;
+    const allowed = languages.translated.join(', ') || 'none';
+    throw new AppError('invalid', `A product can be translated into ${allowed}; not into ${refused.join(', ')} (${languages.base} is the language of name and description)`, {
+      fields: refused.map((language) => ({ field: `body.translations.${language}`, message: `must be one of ${allowed}` })),
+    });
   }
 
   /** Audits a committed change (names of the changed fields, not their values: the product event carries those). */

@@ -3,7 +3,8 @@ import { isUuid, skuSchema } from '@shop/contracts';
 import { AppError, type Logger } from '@shop/kernel';
 import { productEntityTag } from './entity-tag';
 import type { CachedRepresentation, CatalogReadCache, Category } from './ports';
-import { toProductView, type ProductWithAvailability } from './product';
+import { toProductView, type ProductPresentation, type ProductWithAvailability } from './product';
+import { defaultProductLanguages, type ProductLanguages } from './product-language';
 import type { ProductHit, ProductQueryRepository } from './product-query.ports';
 import { InvalidCursorError, decodeCursor, encodeCursor, searchFingerprint, type ProductFilters, type SortPosition } from './product-search';
 
@@ -14,6 +15,14 @@ export interface ProductQueryServiceDeps {
   logger: Logger;
   /** The currencies of the markets: a cached product holds its representation in each. */
   marketCurrencies?: readonly string[];
+  /** The languages of product texts: a cached product holds its representation in each it has a translation in. Default: en, with de and ja. */
+  productLanguages?: ProductLanguages;
+}
+
+/** How a reader wants products shown: a market's currency, and a language of the catalog's (the base one when absent). */
+export interface ReaderPresentation {
+  currency?: string;
+  language?: string;
 }
 
 /** A rendered page of public search results: the JSON body, and how many products it holds (for analytics). */
@@ -22,7 +31,7 @@ export interface RenderedSearchPage {
   resultCount: number;
 }
 
-/** A page request of a product search, as the API receives it (with `currency`, in a market's currency). */
+/** A page request of a product search, as the API receives it (with `currency` and `language`, a market's and a reader's). */
 export interface ProductSearchRequest extends Omit<ProductFilters, 'statuses'> {
   sort?: ProductSort;
   limit: number;
@@ -42,29 +51,47 @@ export interface ProductSearchPage {
  * catalog context.
  */
 export class ProductQueryService {
-  constructor(private readonly deps: ProductQueryServiceDeps) {}
+  private readonly languages: ProductLanguages;
+
+  constructor(private readonly deps: ProductQueryServiceDeps) {
+    this.languages = deps.productLanguages ?? defaultProductLanguages;
+  }
+
+  /** The language product texts are written in first (the admin API shows them so). */
+  get baseLanguage(): string {
+    return this.languages.base;
+  }
 
   /**
    * The public representation of an active product by id or SKU: from L1 (no round trip), else L2, else the
    * database, then cached. Undefined when there is no such active product (not cached: it may be created any moment).
    */
-  async readPublicProduct(idOrSku: string, currency?: string): Promise<CachedRepresentation | undefined> {
+  async readPublicProduct(idOrSku: string, reader: ReaderPresentation = {}): Promise<CachedRepresentation | undefined> {
     const lookup = isUuid(idOrSku) ? { id: idOrSku.toLowerCase() } : skuSchema.safeParse(idOrSku).success ? { sku: idOrSku } : undefined;
     if (!lookup) return undefined;
     const cached = await this.deps.cache.product(lookup, async () => {
       const product = await this.deps.repository.findProduct({ ...lookup, statuses: ['active'] });
       if (!product) return undefined;
-      const body = JSON.stringify(toProductView(product));
-      const inCurrency: Record<string, { body: string; etag: string }> = {};
-      for (const marketCurrency of new Set(this.deps.marketCurrencies ?? [])) {
-        if (marketCurrency === product.price.currency || !product.prices.some((price) => price.currency === marketCurrency)) continue;
-        const priced = JSON.stringify(toProductView(product, marketCurrency));
-        inCurrency[marketCurrency] = { body: priced, etag: productEntityTag(product.version, priced) };
+      const render = (currency?: string, language?: string) => {
+        const body = JSON.stringify(toProductView(product, this.presentationOf({ currency, language })));
+        return { body, etag: productEntityTag(product.version, body) };
+      };
+      // Every other pair of a currency its price list has and a language it is translated in; the base language
+      // and currency stand for the rest (`presentationOf` reads them so).
+      const currencies = [undefined, ...new Set(this.deps.marketCurrencies ?? [])].filter(
+        (currency) => currency === undefined || (currency !== product.price.currency && product.prices.some((price) => price.currency === currency)),
+      );
+      const languages = [undefined, ...this.languages.translated.filter((language) => product.translations[language] !== undefined)];
+      const presentations: Record<string, { body: string; etag: string }> = {};
+      for (const currency of currencies) {
+        for (const language of languages) if (currency !== undefined || language !== undefined) presentations[presentationKey(currency, language)] = render(currency, language);
       }
-      return { productId: product.id, sku: product.sku, body, etag: productEntityTag(product.version, body), inCurrency };
+      return { productId: product.id, sku: product.sku, ...render(), presentations };
     });
-    const priced = currency === undefined ? undefined : cached?.inCurrency?.[currency];
-    return cached && priced ? { productId: cached.productId, sku: cached.sku, ...priced } : cached;
+    if (!cached) return undefined;
+    const { currency, language } = reader;
+    const shown = cached.presentations?.[presentationKey(currency, language)] ?? cached.presentations?.[presentationKey(currency, undefined)] ?? cached.presentations?.[presentationKey(undefined, language)];
+    return shown ? { productId: cached.productId, sku: cached.sku, ...shown } : cached;
   }
 
   /**
@@ -75,7 +102,8 @@ export class ProductQueryService {
   searchPublicProducts(request: ProductSearchRequest): Promise<RenderedSearchPage> {
     return this.cachedList('public-search', { ...request }, async () => {
       const found = await this.searchProducts(request, ['active']);
-      return { body: JSON.stringify({ items: found.items.map((item) => toProductView(item, request.currency)), nextCursor: found.nextCursor } satisfies ProductPage), resultCount: found.items.length };
+      const presentation = this.presentationOf(request);
+      return { body: JSON.stringify({ items: found.items.map((item) => toProductView(item, presentation)), nextCursor: found.nextCursor } satisfies ProductPage), resultCount: found.items.length };
     });
   }
 
@@ -113,6 +141,8 @@ export class ProductQueryService {
       inStock: request.inStock,
       maxAvailable: request.maxAvailable,
       currency: request.currency,
+      // The base texts are always searched; another language's texts beside them.
+      language: request.language === undefined || request.language === this.languages.base ? undefined : request.language,
       statuses,
     };
     const fingerprint = searchFingerprint(filters, sort);
@@ -130,6 +160,11 @@ export class ProductQueryService {
     const last = items.at(-1);
     const nextCursor = hits.length > request.limit && last ? encodeCursor(positionAfter(last, sort), fingerprint) : null;
     return { items, nextCursor };
+  }
+
+  /** How products are shown to this reader (the base language when the reader names none). */
+  presentationOf(reader: ReaderPresentation): ProductPresentation {
+    return { baseLanguage: this.languages.base, currency: reader.currency, language: reader.language };
   }
 
   /** The category tree, roots first, children sorted by name. */
@@ -160,6 +195,11 @@ export function categoryTreeOf(categories: readonly Category[]): CategoryTreeNod
     children: node.children.sort(byName).map(strip),
   });
   return roots.sort(byName).map(strip);
+}
+
+/** The key of a product's representation in `currency` and `language` (empty where it is the product's own). */
+function presentationKey(currency: string | undefined, language: string | undefined): string {
+  return `${currency ?? ''}/${language ?? ''}`;
 }
 
 function positionAfter(hit: ProductHit, sort: ProductSort): SortPosition {

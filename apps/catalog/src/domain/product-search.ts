@@ -16,6 +16,11 @@ export interface ProductFilters {
   maxAvailable?: number;
   /** The currency of the market searched in: prices, price sort and price filters use the price list's price in it. */
   currency?: string;
+  /**
+   * The reader's language, when it is not the catalog's base language: `q` also matches the products' texts in it,
+   * stemmed as that language is.
+   */
+  language?: string;
   statuses: ProductStatus[];
 }
 
@@ -51,7 +56,7 @@ const cursorPayloadSchema = z.strictObject({
 
 /** A short digest of the filters and sort; a cursor only continues the search it came from. */
 export function searchFingerprint(filters: ProductFilters, sort: ProductSort): string {
-  const normalized = [filters.q ?? '', filters.category ?? '', filters.brand?.toLowerCase() ?? '', filters.minPrice ?? '', filters.maxPrice ?? '', filters.inStock ?? '', filters.maxAvailable ?? '', filters.currency ?? '', [...filters.statuses].sort().join('|'), sort];
+  const normalized = [filters.q ?? '', filters.category ?? '', filters.brand?.toLowerCase() ?? '', filters.minPrice ?? '', filters.maxPrice ?? '', filters.inStock ?? '', filters.maxAvailable ?? '', filters.currency ?? '', filters.language ?? '', [...filters.statuses].sort().join('|'), sort];
   return createHash('sha256').update(JSON.stringify(normalized)).digest('base64url').slice(0, 12);
 }
 

@@ -1,4 +1,4 @@
-import type { AdminProductView, Availability, Money, PriceListEntry, ProductInput, ProductStatus, ProductView } from '@shop/contracts';
+import type { AdminProductView, Availability, ContentLanguage, Money, PriceListEntry, ProductInput, ProductStatus, ProductTranslation, ProductView } from '@shop/contracts';
 import type { ProductRecord } from './ports';
 import { listingImageUrlOf, toProductImage, type StoredProductImage } from './product-image';
 
@@ -18,6 +18,8 @@ export interface Product {
   price: Money;
   /** The price list: the base price and its price in other (market) currencies. */
   prices: PriceListEntry[];
+  /** Name and description in other languages than the catalog's base language (which `name` and `description` are in). */
+  translations: Record<ContentLanguage, ProductTranslation>;
   status: ProductStatus;
   version: number;
   source: string | null;
@@ -54,6 +56,7 @@ export function inputOf(product: Product): ProductInput {
     attributes: product.attributes as ProductInput['attributes'],
     price: product.price,
     marketPrices: explicitPricesOf(product),
+    translations: product.translations,
     status: product.status,
   };
 }
@@ -87,20 +90,40 @@ export function priceIn(product: Pick<Product, 'price' | 'prices'>, currency: st
   return entry ? { amount: entry.amount, currency: entry.currency } : product.price;
 }
 
-/** Renders a product for the public API, priced in `currency` (a market's) when its price list has it. */
-export function toProductView(product: ProductWithAvailability, currency?: string): ProductView {
+/** How a product is shown: the catalog's base language, and the currency and language the reader asked for. */
+export interface ProductPresentation {
+  /** The language of the product's own name and description. */
+  baseLanguage: ContentLanguage;
+  /** A market's currency: the price list's price in it, when the list has one. */
+  currency?: string;
+  /** The reader's language: the product's translation in it, when it has one. */
+  language?: ContentLanguage;
+}
+
+/** The name and description a reader of `language` sees, and their language: the translation, else the base texts. */
+export function textsIn(product: Pick<Product, 'name' | 'description' | 'translations'>, presentation: ProductPresentation): { name: string; description: string; language: ContentLanguage } {
+  const translation = presentation.language === undefined || presentation.language === presentation.baseLanguage ? undefined : product.translations[presentation.language];
+  return translation
+    ? { name: translation.name, description: translation.description, language: presentation.language as ContentLanguage }
+    : { name: product.name, description: product.description, language: presentation.baseLanguage };
+}
+
+/** Renders a product for the public API: priced in the presentation's currency and worded in its language where the product has them. */
+export function toProductView(product: ProductWithAvailability, presentation: ProductPresentation): ProductView {
+  const texts = textsIn(product, presentation);
   return {
     id: product.id,
     sku: product.sku,
-    name: product.name,
-    description: product.description,
+    name: texts.name,
+    description: texts.description,
+    language: texts.language,
     brand: product.brand,
     category: product.category ? { slug: product.category.slug, name: product.category.name, path: product.category.path } : null,
     // Uploaded images first, so consumers that only know imageUrls (cart lines, product cards) show them.
     imageUrls: [...product.images.flatMap((image) => listingImageUrlOf(image) ?? []), ...product.imageUrls],
-    images: product.images.map((image) => toProductImage(image, product.name)),
+    images: product.images.map((image) => toProductImage(image, texts.name)),
     attributes: product.attributes,
-    price: priceIn(product, currency),
+    price: priceIn(product, presentation.currency),
     status: product.status,
     version: product.version,
     availability: availabilityOf(product),
@@ -109,12 +132,13 @@ export function toProductView(product: ProductWithAvailability, currency?: strin
   };
 }
 
-/** Renders a product for the admin API. */
-export function toAdminProductView(product: ProductWithAvailability): AdminProductView {
+/** Renders a product for the admin API: the base texts and price, with the price list and every translation. */
+export function toAdminProductView(product: ProductWithAvailability, baseLanguage: ContentLanguage): AdminProductView {
   return {
-    ...toProductView(product),
+    ...toProductView(product, { baseLanguage }),
     inventory: { onHand: product.onHand, reserved: product.reserved },
     prices: product.prices,
+    translations: product.translations,
     source: product.source,
     externalId: product.externalId,
   };
@@ -133,6 +157,7 @@ export function recordOf(input: ProductInput, categoryId: string | null, content
     priceAmount: input.price.amount,
     priceCurrency: input.price.currency,
     explicitPrices: input.marketPrices,
+    translations: input.translations,
     status: input.status,
     contentHash,
   };

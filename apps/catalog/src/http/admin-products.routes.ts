@@ -24,8 +24,8 @@ function idOf(req: Request): string {
 }
 
 /** Sends the admin representation with its ETag (whose version part is what `If-Match` compares). */
-function sendAdminProduct(res: Response, product: ProductWithAvailability, status = 200): void {
-  const body = JSON.stringify(toAdminProductView(product));
+function sendAdminProduct(res: Response, product: ProductWithAvailability, baseLanguage: string, status = 200): void {
+  const body = JSON.stringify(toAdminProductView(product, baseLanguage));
   res.status(status);
   res.setHeader('ETag', productEntityTag(product.version, body));
   res.setHeader('Cache-Control', CachePolicies.private);
@@ -47,29 +47,30 @@ export function createAdminProductsRouter(deps: {
   const admin = adminOnly(deps.verifier);
   const currentAdmin = currentAdminOnly(deps.verifier, deps.authorizations);
   const router = Router();
+  const send = (res: Response, product: ProductWithAvailability, status?: number) => sendAdminProduct(res, product, productQueries.baseLanguage, status);
 
   router.post('/products', ...admin, async (req, res) => {
     const input = parseOrThrow(productInputSchema, req.body, 'body');
     const product = await productAdmin.createProduct(contextOf(res), input);
     res.setHeader('Location', `${req.baseUrl}/products/${product.id}`);
-    sendAdminProduct(res, product, 201);
+    send(res, product, 201);
   });
 
   router.put('/products/:id', ...admin, async (req, res) => {
     const expected = expectedVersionsOf(req);
     const input = parseOrThrow(productInputSchema, req.body, 'body');
-    sendAdminProduct(res, await productAdmin.replaceProduct(contextOf(res), idOf(req), expected, input));
+    send(res, await productAdmin.replaceProduct(contextOf(res), idOf(req), expected, input));
   });
 
   router.patch('/products/:id', ...admin, async (req, res) => {
     const expected = expectedVersionsOf(req);
     const patch = parseOrThrow(productPatchSchema, req.body, 'body');
-    sendAdminProduct(res, await productAdmin.patchProduct(contextOf(res), idOf(req), expected, patch));
+    send(res, await productAdmin.patchProduct(contextOf(res), idOf(req), expected, patch));
   });
 
   router.post('/products/:id/archive', ...admin, async (req, res) => {
     const expected = expectedVersionsOf(req);
-    sendAdminProduct(res, await productAdmin.archiveProduct(contextOf(res), idOf(req), expected));
+    send(res, await productAdmin.archiveProduct(contextOf(res), idOf(req), expected));
   });
 
   router.delete('/products/:id', ...currentAdmin, async (req, res) => {
@@ -81,18 +82,18 @@ export function createAdminProductsRouter(deps: {
   router.put('/products/:id/inventory', ...admin, async (req, res) => {
     const expected = expectedVersionsOf(req);
     const { onHand } = parseOrThrow(productInventoryBodySchema, req.body, 'body');
-    sendAdminProduct(res, await productAdmin.setInventory(contextOf(res), idOf(req), expected, onHand));
+    send(res, await productAdmin.setInventory(contextOf(res), idOf(req), expected, onHand));
   });
 
   router.get('/admin/products', ...admin, async (req, res) => {
     const { status, ...query } = parseOrThrow(adminProductListQuerySchema, req.query, 'query');
     const page = await productQueries.searchProducts({ ...query, limit: query.limit ?? ProductPageLimits.default }, status ? [status] : [...productStatuses]);
     res.setHeader('Cache-Control', CachePolicies.private);
-    res.json({ items: page.items.map(toAdminProductView), nextCursor: page.nextCursor } satisfies AdminProductPage);
+    res.json({ items: page.items.map((item) => toAdminProductView(item, productQueries.baseLanguage)), nextCursor: page.nextCursor } satisfies AdminProductPage);
   });
 
   router.get('/admin/products/:id', ...admin, async (req, res) => {
-    sendAdminProduct(res, await productQueries.getProduct(idOf(req)));
+    send(res, await productQueries.getProduct(idOf(req)));
   });
 
   return router;

@@ -9,9 +9,9 @@ export const CachePolicies = {
   productList: 'public, max-age=0, s-maxage=15, stale-while-revalidate=30',
   categories: 'public, max-age=60, s-maxage=300, stale-while-revalidate=600',
   /**
-   * A public read whose market came from the request's cookie, country or languages rather than its URL: Front Door
-   * keys its cache by URL only (it does not honour Vary), so such an answer is the browser's alone; the storefront
-   * names the market in the URL (`?market=`) to get the shared-cache policies above.
+   * A public read whose market or language came from the request's cookie, country or languages rather than its URL:
+   * Front Door keys its cache by URL only (it does not honour Vary), so such an answer is the browser's alone; the
+   * storefront names both in the URL (`?market=`, `?lang=`) to get the shared-cache policies above.
    */
   marketChosenByRequest: 'private, max-age=0',
   /** Admin and internal answers depend on who asks and must never sit in a shared cache. */

@@ -57,9 +57,62 @@ const adjectives = ['Wireless', 'Compact', 'Pro', 'Ultralight', 'Classic', 'Eco'
 const colours = ['black', 'white', 'graphite', 'forest green', 'navy', 'sand', 'red'];
 const materials = ['recycled aluminium', 'stainless steel', 'organic cotton', 'ripstop nylon', 'bamboo', 'ceramic'];
 
+/** The demo's words in German and Japanese, so the demo products carry translations (and search works in them). */
+const demoWords: Record<'de' | 'ja', Record<string, string>> = {
+  de: {
+    Headphones: 'Kopfhörer', Earbuds: 'Ohrhörer', Headset: 'Headset', Speaker: 'Lautsprecher', Soundbar: 'Soundbar', Boombox: 'Boombox',
+    Laptop: 'Laptop', Notebook: 'Notebook', Ultrabook: 'Ultrabook', Keyboard: 'Tastatur', Mouse: 'Maus', 'USB-C Hub': 'USB-C-Hub',
+    'Monitor Stand': 'Monitorständer', 'Action Camera': 'Actionkamera', 'Dash Cam': 'Dashcam', 'Frying Pan': 'Bratpfanne', Saucepan: 'Kochtopf',
+    'Dutch Oven': 'Schmortopf', Wok: 'Wok', 'Espresso Machine': 'Espressomaschine', 'Coffee Grinder': 'Kaffeemühle', 'French Press': 'Kaffeebereiter',
+    Kettle: 'Wasserkocher', 'Desk Lamp': 'Schreibtischlampe', 'Floor Lamp': 'Stehlampe', 'Pendant Light': 'Pendelleuchte', 'Office Chair': 'Bürostuhl',
+    Armchair: 'Sessel', Stool: 'Hocker', Tent: 'Zelt', Shelter: 'Unterstand', Tarp: 'Tarp', 'Sleeping Bag': 'Schlafsack', 'Sleeping Pad': 'Isomatte',
+    'Yoga Mat': 'Yogamatte', 'Yoga Block': 'Yogablock', 'Resistance Band': 'Fitnessband', 'Bike Light': 'Fahrradlicht', Helmet: 'Helm',
+    'Bike Lock': 'Fahrradschloss', Pump: 'Luftpumpe', 'Running Shoes': 'Laufschuhe', 'Trail Shoes': 'Trailschuhe', 'Racing Flats': 'Wettkampfschuhe',
+    Backpack: 'Rucksack', Daypack: 'Tagesrucksack', 'Laptop Bag': 'Laptoptasche',
+    Wireless: 'Kabellos', Compact: 'Kompakt', Pro: 'Pro', Ultralight: 'Ultraleicht', Classic: 'Klassik', Eco: 'Öko', Smart: 'Smart', Foldable: 'Faltbar',
+    Premium: 'Premium', Everyday: 'Alltag', Rugged: 'Robust', Silent: 'Leise',
+    black: 'Schwarz', white: 'Weiß', graphite: 'Graphit', 'forest green': 'Waldgrün', navy: 'Marineblau', sand: 'Sand', red: 'Rot',
+    'recycled aluminium': 'recyceltem Aluminium', 'stainless steel': 'Edelstahl', 'organic cotton': 'Bio-Baumwolle', 'ripstop nylon': 'Ripstop-Nylon',
+    bamboo: 'Bambus', ceramic: 'Keramik',
+  },
+  ja: {
+    Headphones: 'ヘッドホン', Earbuds: 'イヤホン', Headset: 'ヘッドセット', Speaker: 'スピーカー', Soundbar: 'サウンドバー', Boombox: 'ラジカセ',
+    Laptop: 'ノートパソコン', Notebook: 'ノートブック', Ultrabook: 'ウルトラブック', Keyboard: 'キーボード', Mouse: 'マウス', 'USB-C Hub': 'USB-Cハブ',
+    'Monitor Stand': 'モニタースタンド', 'Action Camera': 'アクションカメラ', 'Dash Cam': 'ドライブレコーダー', 'Frying Pan': 'フライパン', Saucepan: '片手鍋',
+    'Dutch Oven': 'ダッチオーブン', Wok: '中華鍋', 'Espresso Machine': 'エスプレッソマシン', 'Coffee Grinder': 'コーヒーミル', 'French Press': 'フレンチプレス',
+    Kettle: 'ケトル', 'Desk Lamp': 'デスクライト', 'Floor Lamp': 'フロアランプ', 'Pendant Light': 'ペンダントライト', 'Office Chair': 'オフィスチェア',
+    Armchair: 'アームチェア', Stool: 'スツール', Tent: 'テント', Shelter: 'シェルター', Tarp: 'タープ', 'Sleeping Bag': '寝袋', 'Sleeping Pad': 'スリーピングマット',
+    'Yoga Mat': 'ヨガマット', 'Yoga Block': 'ヨガブロック', 'Resistance Band': 'トレーニングバンド', 'Bike Light': '自転車ライト', Helmet: 'ヘルメット',
+    'Bike Lock': '自転車ロック', Pump: '空気入れ', 'Running Shoes': 'ランニングシューズ', 'Trail Shoes': 'トレイルシューズ', 'Racing Flats': 'レーシングシューズ',
+    Backpack: 'バックパック', Daypack: 'デイパック', 'Laptop Bag': 'ノートPCバッグ',
+    Wireless: 'ワイヤレス', Compact: 'コンパクト', Pro: 'プロ', Ultralight: '超軽量', Classic: 'クラシック', Eco: 'エコ', Smart: 'スマート', Foldable: '折りたたみ',
+    Premium: 'プレミアム', Everyday: 'デイリー', Rugged: 'タフ', Silent: '静音',
+    black: 'ブラック', white: 'ホワイト', graphite: 'グラファイト', 'forest green': 'フォレストグリーン', navy: 'ネイビー', sand: 'サンド', red: 'レッド',
+    'recycled aluminium': 'リサイクルアルミ', 'stainless steel': 'ステンレス', 'organic cotton': 'オーガニックコットン', 'ripstop nylon': 'リップストップナイロン',
+    bamboo: '竹', ceramic: 'セラミック',
+  },
+};
+
+/** A demo product's name and description in German and Japanese (words of `demoWords`; names of brands stay). */
+function demoTranslations(parts: { brand: string; adjective: string; noun: string; colour: string; material: string; serial: string }) {
+  const de = (word: string) => demoWords.de[word] ?? word;
+  const ja = (word: string) => demoWords.ja[word] ?? word;
+  return {
+    de: {
+      name: `${parts.brand} ${de(parts.adjective)} ${de(parts.noun)} ${parts.serial}`,
+      description: `${de(parts.noun)} von ${parts.brand}, ${de(parts.adjective).toLowerCase()}, in ${de(parts.colour)}, aus ${de(parts.material)}.`,
+    },
+    ja: {
+      name: `${parts.brand} ${ja(parts.adjective)} ${ja(parts.noun)} ${parts.serial}`,
+      description: `${parts.brand}の${ja(parts.adjective)}${ja(parts.noun)}。カラーは${ja(parts.colour)}、素材は${ja(parts.material)}。`,
+    },
+  };
+}
+
 /**
  * The demo catalog as one sync batch: a few hundred products over a three-level category tree, 16 brands,
- * prices in EUR, stock levels from sold out to plenty, and a few drafts and archived products. No image URLs: the
+ * prices in EUR, names and descriptions in English with German and Japanese translations, stock levels from sold
+ * out to plenty, and a few drafts and archived products. No image URLs: the
  * demo's images are drawn locally and uploaded (`seedDemoImages`), so the demo needs no outside host.
  */
 export function demoCatalogBatch(count = DEMO_PRODUCT_COUNT): SyncBatch {
@@ -89,6 +142,7 @@ function demoProductRecords(count: number) {
       sku: `DEMO-${number}`,
       name: `${brand} ${adjective} ${noun} ${number.slice(1)}`,
       description: `A ${adjective.toLowerCase()} ${noun.toLowerCase()} by ${brand} in ${colour}, made of ${material}. Part of the ${leaf.path[2].toLowerCase()} range.`,
+      translations: demoTranslations({ brand, adjective, noun, colour, material, serial: number.slice(1) }),
       brand,
       categoryPath: leaf.path,
       attributes: { colour, material, weightGrams: 100 + Math.floor(random() * 4900) },

@@ -11,6 +11,7 @@ import {
   productListQuerySchema,
   productPageSchema,
   productPatchSchema,
+  productReadQuerySchema,
   productViewSchema,
 } from '@shop/contracts';
 import { jsonRequestBody, type ApiOperation } from '../api-operation';
@@ -40,7 +41,7 @@ export const catalogOperations: readonly ApiOperation[] = [
     method: 'get',
     path: '/api/catalog/products',
     summary: 'Search and list active products',
-    description: 'Shared caches may keep a page for 15 seconds.',
+    description: 'Shared caches may keep a page for 15 seconds when the URL names the market and the language (?market=, ?lang=); otherwise the answer is private.',
     access: 'anyone',
     request: { query: productListQuerySchema },
     responses: { 200: jsonResponse('A page of products', productPageSchema) },
@@ -51,17 +52,19 @@ export const catalogOperations: readonly ApiOperation[] = [
     method: 'get',
     path: '/api/catalog/products/{ref}',
     summary: 'One active product, by id or SKU',
-    description: 'Revalidate with If-None-Match: the answer is 304 while the product is unchanged. Shared caches may keep it for 30 seconds (availability can lag by that much; checkout reserves against the database).',
+    description:
+      'Revalidate with If-None-Match: the answer is 304 while the product is unchanged. Shared caches may keep it for 30 seconds when the URL names the market and the language (availability can lag by that much; checkout reserves against the database). Name and description are in the requested language when the product has a translation in it, else in the base language (the answer says which).',
     access: 'anyone',
     request: {
       params: pathParameters({ ref: textParameter('The product id (UUID) or its SKU') }),
+      query: productReadQuerySchema,
       headers: z.object({ 'If-None-Match': z.string().optional().meta({ description: 'The ETag of a copy the client holds' }) }),
     },
     responses: {
       200: jsonResponse('The product', productViewSchema, z.object({ ETag: z.string().meta({ description: 'The representation\'s entity tag' }) })),
       304: emptyResponse('The copy the client holds (If-None-Match) is current'),
     },
-    problems: [404],
+    problems: [400, 404],
   },
   {
     operationId: 'getCategoryTree',
