@@ -42,7 +42,13 @@ export interface TestProduct {
 export interface TestCatalog {
   url: string;
   /** Creates a product (active, EUR 19.99 and 100 in stock unless overridden). */
-  createProduct(overrides?: { price?: { amount: number; currency: string }; status?: 'active' | 'draft' | 'archived'; onHand?: number; name?: string }): Promise<TestProduct>;
+  createProduct(overrides?: {
+    price?: { amount: number; currency: string };
+    status?: 'active' | 'draft' | 'archived';
+    onHand?: number;
+    name?: string;
+    translations?: Record<string, { name: string }>;
+  }): Promise<TestProduct>;
   setStock(productId: string, onHand: number): Promise<void>;
   setPrice(productId: string, amount: number, currency?: string): Promise<void>;
   archive(productId: string): Promise<void>;
@@ -76,7 +82,7 @@ export async function startTestCatalog(environment: Record<string, string> = {})
       const response = await http
         .post('/api/catalog/products')
         .set('Authorization', adminBearer)
-        .send({ sku, name: overrides.name ?? `Product ${sku}`, price: overrides.price ?? { amount: 1999, currency: 'EUR' }, status: overrides.status ?? 'active' });
+        .send({ sku, name: overrides.name ?? `Product ${sku}`, price: overrides.price ?? { amount: 1999, currency: 'EUR' }, status: overrides.status ?? 'active', translations: overrides.translations });
       if (response.status !== 201) throw new Error(`create product: ${response.status} ${JSON.stringify(response.body)}`);
       const product = response.body as TestProduct;
       etags.set(product.id, response.headers.etag);

@@ -24,6 +24,19 @@ describe('a cart belongs to one market', () => {
   }, 60_000);
   afterAll(() => catalog?.stop());
 
+  it("when the shopper's language is German or Japanese, then the cart names the lines in it where catalog has a translation, else in catalog's base name", async () => {
+    const lamp = await catalog.createProduct({ name: 'Desk lamp', translations: { de: { name: 'Schreibtischlampe' }, ja: { name: 'デスクライト' } } });
+    const user = newUser();
+    const names = async (acceptLanguage: string) =>
+      cartOf(await t.http.get('/api/cart').set('Authorization', user).set('Accept-Language', acceptLanguage).expect(200)).lines.map((line) => line.name);
+    const added = cartOf(await t.http.post('/api/cart/items').set('Authorization', user).set('Accept-Language', 'de-AT, de;q=0.9').send({ productId: lamp.id, quantity: 1 }).expect(200));
+    expect(added.lines.map((line) => line.name)).toEqual(['Schreibtischlampe']);
+    await t.http.post('/api/cart/items').set('Authorization', user).send({ productId: lantern.id, quantity: 1 }).expect(200);
+    await expect(names('ja')).resolves.toEqual(['デスクライト', 'Aurora Lantern']);
+    // A language catalog has no texts in falls back to the market's (the cart's eu: English), never an error.
+    await expect(names('fr-FR')).resolves.toEqual(['Desk lamp', 'Aurora Lantern']);
+  });
+
   it("when a shopper's first add comes from the jp market, then the cart is in that market and priced in yen by catalog's price list", async () => {
     const user = newUser();
     const view = cartOf(await t.http.post('/api/cart/items').set('Authorization', user).set('Cookie', 'shop_market=jp').send({ productId: lantern.id, quantity: 2 }).expect(200));

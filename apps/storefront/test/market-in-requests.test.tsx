@@ -92,7 +92,7 @@ describe('market in catalog reads', () => {
     fireEvent.click(screen.getByRole('link', { name: 'Lamp' }));
     await screen.findByRole('heading', { name: 'Lamp' });
     const read = productReads(backend).at(-1)!;
-    expect(read.path).toBe(`/api/catalog/products/${product.id}?market=us`);
+    expect(read.path).toBe(`/api/catalog/products/${product.id}?market=us&lang=en`);
   });
 });
 

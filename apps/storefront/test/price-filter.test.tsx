@@ -47,7 +47,7 @@ const product = (currency: string, amount: number) => ({
 });
 
 function renderCatalog(currency: string, amount: number) {
-  const backend = new FakeBackend().on('GET', '/api/catalog/products?limit=24', { status: 200, body: { items: [product(currency, amount)], nextCursor: null } });
+  const backend = new FakeBackend().on('GET', '/api/catalog/products?limit=24&lang=en', { status: 200, body: { items: [product(currency, amount)], nextCursor: null } });
   renderWithApp(
     <Routes>
       <Route path="/" element={<CatalogPage />} />

@@ -80,7 +80,7 @@ describe('product images', () => {
       images: [uploadedImage(), uploadedImage(second, 'Lamp, off')],
       imageUrls: [`/media/${imageId}/640.jpeg`, `/media/${second}/640.jpeg`, 'https://images.example.com/lamp.jpg'],
     });
-    const backend = new FakeBackend().on('GET', `/api/catalog/products/${view.id}`, { status: 200, body: view });
+    const backend = new FakeBackend().on('GET', `/api/catalog/products/${view.id}?lang=en`, { status: 200, body: view });
     const { container } = renderWithApp(
       <Routes>
         <Route path="/products/:ref" element={<ProductPage />} />

@@ -8,13 +8,13 @@ function product(id: string, amount: number): ProductDetails {
 }
 
 /** A catalog that counts its lookups and answers what `answer` says at the time of the call. */
-function countingCatalog(answer: (productId: string, market: string) => Promise<ProductDetails | undefined>): ProductCatalog & { calls: string[] } {
+function countingCatalog(answer: (productId: string, market: string, language?: string) => Promise<ProductDetails | undefined>): ProductCatalog & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
-    findProduct: (productId, market) => {
-      calls.push(market === 'eu' ? productId : `${market}:${productId}`);
-      return answer(productId, market);
+    findProduct: (productId, market, language) => {
+      calls.push([market === 'eu' ? undefined : market, language, productId].filter(Boolean).join(':'));
+      return answer(productId, market, language);
     },
   };
 }
@@ -78,5 +78,14 @@ describe('CachedProductCatalog', () => {
     expect((await cached.findProduct('p1', 'jp'))?.price).toEqual({ amount: 3248, currency: 'JPY' });
     expect((await cached.findProduct('p1', 'jp'))?.price).toEqual({ amount: 3248, currency: 'JPY' });
     expect(catalog.calls).toEqual(['p1', 'jp:p1']);
+  });
+
+  it('when one product is looked up in two languages, then each language is asked and remembered apart', async () => {
+    const catalog = countingCatalog(async (id, _market, language) => ({ ...product(id, 1999), name: language === 'de' ? 'Lampe' : 'Lamp' }));
+    const cached = new CachedProductCatalog(catalog, { ttlMs: 1000, maxProducts: 100 });
+    expect((await cached.findProduct('p1', 'eu', 'de'))?.name).toBe('Lampe');
+    expect((await cached.findProduct('p1', 'eu'))?.name).toBe('Lamp');
+    expect((await cached.findProduct('p1', 'eu', 'de'))?.name).toBe('Lampe');
+    expect(catalog.calls).toEqual(['de:p1', 'p1']);
   });
 });

@@ -25,17 +25,17 @@ export class CachedProductCatalog implements ProductCatalog {
       ttl: options.ttlMs,
       // The time an answer arrived, not the time it was last read: a hot product is asked again every ttlMs.
       updateAgeOnGet: false,
-      // Keyed by market and product: the same product has a price per market.
+      // Keyed by market, language and product: the same product has a price per market and a name per language.
       fetchMethod: async (key) => {
-        const [market, productId] = key.split(' ', 2);
-        return { product: await this.catalog.findProduct(productId, market) };
+        const [market, language, productId] = key.split(' ', 3);
+        return { product: await this.catalog.findProduct(productId, market, language === '' ? undefined : language) };
       },
     });
   }
 
-  async findProduct(productId: string, market: string): Promise<ProductDetails | undefined> {
+  async findProduct(productId: string, market: string, language?: string): Promise<ProductDetails | undefined> {
     const status: LRUCache.Status<string, Remembered> = {};
-    const remembered = await this.cache.fetch(`${market} ${productId}`, { status });
+    const remembered = await this.cache.fetch(`${market} ${language ?? ''} ${productId}`, { status });
     // Joining a lookup already on its way costs no catalog call either: a hit.
     this.options.lookups?.record(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss');
     return remembered?.product;

@@ -14,13 +14,14 @@ export class InvokerProductCatalog implements ProductCatalog {
     private readonly options: { catalogAppId: string; timeoutMs: number },
   ) {}
 
-  async findProduct(productId: string, market: string): Promise<ProductDetails | undefined> {
+  async findProduct(productId: string, market: string, language?: string): Promise<ProductDetails | undefined> {
     let response;
     try {
       response = await this.invoker.invoke(this.options.catalogAppId, {
         method: 'GET',
         path: `/api/catalog/products/${encodeURIComponent(productId)}?market=${encodeURIComponent(market)}`,
-        headers: propagationHeaders(),
+        // A preference, not ?lang=: a language catalog has no texts in falls back to the market's, never a 400.
+        headers: language === undefined ? propagationHeaders() : { ...propagationHeaders(), 'accept-language': language },
         timeoutMs: this.options.timeoutMs,
       });
     } catch (error) {

@@ -38,6 +38,8 @@ export interface CartContext {
   owner: CartOwner;
   /** The request's market (query, cookie, country, languages): a new cart is priced in it. Default: the default market. */
   market?: Market;
+  /** The shopper's language (ISO 639, from Accept-Language): product names are shown in it where catalog has them. */
+  language?: string;
 }
 
 /** The shop's markets (MARKETS, DEFAULT_MARKET): a cart is priced in one of them. */
@@ -103,7 +105,7 @@ export class CartService {
     const keyed = keyedOwnerOf(ctx.owner);
     const stored = keyed ? await this.deps.repository.load(keyed) : undefined;
     const market = this.marketOf(stored?.cart, ctx);
-    const product = await this.deps.catalog.findProduct(input.productId, market);
+    const product = await this.deps.catalog.findProduct(input.productId, market, ctx.language);
     if (!product) {
       throw new AppError('unprocessable', `Product ${input.productId} is not for sale (unknown, draft or archived)`, {
         extensions: { reason: 'product_unavailable', productId: input.productId },
@@ -136,7 +138,7 @@ export class CartService {
     const stored = keyed ? await this.deps.repository.load(keyed) : undefined;
     if (!stored) return { view: await this.viewOf({ ...ctx, market: chosen }, undefined, undefined), version: cartVersionOf([]) };
     const productIds = [...new Set(stored.cart.lines.map((line) => line.productId))];
-    const products = await Promise.all(productIds.map((id) => this.deps.catalog.findProduct(id, chosen.id)));
+    const products = await Promise.all(productIds.map((id) => this.deps.catalog.findProduct(id, chosen.id, ctx.language)));
     const prices = new Map(productIds.map((id, index) => [id, products[index]?.price]));
     const known = products.filter((product): product is ProductDetails => product !== undefined);
     return this.change({ ...ctx, market: chosen }, (cart) => changeMarket(cart, chosen, prices, this.now()), known, chosen.id);
@@ -355,7 +357,7 @@ export class CartService {
     const market = this.marketOf(cart, ctx);
     const details = new Map<string, ProductDetails | undefined>(known.map((product) => [product.id, product]));
     const missing = [...new Set((cart?.lines ?? []).map((line) => line.productId))].filter((id) => !details.has(id));
-    const fetched = await Promise.all(missing.map((id) => this.deps.catalog.findProduct(id, market)));
+    const fetched = await Promise.all(missing.map((id) => this.deps.catalog.findProduct(id, market, ctx.language)));
     missing.forEach((id, index) => details.set(id, fetched[index]));
     const cartId = keyed?.kind === 'guest' ? keyed.cartId : null;
     return toCartView(cart, details, { owner: ctx.owner.kind, cartId }, market);

@@ -46,9 +46,9 @@ export interface ProductCatalog {
   /**
    * The active product priced in `market` (its price list's entry in the market's currency, else its own price), or
    * undefined when catalog does not sell it (unknown, draft or archived). Throws an `unavailable` AppError when
-   * catalog cannot answer.
+   * catalog cannot answer. Its name is in `language` where catalog has a translation in it, else catalog's base name.
    */
-  findProduct(productId: string, market: string): Promise<ProductDetails | undefined>;
+  findProduct(productId: string, market: string, language?: string): Promise<ProductDetails | undefined>;
 }
 
 /** Port: ids of events already processed by a consumer, remembered for a while. */

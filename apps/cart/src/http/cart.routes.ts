@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { authenticate, type TokenVerifier } from '@shop/auth-tokens';
 import { addCartItemBodySchema, setCartItemQuantityBodySchema, setCartMarketBodySchema, type CartView } from '@shop/contracts';
-import { parseOrThrow, requestMarket, type MarketSettings } from '@shop/platform';
+import { parseOrThrow, preferredLanguage, requestMarket, type MarketSettings } from '@shop/platform';
 import type { CartContext, CartOutcome, CartService } from '../domain/cart.service';
 import { itemParamsSchema } from './cart.schemas';
 import { CartIdHeader, clearCartIdCookie, resolveCartOwnerMergingGuestCart, sendCartId, type ResolvedCartOwner } from './cart-owner';
@@ -27,10 +27,10 @@ export function createCartRouter(deps: CartRoutesDeps): Router {
   const router = Router();
   router.use(authenticate(deps.verifier, { optional: true }));
 
-  /** Whose cart, in which market: the market is read first, so an unknown one is a 400 before any merge. */
+  /** Whose cart, in which market and language: the market is read first, so an unknown one is a 400 before any merge. */
   async function contextOf(req: Request, res: Response): Promise<ResolvedCartOwner & CartContext> {
     const market = requestMarket(req, deps.markets);
-    return { ...(await resolveCartOwnerMergingGuestCart(service, req, res)), market };
+    return { ...(await resolveCartOwnerMergingGuestCart(service, req, res)), market, language: preferredLanguage(req) };
   }
 
   router.get('/', async (req, res) => {

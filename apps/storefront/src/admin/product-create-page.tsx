@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/i18n-context';
 import type { FieldErrors } from '../lib/validation';
 import { Alert, Field, PageHeading, SelectField, TextAreaField } from '../ui/components';
 import { MarketPricesFieldset, useMarkets } from './market-prices';
+import { TranslationsFieldset } from './product-translations';
 import { emptyNewProductForm, fieldErrorsFromProblem, marketPriceCurrencies, newProductInputFromForm, productCurrencies, productStatusLabel, type NewProductForm } from './product-form';
 import './admin-messages';
 
@@ -85,6 +86,11 @@ export function ProductCreatePage() {
           values={form.marketPrices}
           errors={errors}
           onChange={(currency, value) => change('marketPrices', { ...form.marketPrices, [currency]: value })}
+        />
+        <TranslationsFieldset
+          values={form.translations}
+          errors={errors}
+          onChange={(language, field, value) => change('translations', { ...form.translations, [language]: { name: '', description: '', ...form.translations[language], [field]: value } })}
         />
         <button type="submit" className="button primary" disabled={saving}>
           {saving ? t('admin.creating') : t('admin.createProduct')}

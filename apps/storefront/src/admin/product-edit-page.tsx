@@ -9,6 +9,7 @@ import { withElements } from '../i18n/message-elements';
 import type { FieldErrors } from '../lib/validation';
 import { Alert, Field, PageHeading, SelectField, Spinner, TextAreaField } from '../ui/components';
 import { MarketPricesFieldset, useMarkets } from './market-prices';
+import { TranslationsFieldset } from './product-translations';
 import { ProductImagesSection } from './product-images-section';
 import {
   editFormFromProduct,
@@ -266,6 +267,11 @@ export function ProductEditPage() {
           errors={errors}
           derived={product.prices.filter((price) => price.derived)}
           onChange={(currency, value) => change('marketPrices', { ...form.marketPrices, [currency]: value })}
+        />
+        <TranslationsFieldset
+          values={form.translations}
+          errors={errors}
+          onChange={(language, field, value) => change('translations', { ...form.translations, [language]: { name: '', description: '', ...form.translations[language], [field]: value } })}
         />
         <button type="submit" className="button primary" disabled={busy !== undefined}>
           {busy === 'save' ? t('admin.saving') : t('admin.saveChanges')}

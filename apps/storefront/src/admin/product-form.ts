@@ -1,6 +1,6 @@
 import { ApiError } from '../api/api-error';
 import type { ProductInputBody, ProductPatchBody } from '../api/admin-api';
-import { isUuid, MAX_PRICE_MINOR_UNITS, productInputFieldsSchema, productInventoryBodySchema, skuSchema, type AdminProductView, type Market, type Money, type ProductStatus } from '@shop/contracts';
+import { isUuid, MAX_PRICE_MINOR_UNITS, productInputFieldsSchema, productInventoryBodySchema, skuSchema, type AdminProductView, type Market, type Money, type ProductStatus, type ProductTranslation } from '@shop/contracts';
 import { minorUnitDigits, moneyInputValue, parseMoneyInput } from '../lib/money';
 import { lengthLimitOf } from '../lib/schema-issues';
 import type { MessageKey } from '../i18n/catalogues';
@@ -30,6 +30,25 @@ export function productStatusLabel(status: ProductStatus, t: Translate = english
 /** Explicit prices per currency as typed, in major units ("12.99"); an empty or missing one is derived by the rate table. */
 export type MarketPriceInputs = Readonly<Record<string, string>>;
 
+/**
+ * The languages the back office offers translations in, besides the catalog's base language (English, the product's
+ * own name and description). The catalog's default languages; no API lists them.
+ */
+export const translationLanguages = ['de', 'ja'] as const;
+/** A language a product's name and description can be translated into here. */
+export type TranslationLanguage = (typeof translationLanguages)[number];
+
+/** One language's translation as typed; both empty means the product has none in it. */
+export interface TranslationInput {
+  name: string;
+  description: string;
+}
+/** The translation inputs per language (a missing language is empty). */
+export type TranslationInputs = Readonly<Partial<Record<TranslationLanguage, TranslationInput>>>;
+
+/** The field key of one translation input and its error (`translations.de.name`). */
+export const translationField = (language: TranslationLanguage, field: keyof TranslationInput) => `translations.${language}.${field}`;
+
 /** The edit form as typed: every field a string, the price as the admin writes it ("12.99"). */
 export interface ProductEditForm {
   name: string;
@@ -38,10 +57,11 @@ export interface ProductEditForm {
   price: string;
   status: ProductStatus;
   marketPrices: MarketPriceInputs;
+  translations: TranslationInputs;
 }
 
 /** The fields of the edit form a merge-patch may carry. */
-export type ProductPatch = Pick<ProductPatchBody, 'name' | 'description' | 'brand' | 'price' | 'status' | 'marketPrices'>;
+export type ProductPatch = Pick<ProductPatchBody, 'name' | 'description' | 'brand' | 'price' | 'status' | 'marketPrices' | 'translations'>;
 
 /** The currencies a product may have an explicit price in: its markets' currencies other than the base price's, in market order. */
 export function marketPriceCurrencies(markets: readonly Pick<Market, 'currency'>[], baseCurrency: string): string[] {
@@ -73,6 +93,62 @@ export function marketPricesFromForm(inputs: MarketPriceInputs, currencies: read
   return { prices, errors };
 }
 
+/**
+ * Reads the translation inputs: the languages with a name (trimmed; a blank language is left out), or the errors by
+ * field (`translations.de.name`). A description without a name is an error: a translation needs its name.
+ */
+export function translationsFromForm(inputs: TranslationInputs, t: Translate = english): { translations: Partial<Record<TranslationLanguage, ProductTranslation>>; errors: FieldErrors } {
+  const translations: Partial<Record<TranslationLanguage, ProductTranslation>> = {};
+  const errors: FieldErrors = {};
+  for (const language of translationLanguages) {
+    const name = inputs[language]?.name.trim() ?? '';
+    const description = inputs[language]?.description.trim() ?? '';
+    if (!name && !description) continue;
+    const nameError = name ? text('name', name, true, t) : t('admin.translationNeedsName');
+    const descriptionError = text('description', description, false, t);
+    if (nameError) errors[translationField(language, 'name')] = nameError;
+    if (descriptionError) errors[translationField(language, 'description')] = descriptionError;
+    if (!nameError && !descriptionError) translations[language] = { name, description };
+  }
+  return { translations, errors };
+}
+
+/** The translation inputs prefilled with a product's translations in the languages the form offers. */
+function translationInputsOf(product: Pick<AdminProductView, 'translations'>): Record<TranslationLanguage, TranslationInput> {
+  // An older catalog (a rolling deploy) answers without translations.
+  const existing: AdminProductView['translations'] = product.translations ?? {};
+  return Object.fromEntries(
+    translationLanguages.map((language) => [language, { name: existing[language]?.name ?? '', description: existing[language]?.description ?? '' }]),
+  ) as Record<TranslationLanguage, TranslationInput>;
+}
+
+/**
+ * The merge-patch of `translations`: each language of the form that changed, with its changed fields (a new one with
+ * both), `null` for one whose name and description were cleared; undefined when none changed. Languages the form does
+ * not offer are left as they are.
+ */
+function translationsPatch(wanted: Partial<Record<TranslationLanguage, ProductTranslation>>, product: Pick<AdminProductView, 'translations'>): ProductPatch['translations'] {
+  const existing: AdminProductView['translations'] = product.translations ?? {};
+  const patch: NonNullable<ProductPatch['translations']> = {};
+  for (const language of translationLanguages) {
+    const before = existing[language];
+    const after = wanted[language];
+    if (!after) {
+      if (before) patch[language] = null;
+      continue;
+    }
+    if (!before) {
+      patch[language] = { ...after };
+      continue;
+    }
+    const changes: { name?: string; description?: string } = {};
+    if (after.name !== before.name) changes.name = after.name;
+    if (after.description !== before.description) changes.description = after.description;
+    if (Object.keys(changes).length > 0) patch[language] = changes;
+  }
+  return Object.keys(patch).length > 0 ? patch : undefined;
+}
+
 const samePrices = (left: readonly Money[], right: readonly Money[]) =>
   left.length === right.length && left.every((price) => right.some((other) => other.currency === price.currency && other.amount === price.amount));
 
@@ -87,10 +163,11 @@ export interface NewProductForm {
   currency: string;
   status: 'draft' | 'active';
   marketPrices: MarketPriceInputs;
+  translations: TranslationInputs;
 }
 
 /** What the create form starts with. */
-export const emptyNewProductForm: NewProductForm = { sku: '', name: '', description: '', brand: '', category: '', price: '', currency: 'EUR', status: 'draft', marketPrices: {} };
+export const emptyNewProductForm: NewProductForm = { sku: '', name: '', description: '', brand: '', category: '', price: '', currency: 'EUR', status: 'draft', marketPrices: {}, translations: {} };
 
 const fieldLabelKeys: Record<keyof NewProductForm, MessageKey> = {
   sku: 'admin.sku',
@@ -102,6 +179,7 @@ const fieldLabelKeys: Record<keyof NewProductForm, MessageKey> = {
   currency: 'admin.currency',
   status: 'admin.status',
   marketPrices: 'admin.marketPrices',
+  translations: 'admin.translations',
 };
 
 /** Field labels in the active language (`t`), used to word the catalog's field errors ("SKU is already used"). */
@@ -114,7 +192,15 @@ const textFieldKeys: Record<'name' | 'description' | 'brand', MessageKey> = { na
 /** The edit form prefilled with a product. */
 export function editFormFromProduct(product: AdminProductView): ProductEditForm {
   const marketPrices = Object.fromEntries(explicitMarketPrices(product).map((price) => [price.currency, moneyInputValue(price)]));
-  return { name: product.name, description: product.description, brand: product.brand ?? '', price: moneyInputValue(product.price), status: product.status, marketPrices };
+  return {
+    name: product.name,
+    description: product.description,
+    brand: product.brand ?? '',
+    price: moneyInputValue(product.price),
+    status: product.status,
+    marketPrices,
+    translations: translationInputsOf(product),
+  };
 }
 
 /** Checks a text field with its rule in catalog's input schema; a blank optional field is left out (or cleared). */
@@ -168,6 +254,10 @@ export function productPatchFromForm(form: ProductEditForm, product: AdminProduc
   const explicit = explicitMarketPrices(product);
   const wanted = [...explicit.filter((price) => !currencies.includes(price.currency)), ...marketPrices.prices];
   if (Object.keys(marketPrices.errors).length === 0 && !samePrices(wanted, explicit)) patch.marketPrices = wanted.length > 0 ? wanted : null;
+  const translations = translationsFromForm(form.translations, t);
+  Object.assign(errors, translations.errors);
+  const translationChanges = Object.keys(translations.errors).length === 0 ? translationsPatch(translations.translations, product) : undefined;
+  if (translationChanges) patch.translations = translationChanges;
   return { patch, errors };
 }
 
@@ -188,6 +278,13 @@ export function rebaseEditForm(form: ProductEditForm, before: AdminProductView, 
       [...new Set([...Object.keys(form.marketPrices), ...Object.keys(now.marketPrices)])].map((currency) => {
         const typed = form.marketPrices[currency] ?? '';
         return [currency, typed === (was.marketPrices[currency] ?? '') ? (now.marketPrices[currency] ?? '') : typed];
+      }),
+    ),
+    translations: Object.fromEntries(
+      translationLanguages.map((language) => {
+        const typed = form.translations[language] ?? { name: '', description: '' };
+        const untouched = (field: keyof TranslationInput) => (typed[field] === (was.translations[language]?.[field] ?? '') ? (now.translations[language]?.[field] ?? '') : typed[field]);
+        return [language, { name: untouched('name'), description: untouched('description') }];
       }),
     ),
   };
@@ -215,6 +312,8 @@ export function newProductInputFromForm(form: NewProductForm, t: Translate = eng
   // A price typed for a currency that became the base one is no longer shown, and not sent.
   const marketPrices = marketPricesFromForm(form.marketPrices, currencies.filter((currency) => currency !== form.currency), t);
   Object.assign(errors, marketPrices.errors);
+  const translations = translationsFromForm(form.translations, t);
+  Object.assign(errors, translations.errors);
   if (Object.keys(errors).length > 0 || price.amount === undefined) return { errors };
   return {
     errors,
@@ -226,6 +325,7 @@ export function newProductInputFromForm(form: NewProductForm, t: Translate = eng
       category: category || null,
       price: { amount: price.amount, currency: form.currency },
       ...(marketPrices.prices.length > 0 ? { marketPrices: marketPrices.prices } : {}),
+      ...(Object.keys(translations.translations).length > 0 ? { translations: translations.translations } : {}),
       status: form.status,
     },
   };

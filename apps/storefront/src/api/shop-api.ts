@@ -31,24 +31,29 @@ export function toQueryString(values: Record<string, string | number | boolean |
 
 /**
  * What shoppers call: catalog reads, the cart, checkout and their orders. `currentMarket` names the shopper's market
- * once the app knows it: product reads and searches then carry `?market=`, which makes their answers cacheable at the
- * edge (Front Door caches by URL; an answer whose market came from the cookie, the country or the language is private).
+ * once the app knows it, `language` the language of the shop's texts (ISO 639, `de`): product reads and searches then
+ * carry `?market=` and `?lang=`. Only an answer with both in its URL is cacheable at the edge (Front Door caches by URL;
+ * one whose market or language came from the cookie, the country or Accept-Language is private).
  */
-export function shopApi(client: ApiClient, currentMarket: () => string | undefined = () => undefined) {
+export function shopApi(client: ApiClient, currentMarket: () => string | undefined = () => undefined, language?: string) {
+  // The cart names its lines in the shop's language: it asks catalog in the Accept-Language it is sent (the browser's
+  // own would differ once the shopper switched language).
+  const cartHeaders = language === undefined ? undefined : { 'accept-language': language };
   return {
     searchProducts: async (query: ProductQuery, signal?: AbortSignal) =>
-      (await client.request<ProductPage>(`/api/catalog/products${toQueryString({ ...query, market: currentMarket() })}`, { auth: 'none', signal })).data,
+      (await client.request<ProductPage>(`/api/catalog/products${toQueryString({ ...query, market: currentMarket(), lang: language })}`, { auth: 'none', signal })).data,
     product: async (idOrSku: string) =>
-      (await client.request<ProductView>(`/api/catalog/products/${encodeURIComponent(idOrSku)}${toQueryString({ market: currentMarket() })}`, { auth: 'none' })).data,
+      (await client.request<ProductView>(`/api/catalog/products/${encodeURIComponent(idOrSku)}${toQueryString({ market: currentMarket(), lang: language })}`, { auth: 'none' })).data,
     categories: async () => (await client.request<CategoryTree>('/api/catalog/categories', { auth: 'none' })).data.items,
 
-    cart: async () => (await client.request<CartView>('/api/cart')).data,
-    addToCart: async (productId: string, quantity: number) => (await client.request<CartView>('/api/cart/items', { method: 'POST', body: { productId, quantity } satisfies AddCartItemBody })).data,
+    cart: async () => (await client.request<CartView>('/api/cart', { headers: cartHeaders })).data,
+    addToCart: async (productId: string, quantity: number) =>
+      (await client.request<CartView>('/api/cart/items', { method: 'POST', body: { productId, quantity } satisfies AddCartItemBody, headers: cartHeaders })).data,
     setCartQuantity: async (productId: string, quantity: number) =>
-      (await client.request<CartView>(`/api/cart/items/${encodeURIComponent(productId)}`, { method: 'PATCH', body: { quantity } satisfies SetCartItemQuantityBody })).data,
+      (await client.request<CartView>(`/api/cart/items/${encodeURIComponent(productId)}`, { method: 'PATCH', body: { quantity } satisfies SetCartItemQuantityBody, headers: cartHeaders })).data,
     /** Re-prices every line of the cart in `market` (each line then shows its previous price as `repricedFrom`). */
-    setCartMarket: async (market: string) => (await client.request<CartView>('/api/cart/market', { method: 'PUT', body: { market } satisfies SetCartMarketBody })).data,
-    removeFromCart: async (productId: string) => (await client.request<CartView>(`/api/cart/items/${encodeURIComponent(productId)}`, { method: 'DELETE' })).data,
+    setCartMarket: async (market: string) => (await client.request<CartView>('/api/cart/market', { method: 'PUT', body: { market } satisfies SetCartMarketBody, headers: cartHeaders })).data,
+    removeFromCart: async (productId: string) => (await client.request<CartView>(`/api/cart/items/${encodeURIComponent(productId)}`, { method: 'DELETE', headers: cartHeaders })).data,
 
     /** Places the order; the key identifies this attempt, so a repeated click or a retry places it once. */
     placeOrder: async (input: PlaceOrderBody, idempotencyKey: string) =>

@@ -5,6 +5,8 @@ import { ApiClient } from '../api/client';
 import type { SessionEnd } from '../api/session';
 import { shopApi, type ShopApi } from '../api/shop-api';
 import type { AuthUser, CartView, Market } from '@shop/contracts';
+import { useI18n } from '../i18n/i18n-context';
+import { contentLanguageOf } from '../i18n/translator';
 import { storeMarketChoice, storedMarketChoice } from './market-cookie';
 
 interface AppServices {
@@ -43,8 +45,11 @@ export function AppProvider({ client, children }: { client: ApiClient; children:
   // What catalog reads name as `?market=`: known from the cookie on load, else once the markets list answers. A ref, so
   // that learning the market the services already used does not read every page again.
   const marketId = useRef<string | undefined>(storedMarketChoice());
-  // A new shop API per picked market: every page's data effect depends on it, so picking one reloads prices and the cart.
-  const shop = useMemo(() => shopApi(client, () => marketId.current), [client, pickedMarketId]);
+  // The language product names and descriptions are read in: the UI's, so switching it shows them translated.
+  const language = contentLanguageOf(useI18n().locale);
+  // A new shop API per picked market and per language: every page's data effect depends on it, so picking one reloads
+  // the catalog data (and the cart) in it.
+  const shop = useMemo(() => shopApi(client, () => marketId.current, language), [client, pickedMarketId, language]);
   const admin = useMemo(() => adminApi(client), [client]);
   const account = useMemo(() => accountApi(client), [client]);
   const [user, setUser] = useState<AuthUser | undefined>(client.user);
@@ -67,14 +72,14 @@ export function AppProvider({ client, children }: { client: ApiClient; children:
       setMarket(next);
       try {
         // The cart follows the shopper: its lines are re-priced in the new market's currency.
-        setCart(await shopApi(client).setCartMarket(next.id));
+        setCart(await shopApi(client, () => next.id, language).setCartMarket(next.id));
       } catch {
         // An older cart service or a failed write: the cart read that follows shows the cart as it is.
       } finally {
         setPickedMarketId(next.id);
       }
     },
-    [client],
+    [client, language],
   );
   const adoptResolvedMarket = useCallback((resolved: Market) => {
     marketId.current ??= resolved.id;

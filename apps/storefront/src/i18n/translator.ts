@@ -21,10 +21,16 @@ export function isSupportedLocale(tag: string | null | undefined): tag is Suppor
 /** The first of the browser's preferred languages (`navigator.languages`) that ships, by language, else English. */
 export function negotiateLocale(preferred: readonly string[]): SupportedLocale {
   for (const tag of preferred) {
-    const language = tag.split('-')[0].toLowerCase();
-    if (isSupportedLocale(language)) return language;
+    const language = contentLanguageOf(tag);
+    if (language) return language;
   }
   return 'en';
+}
+
+/** The language of a tag (`ja-JP` → `ja`) when the storefront ships it, as the catalog's `?lang=` names it; else undefined. */
+export function contentLanguageOf(tag: string): SupportedLocale | undefined {
+  const language = tag.split('-')[0].toLowerCase();
+  return isSupportedLocale(language) ? language : undefined;
 }
 
 const pluralRules = new Map<string, Intl.PluralRules>();

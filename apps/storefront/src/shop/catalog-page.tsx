@@ -20,12 +20,12 @@ const defaultCurrency = 'EUR';
 /** Home: search as you type, category tree, brand / price / stock filters, sort, and "load more" on the cursor. */
 export function CatalogPage() {
   const { shop, market, pickedMarketId } = useApp();
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [params, setParams] = useSearchParams();
   const query = useMemo(() => catalogQueryFromParams(params), [params]);
-  // The picked market is part of the key: picking another one reads the first page again, in its currency (learning
-  // the market the services resolved does not: the page already is in it).
-  const queryKey = `${paramsFromCatalogQuery(query).toString()}|${pickedMarketId ?? ''}`;
+  // The picked market and the language are part of the key: picking another one reads the first page again, in its
+  // currency or language (learning the market the services resolved does not: the page already is in it).
+  const queryKey = `${paramsFromCatalogQuery(query).toString()}|${pickedMarketId ?? ''}|${locale}`;
 
   const [categories, setCategories] = useState<CategoryTreeNode[]>([]);
   const [brandsSeen, setBrandsSeen] = useState<string[]>([]);

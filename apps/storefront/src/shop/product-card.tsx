@@ -7,14 +7,16 @@ import { useAddToCart } from './use-add-to-cart';
 
 /** One product of the grid: the whole card is reachable by its name link; "Add to cart" adds one unit. */
 export function ProductCard({ product }: { product: ProductView }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  // Untranslated names are in the catalog's base language: say so, for screen readers and hyphenation.
+  const textLanguage = product.language && product.language !== locale ? product.language : undefined;
   const stock = availabilityLabel(product.availability, t);
   const { add, adding, result } = useAddToCart();
   return (
     <article className="product-card" aria-labelledby={`product-${product.id}`}>
       <ProductImage image={product.images?.[0]} src={product.imageUrls[0]} name={product.name} />
       <div className="product-card-body">
-        <h2 className="product-card-title" id={`product-${product.id}`}>
+        <h2 className="product-card-title" id={`product-${product.id}`} lang={textLanguage}>
           <Link to={`/products/${product.id}`}>{product.name}</Link>
         </h2>
         {product.brand && <p className="muted">{product.brand}</p>}

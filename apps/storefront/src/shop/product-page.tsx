@@ -14,7 +14,7 @@ const maxQuantityChoice = 10;
 export function ProductPage() {
   const { ref = '' } = useParams();
   const { shop } = useApp();
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [product, setProduct] = useState<ProductView>();
   const [error, setError] = useState<string>();
   const [imageIndex, setImageIndex] = useState(0);
@@ -32,6 +32,8 @@ export function ProductPage() {
   if (!product) return <Spinner label={t('shop.loadingProduct')} />;
 
   const stock = availabilityLabel(product.availability, t);
+  // Untranslated texts are in the catalog's base language: say so, for screen readers and hyphenation.
+  const textLanguage = product.language && product.language !== locale ? product.language : undefined;
   // imageUrls lists the uploaded images first (each one's 640 px JPEG), in the order of `images`, then external URLs.
   const images = product.images ?? [];
   const choices = Math.max(1, Math.min(maxQuantityChoice, product.availability.available));
@@ -63,7 +65,7 @@ export function ProductPage() {
           )}
         </div>
         <div className="product-info">
-          <PageHeading>{product.name}</PageHeading>
+          <PageHeading lang={textLanguage}>{product.name}</PageHeading>
           {product.brand && <p className="muted">{t('shop.byBrand', { brand: product.brand })}</p>}
           <p className="product-price" data-testid="product-price">
             <Price money={product.price} />
@@ -98,7 +100,9 @@ export function ProductPage() {
             )}
           </div>
           <h2>{t('shop.description')}</h2>
-          <p className="description">{product.description || t('shop.noDescription')}</p>
+          <p className="description" lang={product.description ? textLanguage : undefined}>
+            {product.description || t('shop.noDescription')}
+          </p>
           {Object.keys(product.attributes).length > 0 && (
             <>
               <h2>{t('shop.details')}</h2>

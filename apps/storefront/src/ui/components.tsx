@@ -192,11 +192,11 @@ export function ProductImage({
 }
 
 /** Moves focus to the page's heading when the page changes, so keyboard and screen-reader users start at the top. */
-export function PageHeading({ children }: { children: ReactNode }) {
+export function PageHeading({ children, lang }: { children: ReactNode; lang?: string }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => ref.current?.focus(), []);
   return (
-    <h1 tabIndex={-1} ref={ref}>
+    <h1 tabIndex={-1} ref={ref} lang={lang}>
       {children}
     </h1>
   );

@@ -24,6 +24,7 @@ function product(index: number): AdminProductView {
     createdAt: '2030-01-01T00:00:00Z',
     updatedAt: '2030-01-01T00:00:00Z',
     inventory: { onHand: 5, reserved: 2 },
+    translations: {},
     source: null,
     externalId: null,
   };

@@ -22,6 +22,7 @@ export function adminProduct(overrides: Partial<AdminProductView> = {}): AdminPr
     createdAt: '2030-01-01T00:00:00Z',
     updatedAt: '2030-01-02T00:00:00Z',
     inventory: { onHand: 7, reserved: 2 },
+    translations: {},
     source: null,
     externalId: null,
     ...overrides,

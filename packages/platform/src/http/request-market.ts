@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { AppError } from '@shop/kernel';
-import { MarketRequest, resolveMarket, type Market, type MarketHints, type MarketId, type MarketResolution, type MarketSelection } from '@shop/contracts';
+import { acceptedLanguages, MarketRequest, resolveMarket, type Market, type MarketHints, type MarketId, type MarketResolution, type MarketSelection } from '@shop/contracts';
 
 /** The markets of this deployment (MARKETS, DEFAULT_MARKET). */
 export interface MarketSettings {
@@ -51,6 +51,15 @@ export function requestMarketChoice(req: Request, settings: MarketSettings): { m
 export function unknownMarket(requested: string, field: string, settings: MarketSettings): AppError {
   const ids = settings.markets.map((market) => market.id).join(', ');
   return new AppError('invalid', `There is no market ${JSON.stringify(requested)}; markets: ${ids}`, { fields: [{ field, message: `must be one of ${ids}` }] });
+}
+
+/**
+ * The language the shopper prefers, as an ISO 639 code (`de` for `de-AT`): the best of `Accept-Language` (the
+ * storefront sends its UI language there), or undefined when it names none.
+ */
+export function preferredLanguage(req: Request): string | undefined {
+  const best = acceptedLanguages(req.get('accept-language') ?? '')[0]?.split('-')[0].toLowerCase();
+  return best !== undefined && /^[a-z]{2,3}$/.test(best) ? best : undefined;
 }
 
 /** The value of one cookie of a Cookie header (the storefront's own cookie: no parser library needed for one name). */
