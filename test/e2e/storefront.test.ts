@@ -258,16 +258,45 @@ describeWithChromium(
       await adminContext.close();
     }, 120_000);
 
+    it('when an admin uploads an image for a product, then the shopper sees it on the product page, decoded from its content-hash URL', async () => {
+      type Imaged = ApiProduct & { imageUrls: string[]; images: Array<{ id: string; alt: string }> };
+      const [product] = (await api<{ items: Imaged[] }>('/api/catalog/products?q=tent&limit=1&market=eu&lang=en')).items;
+      const [other] = (await api<{ items: Imaged[] }>('/api/catalog/products?q=backpack&limit=1&market=eu&lang=en')).items;
+      expect(product.images).toHaveLength(1);
+      // Another category's picture, as the JPEG the shop serves: new bytes for this product, so a new image.
+      const picture = Buffer.from(await (await fetch(`${platform.url}${other.imageUrls[0]}`)).arrayBuffer());
+
+      const adminContext = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+      const admin = await signInAsAdmin(adminContext);
+      await admin.goto(`${platform.url}/admin/products/${product.id}`);
+      await admin.getByLabel('Image file').setInputFiles({ name: 'backpack.jpg', mimeType: 'image/jpeg', buffer: picture });
+      await admin.getByLabel('Alternative text (optional)').fill('A backpack beside the tent');
+      await admin.getByRole('button', { name: 'Upload image' }).click();
+      await admin.getByText('Image uploaded.').waitFor();
+      await expectNoSeriousAccessibilityViolations(admin, 'admin product images');
+      await adminContext.close();
+
+      const uploaded = (await api<Imaged>(`/api/catalog/products/${product.id}?market=eu&lang=en`)).images;
+      expect(uploaded.map((image) => image.alt)).toEqual([expect.any(String), 'A backpack beside the tent']);
+      const { context, page } = await newShopper();
+      await page.goto(`${platform.url}/products/${product.id}`);
+      await page.getByRole('button', { name: 'Show image 2' }).click();
+      await eventually(async () => (await page.evaluate<number>(`document.querySelector('.gallery > picture img')?.naturalWidth ?? 0`)) > 0, 15_000);
+      expect(await page.evaluate<string>(`document.querySelector('.gallery > picture img').currentSrc`)).toMatch(new RegExp(`/media/${uploaded[1].id}/\\d+\\.(avif|webp|jpeg)$`));
+      await page.screenshot({ path: join(screenshotDir, 'product-uploaded-image.png'), fullPage: false });
+      await context.close();
+    }, 120_000);
+
     it('when a second admin saves a stale edit, then the conflict and the current values are shown', async () => {
       const [product] = (await api<{ items: ApiProduct[] }>('/api/catalog/products?q=backpack&limit=1')).items;
       const [firstContext, secondContext] = await Promise.all([browser.newContext({ locale: 'en-US' }), browser.newContext({ locale: 'en-US' })]);
       const first = await signInAsAdmin(firstContext);
       const second = await signInAsAdmin(secondContext);
       await Promise.all([first.goto(`${platform.url}/admin/products/${product.id}`), second.goto(`${platform.url}/admin/products/${product.id}`)]);
-      await Promise.all([first.getByLabel('Name').waitFor(), second.getByLabel('Name').waitFor()]);
+      await Promise.all([first.getByLabel('Name', { exact: true }).waitFor(), second.getByLabel('Name', { exact: true }).waitFor()]);
 
       const renamed = `${product.name} (renamed)`;
-      await first.getByLabel('Name').fill(renamed);
+      await first.getByLabel('Name', { exact: true }).fill(renamed);
       await first.getByRole('button', { name: 'Save changes' }).click();
       await first.getByText('Saved.').waitFor();
 
@@ -277,7 +306,7 @@ describeWithChromium(
       await conflict.waitFor();
       await expect(conflict.textContent()).resolves.toContain(renamed);
       await second.getByRole('button', { name: 'Use the current values' }).click();
-      await expect(second.getByLabel('Name').inputValue()).resolves.toBe(renamed);
+      await expect(second.getByLabel('Name', { exact: true }).inputValue()).resolves.toBe(renamed);
       // The stale save changed nothing.
       const current = await api<ApiProduct>(`/api/catalog/products/${product.id}`);
       expect(current.price.amount).toBe(product.price.amount);
@@ -450,6 +479,10 @@ describeWithChromium(
       const euro = (await api<ApiProduct>(`/api/catalog/products/${product.id}?market=eu`)).price;
       const dollar = (await api<ApiProduct>(`/api/catalog/products/${product.id}?market=us`)).price;
       expect([yen.currency, euro.currency, dollar.currency]).toEqual(['JPY', 'EUR', 'USD']);
+      // The demo product's translations: what each shopper must read as its name.
+      const japaneseName = (await api<ApiProduct & { language: string }>(`/api/catalog/products/${product.id}?market=jp&lang=ja`)).name;
+      const germanName = (await api<ApiProduct & { language: string }>(`/api/catalog/products/${product.id}?market=eu&lang=de`)).name;
+      expect(new Set([product.name, japaneseName, germanName]).size).toBe(3);
 
       // Japanese browser: Japanese texts, the jp market (by Accept-Language) and whole yen.
       const japan = await newShopper(undefined, 'ja-JP');
@@ -457,6 +490,7 @@ describeWithChromium(
       await japan.page.getByRole('link', { name: 'カタログ' }).first().waitFor();
       await expect(japan.page.evaluate<string>('document.documentElement.lang')).resolves.toBe('ja');
       await eventually(async () => spaced(await japan.page.getByTestId('product-price').textContent()) === moneyIn('ja-JP', yen), 15_000);
+      await japan.page.getByRole('heading', { level: 1, name: japaneseName }).waitFor();
       // The demo product's own picture (made at seed time, served from /media): decoded, not the initials placeholder.
       await eventually(async () => (await japan.page.evaluate<number>("document.querySelector('main picture img')?.naturalWidth ?? 0")) > 0, 15_000);
       expect(await japan.page.evaluate<string>("document.querySelector('main picture img').currentSrc")).toMatch(/\/media\/[0-9a-f]{64}\/\d+\.(avif|webp|jpeg)$/);
@@ -471,8 +505,12 @@ describeWithChromium(
       await page.getByRole('link', { name: 'Katalog' }).first().waitFor();
       await expect(page.evaluate<string>('document.documentElement.lang')).resolves.toBe('de');
       await eventually(async () => spaced(await page.getByTestId('product-price').textContent()) === moneyIn('de-DE', euro), 15_000);
+      await page.getByRole('heading', { level: 1, name: germanName }).waitFor();
       await page.getByRole('button', { name: 'In den Warenkorb' }).click();
       await eventually(async () => (await cartCount(page)) === 1, 15_000);
+      // The cart names the line in German too.
+      const germanCart = await page.evaluate<{ lines: Array<{ name: string }> }>("fetch('/api/cart', { credentials: 'include', headers: { 'accept-language': 'de' } }).then((response) => response.json())");
+      expect(germanCart.lines.map((line) => line.name)).toEqual([germanName]);
 
       // The market switch: the page and the cart move to dollars, the line remembers its euro price.
       await page.getByLabel('Markt').selectOption('us');
@@ -485,6 +523,25 @@ describeWithChromium(
       }, 15_000);
       expect(cart).toMatchObject({ market: 'us', subtotal: { currency: 'USD' }, lines: [{ repricedFrom: euro }] });
       await germany.context.close();
+    }, 120_000);
+
+    it('when a German shopper searches in German, then German words find the products by their German stem and the results show German names', async () => {
+      const { context, page } = await newShopper(undefined, 'de-DE');
+      await page.goto(`${platform.url}/`);
+      await page.locator('.product-card').first().waitFor();
+      // "Kopfhörern" (dative plural) is in no product text: only German stemming finds the "Kopfhörer".
+      await page.getByRole('searchbox', { name: 'Produkte suchen' }).pressSequentially('Kopfhörern', { delay: 40 });
+      await page.getByRole('heading', { name: 'Ergebnisse für „Kopfhörern“' }).waitFor();
+      const titles = page.locator('.product-card-title');
+      await titles.first().waitFor();
+      const names = await titles.allTextContents();
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.every((name) => name.includes('Kopfhörer'))).toBe(true);
+      // The same search in English finds nothing: the German texts are searched in German only.
+      const english = await api<{ items: ApiProduct[] }>(`/api/catalog/products?q=${encodeURIComponent('Kopfhörern')}&lang=en&market=eu`);
+      expect(english.items).toEqual([]);
+      await page.screenshot({ path: join(screenshotDir, 'search-de.png'), fullPage: false });
+      await context.close();
     }, 120_000);
 
     it('when the storefront opens at phone width, then nothing scrolls sideways', async () => {
