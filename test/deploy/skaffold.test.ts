@@ -138,6 +138,7 @@ describe('skaffold.yaml aks profile: the Bicep outputs reach the chart', () => {
       'daprComponents.redis.host': exampleAksEnvironment.REDIS_HOST,
       'services.catalog.env.RATE_LIMIT_REDIS_URL': `rediss://${exampleAksEnvironment.REDIS_HOST}`,
       'services.catalog.env.MEDIA_BLOB_ACCOUNT_URL': exampleAksEnvironment.MEDIA_BLOB_ACCOUNT_URL,
+      'services.catalog.env.MEDIA_PUBLIC_BASE_URL': exampleAksEnvironment.PUBLIC_BASE_URL,
     });
     for (const app of ['auth', 'catalog', 'cart', 'order']) {
       expect(resolved[`services.${app}.workloadIdentity.clientId`]).toBe(exampleAksEnvironment[`${app.toUpperCase()}_CLIENT_ID`]);

@@ -75,6 +75,8 @@ export interface CatalogAppDeps {
   priceConversionRates?: ConversionRates;
   /** The languages of product texts (PRODUCT_LANGUAGES: the base, then the translated ones); default: en, with de and ja. */
   productLanguages?: ProductLanguages;
+  /** The absolute origin media URLs are given under (MEDIA_PUBLIC_BASE_URL); default: paths (`/media/...`). */
+  mediaBaseUrl?: string;
   /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (TRUSTED_PROXIES); default: nobody. */
   trustedProxies?: readonly string[];
   db: Database;
@@ -201,7 +203,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
   const markets = deps.markets ?? { markets: defaultMarkets, defaultMarket: DEFAULT_MARKET_ID };
   const pricing = priceListPolicyOf(markets, deps.priceConversionRates);
   const productLanguages = deps.productLanguages ?? defaultProductLanguages;
-  const productQueries = new ProductQueryService({ repository: new SqlProductQueryRepository(deps.db), cache, logger: deps.logger, marketCurrencies: pricing.currencies, productLanguages });
+  const productQueries = new ProductQueryService({ repository: new SqlProductQueryRepository(deps.db), cache, logger: deps.logger, marketCurrencies: pricing.currencies, productLanguages, mediaBaseUrl: deps.mediaBaseUrl });
   const productAdmin = new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db, pricing), afterCommit, audit: deps.audit, productLanguages });
   const catalogSync = new CatalogSyncService({ repository: new SqlCatalogSyncRepository(deps.db, pricing), afterCommit, logger: deps.logger, productLanguages });
   const reservations = new ReservationService({
@@ -211,7 +213,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     lowStockThreshold: deps.lowStockThreshold ?? 5,
   });
   const analytics = new AnalyticsPublisher(deps.eventBus, deps.logger, { viewFlushIntervalMs: deps.analyticsFlushIntervalMs });
-  const partnerCatalog = new PartnerCatalogService({ repository: new SqlPartnerProductRepository(deps.db), baseLanguage: productLanguages.base });
+  const partnerCatalog = new PartnerCatalogService({ repository: new SqlPartnerProductRepository(deps.db), presentation: productQueries.catalogPresentation });
   const productHistory = new ProductHistoryService({ repository: new SqlProductHistoryRepository(deps.db) });
   const media = deps.media ?? noMediaStore;
   const productImages = new ProductImageService({
@@ -221,6 +223,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     afterCommit,
     limits: deps.imageLimits,
     audit: deps.audit,
+    mediaBaseUrl: deps.mediaBaseUrl,
   });
   const maintainPartitions = () => maintainProductSnapshotPartitions(deps.db, { retentionMonths: deps.productHistoryRetentionMonths ?? 13 });
   const partnerTierLimits = deps.partnerTierLimits ?? DefaultTierLimitsPerMinute;
@@ -334,6 +337,7 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       markets: { markets: config.MARKETS, defaultMarket: config.DEFAULT_MARKET },
       priceConversionRates: config.PRICE_CONVERSION_RATES,
       productLanguages: config.PRODUCT_LANGUAGES,
+      mediaBaseUrl: config.MEDIA_PUBLIC_BASE_URL,
       media: openMediaStore(config),
       // Registered after the building blocks, so stopping flushes it before the bus closes.
       audit: auditRecorderFor(AppIds.catalog, blocks, logger, resources, { metrics }),

@@ -25,4 +25,15 @@ describe('catalog media settings', () => {
   it('when the container name is not a blob container name, then it is refused', () => {
     expect(() => loadCatalogConfig({ MEDIA_BLOB_CONTAINER: 'Media_Images' })).toThrow(/MEDIA_BLOB_CONTAINER/);
   });
+
+  it('when MEDIA_PUBLIC_BASE_URL is an origin, then it is taken; a relative path, another scheme or a query string is refused', () => {
+    expect(loadCatalogConfig({ MEDIA_PUBLIC_BASE_URL: 'https://shop.example.com' }).MEDIA_PUBLIC_BASE_URL).toBe('https://shop.example.com');
+    for (const value of ['/media', 'ftp://shop.example.com', 'https://shop.example.com/?x=1']) expect(() => loadCatalogConfig({ MEDIA_PUBLIC_BASE_URL: value })).toThrow(/MEDIA_PUBLIC_BASE_URL/);
+  });
+
+  it('when PRODUCT_LANGUAGES names languages, then the first is the base and the others are translated; a repeat or a bad code is refused', () => {
+    expect(loadCatalogConfig({}).PRODUCT_LANGUAGES).toEqual({ base: 'en', translated: ['de', 'ja'] });
+    expect(loadCatalogConfig({ PRODUCT_LANGUAGES: 'de, fr' }).PRODUCT_LANGUAGES).toEqual({ base: 'de', translated: ['fr'] });
+    for (const value of ['en,de,en', 'en,de-AT', ' , ']) expect(() => loadCatalogConfig({ PRODUCT_LANGUAGES: value })).toThrow(/PRODUCT_LANGUAGES/);
+  });
 });

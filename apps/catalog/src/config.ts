@@ -104,6 +104,18 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, { error: 'must be a blob container name: 3-63 lower-case letters, digits and single dashes' })
       .default('media')
       .describe('The blob container of the media (Front Door serves /media/* from it)'),
+    MEDIA_PUBLIC_BASE_URL: z
+      // Empty is unset (a chart value left blank).
+      .preprocess(
+        (value) => (value === '' ? undefined : value),
+        z
+          .url({ protocol: /^https?$/ })
+          .refine((value) => !/[?#]/.test(value), { error: 'must be an origin (and optional path) without query or fragment' })
+          .optional(),
+      )
+      .describe(
+        'The absolute origin media URLs are given under in product answers (https://shop.example.com: Front Door serves /media/* there); unset, they are paths (/media/...), which the storefront on the same host reads as they are, but partners need absolute ones',
+      ),
     MEDIA_BLOB_CONNECTION_STRING: z
       .string()
       .optional()

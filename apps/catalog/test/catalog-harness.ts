@@ -69,6 +69,8 @@ export interface HarnessOptions {
   imageLimits?: CatalogAppDeps['imageLimits'];
   /** The languages of product texts; default: the app's (en, with de and ja). */
   productLanguages?: CatalogAppDeps['productLanguages'];
+  /** The absolute origin of media URLs; default: paths. */
+  mediaBaseUrl?: CatalogAppDeps['mediaBaseUrl'];
 }
 
 /** Builds the catalog app on `db` with fresh in-memory adapters. */
@@ -92,7 +94,7 @@ export async function buildHarness(db: Database, options: HarnessOptions = {}): 
   const relay = new OutboxRelay({ db, eventBus, logger, pollIntervalMs: 50 });
   relay.start();
   const verifier = new TokenVerifier({ jwks: new StaticJwks(signer.jwks()) });
-  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, readCache: options.readCache, audit: options.audit, priceConversionRates: options.priceConversionRates, media: options.media, imageLimits: options.imageLimits, productLanguages: options.productLanguages });
+  const catalog = createCatalogApp({ db, stateStore, eventBus, verifier, authorizations: stillAdmins, logger, outboxRelay: relay, appApiToken: options.appApiToken, readCache: options.readCache, audit: options.audit, priceConversionRates: options.priceConversionRates, media: options.media, imageLimits: options.imageLimits, productLanguages: options.productLanguages, mediaBaseUrl: options.mediaBaseUrl });
   return {
     catalog,
     http: request(catalog.app),

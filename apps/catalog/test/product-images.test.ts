@@ -207,3 +207,35 @@ describeEachDatabase<Database>('product images', catalogDatabases, (getDb) => {
     expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 });
+
+describeEachDatabase<Database>('product images under a public media origin (MEDIA_PUBLIC_BASE_URL)', catalogDatabases, (getDb) => {
+  let harness: CatalogHarness;
+  let mediaDir: string;
+  beforeAll(async () => {
+    mediaDir = await mkdtemp(path.join(tmpdir(), 'catalog-media-origin-test-'));
+    harness = await buildHarness(getDb(), { media: new FilesystemMediaStore(mediaDir), imageLimits: limits, mediaBaseUrl: 'https://shop.example.com/' });
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.close();
+    await rm(mediaDir, { recursive: true, force: true });
+  });
+
+  it('when an image is uploaded, then the upload answer, the public read and the admin read give absolute variant URLs under the origin, which the shop serves at their path', async () => {
+    const { body: product } = await createProduct(harness, { sku: 'ORIGIN-1' });
+    const uploaded = await harness.http
+      .post(`/api/catalog/products/${product.id}/images`)
+      .set('Authorization', admin)
+      .attach('file', await pngImage(700, 500), { filename: 'photo.png', contentType: 'image/png' })
+      .expect(201);
+    const image = productImageSchema.parse(uploaded.body);
+    const absolute = new RegExp(`^https://shop\\.example\\.com/media/${image.id}/\\d+\\.(avif|webp|jpeg)$`);
+    expect(image.variants.every((variant) => absolute.test(variant.url))).toBe(true);
+    const read = productViewSchema.parse((await harness.http.get(`/api/catalog/products/${product.id}`).expect(200)).body);
+    expect(read.imageUrls).toEqual([`https://shop.example.com/media/${image.id}/640.jpeg`]);
+    expect(read.images[0].variants.map((variant) => variant.url)).toEqual(image.variants.map((variant) => variant.url));
+    const adminRead = await harness.http.get(`/api/catalog/admin/products/${product.id}`).set('Authorization', admin).expect(200);
+    expect(adminRead.body.imageUrls).toEqual(read.imageUrls);
+    // The origin is where Front Door serves the same paths.
+    await harness.http.get(new URL(read.imageUrls[0]).pathname).expect(200).expect('Content-Type', 'image/jpeg');
+  });
+});

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { PartnerProductPage } from '@shop/contracts';
 import { AppError } from '@shop/kernel';
-import { toProductView } from './product';
+import { toProductView, type CatalogPresentation } from './product';
 import type { PartnerFeedPosition, PartnerProductRepository } from './partner-catalog.ports';
 
 /** A page request of the partner feed, as the route parsed it. */
@@ -28,8 +28,8 @@ const cursorSchema = z.strictObject({
  * again at the end, never twice within a page and never skipped.
  */
 export class PartnerCatalogService {
-  /** `baseLanguage`: the language of the products' own texts, which the feed shows. */
-  constructor(private readonly deps: { repository: PartnerProductRepository; baseLanguage: string }) {}
+  /** `presentation`: the catalog's base language (the feed shows the products' own texts) and media origin. */
+  constructor(private readonly deps: { repository: PartnerProductRepository; presentation: CatalogPresentation }) {}
 
   /** One page of the feed. An unusable cursor is `invalid` (400). */
   async productPage(request: PartnerFeedRequest): Promise<PartnerProductPage> {
@@ -39,7 +39,7 @@ export class PartnerCatalogService {
     const items = found.slice(0, request.limit);
     const last = items.at(-1);
     return {
-      items: items.map((item) => toProductView(item.product, { baseLanguage: this.deps.baseLanguage })),
+      items: items.map((item) => toProductView(item.product, this.deps.presentation)),
       nextCursor: found.length > request.limit && last ? encodeFeedCursor(last.position, fingerprint) : null,
     };
   }

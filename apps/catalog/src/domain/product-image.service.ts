@@ -16,6 +16,8 @@ export interface ProductImageServiceDeps {
   /** Upload limits; default ImageUploadLimits (tests lower them). */
   limits?: Partial<ImageLimits>;
   audit?: AuditRecorder;
+  /** The absolute origin of media URLs in answers (MEDIA_PUBLIC_BASE_URL); default: paths. */
+  mediaBaseUrl?: string;
   clock?: () => Date;
 }
 
@@ -74,7 +76,7 @@ export class ProductImageService {
     const product = isUuid(productId) ? await this.deps.repository.findProduct(productId.toLowerCase()) : undefined;
     if (!product) return { kind: 'product_not_found' };
     const existing = product.images.find((image) => image.id === upload.sha256);
-    if (existing) return { kind: 'already_there', product, image: toProductImage(existing, product.name) };
+    if (existing) return { kind: 'already_there', product, image: toProductImage(existing, product.name, this.deps.mediaBaseUrl) };
     if (product.images.length >= this.limits.maxImagesPerProduct) return { kind: 'too_many_images', maxImages: this.limits.maxImagesPerProduct };
     if (!sniffImageType(upload.head)) return { kind: 'unsupported_type' };
     const inspection = await this.deps.processor.inspect(upload.source, this.limits);
@@ -130,11 +132,11 @@ export class ProductImageService {
       if (!current) return { kind: 'product_not_found' };
       // Checked again under the lock: another upload may have been attached since the first look.
       const existing = current.images.find((candidate) => candidate.id === image.id);
-      if (existing) return { kind: 'already_there', product: current, image: toProductImage(existing, current.name) };
+      if (existing) return { kind: 'already_there', product: current, image: toProductImage(existing, current.name, this.deps.mediaBaseUrl) };
       if (current.images.length >= this.limits.maxImagesPerProduct) return { kind: 'too_many_images', maxImages: this.limits.maxImagesPerProduct };
       await tx.appendImage(current.id, image, this.clock());
       const product = await this.bump(tx, current, [...current.images, image], ctx.actor);
-      return { kind: 'added', product, image: toProductImage(image, product.name) };
+      return { kind: 'added', product, image: toProductImage(image, product.name, this.deps.mediaBaseUrl) };
     });
     if (outcome.kind === 'added') await this.committed(ctx, outcome.product);
     return outcome;

@@ -90,14 +90,22 @@ export function isImageId(value: string): boolean {
   return /^[0-9a-f]{64}$/.test(value);
 }
 
+/**
+ * The URL of a media object: its `/media/...` path, behind `mediaBaseUrl` when one is set (MEDIA_PUBLIC_BASE_URL: an
+ * absolute origin, for readers that are not on the shop's own host, such as partners).
+ */
+export function mediaUrlOf(name: string, mediaBaseUrl?: string): string {
+  return mediaBaseUrl === undefined ? mediaPathOf(name) : `${mediaBaseUrl.replace(/\/+$/, '')}${mediaPathOf(name)}`;
+}
+
 /** A stored image as reads show it; the alternative text defaults to the product's name. */
-export function toProductImage(image: StoredProductImage, productName: string): ProductImage {
+export function toProductImage(image: StoredProductImage, productName: string, mediaBaseUrl?: string): ProductImage {
   return {
     id: image.id,
     width: image.width,
     height: image.height,
     alt: image.alt ?? productName,
-    variants: image.variants.map((variant) => ({ ...variant, url: mediaPathOf(variantObjectName(image.id, variant)) })),
+    variants: image.variants.map((variant) => ({ ...variant, url: mediaUrlOf(variantObjectName(image.id, variant), mediaBaseUrl) })),
   };
 }
 
@@ -105,8 +113,8 @@ export function toProductImage(image: StoredProductImage, productName: string): 
 export const LISTING_IMAGE_WIDTH = 640;
 
 /** The URL a listing shows an image by: its 640 px JPEG, or its widest JPEG below 640 px (or any JPEG at all). */
-export function listingImageUrlOf(image: StoredProductImage): string | undefined {
+export function listingImageUrlOf(image: StoredProductImage, mediaBaseUrl?: string): string | undefined {
   const jpegs = image.variants.filter((variant) => variant.format === 'jpeg').sort((a, b) => b.width - a.width);
   const chosen = jpegs.find((variant) => variant.width <= LISTING_IMAGE_WIDTH) ?? jpegs.at(-1);
-  return chosen && mediaPathOf(variantObjectName(image.id, chosen));
+  return chosen && mediaUrlOf(variantObjectName(image.id, chosen), mediaBaseUrl);
 }

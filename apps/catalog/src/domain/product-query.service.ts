@@ -3,7 +3,7 @@ import { isUuid, skuSchema } from '@shop/contracts';
 import { AppError, type Logger } from '@shop/kernel';
 import { productEntityTag } from './entity-tag';
 import type { CachedRepresentation, CatalogReadCache, Category } from './ports';
-import { toProductView, type ProductPresentation, type ProductWithAvailability } from './product';
+import { toProductView, type CatalogPresentation, type ProductPresentation, type ProductWithAvailability } from './product';
 import { defaultProductLanguages, type ProductLanguages } from './product-language';
 import type { ProductHit, ProductQueryRepository } from './product-query.ports';
 import { InvalidCursorError, decodeCursor, encodeCursor, searchFingerprint, type ProductFilters, type SortPosition } from './product-search';
@@ -17,6 +17,8 @@ export interface ProductQueryServiceDeps {
   marketCurrencies?: readonly string[];
   /** The languages of product texts: a cached product holds its representation in each it has a translation in. Default: en, with de and ja. */
   productLanguages?: ProductLanguages;
+  /** The absolute origin of media URLs (MEDIA_PUBLIC_BASE_URL); default: paths. */
+  mediaBaseUrl?: string;
 }
 
 /** How a reader wants products shown: a market's currency, and a language of the catalog's (the base one when absent). */
@@ -57,9 +59,9 @@ export class ProductQueryService {
     this.languages = deps.productLanguages ?? defaultProductLanguages;
   }
 
-  /** The language product texts are written in first (the admin API shows them so). */
-  get baseLanguage(): string {
-    return this.languages.base;
+  /** The catalog's base language (the admin API shows the texts in it) and media origin. */
+  get catalogPresentation(): CatalogPresentation {
+    return { baseLanguage: this.languages.base, mediaBaseUrl: this.deps.mediaBaseUrl };
   }
 
   /**
@@ -164,7 +166,7 @@ export class ProductQueryService {
 
   /** How products are shown to this reader (the base language when the reader names none). */
   presentationOf(reader: ReaderPresentation): ProductPresentation {
-    return { baseLanguage: this.languages.base, currency: reader.currency, language: reader.language };
+    return { ...this.catalogPresentation, currency: reader.currency, language: reader.language };
   }
 
   /** The category tree, roots first, children sorted by name. */

@@ -90,10 +90,16 @@ export function priceIn(product: Pick<Product, 'price' | 'prices'>, currency: st
   return entry ? { amount: entry.amount, currency: entry.currency } : product.price;
 }
 
-/** How a product is shown: the catalog's base language, and the currency and language the reader asked for. */
-export interface ProductPresentation {
-  /** The language of the product's own name and description. */
+/** What every rendering of the catalog's products shares. */
+export interface CatalogPresentation {
+  /** The language of the products' own names and descriptions. */
   baseLanguage: ContentLanguage;
+  /** The absolute origin media URLs are given under (MEDIA_PUBLIC_BASE_URL); without it they are paths (`/media/...`). */
+  mediaBaseUrl?: string;
+}
+
+/** How a product is shown: the catalog's presentation, and the currency and language the reader asked for. */
+export interface ProductPresentation extends CatalogPresentation {
   /** A market's currency: the price list's price in it, when the list has one. */
   currency?: string;
   /** The reader's language: the product's translation in it, when it has one. */
@@ -120,8 +126,8 @@ export function toProductView(product: ProductWithAvailability, presentation: Pr
     brand: product.brand,
     category: product.category ? { slug: product.category.slug, name: product.category.name, path: product.category.path } : null,
     // Uploaded images first, so consumers that only know imageUrls (cart lines, product cards) show them.
-    imageUrls: [...product.images.flatMap((image) => listingImageUrlOf(image) ?? []), ...product.imageUrls],
-    images: product.images.map((image) => toProductImage(image, texts.name)),
+    imageUrls: [...product.images.flatMap((image) => listingImageUrlOf(image, presentation.mediaBaseUrl) ?? []), ...product.imageUrls],
+    images: product.images.map((image) => toProductImage(image, texts.name, presentation.mediaBaseUrl)),
     attributes: product.attributes,
     price: priceIn(product, presentation.currency),
     status: product.status,
@@ -133,9 +139,9 @@ export function toProductView(product: ProductWithAvailability, presentation: Pr
 }
 
 /** Renders a product for the admin API: the base texts and price, with the price list and every translation. */
-export function toAdminProductView(product: ProductWithAvailability, baseLanguage: ContentLanguage): AdminProductView {
+export function toAdminProductView(product: ProductWithAvailability, catalog: CatalogPresentation): AdminProductView {
   return {
-    ...toProductView(product, { baseLanguage }),
+    ...toProductView(product, catalog),
     inventory: { onHand: product.onHand, reserved: product.reserved },
     prices: product.prices,
     translations: product.translations,

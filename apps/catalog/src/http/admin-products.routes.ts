@@ -11,7 +11,7 @@ import {
 } from '@shop/contracts';
 import { parseOrThrow } from '@shop/platform';
 import { productEntityTag } from '../domain/entity-tag';
-import { toAdminProductView, type ProductWithAvailability } from '../domain/product';
+import { toAdminProductView, type CatalogPresentation, type ProductWithAvailability } from '../domain/product';
 import type { ProductAdminService } from '../domain/product-admin.service';
 import type { ProductQueryService } from '../domain/product-query.service';
 import { adminOnly, contextOf, currentAdminOnly } from './admin-auth';
@@ -24,8 +24,8 @@ function idOf(req: Request): string {
 }
 
 /** Sends the admin representation with its ETag (whose version part is what `If-Match` compares). */
-function sendAdminProduct(res: Response, product: ProductWithAvailability, baseLanguage: string, status = 200): void {
-  const body = JSON.stringify(toAdminProductView(product, baseLanguage));
+function sendAdminProduct(res: Response, product: ProductWithAvailability, catalog: CatalogPresentation, status = 200): void {
+  const body = JSON.stringify(toAdminProductView(product, catalog));
   res.status(status);
   res.setHeader('ETag', productEntityTag(product.version, body));
   res.setHeader('Cache-Control', CachePolicies.private);
@@ -47,7 +47,7 @@ export function createAdminProductsRouter(deps: {
   const admin = adminOnly(deps.verifier);
   const currentAdmin = currentAdminOnly(deps.verifier, deps.authorizations);
   const router = Router();
-  const send = (res: Response, product: ProductWithAvailability, status?: number) => sendAdminProduct(res, product, productQueries.baseLanguage, status);
+  const send = (res: Response, product: ProductWithAvailability, status?: number) => sendAdminProduct(res, product, productQueries.catalogPresentation, status);
 
   router.post('/products', ...admin, async (req, res) => {
     const input = parseOrThrow(productInputSchema, req.body, 'body');
@@ -89,7 +89,7 @@ export function createAdminProductsRouter(deps: {
     const { status, ...query } = parseOrThrow(adminProductListQuerySchema, req.query, 'query');
     const page = await productQueries.searchProducts({ ...query, limit: query.limit ?? ProductPageLimits.default }, status ? [status] : [...productStatuses]);
     res.setHeader('Cache-Control', CachePolicies.private);
-    res.json({ items: page.items.map((item) => toAdminProductView(item, productQueries.baseLanguage)), nextCursor: page.nextCursor } satisfies AdminProductPage);
+    res.json({ items: page.items.map((item) => toAdminProductView(item, productQueries.catalogPresentation)), nextCursor: page.nextCursor } satisfies AdminProductPage);
   });
 
   router.get('/admin/products/:id', ...admin, async (req, res) => {
