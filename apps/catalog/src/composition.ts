@@ -43,11 +43,15 @@ import { createPartnerRouter, partnerApiBasePath } from './http/partner.routes';
 import { createAppTokenGuardedReservationsRouter } from './http/app-token-guarded-reservations.routes';
 import { createAppTokenGuardedSyncRunsRouter } from './http/app-token-guarded-sync-runs.routes';
 import { createAppTokenGuardedPartitionsRouter } from './http/app-token-guarded-partitions.routes';
+import { createAppTokenGuardedMediaSweepRouter } from './http/app-token-guarded-media-sweep.routes';
 import { createProductsRouter } from './http/products.routes';
 import { seedDemoCatalog, seedDemoImages } from './jobs/demo-catalog.seed';
 import type { ConversionRates, PriceListPolicy } from './domain/price-list';
 import { completePriceListsOnPolicyChange } from './data/product-tables';
 import { ReservationSweeper } from './jobs/reservation-sweeper';
+import { MediaSweeper } from './jobs/media-sweeper';
+import { SqlMediaSweepRepository } from './data/media-sweep.repository';
+import { MediaSweepService } from './domain/media-sweep.service';
 import type { CatalogMetrics } from './domain/catalog-metrics';
 import { createCatalogMetrics } from './http/prometheus-catalog-metrics';
 import { SqlProductImageRepository } from './data/product-image.repository';
@@ -117,6 +121,10 @@ export interface CatalogAppDeps {
   productHistoryRetentionMonths?: number;
   /** Where uploaded images and their variants are kept (MEDIA_STORE); without it uploads and /media answer 503. */
   media?: MediaStore;
+  /** How long the media objects of an image outlive its last product (MEDIA_ORPHAN_GRACE_SECONDS). Default 86 400 s. */
+  mediaOrphanGraceSeconds?: number;
+  /** How often the media sweeper runs once started (MEDIA_SWEEP_INTERVAL_MS); default 0: only when asked. */
+  mediaSweepIntervalMs?: number;
   /** Decodes and renders uploads; default sharp. */
   imageProcessor?: ImageProcessor;
   /** Upload limits; default ImageUploadLimits (tests lower them to exercise the refusals cheaply). */
@@ -136,6 +144,8 @@ const noMediaStore: MediaStore = {
   get: () => Promise.reject(mediaUnavailable()),
   stat: () => Promise.reject(mediaUnavailable()),
   delete: () => Promise.reject(mediaUnavailable()),
+  // Fails at its first step, like every other call.
+  list: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(mediaUnavailable()) }) }),
   ping: () => Promise.resolve(false),
 };
 
@@ -161,6 +171,10 @@ export interface CatalogApp extends HttpApp {
   productAdmin: ProductAdminService;
   /** Product image uploads (and the demo seed's images). */
   productImages: ProductImageService;
+  /** Deletes the media objects of images no product has any more (the media sweeper runs it on an interval). */
+  mediaSweep: MediaSweepService;
+  /** Runs the media sweep on its interval once started, and once on the internal route; never two at once. */
+  mediaSweeper: MediaSweeper;
   /** The bulk upsert of the external catalog sync, and its runs. */
   catalogSync: CatalogSyncService;
   /** Stock reservations of the checkout. */
@@ -225,6 +239,8 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     audit: deps.audit,
     mediaBaseUrl: deps.mediaBaseUrl,
   });
+  const mediaSweep = new MediaSweepService({ repository: new SqlMediaSweepRepository(deps.db), media, graceSeconds: deps.mediaOrphanGraceSeconds ?? 86_400 });
+  const mediaSweeper = new MediaSweeper(mediaSweep, deps.logger, deps.mediaSweepIntervalMs ?? 0, catalogMetrics);
   const maintainPartitions = () => maintainProductSnapshotPartitions(deps.db, { retentionMonths: deps.productHistoryRetentionMonths ?? 13 });
   const partnerTierLimits = deps.partnerTierLimits ?? DefaultTierLimitsPerMinute;
   const partnerAccess = createPartnerAccess({
@@ -266,10 +282,11 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
       app.use(createAppTokenGuardedReservationsRouter({ reservations, appApiToken: deps.appApiToken, metrics: catalogMetrics }));
       app.use(createAppTokenGuardedSyncRunsRouter({ catalogSync, appApiToken: deps.appApiToken, metrics: catalogMetrics }));
       app.use(createAppTokenGuardedPartitionsRouter({ maintainPartitions, appApiToken: deps.appApiToken }));
+      app.use(createAppTokenGuardedMediaSweepRouter({ sweepMedia: () => mediaSweeper.sweepOnce(), appApiToken: deps.appApiToken }));
     },
   });
   const productAdminAt = (clock: () => Date) => new ProductAdminService({ repository: new SqlProductAdminRepository(deps.db, pricing), afterCommit, clock, audit: deps.audit, productLanguages });
-  return { ...httpApp, productQueries, readCache: cache, productAdmin, productImages, catalogSync, reservations, analytics, catalogMetrics, productAdminAt, maintainPartitions };
+  return { ...httpApp, productQueries, readCache: cache, productAdmin, productImages, mediaSweep, mediaSweeper, catalogSync, reservations, analytics, catalogMetrics, productAdminAt, maintainPartitions };
 }
 
 /** What `startCatalogService` needs; `db` and `verifier` are opened/built from the config when not given. */
@@ -288,9 +305,10 @@ export interface StartCatalogOptions {
 
 /**
  * Starts the catalog: opens and migrates the database, seeds the demo catalog when configured and the catalog
- * is empty, builds the app, subscribes to catalog-sync, starts the outbox relay and the expired-reservation sweeper
- * (every RESERVATION_SWEEP_INTERVAL_MS; 0 disables it) and listens on PORT.
- * `stop()` drains requests, then stops the sweeper, publishes the last views, stops the relay, closes the database
+ * is empty, builds the app, subscribes to catalog-sync, starts the outbox relay, the expired-reservation sweeper
+ * (every RESERVATION_SWEEP_INTERVAL_MS; 0 disables it) and the media sweeper (every MEDIA_SWEEP_INTERVAL_MS; 0 disables
+ * it) and listens on PORT.
+ * `stop()` drains requests, then stops the sweepers, publishes the last views, stops the relay, closes the database
  * (when it opened it) and the building blocks; a start that fails half-way releases what it had opened the same way.
  */
 export function startCatalogService(options: StartCatalogOptions): Promise<RunningCatalogService> {
@@ -339,6 +357,8 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       productLanguages: config.PRODUCT_LANGUAGES,
       mediaBaseUrl: config.MEDIA_PUBLIC_BASE_URL,
       media: openMediaStore(config),
+      mediaOrphanGraceSeconds: config.MEDIA_ORPHAN_GRACE_SECONDS,
+      mediaSweepIntervalMs: config.MEDIA_SWEEP_INTERVAL_MS,
       // Registered after the building blocks, so stopping flushes it before the bus closes.
       audit: auditRecorderFor(AppIds.catalog, blocks, logger, resources, { metrics }),
     });
@@ -367,6 +387,8 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
     const sweeper = new ReservationSweeper(catalog.reservations, logger, config.RESERVATION_SWEEP_INTERVAL_MS);
     resources.add('reservation sweeper', () => sweeper.stop());
     sweeper.start();
+    resources.add('media sweeper', () => catalog.mediaSweeper.stop());
+    catalog.mediaSweeper.start();
     const running = await listenService(catalog, config, logger, resources);
     return { ...running, app: catalog };
   });

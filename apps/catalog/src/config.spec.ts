@@ -5,6 +5,12 @@ describe('catalog media settings', () => {
     expect(loadCatalogConfig({})).toMatchObject({ MEDIA_STORE: 'filesystem', MEDIA_DIRECTORY: '.data/media', MEDIA_BLOB_CONTAINER: 'media' });
   });
 
+  it('when nothing is set, then unreferenced media is swept hourly after a day of grace; 0 turns the sweep off and a negative value is refused', () => {
+    expect(loadCatalogConfig({})).toMatchObject({ MEDIA_SWEEP_INTERVAL_MS: 3_600_000, MEDIA_ORPHAN_GRACE_SECONDS: 86_400 });
+    expect(loadCatalogConfig({ MEDIA_SWEEP_INTERVAL_MS: '0', MEDIA_ORPHAN_GRACE_SECONDS: '3600' })).toMatchObject({ MEDIA_SWEEP_INTERVAL_MS: 0, MEDIA_ORPHAN_GRACE_SECONDS: 3600 });
+    expect(() => loadCatalogConfig({ MEDIA_ORPHAN_GRACE_SECONDS: '-1' })).toThrow(/MEDIA_ORPHAN_GRACE_SECONDS/);
+  });
+
   it('when MEDIA_STORE=blob names no account and no connection string, then the start is refused naming the setting', () => {
     expect(() => loadCatalogConfig({ MEDIA_STORE: 'blob' })).toThrow(/MEDIA_BLOB_ACCOUNT_URL/);
     expect(loadCatalogConfig({ MEDIA_STORE: 'blob', MEDIA_BLOB_ACCOUNT_URL: 'https://shop.blob.core.windows.net' })).toMatchObject({ MEDIA_STORE: 'blob' });

@@ -116,6 +116,18 @@ export const catalogConfigSchema = serviceBaseConfigSchema
       .describe(
         'The absolute origin media URLs are given under in product answers (https://shop.example.com: Front Door serves /media/* there); unset, they are paths (/media/...), which the storefront on the same host reads as they are, but partners need absolute ones',
       ),
+    MEDIA_SWEEP_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(3_600_000)
+      .describe('How often the service deletes the media objects of images no product has any more (past MEDIA_ORPHAN_GRACE_SECONDS), and of uploads that never got their row; 0: never'),
+    MEDIA_ORPHAN_GRACE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(86_400)
+      .describe('How long the media objects of an image outlive its last product (pages and caches that still name its URLs expire meanwhile); an upload without a row is swept this long after its newest object'),
     MEDIA_BLOB_CONNECTION_STRING: z
       .string()
       .optional()

@@ -124,6 +124,8 @@ export const CatalogInternalPaths = {
   finishSyncRun: (runId: string) => `/internal/catalog/sync-runs/${encodeURIComponent(runId)}/finish`,
   /** POST: creates the next months' partitions of the catalog's partitioned tables and drops those past retention → the report. Idempotent. */
   maintainPartitions: '/internal/catalog/partitions/maintain',
+  /** POST: deletes the media objects of images no product has had for the grace period → the report. Safe to run at any time, and twice at once. */
+  sweepMedia: '/internal/catalog/media/sweep',
 } as const;
 
 /** Cart's internal routes, called by the batch jobs and the order service's checkout. */

@@ -85,3 +85,15 @@ export const imageUploadFieldsSchema = z
   .meta({ id: 'ImageUploadFields', description: 'Text fields of an image upload' });
 /** The text fields of an image upload. */
 export type ImageUploadFields = z.infer<typeof imageUploadFieldsSchema>;
+
+/** Reply of the catalog's internal `POST /internal/catalog/media/sweep`: what one sweep of unreferenced media did. */
+export const mediaSweepReportSchema = z
+  .object({
+    orphansSwept: z.number().int().min(0).meta({ description: 'Images whose objects were deleted: no product had them for longer than the grace period' }),
+    orphansAdopted: z.number().int().min(0).meta({ description: 'Orphan entries dropped without deleting anything: a product has the image again' }),
+    unrecordedSwept: z.number().int().min(0).meta({ description: 'Images whose objects had neither a product nor an orphan entry (an upload that never got its row) and were deleted' }),
+    objectsDeleted: z.number().int().min(0).meta({ description: 'Media objects deleted in all' }),
+  })
+  .meta({ id: 'MediaSweepReport', description: 'What one sweep of unreferenced media deleted' });
+/** What one sweep of unreferenced media did. */
+export type MediaSweepReport = z.infer<typeof mediaSweepReportSchema>;

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { RestError } from '@azure/storage-blob';
 import { BlobContainer, type BlobContainerOptions } from './blob-container';
-import { isMediaObjectName, type MediaStore, type StoredObject, type StoredObjectInfo } from './media-store';
+import { assertMediaObjectPrefix, isMediaObjectName, type ListedObject, type MediaStore, type StoredObject, type StoredObjectInfo } from './media-store';
 
 /** Where the Blob adapter connects (managed identity in Azure, Azurite's connection string in CI and locally). */
 export type BlobMediaStoreOptions = BlobContainerOptions;
@@ -72,6 +72,19 @@ export class BlobMediaStore implements MediaStore {
       await this.blobOf(name).deleteIfExists();
     } catch (error) {
       // No container yet: nothing to delete.
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  async *list(prefix = ''): AsyncIterable<ListedObject> {
+    assertMediaObjectPrefix(prefix);
+    try {
+      for await (const blob of this.container.client.listBlobsFlat(prefix === '' ? {} : { prefix })) {
+        // Blobs the port could not have written (put by hand) are not its objects: get and delete would refuse them.
+        if (isMediaObjectName(blob.name)) yield { name: blob.name, lastModified: blob.properties.lastModified };
+      }
+    } catch (error) {
+      // No container yet: nothing stored.
       if (!isNotFound(error)) throw error;
     }
   }

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isMediaObjectName, type MediaStore, type StoredObject, type StoredObjectInfo } from './media-store';
+import { assertMediaObjectPrefix, isMediaObjectName, type ListedObject, type MediaStore, type StoredObject, type StoredObjectInfo } from './media-store';
+
+/** The suffix of an object's metadata file beside its bytes. */
+const SIDECAR_SUFFIX = '.meta.json';
+
+/** A put's temporary bytes (`<name>.<uuid>.tmp`), which a listing must not mistake for an object. */
+const TEMPORARY_FILE = /\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
 
 interface SidecarMetadata {
   contentType: string;
@@ -32,7 +38,7 @@ export class FilesystemMediaStore implements MediaStore {
     }
     await mkdir(path.dirname(target), { recursive: true });
     const temporary = `${target}.${randomUUID()}.tmp`;
-    const temporaryMetadata = `${temporary}.meta.json`;
+    const temporaryMetadata = `${temporary}${SIDECAR_SUFFIX}`;
     try {
       await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(temporary, { flags: 'wx' }));
       const metadata: SidecarMetadata = { contentType: options.contentType, cacheControl: options.cacheControl ?? null };
@@ -40,7 +46,7 @@ export class FilesystemMediaStore implements MediaStore {
       // Both files are claimed by a hard link, which fails when the name exists: the first writer's metadata and bytes
       // stay, a later writer of the same name changes neither. The metadata goes first, so a reader that finds the
       // bytes always finds what they are.
-      await linkUnlessPresent(temporaryMetadata, `${target}.meta.json`);
+      await linkUnlessPresent(temporaryMetadata, `${target}${SIDECAR_SUFFIX}`);
       await linkUnlessPresent(temporary, target);
     } finally {
       await Promise.all([rm(temporary, { force: true }), rm(temporaryMetadata, { force: true })]);
@@ -59,7 +65,7 @@ export class FilesystemMediaStore implements MediaStore {
   async stat(name: string): Promise<StoredObjectInfo | null> {
     const target = this.pathOf(name);
     try {
-      const [file, metadataText] = await Promise.all([stat(target), readFile(`${target}.meta.json`, 'utf8')]);
+      const [file, metadataText] = await Promise.all([stat(target), readFile(`${target}${SIDECAR_SUFFIX}`, 'utf8')]);
       if (!file.isFile()) return null;
       const metadata = JSON.parse(metadataText) as SidecarMetadata;
       return { name, contentType: metadata.contentType, cacheControl: metadata.cacheControl, size: file.size };
@@ -72,7 +78,16 @@ export class FilesystemMediaStore implements MediaStore {
   async delete(name: string): Promise<void> {
     const target = this.pathOf(name);
     await rm(target, { force: true });
-    await rm(`${target}.meta.json`, { force: true });
+    await rm(`${target}${SIDECAR_SUFFIX}`, { force: true });
+  }
+
+  async *list(prefix = ''): AsyncIterable<ListedObject> {
+    assertMediaObjectPrefix(prefix);
+    // Only the folder the prefix names is walked (`<imageId>/` is one small folder), not the whole store.
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    for await (const object of this.objectsUnder(folder === '' ? this.root : this.pathOf(folder))) {
+      if (object.name.startsWith(prefix)) yield object;
+    }
   }
 
   async ping(): Promise<boolean> {
@@ -81,6 +96,38 @@ export class FilesystemMediaStore implements MediaStore {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * The objects in a folder and below it. A file is an object when its sidecar is beside it (a put links the sidecar
+   * first and a delete removes it last), so a sidecar is never listed as an object of its own, nor are a put's
+   * temporary files.
+   */
+  private async *objectsUnder(folder: string): AsyncIterable<ListedObject> {
+    let entries;
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+      throw error;
+    }
+    const files = new Set(entries.filter((entry) => entry.isFile()).map((entry) => entry.name));
+    for (const entry of entries) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        yield* this.objectsUnder(full);
+        continue;
+      }
+      if (!entry.isFile() || !files.has(`${entry.name}${SIDECAR_SUFFIX}`) || TEMPORARY_FILE.test(entry.name)) continue;
+      const name = path.relative(this.root, full).split(path.sep).join('/');
+      if (!isMediaObjectName(name)) continue;
+      try {
+        yield { name, lastModified: (await stat(full)).mtime };
+      } catch (error) {
+        // Deleted since the folder was read: not there any more.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
     }
   }
 

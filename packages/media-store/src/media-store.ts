@@ -16,6 +16,13 @@ export interface StoredObject extends StoredObjectInfo {
   body: Readable;
 }
 
+/** An object as a listing names it: enough to decide whether it is old enough to sweep, without reading it. */
+export interface ListedObject {
+  name: string;
+  /** When the object was stored (its bytes are never rewritten, so this is when it was put). */
+  lastModified: Date;
+}
+
 /**
  * Where product media lives: immutable objects named by content hash. Writing a name that exists already is a no-op
  * (same name, same bytes), so uploads and seeds are idempotent and a retry never duplicates anything.
@@ -35,6 +42,12 @@ export interface MediaStore {
   stat(name: string): Promise<StoredObjectInfo | null>;
   /** Removes the object of that name; removing one that is not there is not an error. */
   delete(name: string): Promise<void>;
+  /**
+   * Every object whose name starts with `prefix` (all of them without one), each once, in no promised order; only
+   * objects `get` would find (never an adapter's own metadata or half-written files). A prefix is a name or the start
+   * of one (`<imageId>/`); one that no name could start with is refused like a bad name.
+   */
+  list(prefix?: string): AsyncIterable<ListedObject>;
   /** Whether the store answers (readiness). */
   ping(): Promise<boolean>;
 }
@@ -45,4 +58,14 @@ export const MEDIA_OBJECT_NAME = /^[a-z0-9][a-z0-9._-]{0,127}(\/[a-z0-9][a-z0-9.
 /** True when `name` may name an object (no `..`, no absolute paths, nothing a filesystem or blob path would read differently). */
 export function isMediaObjectName(name: string): boolean {
   return MEDIA_OBJECT_NAME.test(name) && !name.split('/').some((part) => part === '.' || part === '..' || part.includes('..'));
+}
+
+/** True when `prefix` may start a name: empty, or a name with or without a trailing `/` (`<imageId>/`). */
+export function isMediaObjectPrefix(prefix: string): boolean {
+  return prefix === '' || isMediaObjectName(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
+}
+
+/** Throws the RangeError every operation gives for a prefix no name could start with. */
+export function assertMediaObjectPrefix(prefix: string): void {
+  if (!isMediaObjectPrefix(prefix)) throw new RangeError(`not a media object name prefix: ${JSON.stringify(prefix)}`);
 }

@@ -15,6 +15,13 @@ function nameOf(bytes: Buffer, suffix: string): string {
 
 const immutable = 'public, max-age=31536000, immutable';
 
+/** Every object a listing yields, sorted by name. */
+async function listed(store: MediaStore, prefix?: string): Promise<Array<{ name: string; lastModified: Date }>> {
+  const objects: Array<{ name: string; lastModified: Date }> = [];
+  for await (const object of store.list(prefix)) objects.push(object);
+  return objects.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /**
  * The behaviour every MediaStore adapter has: the filesystem folder, Azurite and Azure Blob Storage alike.
  * `makeStore` gives a store over an empty location.
@@ -88,6 +95,47 @@ export function mediaStoreContract(makeStore: () => Promise<MediaStore> | MediaS
     await store.put(name, bytes, { contentType: 'image/webp' });
     await store.delete(name);
     await expect(store.stat(name)).resolves.toBeNull();
+  });
+
+  it('when nothing was ever put, then the listing is empty, with or without a prefix', async () => {
+    await expect(listed(store)).resolves.toEqual([]);
+    await expect(listed(store, `${'b'.repeat(64)}/`)).resolves.toEqual([]);
+  });
+
+  it('when objects are put under two image folders, then the listing names each object once with when it was stored, and a prefix lists only its folder', async () => {
+    const [first, second] = [randomBytes(400), randomBytes(400)];
+    const before = Date.now();
+    const firstNames = [nameOf(first, '320.webp'), nameOf(first, '640.webp'), nameOf(first, '640.jpeg')];
+    const secondNames = [nameOf(second, '320.avif')];
+    for (const name of [...firstNames, ...secondNames]) await store.put(name, Readable.from([first]), { contentType: 'image/webp', cacheControl: immutable });
+    const after = Date.now();
+
+    const everything = await listed(store);
+    // Only the objects: no metadata beside them, no temporary files.
+    expect(everything.map((object) => object.name)).toEqual([...firstNames, ...secondNames].sort());
+    for (const object of everything) {
+      expect(Number.isFinite(object.lastModified.getTime())).toBe(true);
+      // Blob Storage keeps whole seconds; clocks of the emulator and the test may differ by a little.
+      expect(object.lastModified.getTime()).toBeGreaterThanOrEqual(before - 5000);
+      expect(object.lastModified.getTime()).toBeLessThanOrEqual(after + 5000);
+    }
+    const folder = firstNames[0].split('/')[0];
+    expect((await listed(store, `${folder}/`)).map((object) => object.name)).toEqual([...firstNames].sort());
+    expect((await listed(store, `${folder}/640.`)).map((object) => object.name)).toEqual([firstNames[1], firstNames[2]].sort());
+    expect((await listed(store, folder.slice(0, 10))).map((object) => object.name)).toEqual([...firstNames].sort());
+  });
+
+  it('when an object is deleted, then the listing no longer names it', async () => {
+    const bytes = randomBytes(300);
+    const [kept, deleted] = [nameOf(bytes, '320.jpeg'), nameOf(bytes, '640.jpeg')];
+    await store.put(kept, bytes, { contentType: 'image/jpeg' });
+    await store.put(deleted, bytes, { contentType: 'image/jpeg' });
+    await store.delete(deleted);
+    expect((await listed(store)).map((object) => object.name)).toEqual([kept]);
+  });
+
+  it.each(['../', '/absolute', 'a/../', 'UPPER/', 'a b'])('when the listing prefix is %p, then the listing refuses it', async (prefix) => {
+    await expect(listed(store, prefix)).rejects.toThrow(/name/);
   });
 
   it.each(['../escape', '/absolute', 'a/../../b', 'UPPER', 'a b', 'a\\b', ''])('when the name is %p, then every operation refuses it and nothing is written', async (name) => {

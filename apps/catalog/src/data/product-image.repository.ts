@@ -3,6 +3,7 @@ import type { ProductWithAvailability } from '../domain/product';
 import type { StoredProductImage } from '../domain/product-image';
 import type { ProductImageRepository, ProductImageTransaction } from '../domain/product-image.ports';
 import type { ProductEvent } from '../domain/product-events';
+import { lockMediaImage } from './media-image-lock';
 import * as outbox from './outbox';
 import { productColumns, productFrom, toProduct, touchProductVersion, type ProductRow } from './product-tables';
 
@@ -37,6 +38,10 @@ export class SqlProductImageRepository implements ProductImageRepository {
 class SqlProductImageTransaction implements ProductImageTransaction {
   constructor(private readonly sql: SqlExecutor) {}
 
+  lockImage(imageId: string): Promise<void> {
+    return lockMediaImage(this.sql, imageId);
+  }
+
   async lockProduct(id: string): Promise<ProductWithAvailability | undefined> {
     const { rows } = await this.sql.query<ProductRow>(`SELECT ${productColumns} ${productFrom} WHERE p.id = $1 FOR UPDATE OF p`, [id]);
     return rows[0] ? toProduct(rows[0]) : undefined;
@@ -51,6 +56,7 @@ class SqlProductImageTransaction implements ProductImageTransaction {
     );
   }
 
+  // A trigger (migration 010) keeps the orphan list: appending takes the image off it, removing its last row puts it on.
   async removeImage(productId: string, imageId: string): Promise<boolean> {
     const { rows } = await this.sql.query('DELETE FROM product_images WHERE product_id = $1 AND image_id = $2 RETURNING image_id', [productId, imageId]);
     return rows.length > 0;

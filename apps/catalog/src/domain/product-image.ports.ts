@@ -54,6 +54,11 @@ export interface ProductImageRepository {
 
 /** Port: what an image change does inside its transaction. */
 export interface ProductImageTransaction {
+  /**
+   * Holds the image's lock until the transaction ends, the one the media sweep deletes an image's objects under. Taken
+   * first, before the product's lock, in every transaction that takes both (so two never wait for each other).
+   */
+  lockImage(imageId: string): Promise<void>;
   /** Reads the product with its images and locks it until the transaction ends. */
   lockProduct(id: string): Promise<ProductWithAvailability | undefined>;
   /** Adds an image at the end of the product's images. */

@@ -42,6 +42,9 @@ export type AddImageOutcome =
   | { kind: 'too_small'; minSide: number }
   | { kind: 'too_many_images'; maxImages: number };
 
+/** How storing an image's variants ended. */
+type StoreOutcome = { kind: 'stored'; image: StoredProductImage } | { kind: 'too_many_pixels' } | { kind: 'corrupt' };
+
 /** How removing an image ended. */
 export type RemoveImageOutcome = { kind: 'removed'; product: ProductWithAvailability } | { kind: 'product_not_found' } | { kind: 'image_not_found' };
 
@@ -86,16 +89,28 @@ export class ProductImageService {
     if (problem === 'too_many_pixels') return { kind: 'too_many_pixels', maxPixels: this.limits.maxPixels };
     if (problem === 'too_small') return { kind: 'too_small', minSide: this.limits.minSide };
 
-    const stored = await this.storeVariants(upload, inspection.width, inspection.height);
-    if (stored.kind !== 'stored') return stored.kind === 'too_many_pixels' ? { kind: 'too_many_pixels', maxPixels: this.limits.maxPixels } : stored;
-    return this.attach(ctx, product.id, stored.image);
+    const stored = await this.storeVariants(upload, inspection.width, inspection.height, { reuseStored: true });
+    if (stored.kind !== 'stored') return this.refusalOf(stored);
+    return this.attach(ctx, product.id, stored.image, () => this.storeVariants(upload, inspection.width, inspection.height, { reuseStored: false }));
   }
 
-  /** Removes an image from a product. Its media objects stay: they are named by content and may be another product's too. */
+  /** The outcome of an upload whose variants could not be rendered. */
+  private refusalOf(outcome: Exclude<StoreOutcome, { kind: 'stored' }>): AddImageOutcome {
+    return outcome.kind === 'too_many_pixels' ? { kind: 'too_many_pixels', maxPixels: this.limits.maxPixels } : outcome;
+  }
+
+  /**
+   * Removes an image from a product. Its media objects stay: they are named by content and may be another product's
+   * too; when no product has the image any more, it goes on the orphan list, whose entries the media sweep deletes
+   * after the grace period.
+   */
   async removeImage(ctx: CatalogContext, productId: string, imageId: string): Promise<RemoveImageOutcome> {
     if (!isUuid(productId)) return { kind: 'product_not_found' };
     const id = productId.toLowerCase();
     const outcome = await this.deps.repository.transaction(async (tx): Promise<RemoveImageOutcome> => {
+      // Detaches of one image from two products one after another: the second sees the first's row gone, so the
+      // image's last detach always knows it is the last and puts the image on the orphan list.
+      await tx.lockImage(imageId);
       const current = await tx.lockProduct(id);
       if (!current) return { kind: 'product_not_found' };
       if (!(await tx.removeImage(id, imageId))) return { kind: 'image_not_found' };
@@ -106,16 +121,20 @@ export class ProductImageService {
     return outcome;
   }
 
+  /** True when every variant object of the image is in the media store. */
+  private async variantsAllStored(image: StoredProductImage): Promise<boolean> {
+    const present = await Promise.all(image.variants.map((variant) => this.deps.media.stat(variantObjectName(image.id, variant))));
+    return present.every((info) => info !== null);
+  }
+
   /**
-   * Renders and stores the variants an image needs; an image another product shows already, whose objects are all
-   * stored, is not rendered again (the demo seed gives one image to many products).
+   * Renders and stores the variants an image needs; with `reuseStored`, an image another product shows already, whose
+   * objects are all stored, is not rendered again (the demo seed gives one image to many products). Without it, no
+   * database read: the attach calls it inside its transaction.
    */
-  private async storeVariants(upload: ImageUpload, width: number, height: number): Promise<{ kind: 'stored'; image: StoredProductImage } | { kind: 'too_many_pixels' } | { kind: 'corrupt' }> {
-    const known = await this.deps.repository.findStoredImage(upload.sha256);
-    if (known) {
-      const present = await Promise.all(known.variants.map((variant) => this.deps.media.stat(variantObjectName(known.id, variant))));
-      if (present.every((info) => info !== null)) return { kind: 'stored', image: { ...known, alt: upload.alt ?? null } };
-    }
+  private async storeVariants(upload: ImageUpload, width: number, height: number, options: { reuseStored: boolean }): Promise<StoreOutcome> {
+    const known = options.reuseStored ? await this.deps.repository.findStoredImage(upload.sha256) : undefined;
+    if (known && (await this.variantsAllStored(known))) return { kind: 'stored', image: { ...known, alt: upload.alt ?? null } };
     // Every variant is rendered before the first is stored: a decode that fails half-way stores nothing.
     const rendered = await this.deps.processor.variants(upload.source, variantPlanOf(width), this.limits);
     if (rendered.kind !== 'rendered') return rendered;
@@ -126,8 +145,24 @@ export class ProductImageService {
     return { kind: 'stored', image: { id: upload.sha256, width, height, alt: upload.alt ?? null, variants } };
   }
 
-  private async attach(ctx: CatalogContext, productId: string, image: StoredProductImage): Promise<AddImageOutcome> {
+  /**
+   * Attaches the stored image to the product. `store` stores its variants again: called, under the image's lock,
+   * only when a sweep took them after they were stored or found.
+   */
+  private async attach(ctx: CatalogContext, productId: string, stored: StoredProductImage, store: () => Promise<StoreOutcome>): Promise<AddImageOutcome> {
     const outcome = await this.deps.repository.transaction(async (tx): Promise<AddImageOutcome> => {
+      // Under the image's lock the media sweep cannot delete its objects, but one that ran before may have (after
+      // storeVariants found or wrote them): they are checked here, and stored again here when gone, so the row goes in
+      // only while they are there and no later sweep can take them first. Rendering under the lock is the rare path
+      // (an upload racing a sweep of the same bytes): it holds up only sweeps and detaches of this image. The store is
+      // asked with no row locked yet; the product's lock comes after.
+      await tx.lockImage(stored.id);
+      let image = stored;
+      if (!(await this.variantsAllStored(image))) {
+        const again = await store();
+        if (again.kind !== 'stored') return this.refusalOf(again);
+        image = again.image;
+      }
       const current = await tx.lockProduct(productId);
       if (!current) return { kind: 'product_not_found' };
       // Checked again under the lock: another upload may have been attached since the first look.

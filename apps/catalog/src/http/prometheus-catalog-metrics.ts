@@ -26,6 +26,14 @@ export function createCatalogMetrics(metrics: ServiceMetrics): CatalogMetrics {
     help: 'Stock reservation calls of the checkout by action (reserve, commit, release, release_expired) and outcome',
     labelNames: ['action', 'outcome'] as const,
   });
+  const mediaSweeps = metrics.counter({ name: 'media_sweeps_total', help: 'Finished sweeps of unreferenced media (a failed sweep is logged, not counted)' });
+  const mediaDeleted = metrics.counter({
+    name: 'media_swept_images_total',
+    help: 'Images whose media objects the sweep deleted, by why (orphaned: past the grace after their last product; unrecorded: objects with neither a row nor an orphan entry)',
+    labelNames: ['reason'] as const,
+  });
+  const mediaObjects = metrics.counter({ name: 'media_swept_objects_total', help: 'Media objects the sweep deleted' });
+  for (const reason of ['orphaned', 'unrecorded'] as const) mediaDeleted.inc({ reason }, 0);
   for (const action of ['reserve', 'commit', 'release', 'release_expired'] as const) {
     for (const outcome of ['ok', 'refused'] as const) reservations.inc({ action, outcome }, 0);
   }
@@ -44,6 +52,12 @@ export function createCatalogMetrics(metrics: ServiceMetrics): CatalogMetrics {
     },
     reservation(action, outcome, count = 1) {
       reservations.inc({ action, outcome }, count);
+    },
+    mediaSwept(report) {
+      mediaSweeps.inc();
+      mediaDeleted.inc({ reason: 'orphaned' }, report.orphansSwept);
+      mediaDeleted.inc({ reason: 'unrecorded' }, report.unrecordedSwept);
+      mediaObjects.inc(report.objectsDeleted);
     },
   };
 }
