@@ -5,3 +5,4 @@ export * from './tcp-proxy';
 export * from './timed-call';
 export * from './in-memory-tracing';
 export * from './free-port';
+export * from './replica';

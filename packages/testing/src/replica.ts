@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { backendUrl } from './backends';
+
+/** The variable that points at a streaming replica of DATABASE_URL's server (`scripts/pg-replica.sh url`). */
+export const ReplicaUrlVariable = 'DATABASE_REPLICA_URL';
+
+/** A throwaway database created on the primary, and the URL of the same database on its streaming replica. */
+export interface ReplicatedDatabase {
+  /** The database's name, the same on both servers. */
+  name: string;
+  /** The database on the primary: writes go here. */
+  primaryUrl: string;
+  /** The database on the replica: read-only, behind the primary by the replication lag. */
+  replicaUrl: string;
+}
+
+/** `url` with its path naming `database`. */
+function urlOfDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/** Runs `sql` on a connection of its own to `url`. */
+async function runOnce(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates a database on the primary and waits until the replica has replayed it (a connection to it succeeds), at
+ * most `timeoutMs`; `drop` removes it on the primary, and so, by replication, on the replica.
+ */
+export async function createReplicatedDatabase(primaryServerUrl: string, replicaServerUrl: string, prefix = 'repl', timeoutMs = 30_000): Promise<ReplicatedDatabase & { drop(): Promise<void> }> {
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`.toLowerCase();
+  await runOnce(primaryServerUrl, `CREATE DATABASE "${name}"`);
+  const database = { name, primaryUrl: urlOfDatabase(primaryServerUrl, name), replicaUrl: urlOfDatabase(replicaServerUrl, name) };
+  const drop = () => runOnce(primaryServerUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await runOnce(database.replicaUrl, 'SELECT 1');
+      return { ...database, drop };
+    } catch (error) {
+      // 3D000 (no such database) until the CREATE DATABASE is replayed; anything else, or too long, is a real failure.
+      if ((error as { code?: string }).code !== '3D000' || Date.now() > deadline) {
+        await drop().catch(() => undefined);
+        throw new Error(`database ${name} did not appear on the replica within ${timeoutMs} ms: ${String(error)}`, { cause: error });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * `describe` for a suite about real streaming replication: it runs when DATABASE_URL and DATABASE_REPLICA_URL are set
+ * and gives `body` a throwaway database created on the primary, already replicated, with its URL on both servers
+ * (`get()` inside the tests; dropped after the suite). Otherwise the suite is skipped and its title says why.
+ * Unlike the other backends, REQUIRE_BACKENDS=1 does not turn a missing replica into a failure: in this first
+ * version the replica is optional (.ci/run runs without it when scripts/pg-replica.sh cannot start one).
+ */
+export function describeWithReplica(title: string, body: (get: () => ReplicatedDatabase) => void, prefix = 'repl'): void {
+  const primary = backendUrl('postgres');
+  const replica = process.env[ReplicaUrlVariable]?.trim();
+  if (!primary || !replica) {
+    const missing = [!primary && 'DATABASE_URL', !replica && ReplicaUrlVariable].filter(Boolean).join(' and ');
+    describe.skip(`${title} [skipped: ${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set, so no PostgreSQL streaming replica to test against (scripts/pg-replica.sh start)]`, () => {
+      it('needs a primary and its streaming replica', () => undefined);
+    });
+    return;
+  }
+  describe(title, () => {
+    let current: (ReplicatedDatabase & { drop(): Promise<void> }) | undefined;
+    beforeAll(async () => {
+      current = await createReplicatedDatabase(primary, replica, prefix);
+    }, 60_000);
+    body(() => {
+      if (!current) throw new Error('replicated database not created');
+      return current;
+    });
+    // Declared after the body's hooks, so it runs after them (Jest runs afterAll hooks in order): the suite has
+    // closed its connections (and resumed a paused replay) before the drop ends them.
+    afterAll(async () => {
+      await current?.drop();
+    });
+  });
+}
