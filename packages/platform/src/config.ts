@@ -103,6 +103,9 @@ export function serviceDatabaseConfigShape(appId: string) {
   return {
     DATABASE_URL: z.string().url().optional().describe('PostgreSQL primary. When unset, an embedded PGlite database in DATA_DIR is used'),
     DATABASE_READ_URL: z.string().url().optional().describe('PostgreSQL read replica for the read-only queries (only with DATABASE_URL)'),
+    DATABASE_READ_MAX_LAG_SECONDS: env
+      .positiveInt(10)
+      .describe('The most the read replica may lag behind the primary (measured every second) and still serve reads; further behind, reads go to the primary until it catches up'),
     DATABASE_AUTH: z
       .enum(['password', 'entra'])
       .default('password')

@@ -13,6 +13,19 @@ export interface SqlExecutor {
 /** Transaction isolation levels the platform uses. */
 export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
 
+/** Where reads went: to the replica, or to the primary and why. */
+export type ReadServedBy = 'replica' | 'primary:no_replica' | 'primary:replica_unavailable' | 'primary:replica_lagging';
+
+/** What the read path of a database with a read replica looks like now, for metrics. */
+export interface ReadPathStatus {
+  /** How far the replica's replay is behind, in seconds, as last measured; undefined before the first measurement or while it cannot be measured. */
+  replicaLagSeconds: number | undefined;
+  /** False while the replica lags more than the configured bound: its reads go to the primary until it catches up. */
+  replicaInReadPath: boolean;
+  /** Reads (`readQuery`) since start, by where they were served. */
+  reads: Readonly<Record<ReadServedBy, number>>;
+}
+
 /** Port: a service's own database. */
 export interface Database extends SqlExecutor {
   /** Which adapter this is, for logs and for tests that only make sense on one. */
@@ -22,8 +35,13 @@ export interface Database extends SqlExecutor {
    * every connection finds its tables there. Undefined: the default schema (PGlite, and databases opened without one).
    */
   readonly schema?: string;
-  /** Runs a read-only query on a read replica when one is configured (may lag the primary), else on the primary. */
+  /**
+   * Runs a read-only query on a read replica when one is configured and within its lag bound (it may lag the primary
+   * by that much), else on the primary.
+   */
   readQuery<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+  /** Where reads go and went (a database with a read replica; undefined on one without). */
+  readPathStatus?(): ReadPathStatus;
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: { isolation?: IsolationLevel }): Promise<T>;
   /** Runs a multi-statement SQL script (migrations). */

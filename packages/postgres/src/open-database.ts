@@ -19,6 +19,8 @@ export interface DatabaseLocation {
   acquireTimeoutMs?: number;
   /** PostgreSQL only: the server's statement_timeout (default 5000 ms). */
   statementTimeoutMs?: number;
+  /** PostgreSQL with a read replica only: the most it may lag and stay in the read path, in seconds (default 10). */
+  maxReplicaLagSeconds?: number;
   /** PostgreSQL only: when the circuit breaker opens and half-opens. */
   breaker?: DatabaseBreakerSettings;
   /** PostgreSQL only: where the breaker's opening and closing are reported. */
@@ -48,6 +50,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
       maxConnections: location.maxConnections,
       acquireTimeoutMs: location.acquireTimeoutMs,
       statementTimeoutMs: location.statementTimeoutMs,
+      maxReplicaLagSeconds: location.maxReplicaLagSeconds,
       breaker: location.breaker,
       logger: location.logger,
       schema: location.schema,

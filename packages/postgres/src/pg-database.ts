@@ -2,7 +2,7 @@ import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, IsolatedCircuitEr
 import pg from 'pg';
 import { AppError, silentLogger, type Logger } from '@shop/kernel';
 import { databaseUnavailable, isConnectionFailure, isPoolExhausted } from './connection-failures';
-import type { Database, IsolationLevel, QueryResult, SqlExecutor } from './database';
+import type { Database, IsolationLevel, QueryResult, ReadPathStatus, ReadServedBy, SqlExecutor } from './database';
 import type { DatabasePasswordSource } from './entra-access-token';
 
 /** int8 (count(*), sums, bigint ids) as a JS number, as PGlite does, so both adapters return the same shapes. */
@@ -36,6 +36,12 @@ export interface PgDatabaseOptions {
   /** Longest wait of `ping()` (readiness). Default 750 ms, so that it reports its own reason within a 1 s probe. */
   pingTimeoutMs?: number;
   breaker?: DatabaseBreakerSettings;
+  /**
+   * The most the replica may lag behind the primary and stay in the read path, in seconds (DATABASE_READ_MAX_LAG_SECONDS).
+   * Default 10. Measured every `replicaLagCheckIntervalMs` (default 1000).
+   */
+  maxReplicaLagSeconds?: number;
+  replicaLagCheckIntervalMs?: number;
   /** Where the opening and the closing of a breaker are reported. */
   logger?: Logger;
   /**
@@ -153,6 +159,12 @@ export class PgDatabase implements Database {
   /** A pool of one for the readiness probe, apart so that a busy primary pool does not make it fail. */
   private readonly probe: pg.Pool;
   private readonly pingTimeoutMs: number;
+  private readonly maxReplicaLagSeconds: number;
+  private replicaLagSeconds: number | undefined;
+  private replicaLagging = false;
+  private lagTimer: NodeJS.Timeout | undefined;
+  private readonly reads: Record<ReadServedBy, number> = { replica: 0, 'primary:no_replica': 0, 'primary:replica_unavailable': 0, 'primary:replica_lagging': 0 };
+  private readonly logger: Logger;
 
   constructor(options: PgDatabaseOptions) {
     if (options.schema !== undefined && !schemaNamePattern.test(options.schema)) throw new Error(`"${options.schema}" is not a schema name this platform uses (lower-case letters, digits, _)`);
@@ -161,7 +173,9 @@ export class PgDatabase implements Database {
     const searchPath = options.schema ? { options: `-c search_path="${options.schema}"` } : {};
     const statementTimeoutMs = options.statementTimeoutMs ?? 5000;
     const logger = options.logger ?? silentLogger;
+    this.logger = logger;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 750;
+    this.maxReplicaLagSeconds = options.maxReplicaLagSeconds ?? 10;
     const common: pg.PoolConfig = {
       max: options.maxConnections ?? 10,
       application_name: options.applicationName,
@@ -192,6 +206,41 @@ export class PgDatabase implements Database {
       ...searchPath,
     });
     this.probe.on('error', () => undefined);
+    if (this.replica) {
+      // Measured apart from the reads, so that a read never waits for it; a timer that keeps no process alive.
+      this.lagTimer = setInterval(() => void this.measureReplicaLag(), options.replicaLagCheckIntervalMs ?? 1000);
+      this.lagTimer.unref();
+      void this.measureReplicaLag();
+    }
+  }
+
+  /**
+   * How far the replica's replay is behind: 0 when it has replayed all the WAL it received (an idle primary sends
+   * nothing, and the last replayed commit may be old without the replica being behind), else the age of the last
+   * transaction it replayed. A replica that cannot be asked keeps its last figure; the breaker handles its outage.
+   */
+  private async measureReplicaLag(): Promise<void> {
+    if (!this.replica) return;
+    try {
+      const { rows } = await this.replica.pool.query<{ lag: number | string | null }>(
+        `SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                     ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END AS lag`,
+      );
+      const lag = Math.max(0, Number(rows[0]?.lag ?? 0));
+      this.replicaLagSeconds = lag;
+      const lagging = lag > this.maxReplicaLagSeconds;
+      if (lagging !== this.replicaLagging) {
+        this.replicaLagging = lagging;
+        if (lagging) this.logger.warn({ lagSeconds: lag, maxLagSeconds: this.maxReplicaLagSeconds }, 'database replica lags behind its bound: reads go to the primary until it catches up');
+        else this.logger.info({ lagSeconds: lag }, 'database replica caught up: reads go to it again');
+      }
+    } catch {
+      // Unreachable: reads find that out through the breaker and fall back; the lag stays as last measured.
+    }
+  }
+
+  readPathStatus(): ReadPathStatus {
+    return { replicaLagSeconds: this.replicaLagSeconds, replicaInReadPath: this.replica !== undefined && !this.replicaLagging, reads: { ...this.reads } };
   }
 
   query<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
@@ -199,14 +248,24 @@ export class PgDatabase implements Database {
   }
 
   async readQuery<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
-    if (!this.replica) return this.primary.query<R>(sql, params);
+    if (!this.replica) return this.readOnPrimary<R>('primary:no_replica', sql, params);
+    // A replica further behind than the bound would show shoppers what changed long ago: the primary answers instead.
+    if (this.replicaLagging) return this.readOnPrimary<R>('primary:replica_lagging', sql, params);
     try {
-      return await this.replica.query<R>(sql, params);
+      const result = await this.replica.query<R>(sql, params);
+      this.reads.replica += 1;
+      return result;
     } catch (error) {
       // The primary answers what the replica would have, only fresher.
-      if (error instanceof AppError && error.type === 'unavailable') return this.primary.query<R>(sql, params);
+      if (error instanceof AppError && error.type === 'unavailable') return this.readOnPrimary<R>('primary:replica_unavailable', sql, params);
       throw error;
     }
+  }
+
+  private async readOnPrimary<R>(servedBy: Exclude<ReadServedBy, 'replica'>, sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+    const result = await this.primary.query<R>(sql, params);
+    this.reads[servedBy] += 1;
+    return result;
   }
 
   /**
@@ -269,6 +328,7 @@ export class PgDatabase implements Database {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.lagTimer);
     await Promise.all([this.primary.pool.end(), this.replica?.pool.end(), this.probe.end()]);
   }
 }

@@ -53,6 +53,47 @@ export function withDeliveryMetrics(eventBus: EventBus, metrics: ServiceMetrics,
 }
 
 /**
+ * The read path of a database with a read replica: the replica's lag, whether it serves reads, and where reads went
+ * (the replica, or the primary and why). Nothing is registered for a database without one (PGlite).
+ */
+export function registerReadPathMetrics(metrics: ServiceMetrics, db: Database): void {
+  const status = db.readPathStatus?.bind(db);
+  if (!status) return;
+  metrics.gauge({
+    name: 'db_replica_lag_seconds',
+    help: "How far the read replica's replay is behind the primary, as last measured (every second)",
+    collect() {
+      const lag = status().replicaLagSeconds;
+      if (lag !== undefined) this.set(lag);
+    },
+  });
+  metrics.gauge({
+    name: 'db_replica_in_read_path',
+    help: 'Whether the read replica serves reads (1), or lags beyond DATABASE_READ_MAX_LAG_SECONDS or is absent and the primary serves them (0)',
+    collect() {
+      this.set(status().replicaInReadPath ? 1 : 0);
+    },
+  });
+  const servedBy = (key: string): { pool: string; reason: string } => {
+    const [pool, reason = 'in_read_path'] = key.split(':');
+    return { pool, reason };
+  };
+  const counted: Record<string, number> = {};
+  metrics.counter({
+    name: 'db_reads_total',
+    help: 'Read-only queries by the pool that served them (replica, primary) and why the primary did (no_replica, replica_unavailable, replica_lagging)',
+    labelNames: ['pool', 'reason'],
+    collect() {
+      for (const [key, total] of Object.entries(status().reads)) {
+        const delta = total - (counted[key] ?? 0);
+        if (delta > 0) this.inc(servedBy(key), delta);
+        counted[key] = total;
+      }
+    },
+  });
+}
+
+/**
  * `outbox_pending_events` and `outbox_oldest_pending_event_age_seconds` of the service's outbox, read at every scrape.
  * The relay deletes what the bus accepted, so every row is pending. Every replica reports the same table: rules
  * take the max per service. A scrape while the database is unavailable keeps the last values (the readiness and the

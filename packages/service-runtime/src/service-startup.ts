@@ -4,7 +4,7 @@ import type { Logger } from '@shop/kernel';
 import { OutboxRelay } from '@shop/outbox';
 import { listen, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { openDatabase, type Database } from '@shop/postgres';
-import { registerOutboxMetrics } from './service-metrics';
+import { registerOutboxMetrics, registerReadPathMetrics } from './service-metrics';
 
 /** Something a service opened while starting, and how to release it. */
 export interface ServiceResource {
@@ -61,6 +61,8 @@ export interface ServiceDatabaseSettings {
   DATABASE_ACQUIRE_TIMEOUT_MS?: number;
   /** PostgreSQL's statement_timeout (ms); the client gives up on a silent server shortly after it. */
   DATABASE_STATEMENT_TIMEOUT_MS?: number;
+  /** The most the read replica may lag and still serve reads (s). */
+  DATABASE_READ_MAX_LAG_SECONDS?: number;
   /** PGlite folder when DATABASE_URL is unset. */
   DATA_DIR: string;
   OUTBOX_POLL_INTERVAL_MS?: number;
@@ -103,6 +105,7 @@ export async function openServiceDatabase(options: OpenServiceDatabaseOptions, r
       maxConnections: settings.DATABASE_MAX_CONNECTIONS,
       acquireTimeoutMs: settings.DATABASE_ACQUIRE_TIMEOUT_MS,
       statementTimeoutMs: settings.DATABASE_STATEMENT_TIMEOUT_MS,
+      maxReplicaLagSeconds: settings.DATABASE_READ_MAX_LAG_SECONDS,
       logger: options.logger,
       // On PostgreSQL each service keeps its tables in a schema named after it (Azure grants a service role only
       // ALL ON DATABASE, which does not include creating tables in public).
@@ -111,7 +114,10 @@ export async function openServiceDatabase(options: OpenServiceDatabaseOptions, r
     }));
   if (!options.db) resources.add('database', () => db.close());
   await options.migrate(db);
-  if (options.metrics) registerOutboxMetrics(options.metrics, db, options.logger);
+  if (options.metrics) {
+    registerOutboxMetrics(options.metrics, db, options.logger);
+    registerReadPathMetrics(options.metrics, db);
+  }
   const relay = new OutboxRelay({ db, eventBus: options.eventBus, logger: options.logger, pollIntervalMs: settings.OUTBOX_POLL_INTERVAL_MS });
   resources.add('outbox relay', () => relay.stop());
   return { db, relay };
