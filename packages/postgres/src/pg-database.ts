@@ -163,6 +163,7 @@ export class PgDatabase implements Database {
   private replicaLagSeconds: number | undefined;
   private replicaLagging = false;
   private lagTimer: NodeJS.Timeout | undefined;
+  private measuringLag = false;
   private readonly reads: Record<ReadServedBy, number> = { replica: 0, 'primary:no_replica': 0, 'primary:replica_unavailable': 0, 'primary:replica_lagging': 0 };
   private readonly logger: Logger;
 
@@ -220,7 +221,10 @@ export class PgDatabase implements Database {
    * transaction it replayed. A replica that cannot be asked keeps its last figure; the breaker handles its outage.
    */
   private async measureReplicaLag(): Promise<void> {
-    if (!this.replica) return;
+    // One at a time: against an unreachable replica a measurement waits out the connect timeout, and overlapping ones
+    // would take the pool's connections from the reads.
+    if (!this.replica || this.measuringLag) return;
+    this.measuringLag = true;
     try {
       const { rows } = await this.replica.pool.query<{ lag: number | string | null }>(
         `SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
@@ -236,6 +240,8 @@ export class PgDatabase implements Database {
       }
     } catch {
       // Unreachable: reads find that out through the breaker and fall back; the lag stays as last measured.
+    } finally {
+      this.measuringLag = false;
     }
   }
 
