@@ -7,6 +7,7 @@ import {
   auditLogQuerySchema,
   createApiKeyBodySchema,
   issuedApiKeySchema,
+  mediaSweepReportSchema,
   partitionMaintenanceReportSchema,
   partnerUsageByTierQuerySchema,
   partnerUsageByTierSchema,
@@ -112,6 +113,17 @@ export const partnerAdminOperations: readonly ApiOperation[] = [
     description: 'Idempotent, and safe to run twice at once (an advisory lock serialises runs).',
     access: 'service',
     responses: { 200: jsonResponse('What the run changed', partitionMaintenanceReportSchema) },
+    problems: [],
+  },
+  {
+    operationId: 'sweepUnreferencedMedia',
+    method: 'post',
+    path: CatalogInternalPaths.sweepMedia,
+    summary: 'Delete the media objects of images no product has had for the grace period, and of uploads that never got their row',
+    description:
+      'Runs one sweep now (the service also sweeps every MEDIA_SWEEP_INTERVAL_MS), or joins the one in progress. Safe beside uploads: each image is deleted under its advisory lock after checking again that no product has it.',
+    access: 'service',
+    responses: { 200: jsonResponse('What the sweep deleted', mediaSweepReportSchema) },
     problems: [],
   },
 ];
