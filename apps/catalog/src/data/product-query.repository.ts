@@ -12,7 +12,7 @@ const RANK_SCALE = 1_000_000;
 export class SqlProductQueryRepository implements ProductQueryRepository {
   constructor(private readonly db: Database) {}
 
-  async findProduct(lookup: ProductLookup): Promise<ProductWithAvailability | undefined> {
+  async findProduct(lookup: ProductLookup, options: { from: 'primary' | 'read pool' } = { from: 'primary' }): Promise<ProductWithAvailability | undefined> {
     const [column, value] = 'id' in lookup ? ['p.id', lookup.id] : ['p.sku', lookup.sku];
     const params: unknown[] = [value];
     let sql = `SELECT ${productColumns} ${productFrom} WHERE ${column} = $1`;
@@ -20,7 +20,7 @@ export class SqlProductQueryRepository implements ProductQueryRepository {
       params.push(lookup.statuses);
       sql += ' AND p.status = ANY($2::text[])';
     }
-    const { rows } = await this.db.query<ProductRow>(sql, params);
+    const { rows } = options.from === 'read pool' ? await this.db.readQuery<ProductRow>(sql, params) : await this.db.query<ProductRow>(sql, params);
     return rows[0] ? toProduct(rows[0]) : undefined;
   }
 

@@ -15,7 +15,11 @@ export interface ProductHit extends ProductWithAvailability {
 
 /** Port: the reads of products and categories (searches and the tree may go to a read replica). */
 export interface ProductQueryRepository {
-  findProduct(lookup: ProductLookup): Promise<ProductWithAvailability | undefined>;
+  /**
+   * One product, from the primary (what reads after a write and the cache must see), or with `from: 'read pool'` from
+   * the read replica when there is one (possibly a little behind).
+   */
+  findProduct(lookup: ProductLookup, options?: { from: 'primary' | 'read pool' }): Promise<ProductWithAvailability | undefined>;
   /** One page of a search, with one extra hit when there is a next page. */
   searchProducts(search: ProductSearch): Promise<ProductHit[]>;
   listCategories(): Promise<Category[]>;

@@ -67,33 +67,49 @@ export class ProductQueryService {
   /**
    * The public representation of an active product by id or SKU: from L1 (no round trip), else L2, else the
    * database, then cached. Undefined when there is no such active product (not cached: it may be created any moment).
+   * While the primary is unavailable, the read replica answers a miss (uncached).
    */
   async readPublicProduct(idOrSku: string, reader: ReaderPresentation = {}): Promise<CachedRepresentation | undefined> {
     const lookup = isUuid(idOrSku) ? { id: idOrSku.toLowerCase() } : skuSchema.safeParse(idOrSku).success ? { sku: idOrSku } : undefined;
     if (!lookup) return undefined;
-    const cached = await this.deps.cache.product(lookup, async () => {
-      const product = await this.deps.repository.findProduct({ ...lookup, statuses: ['active'] });
-      if (!product) return undefined;
-      const render = (currency?: string, language?: string) => {
-        const body = JSON.stringify(toProductView(product, this.presentationOf({ currency, language })));
-        return { body, etag: productEntityTag(product.version, body) };
-      };
-      // Every other pair of a currency its price list has and a language it is translated in; the base language
-      // and currency stand for the rest (`presentationOf` reads them so).
-      const currencies = [undefined, ...new Set(this.deps.marketCurrencies ?? [])].filter(
-        (currency) => currency === undefined || (currency !== product.price.currency && product.prices.some((price) => price.currency === currency)),
-      );
-      const languages = [undefined, ...this.languages.translated.filter((language) => product.translations[language] !== undefined)];
-      const presentations: Record<string, { body: string; etag: string }> = {};
-      for (const currency of currencies) {
-        for (const language of languages) if (currency !== undefined || language !== undefined) presentations[presentationKey(currency, language)] = render(currency, language);
-      }
-      return { productId: product.id, sku: product.sku, ...render(), presentations };
-    });
+    let cached: CachedRepresentation | undefined;
+    try {
+      // From the primary: the cache keeps it until the product's next change, so it must be the latest committed.
+      cached = await this.deps.cache.product(lookup, async () => {
+        const product = await this.deps.repository.findProduct({ ...lookup, statuses: ['active'] });
+        return product && this.representationsOf(product);
+      });
+    } catch (error) {
+      if (!(error instanceof AppError && error.type === 'unavailable')) throw error;
+      // The primary is unavailable: the read replica answers, if there is one (else this is the same 503). Not cached:
+      // a change committed just before the outage may not have reached the replica, and a cached copy would hide it
+      // after the primary's return until the product changed again.
+      const product = await this.deps.repository.findProduct({ ...lookup, statuses: ['active'] }, { from: 'read pool' });
+      cached = product && this.representationsOf(product);
+    }
     if (!cached) return undefined;
     const { currency, language } = reader;
     const shown = cached.presentations?.[presentationKey(currency, language)] ?? cached.presentations?.[presentationKey(currency, undefined)] ?? cached.presentations?.[presentationKey(undefined, language)];
     return shown ? { productId: cached.productId, sku: cached.sku, ...shown } : cached;
+  }
+
+  /** A product's public representation in every market currency and language it has, as the cache keeps it. */
+  private representationsOf(product: ProductWithAvailability): CachedRepresentation {
+    const render = (currency?: string, language?: string) => {
+      const body = JSON.stringify(toProductView(product, this.presentationOf({ currency, language })));
+      return { body, etag: productEntityTag(product.version, body) };
+    };
+    // Every other pair of a currency its price list has and a language it is translated in; the base language
+    // and currency stand for the rest (`presentationOf` reads them so).
+    const currencies = [undefined, ...new Set(this.deps.marketCurrencies ?? [])].filter(
+      (currency) => currency === undefined || (currency !== product.price.currency && product.prices.some((price) => price.currency === currency)),
+    );
+    const languages = [undefined, ...this.languages.translated.filter((language) => product.translations[language] !== undefined)];
+    const presentations: Record<string, { body: string; etag: string }> = {};
+    for (const currency of currencies) {
+      for (const language of languages) if (currency !== undefined || language !== undefined) presentations[presentationKey(currency, language)] = render(currency, language);
+    }
+    return { productId: product.id, sku: product.sku, ...render(), presentations };
   }
 
   /**
