@@ -18,6 +18,8 @@ export type ReadServedBy = 'replica' | 'primary:no_replica' | 'primary:replica_u
 
 /** What the read path of a database with a read replica looks like now, for metrics. */
 export interface ReadPathStatus {
+  /** Whether a read replica is configured at all (without one every read is the primary's, and there is no lag to tell). */
+  replicaConfigured: boolean;
   /** How far the replica's replay is behind, in seconds, as last measured; undefined before the first measurement or while it cannot be measured. */
   replicaLagSeconds: number | undefined;
   /** False while the replica lags more than the configured bound: its reads go to the primary until it catches up. */

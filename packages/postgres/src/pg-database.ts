@@ -246,7 +246,7 @@ export class PgDatabase implements Database {
   }
 
   readPathStatus(): ReadPathStatus {
-    return { replicaLagSeconds: this.replicaLagSeconds, replicaInReadPath: this.replica !== undefined && !this.replicaLagging, reads: { ...this.reads } };
+    return { replicaConfigured: this.replica !== undefined, replicaLagSeconds: this.replicaLagSeconds, replicaInReadPath: this.replica !== undefined && !this.replicaLagging, reads: { ...this.reads } };
   }
 
   query<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {

@@ -1,7 +1,7 @@
 import type { CloudEvent, DeliveryOutcome, EventBus, EventHandler, OutgoingEvent, SubscriptionOptions } from '@shop/building-blocks';
 import type { Logger } from '@shop/kernel';
 import type { ServiceMetrics } from '@shop/platform';
-import type { Database } from '@shop/postgres';
+import type { Database, ReadPathStatus } from '@shop/postgres';
 
 /** Outcome label of `event_deliveries_total`: the verdict the consumer gave the sidecar or the broker. */
 const deliveryOutcomeLabel: Record<DeliveryOutcome, string> = { SUCCESS: 'success', RETRY: 'retry', DROP: 'dead_letter' };
@@ -53,12 +53,18 @@ export function withDeliveryMetrics(eventBus: EventBus, metrics: ServiceMetrics,
 }
 
 /**
- * The read path of a database with a read replica: the replica's lag, whether it serves reads, and where reads went
- * (the replica, or the primary and why). Nothing is registered for a database without one (PGlite).
+ * The read path of a PostgreSQL database: where reads went (the replica, or the primary and why) and, with a read
+ * replica configured, its lag and whether it serves reads. Nothing is registered for PGlite; no replica gauges for a
+ * service without a replica (a 0 there would read as a replica out of the read path).
  */
 export function registerReadPathMetrics(metrics: ServiceMetrics, db: Database): void {
   const status = db.readPathStatus?.bind(db);
   if (!status) return;
+  if (status().replicaConfigured) registerReplicaGauges(metrics, status);
+  registerReadsByPool(metrics, status);
+}
+
+function registerReplicaGauges(metrics: ServiceMetrics, status: () => ReadPathStatus): void {
   metrics.gauge({
     name: 'db_replica_lag_seconds',
     help: "How far the read replica's replay is behind the primary, as last measured (every second)",
@@ -74,6 +80,9 @@ export function registerReadPathMetrics(metrics: ServiceMetrics, db: Database): 
       this.set(status().replicaInReadPath ? 1 : 0);
     },
   });
+}
+
+function registerReadsByPool(metrics: ServiceMetrics, status: () => ReadPathStatus): void {
   const servedBy = (key: string): { pool: string; reason: string } => {
     const [pool, reason = 'in_read_path'] = key.split(':');
     return { pool, reason };

@@ -24,3 +24,20 @@ describeWithReplica('read path metrics of a service on a real streaming replica'
     expect(await metrics.registry.metrics()).toMatch(/^db_reads_total\{pool="replica",reason="in_read_path",service="read-path-test"\} 4$/m);
   });
 });
+
+describeWithReplica('read path metrics of a service without a read replica', (database) => {
+  let db: PgDatabase;
+  beforeAll(() => {
+    db = new PgDatabase({ url: database().primaryUrl });
+  });
+  afterAll(() => db?.close());
+
+  it('when no replica is configured, then /metrics counts the reads as the primary\'s and shows no replica gauges', async () => {
+    const metrics = createServiceMetrics('no-replica-test', { collectProcessMetrics: false });
+    registerReadPathMetrics(metrics, db);
+    await db.readQuery('SELECT 1');
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^db_reads_total\{pool="primary",reason="no_replica",service="no-replica-test"\} 1$/m);
+    expect(text).not.toMatch(/db_replica_lag_seconds|db_replica_in_read_path/);
+  });
+});
