@@ -3,6 +3,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import pg from 'pg';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@shop/postgres';
 import { eventually } from '@shop/testing';
 
@@ -66,18 +67,74 @@ export async function startServiceProcess(app: string, port: number, env: Record
   };
 }
 
+/** The apps that own a database. */
+export type DatabaseOwner = 'auth' | 'catalog' | 'order';
+
+/** What processes of one platform must share with another's to serve the same shoppers (a second region). */
+export interface PlatformSecrets {
+  /** Auth's RSA signing key (PEM): a token one region's auth signed verifies in the other. */
+  signingKey: string;
+  /** The token of the internal routes. */
+  appApiToken: string;
+}
+
 /** The whole platform as separate processes on real PostgreSQL (a database per service) and Redis. */
 export interface ProcessPlatform {
   gatewayUrl: string;
   admin: { email: string; password: string };
   services: ServiceProcess[];
+  /** The database URL of each service that has one (created by this platform, or given to it). */
+  databaseUrls: Partial<Record<DatabaseOwner, string>>;
+  secrets: PlatformSecrets;
+  /** Stops the processes and drops the databases it created (never the ones it was given). */
   stop(): Promise<void>;
 }
 
+export interface ProcessPlatformOptions {
+  /** The server the throwaway databases are created on (one per service, unless `databaseUrls` names it). */
+  databaseServerUrl: string;
+  /** Redis for state (and events, unless `pubsubRedisUrl`). */
+  redisUrl: string;
+  redisKeyPrefix: string;
+  /** Which of auth, catalog, cart and order run (the gateway always does). */
+  apps: string[];
+  /** The Redis of the event streams when it is not `redisUrl` (two regions: state apart, events shared). */
+  pubsubRedisUrl?: string;
+  /** Databases to use as they are instead of creating throwaway ones (another region's); never dropped here. */
+  databaseUrls?: Partial<Record<DatabaseOwner, string>>;
+  /** A read replica of the database server: each service reads from the same database on it (`DATABASE_READ_URL`). */
+  replicaServerUrl?: string;
+  /** Another platform's secrets, to serve the same shoppers. Default: new ones. */
+  secrets?: PlatformSecrets;
+  /** More settings per app, over the defaults (e.g. `{ order: { DATABASE_READ_MAX_LAG_SECONDS: '2' } }`). */
+  env?: Partial<Record<string, Record<string, string>>>;
+}
+
+/** The same database on another server (a physical replica has every database of its primary, by the same names). */
+function onServer(databaseUrl: string, serverUrl: string): string {
+  const target = new URL(serverUrl);
+  target.pathname = new URL(databaseUrl).pathname;
+  return target.toString();
+}
+
+/** Waits until a database created on the primary can be connected to on its replica (its CREATE DATABASE replayed). */
+async function untilOnReplica(replicaDatabaseUrl: string): Promise<void> {
+  await eventually(async () => {
+    const client = new pg.Client({ connectionString: replicaDatabaseUrl });
+    try {
+      await client.connect();
+      return true;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }, 30_000, 50);
+}
+
 /** Starts auth, catalog, cart, order and the gateway as processes; `apps` limits which of the optional ones run. */
-export async function startProcessPlatform(options: { databaseServerUrl: string; redisUrl: string; redisKeyPrefix: string; apps: string[] }): Promise<ProcessPlatform> {
+export async function startProcessPlatform(options: ProcessPlatformOptions): Promise<ProcessPlatform> {
   const databases: ThrowawayDatabase[] = [];
   const services: ServiceProcess[] = [];
+  const databaseUrls: Partial<Record<DatabaseOwner, string>> = { ...options.databaseUrls };
   const stop = async () => {
     for (const service of [...services].reverse()) await service.stop();
     for (const database of databases) await database.drop().catch(() => undefined);
@@ -86,32 +143,43 @@ export async function startProcessPlatform(options: { databaseServerUrl: string;
     const ports = Object.fromEntries(await Promise.all(['auth', 'catalog', 'cart', 'order', 'gateway'].map(async (app) => [app, await freePort()] as const)));
     const serviceUrls = options.apps.map((app) => `${app}=http://127.0.0.1:${ports[app]}`).join(',');
     const admin = { email: 'admin@e2e.example', password: 'e2e-Admin-password-42' };
-    const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const secrets: PlatformSecrets = options.secrets ?? {
+      signingKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      // Separate processes guard their internal routes with one shared token (they refuse to start without it).
+      appApiToken: randomBytes(24).toString('base64url'),
+    };
     const common = {
       REDIS_URL: options.redisUrl,
+      ...(options.pubsubRedisUrl ? { PUBSUB_REDIS_URL: options.pubsubRedisUrl } : {}),
       BUILDING_BLOCKS: 'redis',
       REDIS_KEY_PREFIX: options.redisKeyPrefix,
       SERVICE_URLS: serviceUrls,
       LOG_LEVEL: 'warn',
-      // Separate processes guard their internal routes with one shared token (they refuse to start without it).
-      APP_API_TOKEN: randomBytes(24).toString('base64url'),
+      APP_API_TOKEN: secrets.appApiToken,
     };
-    const databaseFor = async (app: string) => {
-      const database = await createThrowawayDatabase(options.databaseServerUrl, `e2e${app}`);
-      databases.push(database);
-      return database.url;
+    const databaseFor = async (app: DatabaseOwner): Promise<Record<string, string>> => {
+      let url = databaseUrls[app];
+      if (url === undefined) {
+        const database = await createThrowawayDatabase(options.databaseServerUrl, `e2e${app}`);
+        databases.push(database);
+        url = database.url;
+        databaseUrls[app] = url;
+        // The service's first read on the replica must find the database the primary just created.
+        if (options.replicaServerUrl) await untilOnReplica(onServer(url, options.replicaServerUrl));
+      }
+      return { DATABASE_URL: url, ...(options.replicaServerUrl ? { DATABASE_READ_URL: onServer(url, options.replicaServerUrl) } : {}) };
     };
     const perApp: Record<string, () => Promise<Record<string, string>>> = {
-      auth: async () => ({ DATABASE_URL: await databaseFor('auth'), AUTH_SIGNING_KEYS: signingKey, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, PASSWORD_HASH_COST: '1024' }),
-      catalog: async () => ({ DATABASE_URL: await databaseFor('catalog'), SEED_DEMO_CATALOG: 'false' }),
+      auth: async () => ({ ...(await databaseFor('auth')), AUTH_SIGNING_KEYS: secrets.signingKey, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, PASSWORD_HASH_COST: '1024' }),
+      catalog: async () => ({ ...(await databaseFor('catalog')), SEED_DEMO_CATALOG: 'false' }),
       cart: async () => ({}),
-      order: async () => ({ DATABASE_URL: await databaseFor('order'), PAYMENT_TIMEOUT_MS: '2000' }),
+      order: async () => ({ ...(await databaseFor('order')), PAYMENT_TIMEOUT_MS: '2000' }),
     };
     for (const app of options.apps) {
-      services.push(await startServiceProcess(app, ports[app], { ...common, ...(await perApp[app]()) }));
+      services.push(await startServiceProcess(app, ports[app], { ...common, ...(await perApp[app]()), ...options.env?.[app] }));
     }
-    services.push(await startServiceProcess('gateway', ports.gateway, { SERVICE_URLS: serviceUrls, LOG_LEVEL: 'warn' }));
-    return { gatewayUrl: `http://127.0.0.1:${ports.gateway}`, admin, services, stop };
+    services.push(await startServiceProcess('gateway', ports.gateway, { SERVICE_URLS: serviceUrls, LOG_LEVEL: 'warn', ...options.env?.gateway }));
+    return { gatewayUrl: `http://127.0.0.1:${ports.gateway}`, admin, services, databaseUrls, secrets, stop };
   } catch (error) {
     await stop();
     throw error;

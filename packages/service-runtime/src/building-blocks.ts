@@ -14,6 +14,13 @@ export const buildingBlocksConfigSchema = z.object({
     .optional()
     .describe('memory (embedded default), redis (state + Redis Streams), or dapr (through the sidecar). Default: redis when REDIS_URL is set, else memory'),
   REDIS_URL: z.string().url().optional().describe('Redis for state and pub/sub when BUILDING_BLOCKS=redis'),
+  PUBSUB_REDIS_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe(
+      'With BUILDING_BLOCKS=redis: the Redis of the event streams when it is not REDIS_URL. Two local "regions" keep state on their own Redis and share one event Redis, as the regions in Azure share one Service Bus namespace (docs/regions.md). Default: REDIS_URL',
+    ),
   RATE_LIMIT_REDIS_URL: z
     .string()
     .url()
@@ -208,7 +215,8 @@ function buildingBlocksOf(config: BuildingBlocksConfig, options: { appId: string
       if (!config.REDIS_URL) throw new Error('BUILDING_BLOCKS=redis needs REDIS_URL');
       const commandTimeoutMs = config.REDIS_COMMAND_TIMEOUT_MS;
       const stateStore = new RedisStateStore({ url: config.REDIS_URL, keyPrefix: `${config.REDIS_KEY_PREFIX}:state:${options.appId}:`, logger: options.logger, commandTimeoutMs });
-      const eventBus = new RedisStreamsEventBus({ url: config.REDIS_URL, source: options.appId, streamPrefix: `${config.REDIS_KEY_PREFIX}:events:`, logger: options.logger, commandTimeoutMs });
+      // Events are global, state regional: one Service Bus namespace serves every region in Azure (docs/regions.md).
+      const eventBus = new RedisStreamsEventBus({ url: config.PUBSUB_REDIS_URL ?? config.REDIS_URL, source: options.appId, streamPrefix: `${config.REDIS_KEY_PREFIX}:events:`, logger: options.logger, commandTimeoutMs });
       // Not per app: every replica of a service (and any service limiting the same subject) shares one window.
       const rateLimiter = new RedisRateLimiter({ url: config.REDIS_URL, keyPrefix: `${config.REDIS_KEY_PREFIX}:ratelimit:`, logger: options.logger, commandTimeoutMs });
       return {
