@@ -5,7 +5,7 @@ import type { Order, OrderLine, OrderStatusChange, ShippingAddress, StoredPaymen
 import { orderEventData } from '../domain/order-events';
 import { assertTransition, canTransition, CheckoutStatuses, eventTypeOfTransition, OrderStatuses, type OrderStatus } from '../domain/order-status';
 import type { StoredCheckoutOutcome } from '../domain/checkout-outcome';
-import type { AdminOrderFilter, IdempotencyRecord, NewOrder, OrderPage, OrderRepository, TransitionChanges } from '../domain/ports';
+import type { AdminOrderFilter, IdempotencyRecord, NewOrder, OrderPage, OrderRepository, ReadFrom, TransitionChanges } from '../domain/ports';
 import { outcomeOfLegacyAnswer } from './legacy-checkout-answer';
 import { AppError } from '@shop/kernel';
 
@@ -158,12 +158,12 @@ export class SqlOrderRepository implements OrderRepository {
     await this.db.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
   }
 
-  async findOrder(orderId: string): Promise<Order | undefined> {
-    return loadOrder(this.db, orderId);
+  async findOrder(orderId: string, options: { from: ReadFrom } = { from: 'primary' }): Promise<Order | undefined> {
+    return loadOrder(this.executorFor(options.from), orderId);
   }
 
-  async history(orderId: string): Promise<OrderStatusChange[]> {
-    const { rows } = await this.db.query<{ from_status: OrderStatus | null; to_status: OrderStatus; reason: string | null; at: Date }>(
+  async history(orderId: string, options: { from: ReadFrom } = { from: 'primary' }): Promise<OrderStatusChange[]> {
+    const { rows } = await this.executorFor(options.from).query<{ from_status: OrderStatus | null; to_status: OrderStatus; reason: string | null; at: Date }>(
       'SELECT from_status, to_status, reason, at FROM order_status_history WHERE order_id = $1 ORDER BY id',
       [orderId],
     );
@@ -255,6 +255,11 @@ export class SqlOrderRepository implements OrderRepository {
     return orders.filter((order): order is Order => order !== undefined);
   }
 
+  /** The primary, or the read pool (`readQuery`) as an executor. */
+  private executorFor(from: ReadFrom): SqlExecutor {
+    return from === 'primary' ? this.db : { query: (sql, params) => this.db.readQuery(sql, params) };
+  }
+
   private async page(filter: AdminOrderFilter, page: { limit: number; cursor?: string }): Promise<OrderPage> {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -275,7 +280,8 @@ export class SqlOrderRepository implements OrderRepository {
       params,
     );
     const pageRows = rows.slice(0, page.limit);
-    const lines = await loadLines(this.db, pageRows.map((row) => row.id));
+    // From the same pool as the orders: the replica has the lines of every order it has (one transaction wrote both).
+    const lines = await loadLines(this.executorFor('read pool'), pageRows.map((row) => row.id));
     const items = pageRows.map((row) => toOrder(row, lines.get(row.id) ?? []));
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > page.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };

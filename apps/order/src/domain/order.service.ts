@@ -1,6 +1,6 @@
 import { AuditActions, type OrderWithHistory } from '@shop/contracts';
 import type { Order } from './order';
-import type { AdminOrderFilter, CartCheckouts, OrderPage, OrderRepository, PaymentProvider, StockReservations } from './ports';
+import type { AdminOrderFilter, CartCheckouts, OrderPage, OrderRepository, PaymentProvider, ReadFrom, StockReservations } from './ports';
 import { AppError, noAuditRecorder, type AuditRecorder, type Logger } from '@shop/kernel';
 
 export type { OrderWithHistory } from '@shop/contracts';
@@ -31,10 +31,24 @@ export interface Canceller {
 export class OrderService {
   constructor(private readonly deps: OrderServiceDeps) {}
 
-  /** The caller's own order; someone else's is `not_found` (no hint that it exists). */
+  /**
+   * The caller's own order; someone else's is `not_found` (no hint that it exists). From the primary (the page a
+   * checkout leads to must show its outcome); while the primary is unavailable the read replica answers, a little
+   * stale, rather than a 503 to a shopper who only wants to see what they bought.
+   */
   async getOwnOrder(userId: string, orderId: string): Promise<OrderWithHistory> {
-    const order = await this.ownOrder(userId, orderId);
-    return { ...order, history: await this.deps.repository.history(orderId) };
+    try {
+      return await this.ownOrderWithHistory(userId, orderId, 'primary');
+    } catch (error) {
+      if (!(error instanceof AppError && error.type === 'unavailable')) throw error;
+      // Without a replica the read pool is the same primary, and this the same 503.
+      return this.ownOrderWithHistory(userId, orderId, 'read pool');
+    }
+  }
+
+  private async ownOrderWithHistory(userId: string, orderId: string, from: ReadFrom): Promise<OrderWithHistory> {
+    const order = await this.ownOrder(userId, orderId, from);
+    return { ...order, history: await this.deps.repository.history(orderId, { from }) };
   }
 
   /** Any order (admin). */
@@ -110,8 +124,8 @@ export class OrderService {
     });
   }
 
-  private async ownOrder(userId: string, orderId: string): Promise<Order> {
-    const order = await this.deps.repository.findOrder(orderId);
+  private async ownOrder(userId: string, orderId: string, from: ReadFrom = 'primary'): Promise<Order> {
+    const order = await this.deps.repository.findOrder(orderId, { from });
     if (!order || order.userId !== userId) throw new AppError('not_found', 'No such order');
     return order;
   }

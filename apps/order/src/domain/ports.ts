@@ -152,6 +152,9 @@ export interface AdminOrderFilter {
   to?: Date;
 }
 
+/** Where a read goes: the primary (the latest committed), or the read pool (a replica within its lag bound, else the primary). */
+export type ReadFrom = 'primary' | 'read pool';
+
 /** Port: the order service's own database. */
 export interface OrderRepository {
   findIdempotencyKey(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
@@ -167,8 +170,12 @@ export interface OrderRepository {
   saveCheckoutOutcome(target: { userId: string; key: string } | { orderId: string }, outcome: StoredCheckoutOutcome): Promise<void>;
   /** Deletes a key whose request ended without a final outcome (`unavailable`), so that a retry with it starts over. */
   forgetIdempotencyKey(userId: string, key: string): Promise<void>;
-  findOrder(orderId: string): Promise<Order | undefined>;
-  history(orderId: string): Promise<OrderStatusChange[]>;
+  /**
+   * One order with its status history, from the primary (what a read after the checkout or a status change must see),
+   * or with `from: 'read pool'` from the read replica (a little stale; the fallback while the primary is unavailable).
+   */
+  findOrder(orderId: string, options?: { from: ReadFrom }): Promise<Order | undefined>;
+  history(orderId: string, options?: { from: ReadFrom }): Promise<OrderStatusChange[]>;
   /**
    * Moves an order to `to` in one transaction with its history row and its event (outbox). Throws `conflict`
    * when the state machine forbids it, `not_found` when there is no such order.
