@@ -2,8 +2,8 @@ import request from 'supertest';
 import { AppIds, AuthUserAuthorizationPaths } from '@shop/contracts';
 import { PgDatabase, type ReadPathStatus } from '@shop/postgres';
 import { describeWithReplica, eventually, startTcpProxy, type TcpProxy } from '@shop/testing';
-import { migrateAuthDatabase } from '../src/composition';
-import { buildTestApp, newAccount, registerAndSignIn, type AuthApp } from './auth-test-kit';
+import { migrateAuthDatabase, type AuthApp } from '../src/composition';
+import { buildTestApp, newAccount, registerAndSignIn } from './auth-test-kit';
 
 const appApiToken = 'auth-read-pools-token';
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { describeNeedingBackend } from './backend-requirement';
 import { backendUrl } from './backends';
 
 /** The variable that points at a streaming replica of DATABASE_URL's server (`scripts/pg-replica.sh url`). */
@@ -61,18 +62,17 @@ export async function createReplicatedDatabase(primaryServerUrl: string, replica
 /**
  * `describe` for a suite about real streaming replication: it runs when DATABASE_URL and DATABASE_REPLICA_URL are set
  * and gives `body` a throwaway database created on the primary, already replicated, with its URL on both servers
- * (`get()` inside the tests; dropped after the suite). Otherwise the suite is skipped and its title says why.
- * Unlike the other backends, REQUIRE_BACKENDS=1 does not turn a missing replica into a failure: in this first
- * version the replica is optional (.ci/run runs without it when scripts/pg-replica.sh cannot start one).
+ * (`get()` inside the tests; dropped after the suite). Otherwise the suite is skipped and its title says why, or,
+ * under REQUIRE_BACKENDS=1 (`.ci/run`, which starts the replica with scripts/pg-replica.sh), it fails: CI cannot go
+ * green without the replica suites.
  */
 export function describeWithReplica(title: string, body: (get: () => ReplicatedDatabase) => void, prefix = 'repl'): void {
   const primary = backendUrl('postgres');
   const replica = process.env[ReplicaUrlVariable]?.trim();
   if (!primary || !replica) {
     const missing = [!primary && 'DATABASE_URL', !replica && ReplicaUrlVariable].filter(Boolean).join(' and ');
-    describe.skip(`${title} [skipped: ${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set, so no PostgreSQL streaming replica to test against (scripts/pg-replica.sh start)]`, () => {
-      it('needs a primary and its streaming replica', () => undefined);
-    });
+    const reason = `${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set, so no PostgreSQL streaming replica to test against (scripts/pg-replica.sh start)`;
+    describeNeedingBackend(title, { missing: reason }, () => undefined, 'a primary and its streaming replica');
     return;
   }
   describe(title, () => {
