@@ -5,7 +5,7 @@ import type { EventBus, StateStore } from '@shop/building-blocks';
 import { AppIds } from '@shop/contracts';
 import { createHttpApp, createServiceMetrics, rateLimitRejectionRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import type { Database } from '@shop/postgres';
-import { auditRecorderFor, listenService, openServiceDatabase, startService, withDeliveryMetrics } from '@shop/service-runtime';
+import { auditRecorderFor, databaseReadinessCheck, listenService, openServiceDatabase, startService, withDeliveryMetrics } from '@shop/service-runtime';
 import { createAuditLogModule, type AuditLogModule } from './audit-log.module';
 import { resolveShopOrigins, type AuthConfig } from './config';
 import { type AuditRecorder, type Logger } from '@shop/kernel';
@@ -122,7 +122,7 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     // req.ip, the address the login throttle counts, is the client's only behind these proxies.
     trustedProxies: config.TRUSTED_PROXIES,
     metrics,
-    readinessChecks: [{ name: 'database', check: () => deps.db.ping() }],
+    readinessChecks: [databaseReadinessCheck(deps.db)],
     mountRoutes: (app) => {
       deps.mountOnApp?.(app);
       app.use(createAppTokenGuardedUserContactsRouter({ service, appApiToken: config.APP_API_TOKEN }));

@@ -6,7 +6,7 @@ import { AppError, type AuditRecorder, type Logger } from '@shop/kernel';
 import { cacheLookupRecorder, createHttpApp, createServiceMetrics, rateLimitRejectionRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { BlobMediaStore, FilesystemMediaStore, type MediaStore } from '@shop/media-store';
 import { migrate, type Database } from '@shop/postgres';
-import { AuthUserAuthorizations, auditRecorderFor, authServiceTokenVerifier, listenService, openServiceDatabase, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
+import { AuthUserAuthorizations, auditRecorderFor, databaseReadinessCheck, authServiceTokenVerifier, listenService, openServiceDatabase, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
 import type { CatalogConfig } from './config';
 import { AuthApiKeyVerifier, CachingApiKeyVerifier } from './data/api-key-verifier';
 import { SqlCatalogSyncRepository } from './data/catalog-sync.repository';
@@ -257,7 +257,7 @@ export function createCatalogApp(deps: CatalogAppDeps): CatalogApp {
     trustedProxies: deps.trustedProxies,
     metrics,
     readinessChecks: [
-      { name: 'database', check: () => deps.db.ping() },
+      databaseReadinessCheck(deps.db),
       { name: 'state-store', check: async () => void (await deps.stateStore.get('catalog:readiness-probe')) },
       // Not the media store: without it uploads fail, but product reads (the traffic) must go on, and in Azure Front
       // Door serves /media from the container itself.

@@ -5,7 +5,7 @@ import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
 import { migrateOutbox } from '@shop/outbox';
 import { createHttpApp, createServiceMetrics, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { migrate, type Database } from '@shop/postgres';
-import { AuthUserAuthorizations, auditRecorderFor, authServiceTokenVerifier, listenService, openServiceDatabase, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
+import { AuthUserAuthorizations, auditRecorderFor, databaseReadinessCheck, authServiceTokenVerifier, listenService, openServiceDatabase, startService, withDeliveryMetrics, type BuildingBlocks } from '@shop/service-runtime';
 import type { OrderConfig } from './config';
 import { SqlOrderRepository } from './data/orders.repository';
 import { SqlAnalyticsAggregates, SqlReportsRepository } from './data/reports.repository';
@@ -124,7 +124,7 @@ export function createOrderApp(deps: OrderAppDeps): OrderApp {
     logger: deps.logger,
     trustedProxies: deps.trustedProxies,
     metrics,
-    readinessChecks: [{ name: 'database', check: () => deps.db.ping() }],
+    readinessChecks: [databaseReadinessCheck(deps.db)],
     mountRoutes: (app) => {
       deps.mountOnApp?.(app);
       app.use(createAppTokenGuardedDailyReportRouter({ reports, appApiToken: deps.appApiToken }));

@@ -158,7 +158,7 @@ describeWithReplica('read pools: which server each route of catalog and order re
     }
   }, 30_000);
 
-  it('when the primary refuses connections, then the shopper\'s order and history answer 200 from the replica, a checkout and an admin edit answer 503 problem+json with Retry-After in under 1 s, and nothing of the refused checkout is written', async () => {
+  it('when the primary refuses connections, then the shopper\'s order and history answer 200 from the replica, /readyz is 200 degraded naming the database (503 once the replica goes too), a checkout and an admin edit answer 503 problem+json with Retry-After in under 1 s, and nothing of the refused checkout is written', async () => {
     expect(orderId).toBeDefined();
     const otherProduct = await createProductNamed(`${marker} vase`, 3);
     await platform.addToCart(shopper, otherProduct, 1);
@@ -177,6 +177,15 @@ describeWithReplica('read pools: which server each route of catalog and order re
       expect(listed.body.items.map((item: { id: string }) => item.id)).toContain(orderId);
       // Someone else's order stays hidden, from the replica too.
       await platform.orders.get(`/api/orders/${orderId}`).set('Authorization', bearerFor(`${shopper}-other`)).expect(404);
+      // Ready but degraded, naming the database: the pod keeps its traffic (the reads) while the primary is gone.
+      for (const service of [platform.orders, platform.catalog]) {
+        const ready = await service.get('/readyz');
+        expect({ status: ready.status, body: ready.body.status, database: ready.body.checks.find((check: { name: string }) => check.name === 'database') }).toEqual({
+          status: 200,
+          body: 'degraded',
+          database: { name: 'database', ok: true, degraded: expect.stringMatching(/^PostgreSQL primary did not answer: .*; reads are served by the read replica/) },
+        });
+      }
 
       for (const [what, call] of [
         ['checkout', () => platform.placeOrder(shopper, newKey('pools-down'))],
@@ -193,8 +202,16 @@ describeWithReplica('read pools: which server each route of catalog and order re
           fast: true,
         });
       }
+      // The replica gone too: nothing left to serve from, not ready.
+      replicaProxy.refuse();
+      const notReady = await platform.orders.get('/readyz');
+      expect({ status: notReady.status, body: notReady.body }).toEqual({
+        status: 503,
+        body: { status: 'not_ready', checks: [{ name: 'database', ok: false, error: expect.stringMatching(/^PostgreSQL primary did not answer: .*; PostgreSQL read replica did not answer: /) }] },
+      });
     } finally {
       primaryProxy.resume();
+      replicaProxy.resume();
     }
 
     // Back: the refused checkout left no order, no key and no reservation behind, and the cart still holds its line.

@@ -184,6 +184,20 @@ describe('readiness', () => {
   });
 });
 
+describe('readiness, degraded', () => {
+  it('when a dependency is partly down but the service still serves, then /readyz is 200, says degraded and why, and a failing one still makes it 503', async () => {
+    const degraded = { name: 'db', check: async () => ({ degraded: 'primary gone; reads from the replica' }) };
+    const res = await request(buildApp([degraded, { name: 'cache', check: async () => undefined }]).app).get('/readyz');
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 200,
+      body: { status: 'degraded', checks: [{ name: 'db', ok: true, degraded: 'primary gone; reads from the replica' }, { name: 'cache', ok: true }] },
+    });
+    const failing = await request(buildApp([degraded, { name: 'cache', check: async () => Promise.reject(new Error('refused')) }]).app).get('/readyz');
+    expect(failing.status).toBe(503);
+    expect(failing.body.status).toBe('not_ready');
+  });
+});
+
 describe('graceful shutdown', () => {
   it('when stopped during a request, then the request completes, readiness turns 503 first, and closers run after', async () => {
     const order: string[] = [];

@@ -50,5 +50,7 @@ export interface Database extends SqlExecutor {
   exec(script: string): Promise<void>;
   /** Resolves when the primary server answers, quickly or not at all; for readiness checks (reads fall back from a lost replica to the primary). */
   ping(): Promise<void>;
+  /** With a read replica: resolves when it answers, quickly or not at all (readiness: a service whose primary is gone still serves reads). */
+  pingReplica?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -158,6 +158,7 @@ export class PgDatabase implements Database {
   private readonly replica?: GuardedPool;
   /** A pool of one for the readiness probe, apart so that a busy primary pool does not make it fail. */
   private readonly probe: pg.Pool;
+  private readonly replicaProbe: pg.Pool | undefined;
   private readonly pingTimeoutMs: number;
   private readonly maxReplicaLagSeconds: number;
   private replicaLagSeconds: number | undefined;
@@ -207,6 +208,10 @@ export class PgDatabase implements Database {
       ...searchPath,
     });
     this.probe.on('error', () => undefined);
+    if (options.readUrl) {
+      this.replicaProbe = new pg.Pool({ ...connectionTarget(options.readUrl, options.password), max: 1, application_name: options.applicationName, connectionTimeoutMillis: this.pingTimeoutMs, query_timeout: this.pingTimeoutMs, keepAlive: true, idleTimeoutMillis: 30_000 });
+      this.replicaProbe.on('error', () => undefined);
+    }
     if (this.replica) {
       // Measured apart from the reads, so that a read never waits for it; a timer that keeps no process alive.
       this.lagTimer = setInterval(() => void this.measureReplicaLag(), options.replicaLagCheckIntervalMs ?? 1000);
@@ -333,8 +338,18 @@ export class PgDatabase implements Database {
     }
   }
 
+  /** Asks the read replica itself (not its breaker) for `SELECT 1`, waiting at most `pingTimeoutMs`; throws without a replica. */
+  async pingReplica(): Promise<void> {
+    if (!this.replicaProbe) throw new Error('no read replica is configured');
+    try {
+      await this.replicaProbe.query('SELECT 1');
+    } catch (error) {
+      throw new Error(`PostgreSQL read replica did not answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
   async close(): Promise<void> {
     clearInterval(this.lagTimer);
-    await Promise.all([this.primary.pool.end(), this.replica?.pool.end(), this.probe.end()]);
+    await Promise.all([this.primary.pool.end(), this.replica?.pool.end(), this.probe.end(), this.replicaProbe?.end()]);
   }
 }

@@ -5,3 +5,4 @@ export * from './service-startup';
 export * from './service-metrics';
 export * from './auth-user-authorizations.client';
 export * from './buffered-audit-recorder';
+export * from './database-readiness';

@@ -6,3 +6,4 @@ export * from './timed-call';
 export * from './in-memory-tracing';
 export * from './free-port';
 export * from './replica';
+export * from './replication-pair';

@@ -9,8 +9,12 @@ import { AppError, type Logger } from '@shop/kernel';
 /** A dependency whose health decides whether the service can take traffic (database, state store...). */
 export interface ReadinessCheck {
   name: string;
-  /** Resolves when healthy; throws (or exceeds the timeout) when not. */
-  check: () => Promise<void>;
+  /**
+   * Resolves when healthy; throws (or exceeds the timeout) when not. Resolves with `{ degraded }` when the dependency
+   * is partly down but the service still serves (the database primary is gone and its read replica answers the
+   * reads): /readyz stays 200, says `degraded` and why, so that the pod keeps taking traffic.
+   */
+  check: () => Promise<void | { degraded: string }>;
 }
 
 /** What the app factory needs from a service. */
@@ -96,7 +100,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     res.json({ status: 'ok' });
   });
   // Logged when readiness changes, not on every probe (Kubernetes probes every few seconds).
-  let lastReady = true;
+  let lastStatus: 'ready' | 'degraded' | 'not_ready' = 'ready';
   app.get('/readyz', async (_req, res) => {
     if (shuttingDown) {
       res.status(503).json({ status: 'shutting_down' });
@@ -105,18 +109,22 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     const results = await Promise.all(
       (options.readinessChecks ?? []).map(async ({ name, check }) => {
         try {
-          await withTimeout(check(), options.readinessTimeoutMs ?? 1000, name);
-          return { name, ok: true as const };
+          const outcome = await withTimeout(check(), options.readinessTimeoutMs ?? 1000, name);
+          return outcome ? { name, ok: true as const, degraded: outcome.degraded } : { name, ok: true as const };
         } catch (error) {
           return { name, ok: false as const, error: error instanceof Error ? error.message : String(error) };
         }
       }),
     );
     const ready = results.every((r) => r.ok);
-    if (!ready && lastReady) logger.warn({ checks: results }, 'not ready');
-    if (ready && !lastReady) logger.info({ checks: results }, 'ready again');
-    lastReady = ready;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
+    const degraded = results.some((r) => 'degraded' in r);
+    const status = !ready ? 'not_ready' : degraded ? 'degraded' : 'ready';
+    if (status !== lastStatus) {
+      if (status === 'ready') logger.info({ checks: results }, 'ready again');
+      else logger.warn({ checks: results }, status === 'degraded' ? 'ready, degraded' : 'not ready');
+    }
+    lastStatus = status;
+    res.status(ready ? 200 : 503).json({ status, checks: results });
   });
   let metricsOnThisApp = options.serveMetrics ?? true;
   app.get('/metrics', async (_req, res, next) => {
