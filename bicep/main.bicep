@@ -15,6 +15,20 @@ param environmentName string
 @description('Optional. Location of every regional resource (needs availability zones).')
 param location string = resourceGroup().location
 
+@description('Optional. The regions of the platform (docs/regions.md), the home region first: the one equal to location is the home region (its resources are the modules below, names unchanged); every other one is a regional stamp (modules/region-stamp.bicep) with its own VNet, Application Gateway, AKS, Redis and PostgreSQL read replica. Default: the home region alone.')
+@maxLength(3)
+param regions regionType[] = [
+  {
+    location: location
+    code: 'home'
+    addressPrefix: '10.20.0.0/16'
+    originHostName: appGatewayOriginHostName
+  }
+]
+
+@description('Optional. Service Bus geo-replication (namespace API 2026-01-01, geoDataReplication): the namespace keeps a secondary replica in the second region, promoted by an operator. Off: one namespace in the home region (docs/regions.md).')
+param serviceBusGeoReplication bool = false
+
 @description('Optional. Kubernetes namespace the chart is installed in (subject of the federated credentials).')
 param kubernetesNamespace string = 'shop'
 
@@ -191,6 +205,20 @@ type aksPoolsType = {
   spot: poolType
 }
 
+@description('A region of the platform.')
+type regionType = {
+  @description('Required. Azure region (e.g. northeurope); it needs availability zones.')
+  location: string
+  @description('Required. Short code of the region in resource names and Key Vault secret names (e.g. neu).')
+  @minLength(2)
+  @maxLength(4)
+  code: string
+  @description('Required. Address space of the region\'s VNet, a /16 overlapping no other region\'s (the home VNet is 10.20.0.0/16; the region\'s chart values name its subnets).')
+  addressPrefix: string
+  @description('Required. Host name Front Door connects to on the region\'s gateway (its certificate\'s name), or empty for the gateway\'s own FQDN. The home region uses appGatewayOriginHostName.')
+  originHostName: string
+}
+
 @description('PostgreSQL compute and storage.')
 type postgresSizingType = {
   @description('Required. SKU name.')
@@ -210,6 +238,9 @@ type postgresEntraAdministratorType = {
 }
 
 var namePrefix = 'shop-${environmentName}'
+
+// Every region but the home one (location) gets a regional stamp.
+var otherRegions = filter(regions, region => region.location != location)
 var allTags = union(tags, {
   application: 'shop'
   environment: environmentName
@@ -593,6 +624,7 @@ module serviceBus 'modules/service-bus.bicep' = {
     namePrefix: namePrefix
     location: location
     capacity: serviceBusCapacity
+    geoReplicaLocation: serviceBusGeoReplication && !empty(otherRegions) ? otherRegions[0].location : ''
     topics: topics
     subscriptions: subscriptions
     privateEndpointSubnetId: network.outputs.subnetIds.privateEndpoints
@@ -678,9 +710,10 @@ module registry 'modules/container-registry.bicep' = {
   params: {
     namePrefix: namePrefix
     location: location
-    pullPrincipalIds: [
+    pullPrincipalIds: concat([
       aks.outputs.kubeletPrincipalId
-    ]
+    ], stampKubeletPrincipalIds)
+    replicaLocations: map(otherRegions, region => region.location)
     publicNetworkAccess: environmentName == 'prod' ? 'Disabled' : 'Enabled'
     allowedIpRanges: environmentName == 'prod' ? [] : registryAllowedIpRanges
     privateEndpointSubnetId: network.outputs.subnetIds.privateEndpoints
@@ -797,7 +830,12 @@ module frontDoor 'modules/front-door.bicep' = {
   params: {
     namePrefix: namePrefix
     profileName: frontDoorProfile.outputs.name
-    originHostName: empty(appGatewayOriginHostName) ? appGateway.outputs.publicFqdn : appGatewayOriginHostName
+    apiOrigins: concat([
+      {
+        name: 'app-gateway'
+        hostName: empty(appGatewayOriginHostName) ? appGateway.outputs.publicFqdn : appGatewayOriginHostName
+      }
+    ], stampOrigins)
     webStorageAccountId: webStorage.outputs.resourceId
     webStorageBlobHostName: webStorage.outputs.blobHostName
     webContainerName: webStorage.outputs.containerName
@@ -808,6 +846,103 @@ module frontDoor 'modules/front-door.bicep' = {
     clientCountries: clientCountries
     rateLimitPerMinute: frontDoorRateLimitPerMinute
     tags: allTags
+  }
+}
+
+// The services' identities as every stamp federates them with its cluster (the home region's subjects).
+var stampWorkloads = [
+  for (appId, i) in serviceAppIds: {
+    appId: appId
+    identityName: identities.outputs.identities[i].name
+    principalId: identities.outputs.identities[i].principalId
+    namespace: kubernetesNamespace
+    serviceAccount: '${helmReleaseName}-${appId}'
+  }
+]
+
+// The other regions, one stamp each, one after the other: each adds a federated credential to every service
+// identity, and Azure refuses concurrent credential writes on one identity.
+@batchSize(1)
+module stamps 'modules/region-stamp.bicep' = [
+  for region in otherRegions: {
+    name: 'region-stamp-${region.code}'
+    params: {
+      namePrefix: namePrefix
+      region: region
+      homeVirtualNetworkName: network.outputs.name
+      homeVirtualNetworkId: network.outputs.resourceId
+      keyVaultUri: keyVault.outputs.vaultUri
+      keyVaultName: keyVault.outputs.name
+      appGatewayCertificateSecretName: appGatewayCertificateSecretName
+      frontDoorId: frontDoorProfile.outputs.frontDoorId
+      kubernetesVersion: kubernetesVersion
+      aksPools: aksPools
+      aksAdminGroupObjectIds: aksAdminGroupObjectIds
+      aksApiServerAuthorizedIpRanges: aksApiServerAuthorizedIpRanges
+      aksSkuTier: environmentName == 'prod' ? 'Standard' : 'Free'
+      logAnalyticsWorkspaceId: monitoring.outputs.resourceId
+      appGatewayAutoscale: {
+        minCapacity: environmentName == 'prod' ? 2 : 0
+        maxCapacity: environmentName == 'prod' ? 10 : 2
+      }
+      workloads: stampWorkloads
+      redisCapacity: redisCapacity
+      redisReplicasPerPrimary: environmentName == 'prod' ? 2 : 1
+      postgresPrimaryResourceId: postgres.outputs.resourceId
+      postgresSizing: postgresSizing
+      tags: allTags
+    }
+    // The gateway reads the origin certificate the home deployment writes; the replica streams from a primary whose
+    // databases exist.
+    dependsOn: [
+      edgeSecrets
+      databasePrincipals
+    ]
+  }
+]
+
+// Per region: the Front Door origin, the catalog's read URL (its replica) and what else takes every region.
+var stampOrigins = [
+  for (region, i) in otherRegions: {
+    name: 'app-gateway-${region.code}'
+    hostName: stamps[i].outputs.originHostName
+  }
+]
+
+var regionalReadUrlSecrets = [
+  for (region, i) in otherRegions: {
+    name: 'catalog-database-read-url-${region.code}'
+    value: 'postgres://${identities.outputs.identities[indexOf(serviceAppIds, 'catalog')].name}@${stamps[i].outputs.postgresReplicaFqdn}:5432/shop_catalog?sslmode=verify-full'
+  }
+]
+
+var stampKubeletPrincipalIds = [for (region, i) in otherRegions: stamps[i].outputs.kubeletPrincipalId]
+
+var stampReplicaNames = [for (region, i) in otherRegions: stamps[i].outputs.postgresReplicaName]
+
+// The regions' catalog read URLs, written once the replicas exist, read by the catalog's identity alone.
+module regionalSecrets 'modules/key-vault-secrets.bicep' = if (!empty(otherRegions)) {
+  name: 'key-vault-regional-secrets'
+  params: {
+    vaultName: keyVault.outputs.name
+    values: toObject(regionalReadUrlSecrets, secret => secret.name, secret => secret.value)
+    readers: [
+      {
+        principalId: identities.outputs.identities[indexOf(serviceAppIds, 'catalog')].principalId
+        secretNames: map(regionalReadUrlSecrets, secret => secret.name)
+      }
+    ]
+  }
+}
+
+// A virtual endpoint pair on the primary once a cross-region replica exists: its writer name follows a promotion
+// (the failover runbook points DATABASE_URL at it), its reader name is the replica of the second region.
+module postgresVirtualEndpoint 'modules/postgres-virtual-endpoint.bicep' = if (!empty(otherRegions)) {
+  name: 'postgres-virtual-endpoint'
+  params: {
+    primaryServerName: postgres.outputs.name
+    name: 'vep-${namePrefix}-${uniqueString(resourceGroup().id)}'
+    memberNames: take(stampReplicaNames, 1)
   }
 }
 
@@ -822,7 +957,7 @@ module observability 'modules/observability.bicep' = {
     operatorsGroupObjectId: operatorsGroupObjectId
     alertEmailAddresses: alertEmailAddresses
     alertWebhookUrl: alertWebhookUrl
-    postgresReplicaNames: postgres.outputs.replicaNames
+    postgresReplicaNames: concat(postgres.outputs.replicaNames, stampReplicaNames)
     grafanaZoneRedundant: environmentName == 'prod'
     tags: allTags
   }
@@ -938,3 +1073,31 @@ output monitorWorkspaceId string = observability.outputs.resourceId
 
 @description('PromQL query endpoint of the Azure Monitor workspace (managed Prometheus).')
 output prometheusQueryEndpoint string = observability.outputs.prometheusQueryEndpoint
+
+@description('The home region (location) and every regional stamp: per region what its chart release and Skaffold take (charts/shop/values-region-<location>.yaml; docs/regions.md). The home entry\'s values are the outputs above.')
+output regions array = concat([
+  {
+    location: location
+    home: true
+    aksName: aks.outputs.name
+    redisHost: redis.outputs.redisHost
+    catalogReadUrlSecret: 'catalog-database-read-url'
+    databaseReadHost: first(concat(postgres.outputs.replicaFqdns, [postgres.outputs.fqdn]))
+    originHostName: empty(appGatewayOriginHostName) ? appGateway.outputs.publicFqdn : appGatewayOriginHostName
+    appGatewayPublicFqdn: appGateway.outputs.publicFqdn
+  }
+], [
+  for (region, i) in otherRegions: {
+    location: region.location
+    home: false
+    aksName: stamps[i].outputs.aksName
+    redisHost: stamps[i].outputs.redisHost
+    catalogReadUrlSecret: regionalReadUrlSecrets[i].name
+    databaseReadHost: stamps[i].outputs.postgresReplicaFqdn
+    originHostName: stamps[i].outputs.originHostName
+    appGatewayPublicFqdn: stamps[i].outputs.appGatewayPublicFqdn
+  }
+])
+
+@description('Writer host of the PostgreSQL virtual endpoint (follows a promotion; empty with one region): the failover runbook (docs/operations.md) points DATABASE_URL at it.')
+output postgresWriterHost string = empty(otherRegions) ? '' : postgresVirtualEndpoint!.outputs.writerHostName

@@ -27,6 +27,9 @@ param privateEndpointSubnetId string
 @description('Required. Resource id of the privatelink.azurecr.io zone.')
 param privateDnsZoneId string
 
+@description('Optional. Regions the registry is geo-replicated to besides its own (one per regional stamp): each region\'s nodes pull from the nearest replica, and a region keeps pulling while another is down.')
+param replicaLocations string[] = []
+
 @description('Optional. Tags of every resource.')
 param tags object = {}
 
@@ -61,6 +64,19 @@ resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
   }
 }
 
+resource replications 'Microsoft.ContainerRegistry/registries/replications@2023-07-01' = [
+  for replicaLocation in replicaLocations: {
+    parent: registry
+    name: replace(replicaLocation, '-', '')
+    location: replicaLocation
+    tags: tags
+    properties: {
+      zoneRedundancy: 'Enabled'
+      regionEndpointEnabled: true
+    }
+  }
+]
+
 resource pullers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for principalId in pullPrincipalIds: {
     name: guid(registry.id, principalId, acrPullRoleId)
@@ -84,6 +100,10 @@ module privateEndpoint 'private-endpoint.bicep' = {
     privateDnsZoneId: privateDnsZoneId
     tags: tags
   }
+  // Each replica has a data endpoint of its own, which the private endpoint maps when it is written after it.
+  dependsOn: [
+    replications
+  ]
 }
 
 @description('The name of the registry.')

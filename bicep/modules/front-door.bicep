@@ -14,8 +14,9 @@ param namePrefix string
 @description('Required. Name of the Front Door profile (front-door-profile.bicep, deployed before the gateway whose WAF needs its id).')
 param profileName string
 
-@description('Required. Host name of the Application Gateway origin: the name its certificate is issued for (the gateway\'s public FQDN, or a custom name whose CNAME points there).')
-param originHostName string
+@description('Required. The Application Gateways of the regions, one origin each in the API origin group (the home region first): the origin\'s name and the host name its certificate is issued for (the gateway\'s public FQDN, or a custom name whose CNAME points there).')
+@minLength(1)
+param apiOrigins apiOriginType[]
 
 @description('Required. Resource id of the storage account holding the web app (Private Link target).')
 param webStorageAccountId string
@@ -42,8 +43,19 @@ param mediaStorageLocation string = resourceGroup().location
 @maxLength(97)
 param clientCountries string[]
 
-@description('Optional. Path Front Door probes on the origin.')
-param healthProbePath string = '/api/catalog/categories'
+@description('Optional. Path Front Door probes on every origin: the catalog\'s readiness, routed by the Ingress (charts/shop ingress.readinessProbe). An origin whose probes fail leaves the rotation; the others take its shoppers.')
+param healthProbePath string = '/readyz'
+
+@description('Optional. Origins whose latency is within this many milliseconds of the fastest origin\'s share the traffic (latency-based routing: a shopper goes to the nearest healthy region).')
+@minValue(0)
+param additionalLatencyInMilliseconds int = 50
+
+@description('Optional. Session affinity on the API origin group: Front Door keeps a client on the origin it first reached, by cookie, while that origin is healthy (a region\'s carts are in its own Redis).')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param apiSessionAffinityState string = 'Enabled'
 
 @description('Optional. Requests per minute one client address may send to /api before it is blocked.')
 @minValue(10)
@@ -58,6 +70,14 @@ param wafMode string = 'Prevention'
 
 @description('Optional. Tags of every resource.')
 param tags object = {}
+
+@description('A region\'s Application Gateway as a Front Door origin.')
+type apiOriginType = {
+  @description('Required. Name of the origin (app-gateway for the home region, app-gateway-<code> for the others).')
+  name: string
+  @description('Required. Host name Front Door connects to, sends as Host and SNI, and checks the certificate against.')
+  hostName: string
+}
 
 resource profile 'Microsoft.Cdn/profiles@2024-09-01' existing = {
   name: profileName
@@ -77,36 +97,42 @@ resource originGroup 'Microsoft.Cdn/profiles/originGroups@2024-09-01' = {
   parent: profile
   name: 'app-gateway'
   properties: {
+    // Latency-based: every healthy origin within additionalLatencyInMilliseconds of the fastest one (as the edge
+    // measures them) shares the traffic; an origin failing 2 of the last 4 probes leaves the rotation.
     loadBalancingSettings: {
       sampleSize: 4
       successfulSamplesRequired: 3
-      additionalLatencyInMilliseconds: 50
+      additionalLatencyInMilliseconds: additionalLatencyInMilliseconds
     }
     healthProbeSettings: {
       probePath: healthProbePath
       probeRequestType: 'HEAD'
       probeProtocol: 'Https'
-      probeIntervalInSeconds: 60
+      probeIntervalInSeconds: 30
     }
-    sessionAffinityState: 'Disabled'
+    sessionAffinityState: apiSessionAffinityState
   }
 }
 
-resource origin 'Microsoft.Cdn/profiles/originGroups/origins@2024-09-01' = {
-  parent: originGroup
-  name: 'app-gateway'
-  properties: {
-    // Host header and SNI are the certificate's name: the gateway presents its Key Vault certificate, Front Door checks
-    // its chain (a public CA) and name. The gateway listens on 443 only.
-    hostName: originHostName
-    originHostHeader: originHostName
-    httpsPort: 443
-    priority: 1
-    weight: 1000
-    enabledState: 'Enabled'
-    enforceCertificateNameCheck: true
+// One origin per region, all of priority 1 and equal weight: latency decides, health removes.
+@batchSize(1)
+resource origin 'Microsoft.Cdn/profiles/originGroups/origins@2024-09-01' = [
+  for apiOrigin in apiOrigins: {
+    parent: originGroup
+    name: apiOrigin.name
+    properties: {
+      // Host header and SNI are the certificate's name: the gateway presents its Key Vault certificate, Front Door checks
+      // its chain (a public CA) and name. The gateway listens on 443 only.
+      hostName: apiOrigin.hostName
+      originHostHeader: apiOrigin.hostName
+      httpsPort: 443
+      priority: 1
+      weight: 1000
+      enabledState: 'Enabled'
+      enforceCertificateNameCheck: true
+    }
   }
-}
+]
 
 resource webOriginGroup 'Microsoft.Cdn/profiles/originGroups@2024-09-01' = {
   parent: profile

@@ -44,6 +44,14 @@ param emailSenderAddress string
 @description('Required. Public URL of the shop (https://...): the password reset and e-mail verification links open its pages.')
 param shopPublicUrl string
 
+@description('Optional. Days after which a daily sales report moves to the cool tier.')
+@minValue(1)
+param reportsCoolAfterDays int = 30
+
+@description('Optional. Days after which a daily sales report moves to the archive tier (read back by rehydration only).')
+@minValue(1)
+param reportsArchiveAfterDays int = 180
+
 @description('Optional. Tags of every resource.')
 param tags object = {}
 
@@ -126,6 +134,46 @@ resource reportsContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
   name: 'reports'
   properties: {
     publicAccess: 'None'
+  }
+}
+
+// The daily sales reports (functions/src/jobs: daily/<yyyy-mm-dd>.csv in the container reports) are read in the days
+// after they are written, rarely after a month, and kept for the books: cool after 30 days, archive after 180 (an
+// archived report is rehydrated on request, hours). Nothing is deleted: how long the books are kept is not this
+// template's decision. The deployment packages in deployments are the Functions host's, left alone.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'dailyReportsCoolThenArchive'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${reportsContainer.name}/daily/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                tierToCool: {
+                  daysAfterModificationGreaterThan: reportsCoolAfterDays
+                }
+                tierToArchive: {
+                  daysAfterModificationGreaterThan: reportsArchiveAfterDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
   }
 }
 

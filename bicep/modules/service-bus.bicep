@@ -31,6 +31,13 @@ param privateEndpointSubnetId string
 @description('Required. Resource id of the privatelink.servicebus.windows.net zone.')
 param privateDnsZoneId string
 
+@description('Optional. Region of a geo-replica of the namespace (Premium geo-replication: metadata and messages replicated to it, promoted by an operator; the namespace name stays). Empty: no replica.')
+param geoReplicaLocation string = ''
+
+@description('Optional. Longest replication lag (seconds) the geo-replica may fall behind before Service Bus throttles sends to keep it within reach.')
+@minValue(0)
+param geoReplicationMaxLagSeconds int = 300
+
 @description('Optional. Tags of every resource.')
 param tags object = {}
 
@@ -46,7 +53,8 @@ type subscriptionType = {
 
 var allTopics = concat(topics, map(topics, topic => '${topic}.deadletter'))
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
+// 2026-01-01 for geoDataReplication (2024-01-01 has no such property); the child resources keep 2024-01-01.
+resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   name: 'sb-${namePrefix}-${uniqueString(resourceGroup().id)}'
   location: location
   tags: tags
@@ -60,6 +68,19 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
     publicNetworkAccess: 'Disabled'
+    geoDataReplication: empty(geoReplicaLocation) ? null : {
+      maxReplicationLagDurationInSeconds: geoReplicationMaxLagSeconds
+      locations: [
+        {
+          locationName: location
+          roleType: 'Primary'
+        }
+        {
+          locationName: geoReplicaLocation
+          roleType: 'Secondary'
+        }
+      ]
+    }
   }
 }
 

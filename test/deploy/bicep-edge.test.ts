@@ -98,8 +98,10 @@ describe('bicep edge: Front Door reaches the Application Gateway over HTTPS only
     expect(propertyValue(origin.text, 'httpsPort')).toBe('443');
     expect(propertyValue(origin.text, 'httpPort')).toBeUndefined();
     expect(propertyValue(origin.text, 'enforceCertificateNameCheck')).toBe('true');
-    expect(propertyValue(origin.text, 'hostName')).toBe('originHostName');
-    expect(propertyValue(origin.text, 'originHostHeader')).toBe('originHostName');
+    // One origin per region (apiOrigins, the home region's gateway first); each one's Host, SNI and checked name alike.
+    expect(origin.text).toMatch(/= \[\s*for apiOrigin in apiOrigins: \{/);
+    expect(propertyValue(origin.text, 'hostName')).toBe('apiOrigin.hostName');
+    expect(propertyValue(origin.text, 'originHostHeader')).toBe('apiOrigin.hostName');
     expect(propertyValue(frontDoor.get('originGroup')!.text, 'probeProtocol')).toBe("'Https'");
     expect(propertyValue(frontDoor.get('apiRoute')!.text, 'forwardingProtocol')).toBe("'HttpsOnly'");
     expect(moduleText('front-door')).not.toContain("'HttpOnly'");

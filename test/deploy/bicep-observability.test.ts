@@ -114,7 +114,8 @@ describe('bicep observability: managed Prometheus, Grafana, Container Insights',
     expect(main).toMatch(/@minLength\(36\)\s*param operatorsGroupObjectId string\n/);
     expect(main).toMatch(/@minLength\(1\)\s*param alertEmailAddresses string\[\]\n/);
     const paramFiles = filesUnder(bicepDir, ['.bicepparam']);
-    expect(paramFiles.length).toBe(2);
+    // dev, prod, and prod in two and three regions (docs/regions.md).
+    expect(paramFiles.map((file) => file.slice(bicepDir.length + 1)).sort()).toEqual(['main.dev.bicepparam', 'main.prod-2regions.bicepparam', 'main.prod-3regions.bicepparam', 'main.prod.bicepparam']);
     for (const file of paramFiles) {
       const text = readFileSync(file, 'utf8');
       expect(text).toMatch(/^param operatorsGroupObjectId = readEnvironmentVariable\('SHOP_OPERATORS_GROUP_ID'\)$/m);
@@ -204,7 +205,9 @@ describe('bicep observability: the rules file as Azure Monitor rule groups', () 
     expect(lag).toMatch(/threshold: postgresReplicaLagThresholdSeconds/);
     expect(lag).toMatch(/actionGroupId: alerts\.id/);
     expect(declaration(observability, 'replicas')).toMatch(/existing = \[\s*for name in postgresReplicaNames: \{\s*name: name/);
-    expect(declaration(main, 'observability')).toMatch(/postgresReplicaNames: postgres\.outputs\.replicaNames/);
+    // The home region's same-region replicas and every regional stamp's cross-region replica.
+    expect(declaration(main, 'observability')).toMatch(/postgresReplicaNames: concat\(postgres\.outputs\.replicaNames, stampReplicaNames\)/);
+    expect(main).toContain('var stampReplicaNames = [for (region, i) in otherRegions: stamps[i].outputs.postgresReplicaName]');
     expect(read('modules', 'postgres.bicep')).toMatch(/^output replicaNames string\[\] = \[for i in range\(0, readReplicaCount\): replicas\[i\]\.name\]$/m);
   });
 });

@@ -33,6 +33,7 @@ const knownApiVersions: Record<string, string[]> = {
   'Microsoft.Network/privateEndpoints': ['2024-05-01'],
   'Microsoft.Network/privateEndpoints/privateDnsZoneGroups': ['2024-05-01'],
   'Microsoft.Network/privateDnsZones': ['2020-06-01'],
+  'Microsoft.Network/virtualNetworks/virtualNetworkPeerings': ['2024-05-01'],
   'Microsoft.Network/privateDnsZones/virtualNetworkLinks': ['2020-06-01'],
   'Microsoft.Network/applicationGateways': ['2024-05-01'],
   'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies': ['2024-05-01'],
@@ -42,7 +43,8 @@ const knownApiVersions: Record<string, string[]> = {
   'Microsoft.ManagedIdentity/userAssignedIdentities': ['2023-01-31'],
   'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials': ['2023-01-31'],
   'Microsoft.Authorization/roleAssignments': ['2022-04-01'],
-  'Microsoft.ServiceBus/namespaces': ['2024-01-01'],
+  // 2026-01-01 for geoDataReplication (the namespace only; its children stay on 2024-01-01, existing references too).
+  'Microsoft.ServiceBus/namespaces': ['2024-01-01', '2026-01-01'],
   'Microsoft.ServiceBus/namespaces/topics': ['2024-01-01'],
   'Microsoft.ServiceBus/namespaces/topics/subscriptions': ['2024-01-01'],
   'Microsoft.Cache/redis': ['2024-11-01'],
@@ -50,10 +52,12 @@ const knownApiVersions: Record<string, string[]> = {
   'Microsoft.KeyVault/vaults': ['2023-07-01'],
   'Microsoft.KeyVault/vaults/secrets': ['2023-07-01'],
   'Microsoft.ContainerRegistry/registries': ['2023-07-01'],
+  'Microsoft.ContainerRegistry/registries/replications': ['2023-07-01'],
   'Microsoft.DBforPostgreSQL/flexibleServers': ['2024-08-01'],
   'Microsoft.DBforPostgreSQL/flexibleServers/administrators': ['2024-08-01'],
   'Microsoft.DBforPostgreSQL/flexibleServers/configurations': ['2024-08-01'],
   'Microsoft.DBforPostgreSQL/flexibleServers/databases': ['2024-08-01'],
+  'Microsoft.DBforPostgreSQL/flexibleServers/virtualendpoints': ['2024-08-01'],
   'Microsoft.Cdn/profiles': ['2024-09-01'],
   'Microsoft.Cdn/profiles/afdEndpoints': ['2024-09-01'],
   'Microsoft.Cdn/profiles/afdEndpoints/routes': ['2024-09-01'],
@@ -118,7 +122,9 @@ function parseBicep(path: string): BicepFile {
     } else if (node.type === 'resource_declaration') {
       file.resourceTypes.push(unquote(node.namedChildren[1].text));
     } else if (node.type === 'module_declaration') {
-      const body = node.namedChildren[2];
+      // A looped or conditional module (`= [for ...: {...}]`, `= if (...) {...}`) has its object inside the statement.
+      let body = node.namedChildren[2];
+      while (body && body.type !== 'object') body = body.namedChildren.filter((child) => child.type === 'object' || child.type.endsWith('_statement')).at(-1)!;
       const paramsObject = body.namedChildren.find((p) => p.type === 'object_property' && p.namedChildren[0].text === 'params')?.namedChildren[1];
       const keys = (paramsObject?.namedChildren ?? []).filter((p) => p.type === 'object_property').map((p) => unquote(p.namedChildren[0].text));
       file.modules.push({ path: join(dirname(path), unquote(node.namedChildren[1].text)), params: keys });

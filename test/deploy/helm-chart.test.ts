@@ -184,8 +184,12 @@ describe.each(environments)('charts/shop rendered with $valuesFile', ({ render, 
     if (!ingress) return;
     expect(ingresses[0].spec.ingressClassName).toBe('azure-application-gateway');
     const paths = (ingresses[0].spec.rules as Array<{ http: { paths: Array<{ path: string; pathType: string; backend: { service: { name: string } } }> } }>).flatMap((r) => r.http.paths);
-    expect(paths.map((p) => [p.path, p.backend.service.name]).sort()).toEqual(RoutePrefixes.map((r) => [r.prefix, `shop-${r.appId}`]).sort());
-    expect(paths.every((p) => p.pathType === 'Prefix' && !p.path.startsWith('/internal'))).toBe(true);
+    // Beside the RoutePrefixes, one exact path: Front Door's health probe of the region (/readyz of the catalog).
+    const probe = paths.filter((p) => p.pathType === 'Exact');
+    expect(probe.map((p) => [p.path, p.backend.service.name])).toEqual([['/readyz', 'shop-catalog']]);
+    const prefixes = paths.filter((p) => p.pathType !== 'Exact');
+    expect(prefixes.map((p) => [p.path, p.backend.service.name]).sort()).toEqual(RoutePrefixes.map((r) => [r.prefix, `shop-${r.appId}`]).sort());
+    expect(prefixes.every((p) => p.pathType === 'Prefix' && !p.path.startsWith('/internal'))).toBe(true);
     if (azure) {
       // Front Door reaches the gateway on 443 only: AGIC must build that listener with the certificate Bicep installed.
       const gatewayBicep = readFileSync(join(repoRoot, 'bicep', 'modules', 'app-gateway.bicep'), 'utf8');

@@ -46,4 +46,16 @@ spec:
           {{- end }}
           {{- end }}
           {{- end }}
+          {{- with $root.Values.ingress.readinessProbe }}
+          {{- if .service }}
+          {{- /* Front Door probes each region's gateway at this path (bicep/modules/front-door.bicep healthProbePath): one service's readiness, this path only. */}}
+          - path: {{ .path }}
+            pathType: Exact
+            backend:
+              service:
+                name: {{ include "shop-lib.fullname" (dict "root" $root "name" .service) }}
+                port:
+                  name: http
+          {{- end }}
+          {{- end }}
 {{- end -}}
