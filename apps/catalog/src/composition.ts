@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
-import { broadcastSubscription, type EventBus, type RateLimiter, type StateStore } from '@shop/building-blocks';
-import { AppIds, DEFAULT_MARKET_ID, DefaultTierLimitsPerMinute, MEDIA_PATH_PREFIX, defaultMarkets, type ApiKeyTier, type PartitionMaintenanceReport } from '@shop/contracts';
+import { broadcastSubscription, regionalSubscription, type EventBus, type RateLimiter, type StateStore } from '@shop/building-blocks';
+import { AppIds, DEFAULT_MARKET_ID, RegionalConsumers, DefaultTierLimitsPerMinute, MEDIA_PATH_PREFIX, defaultMarkets, type ApiKeyTier, type PartitionMaintenanceReport } from '@shop/contracts';
 import { AppError, type AuditRecorder, type Logger } from '@shop/kernel';
 import { cacheLookupRecorder, createHttpApp, createServiceMetrics, rateLimitRejectionRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { BlobMediaStore, FilesystemMediaStore, type MediaStore } from '@shop/media-store';
@@ -28,7 +28,7 @@ import { ProductHistoryService } from './domain/product-history.service';
 import { ProductQueryService } from './domain/product-query.service';
 import { ReservationService } from './domain/reservation.service';
 import { subscribeApiKeyChanges } from './events/api-key-verifier.subscriptions';
-import { CacheInvalidationPublisher, subscribeCacheInvalidations } from './events/cache-invalidation';
+import { CacheInvalidationPublisher, subscribeCacheInvalidations, subscribeRegionalCacheInvalidations } from './events/cache-invalidation';
 import { AnalyticsPublisher } from './events/publishers';
 import { subscribeCatalogHandlers } from './events/subscriptions';
 import { createAdminBulkUpsertRouter } from './http/admin-bulk-upsert.routes';
@@ -381,8 +381,18 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
     subscribeApiKeyChanges(withDeliveryMetrics(blocks.broadcastBus, metrics), apiKeys, broadcastSubscription(AppIds.catalog, blocks.instanceId), logger);
     // Every replica drops what any replica changed from its L1: the same per-instance group, on its own topic.
     subscribeCacheInvalidations(withDeliveryMetrics(blocks.broadcastBus, metrics), catalog.readCache, broadcastSubscription(AppIds.catalog, blocks.instanceId), logger);
+    // In several regions each region's caches are its own (its Redis): changes committed in any region reach them
+    // through the catalog's own events, once per region (docs/regions.md).
+    if (blocks.region !== undefined) {
+      subscribeRegionalCacheInvalidations(
+        withDeliveryMetrics(blocks.regionalBus, metrics),
+        { cache: catalog.readCache, broadcast: new CacheInvalidationPublisher(blocks.broadcastBus), logger },
+        regionalSubscription(RegionalConsumers.catalogCache, blocks.region),
+      );
+    }
     await blocks.eventBus.start();
     await blocks.broadcastBus.start();
+    if (blocks.regionalBus !== blocks.eventBus) await blocks.regionalBus.start();
     relay.start();
     const sweeper = new ReservationSweeper(catalog.reservations, logger, config.RESERVATION_SWEEP_INTERVAL_MS);
     resources.add('reservation sweeper', () => sweeper.stop());

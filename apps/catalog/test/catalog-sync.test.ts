@@ -43,6 +43,7 @@ describeEachDatabase<Database>('catalog sync', catalogDatabases, (getDb) => {
       stateStore,
       eventBus,
       broadcastBus: eventBus,
+      regionalBus: eventBus,
       instanceId: 'test-instance',
       rateLimiter: new InMemoryRateLimiter(),
       invoker: { invoke: async () => ({ status: 503, headers: {}, body: undefined as never }) },

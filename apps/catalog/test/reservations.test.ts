@@ -436,6 +436,7 @@ describeEachDatabase<Database>('catalog stock reservations', catalogDatabases, (
         stateStore,
         eventBus,
         broadcastBus: eventBus,
+        regionalBus: eventBus,
         instanceId: 'test-instance',
         rateLimiter: new InMemoryRateLimiter(),
         invoker: { invoke: async () => ({ status: 503, headers: {}, body: undefined as never }) },

@@ -5,6 +5,7 @@ export * from './invoke/service-invoker';
 export { type RateLimitDecision, type RateLimiter, type RateLimitUsage, utcDayOf } from './rate-limit/rate-limiter';
 export { DeliveryDefaults, toCloudEvent, isCloudEvent } from './events/cloud-events';
 export { broadcastSubscription } from './events/broadcast-subscription';
+export { regionalSubscription } from './events/regional-subscription';
 
 // Adapters: only a service's wiring (main.ts, @shop/service-runtime) picks one.
 export { InMemoryStateStore, type InMemoryStateStoreOptions } from './state/in-memory-state-store';

@@ -62,6 +62,13 @@ export const buildingBlocksConfigSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,100}$/)
     .optional()
     .describe('Names this process among its app\'s replicas (its own consumer group on the broadcast bus); two running processes must never share one. Default: the pod name (HOSTNAME) in Kubernetes, else random per process'),
+  REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,30}$/)
+    .optional()
+    .describe(
+      'The code of the region this process runs in, when the platform runs in several (the chart\'s values-region-<location>.yaml sets it): state a region keeps for itself subscribes to changes with a consumer group of the region (BuildingBlocks.regionalBus), so every region hears of every change. Unset: one region',
+    ),
   HOSTNAME: z.string().optional().describe('Set by Kubernetes to the pod name: the default INSTANCE_ID there (not used outside Kubernetes, where processes of one host share it)'),
   KUBERNETES_SERVICE_HOST: z.string().optional().describe('Set by Kubernetes in every pod: tells that HOSTNAME is a pod name, unique among the replicas'),
 });
@@ -163,6 +170,15 @@ export interface BuildingBlocks {
   broadcastBus: EventBus;
   /** This process among its app's replicas (`instanceIdOf`): the instance of `broadcastSubscription`. */
   instanceId: string;
+  /** The region this process runs in (REGION), when the platform runs in several: the region of `regionalSubscription`. */
+  region?: string;
+  /**
+   * The bus on which every region gets every event once when it subscribes with `regionalSubscription(purpose, region)`:
+   * the event bus itself with memory and redis (a consumer group per region), the `Components.regionalPubsub`
+   * component with dapr when REGION is set (a Service Bus subscription per region, declared by the chart, delivered
+   * under /dapr/regional/). Subscribe before `start()`, and start it too.
+   */
+  regionalBus: EventBus;
   /** Routes the backend needs on the service's own app (Dapr's subscription endpoints). Call inside mountRoutes. */
   mountOnApp(app: Express): void;
   /** Closes the bus, the store and the rate limiter (not shared ones). */
@@ -223,9 +239,12 @@ function buildingBlocksOf(config: BuildingBlocksConfig, options: { appId: string
         kind,
         stateStore,
         eventBus,
-        // The same streams: a consumer group per process (perInstance) is all a broadcast needs.
+        // The same streams: a consumer group per process (perInstance) is all a broadcast needs, one per region a
+        // regional subscription.
         broadcastBus: eventBus,
+        regionalBus: eventBus,
         instanceId,
+        region: config.REGION,
         rateLimiter,
         invoker: new HttpServiceInvoker({ services: parseServiceUrls(config.SERVICE_URLS), callerAppId: options.appId }),
         mountOnApp: () => undefined,
@@ -251,6 +270,11 @@ function buildingBlocksOf(config: BuildingBlocksConfig, options: { appId: string
         subscriptionMode: 'declarative',
         logger: options.logger,
       });
+      // Another component again: its consumerID names the region's Service Bus subscription. Only in several regions.
+      const regionalBus =
+        config.REGION === undefined
+          ? eventBus
+          : new DaprEventBus({ ...sidecar, source: options.appId, pubsubName: Components.regionalPubsub, routePrefix: '/dapr/regional', subscriptionMode: 'declarative', logger: options.logger });
       // Straight to Redis: Dapr's rate-limit middleware counts per sidecar, not one window shared by every replica.
       const rateLimiter =
         config.RATE_LIMIT_REDIS_URL === undefined
@@ -269,7 +293,9 @@ function buildingBlocksOf(config: BuildingBlocksConfig, options: { appId: string
         stateStore,
         eventBus,
         broadcastBus,
+        regionalBus,
         instanceId,
+        region: config.REGION,
         // A service that never rate-limits needs no RATE_LIMIT_REDIS_URL; one that does fails at startup without it.
         get rateLimiter(): RateLimiter {
           if (!rateLimiter) throw new Error('BUILDING_BLOCKS=dapr needs RATE_LIMIT_REDIS_URL for the rate limiter (add rateLimiterRules to the service\'s config rules)');
@@ -280,8 +306,10 @@ function buildingBlocksOf(config: BuildingBlocksConfig, options: { appId: string
           // The event bus first: its GET /dapr/subscribe answers (the broadcast bus's, declarative, would list nothing).
           app.use(eventBus.subscriptionRouter());
           app.use(broadcastBus.subscriptionRouter());
+          if (regionalBus !== eventBus) app.use(regionalBus.subscriptionRouter());
         },
         close: async () => {
+          if (regionalBus !== eventBus) await regionalBus.close();
           await broadcastBus.close();
           await eventBus.close();
           await stateStore.close();
@@ -306,6 +334,7 @@ export function createEmbeddedBuildingBlocks(options: { appId: string; broker?: 
     stateStore,
     eventBus,
     broadcastBus: eventBus,
+    regionalBus: eventBus,
     instanceId: options.instanceId ?? randomInstanceId(),
     rateLimiter,
     invoker,

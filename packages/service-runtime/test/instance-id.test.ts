@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { broadcastSubscription } from '@shop/building-blocks';
+import { broadcastSubscription, regionalSubscription } from '@shop/building-blocks';
 import { createBuildingBlocks, instanceIdOf } from '@shop/service-runtime';
 import { buildingBlocksConfigSchema } from '@shop/service-runtime';
 
@@ -53,8 +53,40 @@ describe('the instance id of a process', () => {
       expect(events).toEqual(['e-1']);
       // The sidecar learns the event bus's subscriptions; the broadcast ones are declared (dapr-components/).
       expect((await request(app).get('/dapr/subscribe')).body).toEqual([expect.objectContaining({ pubsubname: 'shop-pubsub', topic: 'products' })]);
+      // One region: no regional component, the regional bus is the event bus.
+      expect(dapr.regionalBus).toBe(dapr.eventBus);
     } finally {
       await dapr.close();
     }
+  });
+
+  it('when building blocks are built for dapr with a REGION, then the regional bus is a bus of its own on the regional component, whose deliveries come under /dapr/regional', async () => {
+    const dapr = await createBuildingBlocks(buildingBlocksConfigSchema.parse({ BUILDING_BLOCKS: 'dapr', REGION: 'neu' }), { appId: 'catalog' });
+    try {
+      expect(dapr.region).toBe('neu');
+      expect(dapr.regionalBus).not.toBe(dapr.eventBus);
+      const regional: string[] = [];
+      const events: string[] = [];
+      dapr.regionalBus.subscribe('products', async (event) => (regional.push(event.id), 'SUCCESS'), regionalSubscription('catalog-cache', 'neu'));
+      dapr.eventBus.subscribe('products', async (event) => (events.push(event.id), 'SUCCESS'), { group: 'catalog' });
+      await dapr.eventBus.start();
+      await dapr.regionalBus.start();
+      const app = express();
+      dapr.mountOnApp(app);
+      const event = (id: string) => ({ specversion: '1.0', id, source: 'catalog', type: 'product.updated', time: new Date().toISOString(), datacontenttype: 'application/json', data: {} });
+      expect((await request(app).post('/dapr/regional/products').type('application/cloudevents+json').send(JSON.stringify(event('r-1')))).body).toEqual({ status: 'SUCCESS' });
+      expect((await request(app).post('/dapr/events/products').type('application/cloudevents+json').send(JSON.stringify(event('e-1')))).body).toEqual({ status: 'SUCCESS' });
+      expect({ regional, events }).toEqual({ regional: ['r-1'], events: ['e-1'] });
+      // Declared by the chart (its consumerID names the region's Service Bus subscription), not announced.
+      expect((await request(app).get('/dapr/subscribe')).body).toEqual([expect.objectContaining({ pubsubname: 'shop-pubsub', topic: 'products' })]);
+    } finally {
+      await dapr.close();
+    }
+  });
+
+  it('when REGION is not a region code, then the configuration refuses it, and regionalSubscription names the group after the purpose and the region', () => {
+    expect(buildingBlocksConfigSchema.safeParse({ REGION: 'West Europe' }).success).toBe(false);
+    expect(regionalSubscription('catalog-cache', 'weu')).toEqual({ group: 'catalog-cache-weu' });
+    expect(() => regionalSubscription('catalog-cache', '')).toThrow(TypeError);
   });
 });

@@ -42,3 +42,59 @@ export function cacheInvalidationHandler(cache: Pick<CatalogReadCache, 'forgetLo
 export function subscribeCacheInvalidations(broadcastBus: EventBus, cache: Pick<CatalogReadCache, 'forgetLocally'>, subscription: SubscriptionOptions, logger: Logger): void {
   broadcastBus.subscribe(Topics.catalogCache, cacheInvalidationHandler(cache, logger), subscription);
 }
+
+/** What a catalog event (`Topics.products`, `Topics.inventory`) says about the products it changed: an id, or lines. */
+const changedProductsSchema = z.object({
+  productId: z.string().min(1).max(100).optional(),
+  sku: z.string().min(1).max(200).optional(),
+  lines: z.array(z.object({ productId: z.string().min(1).max(100) })).max(10_000).optional(),
+});
+
+/** What the regional handler works with: the region's L2 (and this replica's L1), and the region's broadcast. */
+export interface RegionalCacheInvalidationDeps {
+  cache: Pick<CatalogReadCache, 'invalidate'>;
+  broadcast: CacheInvalidationBroadcast;
+  logger: Logger;
+}
+
+/**
+ * Handles the catalog's own product and inventory events, once per region: the products they name leave the region's
+ * L2 (and this replica's L1), and one broadcast tells the region's other replicas to drop them from L1, as
+ * `AfterCommit` does for the region that committed the change. For a region that did not, it is the only way to hear
+ * of it (its L2 is its own Redis); for the one that did, it repeats what it did, which costs one round trip. A cache
+ * that cannot be reached: RETRY (the event is durable, the staleness bounded by the redelivery); malformed: DROP.
+ */
+export function regionalCacheInvalidationHandler(deps: RegionalCacheInvalidationDeps): (event: CloudEvent<unknown>) => Promise<DeliveryOutcome> {
+  return async (event) => {
+    const data = changedProductsSchema.safeParse(event.data);
+    if (!data.success) {
+      deps.logger.warn({ eventId: event.id, type: event.type }, 'catalog event without the products it changed; dropping');
+      return 'DROP';
+    }
+    const { productId, sku, lines = [] } = data.data;
+    const productIds = [...new Set([...(productId ? [productId] : []), ...lines.map((line) => line.productId)])];
+    if (productIds.length === 0) return 'SUCCESS';
+    try {
+      await deps.cache.invalidate(productIds.map((id) => ({ id, skus: id === productId && sku ? [sku] : [] })));
+    } catch (error) {
+      deps.logger.warn({ err: error, eventId: event.id, productIds }, 'regional cache invalidation failed; will retry');
+      return 'RETRY';
+    }
+    try {
+      await deps.broadcast.publish({ productIds, lists: true });
+    } catch (error) {
+      deps.logger.warn({ err: error, productIds }, 'regional cache invalidation broadcast failed; other replicas may serve the old entries until their L1 TTL');
+    }
+    return 'SUCCESS';
+  };
+}
+
+/**
+ * Subscribes the region's caches to every product and inventory change, wherever it was committed. `subscription`
+ * must reach every region once: `regionalSubscription('catalog-cache', region)` on `BuildingBlocks.regionalBus`.
+ */
+export function subscribeRegionalCacheInvalidations(regionalBus: EventBus, deps: RegionalCacheInvalidationDeps, subscription: SubscriptionOptions): void {
+  const handler = regionalCacheInvalidationHandler(deps);
+  regionalBus.subscribe(Topics.products, handler, subscription);
+  regionalBus.subscribe(Topics.inventory, handler, subscription);
+}
