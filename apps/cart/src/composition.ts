@@ -1,5 +1,5 @@
 import { AppIds, DEFAULT_MARKET_ID, defaultMarkets } from '@shop/contracts';
-import type { EventBus, EventHandler, ServiceInvoker, StateStore } from '@shop/building-blocks';
+import { regionalSubscription, type EventBus, type EventHandler, type ServiceInvoker, type StateStore } from '@shop/building-blocks';
 import type { TokenVerifier } from '@shop/auth-tokens';
 import { type Logger } from '@shop/kernel';
 import { cacheLookupRecorder, createHttpApp, createServiceMetrics, type CacheLookupRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
@@ -156,8 +156,12 @@ export function startCartService(options: StartCartOptions): Promise<RunningServ
       metrics,
       mountExtraRoutes: (app) => blocks.mountOnApp(app),
     });
-    subscribeCartHandlers(withDeliveryMetrics(blocks.eventBus, metrics), cart.handleOrderConfirmed);
+    if (blocks.region === undefined) subscribeCartHandlers(withDeliveryMetrics(blocks.eventBus, metrics), cart.handleOrderConfirmed);
+    // In several regions carts live in their region's Redis: every region's cart service must hear of every order
+    // (the one that holds the cart drops its hold), not whichever region's replica takes the event first.
+    else subscribeCartHandlers(withDeliveryMetrics(blocks.regionalBus, metrics), cart.handleOrderConfirmed, regionalSubscription(AppIds.cart, blocks.region));
     await blocks.eventBus.start();
+    if (blocks.regionalBus !== blocks.eventBus) await blocks.regionalBus.start();
     return listenService(cart, config, logger, resources);
   });
 }

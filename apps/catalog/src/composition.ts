@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { TokenVerifier, UserAuthorizations } from '@shop/auth-tokens';
 import { broadcastSubscription, regionalSubscription, type EventBus, type RateLimiter, type StateStore } from '@shop/building-blocks';
-import { AppIds, DEFAULT_MARKET_ID, RegionalConsumers, DefaultTierLimitsPerMinute, MEDIA_PATH_PREFIX, defaultMarkets, type ApiKeyTier, type PartitionMaintenanceReport } from '@shop/contracts';
+import { AppIds, DEFAULT_MARKET_ID, DefaultTierLimitsPerMinute, MEDIA_PATH_PREFIX, defaultMarkets, type ApiKeyTier, type PartitionMaintenanceReport } from '@shop/contracts';
 import { AppError, type AuditRecorder, type Logger } from '@shop/kernel';
 import { cacheLookupRecorder, createHttpApp, createServiceMetrics, rateLimitRejectionRecorder, type HttpApp, type RunningServer, type ServiceMetrics } from '@shop/platform';
 import { BlobMediaStore, FilesystemMediaStore, type MediaStore } from '@shop/media-store';
@@ -387,7 +387,7 @@ export function startCatalogService(options: StartCatalogOptions): Promise<Runni
       subscribeRegionalCacheInvalidations(
         withDeliveryMetrics(blocks.regionalBus, metrics),
         { cache: catalog.readCache, broadcast: new CacheInvalidationPublisher(blocks.broadcastBus), logger },
-        regionalSubscription(RegionalConsumers.catalogCache, blocks.region),
+        regionalSubscription(AppIds.catalog, blocks.region),
       );
     }
     await blocks.eventBus.start();

@@ -29,21 +29,13 @@ export const Components = {
    */
   broadcastPubsub: 'shop-broadcast',
   /**
-   * Pub/sub on which every region gets every event once (Service Bus topics with a subscription per region, named by
-   * the component's consumerID `<purpose>-<region>`, in Azure). For state a region keeps for itself that must follow
-   * changes made in any region: the catalog's caches in the region's Redis.
+   * Pub/sub on which every region gets every event once (Service Bus topics with a subscription per app and region,
+   * named by the component's consumerID `{appID}-<region>`, in Azure). For state a region keeps for itself that must
+   * follow changes made in any region: the catalog's caches and the carts in the region's Redis.
    */
   regionalPubsub: 'shop-pubsub-regional',
 } as const;
 
-/**
- * The purposes of subscriptions on `Components.regionalPubsub`: the consumer group (the Service Bus subscription, the
- * component's consumerID in Azure) of a region is `<purpose>-<region code>`, e.g. `catalog-cache-weu`.
- */
-export const RegionalConsumers = {
-  /** The catalog's caches of a region, on `products` and `inventory`. */
-  catalogCache: 'catalog-cache',
-} as const;
 
 /** Pub/sub topics, one per aggregate stream; the CloudEvent `type` says what happened. */
 export const Topics = {

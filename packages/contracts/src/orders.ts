@@ -257,6 +257,12 @@ export const orderEventDataSchema = z
     total: moneySchema,
     /** Why an order was cancelled (order.cancelled only). */
     reason: z.string().optional(),
+    /**
+     * True: the checkout took the shopper's cart (every order of this release). The cart that holds it drops its hold
+     * on order.confirmed; any other cart of the shopper (another region's) keeps its lines. Absent: an order of an
+     * earlier release, which never took the cart (the cart then takes the ordered quantities out of its lines).
+     */
+    cartTaken: z.boolean().optional(),
   })
   .meta({ id: 'OrderEventData', description: 'Data of the order events: the order, its new status, its lines and total' });
 /** Data of every order event. */

@@ -67,7 +67,7 @@ describe('the instance id of a process', () => {
       expect(dapr.regionalBus).not.toBe(dapr.eventBus);
       const regional: string[] = [];
       const events: string[] = [];
-      dapr.regionalBus.subscribe('products', async (event) => (regional.push(event.id), 'SUCCESS'), regionalSubscription('catalog-cache', 'neu'));
+      dapr.regionalBus.subscribe('products', async (event) => (regional.push(event.id), 'SUCCESS'), regionalSubscription('catalog', 'neu'));
       dapr.eventBus.subscribe('products', async (event) => (events.push(event.id), 'SUCCESS'), { group: 'catalog' });
       await dapr.eventBus.start();
       await dapr.regionalBus.start();
@@ -84,9 +84,9 @@ describe('the instance id of a process', () => {
     }
   });
 
-  it('when REGION is not a region code, then the configuration refuses it, and regionalSubscription names the group after the purpose and the region', () => {
+  it('when REGION is not a region code, then the configuration refuses it, and regionalSubscription names the group after the app and the region', () => {
     expect(buildingBlocksConfigSchema.safeParse({ REGION: 'West Europe' }).success).toBe(false);
-    expect(regionalSubscription('catalog-cache', 'weu')).toEqual({ group: 'catalog-cache-weu' });
-    expect(() => regionalSubscription('catalog-cache', '')).toThrow(TypeError);
+    expect(regionalSubscription('catalog', 'weu')).toEqual({ group: 'catalog-weu' });
+    expect(() => regionalSubscription('catalog', '')).toThrow(TypeError);
   });
 });

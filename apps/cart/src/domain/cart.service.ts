@@ -79,6 +79,8 @@ export interface ConfirmedOrder {
   userId: string;
   /** Subtracted from the cart's lines only for an order that never took the cart (see `confirmOrder`). */
   lines: OrderedLine[];
+  /** The order says its checkout took a cart (this release): a cart that does not know it leaves its lines alone. */
+  cartTaken?: boolean;
 }
 
 /**

@@ -126,6 +126,13 @@ describe('a checkout takes the cart', () => {
     expect(confirmOrder(subtracted, 'event-4', { orderId: 'order-3', lines: [{ productId: 'z', quantity: 1 }] }, later)).toBe(subtracted);
   });
 
+  it('when an order the cart does not know says it took a cart (another region\'s, this release), then the cart keeps every line', () => {
+    const cart = cartOf([line('a', 2), line('b', 1)]);
+    expect(confirmOrder(cart, 'event-1', { orderId: 'order-elsewhere', lines: [{ productId: 'a', quantity: 2 }], cartTaken: true }, later)).toBe(cart);
+    // The same order without the marker (a previous release's) takes its quantities out.
+    expect(quantitiesOf(confirmOrder(cart, 'event-1', { orderId: 'order-elsewhere', lines: [{ productId: 'a', quantity: 2 }] }, later))).toEqual([['b', 1]]);
+  });
+
   it('when a hold is older than the age bound, then the next write drops it', () => {
     const cart = cartOf([line('a', 1)]);
     const taken = takeForCheckout(cart, 'order-1', cartVersionOf(cart.lines), now).cart;

@@ -258,14 +258,19 @@ const REMEMBERED_ORDER_EVENTS = 20;
  * Applies order.confirmed (event `eventId`) to the cart. An order the cart knows as a checkout (held, or settled)
  * took its lines when the checkout started: its hold is dropped (`completeCheckout`) and the cart's lines stay.
  *
- * An order the cart does not know never took the cart: it was placed by an order service of the previous release
- * (which reads the cart but never takes it), still confirming orders during a rolling deploy. For it the cart does
- * what that release did: the ordered quantities come out of the live lines (units added beyond them stay), once per
- * event id. A cart without any of the ordered products is left as it is.
+ * An order the cart does not know that says it took a cart (`cartTaken`) took another one: the shopper's cart in
+ * another region (each region keeps its carts, and every region hears of every order), or a hold this cart dropped
+ * as too old. Its lines stay as they are: they were never the order's.
+ *
+ * An order the cart does not know and that does not say so never took the cart: it was placed by an order service of
+ * the previous release (which reads the cart but never takes it), still confirming orders during a rolling deploy.
+ * For it the cart does what that release did: the ordered quantities come out of the live lines (units added beyond
+ * them stay), once per event id. A cart without any of the ordered products is left as it is.
  */
-export function confirmOrder(cart: StoredCart, eventId: string, order: { orderId: string; lines: readonly OrderedLine[] }, now: Date): StoredCart {
+export function confirmOrder(cart: StoredCart, eventId: string, order: { orderId: string; lines: readonly OrderedLine[]; cartTaken?: boolean }, now: Date): StoredCart {
   const knownCheckout = cart.checkouts?.some((hold) => hold.orderId === order.orderId) || cart.settledCheckouts?.some((settled) => settled.orderId === order.orderId);
   if (knownCheckout) return completeCheckout(cart, order.orderId, now);
+  if (order.cartTaken === true) return cart;
   if (cart.appliedOrderEvents.includes(eventId)) return cart;
   const ordered = new Map<string, number>();
   for (const line of order.lines) ordered.set(line.productId, (ordered.get(line.productId) ?? 0) + line.quantity);

@@ -1,5 +1,5 @@
 import { AppIds, EventTypes, orderConfirmedEventDataSchema, Topics, type OrderEventData } from '@shop/contracts';
-import type { CloudEvent, DeliveryOutcome, EventBus, EventHandler } from '@shop/building-blocks';
+import type { CloudEvent, DeliveryOutcome, EventBus, EventHandler, SubscriptionOptions } from '@shop/building-blocks';
 import { type Logger } from '@shop/kernel';
 import type { CartService, ConfirmedOrder } from '../domain/cart.service';
 
@@ -10,11 +10,12 @@ export const orderConfirmedConsumer = AppIds.cart;
 const orderConfirmedDataSchema = orderConfirmedEventDataSchema.refine((order) => order.lines.length > 0, { error: 'an order has at least one line', path: ['lines'] });
 
 /** What the cart takes from a confirmed order: order and product ids lower-cased, as the cart keeps them. */
-function confirmedOrderOf(data: Pick<OrderEventData, 'orderId' | 'userId' | 'lines'>): ConfirmedOrder {
+function confirmedOrderOf(data: Pick<OrderEventData, 'orderId' | 'userId' | 'lines' | 'cartTaken'>): ConfirmedOrder {
   return {
     orderId: data.orderId.toLowerCase(),
     userId: data.userId,
     lines: data.lines.map((line) => ({ productId: line.productId.toLowerCase(), quantity: line.quantity })),
+    ...(data.cartTaken === true ? { cartTaken: true } : {}),
   };
 }
 
@@ -44,7 +45,10 @@ export function orderConfirmedHandler(service: CartService, logger: Logger): Eve
   };
 }
 
-/** Subscribes the cart's handlers (group `cart`); call before the bus starts. */
-export function subscribeCartHandlers(eventBus: EventBus, handleOrderConfirmed: EventHandler<unknown>): void {
-  eventBus.subscribe(Topics.orders, handleOrderConfirmed, { group: AppIds.cart });
+/**
+ * Subscribes the cart's handlers; call before the bus starts. Group `cart` in one region; in several,
+ * `regionalSubscription(AppIds.cart, region)` on the regional bus.
+ */
+export function subscribeCartHandlers(eventBus: EventBus, handleOrderConfirmed: EventHandler<unknown>, subscription: SubscriptionOptions = { group: AppIds.cart }): void {
+  eventBus.subscribe(Topics.orders, handleOrderConfirmed, subscription);
 }

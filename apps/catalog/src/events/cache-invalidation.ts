@@ -91,7 +91,7 @@ export function regionalCacheInvalidationHandler(deps: RegionalCacheInvalidation
 
 /**
  * Subscribes the region's caches to every product and inventory change, wherever it was committed. `subscription`
- * must reach every region once: `regionalSubscription('catalog-cache', region)` on `BuildingBlocks.regionalBus`.
+ * must reach every region once: `regionalSubscription(AppIds.catalog, region)` on `BuildingBlocks.regionalBus`.
  */
 export function subscribeRegionalCacheInvalidations(regionalBus: EventBus, deps: RegionalCacheInvalidationDeps, subscription: SubscriptionOptions): void {
   const handler = regionalCacheInvalidationHandler(deps);

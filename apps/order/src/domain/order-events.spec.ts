@@ -35,6 +35,6 @@ describe('order event data', () => {
   ])('when %s is published for a %s order, then its data is what the contract promises', (type, status, schema, reason) => {
     const data = orderEventData(type, orderIn(status), reason);
     expect(schema.parse(data)).toEqual(data);
-    expect(data).toEqual({ orderId: orderIn(status).id, userId: 'u1', status, lines: [{ productId: 'p1', quantity: 2 }], total: money(3000), ...(reason ? { reason } : {}) });
+    expect(data).toEqual({ orderId: orderIn(status).id, userId: 'u1', status, lines: [{ productId: 'p1', quantity: 2 }], total: money(3000), ...(reason ? { reason } : {}), cartTaken: true });
   });
 });

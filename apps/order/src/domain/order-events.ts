@@ -10,5 +10,8 @@ export function orderEventData(type: EventType, order: Order, reason?: string): 
     lines: order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
     total: order.total,
     ...(type === EventTypes.orderCancelled && reason ? { reason } : {}),
+    // Every checkout of this release takes the cart first (CheckoutService): a cart that does not hold the order
+    // (another region's) must leave its lines alone.
+    cartTaken: true,
   };
 }
