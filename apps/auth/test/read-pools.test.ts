@@ -1,18 +1,11 @@
 import request from 'supertest';
 import { AppIds, AuthUserAuthorizationPaths } from '@shop/contracts';
-import { PgDatabase, type ReadPathStatus } from '@shop/postgres';
-import { describeWithReplica, eventually, startTcpProxy, type TcpProxy } from '@shop/testing';
+import { PgDatabase } from '@shop/postgres';
+import { describeWithReplica, eventually, readPoolUsed, startTcpProxy, type ReadPoolUsed, type TcpProxy } from '@shop/testing';
 import { migrateAuthDatabase, type AuthApp } from '../src/composition';
 import { buildTestApp, newAccount, registerAndSignIn } from './auth-test-kit';
 
 const appApiToken = 'auth-read-pools-token';
-
-/** Where a request's reads went: the replica if it served any, else the primary's fallback reason, else the primary only. */
-function poolUsed(before: ReadPathStatus['reads'], after: ReadPathStatus['reads']): string {
-  if (after.replica > before.replica) return 'replica';
-  const fallbacks = (['primary:no_replica', 'primary:replica_unavailable', 'primary:replica_lagging'] as const).filter((reason) => after[reason] > before[reason]);
-  return fallbacks.length === 0 ? 'primary' : `primary (fallback: ${fallbacks.join(', ')})`;
-}
 
 /**
  * Auth on a real primary and its real streaming replica (behind a TCP proxy the test cuts): only the admin's list of
@@ -47,11 +40,11 @@ describeWithReplica('read pools: which server each auth route reads from, on a r
     await replicaProxy?.close();
   });
 
-  async function poolOf(call: () => request.Test, status = 200): Promise<string> {
+  async function poolOf(call: () => request.Test, status = 200): Promise<ReadPoolUsed> {
     const before = db.readPathStatus().reads;
     const response = await call();
     expect({ status: response.status, body: response.status === status ? undefined : response.body }).toEqual({ status, body: undefined });
-    return poolUsed(before, db.readPathStatus().reads);
+    return readPoolUsed(before, db.readPathStatus().reads);
   }
 
   /** Until the replica has replayed what the primary committed so far. */

@@ -3,24 +3,13 @@ import request from 'supertest';
 import { AppIds, OrderInternalPaths } from '@shop/contracts';
 import { migrateCatalog } from '@shop/catalog';
 import { PgDatabase, type ReadPathStatus } from '@shop/postgres';
-import { describeWithReplica, eventually, startTcpProxy, type TcpProxy } from '@shop/testing';
+import { describeWithReplica, eventually, readPoolUsed, startTcpProxy, type ReadPoolUsed, type TcpProxy } from '@shop/testing';
 import { migrateOrderDatabase } from '../src';
 import { adminBearer, bearerFor, newKey, orderTableCounts, platformAppApiToken, startTestPlatform, type PlatformDatabases, type TestPlatform } from './order-platform';
-
-/** Where one request's reads went, in each service's database: the read pool's replica, or only the primary. */
-type PoolUsed = 'replica' | 'primary' | `primary (fallback: ${string})`;
 
 /** Reads (`readQuery`) so far of a database with a replica, by where they were served. */
 function readsOf(db: PgDatabase): ReadPathStatus['reads'] {
   return db.readPathStatus().reads;
-}
-
-/** What changed between two read counts: the replica if it served any, else the primary's reason, else no read-pool read at all. */
-function poolUsed(before: ReadPathStatus['reads'], after: ReadPathStatus['reads']): PoolUsed {
-  if (after.replica > before.replica) return 'replica';
-  const fallbacks = (['primary:no_replica', 'primary:replica_unavailable', 'primary:replica_lagging'] as const).filter((reason) => after[reason] > before[reason]);
-  // No read through the read pool: every query of the request went to the primary (query / transaction).
-  return fallbacks.length === 0 ? 'primary' : `primary (fallback: ${fallbacks.join(', ')})`;
 }
 
 /**
@@ -85,17 +74,17 @@ describeWithReplica('read pools: which server each route of catalog and order re
   }
 
   /** Runs one request and tells which pool each service's reads used. */
-  async function poolsOf(call: () => Promise<request.Response>, status: number): Promise<{ catalog: PoolUsed; order: PoolUsed }> {
+  async function poolsOf(call: () => Promise<request.Response>, status: number): Promise<{ catalog: ReadPoolUsed; order: ReadPoolUsed }> {
     const before = { catalog: readsOf(dbs.catalog), order: readsOf(dbs.order) };
     const response = await call();
     expect({ status: response.status, body: response.status === status ? undefined : response.body }).toEqual({ status, body: undefined });
-    return { catalog: poolUsed(before.catalog, readsOf(dbs.catalog)), order: poolUsed(before.order, readsOf(dbs.order)) };
+    return { catalog: readPoolUsed(before.catalog, readsOf(dbs.catalog)), order: readPoolUsed(before.order, readsOf(dbs.order)) };
   }
 
   it('when each route runs once with both servers up, then reads that may be a little stale use the replica and everything that must see its own writes uses the primary only', async () => {
     await replicaCaughtUp();
     const today = new Date().toISOString().slice(0, 10);
-    const observed: Record<string, { catalog: PoolUsed; order: PoolUsed }> = {};
+    const observed: Record<string, { catalog: ReadPoolUsed; order: ReadPoolUsed }> = {};
     const see = async (route: string, call: () => Promise<request.Response>, status = 200) => void (observed[route] = await poolsOf(call, status));
 
     // Catalog.

@@ -91,3 +91,20 @@ export function describeWithReplica(title: string, body: (get: () => ReplicatedD
     });
   });
 }
+
+/** Read counts by where they were served, as a database's `readPathStatus().reads` gives them (`@shop/postgres`). */
+export type ReadCounts = Readonly<Record<'replica' | 'primary:no_replica' | 'primary:replica_unavailable' | 'primary:replica_lagging', number>>;
+
+/** Where a request's reads went, in a form a test can compare: the replica, the primary's fallback, or no read-pool read. */
+export type ReadPoolUsed = 'replica' | 'primary' | `primary (fallback: ${string})`;
+
+/**
+ * Which pool served the reads between two read counts: the replica if it served any; else the reasons the primary
+ * answered in its place; else `primary`: nothing went through the read pool, every query of the request went to the
+ * primary.
+ */
+export function readPoolUsed(before: ReadCounts, after: ReadCounts): ReadPoolUsed {
+  if (after.replica > before.replica) return 'replica';
+  const fallbacks = (['primary:no_replica', 'primary:replica_unavailable', 'primary:replica_lagging'] as const).filter((reason) => after[reason] > before[reason]);
+  return fallbacks.length === 0 ? 'primary' : `primary (fallback: ${fallbacks.join(', ')})`;
+}
