@@ -280,10 +280,7 @@ var subscriptions = concat([
     topic: 'catalog-sync'
     name: 'catalog'
   }
-  {
-    topic: 'orders'
-    name: 'cart'
-  }
+], singleRegionSubscriptions, [
   {
     topic: 'products'
     name: 'functions'
@@ -308,11 +305,51 @@ var subscriptions = concat([
     topic: 'audit'
     name: 'auth'
   }
-], map(topics, topic => {
+], regionalSubscriptions, map(topics, topic => {
   topic: '${topic}.deadletter'
   name: 'retained'
   maxDeliveryCount: 1
 }))
+
+// Dapr consumers that read their topic on shop-pubsub in one region only. With several, the cart reads orders on the
+// regional pub/sub (regionalConsumers) and no consumer reads the shared subscription 'cart': it is not created, since
+// a subscription nobody reads fills up until its messages expire.
+var singleRegionSubscriptions = empty(otherRegions) ? [
+  {
+    topic: 'orders'
+    name: 'cart'
+  }
+] : []
+
+// What each region keeps in its own Redis and must keep in line with changes made through any region: the catalog
+// its caches (products, inventory), the cart its carts (orders: the cart that holds the checkout drops its hold).
+// With more than one region, each of these gets a subscription per region (home included) named <appId>-<code>: the
+// consumerID {appID}-<code> of the chart's Dapr component shop-pubsub-regional (charts/shop values-region-<location>.yaml
+// region.code), the consumer group regionalSubscription(appId, region) of the code. The replicas of one region compete
+// for their region's subscription; every region gets every event once. One region: none (the catalog hears its own
+// changes on the broadcast pub/sub, the cart reads orders as 'cart').
+var regionalConsumers = [
+  {
+    appId: 'catalog'
+    topic: 'products'
+  }
+  {
+    appId: 'catalog'
+    topic: 'inventory'
+  }
+  {
+    appId: 'cart'
+    topic: 'orders'
+  }
+]
+
+var regionalSubscriptions = empty(otherRegions) ? [] : flatten(map(regionalConsumers, consumer => map(regions, region => {
+  topic: consumer.topic
+  name: '${consumer.appId}-${region.code}'
+})))
+
+// The topics the catalog reads on the regional pub/sub.
+var catalogRegionalTopics = map(filter(regionalConsumers, consumer => consumer.appId == 'catalog'), consumer => consumer.topic)
 
 // Topics each app publishes to (its sidecar also publishes the dead letters of what it consumes).
 var publishedTopics = {
@@ -320,13 +357,15 @@ var publishedTopics = {
     'users'
     'audit.deadletter'
   ]
-  catalog: [
+  // With several regions its sidecar dead-letters the deliveries of its regional subscriptions too.
+  catalog: concat([
     'products'
     'inventory'
     'analytics'
     'audit'
     'catalog-sync.deadletter'
-  ]
+  ], empty(otherRegions) ? [] : map(catalogRegionalTopics, topic => '${topic}.deadletter'))
+  // orders.deadletter: the dead letters of its orders deliveries, on 'cart' (one region) or cart-<code> (several).
   cart: [
     'carts'
     'orders.deadletter'
@@ -345,23 +384,21 @@ var daprTokenSecretNames = [
   'dapr-api-token'
 ]
 
+// The database URLs (DATABASE_URL, DATABASE_READ_URL) are not in this list: module databaseSecrets writes them and
+// grants each to its app's identity alone (databaseSecretsOf).
 var secretsReadBy = {
   auth: concat(daprTokenSecretNames, [
-    'auth-database-url'
     'auth-signing-keys'
     'api-key-hash-secret'
     'applicationinsights-connection-string'
   ])
   catalog: concat(daprTokenSecretNames, [
-    'catalog-database-url'
-    'catalog-database-read-url'
     'applicationinsights-connection-string'
   ])
   cart: concat(daprTokenSecretNames, [
     'applicationinsights-connection-string'
   ])
   order: concat(daprTokenSecretNames, [
-    'order-database-url'
     'applicationinsights-connection-string'
   ])
   functions: [
@@ -373,9 +410,12 @@ var consumedTopics = {
   auth: [
     'audit'
   ]
-  catalog: [
+  // Topic scope (service-bus-roles.bicep): the receiver role on products and inventory covers the regions'
+  // catalog-<code> subscriptions of those topics.
+  catalog: concat([
     'catalog-sync'
-  ]
+  ], empty(otherRegions) ? [] : catalogRegionalTopics)
+  // Topic scope: the receiver role on orders covers 'cart' (one region) and the regions' cart-<code> (several).
   cart: [
     'orders'
   ]
@@ -543,22 +583,20 @@ module functionsIdentity 'modules/user-assigned-identity.bicep' = {
   }
 }
 
-// Secrets whose values the deployment knows or is given (the database URLs carry no password: Entra sign-in), and
-// who reads each of them. The generated ones (tokens, signing keys) are written only when a value is passed, so a
-// redeployment without them leaves them, and the pods reading them, untouched.
+// Secrets whose values the deployment knows or is given, and who reads each of them. The generated ones (tokens,
+// signing keys) are written only when a value is passed, so a redeployment without them leaves them, and the pods
+// reading them, untouched. The database URLs are module databaseSecrets (they wait for the regions' replicas).
 module platformSecrets 'modules/key-vault-secrets.bicep' = {
   name: 'key-vault-platform-secrets'
   params: {
     vaultName: keyVault.outputs.name
-    values: union({
+    values: {
       'dapr-app-api-token': daprAppApiToken
       'dapr-api-token': daprApiToken
       'auth-signing-keys': authSigningKeys
       'api-key-hash-secret': apiKeyHashSecret
       'applicationinsights-connection-string': appInsightsAccess.outputs.connectionString
-      // The read replica when there is one, else the primary.
-      'catalog-database-read-url': 'postgres://${identities.outputs.identities[indexOf(serviceAppIds, 'catalog')].name}@${first(concat(postgres.outputs.replicaFqdns, [postgres.outputs.fqdn]))}:5432/shop_catalog?sslmode=verify-full'
-    }, toObject(databaseAppIds, appId => '${appId}-database-url', appId => 'postgres://${identities.outputs.identities[indexOf(serviceAppIds, appId)].name}@${postgres.outputs.fqdn}:5432/shop_${appId}?sslmode=verify-full'))
+    }
     readers: concat(map(range(0, length(serviceAppIds)), i => {
       principalId: identities.outputs.identities[i].principalId
       secretNames: secretsReadBy[serviceAppIds[i]]
@@ -901,7 +939,7 @@ module stamps 'modules/region-stamp.bicep' = [
   }
 ]
 
-// Per region: the Front Door origin, the catalog's read URL (its replica) and what else takes every region.
+// Per region: the Front Door origin, the services' read URLs (its replica) and what else takes every region.
 var stampOrigins = [
   for (region, i) in otherRegions: {
     name: 'app-gateway-${region.code}'
@@ -909,29 +947,54 @@ var stampOrigins = [
   }
 ]
 
-var regionalReadUrlSecrets = [
-  for (region, i) in otherRegions: {
-    name: 'catalog-database-read-url-${region.code}'
-    value: 'postgres://${identities.outputs.identities[indexOf(serviceAppIds, 'catalog')].name}@${stamps[i].outputs.postgresReplicaFqdn}:5432/shop_catalog?sslmode=verify-full'
-  }
-]
-
 var stampKubeletPrincipalIds = [for (region, i) in otherRegions: stamps[i].outputs.kubeletPrincipalId]
 
 var stampReplicaNames = [for (region, i) in otherRegions: stamps[i].outputs.postgresReplicaName]
 
-// The regions' catalog read URLs, written once the replicas exist, read by the catalog's identity alone.
-module regionalSecrets 'modules/key-vault-secrets.bicep' = if (!empty(otherRegions)) {
-  name: 'key-vault-regional-secrets'
+var stampReplicaFqdns = [for (region, i) in otherRegions: stamps[i].outputs.postgresReplicaFqdn]
+
+// The host of every DATABASE_URL: once a cross-region replica exists, the virtual endpoint's writer name, which a
+// switchover promotion of its member moves to the promoted server (no secret to rewrite, docs/operations.md,
+// "Failover"); with one region the server's FQDN.
+var databaseWriterHost = empty(otherRegions) ? postgres.outputs.fqdn : postgresVirtualEndpoint!.outputs.writerHostName
+
+// The home region's read host: a same-region replica when there is one, else the primary.
+var databaseHomeReadHost = first(concat(postgres.outputs.replicaFqdns, [postgres.outputs.fqdn]))
+
+// Per app with a database: <app>-database-url (the writer), <app>-database-read-url (the home region's read host) and
+// <app>-database-read-url-<code> per stamp (that region's replica), each a URL of database shop_<app> as the app's
+// identity (Entra sign-in, no password).
+var databaseSecrets = flatten(map(databaseAppIds, appId => concat([
+  {
+    appId: appId
+    name: '${appId}-database-url'
+    host: databaseWriterHost
+  }
+  {
+    appId: appId
+    name: '${appId}-database-read-url'
+    host: databaseHomeReadHost
+  }
+], map(range(0, length(otherRegions)), i => {
+  appId: appId
+  name: '${appId}-database-read-url-${otherRegions[i].code}'
+  host: stampReplicaFqdns[i]
+}))))
+
+// The database secrets each app reads (its chart secretEnv DATABASE_URL and DATABASE_READ_URL), by app id.
+var databaseSecretsOf = toObject(databaseAppIds, appId => appId, appId => map(filter(databaseSecrets, secret => secret.appId == appId), secret => secret.name))
+
+// The database URLs, written once the servers they name exist (the regions' replicas, the virtual endpoint), each
+// read by its app's identity alone.
+module databaseSecrets 'modules/key-vault-secrets.bicep' = {
+  name: 'key-vault-database-secrets'
   params: {
     vaultName: keyVault.outputs.name
-    values: toObject(regionalReadUrlSecrets, secret => secret.name, secret => secret.value)
-    readers: [
-      {
-        principalId: identities.outputs.identities[indexOf(serviceAppIds, 'catalog')].principalId
-        secretNames: map(regionalReadUrlSecrets, secret => secret.name)
-      }
-    ]
+    values: toObject(databaseSecrets, secret => secret.name, secret => 'postgres://${identities.outputs.identities[indexOf(serviceAppIds, secret.appId)].name}@${secret.host}:5432/shop_${secret.appId}?sslmode=verify-full')
+    readers: map(databaseAppIds, appId => {
+      principalId: identities.outputs.identities[indexOf(serviceAppIds, appId)].principalId
+      secretNames: databaseSecretsOf[appId]
+    })
   }
 }
 
@@ -1023,8 +1086,8 @@ output postgresFqdn string = postgres.outputs.fqdn
 
 // No password in them: the services sign in with Entra tokens (DATABASE_AUTH=entra) as the role named after their
 // identity, which the database-principals deployment script created.
-@description('DATABASE_URL of each service with a database, by app id (Key Vault secrets <app>-database-url).')
-output databaseUrls object = toObject(databaseAppIds, appId => appId, appId => 'postgres://${identities.outputs.identities[indexOf(serviceAppIds, appId)].name}@${postgres.outputs.fqdn}:5432/shop_${appId}?sslmode=verify-full')
+@description('DATABASE_URL of each service with a database, by app id (Key Vault secrets <app>-database-url): the virtual endpoint\'s writer host once a cross-region replica exists, else the server FQDN.')
+output databaseUrls object = toObject(databaseAppIds, appId => appId, appId => 'postgres://${identities.outputs.identities[indexOf(serviceAppIds, appId)].name}@${databaseWriterHost}:5432/shop_${appId}?sslmode=verify-full')
 
 @description('The services\' internal load balancers: their subnet and the frontend address of each, by app id (chart: internalLoadBalancer.subnetName, services.<app>.internalLoadBalancer.ip; Skaffold: INTERNAL_LB_SUBNET, <APP>_INTERNAL_IP).')
 output internalLoadBalancer object = network.outputs.internalLoadBalancer
@@ -1082,6 +1145,7 @@ output regions array = concat([
     aksName: aks.outputs.name
     redisHost: redis.outputs.redisHost
     catalogReadUrlSecret: 'catalog-database-read-url'
+    databaseReadUrlSecrets: toObject(databaseAppIds, appId => appId, appId => '${appId}-database-read-url')
     databaseReadHost: first(concat(postgres.outputs.replicaFqdns, [postgres.outputs.fqdn]))
     originHostName: empty(appGatewayOriginHostName) ? appGateway.outputs.publicFqdn : appGatewayOriginHostName
     appGatewayPublicFqdn: appGateway.outputs.publicFqdn
@@ -1092,7 +1156,12 @@ output regions array = concat([
     home: false
     aksName: stamps[i].outputs.aksName
     redisHost: stamps[i].outputs.redisHost
-    catalogReadUrlSecret: regionalReadUrlSecrets[i].name
+    catalogReadUrlSecret: 'catalog-database-read-url-${region.code}'
+    databaseReadUrlSecrets: {
+      auth: 'auth-database-read-url-${region.code}'
+      catalog: 'catalog-database-read-url-${region.code}'
+      order: 'order-database-read-url-${region.code}'
+    }
     databaseReadHost: stamps[i].outputs.postgresReplicaFqdn
     originHostName: stamps[i].outputs.originHostName
     appGatewayPublicFqdn: stamps[i].outputs.appGatewayPublicFqdn

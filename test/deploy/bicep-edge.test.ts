@@ -195,9 +195,31 @@ describe('bicep edge: the secrets exist before what reads them, and stay stable 
     return out;
   }
 
+  /**
+   * main.bicep's databaseSecrets as the home region's release reads them, app id -> secret names: each app with a
+   * database gets the <app>-... names of the var (the per-region <app>-database-read-url-<code> are regions.test.ts's).
+   */
+  function homeDatabaseSecretsReadBy(): Record<string, string[]> {
+    const source = read('main.bicep');
+    const apps = [.../var databaseAppIds = \[([^\]]*)\]/.exec(source)![1].matchAll(/'(\w+)'/g)].map((match) => match[1]);
+    const block = /^var databaseSecrets = ([\s\S]*?)\n\n/m.exec(source)![1];
+    const templates = [...block.matchAll(/name: '\$\{appId\}(-[\w-]+)'/g)].map((match) => match[1]);
+    return Object.fromEntries(apps.map((app) => [app, templates.map((suffix) => `${app}${suffix}`)]));
+  }
+
   test('when a service reads its secrets through the CSI driver, then its identity is granted exactly those secrets', () => {
     const chart = chartSecretsByService();
-    const granted = secretsReadBy();
+    const databaseSecrets = homeDatabaseSecretsReadBy();
+    expect(databaseSecrets).toEqual({
+      auth: ['auth-database-url', 'auth-database-read-url'],
+      catalog: ['catalog-database-url', 'catalog-database-read-url'],
+      order: ['order-database-url', 'order-database-read-url'],
+    });
+    const granted = Object.fromEntries(Object.entries(secretsReadBy()).map(([app, names]) => [app, [...names, ...(databaseSecrets[app] ?? [])].sort()]));
+    // The database secrets are granted by the module that writes them, to each app's identity.
+    const databaseModule = main().get('databaseSecrets')!.text;
+    expect(databaseModule).toContain('values: toObject(databaseSecrets, secret => secret.name,');
+    expect(databaseModule).toContain('secretNames: databaseSecretsOf[appId]');
     for (const appId of Object.keys(chart)) expect({ appId, secrets: granted[appId] }).toEqual({ appId, secrets: chart[appId] });
     const functions = moduleText('functions');
     const references = [...functions.matchAll(/@Microsoft\.KeyVault\(VaultName=\$\{keyVaultName\};SecretName=([\w-]+)\)/g)].map((match) => match[1]);

@@ -170,9 +170,11 @@ describe('bicep: PostgreSQL with Entra ID only', () => {
     const template = /^output databaseUrls object = toObject\(databaseAppIds, appId => appId, appId => '([^']+)'\)$/m.exec(main)![1];
     const url = template
       .replace('${identities.outputs.identities[indexOf(serviceAppIds, appId)].name}', 'id-shop-prod-auth')
-      .replace('${postgres.outputs.fqdn}', 'psql-shop-prod-x.postgres.database.azure.com')
+      .replace('${databaseWriterHost}', 'psql-shop-prod-x.postgres.database.azure.com')
       .replace('${appId}', 'auth');
     expect(url).not.toContain('${');
+    // The host: the server's FQDN with one region, the virtual endpoint's writer host (also a host name) with several.
+    expect(main).toContain('var databaseWriterHost = empty(otherRegions) ? postgres.outputs.fqdn : postgresVirtualEndpoint!.outputs.writerHostName');
     expect(connectionSettingsOf(url)).toEqual({ host: 'psql-shop-prod-x.postgres.database.azure.com', port: 5432, user: 'id-shop-prod-auth', database: 'shop_auth', ssl: {} });
   });
 });

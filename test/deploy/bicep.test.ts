@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { Language, Parser, type Node } from 'web-tree-sitter';
 import { Components, Topics, broadcastTopics } from '@shop/contracts';
-import { describeWhenPresent, filesUnder, repoRoot, yamlDocuments } from './deploy-support';
+import { describeWhenPresent, exampleAksEnvironment, filesUnder, renderShopForAks, repoRoot, yamlDocuments } from './deploy-support';
 
 const bicepDir = join(repoRoot, 'bicep');
 const bicepFiles = filesUnder(bicepDir, ['.bicep']);
@@ -218,9 +218,34 @@ describe('bicep', () => {
     // The broadcast topics are Redis Streams (a consumer group per pod), not Service Bus topics.
     expect([...topicsBlock.matchAll(/'([^']+)'/g)].map((m) => m[1]).sort()).toEqual(Object.values(Topics).filter((topic) => !broadcastTopics.includes(topic)).sort());
     expect(readFileSync(join(bicepDir, 'modules', 'service-bus.bicep'), 'utf8')).toContain("map(topics, topic => '${topic}.deadletter')");
-    const pubsubScopes = yamlDocuments(join(repoRoot, 'dapr-components', 'azure', 'subscriptions.yaml')) as Array<{ spec: { topic: string; pubsubname: string }; scopes: string[] }>;
+    // The shop-pubsub Subscriptions: those of every release (subscriptions.yaml) and those the chart renders in a
+    // single-region release (the cart's cart-orders). Each one's app id is a Bicep subscription of its topic.
+    const singleRegionSubscriptions = renderShopForAks().filter((o) => o.kind === 'Subscription');
+    expect(singleRegionSubscriptions.map((s) => s.metadata.name)).toEqual(['cart-orders']);
+    const pubsubScopes = [...yamlDocuments(join(repoRoot, 'dapr-components', 'azure', 'subscriptions.yaml')), ...singleRegionSubscriptions] as Array<{ spec: { topic: string; pubsubname: string }; scopes: string[] }>;
     for (const s of pubsubScopes.filter((subscription) => subscription.spec.pubsubname === Components.pubsub)) expect(main).toMatch(new RegExp(`topic: '${s.spec.topic}'\\s+name: '${s.scopes[0]}'`));
     for (const topic of [Topics.products, Topics.orders, Topics.carts, Topics.users]) expect(main).toMatch(new RegExp(`topic: '${topic}'\\s+name: 'functions'`));
+    // The regional pub/sub's Subscriptions (rendered by charts/shop for a release with a region code): their topic is a
+    // Service Bus topic of Bicep, and their subscription, the component's consumerID {appID}-<code> resolved for the
+    // Subscription's app, is one Bicep creates on that topic for every region of the parameter files (regionalConsumers).
+    const regionalConsumers = [.../var regionalConsumers = \[([\s\S]*?)\n\]/.exec(main)![1].matchAll(/appId: '([^']+)'\s+topic: '([^']+)'/g)].map((m) => `${m[1]} on ${m[2]}`);
+    expect(regionalConsumers.sort()).toEqual(['cart on orders', 'catalog on inventory', 'catalog on products']);
+    expect(main).toMatch(/map\(regionalConsumers, consumer => map\(regions, region => \{\s+topic: consumer\.topic\s+name: '\$\{consumer\.appId\}-\$\{region\.code\}'/);
+    const codes = [...readFileSync(join(bicepDir, 'main.prod-3regions.bicepparam'), 'utf8').matchAll(/code: '([^']+)'/g)].map((m) => m[1]);
+    for (const location of ['westeurope', 'northeurope', 'francecentral']) {
+      const rendered = renderShopForAks(exampleAksEnvironment, ['-f', `charts/shop/values-region-${location}.yaml`, '--api-versions', 'dapr.io/v1alpha1', '--api-versions', 'azmonitoring.coreos.com/v1/PodMonitor']);
+      const component = rendered.find((o) => o.kind === 'Component' && o.metadata.name === Components.regionalPubsub)!;
+      const consumerID = (component.spec.metadata as Array<{ name: string; value: string }>).find((m) => m.name === 'consumerID')!.value;
+      const code = /^\{appID\}-(.+)$/.exec(consumerID)![1];
+      expect(codes).toContain(code);
+      const regionalSubscriptions = rendered.filter((o) => o.kind === 'Subscription' && o.spec.pubsubname === Components.regionalPubsub);
+      for (const subscription of regionalSubscriptions) {
+        expect(topicsBlock).toContain(`'${subscription.spec.topic}'`);
+        expect(subscription.scopes).toHaveLength(1);
+        expect(component.scopes).toContain(subscription.scopes![0]);
+      }
+      expect(regionalSubscriptions.map((sub) => `${sub.scopes![0]} on ${sub.spec.topic}`).sort()).toEqual([...regionalConsumers].sort());
+    }
   });
 
   test('when identities are federated, then the subjects are the chart service accounts in the chart namespace', () => {

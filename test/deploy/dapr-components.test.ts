@@ -15,7 +15,22 @@ const load = (dir: string) => filesUnder(dir, ['.yaml']).flatMap((file) => yamlD
  */
 const renderedForAks = renderShopForAks().filter((o) => o.apiVersion.startsWith('dapr.io/'));
 const azure = [...load(azureDir), ...renderedForAks.map((doc) => ({ file: 'charts/shop (rendered for AKS)', doc }))];
+/**
+ * One region of several (values-region-northeurope.yaml): the chart adds the regional pub/sub and its Subscriptions,
+ * and leaves out the cart's cart-orders (the cart reads orders on the regional pub/sub there).
+ */
+const renderedForRegion = renderShopForAks(exampleAksEnvironment, ['-f', 'charts/shop/values-region-northeurope.yaml', '--api-versions', 'dapr.io/v1alpha1', '--api-versions', 'azmonitoring.coreos.com/v1/PodMonitor']).filter((o) =>
+  o.apiVersion.startsWith('dapr.io/'),
+);
+const azureRegional = [...load(azureDir), ...renderedForRegion.map((doc) => ({ file: 'charts/shop (rendered for AKS, region neu)', doc }))];
 const local = load(localDir);
+
+/**
+ * Components that exist only where the platform runs in several regions: the regional pub/sub (REGION set). With one
+ * region, and locally (memory or Redis building blocks), the regional bus is the event bus itself.
+ */
+const multiRegionComponents: string[] = [Components.regionalPubsub];
+const singleRegionComponents = Object.values(Components).filter((name) => !multiRegionComponents.includes(name));
 
 /** App ids allowed in scopes: the services the chart deploys with a sidecar. */
 const chartAppIds = [AppIds.auth, AppIds.catalog, AppIds.cart, AppIds.order];
@@ -25,11 +40,13 @@ const chartAppIds = [AppIds.auth, AppIds.catalog, AppIds.cart, AppIds.order];
  * declarative Subscription must agree); the Functions read Service Bus directly (their own subscription, Bicep).
  * Topics with no consumer yet are listed with the reason, so that adding one is a conscious change.
  */
-const consumers: Record<string, { dapr: string[]; serviceBus: string[]; noConsumerYet?: string; broadcast?: boolean }> = {
-  [Topics.products]: { dapr: [], serviceBus: ['functions'] },
-  [Topics.orders]: { dapr: [AppIds.cart], serviceBus: ['functions'] },
+const consumers: Record<string, { dapr: string[]; serviceBus: string[]; noConsumerYet?: string; broadcast?: boolean; regional?: string[] }> = {
+  // regional: subscribers on the regional pub/sub, in a release with a region code only (one subscription per app and
+  // region). There they read the topic on the regional pub/sub instead of shop-pubsub, should they be in dapr too.
+  [Topics.products]: { dapr: [], serviceBus: ['functions'], regional: [AppIds.catalog] },
+  [Topics.orders]: { dapr: [AppIds.cart], serviceBus: ['functions'], regional: [AppIds.cart] },
   [Topics.catalogSync]: { dapr: [AppIds.catalog], serviceBus: [] },
-  [Topics.inventory]: { dapr: [], serviceBus: [], noConsumerYet: 'inventory.* are published for stock alerts and replenishment, which no job consumes yet' },
+  [Topics.inventory]: { dapr: [], serviceBus: [], noConsumerYet: 'inventory.* are published for stock alerts and replenishment, which no job consumes yet (with several regions: each region\'s catalog caches)', regional: [AppIds.catalog] },
   [Topics.users]: { dapr: [], serviceBus: [], noConsumerYet: 'user.registered is published for a welcome e-mail, which no notification sends yet' },
   [Topics.analytics]: { dapr: [AppIds.order], serviceBus: [] },
   [Topics.carts]: { dapr: [], serviceBus: ['functions'] },
@@ -40,11 +57,12 @@ const consumers: Record<string, { dapr: string[]; serviceBus: string[]; noConsum
 
 describe('dapr-components', () => {
   test.each([
-    ['azure', azure],
-    ['local', local],
-  ])('when the %s components are applied, then every component name the code uses exists, each scoped to chart app ids', (_env, docs) => {
+    ['azure', azure, singleRegionComponents],
+    ['azure, one region of several', azureRegional, Object.values(Components)],
+    ['local', local, singleRegionComponents],
+  ])('when the %s components are applied, then every component name the code uses exists, each scoped to chart app ids', (_env, docs, expected) => {
     const components = docs.filter((d) => d.doc.kind === 'Component').map((d) => d.doc);
-    expect(components.map((c) => c.metadata.name).sort()).toEqual(Object.values(Components).sort());
+    expect(components.map((c) => c.metadata.name).sort()).toEqual([...expected].sort());
     // A Configuration is chosen per pod (dapr.io/config) and has no scopes; every other kind must have them.
     for (const doc of docs.map((d) => d.doc).filter((d) => d.kind !== 'Configuration')) {
       expect(doc.scopes?.length).toBeGreaterThan(0);
@@ -84,8 +102,33 @@ describe('dapr-components', () => {
     expect(written).not.toMatch(/[a-z0-9-]+\.(servicebus\.windows\.net|redis\.cache\.windows\.net)|kv-shop-prod/);
   });
 
-  test('when the scopes of the rendered components are listed, then they are every app of the chart that uses Dapr building blocks', () => {
-    for (const doc of renderedForAks) expect([...(doc.scopes ?? [])].sort()).toEqual([...chartAppIds].sort());
+  test('when the scopes of the rendered components are listed, then they are every app of the chart that uses Dapr building blocks (the regional pub/sub: the catalog and the cart)', () => {
+    for (const doc of renderedForAks.filter((o) => o.kind === 'Component')) expect([...(doc.scopes ?? [])].sort()).toEqual([...chartAppIds].sort());
+    for (const doc of renderedForRegion.filter((o) => o.kind === 'Component')) {
+      expect({ name: doc.metadata.name, scopes: [...(doc.scopes ?? [])].sort() }).toEqual({ name: doc.metadata.name, scopes: doc.metadata.name === Components.regionalPubsub ? [AppIds.cart, AppIds.catalog].sort() : [...chartAppIds].sort() });
+    }
+  });
+
+  test('when the chart renders the region-dependent Subscriptions, then cart-orders exists without a region code and not with one', () => {
+    const chartSubscriptions = (docs: KubeObject[]) => docs.filter((o) => o.kind === 'Subscription' && o.spec.pubsubname === Components.pubsub).map((o) => o.metadata.name);
+    expect(chartSubscriptions(renderedForAks)).toEqual(['cart-orders']);
+    expect(chartSubscriptions(renderedForRegion)).toEqual([]);
+    // Applied as is to every cluster, so it holds none that depends on the region.
+    expect(load(azureDir).filter((d) => d.doc.kind === 'Subscription' && d.doc.scopes?.includes(AppIds.cart))).toEqual([]);
+    // Locally (one region, Dapr CLI or a local cluster) the cart keeps its file Subscription.
+    expect(local.filter((d) => d.doc.kind === 'Subscription' && d.doc.metadata.name === 'cart-orders').map((d) => d.doc.spec)).toEqual([
+      { pubsubname: Components.pubsub, topic: Topics.orders, routes: { default: '/dapr/events/orders' }, deadLetterTopic: deadLetterTopicOf(Topics.orders) },
+    ]);
+  });
+
+  test('when the regional pub/sub authenticates, then it is shop-pubsub\'s Service Bus with Entra ID and consumerID {appID}-<code>: the subscription of each app in the region', () => {
+    const regional = renderedForRegion.find((o) => o.kind === 'Component' && o.metadata.name === Components.regionalPubsub)!;
+    const pubsub = renderedForRegion.find((o) => o.kind === 'Component' && o.metadata.name === Components.pubsub)!;
+    const meta = Object.fromEntries((regional.spec.metadata as Array<{ name: string; value: string }>).map((m) => [m.name, m.value]));
+    expect(regional.spec.type).toBe(pubsub.spec.type);
+    expect(meta).toMatchObject({ namespaceName: exampleAksEnvironment.SERVICE_BUS_NAMESPACE, disableEntityManagement: 'true', consumerID: '{appID}-neu' });
+    // One group per app and region, never per pod: the replicas of a region compete.
+    expect(stringify(regional)).not.toMatch(/connectionString|SharedAccessKey|azureClientSecret|accessKey|\{podName\}|\{uuid\}/);
   });
 
   test('when the local components run, then they use Redis and a file secret store holding placeholders only', () => {
@@ -117,33 +160,47 @@ describe('dapr-components', () => {
   });
 
   test.each([
-    ['azure', azure],
-    ['local', local],
-  ])('when events are consumed (%s), then every topic has a subscriber or a stated reason, and Dapr subscriptions dead-letter to <topic>.deadletter', (_env, docs) => {
+    ['azure', azure, false],
+    ['azure, one region of several', azureRegional, true],
+    ['local', local, false],
+  ])('when events are consumed (%s), then every topic has a subscriber or a stated reason, and Dapr subscriptions dead-letter to <topic>.deadletter', (_env, docs, multiRegion) => {
     const subscriptions = docs.filter((d) => d.doc.kind === 'Subscription').map((d) => d.doc);
     expect(Object.keys(consumers).sort()).toEqual(Object.values(Topics).sort());
     for (const [topic, consumer] of Object.entries(consumers)) {
-      const declared = subscriptions.filter((s) => s.spec.topic === topic).flatMap((s) => s.scopes ?? []);
-      expect(declared.sort()).toEqual([...consumer.dapr].sort());
+      const onTopic = subscriptions.filter((s) => s.spec.topic === topic);
+      const declared = onTopic.filter((s) => s.spec.pubsubname !== Components.regionalPubsub).flatMap((s) => s.scopes ?? []);
+      // With a region code a regional subscriber reads the topic on the regional pub/sub only.
+      const onSharedBus = multiRegion ? consumer.dapr.filter((app) => !(consumer.regional ?? []).includes(app)) : consumer.dapr;
+      expect({ topic, declared: declared.sort() }).toEqual({ topic, declared: [...onSharedBus].sort() });
+      // The regional subscribers exist exactly when the release has a region code.
+      const regional = onTopic.filter((s) => s.spec.pubsubname === Components.regionalPubsub).flatMap((s) => s.scopes ?? []);
+      expect({ topic, regional: regional.sort() }).toEqual({ topic, regional: multiRegion ? [...(consumer.regional ?? [])].sort() : [] });
       expect(consumer.dapr.length + consumer.serviceBus.length > 0 || Boolean(consumer.noConsumerYet)).toBe(true);
     }
     for (const s of subscriptions) {
       expect(s.apiVersion).toBe('dapr.io/v2alpha1');
-      // Broadcast topics (every replica gets every event) are on their own component; the rest share the one pub/sub.
-      expect(s.spec.pubsubname).toBe(consumers[s.spec.topic].broadcast ? Components.broadcastPubsub : Components.pubsub);
+      // Broadcast topics (every replica gets every event) are on their own component, regional subscribers on theirs; the rest share the one pub/sub.
+      const regional = s.spec.pubsubname === Components.regionalPubsub;
+      if (regional) expect(consumers[s.spec.topic].regional).toContain(s.scopes![0]);
+      else expect(s.spec.pubsubname).toBe(consumers[s.spec.topic].broadcast ? Components.broadcastPubsub : Components.pubsub);
       expect(s.spec.deadLetterTopic).toBe(deadLetterTopicOf(s.spec.topic));
       expect(s.scopes).toHaveLength(1);
     }
   });
 
   test('when a declarative subscription and the app programmatic one coexist, then they name the same topic, route and dead-letter topic', async () => {
-    for (const s of azure.filter((d) => d.doc.kind === 'Subscription').map((d) => d.doc)) {
+    // Both releases: the single-region one has the chart's cart-orders, the regional one the regional Subscriptions.
+    const subscriptionsOf = (docs: typeof azure) => docs.filter((d) => d.doc.kind === 'Subscription').map((d) => d.doc);
+    for (const s of [...subscriptionsOf(azure), ...subscriptionsOf(azureRegional)]) {
       const broadcast = s.spec.pubsubname === Components.broadcastPubsub;
+      // The regional bus (@shop/service-runtime with REGION set): the regional component under /dapr/regional.
+      const regional = s.spec.pubsubname === Components.regionalPubsub;
       const bus = new DaprEventBus({
         source: s.scopes![0],
         daprHost: '127.0.0.1',
         daprHttpPort: 3500,
         ...(broadcast ? { pubsubName: Components.broadcastPubsub, routePrefix: '/dapr/broadcast' } : {}),
+        ...(regional ? { pubsubName: Components.regionalPubsub, routePrefix: '/dapr/regional' } : {}),
       });
       bus.subscribe(s.spec.topic, async () => 'SUCCESS', { group: s.scopes![0] });
       const [programmatic] = bus.programmaticSubscriptions();
@@ -184,7 +241,7 @@ describeWhenPresent(join(sharedSchemasDir, crdFiles.Component), 'dapr-components
     return ajv.compile(version.schema.openAPIV3Schema);
   };
 
-  test.each([...azure, ...local].map((d) => [`${d.file} ${d.doc.kind}/${d.doc.metadata.name}`, d.doc] as const))('when %s is applied, then it matches its CRD', (_title, doc) => {
+  test.each([...azure, ...renderedForRegion.map((doc) => ({ file: 'charts/shop (rendered for AKS, region neu)', doc })), ...local].map((d) => [`${d.file} ${d.doc.kind}/${d.doc.metadata.name}`, d.doc] as const))('when %s is applied, then it matches its CRD', (_title, doc) => {
     const validate = validatorOf(doc.kind, doc.apiVersion);
     expect(validate(doc) ? [] : validate.errors).toEqual([]);
   });

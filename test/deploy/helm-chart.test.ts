@@ -72,8 +72,8 @@ describe.each(environments)('charts/shop rendered with $valuesFile', ({ render, 
         expect(obj.spec.provider).toBe('azure');
         expect(obj.spec.parameters.usePodIdentity).toBe('false');
       } else {
-        // Dapr components are checked against Dapr's CRD schemas in dapr-components.test.ts, the PodMonitor below.
-        expect(`${obj.apiVersion}/${obj.kind}`).toMatch(/^(dapr\.io\/v1alpha1\/Component|azmonitoring\.coreos\.com\/v1\/PodMonitor)$/);
+        // Dapr components and Subscriptions are checked against Dapr's CRD schemas in dapr-components.test.ts, the PodMonitor below.
+        expect(`${obj.apiVersion}/${obj.kind}`).toMatch(/^(dapr\.io\/v1alpha1\/Component|dapr\.io\/v2alpha1\/Subscription|azmonitoring\.coreos\.com\/v1\/PodMonitor)$/);
       }
       expect(obj.metadata.namespace).toBe('shop');
     }

@@ -28,6 +28,16 @@ function regionsOf(file: string): RegionEntry[] {
   }));
 }
 
+/** The text of a top-level `var` of main.bicep (up to the next blank line). */
+function mainVar(name: string): string {
+  const text = new RegExp(`^var ${name} = ([\\s\\S]*?)\\n(?:\\n|$)`, 'm').exec(read('main.bicep'))?.[1];
+  if (text === undefined) throw new Error(`main.bicep has no var ${name}`);
+  return text;
+}
+
+/** The apps with a database (main.bicep databaseAppIds). */
+const databaseApps = () => [...mainVar('databaseAppIds').matchAll(/'(\w+)'/g)].map((match) => match[1]);
+
 /** The second octet of a 10.x.0.0/16. */
 const secondOctet = (prefix: string) => Number(/^10\.(\d+)\.0\.0\/16$/.exec(prefix)![1]);
 
@@ -114,10 +124,39 @@ describe('regions: one stamp per region, global resources once', () => {
     expect(propertyValue(replica.text, 'location')).toBe('region.location');
     expect(propertyValue(replica.text, 'delegatedSubnetResourceId')).toBe('network.outputs.subnetIds.postgres');
     expect(propertyValue(replica.text, 'publicNetworkAccess')).toBe("'Disabled'");
-    // Its read URL is the catalog's in that region, readable by the catalog's identity.
-    const main = read('main.bicep');
-    expect(main).toMatch(/name: 'catalog-database-read-url-\$\{region\.code\}'\s+value: 'postgres:\/\/\$\{[^}]+\}@\$\{stamps\[i\]\.outputs\.postgresReplicaFqdn\}:5432\/shop_catalog\?sslmode=verify-full'/);
-    expect(declarationsOf(main).get('regionalSecrets')!.text).toContain("principalId: identities.outputs.identities[indexOf(serviceAppIds, 'catalog')].principalId");
+  });
+
+  test('when auth, catalog and order read in a region, then each has a read URL of that region\'s replica, readable by its own identity alone', () => {
+    expect(databaseApps()).toEqual(['auth', 'catalog', 'order']);
+    expect(mainVar('stampReplicaFqdns')).toBe('[for (region, i) in otherRegions: stamps[i].outputs.postgresReplicaFqdn]');
+    const secrets = mainVar('databaseSecrets');
+    expect(secrets).toMatch(/^flatten\(map\(databaseAppIds, appId => concat\(\[/);
+    // One per stamp region: <app>-database-read-url-<code>, that region's replica.
+    expect(secrets).toMatch(/map\(range\(0, length\(otherRegions\)\), i => \{\s+appId: appId\s+name: '\$\{appId\}-database-read-url-\$\{otherRegions\[i\]\.code\}'\s+host: stampReplicaFqdns\[i\]\s+\}\)/);
+    // The home read URL: a same-region replica when postgresReadReplicaCount > 0, else the primary (catalog's rule, now every app's).
+    expect(secrets).toMatch(/name: '\$\{appId\}-database-read-url'\s+host: databaseHomeReadHost/);
+    expect(mainVar('databaseHomeReadHost')).toBe('first(concat(postgres.outputs.replicaFqdns, [postgres.outputs.fqdn]))');
+    const module = declarationsOf(read('main.bicep')).get('databaseSecrets')!;
+    expect(module.target).toBe('modules/key-vault-secrets.bicep');
+    // Database shop_<app>, the app's identity as user, verify-full; no password (Entra sign-in).
+    expect(paramValue(module.text, 'values')).toBe(
+      "toObject(databaseSecrets, secret => secret.name, secret => 'postgres://${identities.outputs.identities[indexOf(serviceAppIds, secret.appId)].name}@${secret.host}:5432/shop_${secret.appId}?sslmode=verify-full')",
+    );
+    expect(module.text).toMatch(/readers: map\(databaseAppIds, appId => \{\s+principalId: identities\.outputs\.identities\[indexOf\(serviceAppIds, appId\)\]\.principalId\s+secretNames: databaseSecretsOf\[appId\]\s+\}\)/);
+    expect(mainVar('databaseSecretsOf')).toBe('toObject(databaseAppIds, appId => appId, appId => map(filter(databaseSecrets, secret => secret.appId == appId), secret => secret.name))');
+    // The database URLs are written by that module alone, not also by the platform's.
+    expect(declarationsOf(read('main.bicep')).get('platformSecrets')!.text).not.toMatch(/database-(read-)?url/);
+  });
+
+  test('when a cross-region replica exists, then every DATABASE_URL names the virtual endpoint\'s writer host (a switchover moves it); with one region the server FQDN', () => {
+    expect(mainVar('databaseWriterHost')).toBe('empty(otherRegions) ? postgres.outputs.fqdn : postgresVirtualEndpoint!.outputs.writerHostName');
+    expect(mainVar('databaseSecrets')).toMatch(/name: '\$\{appId\}-database-url'\s+host: databaseWriterHost/);
+    expect(read('main.bicep')).toMatch(/^output databaseUrls object = .*@\$\{databaseWriterHost\}:5432\/shop_\$\{appId\}\?sslmode=verify-full'\)$/m);
+    // Through databaseSecrets -> databaseWriterHost the module reads the virtual endpoint's output: ARM writes the
+    // secrets once the endpoint (and so its member, the first stamp's replica) exists.
+    expect(mainVar('databaseSecrets')).toContain('host: databaseWriterHost');
+    expect(read('modules', 'postgres-virtual-endpoint.bicep')).toContain("output writerHostName string = '${name}.writer.postgres.database.azure.com'");
+    expect(read('main.bicep')).toContain("output postgresWriterHost string = empty(otherRegions) ? '' : postgresVirtualEndpoint!.outputs.writerHostName");
   });
 
   test('when a stamp\'s cluster runs the services, then each identity has a federated credential for that cluster\'s issuer', () => {
@@ -249,19 +288,30 @@ describe.each(Object.entries(regionalEnvironments))('regions: charts/shop render
 
   test('when the values file is read, then its region and code are those of the parameter files', () => {
     const [values] = yamlDocuments(join(repoRoot, valuesFile));
-    expect(values.region).toEqual({ name: location, home: false });
+    expect(values.region).toEqual({ name: location, code, home: false });
+    expect(values.commonEnv.REGION).toBe(code);
     expect(regionsOf('main.prod-3regions.bicepparam')).toContainEqual({ location, code, addressPrefix: `10.${octet}.0.0/16` });
   });
 
-  test('when the catalog reads, then DATABASE_READ_URL is the region\'s Key Vault secret and the lag bound is 10 s', () => {
-    const providers = objects.filter((o) => o.kind === 'SecretProviderClass' && o.metadata.name === 'shop-catalog');
+  test.each(['auth', 'catalog', 'order'])('when %s reads, then DATABASE_READ_URL is the region\'s Key Vault secret and the lag bound is 10 s', (app) => {
+    const providers = objects.filter((o) => o.kind === 'SecretProviderClass' && o.metadata.name === `shop-${app}`);
     expect(providers).toHaveLength(1);
     const objectsParam = String(providers[0].spec.parameters.objects);
-    expect(objectsParam).toContain(`objectName: catalog-database-read-url-${code}`);
-    expect(objectsParam).not.toMatch(/objectName: catalog-database-read-url\s/);
-    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'shop-catalog')!.data as Record<string, string>;
+    expect(objectsParam).toContain(`objectName: ${app}-database-read-url-${code}`);
+    expect(objectsParam).not.toMatch(new RegExp(`objectName: ${app}-database-read-url\\s`));
+    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `shop-${app}`)!.data as Record<string, string>;
     expect(config.DATABASE_READ_MAX_LAG_SECONDS).toBe('10');
     expect(config.TRUSTED_PROXIES).toBe(`10.${octet}.16.0/24`);
+  });
+
+  test('when the services start, then every one has REGION set to the region code', () => {
+    const configs = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.['app.kubernetes.io/name'] !== undefined);
+    expect(configs.map((c) => c.metadata.name).sort()).toEqual(['shop-auth', 'shop-cart', 'shop-catalog', 'shop-order']);
+    for (const config of configs) expect({ name: config.metadata.name, REGION: (config.data as Record<string, string>).REGION }).toEqual({ name: config.metadata.name, REGION: code });
+  });
+
+  test('when a product changes or an order is confirmed in any region, then this region\'s catalog and cart hear it on shop-pubsub-regional as <appId>-<code>, and the cart has no cart-orders', () => {
+    expectRegionalPubsub(objects, code);
   });
 
   test('when carts and caches are kept, then the state store and the rate limiter use the region\'s Redis', () => {
@@ -284,21 +334,146 @@ describe('regions: a values file per region', () => {
   test('when the three-region file is deployed, then every region has its values file, only the first one home', () => {
     for (const [i, region] of regionsOf('main.prod-3regions.bicepparam').entries()) {
       const [values] = yamlDocuments(join(repoRoot, 'charts', 'shop', `values-region-${region.location}.yaml`));
-      expect(values.region).toEqual({ name: region.location, home: i === 0 });
-      if (i > 0) expect(values.services.catalog.secretEnv.DATABASE_READ_URL.keyVaultSecret).toBe(`catalog-database-read-url-${region.code}`);
+      expect(values.region).toEqual({ name: region.location, code: region.code, home: i === 0 });
+      expect(values.commonEnv.REGION).toBe(region.code);
+      for (const app of databaseApps()) {
+        if (i > 0) expect(values.services[app].secretEnv.DATABASE_READ_URL.keyVaultSecret).toBe(`${app}-database-read-url-${region.code}`);
+        else expect(values.services?.[app]?.secretEnv?.DATABASE_READ_URL).toBeUndefined();
+      }
     }
+  });
+
+  test('when the single-region values are used, then no REGION and no region code is set', () => {
+    const [prod] = yamlDocuments(join(repoRoot, 'charts', 'shop', 'values-prod.yaml'));
+    const [defaults] = yamlDocuments(join(repoRoot, 'charts', 'shop', 'values.yaml'));
+    expect(prod.region?.code).toBeUndefined();
+    expect(prod.commonEnv?.REGION).toBeUndefined();
+    expect(defaults.region.code).toBe('');
+    expect(defaults.commonEnv.REGION).toBeUndefined();
+    for (const app of databaseApps()) {
+      expect(defaults.services[app].secretEnv.DATABASE_READ_URL.keyVaultSecret).toBe(`${app}-database-read-url`);
+      expect(defaults.services[app].env.DATABASE_READ_MAX_LAG_SECONDS).toBe('10');
+    }
+  });
+});
+
+describe('regions: caches and carts across regions (Service Bus, a subscription per app and region)', () => {
+  /** main.bicep regionalConsumers: who reads which topic on the regional pub/sub. */
+  const regionalConsumers = () => [...mainVar('regionalConsumers').matchAll(/appId: '([^']+)'\s+topic: '([^']+)'/g)].map((match) => ({ appId: match[1], topic: match[2] }));
+
+  test.each(multiRegionFiles)('when %s is deployed, then products and inventory have catalog-<code> and orders cart-<code> for every region, the home region included', (file) => {
+    const main = read('main.bicep');
+    expect(regionalConsumers()).toEqual([
+      { appId: 'catalog', topic: 'products' },
+      { appId: 'catalog', topic: 'inventory' },
+      { appId: 'cart', topic: 'orders' },
+    ]);
+    // With more than one region, each consumer x each region; none with one.
+    expect(mainVar('regionalSubscriptions')).toBe(
+      "empty(otherRegions) ? [] : flatten(map(regionalConsumers, consumer => map(regions, region => {\n  topic: consumer.topic\n  name: '${consumer.appId}-${region.code}'\n})))",
+    );
+    const regions = regionsOf(file);
+    expect(regions.some((region) => region.location !== /^param location = '([^']+)'$/m.exec(read(file))![1])).toBe(true);
+    const created = regionalConsumers().flatMap((consumer) => regions.map((region) => ({ topic: consumer.topic, name: `${consumer.appId}-${region.code}` })));
+    expect(created).toHaveLength(3 * (file.includes('3regions') ? 3 : 2));
+    for (const region of regions) {
+      expect(created.filter((s) => s.name === `catalog-${region.code}`).map((s) => s.topic)).toEqual(['products', 'inventory']);
+      expect(created.filter((s) => s.name === `cart-${region.code}`).map((s) => s.topic)).toEqual(['orders']);
+    }
+    // They go to the Service Bus module with the others, which gives every subscription the same lock, delivery
+    // bound and dead-lettering.
+    expect(mainVar('subscriptions')).toContain('], regionalSubscriptions, map(topics, topic => {');
+    expect(propertyValue(declarationsOf(main).get('serviceBus')!.text, 'subscriptions')).toBe('subscriptions');
+    const subscriptionResources = declarationsOf(read('modules', 'service-bus.bicep')).get('subscriptionResources')!.text;
+    expect(subscriptionResources).toMatch(/for sub in subscriptions:/);
+    expect(propertyValue(subscriptionResources, 'lockDuration')).toBe("'PT1M'");
+    expect(propertyValue(subscriptionResources, 'maxDeliveryCount')).toBe('sub.?maxDeliveryCount ?? 10');
+    expect(propertyValue(subscriptionResources, 'deadLetteringOnMessageExpiration')).toBe('true');
+  });
+
+  test('when several regions are deployed, then orders has no shared subscription cart (no consumer would read it); with one region it has', () => {
+    expect(mainVar('singleRegionSubscriptions')).toBe("empty(otherRegions) ? [\n  {\n    topic: 'orders'\n    name: 'cart'\n  }\n] : []");
+    expect(mainVar('subscriptions')).toMatch(/^concat\(\[\n[\s\S]*?\n\], singleRegionSubscriptions, \[/);
+    // singleRegionSubscriptions is the one place that names the subscription cart.
+    expect(read('main.bicep').match(/name: 'cart'\n/g)).toHaveLength(1);
+  });
+
+  test('when the catalog and the cart receive the regional deliveries, then their topic-scoped receiver roles cover the topics, and they may dead-letter them', () => {
+    expect(mainVar('catalogRegionalTopics')).toBe("map(filter(regionalConsumers, consumer => consumer.appId == 'catalog'), consumer => consumer.topic)");
+    expect(mainVar('consumedTopics')).toMatch(/catalog: concat\(\[\s+'catalog-sync'\s+\], empty\(otherRegions\) \? \[\] : catalogRegionalTopics\)/);
+    expect(mainVar('publishedTopics')).toMatch(/\], empty\(otherRegions\) \? \[\] : map\(catalogRegionalTopics, topic => '\$\{topic\}\.deadletter'\)\)/);
+    // The cart reads orders in one region (cart) and in several (cart-<code>) alike: the same role and dead-letter topic.
+    expect(mainVar('consumedTopics')).toMatch(/\n {2}cart: \[\n {4}'orders'\n {2}\]/);
+    expect(mainVar('publishedTopics')).toMatch(/\n {2}cart: \[\n {4}'carts'\n {4}'orders\.deadletter'\n {2}\]/);
+    // Topic scope: a role on the topic covers each of its subscriptions.
+    const roles = declarationsOf(read('modules', 'service-bus-roles.bicep')).get('topicRoleAssignments')!.text;
+    expect(propertyValue(roles, 'scope')).toBe('topics[indexOf(topicNames, a.topic)]');
+    expect(declarationsOf(read('main.bicep')).get('serviceBusRoles')!.text).toMatch(/role: 'receiver'\s+topics: consumedTopics\[appId\]/);
+    expect(declarationsOf(read('main.bicep')).get('serviceBusRoles')!.text).toMatch(/role: 'sender'\s+topics: publishedTopics\[appId\]/);
   });
 });
 
 describe('regions: charts/shop for the home region', () => {
   test('when values-region-westeurope.yaml is used, then it is the home region and keeps the home defaults', () => {
     const objects = renderShopForAks(exampleAksEnvironment, ['-f', 'charts/shop/values-region-westeurope.yaml', '--api-versions', 'dapr.io/v1alpha1', '--api-versions', 'azmonitoring.coreos.com/v1/PodMonitor']);
-    const provider = objects.find((o) => o.kind === 'SecretProviderClass' && o.metadata.name === 'shop-catalog')!;
-    expect(String(provider.spec.parameters.objects)).toMatch(/objectName: catalog-database-read-url\s/);
+    for (const app of databaseApps()) {
+      const provider = objects.find((o) => o.kind === 'SecretProviderClass' && o.metadata.name === `shop-${app}`)!;
+      expect(String(provider.spec.parameters.objects)).toMatch(new RegExp(`objectName: ${app}-database-read-url\\s`));
+    }
     expect(objects.filter((o) => o.kind === 'Service' && o.metadata.name.endsWith('-internal')).length).toBe(4);
+    // The home region is a region like the others for the caches and the carts: its own catalog-weu and cart-weu.
+    const [values] = yamlDocuments(join(repoRoot, 'charts', 'shop', 'values-region-westeurope.yaml'));
+    expect(values.region.code).toBe(regionsOf('main.prod-2regions.bicepparam')[0].code);
+    expectRegionalPubsub(objects, values.region.code as string);
+  });
+
+  test('when no region is set (values-prod.yaml alone), then there is no regional pub/sub, no regional Subscription and no REGION, and the cart has cart-orders', () => {
+    const objects = renderShopForAks();
+    expect(objects.filter((o) => o.kind === 'Component' && o.metadata.name === 'shop-pubsub-regional')).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'Subscription' && o.spec.pubsubname === 'shop-pubsub-regional')).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'Subscription').map((s) => ({ name: s.metadata.name, namespace: s.metadata.namespace, apiVersion: s.apiVersion, spec: s.spec, scopes: s.scopes }))).toEqual([
+      { name: 'cart-orders', namespace: 'shop', apiVersion: 'dapr.io/v2alpha1', spec: { pubsubname: 'shop-pubsub', topic: 'orders', routes: { default: '/dapr/events/orders' }, deadLetterTopic: 'orders.deadletter' }, scopes: ['cart'] },
+    ]);
+    for (const config of objects.filter((o) => o.kind === 'ConfigMap')) expect((config.data as Record<string, string>).REGION).toBeUndefined();
+  });
+
+  test('when REGION and region.code disagree, then the render fails', () => {
+    expect(() => renderShopForAks(exampleAksEnvironment, ['-f', 'charts/shop/values-region-northeurope.yaml', '--set', 'services.cart.env.REGION=frc', '--api-versions', 'dapr.io/v1alpha1', '--api-versions', 'azmonitoring.coreos.com/v1/PodMonitor'])).toThrow(/REGION "frc" differs from region.code "neu"/);
+    expect(() => renderShopForAks(exampleAksEnvironment, ['--set', 'region.code=neu', '--api-versions', 'dapr.io/v1alpha1', '--api-versions', 'azmonitoring.coreos.com/v1/PodMonitor'])).toThrow(/differs from region.code/);
   });
 
   test('when a non-home region would keep the internal load balancers, then the render fails', () => {
     expect(() => renderShopForAks(exampleAksEnvironment, ['-f', 'charts/shop/values-region-northeurope.yaml', '--set', 'internalLoadBalancer.enabled=true', '--api-versions', 'dapr.io/v1alpha1', '--api-versions', 'azmonitoring.coreos.com/v1/PodMonitor'])).toThrow(/not the home region/);
   });
 });
+
+/**
+ * The regional pub/sub of a region's render: one component, consumerID {appID}-<code> (catalog-<code>, cart-<code>),
+ * the catalog and the cart, its three Subscriptions, and no Subscription of the chart on shop-pubsub (cart-orders).
+ */
+function expectRegionalPubsub(objects: KubeObject[], code: string): void {
+  const components = objects.filter((o) => o.kind === 'Component' && o.metadata.name === 'shop-pubsub-regional');
+  expect(components).toHaveLength(1);
+  const [component] = components;
+  const meta = Object.fromEntries((component.spec.metadata as Array<{ name: string; value: string }>).map((m) => [m.name, m.value]));
+  expect(component.spec.type).toBe('pubsub.azure.servicebus.topics');
+  expect(component.metadata.namespace).toBe('shop');
+  expect(meta).toMatchObject({ consumerID: `{appID}-${code}`, disableEntityManagement: 'true', namespaceName: exampleAksEnvironment.SERVICE_BUS_NAMESPACE });
+  // Entra ID only, like shop-pubsub: the same metadata but the consumerID.
+  const pubsub = objects.find((o) => o.kind === 'Component' && o.metadata.name === 'shop-pubsub')!;
+  expect((component.spec.metadata as Array<{ name: string }>).filter((m) => m.name !== 'consumerID')).toEqual(pubsub.spec.metadata);
+  expect(component.scopes).toEqual(['catalog', 'cart']);
+  const subscriptions = objects.filter((o) => o.kind === 'Subscription');
+  expect(subscriptions.map((s) => ({ name: s.metadata.name, apiVersion: s.apiVersion, spec: s.spec, scopes: s.scopes }))).toEqual(
+    [
+      { app: 'catalog', topic: 'products' },
+      { app: 'catalog', topic: 'inventory' },
+      { app: 'cart', topic: 'orders' },
+    ].map(({ app, topic }) => ({
+      name: `${app}-regional-${topic}`,
+      apiVersion: 'dapr.io/v2alpha1',
+      spec: { pubsubname: 'shop-pubsub-regional', topic, routes: { default: `/dapr/regional/${topic}` }, deadLetterTopic: `${topic}.deadletter` },
+      scopes: [app],
+    })),
+  );
+}

@@ -49,6 +49,14 @@ function schemaAt(schema: JsonSchema, dottedKey: string): JsonSchema | undefined
   return node;
 }
 
+/** The aks profile's second values file: Skaffold templates valuesFiles (Go template with Sprig's default). */
+const regionValuesTemplate = '{{ default "charts/shop/values-prod.yaml" .SHOP_REGION_VALUES }}';
+
+/** A valuesFiles entry as Skaffold resolves it, with SHOP_REGION_VALUES set or not. */
+function resolveRegionValues(file: string, shopRegionValues: string | undefined): string {
+  return file === regionValuesTemplate ? (shopRegionValues || 'charts/shop/values-prod.yaml') : file;
+}
+
 describe('skaffold.yaml', () => {
   test('when Skaffold reads it, then it is a skaffold/v4beta14 Config', () => {
     expect(skaffold.apiVersion).toBe('skaffold/v4beta14');
@@ -85,10 +93,24 @@ describe('skaffold.yaml', () => {
     // AKS nodes are x86-64: an image built on an arm64 workstation must still start there.
     expect(profiles.aks.build.platforms).toEqual(['linux/amd64']);
     const valuesPatch = profiles.aks.patches.find((p: { path: string }) => p.path === '/deploy/helm/releases/0/valuesFiles');
-    expect(valuesPatch.value).toEqual(['charts/shop/values-prod.yaml']);
+    expect(valuesPatch.value).toEqual(['charts/shop/values-prod.yaml', regionValuesTemplate]);
     for (const patch of profiles.aks.patches as Array<{ value: unknown }>) {
-      if (Array.isArray(patch.value)) for (const file of patch.value) expect(existsSync(join(repoRoot, String(file)))).toBe(true);
+      if (Array.isArray(patch.value)) for (const file of patch.value) expect(existsSync(join(repoRoot, resolveRegionValues(String(file), undefined)))).toBe(true);
     }
+  });
+
+  test('when the aks profile deploys one region of several, then SHOP_REGION_VALUES adds that region\'s values file after values-prod.yaml (unset: values-prod.yaml alone)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML is walked by path; a wrong path fails the assertion that reads it
+    const aks = (skaffold.profiles as Array<{ name: string; patches: any[] }>).find((p) => p.name === 'aks')!;
+    const files = aks.patches.find((p: { path: string }) => p.path === '/deploy/helm/releases/0/valuesFiles').value as string[];
+    expect(files.map((file) => resolveRegionValues(file, undefined))).toEqual(['charts/shop/values-prod.yaml', 'charts/shop/values-prod.yaml']);
+    for (const location of ['westeurope', 'northeurope', 'francecentral']) {
+      const regionFile = `charts/shop/values-region-${location}.yaml`;
+      expect(existsSync(join(repoRoot, regionFile))).toBe(true);
+      expect(files.map((file) => resolveRegionValues(file, regionFile))).toEqual(['charts/shop/values-prod.yaml', regionFile]);
+    }
+    // Documented at the top with the other variables.
+    expect(skaffoldText.slice(0, skaffoldText.indexOf('apiVersion:'))).toMatch(/^#\s+SHOP_REGION_VALUES\s+charts\/shop\/values-region-<location>\.yaml/m);
   });
 });
 
