@@ -13,7 +13,10 @@ describe('demo history on first start', () => {
   const environment = () => ({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '1024', DEMO_HISTORY_DAYS: '5' });
   const start = () => startEmbeddedPlatform(loadLauncherConfig(environment()), environment(), (service) => createLogger({ service, level: 'silent' }));
   const call = jsonClient(() => platform!.url);
-  const dayBefore = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+  // Days counted from the start, when the seed plans its past, not from each check: a run across midnight UTC would
+  // otherwise expect a day the seed never had.
+  let startedAt = Date.now();
+  const dayBefore = (days: number) => new Date(startedAt - days * 86_400_000).toISOString().slice(0, 10);
 
   async function adminToken(): Promise<string> {
     const login = await call('POST', '/api/auth/login', { body: { email: platform!.admin.email, password: platform!.admin.password } });
@@ -23,6 +26,7 @@ describe('demo history on first start', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shop-demo-history-'));
+    startedAt = Date.now();
     platform = await start();
   }, 180_000);
 
