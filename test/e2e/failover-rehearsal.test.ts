@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { describeWithBackend, describeWithReplicationPair, eventually, jsonClient, uniqueTestTag, type JsonAnswer, type ReplicationPair } from '@shop/testing';
+import { databaseOnServer, describeWithBackend, describeWithReplicationPair, eventually, jsonClient, uniqueTestTag, type JsonAnswer, type ReplicationPair } from '@shop/testing';
 import { startProcessPlatform, type DatabaseOwner, type ProcessPlatform } from './service-processes';
 
 // Issue 18, the failover rehearsal of docs/operations.md ("Failover"): the services run as separate processes on a
@@ -16,13 +16,6 @@ interface Ledger {
   unitsConfirmed: number;
   onHand: number;
   reserved: number;
-}
-
-/** The same database (its path) on another server. */
-function onServer(databaseUrl: string, serverUrl: string): string {
-  const moved = new URL(serverUrl);
-  moved.pathname = new URL(databaseUrl).pathname;
-  return moved.toString();
 }
 
 /** Counts, with SQL on the databases themselves, what was confirmed of `productId` and the stock left. */
@@ -157,7 +150,7 @@ describeWithBackend('redis', 'failover rehearsal (issue 18)', (redisUrl) => {
       await pair.promoteReplica();
       const old = platform!;
       await old.stop();
-      const databaseUrls = Object.fromEntries(Object.entries(old.databaseUrls).map(([app, url]) => [app, onServer(url, pair.replicaServerUrl)]));
+      const databaseUrls = Object.fromEntries(Object.entries(old.databaseUrls).map(([app, url]) => [app, databaseOnServer(url, pair.replicaServerUrl)]));
       promoted = await startProcessPlatform({
         // Unused: every database is given (and so never dropped by this platform).
         databaseServerUrl: pair.replicaServerUrl,

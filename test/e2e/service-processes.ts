@@ -3,9 +3,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@shop/postgres';
-import { eventually } from '@shop/testing';
+import { databaseOnServer, eventually, untilDatabaseOnReplica } from '@shop/testing';
 
 const repositoryRoot = join(__dirname, '..', '..');
 
@@ -110,26 +109,6 @@ export interface ProcessPlatformOptions {
   env?: Partial<Record<string, Record<string, string>>>;
 }
 
-/** The same database on another server (a physical replica has every database of its primary, by the same names). */
-function onServer(databaseUrl: string, serverUrl: string): string {
-  const target = new URL(serverUrl);
-  target.pathname = new URL(databaseUrl).pathname;
-  return target.toString();
-}
-
-/** Waits until a database created on the primary can be connected to on its replica (its CREATE DATABASE replayed). */
-async function untilOnReplica(replicaDatabaseUrl: string): Promise<void> {
-  await eventually(async () => {
-    const client = new pg.Client({ connectionString: replicaDatabaseUrl });
-    try {
-      await client.connect();
-      return true;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }, 30_000, 50);
-}
-
 /** Starts auth, catalog, cart, order and the gateway as processes; `apps` limits which of the optional ones run. */
 export async function startProcessPlatform(options: ProcessPlatformOptions): Promise<ProcessPlatform> {
   const databases: ThrowawayDatabase[] = [];
@@ -165,9 +144,9 @@ export async function startProcessPlatform(options: ProcessPlatformOptions): Pro
         url = database.url;
         databaseUrls[app] = url;
         // The service's first read on the replica must find the database the primary just created.
-        if (options.replicaServerUrl) await untilOnReplica(onServer(url, options.replicaServerUrl));
+        if (options.replicaServerUrl) await untilDatabaseOnReplica(databaseOnServer(url, options.replicaServerUrl));
       }
-      return { DATABASE_URL: url, ...(options.replicaServerUrl ? { DATABASE_READ_URL: onServer(url, options.replicaServerUrl) } : {}) };
+      return { DATABASE_URL: url, ...(options.replicaServerUrl ? { DATABASE_READ_URL: databaseOnServer(url, options.replicaServerUrl) } : {}) };
     };
     const perApp: Record<string, () => Promise<Record<string, string>>> = {
       auth: async () => ({ ...(await databaseFor('auth')), AUTH_SIGNING_KEYS: secrets.signingKey, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, PASSWORD_HASH_COST: '1024' }),

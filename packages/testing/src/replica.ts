@@ -34,6 +34,30 @@ async function runOnce(url: string, sql: string): Promise<void> {
   }
 }
 
+/** The same database on another server: a physical replica has every database of its primary, by the same names. */
+export function databaseOnServer(databaseUrl: string, serverUrl: string): string {
+  return urlOfDatabase(serverUrl, new URL(databaseUrl).pathname.slice(1));
+}
+
+/**
+ * Waits until a database the primary just created can be connected to on its replica (its CREATE DATABASE replayed),
+ * at most `timeoutMs`. SQLSTATE 3D000 (no such database) means "not yet"; any other failure, or too long, throws.
+ */
+export async function untilDatabaseOnReplica(replicaDatabaseUrl: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await runOnce(replicaDatabaseUrl, 'SELECT 1');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '3D000' || Date.now() > deadline) {
+        throw new Error(`database ${new URL(replicaDatabaseUrl).pathname.slice(1)} did not appear on the replica within ${timeoutMs} ms: ${String(error)}`, { cause: error });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /**
  * Creates a database on the primary and waits until the replica has replayed it (a connection to it succeeds), at
  * most `timeoutMs`; `drop` removes it on the primary, and so, by replication, on the replica.
@@ -43,20 +67,13 @@ export async function createReplicatedDatabase(primaryServerUrl: string, replica
   await runOnce(primaryServerUrl, `CREATE DATABASE "${name}"`);
   const database = { name, primaryUrl: urlOfDatabase(primaryServerUrl, name), replicaUrl: urlOfDatabase(replicaServerUrl, name) };
   const drop = () => runOnce(primaryServerUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await runOnce(database.replicaUrl, 'SELECT 1');
-      return { ...database, drop };
-    } catch (error) {
-      // 3D000 (no such database) until the CREATE DATABASE is replayed; anything else, or too long, is a real failure.
-      if ((error as { code?: string }).code !== '3D000' || Date.now() > deadline) {
-        await drop().catch(() => undefined);
-        throw new Error(`database ${name} did not appear on the replica within ${timeoutMs} ms: ${String(error)}`, { cause: error });
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    await untilDatabaseOnReplica(database.replicaUrl, timeoutMs);
+  } catch (error) {
+    await drop().catch(() => undefined);
+    throw error;
   }
+  return { ...database, drop };
 }
 
 /**
