@@ -141,3 +141,21 @@ describe('market switch re-prices the cart', () => {
     expect(select.value).toBe('us');
   });
 });
+
+describe('the header\'s cart count', () => {
+  it('when the first cart read answers after an add the shopper made meanwhile, then the count keeps the add (the older read does not undo it)', async () => {
+    let answerFirstRead: (answer: { status: number; body: unknown }) => void = () => undefined;
+    const backend = shopBackend('eu')
+      .once('GET', '/api/cart', () => new Promise((resolve) => (answerFirstRead = resolve)))
+      .on('POST', '/api/cart/items', { status: 200, body: cartOf([cartLine({ productId: product.id, quantity: 1 })], 2499) });
+    const { container } = renderShop(backend, `/products/${product.id}`);
+    const count = () => container.querySelector('[data-testid="cart-count"]')?.textContent;
+    await waitFor(() => expect(backend.requests.some((request) => request.method === 'GET' && request.path === '/api/cart')).toBe(true));
+    fireEvent.click(await screen.findByRole('button', { name: 'Add to cart' }));
+    await waitFor(() => expect(count()).toBe('1'));
+
+    // The read sent before the add answers now, with the cart as it was then.
+    await act(async () => answerFirstRead({ status: 200, body: cartOf([], 0) }));
+    expect(count()).toBe('1');
+  });
+});

@@ -55,11 +55,21 @@ export function AppProvider({ client, children }: { client: ApiClient; children:
   const [user, setUser] = useState<AuthUser | undefined>(client.user);
   const [sessionRestored, setSessionRestored] = useState(client.isRestored);
   const [sessionEnd, setSessionEnd] = useState<SessionEnd | undefined>(client.sessionEnd);
-  const [cart, setCart] = useState<CartView | undefined>();
+  const [cart, setCartState] = useState<CartView | undefined>();
+  // Carts pages set so far (a write's answer, or a page's own read). The shell's read that started before one may
+  // answer after it, with the cart as it was then: it must not undo it (the header would show an empty cart after an
+  // add made while the first read was on its way).
+  const cartWrites = useRef(0);
+  const setCart = useCallback((written: CartView) => {
+    cartWrites.current += 1;
+    setCartState(written);
+  }, []);
 
   const reloadCart = useCallback(async () => {
+    const writesBefore = cartWrites.current;
     try {
-      setCart(await shop.cart());
+      const read = await shop.cart();
+      if (cartWrites.current === writesBefore) setCartState(read);
     } catch {
       // The header shows no count until the next successful read; the cart page reports the error itself.
     }
@@ -79,7 +89,7 @@ export function AppProvider({ client, children }: { client: ApiClient; children:
         setPickedMarketId(next.id);
       }
     },
-    [client, language],
+    [client, language, setCart],
   );
   const adoptResolvedMarket = useCallback((resolved: Market) => {
     marketId.current ??= resolved.id;
@@ -108,7 +118,7 @@ export function AppProvider({ client, children }: { client: ApiClient; children:
 
   const value = useMemo<AppServices>(
     () => ({ client, shop, admin, account, user, sessionRestored, sessionEnd, cart, setCart, reloadCart, market, pickedMarketId, selectMarket, adoptResolvedMarket }),
-    [client, shop, admin, account, user, sessionRestored, sessionEnd, cart, reloadCart, market, pickedMarketId, selectMarket, adoptResolvedMarket],
+    [client, shop, admin, account, user, sessionRestored, sessionEnd, cart, setCart, reloadCart, market, pickedMarketId, selectMarket, adoptResolvedMarket],
   );
   return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
 }
